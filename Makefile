@@ -1,0 +1,98 @@
+# VCM build. `make` builds build/vcm; `make help` lists the targets.
+#
+# Every .c under src/ goes into one static library (except the program's
+# main), so tests and benchmarks link exactly the code the program runs.
+# Variants live in their own folders: build/ (optimised, with -g) and
+# build/asan/ (AddressSanitizer + UndefinedBehaviorSanitizer).
+
+O        ?= build
+SAN      ?=
+CC       ?= gcc
+PKGS     := libmicrohttpd sqlite3 jansson icu-uc icu-i18n libsodium
+VCM_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Werror
+OPT      := -O2 -g
+ifeq ($(SAN),1)
+OPT      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   += -std=c17 $(OPT) $(WARN) -D_GNU_SOURCE -DVCM_VERSION='"$(VCM_VERSION)"' \
+            -Isrc -I$(O)/gen $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(OPT)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+SRC      := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
+OBJ      := $(SRC:%.c=$(O)/%.o) $(O)/gen/assets.o
+TEST_SRC := $(shell find tests -name 'test_*.c' | sort)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
+ASSETS   := $(shell find src/store/schema templates static locale -type f | sort)
+
+.PHONY: all run test check asan bench clean deps help
+all: $(O)/vcm
+
+help:
+	@echo "make          build build/vcm"
+	@echo "make run      install what is missing, build, load the demo collection, serve"
+	@echo "make test     build and run every test, then again under ASan and UBSan"
+	@echo "make asan     build build/asan/vcm with sanitizers"
+	@echo "make bench    run the benchmarks in bench/ and print figures"
+	@echo "make clean    remove build/"
+
+$(O)/gen/assets.c: scripts/embed.sh $(ASSETS)
+	@mkdir -p $(@D)
+	sh scripts/embed.sh $(ASSETS) > $@.tmp && mv $@.tmp $@
+
+$(O)/gen/assets.o: $(O)/gen/assets.c
+	$(CC) -std=c17 -O0 -c -o $@ $<
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/libvcm.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/vcm: $(O)/src/cli/main.o $(O)/libvcm.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%: tests/%.c tests/testutil.h $(O)/libvcm.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(O)/libvcm.a $(LDLIBS) -lcmocka -lcurl
+
+deps:
+	sh scripts/deps.sh
+
+# The demo: the real collection from ../shared/data (VCM_DATA), re-imported
+# on every start (a second import changes nothing and takes seconds).
+VCM_DATA ?= ../shared/data
+VCM_DB   ?= sqlite:var/vcm.db
+export VCM_DATA VCM_DB
+run: deps
+	$(MAKE) all
+	@mkdir -p var
+	sh scripts/demo.sh
+	./$(O)/vcm serve
+
+test: deps
+	@rm -f build/test-results.txt build/asan/test-results.txt
+	-$(MAKE) check
+	-$(MAKE) check O=build/asan SAN=1
+	sh tests/summary.sh build/test-results.txt build/asan/test-results.txt
+
+check: $(O)/vcm $(TEST_BIN)
+	sh tests/run.sh $(O)
+
+asan:
+	$(MAKE) all O=build/asan SAN=1
+
+bench: deps
+	$(MAKE) all
+	sh bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(O)/src/cli/main.d

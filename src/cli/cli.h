@@ -1,0 +1,15 @@
+/* The commands of the vcm program, one file each. Every command takes the
+ * loaded configuration and returns the process exit status:
+ * 0 success, 1 the job ran but found bad input (e.g. rejected lines),
+ * 2 usage error, 3 could not run (file, database, port). */
+#ifndef VCM_CLI_H
+#define VCM_CLI_H
+#include "core/config.h"
+
+enum { VCM_EXIT_OK = 0, VCM_EXIT_BAD_INPUT = 1, VCM_EXIT_USAGE = 2, VCM_EXIT_FAIL = 3 };
+
+int vcm_cmd_serve(vcm_config *c);
+int vcm_cmd_import(vcm_config *c);
+int vcm_cmd_export(vcm_config *c);
+int vcm_cmd_stats(vcm_config *c);
+#endif

@@ -1,0 +1,54 @@
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "io/jsonl.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+int vcm_cmd_import(vcm_config *c)
+{
+    if (c->argc < 2) {
+        fprintf(stderr, "vcm import: name a file to import (FILE.jsonl, or - for stdin)\n");
+        return VCM_EXIT_USAGE;
+    }
+    char err[1024];
+    vcm_store *s = vcm_store_open(c->db, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "vcm import: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    int status = VCM_EXIT_OK;
+    for (int i = 1; i < c->argc; i++) {
+        vcm_import_opts o = {.batch = (int)c->batch,
+                             .progress = c->quiet ? 0 : isatty(STDERR_FILENO) ? 2 : 1};
+        vcm_import_stats st;
+        if (vcm_import_jsonl(s, c->argv[i], &o, &st, err, sizeof err) < 0) {
+            fprintf(stderr, "vcm import: %s\n", err);
+            fprintf(stderr, "vcm import: stopped after %lld records; committed batches are kept, "
+                            "run the same command again to complete it\n",
+                    (long long)st.read);
+            status = VCM_EXIT_FAIL;
+            break;
+        }
+        printf("%s: read %lld, inserted %lld, updated %lld, unchanged %lld, rejected %lld, warnings %lld; "
+               "%lld museums and %lld countries created; %.2f s, %.0f records/s, "
+               "peak RSS %.1f MiB\n",
+               c->argv[i], (long long)st.read, (long long)st.inserted, (long long)st.updated,
+               (long long)st.unchanged, (long long)st.rejected, (long long)st.warnings, (long long)st.museums_created,
+               (long long)st.countries_created, st.seconds,
+               st.seconds > 0 ? (double)st.read / st.seconds : 0.0, peak_rss_kb() / 1024.0);
+        fflush(stdout);
+        if (st.rejected)
+            status = VCM_EXIT_BAD_INPUT;
+    }
+    vcm_store_close(s);
+    return status;
+}

@@ -1,0 +1,71 @@
+/* vcm: the one program of VCM. `vcm help` lists what it does. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/banned.h"
+
+static const struct command {
+    const char *name, *args, *help;
+    int (*run)(vcm_config *c);
+} commands[] = {
+    {"serve", "", "serve the collection over HTTP (pages, API) on --listen", vcm_cmd_serve},
+    {"import", "FILE.jsonl...", "import museum records or a VCM export (JSON Lines; - = stdin)", vcm_cmd_import},
+    {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export},
+    {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats},
+    {"version", "", "print the version", NULL},
+    {"help", "", "show this help", NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "vcm %s: the Virtual Collection of Masterpieces\n\n"
+               "usage: vcm [OPTION...] COMMAND [ARG...]\n\ncommands:\n",
+            VCM_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
+        fprintf(f, "  %-26s %s\n", left, commands[i].help);
+    }
+    fprintf(f, "\noptions (each also read from the environment variable in brackets,\n"
+               "or from a config file given by --config):\n");
+    vcm_config_usage(f);
+    fprintf(f, "\nexit status: 0 done, 1 done but some input was rejected, 2 usage error,\n"
+               "3 could not run (file, database, port).\n");
+}
+
+int main(int argc, char **argv)
+{
+    vcm_config c;
+    char err[1024];
+    vcm_config_defaults(&c);
+    if (vcm_config_load(&c, argc, argv, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm: %s\n", err);
+        return VCM_EXIT_USAGE;
+    }
+    if (c.version) {
+        printf("vcm %s\n", VCM_VERSION);
+        return 0;
+    }
+    if (c.help || c.argc == 0) {
+        usage(c.argc == 0 && !c.help ? stderr : stdout);
+        return c.help ? 0 : VCM_EXIT_USAGE;
+    }
+    const char *name = c.argv[0];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) != 0)
+            continue;
+        if (strcmp(name, "version") == 0) {
+            printf("vcm %s\n", VCM_VERSION);
+            return 0;
+        }
+        if (strcmp(name, "help") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        return commands[i].run(&c);
+    }
+    fprintf(stderr, "vcm: unknown command '%s' (see vcm help)\n", name);
+    return VCM_EXIT_USAGE;
+}

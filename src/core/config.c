@@ -1,0 +1,257 @@
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+#include "core/log.h"
+
+enum kind { STR, NUM, FLAG };
+
+struct option {
+    const char *name, *env, *arg, *help;
+    enum kind kind;
+    size_t off, size;
+    long min, max;
+};
+
+#define S(f) offsetof(vcm_config, f), sizeof(((vcm_config *)0)->f)
+static const struct option options[] = {
+    {"db", "VCM_DB", "URL", "database: sqlite:PATH or postgres://USER@HOST/NAME (default sqlite:var/vcm.db)", STR, S(db), 0, 0},
+    {"listen", "VCM_LISTEN", "ADDR:PORT", "where serve listens (default 127.0.0.1:8080)", STR, S(listen), 0, 0},
+    {"media", "VCM_MEDIA", "DIR", "folder of images and derivatives (default var/media)", STR, S(media), 0, 0},
+    {"data", "VCM_DATA", "DIR", "folder of the demo and test data (default ../shared/data)", STR, S(data), 0, 0},
+    {"base-url", "VCM_BASE_URL", "URL", "public base URL for links in pages and data (default: from each request)", STR, S(base_url), 0, 0},
+    {"log-level", "VCM_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)", STR, S(log_level), 0, 0},
+    {"threads", "VCM_THREADS", "N", "serve: worker threads (default: one per core)", NUM, S(threads), 0, 256},
+    {"max-connections", "VCM_MAX_CONNECTIONS", "N", "serve: open connections at most (default 1000)", NUM, S(max_connections), 1, 100000},
+    {"idle-timeout", "VCM_IDLE_TIMEOUT", "SECONDS", "serve: close idle connections after (default 30)", NUM, S(idle_timeout), 1, 3600},
+    {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
+    {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
+    {"batch", "VCM_BATCH", "N", "import: records per transaction (default 1000)", NUM, S(batch), 1, 1000000},
+    {"quiet", NULL, NULL, "no progress output", FLAG, S(quiet), 0, 0},
+    {"config", "VCM_CONFIG", "FILE", "read options from FILE (name = value per line)", STR, 0, 0, 0, 0},
+    {"help", NULL, NULL, "show this help", FLAG, S(help), 0, 0},
+    {"version", NULL, NULL, "show the version", FLAG, S(version), 0, 0},
+};
+#undef S
+#define NOPT (sizeof options / sizeof options[0])
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void vcm_config_defaults(vcm_config *c)
+{
+    memset(c, 0, sizeof *c);
+    copy_str(c->db, sizeof c->db, "sqlite:var/vcm.db");
+    copy_str(c->listen, sizeof c->listen, "127.0.0.1:8080");
+    copy_str(c->media, sizeof c->media, "var/media");
+    copy_str(c->data, sizeof c->data, "../shared/data");
+    copy_str(c->log_level, sizeof c->log_level, "info");
+    c->max_connections = 1000;
+    c->idle_timeout = 30;
+    c->max_header = 32768;
+    c->max_body = 1 << 20;
+    c->batch = 1000;
+}
+
+static const struct option *find(const char *name, size_t n)
+{
+    for (size_t i = 0; i < NOPT; i++)
+        if (strlen(options[i].name) == n && memcmp(options[i].name, name, n) == 0)
+            return &options[i];
+    return NULL;
+}
+
+/* Sets one option from text; `where` names the source for messages. */
+static int set(vcm_config *c, const struct option *o, const char *value, const char *where,
+               char *err, size_t errlen)
+{
+    char *field = (char *)c + o->off;
+    switch (o->kind) {
+    case STR:
+        if (strlen(value) >= o->size) {
+            snprintf(err, errlen, "%s: value of '%s' is too long (at most %zu bytes)", where,
+                     o->name, o->size - 1);
+            return -1;
+        }
+        copy_str(field, o->size, value);
+        return 0;
+    case NUM: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end || v < o->min || v > o->max) {
+            snprintf(err, errlen, "%s: '%s' needs a whole number from %ld to %ld, not '%s'", where,
+                     o->name, o->min, o->max, value);
+            return -1;
+        }
+        *(long *)(void *)field = v;
+        return 0;
+    }
+    case FLAG:
+        if (strcmp(value, "1") && strcmp(value, "true") && strcmp(value, "yes") &&
+            strcmp(value, "0") && strcmp(value, "false") && strcmp(value, "no")) {
+            snprintf(err, errlen, "%s: '%s' takes true or false, not '%s'", where, o->name, value);
+            return -1;
+        }
+        *(int *)(void *)field = value[0] == '1' || value[0] == 't' || value[0] == 'y';
+        return 0;
+    }
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+int vcm_config_file(vcm_config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot open config file '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024], where[600];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        snprintf(where, sizeof where, "%s:%d", path, lineno);
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s: line is too long", where);
+            rc = -1;
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s: expected 'name = value'", where);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *name = trim(s), *value = trim(eq + 1);
+        const struct option *o = find(name, strlen(name));
+        if (!o || !o->size) {
+            snprintf(err, errlen, "%s: unknown option '%s'", where, name);
+            rc = -1;
+            break;
+        }
+        if (set(c, o, value, where, err, errlen) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int vcm_config_load(vcm_config *c, int argc, char **argv, char *err, size_t errlen)
+{
+    /* The config file comes first, wherever --config stands. */
+    const char *file = getenv("VCM_CONFIG");
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strncmp(argv[i], "--config=", 9) == 0)
+            file = argv[i] + 9;
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            file = argv[i + 1];
+    }
+    if (file && *file && vcm_config_file(c, file, err, errlen) < 0)
+        return -1;
+
+    for (size_t i = 0; i < NOPT; i++) {
+        const char *v = options[i].env ? getenv(options[i].env) : NULL;
+        if (v && options[i].size) {
+            char where[64];
+            snprintf(where, sizeof where, "environment %s", options[i].env);
+            if (set(c, &options[i], v, where, err, errlen) < 0)
+                return -1;
+        }
+    }
+
+    c->argc = 0;
+    int options_done = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options_done && strcmp(a, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (options_done || strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+            if (c->argc >= VCM_CONFIG_MAX_ARGS) {
+                snprintf(err, errlen, "too many arguments (at most %d)", VCM_CONFIG_MAX_ARGS);
+                return -1;
+            }
+            c->argv[c->argc++] = argv[i];
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t n = eq ? (size_t)(eq - name) : strlen(name);
+        const struct option *o = find(name, n);
+        if (!o) {
+            snprintf(err, errlen, "unknown option '%.*s' (see vcm --help)", (int)(n + 2), a);
+            return -1;
+        }
+        const char *value;
+        if (o->kind == FLAG) {
+            value = eq ? eq + 1 : "1";
+        } else if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            snprintf(err, errlen, "option '--%s' needs a value %s", o->name, o->arg);
+            return -1;
+        }
+        if (!o->size)
+            continue; /* --config: already read */
+        char where[80];
+        snprintf(where, sizeof where, "option --%s", o->name);
+        if (set(c, o, value, where, err, errlen) < 0)
+            return -1;
+    }
+    enum vcm_log_level lvl;
+    if (vcm_log_parse_level(c->log_level, &lvl) < 0) {
+        snprintf(err, errlen, "log level '%s' is not one of debug, info, warn, error, off",
+                 c->log_level);
+        return -1;
+    }
+    vcm_log_set_level(lvl);
+    return 0;
+}
+
+void vcm_config_usage(void *stream)
+{
+    FILE *f = stream;
+    for (size_t i = 0; i < NOPT; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", options[i].name, options[i].arg ? " " : "",
+                 options[i].arg ? options[i].arg : "");
+        fprintf(f, "  %-26s %s", left, options[i].help);
+        if (options[i].env)
+            fprintf(f, " [%s]", options[i].env);
+        fputc('\n', f);
+    }
+}

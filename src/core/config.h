@@ -1,0 +1,42 @@
+/* Configuration: defaults, then a file (--config FILE or VCM_CONFIG), then
+ * environment variables, then command-line flags; each later source wins.
+ *
+ * The names of --db/VCM_DB, --listen/VCM_LISTEN, --media/VCM_MEDIA and
+ * --data/VCM_DATA are fixed: scripts and deployments rely on them. A config
+ * file has one `name = value` per line, names as the long options without
+ * the dashes; `#` starts a comment. */
+#ifndef VCM_CONFIG_H
+#define VCM_CONFIG_H
+#include <stddef.h>
+
+#define VCM_CONFIG_STR 512
+#define VCM_CONFIG_MAX_ARGS 32
+
+typedef struct vcm_config {
+    char db[VCM_CONFIG_STR];        /* sqlite:PATH or postgres://… */
+    char listen[VCM_CONFIG_STR];    /* ADDR:PORT */
+    char media[VCM_CONFIG_STR];
+    char data[VCM_CONFIG_STR];
+    char base_url[VCM_CONFIG_STR];  /* public base URL; empty = from the request */
+    char log_level[16];
+    long threads;                   /* 0 = one per core */
+    long max_connections;
+    long idle_timeout;              /* seconds */
+    long max_header;                /* bytes per connection for headers */
+    long max_body;                  /* bytes */
+    long batch;                     /* import: records per transaction */
+    int help, version, quiet;
+    /* What is left once options are taken: the command and its arguments. */
+    int argc;
+    char *argv[VCM_CONFIG_MAX_ARGS];
+} vcm_config;
+
+void vcm_config_defaults(vcm_config *c);
+/* Reads file, environment and argv (argv[0] is skipped). On error writes a
+ * message saying what and where into err and returns -1. */
+int vcm_config_load(vcm_config *c, int argc, char **argv, char *err, size_t errlen);
+/* Reads one config file; lines are reported as FILE:LINE in err. */
+int vcm_config_file(vcm_config *c, const char *path, char *err, size_t errlen);
+/* Writes the option list for --help. */
+void vcm_config_usage(void *stream);
+#endif

@@ -1,0 +1,116 @@
+/* The domain: countries, museums, objects and their media, as plain structs.
+ *
+ * No SQL and no HTTP here. Strings are borrowed: whoever fills a struct
+ * (the store, the importer) owns the memory, normally an arena. Language-
+ * tagged values carry a BCP 47 tag ("en", "zh-Hant", "ko"); "und" marks a
+ * value whose language is unknown. */
+#ifndef VCM_MODEL_H
+#define VCM_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+typedef struct vcm_ltext {
+    const char *lang;
+    const char *text;
+} vcm_ltext;
+
+typedef struct vcm_ltexts {
+    vcm_ltext *v;
+    size_t n;
+} vcm_ltexts;
+
+/* Appends a value (copies nothing). Returns -1 when the arena is full. */
+int vcm_ltexts_add(vcm_ltexts *t, vcm_arena *a, const char *lang, const char *text);
+/* The value in lang, else English, else the first; NULL when empty. */
+const vcm_ltext *vcm_ltexts_pick(const vcm_ltexts *t, const char *lang);
+
+typedef enum vcm_region { VCM_REGION_OTHER, VCM_REGION_ASIA, VCM_REGION_EUROPE } vcm_region;
+const char *vcm_region_name(vcm_region r);      /* "asia", "europe", "other" */
+int vcm_region_parse(const char *s, vcm_region *out);
+
+typedef struct vcm_country {
+    char code[3];       /* ISO 3166-1 alpha-2, upper case */
+    vcm_ltexts names;
+    vcm_region region;
+    int asem_since;     /* year the country became an ASEM partner; 0 = not one */
+    int64_t museums;    /* derived by the store: museums in it */
+    int64_t objects;    /* derived by the store: published objects in it */
+} vcm_country;
+
+typedef struct vcm_museum {
+    int64_t id;
+    vcm_ltexts names;
+    const char *city;
+    char country[3];
+    bool has_coords;
+    double lat, lon;
+    const char *website;
+    const char *joined, *left; /* ISO dates or NULL */
+    int64_t objects;           /* derived by the store */
+} vcm_museum;
+
+typedef enum vcm_status { VCM_DRAFT, VCM_PUBLISHED, VCM_WITHDRAWN } vcm_status;
+const char *vcm_status_name(vcm_status s);
+int vcm_status_parse(const char *s, vcm_status *out);
+
+typedef struct vcm_media {
+    int64_t id;
+    const char *file, *format;
+    int width, height;
+    const char *checksum, *rights;
+} vcm_media;
+
+#define VCM_NO_YEAR INT32_MIN
+
+typedef struct vcm_object {
+    int64_t id;
+    int64_t museum_id;
+    const char *inventory_number;
+    vcm_ltexts title, description, statement; /* statement: why a masterpiece */
+    const char **creators;
+    size_t ncreators;
+    const char *date_text;
+    int32_t date_start, date_end; /* years, negative = BCE; VCM_NO_YEAR = none */
+    const char *period, *culture, *classification, *materials, *technique;
+    const char *dimensions, *credit_line;
+    const char *rights;   /* a URI (Creative Commons or RightsStatements.org) */
+    const char *licence;  /* the licence as the source states it */
+    const char *source_url;
+    vcm_status status;
+    int64_t created, updated; /* Unix seconds */
+    /* Provenance: where the record came from; (museum, source_id) is unique,
+     * so a re-import updates instead of duplicating. */
+    const char *source, *source_id, *source_licence;
+    vcm_media *media;
+    size_t nmedia;
+    /* Filled by the store when listing, for display. */
+    const char *museum_name;
+    char country[3];
+} vcm_object;
+
+/* Earliest and latest years accepted; a date outside is impossible. */
+#define VCM_YEAR_MIN (-100000)
+#define VCM_YEAR_MAX 2100
+
+/* Century of a year: 1..21 for CE, -1 for 100 BCE–1 BCE, and so on; 0 = none. */
+int vcm_century(int32_t year);
+/* "17th century", "3rd century BCE" into buf. */
+void vcm_century_label(int century, char *buf, size_t size);
+
+/* Checks a BCP 47 tag's shape: 2–3 letter language, optional script and
+ * region and variants ("en", "zh-Hant", "ko-Kore-KR", "und"). */
+bool vcm_lang_valid(const char *tag);
+/* Guesses the language of a text by its script: Hangul → ko, kana → ja,
+ * Han → zh, Thai → th, Latin → en, …; "und" when nothing tells. */
+const char *vcm_lang_guess(const char *text);
+
+/* Each returns 0, or -1 with a message in err naming the field. */
+int vcm_country_validate(const vcm_country *c, char *err, size_t errlen);
+int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen);
+int vcm_object_validate(const vcm_object *o, char *err, size_t errlen);
+
+void vcm_object_init(vcm_object *o);
+#endif

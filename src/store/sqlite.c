@@ -1,0 +1,1162 @@
+/* The SQLite backend of the store: the embedded default.
+ *
+ * Design:
+ * - One vcm_store is one sqlite3 connection in WAL mode, with foreign keys
+ *   on and a busy timeout, so readers (the server's threads, each with its
+ *   own connection) never block the writer and the writer waits instead of
+ *   failing when another process writes.
+ * - Every statement is prepared once per connection and kept: fixed ones in
+ *   `st[]`, filter queries in `fq[]`, keyed by what they do and by a bit mask
+ *   of the filter's conditions. Their SQL is put together from constant
+ *   fragments only; values are always bound.
+ * - Migrations are the numbered files src/store/schema/sqlite/NNN_name.sql
+ *   built into the program; each runs once, in its own transaction, and is
+ *   recorded in schema_migrations.
+ * - data_version combines SQLite's PRAGMA data_version (changes made by
+ *   other connections) with a count of this connection's own commits. */
+#include <assert.h>
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/asset.h"
+#include "core/buf.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+enum stmt {
+    S_BEGIN, S_COMMIT, S_ROLLBACK, S_DATA_VERSION,
+    S_COUNTRY_PUT, S_COUNTRY_NAMES_DEL, S_COUNTRY_NAME_PUT, S_COUNTRY_GET, S_COUNTRY_NAMES,
+    S_COUNTRY_LIST, S_COUNTRY_LIST_USED,
+    S_MUSEUM_FIND, S_MUSEUM_FIND_KEY, S_MUSEUM_INSERT, S_MUSEUM_UPDATE, S_MUSEUM_NAMES_DEL,
+    S_MUSEUM_NAME_PUT, S_MUSEUM_GET, S_MUSEUM_NAMES, S_MUSEUM_LIST, S_MUSEUM_LIST_COUNTRY,
+    S_OBJECT_FIND, S_OBJECT_INSERT, S_OBJECT_UPDATE, S_OBJECT_ID_FREE,
+    S_TEXTS_DEL, S_TEXT_PUT, S_CREATORS_DEL, S_CREATOR_PUT, S_MEDIA_DEL, S_MEDIA_PUT,
+    S_OBJECT_GET, S_OBJECT_TEXTS, S_OBJECT_CREATORS, S_OBJECT_MEDIA,
+    S_STATS,
+    S_COUNT
+};
+
+#define OBJECT_COLS                                                                           \
+    "museum_id, source_id, source, source_licence, inventory_number, date_text, date_start, " \
+    "date_end, century, period, culture, classification, materials, technique, dimensions, "  \
+    "credit_line, rights, licence, source_url, status, created, updated, content_hash"
+
+static const char *const sql[S_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_DATA_VERSION] = "PRAGMA data_version",
+    [S_COUNTRY_PUT] = "INSERT INTO countries(code, region, asem_since) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT(code) DO UPDATE SET region = ?2, asem_since = ?3",
+    [S_COUNTRY_NAMES_DEL] = "DELETE FROM country_names WHERE code = ?1",
+    [S_COUNTRY_NAME_PUT] = "INSERT INTO country_names(code, lang, pos, name) VALUES (?1, ?2, ?3, ?4)",
+    [S_COUNTRY_GET] =
+        "SELECT c.code, c.region, c.asem_since, "
+        "(SELECT count(*) FROM museums m WHERE m.country = c.code), "
+        "(SELECT count(*) FROM objects o JOIN museums m ON m.id = o.museum_id "
+        " WHERE m.country = c.code AND o.status = 'published') "
+        "FROM countries c WHERE c.code = ?1",
+    [S_COUNTRY_NAMES] = "SELECT lang, name FROM country_names WHERE code = ?1 ORDER BY pos",
+    [S_COUNTRY_LIST] =
+        "SELECT c.code, c.region, c.asem_since, "
+        "(SELECT count(*) FROM museums m WHERE m.country = c.code), 0 "
+        "FROM countries c ORDER BY (SELECT name FROM country_names n WHERE n.code = c.code "
+        "AND n.lang = 'en'), c.code",
+    [S_COUNTRY_LIST_USED] =
+        "SELECT c.code, c.region, c.asem_since, count(DISTINCT m.id), "
+        "(SELECT count(*) FROM objects o JOIN museums m2 ON m2.id = o.museum_id "
+        " WHERE m2.country = c.code AND o.status = 'published') "
+        "FROM countries c JOIN museums m ON m.country = c.code GROUP BY c.code "
+        "ORDER BY (SELECT name FROM country_names n WHERE n.code = c.code AND n.lang = 'en'), c.code",
+    [S_MUSEUM_FIND] = "SELECT museum_id FROM museum_names WHERE name = ?1 LIMIT 1",
+    [S_MUSEUM_FIND_KEY] = "SELECT id FROM museums WHERE name_key = ?1",
+    [S_MUSEUM_INSERT] = "INSERT INTO museums(id, name_key, country, city, lat, lon, website, joined, left_on) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_MUSEUM_UPDATE] = "UPDATE museums SET name_key = ?2, country = ?3, city = ?4, lat = ?5, lon = ?6, "
+                        "website = ?7, joined = ?8, left_on = ?9 WHERE id = ?1",
+    [S_MUSEUM_NAMES_DEL] = "DELETE FROM museum_names WHERE museum_id = ?1",
+    [S_MUSEUM_NAME_PUT] = "INSERT INTO museum_names(museum_id, lang, pos, name) VALUES (?1, ?2, ?3, ?4)",
+    [S_MUSEUM_GET] =
+        "SELECT id, country, city, lat, lon, website, joined, left_on, "
+        "(SELECT count(*) FROM objects o WHERE o.museum_id = museums.id AND o.status = 'published') "
+        "FROM museums WHERE id = ?1",
+    [S_MUSEUM_NAMES] = "SELECT lang, name FROM museum_names WHERE museum_id = ?1 ORDER BY pos",
+    [S_MUSEUM_LIST] =
+        "SELECT id, country, city, lat, lon, website, joined, left_on, "
+        "(SELECT count(*) FROM objects o WHERE o.museum_id = museums.id AND o.status = 'published') "
+        "FROM museums ORDER BY name_key",
+    [S_MUSEUM_LIST_COUNTRY] =
+        "SELECT id, country, city, lat, lon, website, joined, left_on, "
+        "(SELECT count(*) FROM objects o WHERE o.museum_id = museums.id AND o.status = 'published') "
+        "FROM museums WHERE country = ?1 ORDER BY name_key",
+    [S_OBJECT_FIND] = "SELECT id, content_hash, created FROM objects WHERE museum_id = ?1 AND source_id = ?2",
+    [S_OBJECT_INSERT] = "INSERT INTO objects(id, " OBJECT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+    [S_OBJECT_UPDATE] =
+        "UPDATE objects SET museum_id = ?2, source_id = ?3, source = ?4, source_licence = ?5, "
+        "inventory_number = ?6, date_text = ?7, date_start = ?8, date_end = ?9, century = ?10, "
+        "period = ?11, culture = ?12, classification = ?13, materials = ?14, technique = ?15, "
+        "dimensions = ?16, credit_line = ?17, rights = ?18, licence = ?19, source_url = ?20, "
+        "status = ?21, created = ?22, updated = ?23, content_hash = ?24 WHERE id = ?1",
+    [S_OBJECT_ID_FREE] = "SELECT NOT EXISTS (SELECT 1 FROM objects WHERE id = ?1)",
+    [S_TEXTS_DEL] = "DELETE FROM object_texts WHERE object_id = ?1",
+    [S_TEXT_PUT] = "INSERT INTO object_texts(object_id, field, lang, pos, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_CREATORS_DEL] = "DELETE FROM object_creators WHERE object_id = ?1",
+    [S_CREATOR_PUT] = "INSERT INTO object_creators(object_id, pos, name) VALUES (?1, ?2, ?3)",
+    [S_MEDIA_DEL] = "DELETE FROM media WHERE object_id = ?1",
+    [S_MEDIA_PUT] = "INSERT INTO media(object_id, pos, file, format, width, height, checksum, rights) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_OBJECT_GET] =
+        "SELECT o.id, " OBJECT_COLS ", (SELECT name FROM museum_names n WHERE n.museum_id = o.museum_id "
+        "ORDER BY n.lang <> 'en', n.pos LIMIT 1), m.country "
+        "FROM objects o JOIN museums m ON m.id = o.museum_id WHERE o.id = ?1",
+    [S_OBJECT_TEXTS] = "SELECT field, lang, value FROM object_texts WHERE object_id = ?1 ORDER BY field, pos",
+    [S_OBJECT_CREATORS] = "SELECT name FROM object_creators WHERE object_id = ?1 ORDER BY pos",
+    [S_OBJECT_MEDIA] = "SELECT id, file, format, width, height, checksum, rights FROM media "
+                       "WHERE object_id = ?1 ORDER BY pos",
+    [S_STATS] =
+        "SELECT (SELECT count(*) FROM objects WHERE status = 'published'), "
+        "(SELECT count(*) FROM objects), "
+        "(SELECT count(DISTINCT museum_id) FROM objects WHERE status = 'published'), "
+        "(SELECT count(*) FROM museums), "
+        "(SELECT count(DISTINCT country) FROM museums), "
+        "(SELECT count(*) FROM countries), "
+        "(SELECT count(*) FROM media)",
+};
+
+/* Filter queries: what they select, then the conditions a filter adds. */
+enum fkind { F_LIST, F_COUNT, F_REGION, F_COUNTRY, F_MUSEUM, F_CLASS, F_CENTURY, F_KINDS };
+enum fbit {
+    B_PUBLISHED = 1, B_REGION = 2, B_COUNTRY = 4, B_MUSEUM = 8, B_CLASS = 16,
+    B_CENTURY = 32, B_SOURCE_ID = 64, B_AFTER = 128, B_MASKS = 256
+};
+
+static const char *const fselect[F_KINDS] = {
+    [F_LIST] = "SELECT o.id",
+    [F_COUNT] = "SELECT count(*)",
+    [F_REGION] = "SELECT c.region, c.region, count(*)",
+    [F_COUNTRY] = "SELECT m.country, (SELECT name FROM country_names n WHERE n.code = m.country "
+                  "ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
+    [F_MUSEUM] = "SELECT o.museum_id, (SELECT name FROM museum_names n WHERE n.museum_id = o.museum_id "
+                 "ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
+    [F_CLASS] = "SELECT o.classification, o.classification, count(*)",
+    [F_CENTURY] = "SELECT o.century, o.century, count(*)",
+};
+static const char *const fgroup[F_KINDS] = {
+    [F_LIST] = " ORDER BY o.id LIMIT :limit OFFSET :offset",
+    [F_COUNT] = "",
+    [F_REGION] = " GROUP BY 1 ORDER BY 3 DESC, 1",
+    [F_COUNTRY] = " GROUP BY 1 ORDER BY 3 DESC, 2",
+    [F_MUSEUM] = " GROUP BY 1 ORDER BY 3 DESC, 2",
+    [F_CLASS] = " AND o.classification <> '' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 200",
+    [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
+};
+
+typedef struct sqlite_store {
+    vcm_store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[S_COUNT];
+    sqlite3_stmt *fq[F_KINDS][B_MASKS];
+    int64_t commits;
+} sqlite_store;
+
+static int fail_db(sqlite_store *s, const char *what)
+{
+    return vcm_store_fail(&s->base, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* The prepared statement for k, reset and with its bindings cleared. */
+static sqlite3_stmt *stmt(sqlite_store *s, enum stmt k)
+{
+    if (!s->st[k]) {
+        if (sqlite3_prepare_v3(s->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT, &s->st[k], NULL) !=
+            SQLITE_OK) {
+            fail_db(s, "cannot prepare a statement");
+            return NULL;
+        }
+    } else {
+        sqlite3_reset(s->st[k]);
+        sqlite3_clear_bindings(s->st[k]);
+    }
+    return s->st[k];
+}
+
+static int bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+    return v ? sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(q, i);
+}
+
+static int bind_year(sqlite3_stmt *q, int i, int32_t y)
+{
+    return y == VCM_NO_YEAR ? sqlite3_bind_null(q, i) : sqlite3_bind_int(q, i, y);
+}
+
+/* Runs a statement that returns no rows. */
+static int run(sqlite_store *s, sqlite3_stmt *q, const char *what)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail_db(s, what);
+}
+
+static const char *col_text(vcm_arena *a, sqlite3_stmt *q, int i)
+{
+    const unsigned char *t = sqlite3_column_text(q, i);
+    if (!t)
+        return NULL;
+    return vcm_arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(q, i));
+}
+
+static int32_t col_year(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? VCM_NO_YEAR : sqlite3_column_int(q, i);
+}
+
+static void copy_code(char dst[3], const unsigned char *src)
+{
+    dst[0] = dst[1] = dst[2] = '\0';
+    if (src && src[0] && src[1]) {
+        dst[0] = (char)src[0];
+        dst[1] = (char)src[1];
+    }
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+static int exec(sqlite_store *s, const char *text, const char *what)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, text, NULL, NULL, &msg) != SQLITE_OK) {
+        vcm_store_fail(&s->base, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int migrate(sqlite_store *s)
+{
+    if (exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied INTEGER NOT NULL)",
+             "cannot create schema_migrations") < 0)
+        return -1;
+    const char *prefix = "src/store/schema/sqlite/";
+    size_t pl = strlen(prefix);
+    /* Assets are sorted by path, so migrations come in number order. */
+    for (size_t i = 0; i < vcm_assets_count; i++) {
+        const char *path = vcm_assets[i].path;
+        if (strncmp(path, prefix, pl) != 0 || !isdigit((unsigned char)path[pl]))
+            continue;
+        int version = atoi(path + pl);
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &q,
+                               NULL) != SQLITE_OK)
+            return fail_db(s, "cannot read schema_migrations");
+        sqlite3_bind_int(q, 1, version);
+        int done = sqlite3_step(q) == SQLITE_ROW;
+        sqlite3_finalize(q);
+        if (done)
+            continue;
+        if (exec(s, "BEGIN IMMEDIATE", "cannot start a migration") < 0)
+            return -1;
+        if (exec(s, (const char *)vcm_assets[i].data, path) < 0) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO schema_migrations(version, name, applied) "
+                               "VALUES (?1, ?2, unixepoch())",
+                               -1, &q, NULL) != SQLITE_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return fail_db(s, "cannot record a migration");
+        }
+        sqlite3_bind_int(q, 1, version);
+        sqlite3_bind_text(q, 2, path + pl, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE || exec(s, "COMMIT", "cannot commit a migration") < 0) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc != SQLITE_DONE ? fail_db(s, "cannot record a migration") : -1;
+        }
+    }
+    return 0;
+}
+
+static void sq_close(vcm_store *base)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    for (int k = 0; k < F_KINDS; k++)
+        for (int m = 0; m < B_MASKS; m++)
+            sqlite3_finalize(s->fq[k][m]);
+    sqlite3_close_v2(s->db);
+    free(s);
+}
+
+static int step_simple(sqlite_store *s, enum stmt k, const char *what)
+{
+    sqlite3_stmt *q = stmt(s, k);
+    return q ? run(s, q, what) : -1;
+}
+
+static int sq_begin(vcm_store *b)
+{
+    return step_simple((sqlite_store *)b, S_BEGIN, "cannot begin a transaction");
+}
+
+static int sq_commit(vcm_store *b)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    if (step_simple(s, S_COMMIT, "cannot commit") < 0)
+        return -1;
+    s->commits++;
+    return 0;
+}
+
+static int sq_rollback(vcm_store *b)
+{
+    return step_simple((sqlite_store *)b, S_ROLLBACK, "cannot roll back");
+}
+
+static int sq_data_version(vcm_store *b, int64_t *out)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_DATA_VERSION);
+    if (!q)
+        return -1;
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return fail_db(s, "cannot read the data version");
+    *out = sqlite3_column_int64(q, 0) * 1000003 + s->commits;
+    sqlite3_reset(q);
+    return 0;
+}
+
+/* ---- countries ---------------------------------------------------------- */
+
+static int put_names(sqlite_store *s, enum stmt del, enum stmt put, const char *code, int64_t id,
+                     const vcm_ltexts *names)
+{
+    sqlite3_stmt *q = stmt(s, del);
+    if (!q)
+        return -1;
+    code ? bind_text(q, 1, code) : sqlite3_bind_int64(q, 1, id);
+    if (run(s, q, "cannot replace names") < 0)
+        return -1;
+    for (size_t i = 0; i < names->n; i++) {
+        if (!(q = stmt(s, put)))
+            return -1;
+        code ? bind_text(q, 1, code) : sqlite3_bind_int64(q, 1, id);
+        bind_text(q, 2, names->v[i].lang);
+        sqlite3_bind_int(q, 3, (int)i);
+        bind_text(q, 4, names->v[i].text);
+        if (run(s, q, "cannot store a name") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int sq_country_upsert(vcm_store *b, const vcm_country *c)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_COUNTRY_PUT);
+    if (!q)
+        return -1;
+    bind_text(q, 1, c->code);
+    bind_text(q, 2, vcm_region_name(c->region));
+    if (c->asem_since)
+        sqlite3_bind_int(q, 3, c->asem_since);
+    if (run(s, q, "cannot store a country") < 0)
+        return -1;
+    return put_names(s, S_COUNTRY_NAMES_DEL, S_COUNTRY_NAME_PUT, c->code, 0, &c->names);
+}
+
+static int load_names(sqlite_store *s, vcm_arena *a, enum stmt k, const char *code, int64_t id,
+                      vcm_ltexts *out)
+{
+    sqlite3_stmt *q = stmt(s, k);
+    if (!q)
+        return -1;
+    code ? bind_text(q, 1, code) : sqlite3_bind_int64(q, 1, id);
+    int rc;
+    memset(out, 0, sizeof *out);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (vcm_ltexts_add(out, a, col_text(a, q, 0), col_text(a, q, 1)) < 0)
+            return vcm_store_fail(&s->base, "out of memory reading names");
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : fail_db(s, "cannot read names");
+}
+
+static void row_country(sqlite3_stmt *q, vcm_country *c)
+{
+    memset(c, 0, sizeof *c);
+    copy_code(c->code, sqlite3_column_text(q, 0));
+    vcm_region_parse((const char *)sqlite3_column_text(q, 1), &c->region);
+    c->asem_since = sqlite3_column_int(q, 2);
+    c->museums = sqlite3_column_int64(q, 3);
+    c->objects = sqlite3_column_int64(q, 4);
+}
+
+static int sq_country_get(vcm_store *b, vcm_arena *a, const char *code, vcm_country *out)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_COUNTRY_GET);
+    if (!q)
+        return -1;
+    bind_text(q, 1, code);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return fail_db(s, "cannot read a country");
+    row_country(q, out);
+    sqlite3_reset(q);
+    if (load_names(s, a, S_COUNTRY_NAMES, out->code, 0, &out->names) < 0)
+        return -1;
+    return 1;
+}
+
+static int sq_country_list(vcm_store *b, vcm_arena *a, bool with_museums, vcm_country **out,
+                           size_t *n)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, with_museums ? S_COUNTRY_LIST_USED : S_COUNTRY_LIST);
+    if (!q)
+        return -1;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            vcm_country *nv = vcm_arena_alloc(a, cap * sizeof *nv);
+            if (!nv)
+                return vcm_store_fail(b, "out of memory listing countries");
+            if (*n)
+                memcpy(nv, *out, *n * sizeof *nv);
+            *out = nv;
+        }
+        row_country(q, &(*out)[(*n)++]);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot list countries");
+    for (size_t i = 0; i < *n; i++)
+        if (load_names(s, a, S_COUNTRY_NAMES, (*out)[i].code, 0, &(*out)[i].names) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- museums ------------------------------------------------------------ */
+
+/* The key a museum is found by on import: its first name, case-folded. */
+static char *name_key(const vcm_museum *m)
+{
+    const char *n = m->names.n ? m->names.v[0].text : "";
+    char *k = strdup(n);
+    if (k)
+        for (char *p = k; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    return k;
+}
+
+static int bind_museum(sqlite3_stmt *q, const vcm_museum *m, const char *key)
+{
+    if (m->id)
+        sqlite3_bind_int64(q, 1, m->id);
+    sqlite3_bind_text(q, 2, key, -1, SQLITE_TRANSIENT);
+    bind_text(q, 3, m->country);
+    bind_text(q, 4, m->city);
+    if (m->has_coords) {
+        sqlite3_bind_double(q, 5, m->lat);
+        sqlite3_bind_double(q, 6, m->lon);
+    }
+    bind_text(q, 7, m->website);
+    bind_text(q, 8, m->joined);
+    return bind_text(q, 9, m->left);
+}
+
+static int find_museum(sqlite_store *s, const vcm_museum *m, int64_t *id)
+{
+    *id = 0;
+    for (size_t i = 0; i < m->names.n && !*id; i++) {
+        sqlite3_stmt *q = stmt(s, S_MUSEUM_FIND);
+        if (!q)
+            return -1;
+        bind_text(q, 1, m->names.v[i].text);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW)
+            *id = sqlite3_column_int64(q, 0);
+        else if (rc != SQLITE_DONE)
+            return fail_db(s, "cannot look up a museum");
+        sqlite3_reset(q);
+    }
+    if (!*id) {
+        char *key = name_key(m);
+        sqlite3_stmt *q = key ? stmt(s, S_MUSEUM_FIND_KEY) : NULL;
+        if (!q) {
+            free(key);
+            return -1;
+        }
+        bind_text(q, 1, key);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW)
+            *id = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+        free(key);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return fail_db(s, "cannot look up a museum");
+    }
+    return 0;
+}
+
+static int write_museum(sqlite_store *s, vcm_museum *m, bool insert)
+{
+    char *key = name_key(m);
+    sqlite3_stmt *q = key ? stmt(s, insert ? S_MUSEUM_INSERT : S_MUSEUM_UPDATE) : NULL;
+    if (!q) {
+        free(key);
+        return key ? -1 : vcm_store_fail(&s->base, "out of memory");
+    }
+    bind_museum(q, m, key);
+    int rc = run(s, q, "cannot store a museum");
+    free(key);
+    if (rc < 0)
+        return -1;
+    if (insert && !m->id)
+        m->id = sqlite3_last_insert_rowid(s->db);
+    return put_names(s, S_MUSEUM_NAMES_DEL, S_MUSEUM_NAME_PUT, NULL, m->id, &m->names);
+}
+
+static int sq_museum_ensure(vcm_store *b, vcm_museum *m, bool *created)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    int64_t id;
+    if (find_museum(s, m, &id) < 0)
+        return -1;
+    *created = !id;
+    if (id) {
+        m->id = id;
+        return 0;
+    }
+    m->id = 0;
+    return write_museum(s, m, true);
+}
+
+static int sq_museum_put(vcm_store *b, vcm_museum *m)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    bool insert = false;
+    if (!m->id) {
+        int64_t id;
+        if (find_museum(s, m, &id) < 0)
+            return -1;
+        m->id = id;
+        insert = !id;
+    } else {
+        sqlite3_stmt *q = stmt(s, S_MUSEUM_GET);
+        if (!q)
+            return -1;
+        sqlite3_bind_int64(q, 1, m->id);
+        insert = sqlite3_step(q) != SQLITE_ROW;
+        sqlite3_reset(q);
+    }
+    return write_museum(s, m, insert);
+}
+
+static void row_museum(vcm_arena *a, sqlite3_stmt *q, vcm_museum *m)
+{
+    memset(m, 0, sizeof *m);
+    m->id = sqlite3_column_int64(q, 0);
+    copy_code(m->country, sqlite3_column_text(q, 1));
+    m->city = col_text(a, q, 2);
+    m->has_coords = sqlite3_column_type(q, 3) != SQLITE_NULL;
+    m->lat = sqlite3_column_double(q, 3);
+    m->lon = sqlite3_column_double(q, 4);
+    m->website = col_text(a, q, 5);
+    m->joined = col_text(a, q, 6);
+    m->left = col_text(a, q, 7);
+    m->objects = sqlite3_column_int64(q, 8);
+}
+
+static int sq_museum_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum *out)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_MUSEUM_GET);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return fail_db(s, "cannot read a museum");
+    row_museum(a, q, out);
+    sqlite3_reset(q);
+    if (load_names(s, a, S_MUSEUM_NAMES, NULL, id, &out->names) < 0)
+        return -1;
+    return 1;
+}
+
+static int sq_museum_list(vcm_store *b, vcm_arena *a, const char *country, vcm_museum **out,
+                          size_t *n)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    bool by_country = country && *country;
+    sqlite3_stmt *q = stmt(s, by_country ? S_MUSEUM_LIST_COUNTRY : S_MUSEUM_LIST);
+    if (!q)
+        return -1;
+    if (by_country)
+        bind_text(q, 1, country);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            vcm_museum *nv = vcm_arena_alloc(a, cap * sizeof *nv);
+            if (!nv)
+                return vcm_store_fail(b, "out of memory listing museums");
+            if (*n)
+                memcpy(nv, *out, *n * sizeof *nv);
+            *out = nv;
+        }
+        row_museum(a, q, &(*out)[(*n)++]);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot list museums");
+    for (size_t i = 0; i < *n; i++)
+        if (load_names(s, a, S_MUSEUM_NAMES, NULL, (*out)[i].id, &(*out)[i].names) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- objects ------------------------------------------------------------ */
+
+static int put_texts(sqlite_store *s, int64_t id, const char *field, const vcm_ltexts *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        sqlite3_stmt *q = stmt(s, S_TEXT_PUT);
+        if (!q)
+            return -1;
+        sqlite3_bind_int64(q, 1, id);
+        bind_text(q, 2, field);
+        bind_text(q, 3, t->v[i].lang);
+        sqlite3_bind_int(q, 4, (int)i);
+        bind_text(q, 5, t->v[i].text);
+        if (run(s, q, "cannot store a text") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int put_children(sqlite_store *s, const vcm_object *o, bool replace)
+{
+    static const enum stmt dels[] = {S_TEXTS_DEL, S_CREATORS_DEL, S_MEDIA_DEL};
+    for (size_t i = 0; replace && i < sizeof dels / sizeof dels[0]; i++) {
+        sqlite3_stmt *q = stmt(s, dels[i]);
+        if (!q)
+            return -1;
+        sqlite3_bind_int64(q, 1, o->id);
+        if (run(s, q, "cannot replace an object's parts") < 0)
+            return -1;
+    }
+    if (put_texts(s, o->id, "title", &o->title) < 0 ||
+        put_texts(s, o->id, "description", &o->description) < 0 ||
+        put_texts(s, o->id, "statement", &o->statement) < 0)
+        return -1;
+    for (size_t i = 0; i < o->ncreators; i++) {
+        sqlite3_stmt *q = stmt(s, S_CREATOR_PUT);
+        if (!q)
+            return -1;
+        sqlite3_bind_int64(q, 1, o->id);
+        sqlite3_bind_int(q, 2, (int)i);
+        bind_text(q, 3, o->creators[i]);
+        if (run(s, q, "cannot store a creator") < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < o->nmedia; i++) {
+        const vcm_media *m = &o->media[i];
+        sqlite3_stmt *q = stmt(s, S_MEDIA_PUT);
+        if (!q)
+            return -1;
+        sqlite3_bind_int64(q, 1, o->id);
+        sqlite3_bind_int(q, 2, (int)i);
+        bind_text(q, 3, m->file);
+        bind_text(q, 4, m->format);
+        sqlite3_bind_int(q, 5, m->width);
+        sqlite3_bind_int(q, 6, m->height);
+        bind_text(q, 7, m->checksum);
+        bind_text(q, 8, m->rights);
+        if (run(s, q, "cannot store a media record") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void bind_object(sqlite3_stmt *q, const vcm_object *o, const char *hash)
+{
+    sqlite3_bind_int64(q, 2, o->museum_id);
+    bind_text(q, 3, o->source_id);
+    bind_text(q, 4, o->source);
+    bind_text(q, 5, o->source_licence);
+    bind_text(q, 6, o->inventory_number);
+    bind_text(q, 7, o->date_text);
+    bind_year(q, 8, o->date_start);
+    bind_year(q, 9, o->date_end);
+    int c = vcm_century(o->date_start);
+    c ? sqlite3_bind_int(q, 10, c) : sqlite3_bind_null(q, 10);
+    bind_text(q, 11, o->period);
+    bind_text(q, 12, o->culture);
+    bind_text(q, 13, o->classification);
+    bind_text(q, 14, o->materials);
+    bind_text(q, 15, o->technique);
+    bind_text(q, 16, o->dimensions);
+    bind_text(q, 17, o->credit_line);
+    bind_text(q, 18, o->rights);
+    bind_text(q, 19, o->licence);
+    bind_text(q, 20, o->source_url);
+    bind_text(q, 21, vcm_status_name(o->status));
+    sqlite3_bind_int64(q, 22, o->created);
+    sqlite3_bind_int64(q, 23, o->updated);
+    bind_text(q, 24, hash);
+}
+
+static int sq_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_times,
+                            vcm_upsert *result)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_OBJECT_FIND);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, o->museum_id);
+    bind_text(q, 2, o->source_id);
+    int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail_db(s, "cannot look up an object");
+    int64_t now = (int64_t)time(NULL);
+    if (rc == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        bool same = strcmp((const char *)sqlite3_column_text(q, 1), hash) == 0;
+        int64_t created = sqlite3_column_int64(q, 2);
+        sqlite3_reset(q);
+        o->id = id;
+        if (same) {
+            *result = VCM_UPSERT_UNCHANGED;
+            return 0;
+        }
+        if (!keep_times) {
+            o->created = created;
+            o->updated = now;
+        }
+        if (!(q = stmt(s, S_OBJECT_UPDATE)))
+            return -1;
+        sqlite3_bind_int64(q, 1, id);
+        bind_object(q, o, hash);
+        if (run(s, q, "cannot update an object") < 0 || put_children(s, o, true) < 0)
+            return -1;
+        *result = VCM_UPSERT_UPDATED;
+        return 0;
+    }
+    sqlite3_reset(q);
+    bool use_id = false;
+    if (keep_times && o->id > 0) {
+        if (!(q = stmt(s, S_OBJECT_ID_FREE)))
+            return -1;
+        sqlite3_bind_int64(q, 1, o->id);
+        use_id = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+        sqlite3_reset(q);
+    }
+    if (!keep_times)
+        o->created = o->updated = now;
+    if (!(q = stmt(s, S_OBJECT_INSERT)))
+        return -1;
+    if (use_id)
+        sqlite3_bind_int64(q, 1, o->id);
+    bind_object(q, o, hash);
+    if (run(s, q, "cannot insert an object") < 0)
+        return -1;
+    o->id = sqlite3_last_insert_rowid(s->db);
+    if (put_children(s, o, false) < 0)
+        return -1;
+    *result = VCM_UPSERT_INSERTED;
+    return 0;
+}
+
+static int load_object_parts(sqlite_store *s, vcm_arena *a, vcm_object *o)
+{
+    sqlite3_stmt *q = stmt(s, S_OBJECT_TEXTS);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, o->id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *field = (const char *)sqlite3_column_text(q, 0);
+        vcm_ltexts *t = field[0] == 't' ? &o->title : field[0] == 'd' ? &o->description
+                                                                       : &o->statement;
+        if (vcm_ltexts_add(t, a, col_text(a, q, 1), col_text(a, q, 2)) < 0)
+            return vcm_store_fail(&s->base, "out of memory reading an object");
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read an object's texts");
+
+    if (!(q = stmt(s, S_OBJECT_CREATORS)))
+        return -1;
+    sqlite3_bind_int64(q, 1, o->id);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (o->ncreators == cap) {
+            cap = cap ? cap * 2 : 4;
+            const char **nv = vcm_arena_alloc(a, cap * sizeof *nv);
+            if (!nv)
+                return vcm_store_fail(&s->base, "out of memory reading an object");
+            if (o->ncreators)
+                memcpy(nv, o->creators, o->ncreators * sizeof *nv);
+            o->creators = nv;
+        }
+        o->creators[o->ncreators++] = col_text(a, q, 0);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read an object's creators");
+
+    if (!(q = stmt(s, S_OBJECT_MEDIA)))
+        return -1;
+    sqlite3_bind_int64(q, 1, o->id);
+    cap = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (o->nmedia == cap) {
+            cap = cap ? cap * 2 : 4;
+            vcm_media *nv = vcm_arena_alloc(a, cap * sizeof *nv);
+            if (!nv)
+                return vcm_store_fail(&s->base, "out of memory reading an object");
+            if (o->nmedia)
+                memcpy(nv, o->media, o->nmedia * sizeof *nv);
+            o->media = nv;
+        }
+        vcm_media *m = &o->media[o->nmedia++];
+        m->id = sqlite3_column_int64(q, 0);
+        m->file = col_text(a, q, 1);
+        m->format = col_text(a, q, 2);
+        m->width = sqlite3_column_int(q, 3);
+        m->height = sqlite3_column_int(q, 4);
+        m->checksum = col_text(a, q, 5);
+        m->rights = col_text(a, q, 6);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : fail_db(s, "cannot read an object's media");
+}
+
+static int sq_object_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_object *o)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_OBJECT_GET);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return fail_db(s, "cannot read an object");
+    vcm_object_init(o);
+    o->id = sqlite3_column_int64(q, 0);
+    o->museum_id = sqlite3_column_int64(q, 1);
+    o->source_id = col_text(a, q, 2);
+    o->source = col_text(a, q, 3);
+    o->source_licence = col_text(a, q, 4);
+    o->inventory_number = col_text(a, q, 5);
+    o->date_text = col_text(a, q, 6);
+    o->date_start = col_year(q, 7);
+    o->date_end = col_year(q, 8);
+    /* 9: century, derived */
+    o->period = col_text(a, q, 10);
+    o->culture = col_text(a, q, 11);
+    o->classification = col_text(a, q, 12);
+    o->materials = col_text(a, q, 13);
+    o->technique = col_text(a, q, 14);
+    o->dimensions = col_text(a, q, 15);
+    o->credit_line = col_text(a, q, 16);
+    o->rights = col_text(a, q, 17);
+    o->licence = col_text(a, q, 18);
+    o->source_url = col_text(a, q, 19);
+    vcm_status_parse((const char *)sqlite3_column_text(q, 20), &o->status);
+    o->created = sqlite3_column_int64(q, 21);
+    o->updated = sqlite3_column_int64(q, 22);
+    /* 23: content hash */
+    o->museum_name = col_text(a, q, 24);
+    copy_code(o->country, sqlite3_column_text(q, 25));
+    sqlite3_reset(q);
+    if (load_object_parts(s, a, o) < 0)
+        return -1;
+    return 1;
+}
+
+static unsigned filter_mask(const vcm_filter *f, enum fkind k)
+{
+    unsigned m = 0;
+    if (!f->any_status)
+        m |= B_PUBLISHED;
+    if (f->has_region)
+        m |= B_REGION;
+    if (f->country[0])
+        m |= B_COUNTRY;
+    if (f->museum)
+        m |= B_MUSEUM;
+    if (f->classification)
+        m |= B_CLASS;
+    if (f->century)
+        m |= B_CENTURY;
+    if (f->source_id)
+        m |= B_SOURCE_ID;
+    if (f->after_id && k == F_LIST)
+        m |= B_AFTER;
+    return m;
+}
+
+/* The filter query of kind k for f, prepared, with f's values bound. */
+static sqlite3_stmt *filter_stmt(sqlite_store *s, const vcm_filter *f, enum fkind k)
+{
+    unsigned m = filter_mask(f, k);
+    sqlite3_stmt *q = s->fq[k][m];
+    if (q) {
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
+    } else {
+        vcm_buf b;
+        vcm_buf_init(&b, 4096);
+        vcm_buf_puts(&b, fselect[k]);
+        vcm_buf_puts(&b, " FROM objects o JOIN museums m ON m.id = o.museum_id");
+        if (m & B_REGION)
+            vcm_buf_puts(&b, " JOIN countries c ON c.code = m.country");
+        else if (k == F_REGION)
+            vcm_buf_puts(&b, " JOIN countries c ON c.code = m.country");
+        vcm_buf_puts(&b, " WHERE 1");
+        if (m & B_PUBLISHED)
+            vcm_buf_puts(&b, " AND o.status = 'published'");
+        if (m & B_REGION)
+            vcm_buf_puts(&b, " AND c.region = :region");
+        if (m & B_COUNTRY)
+            vcm_buf_puts(&b, " AND m.country = :country");
+        if (m & B_MUSEUM)
+            vcm_buf_puts(&b, " AND o.museum_id = :museum");
+        if (m & B_CLASS)
+            vcm_buf_puts(&b, " AND o.classification = :class");
+        if (m & B_CENTURY)
+            vcm_buf_puts(&b, " AND o.century = :century");
+        if (m & B_SOURCE_ID)
+            vcm_buf_puts(&b, " AND o.source_id = :source_id");
+        if (m & B_AFTER)
+            vcm_buf_puts(&b, " AND o.id > :after");
+        vcm_buf_puts(&b, fgroup[k]);
+        int rc = b.toobig ? SQLITE_NOMEM
+                          : sqlite3_prepare_v3(s->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, &q,
+                                               NULL);
+        vcm_buf_release(&b);
+        if (rc != SQLITE_OK) {
+            fail_db(s, "cannot prepare a filter query");
+            return NULL;
+        }
+        s->fq[k][m] = q;
+    }
+#define BIND(name, call)                                                                      \
+    do {                                                                                      \
+        int i_ = sqlite3_bind_parameter_index(q, name);                                       \
+        if (i_)                                                                               \
+            call;                                                                             \
+    } while (0)
+    BIND(":region", bind_text(q, i_, vcm_region_name(f->region)));
+    BIND(":country", bind_text(q, i_, f->country));
+    BIND(":museum", sqlite3_bind_int64(q, i_, f->museum));
+    BIND(":class", bind_text(q, i_, f->classification));
+    BIND(":century", sqlite3_bind_int(q, i_, f->century));
+    BIND(":source_id", bind_text(q, i_, f->source_id));
+    BIND(":after", sqlite3_bind_int64(q, i_, f->after_id));
+    BIND(":limit", sqlite3_bind_int(q, i_, f->limit > 0 && f->limit <= 1000 ? f->limit : 20));
+    BIND(":offset", sqlite3_bind_int64(q, i_, f->offset > 0 ? f->offset : 0));
+#undef BIND
+    return q;
+}
+
+static int sq_object_list(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_object **out,
+                          size_t *n)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = filter_stmt(s, f, F_LIST);
+    if (!q)
+        return -1;
+    int limit = f->limit > 0 && f->limit <= 1000 ? f->limit : 20;
+    int64_t *ids = vcm_arena_alloc(a, (size_t)limit * sizeof *ids);
+    if (!ids)
+        return vcm_store_fail(b, "out of memory listing objects");
+    size_t count = 0;
+    int rc;
+    while (count < (size_t)limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        ids[count++] = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (count < (size_t)limit && rc != SQLITE_DONE)
+        return fail_db(s, "cannot list objects");
+    *out = vcm_arena_calloc(a, count ? count : 1, sizeof **out);
+    if (!*out)
+        return vcm_store_fail(b, "out of memory listing objects");
+    *n = 0;
+    for (size_t i = 0; i < count; i++) {
+        int r = sq_object_get(b, a, ids[i], &(*out)[*n]);
+        if (r < 0)
+            return -1;
+        *n += (size_t)r;
+    }
+    return 0;
+}
+
+static int sq_object_count(vcm_store *b, const vcm_filter *f, int64_t *out)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = filter_stmt(s, f, F_COUNT);
+    if (!q)
+        return -1;
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return fail_db(s, "cannot count objects");
+    *out = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return 0;
+}
+
+static int facet(sqlite_store *s, vcm_arena *a, const vcm_filter *f, enum fkind k, vcm_facet **out,
+                 size_t *n)
+{
+    sqlite3_stmt *q = filter_stmt(s, f, k);
+    if (!q)
+        return -1;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            vcm_facet *nv = vcm_arena_alloc(a, cap * sizeof *nv);
+            if (!nv)
+                return vcm_store_fail(&s->base, "out of memory counting facets");
+            if (*n)
+                memcpy(nv, *out, *n * sizeof *nv);
+            *out = nv;
+        }
+        vcm_facet *fc = &(*out)[(*n)++];
+        fc->value = col_text(a, q, 0);
+        fc->label = col_text(a, q, 1);
+        fc->count = sqlite3_column_int64(q, 2);
+        if (!fc->value)
+            fc->value = "";
+        if (!fc->label)
+            fc->label = fc->value;
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : fail_db(s, "cannot count facets");
+}
+
+static int sq_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    memset(out, 0, sizeof *out);
+    if (facet(s, a, f, F_REGION, &out->region, &out->nregion) < 0 ||
+        facet(s, a, f, F_COUNTRY, &out->country, &out->ncountry) < 0 ||
+        facet(s, a, f, F_MUSEUM, &out->museum, &out->nmuseum) < 0 ||
+        facet(s, a, f, F_CLASS, &out->classification, &out->nclassification) < 0 ||
+        facet(s, a, f, F_CENTURY, &out->century, &out->ncentury) < 0)
+        return -1;
+    for (size_t i = 0; i < out->ncentury; i++) {
+        char label[64];
+        vcm_century_label(atoi(out->century[i].value), label, sizeof label);
+        out->century[i].label = vcm_arena_strdup(a, label);
+        if (!out->century[i].label)
+            return vcm_store_fail(b, "out of memory counting facets");
+    }
+    return 0;
+}
+
+static int sq_stats(vcm_store *b, vcm_stats *out)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_STATS);
+    if (!q)
+        return -1;
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return fail_db(s, "cannot count");
+    out->objects = sqlite3_column_int64(q, 0);
+    out->objects_all = sqlite3_column_int64(q, 1);
+    out->museums = sqlite3_column_int64(q, 2);
+    out->museums_all = sqlite3_column_int64(q, 3);
+    out->countries = sqlite3_column_int64(q, 4);
+    out->countries_all = sqlite3_column_int64(q, 5);
+    out->media = sqlite3_column_int64(q, 6);
+    sqlite3_reset(q);
+    return 0;
+}
+
+static const struct vcm_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .data_version = sq_data_version,
+    .country_upsert = sq_country_upsert,
+    .country_get = sq_country_get,
+    .country_list = sq_country_list,
+    .museum_ensure = sq_museum_ensure,
+    .museum_put = sq_museum_put,
+    .museum_get = sq_museum_get,
+    .museum_list = sq_museum_list,
+    .object_upsert = sq_object_upsert,
+    .object_get = sq_object_get,
+    .object_list = sq_object_list,
+    .object_count = sq_object_count,
+    .object_facets = sq_object_facets,
+    .stats = sq_stats,
+};
+
+vcm_store *vcm_store_sqlite_open(const char *path, char *err, size_t errlen)
+{
+    if (!*path) {
+        snprintf(err, errlen, "sqlite: needs a file path (sqlite:var/vcm.db)");
+        return NULL;
+    }
+    sqlite_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->base.ops = &sqlite_ops;
+    int rc = sqlite3_open_v2(path, &s->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database '%s': %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_extended_result_codes(s->db, 1);
+    /* NORMAL in WAL mode: a commit survives a crash of the process (the
+     * SIGKILL case); only a power cut may lose the last transactions. */
+    if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+                "PRAGMA cache_size = -32768",
+             "cannot set up the database") < 0 ||
+        migrate(s) < 0) {
+        snprintf(err, errlen, "database '%s': %s", path, s->base.error);
+        goto fail;
+    }
+    return &s->base;
+fail:
+    sq_close(&s->base);
+    return NULL;
+}

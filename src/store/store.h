@@ -1,0 +1,128 @@
+/* The store: every read and write of VCM's data goes through this interface.
+ *
+ * It speaks the domain (countries, museums, objects), never SQL: a backend is
+ * a table of functions (like SQLite's VFS), chosen by the URL given to
+ * vcm_store_open(): "sqlite:PATH" today, "postgres://…" with its own backend.
+ * No backend type, header or SQL text appears outside src/store/.
+ *
+ * One vcm_store is one connection: use it from one thread at a time (the
+ * server keeps one per worker thread). Results are allocated in the arena the
+ * caller passes and live as long as it does.
+ *
+ * Every function returns 0 on success and -1 on error, with the message in
+ * vcm_store_error(); lookups return 1 when found and 0 when not. */
+#ifndef VCM_STORE_H
+#define VCM_STORE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "model/model.h"
+
+typedef struct vcm_store vcm_store;
+
+/* What browse, the API and exports filter on. Zeroed = everything public. */
+typedef struct vcm_filter {
+    bool any_status;          /* false: published only */
+    bool has_region;
+    vcm_region region;
+    char country[3];          /* "" = any */
+    int64_t museum;           /* 0 = any */
+    const char *classification;
+    int century;              /* 0 = any; see vcm_century() */
+    const char *source_id;
+    int64_t after_id;         /* keyset cursor: objects with id > after_id */
+    int64_t offset;           /* for numbered pages; 0 with a cursor */
+    int limit;                /* 1..1000 */
+} vcm_filter;
+
+typedef struct vcm_facet {
+    const char *value;        /* as the filter takes it */
+    const char *label;        /* for people */
+    int64_t count;
+} vcm_facet;
+
+typedef struct vcm_facets {
+    vcm_facet *region, *country, *museum, *classification, *century;
+    size_t nregion, ncountry, nmuseum, nclassification, ncentury;
+} vcm_facets;
+
+typedef struct vcm_stats {
+    int64_t objects;          /* published */
+    int64_t objects_all;      /* every status */
+    int64_t museums;          /* with at least one published object */
+    int64_t museums_all;
+    int64_t countries;        /* with at least one museum */
+    int64_t countries_all;
+    int64_t media;
+} vcm_stats;
+
+typedef enum vcm_upsert {
+    VCM_UPSERT_INSERTED,
+    VCM_UPSERT_UPDATED,
+    VCM_UPSERT_UNCHANGED,
+} vcm_upsert;
+
+struct vcm_store_ops {
+    const char *name;
+    void (*close)(vcm_store *s);
+    int (*begin)(vcm_store *s);
+    int (*commit)(vcm_store *s);
+    int (*rollback)(vcm_store *s);
+    /* A number that changes whenever committed data changes (any connection,
+     * any process): caches key on it. */
+    int (*data_version)(vcm_store *s, int64_t *out);
+
+    int (*country_upsert)(vcm_store *s, const vcm_country *c);
+    int (*country_get)(vcm_store *s, vcm_arena *a, const char *code, vcm_country *out);
+    /* with_museums: only countries that have museums. Ordered by English name. */
+    int (*country_list)(vcm_store *s, vcm_arena *a, bool with_museums, vcm_country **out,
+                        size_t *n);
+
+    /* Finds a museum by its name in any language, or creates it; sets m->id. */
+    int (*museum_ensure)(vcm_store *s, vcm_museum *m, bool *created);
+    /* Replaces the museum with m->id (or, with id 0, the one of that name). */
+    int (*museum_put)(vcm_store *s, vcm_museum *m);
+    int (*museum_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_museum *out);
+    /* country "" = all. Ordered by English name. */
+    int (*museum_list)(vcm_store *s, vcm_arena *a, const char *country, vcm_museum **out,
+                       size_t *n);
+
+    /* Inserts or updates by (museum_id, source_id). content_hash says whether
+     * anything changed: when it equals the stored one nothing is written.
+     * keep_times: take o->created/updated as given (restoring an export);
+     * otherwise the store sets them. o->id: with keep_times and an id that is
+     * free, the object gets that id. Sets o->id. */
+    int (*object_upsert)(vcm_store *s, vcm_object *o, const char *content_hash,
+                         bool keep_times, vcm_upsert *result);
+    int (*object_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_object *out);
+    /* Objects in id order with every field; *n may be less than f->limit at
+     * the end. */
+    int (*object_list)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_object **out,
+                       size_t *n);
+    int (*object_count)(vcm_store *s, const vcm_filter *f, int64_t *out);
+    int (*object_facets)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_facets *out);
+    int (*stats)(vcm_store *s, vcm_stats *out);
+};
+
+struct vcm_store {
+    const struct vcm_store_ops *ops;
+    char error[512];
+};
+
+/* Opens (and migrates) the store named by url. On failure returns NULL and
+ * writes why into err. */
+vcm_store *vcm_store_open(const char *url, char *err, size_t errlen);
+void vcm_store_close(vcm_store *s);
+const char *vcm_store_error(const vcm_store *s);
+/* Records an error message (for backends). Returns -1. */
+int vcm_store_fail(vcm_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Shorthands, so that callers read like the domain. */
+#define vcm_store_begin(s) ((s)->ops->begin(s))
+#define vcm_store_commit(s) ((s)->ops->commit(s))
+#define vcm_store_rollback(s) ((s)->ops->rollback(s))
+
+/* Backends. */
+vcm_store *vcm_store_sqlite_open(const char *path, char *err, size_t errlen);
+#endif

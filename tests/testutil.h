@@ -1,0 +1,264 @@
+/* Helpers shared by the test programs: temporary folders, running the real
+ * build/vcm, starting the real server on a free loopback port, and HTTP
+ * requests over loopback with libcurl. Header-only: each test is one program. */
+#ifndef VCM_TESTUTIL_H
+#define VCM_TESTUTIL_H
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static inline const char *vt_bin(void)
+{
+    const char *b = getenv("VCM_TEST_BIN");
+    return b && *b ? b : "build/vcm";
+}
+
+static inline const char *vt_data(void)
+{
+    const char *d = getenv("VCM_DATA");
+    return d && *d ? d : "../shared/data";
+}
+
+/* A new empty folder under /tmp; the caller frees the string. */
+static inline char *vt_tmpdir(void)
+{
+    char *p = strdup("/tmp/vcm-test-XXXXXX");
+    if (!p || !mkdtemp(p)) {
+        fprintf(stderr, "cannot create a temporary folder: %s\n", strerror(errno));
+        abort();
+    }
+    return p;
+}
+
+static inline void vt_rmrf(const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+static inline void vt_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Runs a shell command; returns its exit status and, when out is not NULL,
+ * its standard output and error (caller frees). */
+static inline int vt_sh(char **out, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[4200];
+    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    assert_non_null(p);
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 1024) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    buf[len] = '\0';
+    int st = pclose(p);
+    if (out)
+        *out = buf;
+    else
+        free(buf);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static inline int vt_free_port(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t l = sizeof a;
+    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(s, (struct sockaddr *)&a, &l), 0);
+    int port = ntohs(a.sin_port);
+    close(s);
+    return port;
+}
+
+struct vt_server {
+    pid_t pid;
+    int port;
+    char base[64];
+};
+
+/* Starts `vcm serve` on a free loopback port with the database given and
+ * waits until it accepts connections. */
+static inline void vt_server_start(struct vt_server *s, const char *db)
+{
+    s->port = vt_free_port();
+    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+    char listen[32];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        const char *lvl = getenv("VCM_TEST_LOG") ? getenv("VCM_TEST_LOG") : "warn";
+        execl(vt_bin(), vt_bin(), "serve", "--db", db, "--listen", listen, "--log-level", lvl,
+              (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 400; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        close(fd);
+        if (ok)
+            return;
+        int st;
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid)
+            fail_msg("vcm serve exited before listening (status %d)", st);
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(s->pid, SIGKILL);
+    fail_msg("vcm serve did not listen on %d within 20 s", s->port);
+}
+
+/* Stops the server with SIGTERM and returns its exit status. */
+static inline int vt_server_stop(struct vt_server *s)
+{
+    int st = 0;
+    kill(s->pid, SIGTERM);
+    for (int i = 0; i < 400; i++) {
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, &st, 0);
+    return -1;
+}
+
+struct vt_resp {
+    long status;
+    char *body;
+    size_t len;
+    char *headers;
+    size_t hlen;
+};
+
+static size_t vt_collect(char *p, size_t size, size_t n, void *ud)
+{
+    char **bufp = ud;
+    size_t *lenp = (size_t *)(bufp + 1);
+    size_t add = size * n;
+    char *nb = realloc(*bufp, *lenp + add + 1);
+    if (!nb)
+        return 0;
+    memcpy(nb + *lenp, p, add);
+    *lenp += add;
+    nb[*lenp] = '\0';
+    *bufp = nb;
+    return add;
+}
+
+/* One request. extra_header may be NULL ("Name: value"). */
+static inline struct vt_resp vt_http(const char *method, const char *url, const char *body,
+                                     const char *extra_header)
+{
+    struct vt_resp r = {0};
+    struct {
+        char *buf;
+        size_t len;
+    } b = {NULL, 0}, h = {NULL, 0};
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, vt_collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, vt_collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (body)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    struct curl_slist *hl = NULL;
+    if (extra_header)
+        hl = curl_slist_append(hl, extra_header);
+    if (hl)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, url, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    r.body = b.buf ? b.buf : strdup("");
+    r.len = b.len;
+    r.headers = h.buf ? h.buf : strdup("");
+    r.hlen = h.len;
+    return r;
+}
+
+static inline struct vt_resp vt_get(const struct vt_server *s, const char *path)
+{
+    char url[2048];
+    snprintf(url, sizeof url, "%s%s", s->base, path);
+    return vt_http("GET", url, NULL, NULL);
+}
+
+static inline void vt_resp_free(struct vt_resp *r)
+{
+    free(r->body);
+    free(r->headers);
+    memset(r, 0, sizeof *r);
+}
+
+/* Case-insensitive search for "Name: value" among the response headers. */
+static inline const char *vt_header(const struct vt_resp *r, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = r->headers; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (strncasecmp(p, name, n) == 0 && p[n] == ':')
+            return p + n + 1 + (p[n + 1] == ' ');
+    return NULL;
+}
+
+#define assert_contains(hay, needle)                                                       \
+    do {                                                                                   \
+        const char *h_ = (hay), *n_ = (needle);                                            \
+        if (!h_ || !strstr(h_, n_))                                                        \
+            fail_msg("expected to find \"%s\" in: %.400s", n_, h_ ? h_ : "(null)");         \
+    } while (0)
+#define assert_not_contains(hay, needle)                                                   \
+    do {                                                                                   \
+        const char *h_ = (hay), *n_ = (needle);                                            \
+        if (h_ && strstr(h_, n_))                                                          \
+            fail_msg("did not expect \"%s\" in: %.400s", n_, strstr(h_, n_));              \
+    } while (0)
+#endif
