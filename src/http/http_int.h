@@ -1,0 +1,20 @@
+/* Private to src/http: what req.c and server.c share behind vcm_req.impl and
+ * the private fields of vcm_resp. */
+#ifndef VCM_HTTP_INT_H
+#define VCM_HTTP_INT_H
+#include <stdbool.h>
+
+#include "http/query.h"
+#include "http/req.h"
+
+struct vcm_req_impl {
+    void *conn;        /* struct MHD_Connection *; valid while the request lives */
+    vcm_query query;   /* parsed on first use */
+    bool query_parsed;
+};
+
+struct vcm_resp_hdr {
+    struct vcm_resp_hdr *next;
+    const char *name, *value; /* in the request arena */
+};
+#endif

@@ -1,0 +1,172 @@
+#include "http/req.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "http/http_int.h"
+
+#include "core/banned.h"
+
+const char *vcm_req_param(const vcm_req *r, const char *name)
+{
+    for (int i = 0; i < r->nparams; i++)
+        if (strcmp(r->param_names[i], name) == 0)
+            return r->params[i];
+    return NULL;
+}
+
+/* The parsed query: cached in impl inside the server; parsed afresh into the
+ * arena (tmp) for a request built by hand, which has no impl. */
+static const vcm_query *query_of(const vcm_req *r, vcm_query *tmp)
+{
+    struct vcm_req_impl *im = r->impl;
+    const char *q = r->query ? r->query : "";
+    if (!im) {
+        vcm_query_parse(r->arena, q, strlen(q), tmp);
+        return tmp;
+    }
+    if (!im->query_parsed) {
+        vcm_query_parse(r->arena, q, strlen(q), &im->query);
+        im->query_parsed = true;
+    }
+    return &im->query;
+}
+
+const char *vcm_req_query_get(const vcm_req *r, const char *name)
+{
+    vcm_query tmp;
+    const vcm_query *q = query_of(r, &tmp);
+    for (int i = 0; i < q->n; i++)
+        if (strcmp(q->pairs[i].name, name) == 0)
+            return q->pairs[i].value;
+    return NULL;
+}
+
+int vcm_req_query_all(const vcm_req *r, const char *name, const char **vals, int max)
+{
+    vcm_query tmp;
+    const vcm_query *q = query_of(r, &tmp);
+    int n = 0;
+    for (int i = 0; i < q->n && n < max; i++)
+        if (strcmp(q->pairs[i].name, name) == 0)
+            vals[n++] = q->pairs[i].value;
+    return n;
+}
+
+bool vcm_req_bad_query(const vcm_req *r)
+{
+    vcm_query tmp;
+    return query_of(r, &tmp)->bad;
+}
+
+void vcm_resp_init(vcm_resp *resp)
+{
+    memset(resp, 0, sizeof *resp);
+    resp->status = 200;
+    vcm_buf_init(&resp->body, 0);
+}
+
+void vcm_resp_release(vcm_resp *resp)
+{
+    vcm_buf_release(&resp->body);
+    vcm_resp_init(resp);
+}
+
+static bool is_token(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", c)))
+            return false;
+    }
+    return true;
+}
+
+/* field-value of RFC 9110: no control characters but HTAB, so neither CR nor
+ * LF can end the header early. */
+static bool is_field_value(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && c != '\t') || c == 0x7F)
+            return false;
+    }
+    return true;
+}
+
+int vcm_resp_header(vcm_resp *resp, vcm_req *req, const char *name, const char *value)
+{
+    /* The server writes these itself; a second copy would corrupt framing. */
+    static const char *const owned[] = {"Content-Length", "Transfer-Encoding", "Connection"};
+    if (!name || !value || !is_token(name) || !is_field_value(value))
+        return -1;
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        if (strcasecmp(name, owned[i]) == 0)
+            return -1;
+    if (strcasecmp(name, "Content-Type") == 0) {
+        const char *ct = vcm_arena_strdup(req->arena, value);
+        if (!ct)
+            return -1;
+        resp->content_type = ct;
+        return 0;
+    }
+    struct vcm_resp_hdr *h = vcm_arena_alloc(req->arena, sizeof *h);
+    if (!h || !(h->name = vcm_arena_strdup(req->arena, name)) ||
+        !(h->value = vcm_arena_strdup(req->arena, value)))
+        return -1;
+    h->next = NULL;
+    if (resp->hdrs_tail_)
+        resp->hdrs_tail_->next = h;
+    else
+        resp->hdrs_ = h;
+    resp->hdrs_tail_ = h;
+    return 0;
+}
+
+/* Does the If-None-Match list hold etag (unquoted)? Weak comparison: W/ is
+ * ignored. A malformed list matches nothing, so the full answer is sent. */
+static bool etag_listed(const char *list, const char *etag)
+{
+    size_t n = strlen(etag);
+    const char *p = list;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            return false;
+        if (*p == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        if (*p != '"')
+            return false;
+        const char *close = strchr(p + 1, '"');
+        if (!close)
+            return false;
+        if ((size_t)(close - p - 1) == n && memcmp(p + 1, etag, n) == 0)
+            return true;
+        p = close + 1;
+    }
+}
+
+bool vcm_resp_etag(vcm_resp *resp, vcm_req *req, const char *etag)
+{
+    if (!etag || !*etag)
+        return false;
+    for (const char *s = etag; *s; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7F || *s == '"')
+            return false;
+    const char *quoted = vcm_arena_printf(req->arena, "\"%s\"", etag);
+    if (!quoted || vcm_resp_header(resp, req, "ETag", quoted) < 0)
+        return false;
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+        return false;
+    const char *inm = vcm_req_header(req, "If-None-Match");
+    if (!inm || !etag_listed(inm, etag))
+        return false;
+    resp->not_modified_ = true;
+    return true;
+}

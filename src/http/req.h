@@ -1,0 +1,106 @@
+/* The request and the response as a handler sees them.
+ *
+ * A handler gets a vcm_req (read-only apart from what it allocates in
+ * req->arena) and fills a vcm_resp: status, body and headers. Everything a
+ * handler allocates comes from req->arena and dies with the request; the
+ * body buffer is handed to the server, which sends it without a copy.
+ * No libmicrohttpd type appears here, so handlers and their tests do not
+ * depend on the server library.
+ *
+ * Secure by default: route parameters and query values are percent-decoded
+ * once and are valid UTF-8 without NUL, or they are not there at all. */
+#ifndef VCM_HTTP_REQ_H
+#define VCM_HTTP_REQ_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+
+#define VCM_REQ_MAX_PARAMS 8
+
+typedef struct vcm_req {
+    vcm_arena *arena;       /* dies with the request */
+    uint64_t id;            /* request id, also in the logs */
+    const char *method;     /* "GET", "HEAD", "POST"... */
+    const char *path;       /* raw path, without the query */
+    const char *query;      /* raw query string or "" */
+    const char *body;       /* request body, NUL-terminated; "" when none */
+    size_t body_len;
+    void *app;              /* the pointer given to vcm_server_start */
+    /* route parameters, in pattern order */
+    int nparams;
+    const char *param_names[VCM_REQ_MAX_PARAMS];
+    const char *params[VCM_REQ_MAX_PARAMS];
+    void *impl;             /* private: struct vcm_req_impl (http_int.h) or NULL */
+} vcm_req;
+
+struct vcm_resp_hdr;
+
+typedef struct vcm_resp {
+    int status;               /* 200 unless the handler sets it */
+    vcm_buf body;             /* sent as is; HEAD and 304 send no body */
+    const char *content_type; /* NULL = "text/html; charset=utf-8" */
+    /* Private to src/http: headers added by vcm_resp_header, in order, and
+     * whether vcm_resp_etag matched If-None-Match. */
+    struct vcm_resp_hdr *hdrs_, *hdrs_tail_;
+    bool not_modified_;
+} vcm_resp;
+
+/* Returns 0 when resp is filled in (any status). Returns -1 when the handler
+ * failed: the server discards resp and answers 500 through the error hook.
+ * A handler that returns 0 with a status >= 400 and an empty body gets its
+ * body from the error hook as well, so handlers can say `resp->status = 404;
+ * return 0;` and the application's error page is sent.
+ *
+ * A GET handler also answers HEAD (req->method is then "HEAD"): it should
+ * build the same response, since the server sends the headers of GET,
+ * Content-Length included, and drops the body. */
+typedef int (*vcm_handler)(vcm_req *req, vcm_resp *resp);
+
+/* The route parameter called name (decoded), or NULL when the route has none. */
+const char *vcm_req_param(const vcm_req *r, const char *name);
+
+/* The first value of the query parameter name, percent-decoded with '+' as a
+ * space, or NULL when absent. A parameter whose name or value has a bad
+ * escape or is not valid UTF-8 counts as absent, and vcm_req_bad_query()
+ * becomes true so the application can answer 400. The query is parsed once,
+ * on first use, into req->arena. */
+const char *vcm_req_query_get(const vcm_req *r, const char *name);
+
+/* Stores up to max values of the repeated query parameter name into vals, in
+ * the order of the query string, and returns how many it stored (0 when
+ * absent; further values are ignored). */
+int vcm_req_query_all(const vcm_req *r, const char *name, const char **vals, int max);
+
+/* True when some query parameter was dropped for a bad escape or invalid
+ * UTF-8 (or the arena could not hold the parsed query). */
+bool vcm_req_bad_query(const vcm_req *r);
+
+/* The value of request header name (case-insensitive), or NULL. Outside the
+ * server (req->impl == NULL) there are no headers. */
+const char *vcm_req_header(const vcm_req *r, const char *name);
+
+/* Initialises resp for a handler: status 200, empty body capped at the
+ * default vcm_buf maximum, no headers. The server does this; tests that call
+ * handlers directly do it too, and release with vcm_resp_release. */
+void vcm_resp_init(vcm_resp *resp);
+void vcm_resp_release(vcm_resp *resp);
+
+/* Adds a response header, copying name and value into req->arena. Returns -1
+ * and adds nothing when the name is not an HTTP token, when name or value
+ * holds CR, LF or another control character (header injection), when the
+ * name is one the server owns (Content-Length, Transfer-Encoding,
+ * Connection), or when the arena is exhausted. "Content-Type" sets
+ * resp->content_type instead. Repeated names are sent repeatedly. */
+int vcm_resp_header(vcm_resp *resp, vcm_req *req, const char *name, const char *value);
+
+/* Sets the ETag header to the quoted etag and reports whether the request's
+ * If-None-Match matches it (weak comparison, "*" matches), which is only
+ * considered for GET and HEAD. When it returns true the caller leaves the
+ * body empty and the server answers 304 without a body, keeping the other
+ * headers. etag must be printable ASCII without '"' or spaces; otherwise no
+ * header is set and false is returned. Call it once per response. */
+bool vcm_resp_etag(vcm_resp *resp, vcm_req *req, const char *etag);
+#endif
