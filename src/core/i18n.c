@@ -76,7 +76,8 @@ int vcm_i18n_load(const char *lang, const char *text, size_t len, char *err, siz
         }
         p = le + 1;
     }
-    qsort(e, n, sizeof *e, cmp_entry);
+    if (n)
+        qsort(e, n, sizeof *e, cmp_entry);
     struct catalogue *c = find_cat(lang);
     if (c) {
         for (size_t i = 0; i < c->n; i++) {

@@ -252,8 +252,8 @@ int vcm_text_clean(vcm_buf *out, const char *s, size_t n, int flags)
             pending_space = 1;
             continue;
         }
-        if (cp < 0x20 || cp == 0x7F)
-            continue; /* other control characters carry nothing */
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            continue; /* other control characters (C0, DEL, C1) carry nothing */
         if (tmp.len) {
             if (pending_lines && (flags & VCM_TEXT_MULTILINE)) {
                 if (vcm_buf_puts(&tmp, pending_lines > 1 ? "\n\n" : "\n") < 0)

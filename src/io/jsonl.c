@@ -346,10 +346,15 @@ static int apply(struct importer *im, struct slot *sl)
         break;
     }
     vcm_object *o = &sl->object;
-    if (sl->country_code[0])
-        r = ensure_museum(im, sl->museum_name, sl->country_code, &o->museum_id, why, wl);
-    else
+    if (sl->country_code[0]) {
+        /* Every record's country must be real, even for a museum already
+         * known (whose country stays the one it was created with). */
+        r = ensure_country(im, sl->country_code, why, wl);
+        if (r == 0)
+            r = ensure_museum(im, sl->museum_name, sl->country_code, &o->museum_id, why, wl);
+    } else {
         r = known_museum(im, &sl->arena, sl->museum_name, &o->museum_id, why, wl);
+    }
     if (r < 0)
         return r;
     if (vcm_object_validate(o, why, wl) < 0)

@@ -36,7 +36,7 @@ enum stmt {
     S_OBJECT_FIND, S_OBJECT_INSERT, S_OBJECT_UPDATE, S_OBJECT_ID_FREE,
     S_TEXTS_DEL, S_TEXT_PUT, S_CREATORS_DEL, S_CREATOR_PUT, S_MEDIA_DEL, S_MEDIA_PUT,
     S_OBJECT_GET, S_OBJECT_TEXTS, S_OBJECT_CREATORS, S_OBJECT_MEDIA,
-    S_STATS,
+    S_STATS, S_MUSEUM_COUNTS,
     S_COUNT
 };
 
@@ -54,23 +54,14 @@ static const char *const sql[S_COUNT] = {
                       "ON CONFLICT(code) DO UPDATE SET region = ?2, asem_since = ?3",
     [S_COUNTRY_NAMES_DEL] = "DELETE FROM country_names WHERE code = ?1",
     [S_COUNTRY_NAME_PUT] = "INSERT INTO country_names(code, lang, pos, name) VALUES (?1, ?2, ?3, ?4)",
-    [S_COUNTRY_GET] =
-        "SELECT c.code, c.region, c.asem_since, "
-        "(SELECT count(*) FROM museums m WHERE m.country = c.code), "
-        "(SELECT count(*) FROM objects o JOIN museums m ON m.id = o.museum_id "
-        " WHERE m.country = c.code AND o.status = 'published') "
-        "FROM countries c WHERE c.code = ?1",
+    [S_COUNTRY_GET] = "SELECT code, region, asem_since FROM countries WHERE code = ?1",
     [S_COUNTRY_NAMES] = "SELECT lang, name FROM country_names WHERE code = ?1 ORDER BY pos",
     [S_COUNTRY_LIST] =
-        "SELECT c.code, c.region, c.asem_since, "
-        "(SELECT count(*) FROM museums m WHERE m.country = c.code), 0 "
-        "FROM countries c ORDER BY (SELECT name FROM country_names n WHERE n.code = c.code "
-        "AND n.lang = 'en'), c.code",
+        "SELECT c.code, c.region, c.asem_since FROM countries c "
+        "ORDER BY (SELECT name FROM country_names n WHERE n.code = c.code AND n.lang = 'en'), c.code",
     [S_COUNTRY_LIST_USED] =
-        "SELECT c.code, c.region, c.asem_since, count(DISTINCT m.id), "
-        "(SELECT count(*) FROM objects o JOIN museums m2 ON m2.id = o.museum_id "
-        " WHERE m2.country = c.code AND o.status = 'published') "
-        "FROM countries c JOIN museums m ON m.country = c.code GROUP BY c.code "
+        "SELECT c.code, c.region, c.asem_since FROM countries c "
+        "WHERE EXISTS (SELECT 1 FROM museums m WHERE m.country = c.code) "
         "ORDER BY (SELECT name FROM country_names n WHERE n.code = c.code AND n.lang = 'en'), c.code",
     [S_MUSEUM_FIND] = "SELECT museum_id FROM museum_names WHERE name = ?1 LIMIT 1",
     [S_MUSEUM_FIND_KEY] = "SELECT id FROM museums WHERE name_key = ?1",
@@ -81,18 +72,13 @@ static const char *const sql[S_COUNT] = {
     [S_MUSEUM_NAMES_DEL] = "DELETE FROM museum_names WHERE museum_id = ?1",
     [S_MUSEUM_NAME_PUT] = "INSERT INTO museum_names(museum_id, lang, pos, name) VALUES (?1, ?2, ?3, ?4)",
     [S_MUSEUM_GET] =
-        "SELECT id, country, city, lat, lon, website, joined, left_on, "
-        "(SELECT count(*) FROM objects o WHERE o.museum_id = museums.id AND o.status = 'published') "
-        "FROM museums WHERE id = ?1",
+        "SELECT id, country, city, lat, lon, website, joined, left_on FROM museums WHERE id = ?1",
     [S_MUSEUM_NAMES] = "SELECT lang, name FROM museum_names WHERE museum_id = ?1 ORDER BY pos",
     [S_MUSEUM_LIST] =
-        "SELECT id, country, city, lat, lon, website, joined, left_on, "
-        "(SELECT count(*) FROM objects o WHERE o.museum_id = museums.id AND o.status = 'published') "
-        "FROM museums ORDER BY name_key",
+        "SELECT id, country, city, lat, lon, website, joined, left_on FROM museums ORDER BY name_key",
     [S_MUSEUM_LIST_COUNTRY] =
-        "SELECT id, country, city, lat, lon, website, joined, left_on, "
-        "(SELECT count(*) FROM objects o WHERE o.museum_id = museums.id AND o.status = 'published') "
-        "FROM museums WHERE country = ?1 ORDER BY name_key",
+        "SELECT id, country, city, lat, lon, website, joined, left_on FROM museums "
+        "WHERE country = ?1 ORDER BY name_key",
     [S_OBJECT_FIND] = "SELECT id, content_hash, created FROM objects WHERE museum_id = ?1 AND source_id = ?2",
     [S_OBJECT_INSERT] = "INSERT INTO objects(id, " OBJECT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                         "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
@@ -126,6 +112,9 @@ static const char *const sql[S_COUNT] = {
         "(SELECT count(DISTINCT country) FROM museums), "
         "(SELECT count(*) FROM countries), "
         "(SELECT count(*) FROM media)",
+    [S_MUSEUM_COUNTS] =
+        "SELECT m.id, m.country, (SELECT count(*) FROM objects o WHERE o.museum_id = m.id "
+        "AND o.status = 'published') FROM museums m",
 };
 
 /* Filter queries: what they select, then the conditions a filter adds. */
@@ -156,12 +145,42 @@ static const char *const fgroup[F_KINDS] = {
     [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
 };
 
+/* Aggregates (counts per museum and country, the statistics, facet counts)
+ * cost a scan of the objects, and pages ask for them on every view while the
+ * data changes rarely. Each connection keeps them until the data version
+ * changes (a commit by anyone), so they are always exact. */
+#define FACET_CACHE 32
+
+struct museum_count {
+    int64_t id, objects;
+    char country[3];
+};
+
+struct facet_entry {
+    char *key;
+    vcm_facets facets;
+    int64_t count;
+    bool has_facets, has_count;
+};
+
+struct agg_cache {
+    int64_t version;
+    bool valid, has_stats, has_counts;
+    vcm_stats stats;
+    struct museum_count *mc;
+    size_t nmc;
+    struct facet_entry fe[FACET_CACHE];
+    size_t nfe, next;
+    vcm_arena arena;
+};
+
 typedef struct sqlite_store {
     vcm_store base;
     sqlite3 *db;
     sqlite3_stmt *st[S_COUNT];
     sqlite3_stmt *fq[F_KINDS][B_MASKS];
     int64_t commits;
+    struct agg_cache cache;
 } sqlite_store;
 
 static int fail_db(sqlite_store *s, const char *what)
@@ -295,6 +314,7 @@ static void sq_close(vcm_store *base)
         for (int m = 0; m < B_MASKS; m++)
             sqlite3_finalize(s->fq[k][m]);
     sqlite3_close_v2(s->db);
+    vcm_arena_release(&s->cache.arena);
     free(s);
 }
 
@@ -334,6 +354,79 @@ static int sq_data_version(vcm_store *b, int64_t *out)
     *out = sqlite3_column_int64(q, 0) * 1000003 + s->commits;
     sqlite3_reset(q);
     return 0;
+}
+
+/* ---- aggregate cache ----------------------------------------------------- */
+
+/* Drops the cache when the data changed since it was filled. */
+static int cache_check(sqlite_store *s)
+{
+    int64_t v;
+    if (sq_data_version(&s->base, &v) < 0)
+        return -1;
+    if (s->cache.valid && s->cache.version == v)
+        return 0;
+    vcm_arena_reset(&s->cache.arena);
+    struct agg_cache *c = &s->cache;
+    c->has_stats = c->has_counts = false;
+    c->mc = NULL;
+    c->nmc = c->nfe = c->next = 0;
+    c->version = v;
+    c->valid = true;
+    return 0;
+}
+
+static int load_counts(sqlite_store *s)
+{
+    if (cache_check(s) < 0)
+        return -1;
+    struct agg_cache *c = &s->cache;
+    if (c->has_counts)
+        return 0;
+    sqlite3_stmt *q = stmt(s, S_MUSEUM_COUNTS);
+    if (!q)
+        return -1;
+    size_t cap = 0;
+    c->nmc = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (c->nmc == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct museum_count *nv = vcm_arena_alloc(&c->arena, cap * sizeof *nv);
+            if (!nv)
+                return vcm_store_fail(&s->base, "out of memory counting");
+            if (c->nmc)
+                memcpy(nv, c->mc, c->nmc * sizeof *nv);
+            c->mc = nv;
+        }
+        struct museum_count *m = &c->mc[c->nmc++];
+        m->id = sqlite3_column_int64(q, 0);
+        copy_code(m->country, sqlite3_column_text(q, 1));
+        m->objects = sqlite3_column_int64(q, 2);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot count objects per museum");
+    c->has_counts = true;
+    return 0;
+}
+
+static int64_t museum_objects(sqlite_store *s, int64_t id)
+{
+    for (size_t i = 0; i < s->cache.nmc; i++)
+        if (s->cache.mc[i].id == id)
+            return s->cache.mc[i].objects;
+    return 0;
+}
+
+static void country_counts(sqlite_store *s, vcm_country *c)
+{
+    c->museums = c->objects = 0;
+    for (size_t i = 0; i < s->cache.nmc; i++)
+        if (strcmp(s->cache.mc[i].country, c->code) == 0) {
+            c->museums++;
+            c->objects += s->cache.mc[i].objects;
+        }
 }
 
 /* ---- countries ---------------------------------------------------------- */
@@ -397,8 +490,6 @@ static void row_country(sqlite3_stmt *q, vcm_country *c)
     copy_code(c->code, sqlite3_column_text(q, 0));
     vcm_region_parse((const char *)sqlite3_column_text(q, 1), &c->region);
     c->asem_since = sqlite3_column_int(q, 2);
-    c->museums = sqlite3_column_int64(q, 3);
-    c->objects = sqlite3_column_int64(q, 4);
 }
 
 static int sq_country_get(vcm_store *b, vcm_arena *a, const char *code, vcm_country *out)
@@ -415,8 +506,9 @@ static int sq_country_get(vcm_store *b, vcm_arena *a, const char *code, vcm_coun
         return fail_db(s, "cannot read a country");
     row_country(q, out);
     sqlite3_reset(q);
-    if (load_names(s, a, S_COUNTRY_NAMES, out->code, 0, &out->names) < 0)
+    if (load_names(s, a, S_COUNTRY_NAMES, out->code, 0, &out->names) < 0 || load_counts(s) < 0)
         return -1;
+    country_counts(s, out);
     return 1;
 }
 
@@ -446,9 +538,13 @@ static int sq_country_list(vcm_store *b, vcm_arena *a, bool with_museums, vcm_co
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return fail_db(s, "cannot list countries");
-    for (size_t i = 0; i < *n; i++)
+    if (load_counts(s) < 0)
+        return -1;
+    for (size_t i = 0; i < *n; i++) {
         if (load_names(s, a, S_COUNTRY_NAMES, (*out)[i].code, 0, &(*out)[i].names) < 0)
             return -1;
+        country_counts(s, &(*out)[i]);
+    }
     return 0;
 }
 
@@ -581,7 +677,6 @@ static void row_museum(vcm_arena *a, sqlite3_stmt *q, vcm_museum *m)
     m->website = col_text(a, q, 5);
     m->joined = col_text(a, q, 6);
     m->left = col_text(a, q, 7);
-    m->objects = sqlite3_column_int64(q, 8);
 }
 
 static int sq_museum_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum *out)
@@ -598,8 +693,9 @@ static int sq_museum_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum *out
         return fail_db(s, "cannot read a museum");
     row_museum(a, q, out);
     sqlite3_reset(q);
-    if (load_names(s, a, S_MUSEUM_NAMES, NULL, id, &out->names) < 0)
+    if (load_names(s, a, S_MUSEUM_NAMES, NULL, id, &out->names) < 0 || load_counts(s) < 0)
         return -1;
+    out->objects = museum_objects(s, id);
     return 1;
 }
 
@@ -632,9 +728,13 @@ static int sq_museum_list(vcm_store *b, vcm_arena *a, const char *country, vcm_m
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return fail_db(s, "cannot list museums");
-    for (size_t i = 0; i < *n; i++)
+    if (load_counts(s) < 0)
+        return -1;
+    for (size_t i = 0; i < *n; i++) {
         if (load_names(s, a, S_MUSEUM_NAMES, NULL, (*out)[i].id, &(*out)[i].names) < 0)
             return -1;
+        (*out)[i].objects = museum_objects(s, (*out)[i].id);
+    }
     return 0;
 }
 
@@ -1017,9 +1117,78 @@ static int sq_object_list(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_o
     return 0;
 }
 
+/* The cache entry for f's conditions (not its paging), made when absent. */
+static struct facet_entry *facet_entry(sqlite_store *s, const vcm_filter *f)
+{
+    if (cache_check(s) < 0)
+        return NULL;
+    struct agg_cache *c = &s->cache;
+    if (c->arena.used > ((size_t)8 << 20)) {
+        c->valid = false; /* too many distinct filters: start again */
+        if (cache_check(s) < 0)
+            return NULL;
+    }
+    char key[1024];
+    snprintf(key, sizeof key, "%u|%d|%s|%lld|%d|%s|%s", filter_mask(f, F_COUNT),
+             f->has_region ? (int)f->region : -1, f->country, (long long)f->museum, f->century,
+             f->classification ? f->classification : "", f->source_id ? f->source_id : "");
+    for (size_t i = 0; i < c->nfe; i++)
+        if (strcmp(c->fe[i].key, key) == 0)
+            return &c->fe[i];
+    struct facet_entry *e = &c->fe[c->next];
+    c->next = (c->next + 1) % FACET_CACHE;
+    if (c->nfe < FACET_CACHE)
+        c->nfe++;
+    memset(e, 0, sizeof *e);
+    e->key = vcm_arena_strdup(&c->arena, key);
+    return e->key ? e : NULL;
+}
+
+static vcm_facet *copy_facets(vcm_arena *a, const vcm_facet *src, size_t n)
+{
+    vcm_facet *d = vcm_arena_alloc(a, (n ? n : 1) * sizeof *d);
+    for (size_t i = 0; d && i < n; i++) {
+        d[i].value = vcm_arena_strdup(a, src[i].value);
+        d[i].label = vcm_arena_strdup(a, src[i].label);
+        d[i].count = src[i].count;
+        if (!d[i].value || !d[i].label)
+            return NULL;
+    }
+    return d;
+}
+
+static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
+{
+    *dst = *src;
+    if (!(dst->region = copy_facets(a, src->region, src->nregion)) ||
+        !(dst->country = copy_facets(a, src->country, src->ncountry)) ||
+        !(dst->museum = copy_facets(a, src->museum, src->nmuseum)) ||
+        !(dst->classification = copy_facets(a, src->classification, src->nclassification)) ||
+        !(dst->century = copy_facets(a, src->century, src->ncentury)))
+        return -1;
+    return 0;
+}
+
+static int count_uncached(sqlite_store *s, const vcm_filter *f, int64_t *out);
 static int sq_object_count(vcm_store *b, const vcm_filter *f, int64_t *out)
 {
     sqlite_store *s = (sqlite_store *)b;
+    struct facet_entry *e = facet_entry(s, f);
+    if (e && e->has_count) {
+        *out = e->count;
+        return 0;
+    }
+    if (count_uncached(s, f, out) < 0)
+        return -1;
+    if (e) {
+        e->count = *out;
+        e->has_count = true;
+    }
+    return 0;
+}
+
+static int count_uncached(sqlite_store *s, const vcm_filter *f, int64_t *out)
+{
     sqlite3_stmt *q = filter_stmt(s, f, F_COUNT);
     if (!q)
         return -1;
@@ -1063,9 +1232,25 @@ static int facet(sqlite_store *s, vcm_arena *a, const vcm_filter *f, enum fkind 
     return rc == SQLITE_DONE ? 0 : fail_db(s, "cannot count facets");
 }
 
+static int facets_uncached(sqlite_store *s, vcm_arena *a, const vcm_filter *f, vcm_facets *out);
 static int sq_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
 {
     sqlite_store *s = (sqlite_store *)b;
+    struct facet_entry *e = facet_entry(s, f);
+    if (e && e->has_facets)
+        return copy_all_facets(a, out, &e->facets) < 0
+                   ? vcm_store_fail(b, "out of memory counting facets")
+                   : 0;
+    if (facets_uncached(s, a, f, out) < 0)
+        return -1;
+    if (e && copy_all_facets(&s->cache.arena, &e->facets, out) == 0)
+        e->has_facets = true;
+    return 0;
+}
+
+static int facets_uncached(sqlite_store *s, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
+{
+    vcm_store *b = &s->base;
     memset(out, 0, sizeof *out);
     if (facet(s, a, f, F_REGION, &out->region, &out->nregion) < 0 ||
         facet(s, a, f, F_COUNTRY, &out->country, &out->ncountry) < 0 ||
@@ -1086,6 +1271,12 @@ static int sq_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm
 static int sq_stats(vcm_store *b, vcm_stats *out)
 {
     sqlite_store *s = (sqlite_store *)b;
+    if (cache_check(s) < 0)
+        return -1;
+    if (s->cache.has_stats) {
+        *out = s->cache.stats;
+        return 0;
+    }
     sqlite3_stmt *q = stmt(s, S_STATS);
     if (!q)
         return -1;
@@ -1099,6 +1290,8 @@ static int sq_stats(vcm_store *b, vcm_stats *out)
     out->countries_all = sqlite3_column_int64(q, 5);
     out->media = sqlite3_column_int64(q, 6);
     sqlite3_reset(q);
+    s->cache.stats = *out;
+    s->cache.has_stats = true;
     return 0;
 }
 
