@@ -1,11 +1,54 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "web/web.h"
 #include "core/banned.h"
 
 int vcm_cmd_serve(vcm_config *c)
 {
-    (void)c;
-    fprintf(stderr, "vcm serve: not yet\n");
-    return VCM_EXIT_FAIL;
+    char err[1024];
+    /* Open the store once up front: migrations run here, and a bad --db
+     * fails at start, not at the first request. */
+    vcm_store *s = vcm_store_open(c->db, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "vcm serve: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    vcm_stats st = {0};
+    s->ops->stats(s, &st);
+    vcm_store_close(s);
+
+    vcm_app app;
+    if (vcm_app_init(&app, c, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm serve: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    vcm_router *r = vcm_router_new();
+    if (!r || vcm_app_routes(r) < 0) {
+        fprintf(stderr, "vcm serve: cannot set up the routes\n");
+        vcm_router_free(r);
+        vcm_app_release(&app);
+        return VCM_EXIT_FAIL;
+    }
+    vcm_server *srv = vcm_server_start(c, r, &app, vcm_app_error, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "vcm serve: %s\n", err);
+        vcm_router_free(r);
+        vcm_app_release(&app);
+        return VCM_EXIT_FAIL;
+    }
+    vcm_info("serving", "listen=%s port=%d db=%s objects=%lld museums=%lld", c->listen,
+             vcm_server_port(srv), c->db, (long long)st.objects, (long long)st.museums);
+    if (st.objects == 0)
+        vcm_warn("the collection is empty",
+                 "hint=\"import one: vcm import %s/collection.jsonl\"", c->data);
+    int rc = vcm_server_run(srv);
+    vcm_router_free(r);
+    vcm_app_release(&app);
+    vcm_info("stopped", "status=%d", rc);
+    return rc == 0 ? VCM_EXIT_OK : VCM_EXIT_FAIL;
 }

@@ -1,0 +1,226 @@
+/* The JSON API under /api/v1: objects (filtered, cursor-paged with no limit
+ * on depth), museums and countries. Errors are RFC 9457 problem documents;
+ * every answer carries CORS headers so any site can use it.
+ *
+ * The cursor is the last object id of the page, written as "o" and the id
+ * in base 36: opaque to clients, stable across inserts, and cheap to follow
+ * (the store seeks to it instead of counting rows). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/json.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+#define API_DEFAULT_LIMIT 100
+#define API_MAX_LIMIT 1000
+
+static void cursor_encode(int64_t id, char out[20])
+{
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    char tmp[20];
+    int n = 0;
+    uint64_t v = (uint64_t)id;
+    do {
+        tmp[n++] = digits[v % 36];
+        v /= 36;
+    } while (v && n < 19);
+    out[0] = 'o';
+    for (int i = 0; i < n; i++)
+        out[1 + i] = tmp[n - 1 - i];
+    out[1 + n] = '\0';
+}
+
+static int64_t cursor_decode(const char *s)
+{
+    if (!s || s[0] != 'o' || !s[1] || strlen(s) > 13)
+        return -1;
+    int64_t v = 0;
+    for (const char *p = s + 1; *p; p++) {
+        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'z' ? *p - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 36 + d;
+    }
+    return v;
+}
+
+static json_t *object_json(vcm_req *req, const vcm_object *o)
+{
+    json_t *j = vcm_object_to_json(o, o->museum_name, 0);
+    const char *base = vcm_web_base(req);
+    json_object_set_new(j, "museum_id", json_integer(o->museum_id));
+    json_object_set_new(j, "country", json_string(o->country));
+    json_object_set_new(j, "url", json_string(vcm_arena_printf(req->arena, "%s/objects/%lld",
+                                                               base, (long long)o->id)));
+    json_object_del(j, "status");
+    return j;
+}
+
+int vcm_api_objects(vcm_req *req, vcm_resp *resp)
+{
+    vcm_filter f;
+    char err[200];
+    if (vcm_web_filter(req, &f, err, sizeof err) < 0)
+        return vcm_web_error(req, resp, 400, err);
+    const char *v = vcm_req_query_get(req, "limit");
+    long limit = API_DEFAULT_LIMIT;
+    if (v && *v) {
+        char *end;
+        limit = strtol(v, &end, 10);
+        if (*end || limit < 1 || limit > API_MAX_LIMIT)
+            return vcm_web_error(req, resp, 400, "limit must be a number from 1 to 1000.");
+    }
+    if ((v = vcm_req_query_get(req, "cursor")) && *v) {
+        int64_t after = cursor_decode(v);
+        if (after < 0)
+            return vcm_web_error(req, resp, 400, "cursor is not one this API gave out.");
+        f.after_id = after;
+    }
+    f.limit = (int)limit;
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    vcm_object *list;
+    size_t n;
+    int64_t total;
+    if (s->ops->object_list(s, req->arena, &f, &list, &n) < 0 ||
+        s->ops->object_count(s, &f, &total) < 0)
+        return vcm_web_store_error(req, resp, s);
+    json_t *d = json_object(), *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, object_json(req, &list[i]));
+    json_object_set_new(d, "total", json_integer(total));
+    json_object_set_new(d, "items", items);
+    if (n == (size_t)f.limit) {
+        char c[20];
+        cursor_encode(list[n - 1].id, c);
+        json_object_set_new(d, "next_cursor", json_string(c));
+        /* The next page's URL: this query with the cursor replaced. */
+        vcm_buf b;
+        vcm_buf_init(&b, 8192);
+        vcm_buf_printf(&b, "%s/api/v1/objects?", vcm_web_base(req));
+        const char *keys[] = {"region", "country", "museum", "classification", "century",
+                              "source_id", "limit"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            const char *qv = vcm_req_query_get(req, keys[k]);
+            if (qv && *qv) {
+                vcm_buf_printf(&b, "%s=", keys[k]);
+                vcm_buf_urlenc(&b, qv, strlen(qv));
+                vcm_buf_putc(&b, '&');
+            }
+        }
+        vcm_buf_printf(&b, "cursor=%s", c);
+        if (!b.toobig) {
+            json_object_set_new(d, "next", json_string(b.data));
+            char *link = vcm_arena_printf(req->arena, "<%s>; rel=\"next\"", b.data);
+            if (link)
+                vcm_resp_header(resp, req, "Link", link);
+        }
+        vcm_buf_release(&b);
+    } else {
+        json_object_set_new(d, "next_cursor", json_null());
+    }
+    return vcm_web_json(req, resp, 200, d);
+}
+
+int vcm_api_object(vcm_req *req, vcm_resp *resp)
+{
+    int64_t id = vcm_web_id(vcm_req_param(req, "id"));
+    if (!id)
+        return vcm_web_error(req, resp, 404, "There is no object with that id.");
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    vcm_object o;
+    int r = s->ops->object_get(s, req->arena, id, &o);
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    if (r == 0 || o.status != VCM_PUBLISHED)
+        return vcm_web_error(req, resp, 404, "There is no object with that id.");
+    return vcm_web_json(req, resp, 200, object_json(req, &o));
+}
+
+int vcm_api_museums(vcm_req *req, vcm_resp *resp)
+{
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    vcm_museum *ms;
+    size_t n;
+    const char *country = vcm_req_query_get(req, "country");
+    if (s->ops->museum_list(s, req->arena, country ? country : "", &ms, &n) < 0)
+        return vcm_web_store_error(req, resp, s);
+    json_t *d = json_object(), *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, vcm_web_museum_json(&ms[i], NULL));
+    json_object_set_new(d, "total", json_integer((json_int_t)n));
+    json_object_set_new(d, "items", items);
+    return vcm_web_json(req, resp, 200, d);
+}
+
+int vcm_api_museum(vcm_req *req, vcm_resp *resp)
+{
+    int64_t id = vcm_web_id(vcm_req_param(req, "id"));
+    if (!id)
+        return vcm_web_error(req, resp, 404, "There is no museum with that id.");
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    vcm_museum m;
+    int r = s->ops->museum_get(s, req->arena, id, &m);
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    if (r == 0)
+        return vcm_web_error(req, resp, 404, "There is no museum with that id.");
+    return vcm_web_json(req, resp, 200, vcm_web_museum_json(&m, NULL));
+}
+
+int vcm_api_countries(vcm_req *req, vcm_resp *resp)
+{
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    vcm_country *cs;
+    size_t n;
+    const char *all = vcm_req_query_get(req, "all");
+    if (s->ops->country_list(s, req->arena, !(all && strcmp(all, "1") == 0), &cs, &n) < 0)
+        return vcm_web_store_error(req, resp, s);
+    json_t *d = json_object(), *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, vcm_web_country_json(&cs[i]));
+    json_object_set_new(d, "total", json_integer((json_int_t)n));
+    json_object_set_new(d, "items", items);
+    return vcm_web_json(req, resp, 200, d);
+}
+
+int vcm_api_country(vcm_req *req, vcm_resp *resp)
+{
+    const char *code = vcm_req_param(req, "code");
+    char c2[3] = "";
+    if (code && strlen(code) == 2) {
+        c2[0] = (char)(code[0] & ~0x20);
+        c2[1] = (char)(code[1] & ~0x20);
+    }
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    vcm_country c;
+    int r = c2[0] ? s->ops->country_get(s, req->arena, c2, &c) : 0;
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    if (r == 0)
+        return vcm_web_error(req, resp, 404, "There is no country with that code.");
+    return vcm_web_json(req, resp, 200, vcm_web_country_json(&c));
+}
+
+int vcm_api_options(vcm_req *req, vcm_resp *resp)
+{
+    resp->status = 204;
+    vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
+    vcm_resp_header(resp, req, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+    vcm_resp_header(resp, req, "Access-Control-Allow-Headers", "Accept, Content-Type");
+    vcm_resp_header(resp, req, "Access-Control-Max-Age", "86400");
+    return 0;
+}

@@ -1,0 +1,303 @@
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/log.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+static const vcm_config *store_cfg;
+
+static void close_store(void *p)
+{
+    vcm_store_close(p);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&store_key, close_store);
+}
+
+int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen)
+{
+    memset(app, 0, sizeof *app);
+    app->cfg = cfg;
+    store_cfg = cfg;
+    pthread_once(&store_once, make_key);
+    if (vcm_i18n_load_builtin(err, errlen) < 0)
+        return -1;
+    app->tpl = vcm_tpl_set_new();
+    if (!app->tpl) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (vcm_tpl_set_add_builtin(app->tpl, err, errlen) < 0) {
+        vcm_tpl_set_free(app->tpl);
+        app->tpl = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void vcm_app_release(vcm_app *app)
+{
+    vcm_tpl_set_free(app->tpl);
+    app->tpl = NULL;
+    vcm_i18n_free();
+}
+
+vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp)
+{
+    vcm_store *s = pthread_getspecific(store_key);
+    if (s)
+        return s;
+    char err[600];
+    s = vcm_store_open(store_cfg->db, err, sizeof err);
+    if (!s) {
+        vcm_error("cannot open the store", "error=\"%s\"", err);
+        vcm_web_error(req, resp, 503, "The collection's database cannot be reached just now.");
+        return NULL;
+    }
+    pthread_setspecific(store_key, s);
+    return s;
+}
+
+int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s)
+{
+    vcm_error("store failed", "path=%s error=\"%s\"", req->path, vcm_store_error(s));
+    return vcm_web_error(req, resp, 500, "Something went wrong on our side.");
+}
+
+static bool is_api(const vcm_req *req)
+{
+    return strncmp(req->path, "/api/", 5) == 0;
+}
+
+const char *vcm_web_base(vcm_req *req)
+{
+    if (store_cfg && store_cfg->base_url[0])
+        return store_cfg->base_url;
+    const char *host = vcm_req_header(req, "Host");
+    /* Only a plain host[:port] may come back in links. */
+    bool ok = host && *host && strlen(host) < 256;
+    for (const char *p = host; ok && *p; p++)
+        ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
+    if (!ok)
+        host = store_cfg ? store_cfg->listen : "localhost";
+    const char *proto = vcm_req_header(req, "X-Forwarded-Proto");
+    bool https = proto && strcmp(proto, "https") == 0;
+    char *b = vcm_arena_printf(req->arena, "%s://%s", https ? "https" : "http", host);
+    return b ? b : "";
+}
+
+static void api_headers(vcm_req *req, vcm_resp *resp)
+{
+    vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
+    vcm_resp_header(resp, req, "Access-Control-Expose-Headers", "Link, ETag");
+}
+
+int vcm_web_json(vcm_req *req, vcm_resp *resp, int status, json_t *data)
+{
+    resp->status = status;
+    resp->content_type = status >= 400 ? "application/problem+json" : "application/json";
+    api_headers(req, resp);
+    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+    json_decref(data);
+    if (!text)
+        return -1;
+    int r = vcm_buf_puts(&resp->body, text);
+    free(text);
+    return r < 0 ? -1 : 0;
+}
+
+static const char *status_title(int status)
+{
+    switch (status) {
+    case 400: return "error.400.title";
+    case 404: return "error.404.title";
+    case 405: return "error.405.title";
+    case 413: return "error.413.title";
+    case 503: return "error.503.title";
+    default: return "error.500.title";
+    }
+}
+
+void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
+{
+    vcm_buf_reset(&resp->body);
+    resp->status = status;
+    if (is_api(req)) {
+        json_t *p = json_object();
+        json_object_set_new(p, "type", json_string("about:blank"));
+        json_object_set_new(p, "title", json_string(vcm_t("en", status_title(status))));
+        json_object_set_new(p, "status", json_integer(status));
+        json_object_set_new(p, "detail", json_string(message ? message : ""));
+        json_object_set_new(p, "instance", json_string(req->path ? req->path : "/"));
+        vcm_web_json(req, resp, status, p);
+        return;
+    }
+    json_t *d = json_object();
+    json_object_set_new(d, "status", json_integer(status));
+    json_object_set_new(d, "title", json_string(vcm_t("en", status_title(status))));
+    json_object_set_new(d, "message", json_string(message ? message : ""));
+    json_object_set_new(d, "path", json_string(req->path ? req->path : "/"));
+    json_object_set_new(d, "page_title", json_string(vcm_t("en", status_title(status))));
+    json_object_set_new(d, "noindex", json_true());
+    if (vcm_web_page(req, resp, "error", d) < 0) {
+        vcm_buf_reset(&resp->body);
+        resp->content_type = "text/plain; charset=utf-8";
+        vcm_buf_puts(&resp->body, message ? message : "error");
+    }
+    resp->status = status;
+}
+
+int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
+{
+    vcm_app_error(req, resp, status, message);
+    return 0;
+}
+
+int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
+{
+    vcm_app *app = req->app;
+    char err[300];
+    json_object_set_new(data, "base", json_string(vcm_web_base(req)));
+    json_object_set_new(data, "path", json_string(req->path));
+    json_object_set_new(data, "version", json_string(VCM_VERSION));
+    json_object_set_new(data, "lang", json_string("en"));
+    resp->content_type = "text/html; charset=utf-8";
+    int r = vcm_tpl_render(app->tpl, "layout", name, data, "en", &resp->body, err, sizeof err);
+    json_decref(data);
+    if (r < 0) {
+        vcm_error("template failed", "template=%s error=\"%s\"", name, err);
+        return -1;
+    }
+    return 0;
+}
+
+int64_t vcm_web_id(const char *s)
+{
+    if (!s || !*s || strlen(s) > 18)
+        return 0;
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (!isdigit((unsigned char)*p))
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+json_t *vcm_web_ltexts(const vcm_ltexts *t)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < t->n; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s}", "lang", t->v[i].lang, "text",
+                                           t->v[i].text));
+    return a;
+}
+
+const char *vcm_web_title(const vcm_object *o)
+{
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
+    return t ? t->text : vcm_t("en", "object.untitled");
+}
+
+const char *vcm_web_name(const vcm_ltexts *names)
+{
+    const vcm_ltext *t = vcm_ltexts_pick(names, "en");
+    return t ? t->text : "";
+}
+
+json_t *vcm_web_card(const vcm_object *o)
+{
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
+    json_t *c = json_object();
+    json_object_set_new(c, "id", json_integer(o->id));
+    json_object_set_new(c, "title", json_string(t ? t->text : vcm_t("en", "object.untitled")));
+    json_object_set_new(c, "title_lang", json_string(t ? t->lang : "en"));
+    if (o->date_text)
+        json_object_set_new(c, "date", json_string(o->date_text));
+    if (o->ncreators)
+        json_object_set_new(c, "creator", json_string(o->creators[0]));
+    if (o->museum_name)
+        json_object_set_new(c, "museum", json_string(o->museum_name));
+    if (o->culture)
+        json_object_set_new(c, "culture", json_string(o->culture));
+    return c;
+}
+
+static const struct {
+    const char *uri, *label;
+} rights_labels[] = {
+    {"http://creativecommons.org/publicdomain/mark/1.0/", "rights.pdm"},
+    {"http://creativecommons.org/publicdomain/zero/1.0/", "rights.cc0"},
+    {"http://creativecommons.org/licenses/by/4.0/", "rights.ccby"},
+    {"http://rightsstatements.org/vocab/InC/1.0/", "rights.inc"},
+    {"http://rightsstatements.org/vocab/InC-EDU/1.0/", "rights.inc_edu"},
+    {"http://rightsstatements.org/vocab/InC-RUU/1.0/", "rights.inc_ruu"},
+    {"http://rightsstatements.org/vocab/NoC-US/1.0/", "rights.noc_us"},
+    {"http://rightsstatements.org/vocab/NKC/1.0/", "rights.nkc"},
+    {"http://rightsstatements.org/vocab/UND/1.0/", "rights.und"},
+    {"http://rightsstatements.org/vocab/CNE/1.0/", "rights.cne"},
+};
+
+const char *vcm_web_rights_label(const char *uri)
+{
+    for (size_t i = 0; uri && i < sizeof rights_labels / sizeof rights_labels[0]; i++)
+        if (strcmp(uri, rights_labels[i].uri) == 0)
+            return vcm_t("en", rights_labels[i].label);
+    return uri ? uri : vcm_t("en", "rights.unknown");
+}
+
+int vcm_web_filter(vcm_req *req, vcm_filter *f, char *err, size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    if (vcm_req_bad_query(req)) {
+        snprintf(err, errlen, "The address has a malformed query (a bad %%-escape or invalid UTF-8).");
+        return -1;
+    }
+    const char *v;
+    if ((v = vcm_req_query_get(req, "region")) && *v) {
+        if (vcm_region_parse(v, &f->region) < 0) {
+            snprintf(err, errlen, "region must be asia, europe or other.");
+            return -1;
+        }
+        f->has_region = true;
+    }
+    if ((v = vcm_req_query_get(req, "country")) && *v) {
+        if (strlen(v) != 2 || !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1])) {
+            snprintf(err, errlen, "country must be a two-letter ISO 3166 code, like KR.");
+            return -1;
+        }
+        f->country[0] = (char)toupper((unsigned char)v[0]);
+        f->country[1] = (char)toupper((unsigned char)v[1]);
+    }
+    if ((v = vcm_req_query_get(req, "museum")) && *v) {
+        if (!(f->museum = vcm_web_id(v))) {
+            snprintf(err, errlen, "museum must be a museum's number.");
+            return -1;
+        }
+    }
+    if ((v = vcm_req_query_get(req, "classification")) && *v)
+        f->classification = v;
+    if ((v = vcm_req_query_get(req, "source_id")) && *v)
+        f->source_id = v;
+    if ((v = vcm_req_query_get(req, "century")) && *v) {
+        char *end;
+        errno = 0;
+        long c = strtol(v, &end, 10);
+        if (errno || *end || c == 0 || c < -1000 || c > 21) {
+            snprintf(err, errlen, "century must be a number like 17 (CE) or -3 (BCE).");
+            return -1;
+        }
+        f->century = (int)c;
+    }
+    return 0;
+}

@@ -1,0 +1,185 @@
+/* Browse: the collection as a grid of pages, narrowed by region, country,
+ * museum, classification and century. Every filter is a link with its count
+ * on the current result set, every active filter a chip that removes it, and
+ * every page has its own URL, so a view can be shared and bookmarked. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+#define PER_PAGE 48
+#define MAX_PAGE 100000
+
+struct param {
+    const char *key, *value;
+};
+
+/* "/browse?k=v&…" from the filter's parameters, with `key` set to `value`
+ * (or removed when value is NULL) and a page number when page > 1. */
+static char *browse_url(vcm_arena *a, const struct param *ps, size_t n, const char *key,
+                        const char *value, long page)
+{
+    vcm_buf b;
+    vcm_buf_init(&b, 8192);
+    vcm_buf_puts(&b, "/browse");
+    char sep = '?';
+    bool replaced = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = ps[i].value;
+        if (key && strcmp(ps[i].key, key) == 0) {
+            v = value;
+            replaced = true;
+        }
+        if (!v)
+            continue;
+        vcm_buf_putc(&b, sep);
+        vcm_buf_puts(&b, ps[i].key);
+        vcm_buf_putc(&b, '=');
+        vcm_buf_urlenc(&b, v, strlen(v));
+        sep = '&';
+    }
+    if (key && value && !replaced) {
+        vcm_buf_printf(&b, "%c%s=", sep, key);
+        vcm_buf_urlenc(&b, value, strlen(value));
+        sep = '&';
+    }
+    if (page > 1)
+        vcm_buf_printf(&b, "%cpage=%ld", sep, page);
+    char *r = b.toobig ? NULL : vcm_arena_strndup(a, b.data, b.len);
+    vcm_buf_release(&b);
+    return r ? r : "/browse";
+}
+
+static json_t *facet_links(vcm_arena *a, const struct param *ps, size_t n, const char *key,
+                           const vcm_facet *fs, size_t nf, const char *active)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < nf; i++) {
+        json_t *f = json_object();
+        bool on = active && strcmp(active, fs[i].value) == 0;
+        json_object_set_new(f, "label", json_string(fs[i].label));
+        json_object_set_new(f, "count", json_integer(fs[i].count));
+        json_object_set_new(f, "active", json_boolean(on));
+        json_object_set_new(f, "url", json_string(browse_url(a, ps, n, key,
+                                                             on ? NULL : fs[i].value, 1)));
+        json_array_append_new(arr, f);
+    }
+    return arr;
+}
+
+static const char *region_label(const char *v)
+{
+    return strcmp(v, "asia") == 0     ? vcm_t("en", "region.asia")
+           : strcmp(v, "europe") == 0 ? vcm_t("en", "region.europe")
+                                      : vcm_t("en", "region.other");
+}
+
+int vcm_page_browse(vcm_req *req, vcm_resp *resp)
+{
+    vcm_filter f;
+    char err[200];
+    if (vcm_web_filter(req, &f, err, sizeof err) < 0)
+        return vcm_web_error(req, resp, 400, err);
+    long page = 1;
+    const char *pv = vcm_req_query_get(req, "page");
+    if (pv && *pv) {
+        char *end;
+        page = strtol(pv, &end, 10);
+        if (*end || page < 1 || page > MAX_PAGE)
+            return vcm_web_error(req, resp, 400, "page must be a number from 1.");
+    }
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    f.limit = PER_PAGE;
+    f.offset = (page - 1) * PER_PAGE;
+    int64_t total;
+    vcm_object *list;
+    size_t n;
+    vcm_facets fc;
+    if (s->ops->object_count(s, &f, &total) < 0 ||
+        s->ops->object_list(s, req->arena, &f, &list, &n) < 0 ||
+        s->ops->object_facets(s, req->arena, &f, &fc) < 0)
+        return vcm_web_store_error(req, resp, s);
+    int64_t pages = (total + PER_PAGE - 1) / PER_PAGE;
+    if (page > 1 && page > pages)
+        return vcm_web_error(req, resp, 404, "There are not that many pages for this selection.");
+
+    char museum[24] = "", century[16] = "";
+    if (f.museum)
+        snprintf(museum, sizeof museum, "%lld", (long long)f.museum);
+    if (f.century)
+        snprintf(century, sizeof century, "%d", f.century);
+    struct param ps[] = {
+        {"region", f.has_region ? vcm_region_name(f.region) : NULL},
+        {"country", f.country[0] ? f.country : NULL},
+        {"museum", museum[0] ? museum : NULL},
+        {"classification", f.classification},
+        {"century", century[0] ? century : NULL},
+    };
+    size_t np = sizeof ps / sizeof ps[0];
+
+    json_t *d = json_object();
+    json_object_set_new(d, "page_title", json_string(vcm_t("en", "browse.title")));
+    json_object_set_new(d, "total", json_integer(total));
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, vcm_web_card(&list[i]));
+    json_object_set_new(d, "items", items);
+
+    for (size_t i = 0; i < fc.nregion; i++)
+        fc.region[i].label = region_label(fc.region[i].value);
+    json_t *groups = json_array();
+    struct {
+        const char *key, *label;
+        vcm_facet *fs;
+        size_t n;
+        const char *active;
+    } g[] = {
+        {"region", "facet.region", fc.region, fc.nregion, ps[0].value},
+        {"country", "facet.country", fc.country, fc.ncountry, ps[1].value},
+        {"museum", "facet.museum", fc.museum, fc.nmuseum, ps[2].value},
+        {"classification", "facet.classification", fc.classification, fc.nclassification,
+         ps[3].value},
+        {"century", "facet.century", fc.century, fc.ncentury, ps[4].value},
+    };
+    json_t *chips = json_array();
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+        if (!g[i].n)
+            continue;
+        json_t *grp = json_object();
+        json_object_set_new(grp, "key", json_string(g[i].key));
+        json_object_set_new(grp, "label", json_string(vcm_t("en", g[i].label)));
+        json_object_set_new(grp, "items", facet_links(req->arena, ps, np, g[i].key, g[i].fs,
+                                                      g[i].n, g[i].active));
+        json_array_append_new(groups, grp);
+        for (size_t k = 0; g[i].active && k < g[i].n; k++)
+            if (strcmp(g[i].fs[k].value, g[i].active) == 0)
+                json_array_append_new(
+                    chips, json_pack("{s:s, s:s, s:s}", "group", vcm_t("en", g[i].label), "label",
+                                     g[i].fs[k].label, "url",
+                                     browse_url(req->arena, ps, np, g[i].key, NULL, 1)));
+    }
+    json_object_set_new(d, "facets", groups);
+    json_object_set_new(d, "chips", chips);
+    json_object_set_new(d, "page", json_integer(page));
+    json_object_set_new(d, "pages", json_integer(pages));
+    if (page > 1)
+        json_object_set_new(d, "prev_url", json_string(browse_url(req->arena, ps, np, NULL, NULL,
+                                                                  page - 1)));
+    if (page < pages)
+        json_object_set_new(d, "next_url", json_string(browse_url(req->arena, ps, np, NULL, NULL,
+                                                                  page + 1)));
+    json_object_set_new(d, "canonical",
+                        json_string(vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req),
+                                                     browse_url(req->arena, ps, np, NULL, NULL,
+                                                                page))));
+    const char *first = browse_url(req->arena, ps, np, NULL, NULL, 1);
+    const char *query = strchr(first, '?');
+    json_object_set_new(d, "api_url", json_string(vcm_arena_printf(req->arena, "/api/v1/objects%s",
+                                                                   query ? query : "")));
+    return vcm_web_page(req, resp, "browse", d);
+}

@@ -1,0 +1,150 @@
+/* The object page: the work first, then its facts, the museum's reasons why
+ * it is a masterpiece, its description, and where the record comes from.
+ * A schema.org VisualArtwork in JSON-LD describes it for search engines. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "model/json.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+static void fact(json_t *facts, const char *key, const char *value)
+{
+    json_t *f = json_object();
+    json_object_set_new(f, "label", json_string(vcm_t("en", key)));
+    if (value && *value)
+        json_object_set_new(f, "value", json_string(value));
+    json_array_append_new(facts, f);
+}
+
+static json_t *jsonld(const vcm_object *o, const vcm_museum *m, const char *url)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "@context", json_string("https://schema.org"));
+    json_object_set_new(j, "@type", json_string("VisualArtwork"));
+    json_object_set_new(j, "@id", json_string(url));
+    json_object_set_new(j, "url", json_string(url));
+    json_t *names = json_array();
+    for (size_t i = 0; i < o->title.n; i++)
+        json_array_append_new(names, json_pack("{s:s, s:s}", "@language", o->title.v[i].lang,
+                                               "@value", o->title.v[i].text));
+    json_object_set_new(j, "name", names);
+    if (o->description.n) {
+        json_t *d = json_array();
+        for (size_t i = 0; i < o->description.n; i++)
+            json_array_append_new(d, json_pack("{s:s, s:s}", "@language",
+                                               o->description.v[i].lang, "@value",
+                                               o->description.v[i].text));
+        json_object_set_new(j, "description", d);
+    }
+    if (o->ncreators) {
+        json_t *c = json_array();
+        for (size_t i = 0; i < o->ncreators; i++)
+            json_array_append_new(c, json_pack("{s:s, s:s}", "@type", "Person", "name",
+                                               o->creators[i]));
+        json_object_set_new(j, "creator", c);
+    }
+    if (o->date_text)
+        json_object_set_new(j, "dateCreated", json_string(o->date_text));
+    if (o->materials)
+        json_object_set_new(j, "artMedium", json_string(o->materials));
+    if (o->classification)
+        json_object_set_new(j, "artform", json_string(o->classification));
+    if (o->culture)
+        json_object_set_new(j, "genre", json_string(o->culture));
+    if (o->dimensions)
+        json_object_set_new(j, "size", json_string(o->dimensions));
+    if (o->rights)
+        json_object_set_new(j, "license", json_string(o->rights));
+    if (o->source_id)
+        json_object_set_new(j, "identifier", json_string(o->source_id));
+    if (o->credit_line)
+        json_object_set_new(j, "creditText", json_string(o->credit_line));
+    if (o->source_url)
+        json_object_set_new(j, "sameAs", json_string(o->source_url));
+    json_t *prov = json_object();
+    json_object_set_new(prov, "@type", json_string("Museum"));
+    json_object_set_new(prov, "name", json_string(vcm_web_name(&m->names)));
+    if (m->website)
+        json_object_set_new(prov, "url", json_string(m->website));
+    json_object_set_new(j, "provider", prov);
+    return j;
+}
+
+int vcm_page_object(vcm_req *req, vcm_resp *resp)
+{
+    int64_t id = vcm_web_id(vcm_req_param(req, "id"));
+    if (!id)
+        return vcm_web_error(req, resp, 404, "There is no object with that number.");
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    vcm_object o;
+    int r = s->ops->object_get(s, req->arena, id, &o);
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    if (r == 0 || o.status != VCM_PUBLISHED)
+        return vcm_web_error(req, resp, 404, "There is no object with that number.");
+    vcm_museum m;
+    vcm_country c;
+    if ((r = s->ops->museum_get(s, req->arena, o.museum_id, &m)) <= 0 ||
+        (r = s->ops->country_get(s, req->arena, m.country, &c)) <= 0)
+        return vcm_web_store_error(req, resp, s);
+
+    const char *base = vcm_web_base(req);
+    char *url = vcm_arena_printf(req->arena, "%s/objects/%lld", base, (long long)o.id);
+    json_t *d = json_object(), *obj = json_object();
+    const char *title = vcm_web_title(&o);
+    json_object_set_new(d, "page_title", json_string(title));
+    json_object_set_new(d, "canonical", json_string(url));
+    json_object_set_new(obj, "id", json_integer(o.id));
+    json_object_set_new(obj, "title", json_string(title));
+    json_object_set_new(obj, "titles", vcm_web_ltexts(&o.title));
+    json_object_set_new(obj, "bilingual", json_boolean(o.title.n > 1));
+    json_object_set_new(obj, "untitled", json_boolean(o.title.n == 0));
+    json_t *cr = json_array();
+    for (size_t i = 0; i < o.ncreators; i++)
+        json_array_append_new(cr, json_string(o.creators[i]));
+    json_object_set_new(obj, "creators", cr);
+    json_object_set_new(obj, "date", o.date_text ? json_string(o.date_text) : json_null());
+    json_object_set_new(obj, "culture", o.culture ? json_string(o.culture) : json_null());
+    json_object_set_new(obj, "statement", vcm_web_ltexts(&o.statement));
+    json_object_set_new(obj, "description", vcm_web_ltexts(&o.description));
+    json_object_set_new(obj, "two_descriptions", json_boolean(o.description.n > 1));
+    json_object_set_new(obj, "rights", o.rights ? json_string(o.rights) : json_null());
+    json_object_set_new(obj, "rights_label", json_string(vcm_web_rights_label(o.rights)));
+    json_object_set_new(obj, "licence", o.licence ? json_string(o.licence) : json_null());
+    json_object_set_new(obj, "source_licence",
+                        o.source_licence ? json_string(o.source_licence) : json_null());
+    json_object_set_new(obj, "source_url", o.source_url ? json_string(o.source_url) : json_null());
+    json_object_set_new(obj, "source_id", json_string(o.source_id));
+    json_object_set_new(obj, "museum", json_pack("{s:I, s:s, s:s*}", "id", (json_int_t)m.id,
+                                                 "name", vcm_web_name(&m.names), "website",
+                                                 m.website));
+    json_object_set_new(obj, "country", json_pack("{s:s, s:s, s:s}", "code", c.code, "name",
+                                                  vcm_web_name(&c.names), "region",
+                                                  vcm_region_name(c.region)));
+    json_t *facts = json_array();
+    char *years = NULL;
+    if (o.date_start != VCM_NO_YEAR)
+        years = o.date_end != VCM_NO_YEAR && o.date_end != o.date_start
+                    ? vcm_arena_printf(req->arena, "%d – %d", o.date_start, o.date_end)
+                    : vcm_arena_printf(req->arena, "%d", o.date_start);
+    fact(facts, "object.date", o.date_text);
+    fact(facts, "object.years", years);
+    fact(facts, "object.period", o.period);
+    fact(facts, "object.culture", o.culture);
+    fact(facts, "object.classification", o.classification);
+    fact(facts, "object.materials", o.materials);
+    fact(facts, "object.technique", o.technique);
+    fact(facts, "object.dimensions", o.dimensions);
+    fact(facts, "object.inventory", o.inventory_number ? o.inventory_number : o.source_id);
+    fact(facts, "object.credit", o.credit_line);
+    json_object_set_new(d, "facts", facts);
+    json_object_set_new(d, "object", obj);
+    json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
+                                          req->arena, "/api/v1/objects/%lld", (long long)o.id)));
+    json_object_set_new(d, "jsonld", jsonld(&o, &m, url));
+    return vcm_web_page(req, resp, "object", d);
+}

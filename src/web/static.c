@@ -1,0 +1,48 @@
+/* Static files (CSS, icons, the few scripts pages need), built into the
+ * program. Their ETag is a hash of their bytes, computed once. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/asset.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+static const char *content_type(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".css", "text/css; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
+        {".svg", "image/svg+xml"},            {".png", "image/png"},
+        {".ico", "image/x-icon"},             {".txt", "text/plain; charset=utf-8"},
+        {".json", "application/json"},        {".woff2", "font/woff2"},
+    };
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+int vcm_static(vcm_req *req, vcm_resp *resp)
+{
+    const char *rest = vcm_req_param(req, "path");
+    char path[512];
+    if (!rest || strstr(rest, "..") || snprintf(path, sizeof path, "static/%s", rest) >=
+                                           (int)sizeof path)
+        return vcm_web_error(req, resp, 404, "There is no such file.");
+    const struct vcm_asset *a = vcm_asset_find(path);
+    if (!a)
+        return vcm_web_error(req, resp, 404, "There is no such file.");
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < a->len; i++)
+        h = (h ^ a->data[i]) * 1099511628211ull;
+    char etag[24];
+    snprintf(etag, sizeof etag, "%016llx", (unsigned long long)h);
+    vcm_resp_header(resp, req, "Cache-Control", "public, max-age=86400");
+    resp->content_type = content_type(path);
+    if (vcm_resp_etag(resp, req, etag))
+        return 0;
+    return vcm_buf_append(&resp->body, a->data, a->len);
+}

@@ -1,0 +1,82 @@
+/* The web application: one handler file per resource (home, browse, object,
+ * museum, country, api, static), sharing what is here.
+ *
+ * Each server thread has its own store connection, opened on first use and
+ * closed when the thread ends; templates are compiled once at start-up and
+ * rendered from every thread. Handlers build a JSON document of what the
+ * page shows and hand it to a template; the API hands the same kind of
+ * document to the client. */
+#ifndef VCM_WEB_H
+#define VCM_WEB_H
+#include <jansson.h>
+
+#include "core/config.h"
+#include "http/req.h"
+#include "http/router.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "view/template.h"
+
+typedef struct vcm_app {
+    const vcm_config *cfg;
+    vcm_tpl_set *tpl;
+} vcm_app;
+
+/* Compiles the templates and loads the message catalogues. */
+int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen);
+void vcm_app_release(vcm_app *app);
+/* Registers every route of the site and the API. */
+int vcm_app_routes(vcm_router *r);
+/* Builds the body of errors the server or a handler answers with: an HTML
+ * page, or an RFC 9457 problem document under /api/. */
+void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
+
+/* This thread's store connection; NULL (and a 500 sent) when it cannot be
+ * opened. */
+vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp);
+
+/* Renders the page template `name` inside the layout with data (stolen). */
+int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data);
+/* Sends data (stolen) as JSON with the API's headers. */
+int vcm_web_json(vcm_req *req, vcm_resp *resp, int status, json_t *data);
+/* Answers with an error page or problem document; returns 0. */
+int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
+/* The store failed: logs why, answers 500. */
+int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s);
+
+/* Reads a positive id from a route parameter; 0 when it is not one. */
+int64_t vcm_web_id(const char *s);
+/* The public base URL: the configured one, or scheme://Host of the request. */
+const char *vcm_web_base(vcm_req *req);
+
+/* Display helpers shared by pages and the API. */
+json_t *vcm_web_ltexts(const vcm_ltexts *t);       /* [{lang, text}] */
+const char *vcm_web_title(const vcm_object *o);    /* English, else first, else "Untitled" */
+json_t *vcm_web_card(const vcm_object *o);         /* what a grid shows of an object */
+const char *vcm_web_name(const vcm_ltexts *names); /* English, else first */
+const char *vcm_web_rights_label(const char *uri);
+json_t *vcm_web_museum_json(const vcm_museum *m, const vcm_country *c); /* c may be NULL */
+json_t *vcm_web_country_json(const vcm_country *c);
+
+/* Handlers. */
+int vcm_page_home(vcm_req *req, vcm_resp *resp);
+int vcm_page_browse(vcm_req *req, vcm_resp *resp);
+int vcm_page_object(vcm_req *req, vcm_resp *resp);
+int vcm_page_museums(vcm_req *req, vcm_resp *resp);
+int vcm_page_museum(vcm_req *req, vcm_resp *resp);
+int vcm_page_countries(vcm_req *req, vcm_resp *resp);
+int vcm_page_country(vcm_req *req, vcm_resp *resp);
+int vcm_page_region(vcm_req *req, vcm_resp *resp);
+int vcm_static(vcm_req *req, vcm_resp *resp);
+int vcm_api_objects(vcm_req *req, vcm_resp *resp);
+int vcm_api_object(vcm_req *req, vcm_resp *resp);
+int vcm_api_museums(vcm_req *req, vcm_resp *resp);
+int vcm_api_museum(vcm_req *req, vcm_resp *resp);
+int vcm_api_countries(vcm_req *req, vcm_resp *resp);
+int vcm_api_country(vcm_req *req, vcm_resp *resp);
+int vcm_api_options(vcm_req *req, vcm_resp *resp);
+
+/* The filter browse and the API share, read from the query string.
+ * Returns -1 with a message for a bad value. */
+int vcm_web_filter(vcm_req *req, vcm_filter *f, char *err, size_t errlen);
+#endif
