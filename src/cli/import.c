@@ -1,8 +1,10 @@
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "io/csv.h"
 #include "io/jsonl.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -27,6 +29,21 @@ int vcm_cmd_import(vcm_config *c)
     }
     int status = VCM_EXIT_OK;
     for (int i = 1; i < c->argc; i++) {
+        const char *path = c->argv[i];
+        size_t pl = strlen(path);
+        if (pl > 4 && strcmp(path + pl - 4, ".csv") == 0) {
+            vcm_csv_stats cs;
+            if (vcm_import_countries_csv(s, path, stderr, &cs, err, sizeof err) < 0) {
+                fprintf(stderr, "vcm import: %s\n", err);
+                status = VCM_EXIT_FAIL;
+                break;
+            }
+            printf("%s: read %ld, countries %ld, rejected %ld\n", path, cs.read, cs.countries,
+                   cs.rejected);
+            if (cs.rejected)
+                status = VCM_EXIT_BAD_INPUT;
+            continue;
+        }
         vcm_import_opts o = {.batch = (int)c->batch,
                              .progress = c->quiet ? 0 : isatty(STDERR_FILENO) ? 2 : 1};
         vcm_import_stats st;
