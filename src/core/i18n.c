@@ -120,7 +120,7 @@ int vcm_i18n_load_builtin(char *err, size_t errlen)
 static const char *lookup(const char *lang, const char *key)
 {
     struct catalogue *c = find_cat(lang);
-    if (!c)
+    if (!c || !c->n)
         return NULL;
     struct entry k = {(char *)key, NULL};
     struct entry *e = bsearch(&k, c->e, c->n, sizeof *c->e, cmp_entry);

@@ -38,7 +38,16 @@ int vcm_time_parse(const char *s, int64_t *out)
     const char *e = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (!e || *e)
         return -1;
-    *out = (int64_t)timegm(&tm);
+    struct tm parsed = tm;
+    time_t t = timegm(&tm);
+    /* timegm moves 30 February to 2 March: refuse days that do not exist */
+    struct tm back;
+    gmtime_r(&t, &back);
+    if (back.tm_year != parsed.tm_year || back.tm_mon != parsed.tm_mon ||
+        back.tm_mday != parsed.tm_mday || back.tm_hour != parsed.tm_hour ||
+        back.tm_min != parsed.tm_min || back.tm_sec != parsed.tm_sec)
+        return -1;
+    *out = (int64_t)t;
     return 0;
 }
 
@@ -142,7 +151,8 @@ int vcm_ltexts_from_json(vcm_ltexts *t, vcm_arena *a, json_t *j, const char *fie
             snprintf(err, errlen, "%s: '%s' is not a language tag", field, k);
             return -1;
         }
-        if (vcm_ltexts_add(t, a, vcm_arena_strdup(a, k), vcm_arena_strdup(a, json_string_value(v))) < 0) {
+        const char *lang = vcm_arena_strdup(a, k), *text = vcm_arena_strdup(a, json_string_value(v));
+        if (!lang || !text || vcm_ltexts_add(t, a, lang, text) < 0) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
@@ -162,7 +172,10 @@ static int get_str(json_t *j, const char *k, vcm_arena *a, const char **out, cha
         snprintf(err, errlen, "%s: expected a string", k);
         return -1;
     }
-    *out = vcm_arena_strdup(a, json_string_value(v));
+    if (!(*out = vcm_arena_strdup(a, json_string_value(v)))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -296,15 +309,19 @@ int vcm_object_from_json(vcm_object *o, vcm_arena *a, json_t *j, const char **mu
             snprintf(err, errlen, "creators: expected an array of strings");
             return -1;
         }
-        o->ncreators = json_array_size(cr);
-        o->creators = vcm_arena_calloc(a, o->ncreators + 1, sizeof *o->creators);
-        for (size_t i = 0; o->creators && i < o->ncreators; i++) {
+        size_t n = json_array_size(cr);
+        o->creators = vcm_arena_calloc(a, n + 1, sizeof *o->creators);
+        if (!o->creators)
+            goto oom;
+        for (size_t i = 0; i < n; i++) {
             json_t *v = json_array_get(cr, i);
             if (!json_is_string(v)) {
                 snprintf(err, errlen, "creators[%zu]: expected a string", i);
                 return -1;
             }
-            o->creators[i] = vcm_arena_strdup(a, json_string_value(v));
+            if (!(o->creators[i] = vcm_arena_strdup(a, json_string_value(v))))
+                goto oom;
+            o->ncreators = i + 1;
         }
     }
     json_t *media = json_object_get(j, "media");
@@ -313,9 +330,11 @@ int vcm_object_from_json(vcm_object *o, vcm_arena *a, json_t *j, const char **mu
             snprintf(err, errlen, "media: expected an array");
             return -1;
         }
-        o->nmedia = json_array_size(media);
-        o->media = vcm_arena_calloc(a, o->nmedia + 1, sizeof *o->media);
-        for (size_t i = 0; o->media && i < o->nmedia; i++) {
+        size_t n = json_array_size(media);
+        o->media = vcm_arena_calloc(a, n + 1, sizeof *o->media);
+        if (!o->media)
+            goto oom;
+        for (size_t i = 0; i < n; i++) {
             json_t *mj = json_array_get(media, i);
             vcm_media *m = &o->media[i];
             if (!json_is_object(mj) || get_str(mj, "file", a, &m->file, err, errlen) < 0 ||
@@ -327,7 +346,11 @@ int vcm_object_from_json(vcm_object *o, vcm_arena *a, json_t *j, const char **mu
             }
             m->width = (int)json_integer_value(json_object_get(mj, "width"));
             m->height = (int)json_integer_value(json_object_get(mj, "height"));
+            o->nmedia = i + 1;
         }
     }
     return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
 }

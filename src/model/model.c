@@ -223,7 +223,8 @@ int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen)
         snprintf(err, errlen, "museum: country '%s' is not ISO 3166-1 alpha-2", m->country);
         return -1;
     }
-    if (m->has_coords && (m->lat < -90 || m->lat > 90 || m->lon < -180 || m->lon > 180)) {
+    /* Written so that NaN fails too. */
+    if (m->has_coords && !(m->lat >= -90 && m->lat <= 90 && m->lon >= -180 && m->lon <= 180)) {
         snprintf(err, errlen, "museum: coordinates %g,%g are off the globe", m->lat, m->lon);
         return -1;
     }
