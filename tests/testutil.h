@@ -5,11 +5,13 @@
 #define VCM_TESTUTIL_H
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

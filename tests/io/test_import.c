@@ -1,0 +1,321 @@
+/* The importer and exporter, through the real `vcm` program and through the
+ * library, on the real demo collection and on files with broken lines. */
+#include "testutil.h"
+
+#include "core/arena.h"
+#include "io/jsonl.h"
+#include "store/store.h"
+
+static char *dir;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    dir = vt_tmpdir();
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (!getenv("VCM_TEST_KEEP"))
+        vt_rmrf(dir);
+    free(dir);
+    return 0;
+}
+
+static void data_file(char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/collection.jsonl", vt_data());
+    if (access(buf, R_OK) != 0)
+        fail_msg("the demo data is missing: %s (set VCM_DATA)", buf);
+}
+
+/* `vcm stats` of a database, as text. */
+static char *stats(const char *db)
+{
+    char *out;
+    assert_int_equal(vt_sh(&out, "%s stats --db sqlite:%s", vt_bin(), db), 0);
+    return out;
+}
+
+static void test_demo_import_and_reimport(void **state)
+{
+    (void)state;
+    char data[512], *out;
+    data_file(data, sizeof data);
+    int rc = vt_sh(&out, "%s import --quiet --db sqlite:%s/demo.db %s", vt_bin(), dir, data);
+    assert_int_equal(rc, 0);
+    assert_contains(out, "read 42231, inserted 42231, updated 0, unchanged 0, rejected 0");
+    assert_contains(out, "6 museums and 3 countries created");
+    free(out);
+    /* the same file again changes nothing */
+    rc = vt_sh(&out, "%s import --quiet --db sqlite:%s/demo.db %s", vt_bin(), dir, data);
+    assert_int_equal(rc, 0);
+    assert_contains(out, "read 42231, inserted 0, updated 0, unchanged 42231, rejected 0");
+    assert_contains(out, "0 museums and 0 countries created");
+    free(out);
+    char db[600];
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    out = stats(db);
+    assert_contains(out, "objects 42231\n");
+    assert_contains(out, "museums 6\n");
+    assert_contains(out, "countries 3\n");
+    free(out);
+}
+
+/* Ten broken lines among good ones: the good ones go in, each bad one is
+ * named with its line number and reason, the exit status says so. */
+static void test_broken_lines(void **state)
+{
+    (void)state;
+    char path[600], *out;
+    snprintf(path, sizeof path, "%s/broken.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    const char *good = "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"G%d\", "
+                       "\"title\": \"Good %d\", \"date_start\": 1900, \"date_end\": 1950}\n";
+    int line = 0;
+    for (int i = 0; i < 5; i++, line++)
+        fprintf(f, good, i, i);
+    const char *bad[] = {
+        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"B1\", \"title\": ", /* 6: truncated */
+        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"B2\", \"title\": \"\xff\xfe\"}", /* 7 */
+        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"B3\"}", /* 8: no title */
+        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"B4\", \"title\": \"x\", \"date_start\": \"soon\"}", /* 9 */
+        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"B5\", \"title\": \"x\", \"date_end\": 123456}", /* 10 */
+        "[1, 2, 3]", /* 11 */
+        "{\"source_country\": \"GB\", \"source_id\": \"B7\", \"title\": \"x\"}", /* 12: no museum */
+        "{\"source_museum\": \"Tate\", \"source_country\": \"XX\", \"source_id\": \"B8\", \"title\": \"x\"}", /* 13 */
+        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"B9\", \"title\": \"x\", \"title\": \"y\"}", /* 14 */
+        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"title\": \"no id\"}", /* 15 */
+    };
+    for (size_t i = 0; i < 10; i++, line++)
+        fprintf(f, "%s\n", bad[i]);
+    for (int i = 5; i < 10; i++, line++)
+        fprintf(f, good, i, i);
+    fclose(f);
+    int rc = vt_sh(&out, "%s import --db sqlite:%s/broken.db %s", vt_bin(), dir, path);
+    assert_int_equal(rc, 1);
+    assert_contains(out, "read 20, inserted 10, updated 0, unchanged 0, rejected 10");
+    char want[700];
+    const char *reasons[] = {"invalid JSON", "invalid UTF-8", "missing title", "impossible date",
+                             "impossible date", "expected a JSON object", "missing source_museum",
+                             "unknown country code 'XX'", "invalid JSON", "missing source_id"};
+    for (int i = 0; i < 10; i++) {
+        snprintf(want, sizeof want, "%s:%d: %s", path, 6 + i, reasons[i]);
+        assert_contains(out, want);
+    }
+    free(out);
+    char db[600];
+    snprintf(db, sizeof db, "%s/broken.db", dir);
+    out = stats(db);
+    assert_contains(out, "objects 10\n");
+    free(out);
+}
+
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(vt_sh(&out, "%s import --db sqlite:%s/x.db /nonexistent.jsonl", vt_bin(), dir), 3);
+    assert_contains(out, "cannot open '/nonexistent.jsonl'");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s import --db sqlite:%s/x.db", vt_bin(), dir), 2);
+    assert_contains(out, "name a file");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s import --batch 0 --db sqlite:%s/x.db a", vt_bin(), dir), 2);
+    assert_contains(out, "'batch' needs a whole number from 1");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s frobnicate", vt_bin()), 2);
+    assert_contains(out, "unknown command 'frobnicate'");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s --help", vt_bin()), 0);
+    assert_contains(out, "--db URL");
+    assert_contains(out, "VCM_LISTEN");
+    assert_contains(out, "--media DIR");
+    assert_contains(out, "VCM_DATA");
+    free(out);
+}
+
+/* Dirty source data comes out clean: entities, white space, two-language
+ * titles, the Taipei title_i18n, rights derived from the licence text. */
+static void test_cleaning(void **state)
+{
+    (void)state;
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    json_error_t je;
+    json_t *j = json_loads(
+        "{\"source_museum\": \"  The  Met \", \"source_country\": \"US\", \"source_id\": \"1\","
+        " \"title\": \"明   丁雲鵬   潯陽送客圖   軸|Song of the Lute\", \"artist\": \"A|B &amp; C\","
+        " \"description\": \"line one\\n\\n\\n\\nline&nbsp;two  &#x4E2D;\","
+        " \"license\": \"Mia open data; object rights: In Copyright–Educational Use\","
+        " \"date_start\": null, \"date_end\": null}", 0, &je);
+    assert_non_null(j);
+    vcm_object o;
+    const char *museum, *country, *warning;
+    char err[300];
+    assert_int_equal(vcm_record_from_source(j, &a, &o, &museum, &country, &warning, err, sizeof err), 0);
+    assert_string_equal(museum, "The Met");
+    assert_int_equal(o.title.n, 2);
+    assert_string_equal(o.title.v[0].lang, "zh");
+    assert_string_equal(o.title.v[0].text, "明 丁雲鵬 潯陽送客圖 軸");
+    assert_string_equal(o.title.v[1].lang, "en");
+    assert_string_equal(o.title.v[1].text, "Song of the Lute");
+    assert_int_equal(o.ncreators, 2);
+    assert_string_equal(o.creators[1], "B & C");
+    assert_string_equal(o.description.v[0].text, "line one\n\nline two 中");
+    assert_string_equal(o.rights, "http://rightsstatements.org/vocab/InC-EDU/1.0/");
+    assert_int_equal(o.date_start, VCM_NO_YEAR);
+    assert_null(warning);
+    json_decref(j);
+
+    j = json_loads("{\"source_museum\": \"NPM\", \"source_country\": \"TW\", \"source_id\": \"古玉1\","
+                   " \"title\": \"Jade bowl\", \"title_i18n\": {\"en\": \"Jade bowl\", \"zh\": \"玉碗\"},"
+                   " \"date_start\": 4000, \"date_end\": 4000, \"date_text\": \"c. 4000 BCE\"}", 0, &je);
+    assert_int_equal(vcm_record_from_source(j, &a, &o, &museum, &country, &warning, err, sizeof err), 0);
+    assert_int_equal(o.title.n, 2);
+    assert_string_equal(o.title.v[1].lang, "zh");
+    assert_string_equal(o.title.v[1].text, "玉碗");
+    /* a year in the future: kept without years, with a warning */
+    assert_non_null(warning);
+    assert_int_equal(o.date_start, VCM_NO_YEAR);
+    assert_string_equal(o.date_text, "c. 4000 BCE");
+    json_decref(j);
+    vcm_arena_release(&a);
+}
+
+/* export → import into an empty database → export gives the same file. */
+static void test_export_roundtrip(void **state)
+{
+    (void)state;
+    char *out;
+    char data[512];
+    data_file(data, sizeof data);
+    /* a small slice of the demo, with edits, for speed under sanitizers */
+    assert_int_equal(vt_sh(NULL, "head -n 3000 %s > %s/slice.jsonl", data, dir), 0);
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/r1.db %s/slice.jsonl", vt_bin(),
+                           dir, dir), 0);
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/r1.db %s/e1.jsonl", vt_bin(), dir, dir), 0);
+    assert_contains(out, "3000 objects written");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/r2.db %s/e1.jsonl", vt_bin(), dir,
+                           dir), 0);
+    assert_contains(out, "read 3000, inserted 3000");
+    free(out);
+    assert_int_equal(vt_sh(NULL, "%s export --db sqlite:%s/r2.db %s/e2.jsonl", vt_bin(), dir, dir), 0);
+    assert_int_equal(vt_sh(&out, "cmp %s/e1.jsonl %s/e2.jsonl", dir, dir), 0);
+    free(out);
+    /* and importing the export over its own database changes nothing */
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/r2.db %s/e1.jsonl", vt_bin(), dir,
+                           dir), 0);
+    assert_contains(out, "unchanged 3000");
+    free(out);
+    /* export to standard output works too */
+    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/r2.db - | head -c 40", vt_bin(), dir), 0);
+    assert_contains(out, "{\"type\":\"vcm-export\",\"format\":1}");
+    free(out);
+}
+
+/* A record updated at the source is updated in place, not duplicated. */
+static void test_update_in_place(void **state)
+{
+    (void)state;
+    char path[600], *out;
+    snprintf(path, sizeof path, "%s/u.jsonl", dir);
+    vt_write_file(path, "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"U1\", \"title\": \"Before\"}\n"
+                        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"U1\", \"title\": \"After\"}\n");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/u.db %s", vt_bin(), dir, path), 0);
+    assert_contains(out, "read 2, inserted 1, updated 1, unchanged 0");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/u.db - 2>/dev/null | grep -c '\"type\":\"object\"'",
+                           vt_bin(), dir), 0);
+    assert_int_equal(atoi(out), 1);
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/u.db - 2>/dev/null", vt_bin(), dir), 0);
+    assert_contains(out, "\"title\":{\"en\":\"After\"}");
+    free(out);
+}
+
+/* An import killed with SIGKILL leaves a consistent database, and running
+ * it again ends with the same counts as an uninterrupted import. */
+static void test_sigkill_and_rerun(void **state)
+{
+    (void)state;
+    char data[512], db[600], *out;
+    data_file(data, sizeof data);
+    snprintf(db, sizeof db, "%s/killed.db", dir);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        char url[700];
+        snprintf(url, sizeof url, "sqlite:%s", db);
+        execl(vt_bin(), vt_bin(), "import", "--quiet", "--batch", "200", "--db", url, data,
+              (char *)NULL);
+        _exit(127);
+    }
+    /* wait until some batches are in, then kill it mid-way */
+    int64_t seen = 0;
+    for (int i = 0; i < 600 && seen < 2000; i++) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        if (access(db, R_OK) == 0 &&
+            vt_sh(&out, "sqlite3 -readonly '%s' 'SELECT count(*) FROM objects' 2>/dev/null", db) == 0) {
+            seen = atoll(out);
+        } else {
+            out = NULL;
+        }
+        free(out);
+    }
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    assert_true(WIFSIGNALED(st));
+    assert_true(seen >= 2000);
+    /* consistent: integrity holds, objects come in whole batches */
+    assert_int_equal(vt_sh(&out, "sqlite3 '%s' 'PRAGMA integrity_check; PRAGMA foreign_key_check;'", db), 0);
+    assert_string_equal(out, "ok\n");
+    free(out);
+    assert_int_equal(vt_sh(&out, "sqlite3 '%s' 'SELECT count(*) FROM objects'", db), 0);
+    int64_t partial = atoll(out);
+    free(out);
+    assert_true(partial < 42231);
+    assert_int_equal(partial % 200, 0);
+    /* objects without their titles would mean half-written records */
+    assert_int_equal(vt_sh(&out, "sqlite3 '%s' \"SELECT count(*) FROM objects o WHERE o.id NOT IN "
+                                 "(SELECT object_id FROM object_texts WHERE field='title') \"", db), 0);
+    assert_true(atoi(out) <= 4); /* the four records the museums gave no title */
+    free(out);
+
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s %s", vt_bin(), db, data), 0);
+    char want[200];
+    snprintf(want, sizeof want, "read 42231, inserted %lld, updated 0, unchanged %lld, rejected 0",
+             (long long)(42231 - partial), (long long)partial);
+    assert_contains(out, want);
+    free(out);
+    char *killed = stats(db), demo[600];
+    snprintf(demo, sizeof demo, "%s/uninterrupted.db", dir);
+    assert_int_equal(vt_sh(NULL, "%s import --quiet --db sqlite:%s %s", vt_bin(), demo, data), 0);
+    char *whole = stats(demo);
+    assert_string_equal(killed, whole);
+    free(killed);
+    free(whole);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cleaning),
+        cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_broken_lines),
+        cmocka_unit_test(test_update_in_place),
+        cmocka_unit_test(test_export_roundtrip),
+        cmocka_unit_test(test_demo_import_and_reimport),
+        cmocka_unit_test(test_sigkill_and_rerun),
+    };
+    return cmocka_run_group_tests_name("io/import", tests, group_setup, group_teardown);
+}

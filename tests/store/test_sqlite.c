@@ -1,0 +1,383 @@
+/* The store interface on its SQLite backend, on a real database file. */
+#include "testutil.h"
+
+#include "core/arena.h"
+#include "model/country.h"
+#include "store/store.h"
+
+struct fx {
+    char *dir;
+    char url[600];
+    vcm_store *s;
+    vcm_arena a;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    f->dir = vt_tmpdir();
+    snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
+    char err[600];
+    f->s = vcm_store_open(f->url, err, sizeof err);
+    if (!f->s)
+        fail_msg("open: %s", err);
+    vcm_arena_init(&f->a, 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    vcm_store_close(f->s);
+    vcm_arena_release(&f->a);
+    vt_rmrf(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static int64_t add_museum(struct fx *f, const char *name, const char *country)
+{
+    vcm_country c;
+    assert_int_equal(vcm_country_from_code(&c, &f->a, country), 0);
+    assert_int_equal(f->s->ops->country_upsert(f->s, &c), 0);
+    vcm_museum m = {0};
+    memcpy(m.country, country, 3);
+    vcm_ltexts_add(&m.names, &f->a, "en", name);
+    bool created;
+    assert_int_equal(f->s->ops->museum_ensure(f->s, &m, &created), 0);
+    return m.id;
+}
+
+static vcm_object make_object(struct fx *f, int64_t museum, const char *sid, const char *cls,
+                              int32_t year)
+{
+    vcm_object o;
+    vcm_object_init(&o);
+    o.museum_id = museum;
+    o.source_id = sid;
+    vcm_ltexts_add(&o.title, &f->a, "zh", "青瓷碗");
+    vcm_ltexts_add(&o.title, &f->a, "en", "Celadon bowl");
+    vcm_ltexts_add(&o.description, &f->a, "en", "A bowl.\n\nSecond paragraph.");
+    vcm_ltexts_add(&o.statement, &f->a, "ko", "걸작");
+    static const char *creators[] = {"Potter A", "Potter B"};
+    o.creators = creators;
+    o.ncreators = 2;
+    o.date_text = "12th century";
+    o.date_start = year;
+    o.date_end = year + 99;
+    o.classification = cls;
+    o.materials = "stoneware";
+    o.rights = "http://creativecommons.org/publicdomain/mark/1.0/";
+    o.source = "test";
+    return o;
+}
+
+static void test_open_migrates_once(void **state)
+{
+    struct fx *f = *state;
+    char err[600];
+    /* A second connection to the same file finds the schema in place. */
+    vcm_store *s2 = vcm_store_open(f->url, err, sizeof err);
+    assert_non_null(s2);
+    vcm_stats st;
+    assert_int_equal(s2->ops->stats(s2, &st), 0);
+    assert_int_equal(st.objects_all, 0);
+    vcm_store_close(s2);
+    char *out;
+    assert_int_equal(vt_sh(&out, "sqlite3 '%s/t.db' 'SELECT count(*) FROM schema_migrations'",
+                           f->dir), 0);
+    assert_int_equal(atoi(out), 1);
+    free(out);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    char err[600];
+    assert_null(vcm_store_open("mysql://x", err, sizeof err));
+    assert_contains(err, "neither sqlite:PATH nor postgres");
+    assert_null(vcm_store_open("sqlite:/nonexistent-dir/x/y.db", err, sizeof err));
+    assert_contains(err, "cannot open database '/nonexistent-dir/x/y.db'");
+    assert_null(vcm_store_open("sqlite:", err, sizeof err));
+    assert_contains(err, "needs a file path");
+}
+
+static void test_country_and_museum(void **state)
+{
+    struct fx *f = *state;
+    int64_t met = add_museum(f, "The Metropolitan Museum of Art", "US");
+    int64_t tate = add_museum(f, "Tate", "GB");
+    assert_true(met > 0 && tate > 0 && met != tate);
+    /* ensure finds the same museum again, by name in any case */
+    vcm_museum m = {0};
+    memcpy(m.country, "US", 3);
+    vcm_ltexts_add(&m.names, &f->a, "en", "the metropolitan museum of art");
+    bool created = true;
+    assert_int_equal(f->s->ops->museum_ensure(f->s, &m, &created), 0);
+    assert_false(created);
+    assert_int_equal(m.id, met);
+
+    vcm_country c;
+    assert_int_equal(f->s->ops->country_get(f->s, &f->a, "GB", &c), 1);
+    assert_string_equal(vcm_ltexts_pick(&c.names, "en")->text, "United Kingdom");
+    assert_int_equal(c.region, VCM_REGION_EUROPE);
+    assert_int_equal(c.museums, 1);
+    assert_int_equal(f->s->ops->country_get(f->s, &f->a, "KR", &c), 0);
+
+    vcm_museum *ms;
+    size_t n;
+    assert_int_equal(f->s->ops->museum_list(f->s, &f->a, "GB", &ms, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(ms[0].names.v[0].text, "Tate");
+
+    /* museum_put replaces names and facts */
+    vcm_museum t = {0};
+    t.id = tate;
+    memcpy(t.country, "GB", 3);
+    vcm_ltexts_add(&t.names, &f->a, "en", "Tate");
+    vcm_ltexts_add(&t.names, &f->a, "fr", "Tate (Londres)");
+    t.city = "London";
+    t.website = "https://www.tate.org.uk/";
+    t.has_coords = true;
+    t.lat = 51.5;
+    t.lon = -0.13;
+    assert_int_equal(f->s->ops->museum_put(f->s, &t), 0);
+    vcm_museum got;
+    assert_int_equal(f->s->ops->museum_get(f->s, &f->a, tate, &got), 1);
+    assert_int_equal(got.names.n, 2);
+    assert_string_equal(got.names.v[1].lang, "fr");
+    assert_string_equal(got.city, "London");
+    assert_true(got.has_coords);
+    assert_true(got.lat > 51.4 && got.lat < 51.6);
+    assert_int_equal(f->s->ops->museum_get(f->s, &f->a, 9999, &got), 0);
+}
+
+static void test_object_upsert_roundtrip(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "KR");
+    vcm_object o = make_object(f, mid, "A-1", "Ceramics", 1101);
+    vcm_media media = {.file = "a.tif", .format = "tiff", .width = 10, .height = 20,
+                       .checksum = "abc", .rights = "x"};
+    o.media = &media;
+    o.nmedia = 1;
+    vcm_upsert r;
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h1", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_INSERTED);
+    int64_t id = o.id;
+    assert_true(id > 0);
+
+    vcm_object g;
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, id, &g), 1);
+    assert_int_equal(g.title.n, 2);
+    assert_string_equal(g.title.v[0].lang, "zh");
+    assert_string_equal(g.title.v[0].text, "青瓷碗");
+    assert_string_equal(g.title.v[1].text, "Celadon bowl");
+    assert_string_equal(g.description.v[0].text, "A bowl.\n\nSecond paragraph.");
+    assert_string_equal(g.statement.v[0].lang, "ko");
+    assert_int_equal(g.ncreators, 2);
+    assert_string_equal(g.creators[1], "Potter B");
+    assert_int_equal(g.date_start, 1101);
+    assert_int_equal(g.date_end, 1200);
+    assert_string_equal(g.classification, "Ceramics");
+    assert_string_equal(g.museum_name, "Museum");
+    assert_string_equal(g.country, "KR");
+    assert_int_equal(g.status, VCM_PUBLISHED);
+    assert_int_equal(g.nmedia, 1);
+    assert_int_equal(g.media[0].height, 20);
+    assert_null(g.period);
+    assert_true(g.created > 0);
+
+    /* same hash: nothing written */
+    o.id = 0;
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h1", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_UNCHANGED);
+    assert_int_equal(o.id, id);
+    /* other hash: updated in place, same id, created kept */
+    o.classification = "Porcelain";
+    o.ncreators = 1;
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h2", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_UPDATED);
+    assert_int_equal(o.id, id);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, id, &g), 1);
+    assert_string_equal(g.classification, "Porcelain");
+    assert_int_equal(g.ncreators, 1);
+    vcm_stats st;
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects, 1);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, id + 100, &g), 0);
+}
+
+static void test_keep_times_and_id(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "JP");
+    vcm_object o = make_object(f, mid, "K-1", "Prints", 1800);
+    o.id = 777;
+    o.created = 1000000000;
+    o.updated = 1100000000;
+    o.status = VCM_DRAFT;
+    vcm_upsert r;
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h", true, &r), 0);
+    assert_int_equal(o.id, 777);
+    vcm_object g;
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, 777, &g), 1);
+    assert_int_equal(g.created, 1000000000);
+    assert_int_equal(g.updated, 1100000000);
+    assert_int_equal(g.status, VCM_DRAFT);
+    /* drafts are not public */
+    vcm_stats st;
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects, 0);
+    assert_int_equal(st.objects_all, 1);
+}
+
+static void test_filters_facets_cursor(void **state)
+{
+    struct fx *f = *state;
+    int64_t kr = add_museum(f, "National Museum of Korea", "KR");
+    int64_t gb = add_museum(f, "British Museum", "GB");
+    char sid[32];
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    for (int i = 0; i < 250; i++) {
+        snprintf(sid, sizeof sid, "S%d", i);
+        vcm_object o = make_object(f, i % 5 == 0 ? gb : kr, vcm_arena_strdup(&f->a, sid),
+                                   i % 2 ? "Ceramics" : "Paintings", i % 3 ? 1450 : -300);
+        vcm_upsert r;
+        assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h", false, &r), 0);
+    }
+    assert_int_equal(vcm_store_commit(f->s), 0);
+
+    int64_t n;
+    vcm_filter flt = {.country = "GB"};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 50);
+    flt = (vcm_filter){.has_region = true, .region = VCM_REGION_ASIA, .classification = "Ceramics"};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 100);
+    flt = (vcm_filter){.century = -3};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 84);
+    flt = (vcm_filter){.source_id = "S7"};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 1);
+
+    /* facet counts equal direct counts */
+    vcm_facets fc;
+    flt = (vcm_filter){.museum = kr};
+    assert_int_equal(f->s->ops->object_facets(f->s, &f->a, &flt, &fc), 0);
+    assert_int_equal(fc.nmuseum, 1);
+    assert_int_equal(fc.museum[0].count, 200);
+    assert_string_equal(fc.museum[0].label, "National Museum of Korea");
+    int64_t sum = 0;
+    for (size_t i = 0; i < fc.nclassification; i++) {
+        vcm_filter one = {.museum = kr, .classification = fc.classification[i].value};
+        assert_int_equal(f->s->ops->object_count(f->s, &one, &n), 0);
+        assert_int_equal(n, fc.classification[i].count);
+        sum += n;
+    }
+    assert_int_equal(sum, 200);
+    assert_int_equal(fc.ncentury, 2);
+    assert_string_equal(fc.century[0].label, "3rd century BCE");
+    assert_string_equal(fc.century[1].label, "15th century");
+
+    /* a cursor walk sees every object exactly once */
+    vcm_filter walk = {.limit = 33};
+    int seen = 0;
+    int64_t last = 0;
+    for (;;) {
+        vcm_object *list;
+        size_t got;
+        assert_int_equal(f->s->ops->object_list(f->s, &f->a, &walk, &list, &got), 0);
+        for (size_t i = 0; i < got; i++) {
+            assert_true(list[i].id > last);
+            last = list[i].id;
+        }
+        seen += (int)got;
+        if (got < 33)
+            break;
+        walk.after_id = last;
+    }
+    assert_int_equal(seen, 250);
+    /* offset paging */
+    vcm_filter page = {.offset = 240, .limit = 48};
+    vcm_object *list;
+    size_t got;
+    assert_int_equal(f->s->ops->object_list(f->s, &f->a, &page, &list, &got), 0);
+    assert_int_equal(got, 10);
+}
+
+/* Cached counts follow writes made through another connection. */
+static void test_cache_follows_other_connections(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "TH");
+    vcm_stats st;
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects, 0);
+    vcm_museum m;
+    assert_int_equal(f->s->ops->museum_get(f->s, &f->a, mid, &m), 1);
+    assert_int_equal(m.objects, 0);
+
+    char err[600];
+    vcm_store *w = vcm_store_open(f->url, err, sizeof err);
+    assert_non_null(w);
+    vcm_object o = make_object(f, mid, "T-1", "Sculpture", 1700);
+    vcm_upsert r;
+    assert_int_equal(w->ops->begin(w), 0);
+    assert_int_equal(w->ops->object_upsert(w, &o, "h", false, &r), 0);
+    assert_int_equal(w->ops->commit(w), 0);
+    vcm_store_close(w);
+
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects, 1);
+    assert_int_equal(f->s->ops->museum_get(f->s, &f->a, mid, &m), 1);
+    assert_int_equal(m.objects, 1);
+    vcm_country c;
+    assert_int_equal(f->s->ops->country_get(f->s, &f->a, "TH", &c), 1);
+    assert_int_equal(c.objects, 1);
+}
+
+/* A rolled-back transaction leaves nothing behind. */
+static void test_rollback(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "VN");
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    vcm_object o = make_object(f, mid, "R-1", "Textiles", 1900);
+    vcm_upsert r;
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h", false, &r), 0);
+    assert_int_equal(vcm_store_rollback(f->s), 0);
+    vcm_stats st;
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects_all, 0);
+}
+
+/* The layer rule: no SQLite outside src/store/. */
+static void test_no_sql_outside_store(void **state)
+{
+    (void)state;
+    char *out;
+    vt_sh(&out, "grep -rlE 'sqlite3|SELECT |INSERT INTO' src --include='*.[ch]' | grep -v '^src/store/' || true");
+    if (*out)
+        fail_msg("SQL outside src/store/: %s", out);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_migrates_once, setup, teardown),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test_setup_teardown(test_country_and_museum, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_object_upsert_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep_times_and_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filters_facets_cursor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_follows_other_connections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+        cmocka_unit_test(test_no_sql_outside_store),
+    };
+    return cmocka_run_group_tests_name("store/sqlite", tests, NULL, NULL);
+}

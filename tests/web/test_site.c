@@ -1,0 +1,378 @@
+/* The site and the API, over real HTTP on loopback: the real `vcm serve`
+ * on the demo collection, and on a small database of hostile records. */
+#include "testutil.h"
+
+#include <jansson.h>
+
+static char *dir;
+static struct vt_server demo, evil;
+
+/* The id of the demo object with this source id, through the API. */
+static long find_id(const char *source_id)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/objects?source_id=%s", source_id);
+    struct vt_resp r = vt_get(&demo, path);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    json_t *items = json_object_get(j, "items");
+    assert_int_equal(json_array_size(items), 1);
+    long id = (long)json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+    json_decref(j);
+    vt_resp_free(&r);
+    return id;
+}
+
+static const char *hostile =
+    "{\"source_museum\": \"<script>alert(1)</script> Museum\", \"source_country\": \"KR\","
+    " \"source_id\": \"<script>alert(1)</script>\", \"title\": \"<script>alert(1)</script>\","
+    " \"artist\": \"<script>alert(1)</script>\", \"date_text\": \"<script>alert(1)</script>\","
+    " \"culture\": \"<script>alert(1)</script>\", \"classification\": \"<script>alert(1)</script>\","
+    " \"medium\": \"<script>alert(1)</script>\", \"description\": \"</script><script>alert(1)</script>\","
+    " \"credit_line\": \"\\\"><script>alert(1)</script>\", \"license\": \"<script>alert(1)</script>\","
+    " \"source_url\": \"http://x.test/\\\"><script>alert(1)</script>\", \"date_start\": 1500,"
+    " \"date_end\": 1600}\n";
+
+static int group_setup(void **state)
+{
+    (void)state;
+    dir = vt_tmpdir();
+    char data[600], path[700], db[700];
+    snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
+    if (access(data, R_OK) != 0)
+        fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
+    if (vt_sh(NULL, "%s import --quiet --db sqlite:%s/demo.db %s", vt_bin(), dir, data) != 0)
+        fail_msg("the demo import failed");
+    snprintf(db, sizeof db, "sqlite:%s/demo.db", dir);
+    vt_server_start(&demo, db);
+
+    snprintf(path, sizeof path, "%s/evil.jsonl", dir);
+    vt_write_file(path, hostile);
+    if (vt_sh(NULL, "%s import --quiet --db sqlite:%s/evil.db %s", vt_bin(), dir, path) != 0)
+        fail_msg("the hostile import failed");
+    snprintf(db, sizeof db, "sqlite:%s/evil.db", dir);
+    vt_server_start(&evil, db);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(vt_server_stop(&demo), 0);
+    assert_int_equal(vt_server_stop(&evil), 0);
+    vt_rmrf(dir);
+    free(dir);
+    return 0;
+}
+
+static void test_home_counts(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&demo, "/");
+    assert_int_equal(r.status, 200);
+    assert_contains(vt_header(&r, "Content-Type"), "text/html; charset=utf-8");
+    assert_contains(r.body, "<strong>42,231</strong> objects");
+    assert_contains(r.body, "<strong>6</strong> museums");
+    assert_contains(r.body, "<strong>3</strong> countries");
+    assert_contains(r.body, "Masterpiece of the Day");
+    assert_contains(r.body, "<html lang=\"en\">");
+    /* deterministic per date: the same page twice */
+    struct vt_resp r2 = vt_get(&demo, "/");
+    assert_string_equal(r.body, r2.body);
+    vt_resp_free(&r);
+    vt_resp_free(&r2);
+}
+
+static void test_object_page_two_languages(void **state)
+{
+    (void)state;
+    long id = find_id("35970");
+    char path[64];
+    snprintf(path, sizeof path, "/objects/%ld", id);
+    struct vt_resp r = vt_get(&demo, path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<span lang=\"zh\" class=\"t\">明 丁雲鵬 潯陽送客圖 軸</span>");
+    assert_contains(r.body, "<span lang=\"en\" class=\"t\">Song of the Lute</span>");
+    assert_contains(r.body, "\"@type\":\"VisualArtwork\"");
+    assert_contains(r.body, "<link rel=\"canonical\" href=\"http://127.0.0.1:");
+    assert_contains(r.body, "The Metropolitan Museum of Art");
+    assert_contains(r.body, "href=\"http://www.metmuseum.org/art/collection/search/35970\"");
+    assert_contains(r.body, "Public Domain");
+    assert_contains(r.body, "href=\"/countries/US\"");
+    vt_resp_free(&r);
+
+    /* the API returns the same data */
+    snprintf(path, sizeof path, "/api/v1/objects/%ld", id);
+    r = vt_get(&demo, path);
+    assert_int_equal(r.status, 200);
+    assert_contains(vt_header(&r, "Content-Type"), "application/json");
+    assert_contains(vt_header(&r, "Access-Control-Allow-Origin"), "*");
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    json_t *title = json_object_get(j, "title");
+    assert_string_equal(json_string_value(json_object_get(title, "zh")), "明 丁雲鵬 潯陽送客圖 軸");
+    assert_string_equal(json_string_value(json_object_get(title, "en")), "Song of the Lute");
+    assert_string_equal(json_string_value(json_object_get(j, "museum")),
+                        "The Metropolitan Museum of Art");
+    assert_int_equal(json_integer_value(json_object_get(j, "date_start")), 1585);
+    json_decref(j);
+    vt_resp_free(&r);
+}
+
+static void test_taipei_bilingual(void **state)
+{
+    (void)state;
+    long id = find_id("%E5%8F%A4%E7%8E%890636"); /* 古玉0636 */
+    char path[64];
+    snprintf(path, sizeof path, "/objects/%ld", id);
+    struct vt_resp r = vt_get(&demo, path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "lang=\"zh\"");
+    assert_contains(r.body, "青灰玉碗");
+    assert_contains(r.body, "National Palace Museum, Taipei");
+    vt_resp_free(&r);
+}
+
+static void test_browse_filters(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&demo, "/browse");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<strong>42,231</strong> objects");
+    assert_contains(r.body, "href=\"/browse?country=TW\"");
+    assert_contains(r.body, "href=\"/browse?region=asia\"");
+    assert_contains(r.body, "rel=\"next\" href=\"/browse?page=2\"");
+    vt_resp_free(&r);
+
+    r = vt_get(&demo, "/browse?country=TW");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<strong>20</strong> objects");
+    assert_contains(r.body, "aria-current=\"true\"");
+    assert_contains(r.body, "class=\"chip\" href=\"/browse\"");
+    vt_resp_free(&r);
+
+    /* facet counts equal the API's totals for the same filter */
+    r = vt_get(&demo, "/api/v1/objects?country=GB&limit=1");
+    assert_contains(r.body, "\"total\":843");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/browse?region=europe");
+    assert_contains(r.body, "<strong>843</strong> objects");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/browse?century=-3&page=1");
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
+
+    r = vt_get(&demo, "/browse?century=abc");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "century must be a number");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/browse?page=99999");
+    assert_int_equal(r.status, 404);
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/browse?country=%FF");
+    assert_int_equal(r.status, 400);
+    vt_resp_free(&r);
+}
+
+static void test_museum_country_region_pages(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&demo, "/museums");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Tate");
+    assert_contains(r.body, "843 objects");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/countries");
+    assert_contains(r.body, "href=\"/countries/TW\"");
+    assert_contains(r.body, "Taiwan");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/countries/tw");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "台灣");
+    assert_contains(r.body, "National Palace Museum, Taipei");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/regions/europe");
+    assert_contains(r.body, "United Kingdom");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/countries/KR");
+    assert_int_equal(r.status, 404);
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/regions/mars");
+    assert_int_equal(r.status, 404);
+    vt_resp_free(&r);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    const char *missing[] = {"/nope", "/objects/0", "/objects/abc", "/objects/99999999",
+                             "/museums/424242", "/objects/1/../2", "/static/nothing.css"};
+    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
+        struct vt_resp r = vt_get(&demo, missing[i]);
+        assert_int_equal(r.status, 404);
+        assert_contains(r.body, "Page not found");
+        assert_contains(r.body, "href=\"/browse\"");
+        vt_resp_free(&r);
+    }
+    char url[200];
+    snprintf(url, sizeof url, "%s/", demo.base);
+    struct vt_resp r = vt_http("POST", url, "x=1", NULL);
+    assert_int_equal(r.status, 405);
+    assert_contains(vt_header(&r, "Allow"), "GET");
+    vt_resp_free(&r);
+
+    /* API errors are problem documents */
+    r = vt_get(&demo, "/api/v1/objects/999999999");
+    assert_int_equal(r.status, 404);
+    assert_contains(vt_header(&r, "Content-Type"), "application/problem+json");
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 404);
+    assert_non_null(json_object_get(j, "title"));
+    assert_non_null(json_object_get(j, "detail"));
+    json_decref(j);
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/api/v1/objects?limit=5000");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "limit must be");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/api/v1/objects?cursor=nonsense");
+    assert_int_equal(r.status, 400);
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/api/v1/objects?region=atlantis");
+    assert_int_equal(r.status, 400);
+    vt_resp_free(&r);
+}
+
+/* Cursor pagination walks the whole collection: no 1,000-result cliff. */
+static void test_api_cursor_walk(void **state)
+{
+    (void)state;
+    char path[300] = "/api/v1/objects?limit=1000";
+    int pages = 0;
+    long total = 0, last = 0, count = 0;
+    for (;;) {
+        struct vt_resp r = vt_get(&demo, path);
+        assert_int_equal(r.status, 200);
+        json_t *j = json_loads(r.body, 0, NULL);
+        assert_non_null(j);
+        total = (long)json_integer_value(json_object_get(j, "total"));
+        json_t *items = json_object_get(j, "items");
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) {
+            long id = (long)json_integer_value(json_object_get(it, "id"));
+            assert_true(id > last);
+            last = id;
+            count++;
+        }
+        json_t *cur = json_object_get(j, "next_cursor");
+        pages++;
+        if (json_is_string(cur)) {
+            assert_non_null(vt_header(&r, "Link"));
+            snprintf(path, sizeof path, "/api/v1/objects?limit=1000&cursor=%s",
+                     json_string_value(cur));
+        }
+        bool more = json_is_string(cur);
+        json_decref(j);
+        vt_resp_free(&r);
+        if (!more)
+            break;
+    }
+    assert_int_equal(total, 42231);
+    assert_int_equal(count, 42231);
+    assert_int_equal(pages, 43);
+
+    struct vt_resp r = vt_get(&demo, "/api/v1/museums");
+    assert_contains(r.body, "\"total\":6");
+    vt_resp_free(&r);
+    r = vt_get(&demo, "/api/v1/countries");
+    assert_contains(r.body, "\"total\":3");
+    assert_contains(r.body, "\"code\":\"TW\"");
+    vt_resp_free(&r);
+    char url[200];
+    snprintf(url, sizeof url, "%s/api/v1/objects", demo.base);
+    r = vt_http("OPTIONS", url, NULL, "Origin: https://example.org");
+    assert_int_equal(r.status, 204);
+    assert_contains(vt_header(&r, "Access-Control-Allow-Methods"), "GET");
+    vt_resp_free(&r);
+}
+
+static void test_static_etag(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&demo, "/static/vcm.css");
+    assert_int_equal(r.status, 200);
+    assert_contains(vt_header(&r, "Content-Type"), "text/css");
+    assert_contains(vt_header(&r, "Cache-Control"), "max-age=");
+    const char *etag = vt_header(&r, "ETag");
+    assert_non_null(etag);
+    char inm[200];
+    snprintf(inm, sizeof inm, "If-None-Match: %.*s", (int)strcspn(etag, "\r\n"), etag);
+    char url[200];
+    snprintf(url, sizeof url, "%s/static/vcm.css", demo.base);
+    struct vt_resp r2 = vt_http("GET", url, NULL, inm);
+    assert_int_equal(r2.status, 304);
+    assert_int_equal(r2.len, 0);
+    vt_resp_free(&r);
+    vt_resp_free(&r2);
+    r = vt_http("HEAD", url, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.len, 0);
+    vt_resp_free(&r);
+}
+
+/* Every page that shows the hostile record escapes it. */
+static void test_escaping(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&evil, "/api/v1/objects");
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    json_t *first = json_array_get(json_object_get(j, "items"), 0);
+    long id = (long)json_integer_value(json_object_get(first, "id"));
+    long museum = (long)json_integer_value(json_object_get(first, "museum_id"));
+    assert_true(id > 0);
+    json_decref(j);
+    vt_resp_free(&r);
+    char paths[8][120];
+    snprintf(paths[0], 120, "/");
+    snprintf(paths[1], 120, "/browse");
+    snprintf(paths[2], 120, "/objects/%ld", id);
+    snprintf(paths[3], 120, "/museums/%ld", museum);
+    snprintf(paths[4], 120, "/museums");
+    snprintf(paths[5], 120, "/countries/KR");
+    snprintf(paths[6], 120, "/browse?classification=%%3Cscript%%3Ealert(1)%%3C%%2Fscript%%3E");
+    snprintf(paths[7], 120, "/nope/%%3Cscript%%3Ealert(1)%%3C%%2Fscript%%3E");
+    for (int i = 0; i < 8; i++) {
+        r = vt_get(&evil, paths[i]);
+        assert_true(r.status == 200 || r.status == 404);
+        assert_not_contains(r.body, "<script>alert(1)");
+        assert_not_contains(r.body, "\"><script>");
+        if (i == 2) {
+            assert_contains(r.body, "&lt;script&gt;alert(1)&lt;/script&gt;");
+            assert_contains(r.body, "\\u003cscript\\u003ealert(1)");
+        }
+        vt_resp_free(&r);
+    }
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_ALL);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_home_counts),
+        cmocka_unit_test(test_object_page_two_languages),
+        cmocka_unit_test(test_taipei_bilingual),
+        cmocka_unit_test(test_browse_filters),
+        cmocka_unit_test(test_museum_country_region_pages),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_api_cursor_walk),
+        cmocka_unit_test(test_static_etag),
+        cmocka_unit_test(test_escaping),
+    };
+    int rc = cmocka_run_group_tests_name("web/site", tests, group_setup, group_teardown);
+    curl_global_cleanup();
+    return rc;
+}
