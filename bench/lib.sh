@@ -1,0 +1,123 @@
+# Helpers shared by the benchmark scripts (sourced, not run).
+#
+# The scripts are POSIX sh (Debian's dash) plus awk, sed, curl, wrk and
+# nginx: nothing else to install. Every figure is printed; nothing here
+# compares a time with a threshold to decide an exit status (STYLE.md,
+# point 9). A part exits non-zero only when something broke: a command
+# failed, a server did not start, a page did not answer 200.
+
+# bench_ms: milliseconds since the epoch (GNU date).
+bench_ms() {
+  echo $(($(date +%s%N) / 1000000))
+}
+
+# bench_secs START_MS: seconds since START_MS, one decimal.
+bench_secs() {
+  awk -v a="$1" -v b="$(bench_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }'
+}
+
+# bench_group N: 42231 -> 42,231 (whole part only).
+bench_group() {
+  printf '%s\n' "$1" | awk '{
+    n = sprintf("%d", $1 + 0.5); s = ""; neg = (n ~ /^-/); if (neg) n = substr(n, 2)
+    while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
+    printf "%s%s%s\n", (neg ? "-" : ""), n, s }'
+}
+
+# bench_load: the 1-minute load average, to show when other work shared
+# the machine with the benchmark (its figures are then lower).
+bench_load() {
+  cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?"
+}
+
+# bench_busy_note: one line of warning when the machine is not idle.
+bench_busy_note() {
+  awk -v l="$(bench_load)" -v c="$(nproc 2>/dev/null || echo 1)" 'BEGIN {
+    if (l + 0 >= 0.5)
+      printf "note: load average %s on %d cores before this part: other work is running; figures are lower than on an idle machine\n", l, c }'
+}
+
+# bench_summary PART FIGURE MEASURED REFERENCE: one row for run.sh's table
+# (tab-separated, appended to $VCM_BENCH_SUMMARY when run.sh set it).
+bench_summary() {
+  [ -n "${VCM_BENCH_SUMMARY:-}" ] || return 0
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$VCM_BENCH_SUMMARY"
+}
+
+# bench_port_used PORT: true if any TCP socket (v4 or v6) has PORT as its
+# local port. /proc/net/tcp shows ports in upper-case hex.
+bench_port_used() {
+  hex=$(printf ':%04X' "$1")
+  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v h="$hex" '
+    NR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }'
+}
+
+# bench_pick_port [EXCEPT]: a random port in 20000..59999 that no socket
+# uses now (and that is not EXCEPT). Another program may take it before
+# our server binds: callers check that their own process is the one
+# listening (bench_wait_http) and try another port if not.
+bench_pick_port() {
+  i=0
+  while [ $i -lt 100 ]; do
+    r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+    p=$((20000 + r % 40000))
+    if [ "$p" != "${1:-}" ] && ! bench_port_used "$p"; then
+      echo "$p"
+      return 0
+    fi
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# bench_owns_port PID PORT: true if process PID holds the socket listening
+# on PORT (state 0A in /proc/net/tcp), so that we never measure a server
+# that another program started on a port we had picked.
+bench_owns_port() {
+  hex=$(printf ':%04X' "$2")
+  for ino in $(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v h="$hex" '
+      NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { print $10 }'); do
+    for fd in "/proc/$1/fd"/*; do
+      [ "$(readlink "$fd" 2>/dev/null)" = "socket:[$ino]" ] && return 0
+    done
+  done
+  return 1
+}
+
+# bench_wait_http PID PORT URL [SECONDS]: wait until PID listens on PORT and
+# URL answers. Fails at once if PID exits (port taken, bad config).
+bench_wait_http() {
+  n=$(( ${4:-15} * 10 ))
+  while [ $n -gt 0 ]; do
+    kill -0 "$1" 2>/dev/null || return 1
+    if bench_owns_port "$1" "$2" && curl -s -o /dev/null --max-time 2 "$3"; then
+      return 0
+    fi
+    sleep 0.1
+    n=$((n - 1))
+  done
+  return 1
+}
+
+# bench_stop PID: SIGTERM, up to 10 s to exit, then SIGKILL; reaps it.
+bench_stop() {
+  [ -n "${1:-}" ] || return 0
+  kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
+  kill -TERM "$1" 2>/dev/null
+  n=100
+  while [ $n -gt 0 ] && kill -0 "$1" 2>/dev/null; do
+    sleep 0.1
+    n=$((n - 1))
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    echo "bench: process $1 ignored SIGTERM for 10 s; sending SIGKILL" >&2
+    kill -KILL "$1" 2>/dev/null
+  fi
+  wait "$1" 2>/dev/null
+  return 0
+}
+
+# bench_data: the demo collection, from $VCM_DATA (default ../shared/data).
+bench_data() {
+  echo "${VCM_DATA:-../shared/data}/collection.jsonl"
+}
