@@ -29,7 +29,7 @@ TEST_SRC := $(shell find tests -name 'test_*.c' | sort)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 ASSETS   := $(shell find src/store/schema templates static locale -type f | sort)
 
-.PHONY: all run test check asan bench clean deps help
+.PHONY: all run test check asan bench fuzz clean deps help
 all: $(O)/vcm
 
 help:
@@ -38,6 +38,7 @@ help:
 	@echo "make test     build and run every test, then again under ASan and UBSan"
 	@echo "make asan     build build/asan/vcm with sanitizers"
 	@echo "make bench    run the benchmarks in bench/ and print figures"
+	@echo "make fuzz     build the libFuzzer targets of fuzz/ into build/fuzz/ (needs clang)"
 	@echo "make clean    remove build/"
 
 $(O)/gen/assets.c: scripts/embed.sh $(ASSETS)
@@ -91,6 +92,15 @@ asan:
 bench: deps
 	$(MAKE) all
 	sh bench/run.sh
+
+# One libFuzzer program per parser of outside input; run one with
+# build/fuzz/NAME -max_total_time=60 fuzz/corpus/NAME
+fuzz: $(O)/gen/assets.c
+	@mkdir -p build/fuzz
+	@for f in fuzz/*.c; do n=$$(basename $$f .c); echo "fuzz: $$n"; \
+	  clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+	    -DVCM_VERSION='"fuzz"' -Isrc -I$(O)/gen $(PKG_CFLAGS) $$f $(SRC) $(O)/gen/assets.c \
+	    -o build/fuzz/$$n $(PKG_LIBS) -lpthread -lm || exit 1; done
 
 clean:
 	rm -rf build

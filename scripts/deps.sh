@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian packages VCM needs to build, run and test, when any is
+# missing. Without root (or sudo) it prints the exact command and fails.
+#   sh scripts/deps.sh          build, run and test
+#   sh scripts/deps.sh bench    also what the benchmarks use (nginx, wrk)
+set -eu
+pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libicu-dev
+libsodium-dev libcurl4-openssl-dev libcmocka-dev"
+if [ "${1:-}" = bench ]; then
+  pkgs="$pkgs nginx wrk"
+fi
+missing=""
+for p in $pkgs; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" = 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo="sudo -n"
+else
+  echo "deps: cannot install packages without root. Run:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends $missing; } >/tmp/vcm-deps.log 2>&1; then
+  tail -n 20 /tmp/vcm-deps.log >&2
+  echo "deps: apt-get failed (log above). Run by hand:" >&2
+  echo "  apt-get update && apt-get install -y$missing" >&2
+  exit 1
+fi
+echo "deps: done"
