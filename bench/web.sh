@@ -3,10 +3,13 @@
 #
 # Starts two servers on free loopback ports, each as our own child process:
 # nginx (Debian's, with bench/nginx.conf.in: 2 workers, no access log)
-# serving a 10 KB static file, and vcm serve on a database imported here
-# from the demo collection. wrk then loads these vcm URLs, one at a time:
+# serving a 10 KB static file, and vcm serve twice on a database imported
+# here from the demo collection: as configured by default, and with its page
+# cache off (--page-cache 0), so that every request does the whole work of a
+# page. wrk then loads these vcm URLs, one at a time:
 #
 #   /objects/ID            object page; ID = the Met's object 35970
+#   /objects/ID            the same, on the server without a page cache
 #   /api/v1/objects/ID     the same object as JSON
 #   /                      home page
 #   /browse                browse page
@@ -107,25 +110,38 @@ if ! start_nginx; then
 fi
 
 # --- vcm ------------------------------------------------------------------
+# start_vcm EXTRA-OPTIONS: sets vcm_port and started_pid.
 start_vcm() {
   for _ in 1 2 3 4 5; do
     vcm_port=$(bench_pick_port "$nginx_port") || return 1
-    "$VCM" serve --db "sqlite:$tmp/vcm.db" --listen "127.0.0.1:$vcm_port" --log-level warn \
-      > "$tmp/vcm.log" 2>&1 &
-    vcm_pid=$!
-    bench_wait_http "$vcm_pid" "$vcm_port" "http://127.0.0.1:$vcm_port/" 15 && return 0
-    bench_stop "$vcm_pid"
-    vcm_pid=""
+    # shellcheck disable=SC2086
+    "$VCM" serve --db "sqlite:$tmp/vcm.db" --listen "127.0.0.1:$vcm_port" --log-level warn $1 \
+      > "$tmp/vcm$2.log" 2>&1 &
+    started_pid=$!
+    bench_wait_http "$started_pid" "$vcm_port" "http://127.0.0.1:$vcm_port/" 15 && return 0
+    bench_stop "$started_pid"
+    started_pid=""
   done
   return 1
 }
-if ! start_vcm; then
+# Two servers on the same database: the default one, and one with the page
+# cache off, so that the figures show both a cached page and the full work of
+# rendering one (three store reads, a JSON document, the template).
+if ! start_vcm "" ""; then
   echo "web: vcm serve did not start:" >&2
   tail -n 20 "$tmp/vcm.log" >&2
   exit 1
 fi
-NGX="http://127.0.0.1:$nginx_port"
+vcm_pid=$started_pid
 VCMU="http://127.0.0.1:$vcm_port"
+if ! start_vcm "--page-cache 0" "-raw"; then
+  echo "web: vcm serve --page-cache 0 did not start:" >&2
+  tail -n 20 "$tmp/vcm-raw.log" >&2
+  exit 1
+fi
+raw_pid=$started_pid
+RAWU="http://127.0.0.1:$vcm_port"
+NGX="http://127.0.0.1:$nginx_port"
 echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') (pid $nginx_pid) on 127.0.0.1:$nginx_port; vcm (pid $vcm_pid) on 127.0.0.1:$vcm_port"
 
 # The Met's object 35970: its id in this database.
@@ -234,12 +250,13 @@ echo "Throughput: wrk -t$WRK_T -c$WRK_C -d$DURATION --latency on loopback, each 
 echo "vcm serve with ${VCM_THREADS:-its default} threads (VCM_THREADS; default one per core), nginx with 2 workers; both share $(nproc) cores with wrk"
 bench_busy_note
 failed=0
-targets="object api home browse"
+targets="object render api home browse"
 load ngx0 "nginx, 10 KB static file" "$NGX/10k.html" yes || failed=1
 j=1
 for k in $targets; do
   case $k in
     object) load object "vcm object page /objects/$obj" "$VCMU/objects/$obj" yes || failed=1 ;;
+    render) load render "vcm object page, no page cache" "$RAWU/objects/$obj" yes || failed=1 ;;
     api)    load api "vcm API /api/v1/objects/$obj" "$VCMU/api/v1/objects/$obj" yes || failed=1 ;;
     home)   load home "vcm home page /" "$VCMU/" yes || failed=1 ;;
     browse) load browse "vcm browse page /browse" "$VCMU/browse" yes || failed=1 ;;
@@ -249,7 +266,7 @@ for k in $targets; do
 done
 
 # vcm must have lived through it: a crash would leave wrk with errors only.
-if ! kill -0 "$vcm_pid" 2>/dev/null; then
+if ! kill -0 "$vcm_pid" 2>/dev/null || ! kill -0 "$raw_pid" 2>/dev/null; then
   echo "web: vcm serve exited during the run:" >&2
   tail -n 20 "$tmp/vcm.log" >&2
   failed=1
@@ -292,6 +309,7 @@ for k in $targets; do
     "$(bench_group "$near")" "$pct" "$(val $k 6)"
   bench_summary web "$(val $k 1)" "$(bench_group "$(val $k 2)") req/s, p50 $(val $k 3) ms, p99 $(val $k 4) ms" "$pct of nginx"
   [ $k = object ] && object_pct=$pct
+  [ $k = render ] && render_pct=$pct
 done
 echo "nginx req/s = mean of the nginx runs just before and just after that target; vs nginx = req/s / that"
 if [ -n "$ngx_rps" ]; then

@@ -27,6 +27,7 @@ int vcm_cmd_serve(vcm_config *c)
         fprintf(stderr, "vcm serve: %s\n", err);
         return VCM_EXIT_FAIL;
     }
+    vcm_web_cache_init(c->page_cache);
     vcm_router *r = vcm_router_new();
     if (!r || vcm_app_routes(r) < 0) {
         fprintf(stderr, "vcm serve: cannot set up the routes\n");

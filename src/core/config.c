@@ -31,6 +31,7 @@ static const struct option options[] = {
     {"idle-timeout", "VCM_IDLE_TIMEOUT", "SECONDS", "serve: close idle connections after (default 30)", NUM, S(idle_timeout), 1, 3600},
     {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
     {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
+    {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
     {"batch", "VCM_BATCH", "N", "import: records per transaction (default 1000)", NUM, S(batch), 1, 1000000},
     {"quiet", NULL, NULL, "no progress output", FLAG, S(quiet), 0, 0},
     {"config", "VCM_CONFIG", "FILE", "read options from FILE (name = value per line)", STR, 0, 0, 0, 0},
@@ -62,6 +63,7 @@ void vcm_config_defaults(vcm_config *c)
     c->max_header = 32768;
     c->max_body = 1 << 20;
     c->batch = 1000;
+    c->page_cache = 256;
 }
 
 static const struct option *find(const char *name, size_t n)

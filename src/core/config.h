@@ -25,6 +25,7 @@ typedef struct vcm_config {
     long max_header;                /* bytes per connection for headers */
     long max_body;                  /* bytes */
     long batch;                     /* import: records per transaction */
+    long page_cache;                /* serve: cached pages per thread, 0 = off */
     int help, version, quiet;
     /* What is left once options are taken: the command and its arguments. */
     int argc;

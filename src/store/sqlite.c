@@ -16,6 +16,7 @@
  *   other connections) with a count of this connection's own commits. */
 #include <assert.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,7 @@ static const char *const fgroup[F_KINDS] = {
     [F_REGION] = " GROUP BY 1 ORDER BY 3 DESC, 1",
     [F_COUNTRY] = " GROUP BY 1 ORDER BY 3 DESC, 2",
     [F_MUSEUM] = " GROUP BY 1 ORDER BY 3 DESC, 2",
-    [F_CLASS] = " AND o.classification <> '' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 200",
+    [F_CLASS] = " AND o.classification <> '' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
     [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
 };
 
@@ -171,6 +172,11 @@ struct agg_cache {
     size_t nmc;
     struct facet_entry fe[FACET_CACHE];
     size_t nfe, next;
+    /* museums and countries read so far: every object page names one */
+    vcm_museum *museums;
+    size_t nmuseums;
+    vcm_country *countries;
+    size_t ncountries;
     vcm_arena arena;
 };
 
@@ -371,6 +377,9 @@ static int cache_check(sqlite_store *s)
     c->has_stats = c->has_counts = false;
     c->mc = NULL;
     c->nmc = c->nfe = c->next = 0;
+    c->museums = NULL;
+    c->countries = NULL;
+    c->nmuseums = c->ncountries = 0;
     c->version = v;
     c->valid = true;
     return 0;
@@ -427,6 +436,61 @@ static void country_counts(sqlite_store *s, vcm_country *c)
             c->museums++;
             c->objects += s->cache.mc[i].objects;
         }
+}
+
+/* Deep copies, so that what a caller gets never points into the cache
+ * (which is dropped whenever the data changes). */
+static const char *dup_or_null(vcm_arena *a, const char *s, bool *ok)
+{
+    if (!s)
+        return NULL;
+    const char *d = vcm_arena_strdup(a, s);
+    *ok = *ok && d;
+    return d;
+}
+
+static bool copy_names(vcm_arena *a, vcm_ltexts *dst, const vcm_ltexts *src)
+{
+    memset(dst, 0, sizeof *dst);
+    for (size_t i = 0; i < src->n; i++) {
+        bool ok = true;
+        const char *l = dup_or_null(a, src->v[i].lang, &ok), *t = dup_or_null(a, src->v[i].text, &ok);
+        if (!ok || vcm_ltexts_add(dst, a, l, t) < 0)
+            return false;
+    }
+    return true;
+}
+
+static bool copy_museum(vcm_arena *a, vcm_museum *dst, const vcm_museum *src)
+{
+    bool ok = true;
+    *dst = *src;
+    dst->city = dup_or_null(a, src->city, &ok);
+    dst->website = dup_or_null(a, src->website, &ok);
+    dst->joined = dup_or_null(a, src->joined, &ok);
+    dst->left = dup_or_null(a, src->left, &ok);
+    return ok && copy_names(a, &dst->names, &src->names);
+}
+
+static bool copy_country(vcm_arena *a, vcm_country *dst, const vcm_country *src)
+{
+    *dst = *src;
+    return copy_names(a, &dst->names, &src->names);
+}
+
+/* Appends a copy of *item to a cache array of n items (arena-grown). */
+static void *cache_push(vcm_arena *a, void *arr, size_t *n, size_t size)
+{
+    if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4, …: grow to the next power of two */
+        void *nv = vcm_arena_alloc(a, (*n ? *n * 2 : 1) * size);
+        if (!nv)
+            return NULL;
+        if (*n)
+            memcpy(nv, arr, *n * size);
+        arr = nv;
+    }
+    (*n)++;
+    return arr;
 }
 
 /* ---- countries ---------------------------------------------------------- */
@@ -495,6 +559,14 @@ static void row_country(sqlite3_stmt *q, vcm_country *c)
 static int sq_country_get(vcm_store *b, vcm_arena *a, const char *code, vcm_country *out)
 {
     sqlite_store *s = (sqlite_store *)b;
+    struct agg_cache *c = &s->cache;
+    if (cache_check(s) < 0)
+        return -1;
+    for (size_t i = 0; i < c->ncountries; i++)
+        if (strcmp(c->countries[i].code, code) == 0)
+            return copy_country(a, out, &c->countries[i])
+                       ? 1
+                       : vcm_store_fail(b, "out of memory reading a country");
     sqlite3_stmt *q = stmt(s, S_COUNTRY_GET);
     if (!q)
         return -1;
@@ -509,6 +581,12 @@ static int sq_country_get(vcm_store *b, vcm_arena *a, const char *code, vcm_coun
     if (load_names(s, a, S_COUNTRY_NAMES, out->code, 0, &out->names) < 0 || load_counts(s) < 0)
         return -1;
     country_counts(s, out);
+    vcm_country *arr = cache_push(&c->arena, c->countries, &c->ncountries, sizeof *arr);
+    if (arr) {
+        c->countries = arr;
+        if (!copy_country(&c->arena, &arr[c->ncountries - 1], out))
+            c->ncountries--;
+    }
     return 1;
 }
 
@@ -682,6 +760,14 @@ static void row_museum(vcm_arena *a, sqlite3_stmt *q, vcm_museum *m)
 static int sq_museum_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum *out)
 {
     sqlite_store *s = (sqlite_store *)b;
+    struct agg_cache *c = &s->cache;
+    if (cache_check(s) < 0)
+        return -1;
+    for (size_t i = 0; i < c->nmuseums; i++)
+        if (c->museums[i].id == id)
+            return copy_museum(a, out, &c->museums[i])
+                       ? 1
+                       : vcm_store_fail(b, "out of memory reading a museum");
     sqlite3_stmt *q = stmt(s, S_MUSEUM_GET);
     if (!q)
         return -1;
@@ -696,6 +782,14 @@ static int sq_museum_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum *out
     if (load_names(s, a, S_MUSEUM_NAMES, NULL, id, &out->names) < 0 || load_counts(s) < 0)
         return -1;
     out->objects = museum_objects(s, id);
+    if (c->nmuseums < 4096) {
+        vcm_museum *arr = cache_push(&c->arena, c->museums, &c->nmuseums, sizeof *arr);
+        if (arr) {
+            c->museums = arr;
+            if (!copy_museum(&c->arena, &arr[c->nmuseums - 1], out))
+                c->nmuseums--;
+        }
+    }
     return 1;
 }
 
@@ -1317,8 +1411,19 @@ static const struct vcm_store_ops sqlite_ops = {
     .stats = sq_stats,
 };
 
+/* Each connection is used by one thread at a time, so SQLite's own mutexes
+ * and its global memory statistics (a global lock on every allocation) only
+ * cost time. Set once, before SQLite initialises. */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 vcm_store *vcm_store_sqlite_open(const char *path, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     if (!*path) {
         snprintf(err, errlen, "sqlite: needs a file path (sqlite:var/vcm.db)");
         return NULL;

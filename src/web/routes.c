@@ -1,27 +1,61 @@
 #include "web/web.h"
 #include "core/banned.h"
 
+/* Every handler runs with jansson on the request's arena (app.c); pages go
+ * through the page cache (cache.c) as well. The API and static files, which
+ * carry headers of their own, are not cached. */
+#define PAGE(h)                                                                               \
+    static int page_##h(vcm_req *req, vcm_resp *resp)                                       \
+    {                                                                                         \
+        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
+        int r = vcm_web_cached(req, resp, h);                                                 \
+        vcm_web_json_arena(old);                                                              \
+        return r;                                                                             \
+    }
+#define DATA(h)                                                                               \
+    static int data_##h(vcm_req *req, vcm_resp *resp)                                       \
+    {                                                                                         \
+        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
+        int r = h(req, resp);                                                                 \
+        vcm_web_json_arena(old);                                                              \
+        return r;                                                                             \
+    }
+PAGE(vcm_page_home)
+PAGE(vcm_page_browse)
+PAGE(vcm_page_object)
+PAGE(vcm_page_museums)
+PAGE(vcm_page_museum)
+PAGE(vcm_page_countries)
+PAGE(vcm_page_country)
+PAGE(vcm_page_region)
+DATA(vcm_api_objects)
+DATA(vcm_api_object)
+DATA(vcm_api_museums)
+DATA(vcm_api_museum)
+DATA(vcm_api_countries)
+DATA(vcm_api_country)
+
 /* Every URL of the site and the API. These are public and stable: links,
  * bookmarks and harvesters depend on them. */
 static const struct {
     const char *method, *pattern;
     vcm_handler h;
 } routes[] = {
-    {"GET", "/", vcm_page_home},
-    {"GET", "/browse", vcm_page_browse},
-    {"GET", "/objects/{id}", vcm_page_object},
-    {"GET", "/museums", vcm_page_museums},
-    {"GET", "/museums/{id}", vcm_page_museum},
-    {"GET", "/countries", vcm_page_countries},
-    {"GET", "/countries/{code}", vcm_page_country},
-    {"GET", "/regions/{region}", vcm_page_region},
+    {"GET", "/", page_vcm_page_home},
+    {"GET", "/browse", page_vcm_page_browse},
+    {"GET", "/objects/{id}", page_vcm_page_object},
+    {"GET", "/museums", page_vcm_page_museums},
+    {"GET", "/museums/{id}", page_vcm_page_museum},
+    {"GET", "/countries", page_vcm_page_countries},
+    {"GET", "/countries/{code}", page_vcm_page_country},
+    {"GET", "/regions/{region}", page_vcm_page_region},
     {"GET", "/static/{*path}", vcm_static},
-    {"GET", "/api/v1/objects", vcm_api_objects},
-    {"GET", "/api/v1/objects/{id}", vcm_api_object},
-    {"GET", "/api/v1/museums", vcm_api_museums},
-    {"GET", "/api/v1/museums/{id}", vcm_api_museum},
-    {"GET", "/api/v1/countries", vcm_api_countries},
-    {"GET", "/api/v1/countries/{code}", vcm_api_country},
+    {"GET", "/api/v1/objects", data_vcm_api_objects},
+    {"GET", "/api/v1/objects/{id}", data_vcm_api_object},
+    {"GET", "/api/v1/museums", data_vcm_api_museums},
+    {"GET", "/api/v1/museums/{id}", data_vcm_api_museum},
+    {"GET", "/api/v1/countries", data_vcm_api_countries},
+    {"GET", "/api/v1/countries/{code}", data_vcm_api_country},
     {"OPTIONS", "/api/v1/{*path}", vcm_api_options},
 };
 

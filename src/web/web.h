@@ -25,6 +25,15 @@ typedef struct vcm_app {
 /* Compiles the templates and loads the message catalogues. */
 int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen);
 void vcm_app_release(vcm_app *app);
+/* Makes jansson allocate from a (the request's arena) on this thread, or
+ * from malloc with NULL; returns the previous one. */
+vcm_arena *vcm_web_json_arena(vcm_arena *a);
+
+/* The page cache (cache.c): entries per server thread, 0 = off. */
+void vcm_web_cache_init(long entries);
+/* Answers from this thread's cache, or runs h and keeps its page. */
+int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h);
+
 /* Registers every route of the site and the API. */
 int vcm_app_routes(vcm_router *r);
 /* Builds the body of errors the server or a handler answers with: an HTML

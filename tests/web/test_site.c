@@ -358,6 +358,49 @@ static void test_escaping(void **state)
     }
 }
 
+/* Cached pages and counts follow writes made by another process at once. */
+static void test_pages_follow_writes(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&evil, "/");
+    assert_contains(r.body, "<strong>1</strong> objects");
+    vt_resp_free(&r);
+    r = vt_get(&evil, "/browse?country=JP");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<strong>0</strong> objects");
+    vt_resp_free(&r);
+    char path[700];
+    snprintf(path, sizeof path, "%s/more.jsonl", dir);
+    vt_write_file(path, "{\"source_museum\": \"Tokyo National Museum\", \"source_country\": \"JP\","
+                        " \"source_id\": \"TNM-1\", \"title\": \"Pine Trees\"}\n");
+    assert_int_equal(vt_sh(NULL, "%s import --quiet --db sqlite:%s/evil.db %s", vt_bin(), dir, path), 0);
+    r = vt_get(&evil, "/");
+    assert_contains(r.body, "<strong>2</strong> objects");
+    assert_contains(r.body, "<strong>2</strong> museums");
+    vt_resp_free(&r);
+    r = vt_get(&evil, "/browse?country=JP");
+    assert_contains(r.body, "<strong>1</strong> objects");
+    assert_contains(r.body, "Pine Trees");
+    vt_resp_free(&r);
+    /* an edit shows on the object page */
+    vt_write_file(path, "{\"source_museum\": \"Tokyo National Museum\", \"source_country\": \"JP\","
+                        " \"source_id\": \"TNM-1\", \"title\": \"Pine Trees (screens)\"}\n");
+    r = vt_get(&evil, "/api/v1/objects?source_id=TNM-1");
+    json_t *j = json_loads(r.body, 0, NULL);
+    long id = (long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+    json_decref(j);
+    vt_resp_free(&r);
+    char page[64];
+    snprintf(page, sizeof page, "/objects/%ld", id);
+    r = vt_get(&evil, page);
+    assert_contains(r.body, ">Pine Trees<");
+    vt_resp_free(&r);
+    assert_int_equal(vt_sh(NULL, "%s import --quiet --db sqlite:%s/evil.db %s", vt_bin(), dir, path), 0);
+    r = vt_get(&evil, page);
+    assert_contains(r.body, ">Pine Trees (screens)<");
+    vt_resp_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -371,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_api_cursor_walk),
         cmocka_unit_test(test_static_etag),
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_pages_follow_writes),
     };
     int rc = cmocka_run_group_tests_name("web/site", tests, group_setup, group_teardown);
     curl_global_cleanup();
