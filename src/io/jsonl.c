@@ -583,7 +583,7 @@ int vcm_export_jsonl(vcm_store *s, const char *path, int64_t *objects, char *err
         if (s->ops->object_list(s, &a, &flt, &os, &n) < 0)
             goto store_fail;
         for (size_t i = 0; i < n; i++) {
-            json_t *j = vcm_object_to_json(&os[i], os[i].museum_name, 0);
+            json_t *j = vcm_object_to_json(&os[i], os[i].museum_name);
             json_object_set_new(j, "type", json_string("object"));
             if (write_json(f, j) < 0)
                 goto io_fail;

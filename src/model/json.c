@@ -76,11 +76,10 @@ json_t *vcm_museum_to_json(const vcm_museum *m)
     return o;
 }
 
-json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name, int flags)
+json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name)
 {
     json_t *j = json_object();
-    if (!(flags & VCM_JSON_HASH))
-        json_object_set_new(j, "id", json_integer(o->id));
+    json_object_set_new(j, "id", json_integer(o->id));
     json_object_set_new(j, "museum", json_string(museum_name ? museum_name : ""));
     set_str(j, "source_id", o->source_id);
     set_str(j, "source", o->source);
@@ -120,13 +119,11 @@ json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name, int fla
         json_array_append_new(media, mj);
     }
     json_object_set_new(j, "media", media);
-    if (!(flags & VCM_JSON_HASH)) {
-        char t[32];
-        vcm_time_iso(o->created, t);
-        json_object_set_new(j, "created", json_string(t));
-        vcm_time_iso(o->updated, t);
-        json_object_set_new(j, "updated", json_string(t));
-    }
+    char t[32];
+    vcm_time_iso(o->created, t);
+    json_object_set_new(j, "created", json_string(t));
+    vcm_time_iso(o->updated, t);
+    json_object_set_new(j, "updated", json_string(t));
     return j;
 }
 

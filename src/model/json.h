@@ -7,16 +7,11 @@
 
 #include "model/model.h"
 
-enum {
-    VCM_JSON_HASH = 1, /* leave out what does not make a record different:
-                          id, times */
-};
-
 json_t *vcm_ltexts_to_json(const vcm_ltexts *t);
 json_t *vcm_country_to_json(const vcm_country *c);
 json_t *vcm_museum_to_json(const vcm_museum *m);
 /* museum_name: the museum's name as records name it (first name). */
-json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name, int flags);
+json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name);
 
 /* Reads a language map into t (strings in arena a); err names the field. */
 int vcm_ltexts_from_json(vcm_ltexts *t, vcm_arena *a, json_t *j, const char *field, char *err,

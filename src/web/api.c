@@ -48,7 +48,7 @@ static int64_t cursor_decode(const char *s)
 
 static json_t *object_json(vcm_req *req, const vcm_object *o)
 {
-    json_t *j = vcm_object_to_json(o, o->museum_name, 0);
+    json_t *j = vcm_object_to_json(o, o->museum_name);
     const char *base = vcm_web_base(req);
     json_object_set_new(j, "museum_id", json_integer(o->museum_id));
     json_object_set_new(j, "country", json_string(o->country));
@@ -127,18 +127,10 @@ int vcm_api_objects(vcm_req *req, vcm_resp *resp)
 
 int vcm_api_object(vcm_req *req, vcm_resp *resp)
 {
-    int64_t id = vcm_web_id(vcm_req_param(req, "id"));
-    if (!id)
-        return vcm_web_error(req, resp, 404, "There is no object with that id.");
-    vcm_store *s = vcm_web_store(req, resp);
-    if (!s)
-        return 0;
+    vcm_store *s;
     vcm_object o;
-    int r = s->ops->object_get(s, req->arena, id, &o);
-    if (r < 0)
-        return vcm_web_store_error(req, resp, s);
-    if (r == 0 || o.status != VCM_PUBLISHED)
-        return vcm_web_error(req, resp, 404, "There is no object with that id.");
+    if (vcm_web_load_object(req, resp, &s, &o) <= 0)
+        return 0;
     return vcm_web_json(req, resp, 200, object_json(req, &o));
 }
 

@@ -232,6 +232,30 @@ int64_t vcm_web_id(const char *s)
     return v;
 }
 
+int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object *o)
+{
+    const char *missing = "There is no object with that number.";
+    int64_t id = vcm_web_id(vcm_req_param(req, "id"));
+    if (!id)
+        return vcm_web_error(req, resp, 404, missing);
+    if (!(*s = vcm_web_store(req, resp)))
+        return 0;
+    int r = (*s)->ops->object_get(*s, req->arena, id, o);
+    if (r < 0)
+        return vcm_web_store_error(req, resp, *s);
+    /* drafts and withdrawn records are not public */
+    if (r == 0 || o->status != VCM_PUBLISHED)
+        return vcm_web_error(req, resp, 404, missing);
+    return 1;
+}
+
+const char *vcm_web_region_label(vcm_region r)
+{
+    return vcm_t("en", r == VCM_REGION_ASIA     ? "region.asia"
+                       : r == VCM_REGION_EUROPE ? "region.europe"
+                                                : "region.other");
+}
+
 json_t *vcm_web_ltexts(const vcm_ltexts *t)
 {
     json_t *a = json_array();

@@ -70,13 +70,6 @@ static json_t *facet_links(vcm_arena *a, const struct param *ps, size_t n, const
     return arr;
 }
 
-static const char *region_label(const char *v)
-{
-    return strcmp(v, "asia") == 0     ? vcm_t("en", "region.asia")
-           : strcmp(v, "europe") == 0 ? vcm_t("en", "region.europe")
-                                      : vcm_t("en", "region.other");
-}
-
 int vcm_page_browse(vcm_req *req, vcm_resp *resp)
 {
     vcm_filter f;
@@ -130,8 +123,11 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         json_array_append_new(items, vcm_web_card(&list[i]));
     json_object_set_new(d, "items", items);
 
-    for (size_t i = 0; i < fc.nregion; i++)
-        fc.region[i].label = region_label(fc.region[i].value);
+    for (size_t i = 0; i < fc.nregion; i++) {
+        vcm_region rg = VCM_REGION_OTHER;
+        vcm_region_parse(fc.region[i].value, &rg);
+        fc.region[i].label = vcm_web_region_label(rg);
+    }
     json_t *groups = json_array();
     struct {
         const char *key, *label;

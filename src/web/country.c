@@ -16,10 +16,7 @@ static json_t *country_json(const vcm_country *c)
     json_object_set_new(j, "name", json_string(vcm_web_name(&c->names)));
     json_object_set_new(j, "names", vcm_web_ltexts(&c->names));
     json_object_set_new(j, "region", json_string(vcm_region_name(c->region)));
-    json_object_set_new(j, "region_label",
-                        json_string(vcm_t("en", c->region == VCM_REGION_ASIA     ? "region.asia"
-                                                : c->region == VCM_REGION_EUROPE ? "region.europe"
-                                                                                 : "region.other")));
+    json_object_set_new(j, "region_label", json_string(vcm_web_region_label(c->region)));
     json_object_set_new(j, "asem_since", c->asem_since ? json_integer(c->asem_since) : json_null());
     json_object_set_new(j, "museums", json_integer(c->museums));
     json_object_set_new(j, "objects", json_integer(c->objects));
@@ -106,9 +103,7 @@ int vcm_page_region(vcm_req *req, vcm_resp *resp)
             objects += cs[i].objects;
             museums += cs[i].museums;
         }
-    const char *label = vcm_t("en", region == VCM_REGION_ASIA     ? "region.asia"
-                                    : region == VCM_REGION_EUROPE ? "region.europe"
-                                                                  : "region.other");
+    const char *label = vcm_web_region_label(region);
     json_object_set_new(d, "page_title", json_string(label));
     json_object_set_new(d, "region", json_pack("{s:s, s:s, s:I, s:I}", "key",
                                                vcm_region_name(region), "label", label,

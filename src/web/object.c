@@ -74,20 +74,13 @@ static json_t *jsonld(const vcm_object *o, const vcm_museum *m, const char *url)
 
 int vcm_page_object(vcm_req *req, vcm_resp *resp)
 {
-    int64_t id = vcm_web_id(vcm_req_param(req, "id"));
-    if (!id)
-        return vcm_web_error(req, resp, 404, "There is no object with that number.");
-    vcm_store *s = vcm_web_store(req, resp);
-    if (!s)
-        return 0;
+    vcm_store *s;
     vcm_object o;
-    int r = s->ops->object_get(s, req->arena, id, &o);
-    if (r < 0)
-        return vcm_web_store_error(req, resp, s);
-    if (r == 0 || o.status != VCM_PUBLISHED)
-        return vcm_web_error(req, resp, 404, "There is no object with that number.");
+    if (vcm_web_load_object(req, resp, &s, &o) <= 0)
+        return 0;
     vcm_museum m;
     vcm_country c;
+    int r;
     if ((r = s->ops->museum_get(s, req->arena, o.museum_id, &m)) <= 0 ||
         (r = s->ops->country_get(s, req->arena, m.country, &c)) <= 0)
         return vcm_web_store_error(req, resp, s);

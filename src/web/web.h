@@ -53,6 +53,12 @@ int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
 /* The store failed: logs why, answers 500. */
 int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s);
 
+/* Reads the published object named by the route's {id} into o. Returns 1,
+ * or 0 when the answer (404, 500) is already in resp. */
+int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object *o);
+/* "Asia", "Europe", "Elsewhere", from the catalogue. */
+const char *vcm_web_region_label(vcm_region r);
+
 /* Reads a positive id from a route parameter; 0 when it is not one. */
 int64_t vcm_web_id(const char *s);
 /* The public base URL: the configured one, or scheme://Host of the request. */

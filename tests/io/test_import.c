@@ -185,6 +185,35 @@ static void test_cleaning(void **state)
     vcm_arena_release(&a);
 }
 
+/* The change hash: the same for records that differ only in what the store
+ * assigns (id, times), different for any change of content. */
+static void test_hash(void **state)
+{
+    (void)state;
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_object o, p;
+    vcm_object_init(&o);
+    o.source_id = "1";
+    vcm_ltexts_add(&o.title, &a, "en", "Bowl");
+    p = o;
+    p.id = 9;
+    p.created = 5;
+    p.updated = 6;
+    char h1[33], h2[33], h3[33], h4[33];
+    assert_int_equal(vcm_object_hash(&o, "M", h1), 0);
+    assert_int_equal(vcm_object_hash(&p, "M", h2), 0);
+    assert_string_equal(h1, h2);
+    assert_int_equal(strlen(h1), 32);
+    p.title = (vcm_ltexts){0};
+    vcm_ltexts_add(&p.title, &a, "en", "Bowls");
+    assert_int_equal(vcm_object_hash(&p, "M", h3), 0);
+    assert_string_not_equal(h1, h3);
+    assert_int_equal(vcm_object_hash(&o, "N", h4), 0);
+    assert_string_not_equal(h1, h4);
+    vcm_arena_release(&a);
+}
+
 /* export → import into an empty database → export gives the same file. */
 static void test_export_roundtrip(void **state)
 {
@@ -310,6 +339,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cleaning),
+        cmocka_unit_test(test_hash),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_broken_lines),
         cmocka_unit_test(test_update_in_place),

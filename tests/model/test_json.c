@@ -71,10 +71,10 @@ static vcm_object full_object(vcm_arena *a, vcm_media *media)
 }
 
 /* Writes o to JSON text and reads it back into *out; fails on any error. */
-static void round_trip(vcm_arena *a, const vcm_object *o, const char *museum, int flags,
+static void round_trip(vcm_arena *a, const vcm_object *o, const char *museum,
                        vcm_object *out, const char **museum_out)
 {
-    json_t *j = vcm_object_to_json(o, museum, flags);
+    json_t *j = vcm_object_to_json(o, museum);
     assert_non_null(j);
     char *text = json_dumps(j, JSON_COMPACT);
     json_decref(j);
@@ -114,7 +114,7 @@ static void test_object_round_trip_keeps_every_field(void **state)
     vcm_object o = full_object(a, media);
     vcm_object r;
     const char *museum = NULL;
-    round_trip(a, &o, "The Metropolitan Museum of Art", 0, &r, &museum);
+    round_trip(a, &o, "The Metropolitan Museum of Art", &r, &museum);
 
     assert_string_equal(museum, "The Metropolitan Museum of Art");
     assert_int_equal(r.id, 4242);
@@ -181,7 +181,7 @@ static void test_round_trip_of_each_status_and_bce_dates(void **state)
         assert_int_equal(vcm_ltexts_add(&o.title, a, "en", "Bronze ding"), 0);
         vcm_object r;
         const char *museum;
-        round_trip(a, &o, "Shanghai Museum", 0, &r, &museum);
+        round_trip(a, &o, "Shanghai Museum", &r, &museum);
         assert_int_equal(r.status, s);
         assert_int_equal(r.date_start, -250);
         assert_int_equal(r.date_end, VCM_YEAR_MIN);
@@ -197,7 +197,7 @@ static void test_round_trip_of_a_sparse_object(void **state)
     o.source_id = "only-this";
     vcm_object r;
     const char *museum;
-    round_trip(a, &o, "M", 0, &r, &museum);
+    round_trip(a, &o, "M", &r, &museum);
     assert_string_equal(r.source_id, "only-this");
     assert_int_equal(r.date_start, VCM_NO_YEAR);
     assert_int_equal(r.date_end, VCM_NO_YEAR);
@@ -215,7 +215,7 @@ static void test_to_json_shape(void **state)
     vcm_media media[2];
     vcm_object o = full_object(a, media);
     o.period = ""; /* empty strings are written as null */
-    json_t *j = vcm_object_to_json(&o, "The Met", 0);
+    json_t *j = vcm_object_to_json(&o, "The Met");
     assert_true(json_is_integer(json_object_get(j, "id")));
     assert_string_equal(json_string_value(json_object_get(j, "museum")), "The Met");
     assert_true(json_is_object(json_object_get(j, "title")));
@@ -228,29 +228,6 @@ static void test_to_json_shape(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "updated")), "2025-11-24T16:00:00Z");
     json_decref(j);
 
-    /* For the hash: no id and no times, nothing else missing. */
-    j = vcm_object_to_json(&o, "The Met", VCM_JSON_HASH);
-    assert_null(json_object_get(j, "id"));
-    assert_null(json_object_get(j, "created"));
-    assert_null(json_object_get(j, "updated"));
-    assert_non_null(json_object_get(j, "source_id"));
-    assert_non_null(json_object_get(j, "media"));
-    assert_non_null(json_object_get(j, "status"));
-    json_decref(j);
-
-    /* Records that differ only in id and times hash the same. */
-    vcm_object p = o;
-    p.id = 1;
-    p.created = 5;
-    p.updated = 6;
-    json_t *j1 = vcm_object_to_json(&o, "The Met", VCM_JSON_HASH);
-    json_t *j2 = vcm_object_to_json(&p, "The Met", VCM_JSON_HASH);
-    char *t1 = json_dumps(j1, JSON_COMPACT), *t2 = json_dumps(j2, JSON_COMPACT);
-    assert_string_equal(t1, t2);
-    free(t1);
-    free(t2);
-    json_decref(j1);
-    json_decref(j2);
 }
 
 /* Parses text and expects vcm_object_from_json to fail with a message that
@@ -327,7 +304,7 @@ static void test_from_json_full_arena_fails_cleanly(void **state)
      * missing or a creator list that is not there. */
     vcm_media media[2];
     vcm_object o = full_object(a, media);
-    json_t *j = vcm_object_to_json(&o, "The Met", 0);
+    json_t *j = vcm_object_to_json(&o, "The Met");
     int succeeded = 0;
     for (size_t cap = 16; cap <= 8192; cap += 16) {
         vcm_arena small;
