@@ -1,0 +1,63 @@
+/* IIIF Image API 3.0 requests: the four path segments of an image request
+ * ({region}/{size}/{rotation}/{quality}.{format}) parsed and resolved
+ * against one image. Pure: no I/O, no libvips, so any input can be tested
+ * and fuzzed. */
+#ifndef VCM_IIIF_REQUEST_H
+#define VCM_IIIF_REQUEST_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum vcm_iiif_quality {
+    VCM_IIIF_DEFAULT, VCM_IIIF_COLOR, VCM_IIIF_GRAY, VCM_IIIF_BITONAL
+} vcm_iiif_quality;
+
+typedef enum vcm_iiif_format {
+    VCM_IIIF_JPG, VCM_IIIF_PNG, VCM_IIIF_WEBP, VCM_IIIF_TIF
+} vcm_iiif_format;
+
+/* What the server allows; 0 (or less) = no limit. Each limit stands on its
+ * own: a max_width without a max_height does not limit the height (the
+ * info.json writer should then give maxHeight too, since clients read a
+ * lone maxWidth as maxHeight = maxWidth). Upscaling (^) is allowed up to
+ * these limits, so a server that serves ^ sizes should set max_area. */
+typedef struct vcm_iiif_limits {
+    int max_width, max_height;
+    int64_t max_area;
+} vcm_iiif_limits;
+
+typedef struct vcm_iiif_req {
+    int rx, ry, rw, rh;         /* region, in pixels of the full image, clipped to it */
+    int w, h;                   /* size of the scaled region, before rotation */
+    bool mirror;                /* mirror horizontally before rotating */
+    double rotation;            /* degrees clockwise, 0 <= rotation < 360 */
+    vcm_iiif_quality quality;
+    vcm_iiif_format format;
+    /* The canonical URI form of the request (region "x,y,w,h" or "full",
+     * size "w,h" or "max", or "^w,h" or "^max" when upscaled, rotation
+     * "!" when mirrored and the shortest number, quality.format), e.g.
+     * "0,0,1024,1024/512,512/0/default.jpg": the derivative cache's key and
+     * the Link rel="canonical" header. */
+    char canonical[160];
+} vcm_iiif_req;
+
+/* Parses and resolves a request for an image of width × height. Returns 0,
+ * or the HTTP status the specification asks for (400 bad syntax, a region
+ * outside the image, a size above the region without '^', a size over the
+ * limits; 501 a format or quality this server does not make) with a message
+ * in err. */
+/* The segments are percent-decoded, NUL-terminated strings; they are read
+ * in URL order and the first error wins. The only 501 is a format the
+ * specification names that this server does not make (gif, jp2, pdf); an
+ * unknown quality is 400 (section 4.4). A width or height that is not
+ * positive is the caller's fault: 500. limits may be NULL (no limits);
+ * err may be NULL. On error *out is all zero. err holds a short sentence
+ * that quotes the bad segment (at most 40 bytes, printable ASCII only). */
+int vcm_iiif_parse(const char *region, const char *size, const char *rotation,
+                   const char *quality_format, int width, int height,
+                   const vcm_iiif_limits *limits, vcm_iiif_req *out, char *err, size_t errlen);
+
+const char *vcm_iiif_format_ext(vcm_iiif_format f);       /* "jpg" … */
+const char *vcm_iiif_format_mime(vcm_iiif_format f);      /* "image/jpeg" … */
+const char *vcm_iiif_quality_name(vcm_iiif_quality q);    /* "default" … */
+#endif
