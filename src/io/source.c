@@ -346,6 +346,9 @@ int vcm_object_hash(const vcm_object *o, const char *museum, char out[33])
     for (size_t i = 0; i < o->nmedia; i++) {
         const vcm_media *m = &o->media[i];
         snprintf(num, sizeof num, "%d %d", m->width, m->height);
+        feed(&h, "media", m->identifier);
+        feed(&h, "media", m->label);
+        feed(&h, "media", m->original);
         feed(&h, "media", m->file);
         feed(&h, "media", m->format);
         feed(&h, "media", num);

@@ -110,7 +110,10 @@ json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name)
     for (size_t i = 0; i < o->nmedia; i++) {
         const vcm_media *m = &o->media[i];
         json_t *mj = json_object();
+        set_str(mj, "identifier", m->identifier);
+        set_str(mj, "label", m->label);
         set_str(mj, "file", m->file);
+        set_str(mj, "original", m->original);
         set_str(mj, "format", m->format);
         json_object_set_new(mj, "width", json_integer(m->width));
         json_object_set_new(mj, "height", json_integer(m->height));
@@ -335,6 +338,9 @@ int vcm_object_from_json(vcm_object *o, vcm_arena *a, json_t *j, const char **mu
             json_t *mj = json_array_get(media, i);
             vcm_media *m = &o->media[i];
             if (!json_is_object(mj) || get_str(mj, "file", a, &m->file, err, errlen) < 0 ||
+                get_str(mj, "identifier", a, &m->identifier, err, errlen) < 0 ||
+                get_str(mj, "label", a, &m->label, err, errlen) < 0 ||
+                get_str(mj, "original", a, &m->original, err, errlen) < 0 ||
                 get_str(mj, "format", a, &m->format, err, errlen) < 0 ||
                 get_str(mj, "checksum", a, &m->checksum, err, errlen) < 0 ||
                 get_str(mj, "rights", a, &m->rights, err, errlen) < 0 || !m->file) {

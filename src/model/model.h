@@ -56,12 +56,22 @@ typedef enum vcm_status { VCM_DRAFT, VCM_PUBLISHED, VCM_WITHDRAWN } vcm_status;
 const char *vcm_status_name(vcm_status s);
 int vcm_status_parse(const char *s, vcm_status *out);
 
+/* An image of an object. file is the pyramid the image server reads and
+ * original the file as the museum gave it, both relative to the media
+ * folder; checksum is the original's SHA-256. */
 typedef struct vcm_media {
     int64_t id;
-    const char *file, *format;
+    const char *identifier; /* IIIF identifier: the image's name in /iiif/{identifier} */
+    const char *file, *format, *original, *label;
     int width, height;
     const char *checksum, *rights;
 } vcm_media;
+
+/* An entry of the change log that IIIF Change Discovery publishes. */
+typedef struct vcm_activity {
+    int64_t id, object_id, time;
+    const char *type; /* "Create", "Update", "Delete" */
+} vcm_activity;
 
 #define VCM_NO_YEAR INT32_MIN
 

@@ -38,6 +38,8 @@ enum stmt {
     S_TEXTS_DEL, S_TEXT_PUT, S_CREATORS_DEL, S_CREATOR_PUT, S_MEDIA_DEL, S_MEDIA_PUT,
     S_OBJECT_GET, S_OBJECT_TEXTS, S_OBJECT_CREATORS, S_OBJECT_MEDIA,
     S_STATS, S_MUSEUM_COUNTS,
+    S_MEDIA_ADD, S_MEDIA_FIND, S_MEDIA_NEXT_POS, S_BY_SOURCE_ID, S_ACTIVITY_ADD, S_ACTIVITY_LIST,
+    S_ACTIVITY_COUNT, S_HAS_MEDIA,
     S_COUNT
 };
 
@@ -95,16 +97,17 @@ static const char *const sql[S_COUNT] = {
     [S_CREATORS_DEL] = "DELETE FROM object_creators WHERE object_id = ?1",
     [S_CREATOR_PUT] = "INSERT INTO object_creators(object_id, pos, name) VALUES (?1, ?2, ?3)",
     [S_MEDIA_DEL] = "DELETE FROM media WHERE object_id = ?1",
-    [S_MEDIA_PUT] = "INSERT INTO media(object_id, pos, file, format, width, height, checksum, rights) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_MEDIA_PUT] = "INSERT INTO media(object_id, pos, file, format, width, height, checksum, rights, "
+                    "identifier, original, label, created) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, unixepoch())",
     [S_OBJECT_GET] =
         "SELECT o.id, " OBJECT_COLS ", (SELECT name FROM museum_names n WHERE n.museum_id = o.museum_id "
         "ORDER BY n.lang <> 'en', n.pos LIMIT 1), m.country "
         "FROM objects o JOIN museums m ON m.id = o.museum_id WHERE o.id = ?1",
     [S_OBJECT_TEXTS] = "SELECT field, lang, value FROM object_texts WHERE object_id = ?1 ORDER BY field, pos",
     [S_OBJECT_CREATORS] = "SELECT name FROM object_creators WHERE object_id = ?1 ORDER BY pos",
-    [S_OBJECT_MEDIA] = "SELECT id, file, format, width, height, checksum, rights FROM media "
-                       "WHERE object_id = ?1 ORDER BY pos",
+    [S_OBJECT_MEDIA] = "SELECT id, file, format, width, height, checksum, rights, identifier, "
+                       "original, label FROM media WHERE object_id = ?1 ORDER BY pos",
     [S_STATS] =
         "SELECT (SELECT count(*) FROM objects WHERE status = 'published'), "
         "(SELECT count(*) FROM objects), "
@@ -113,6 +116,17 @@ static const char *const sql[S_COUNT] = {
         "(SELECT count(DISTINCT country) FROM museums), "
         "(SELECT count(*) FROM countries), "
         "(SELECT count(*) FROM media)",
+    [S_MEDIA_ADD] = "INSERT INTO media(object_id, pos, file, format, width, height, checksum, rights, "
+                    "identifier, original, label, created) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, unixepoch())",
+    [S_MEDIA_NEXT_POS] = "SELECT coalesce(max(pos) + 1, 0) FROM media WHERE object_id = ?1",
+    [S_MEDIA_FIND] = "SELECT id, file, format, width, height, checksum, rights, identifier, original, "
+                     "label, object_id FROM media WHERE identifier = ?1",
+    [S_BY_SOURCE_ID] = "SELECT id FROM objects WHERE source_id = ?1 ORDER BY id LIMIT ?2",
+    [S_ACTIVITY_ADD] = "INSERT INTO activities(object_id, type, time) VALUES (?1, ?2, ?3)",
+    [S_ACTIVITY_LIST] = "SELECT id, object_id, type, time FROM activities ORDER BY id LIMIT ?1 OFFSET ?2",
+    [S_ACTIVITY_COUNT] = "SELECT count(*) FROM activities",
+    [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1)",
     [S_MUSEUM_COUNTS] =
         "SELECT m.id, m.country, (SELECT count(*) FROM objects o WHERE o.museum_id = m.id "
         "AND o.status = 'published') FROM museums m",
@@ -122,7 +136,7 @@ static const char *const sql[S_COUNT] = {
 enum fkind { F_LIST, F_COUNT, F_REGION, F_COUNTRY, F_MUSEUM, F_CLASS, F_CENTURY, F_KINDS };
 enum fbit {
     B_PUBLISHED = 1, B_REGION = 2, B_COUNTRY = 4, B_MUSEUM = 8, B_CLASS = 16,
-    B_CENTURY = 32, B_SOURCE_ID = 64, B_AFTER = 128, B_MASKS = 256
+    B_CENTURY = 32, B_SOURCE_ID = 64, B_AFTER = 128, B_MEDIA = 256, B_MASKS = 512
 };
 
 static const char *const fselect[F_KINDS] = {
@@ -854,7 +868,9 @@ static int put_texts(sqlite_store *s, int64_t id, const char *field, const vcm_l
 static int put_children(sqlite_store *s, const vcm_object *o, bool replace)
 {
     static const enum stmt dels[] = {S_TEXTS_DEL, S_CREATORS_DEL, S_MEDIA_DEL};
-    for (size_t i = 0; replace && i < sizeof dels / sizeof dels[0]; i++) {
+    /* images are replaced only by a record that brings images */
+    size_t ndels = o->nmedia ? 3 : 2;
+    for (size_t i = 0; replace && i < ndels; i++) {
         sqlite3_stmt *q = stmt(s, dels[i]);
         if (!q)
             return -1;
@@ -889,10 +905,37 @@ static int put_children(sqlite_store *s, const vcm_object *o, bool replace)
         sqlite3_bind_int(q, 6, m->height);
         bind_text(q, 7, m->checksum);
         bind_text(q, 8, m->rights);
+        bind_text(q, 9, m->identifier);
+        bind_text(q, 10, m->original);
+        bind_text(q, 11, m->label);
         if (run(s, q, "cannot store a media record") < 0)
             return -1;
     }
     return 0;
+}
+
+static int has_media(sqlite_store *s, int64_t object_id)
+{
+    sqlite3_stmt *q = stmt(s, S_HAS_MEDIA);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, object_id);
+    int r = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_reset(q);
+    return r < 0 ? fail_db(s, "cannot look up images") : r;
+}
+
+/* The change log describes IIIF manifests, which only objects with images
+ * have: an object enters it with its first image. */
+static int log_activity(sqlite_store *s, int64_t object_id, const char *type, int64_t when)
+{
+    sqlite3_stmt *q = stmt(s, S_ACTIVITY_ADD);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, object_id);
+    bind_text(q, 2, type);
+    sqlite3_bind_int64(q, 3, when);
+    return run(s, q, "cannot log an activity");
 }
 
 static void bind_object(sqlite3_stmt *q, const vcm_object *o, const char *hash)
@@ -956,6 +999,10 @@ static int sq_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool 
         bind_object(q, o, hash);
         if (run(s, q, "cannot update an object") < 0 || put_children(s, o, true) < 0)
             return -1;
+        int hm = has_media(s, id);
+        if (hm < 0 || (hm && log_activity(s, id, o->status == VCM_WITHDRAWN ? "Delete" : "Update",
+                                          o->updated) < 0))
+            return -1;
         *result = VCM_UPSERT_UPDATED;
         return 0;
     }
@@ -978,7 +1025,8 @@ static int sq_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool 
     if (run(s, q, "cannot insert an object") < 0)
         return -1;
     o->id = sqlite3_last_insert_rowid(s->db);
-    if (put_children(s, o, false) < 0)
+    if (put_children(s, o, false) < 0 ||
+        (o->nmedia && o->status == VCM_PUBLISHED && log_activity(s, o->id, "Create", o->created) < 0))
         return -1;
     *result = VCM_UPSERT_INSERTED;
     return 0;
@@ -1044,6 +1092,9 @@ static int load_object_parts(sqlite_store *s, vcm_arena *a, vcm_object *o)
         m->height = sqlite3_column_int(q, 4);
         m->checksum = col_text(a, q, 5);
         m->rights = col_text(a, q, 6);
+        m->identifier = col_text(a, q, 7);
+        m->original = col_text(a, q, 8);
+        m->label = col_text(a, q, 9);
     }
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? 0 : fail_db(s, "cannot read an object's media");
@@ -1113,6 +1164,8 @@ static unsigned filter_mask(const vcm_filter *f, enum fkind k)
         m |= B_SOURCE_ID;
     if (f->after_id && k == F_LIST)
         m |= B_AFTER;
+    if (f->has_media)
+        m |= B_MEDIA;
     return m;
 }
 
@@ -1150,6 +1203,8 @@ static sqlite3_stmt *filter_stmt(sqlite_store *s, const vcm_filter *f, enum fkin
             vcm_buf_puts(&b, " AND o.source_id = :source_id");
         if (m & B_AFTER)
             vcm_buf_puts(&b, " AND o.id > :after");
+        if (m & B_MEDIA)
+            vcm_buf_puts(&b, " AND EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id)");
         vcm_buf_puts(&b, fgroup[k]);
         int rc = b.toobig ? SQLITE_NOMEM
                           : sqlite3_prepare_v3(s->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, &q,
@@ -1389,6 +1444,119 @@ static int sq_stats(vcm_store *b, vcm_stats *out)
     return 0;
 }
 
+static int sq_media_add(vcm_store *b, int64_t object_id, vcm_media *m)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_MEDIA_NEXT_POS);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, object_id);
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return fail_db(s, "cannot count an object's images");
+    int pos = sqlite3_column_int(q, 0);
+    sqlite3_reset(q);
+    if (!(q = stmt(s, S_MEDIA_ADD)))
+        return -1;
+    sqlite3_bind_int64(q, 1, object_id);
+    sqlite3_bind_int(q, 2, pos);
+    bind_text(q, 3, m->file);
+    bind_text(q, 4, m->format);
+    sqlite3_bind_int(q, 5, m->width);
+    sqlite3_bind_int(q, 6, m->height);
+    bind_text(q, 7, m->checksum);
+    bind_text(q, 8, m->rights);
+    bind_text(q, 9, m->identifier);
+    bind_text(q, 10, m->original);
+    bind_text(q, 11, m->label);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        return vcm_store_fail(b, "the image identifier '%s' is taken", m->identifier);
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return vcm_store_fail(b, "there is no object %lld", (long long)object_id);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot add an image");
+    m->id = sqlite3_last_insert_rowid(s->db);
+    return log_activity(s, object_id, pos == 0 ? "Create" : "Update", (int64_t)time(NULL));
+}
+
+static int sq_media_find(vcm_store *b, vcm_arena *a, const char *identifier, vcm_media *m,
+                         int64_t *object_id)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_MEDIA_FIND);
+    if (!q)
+        return -1;
+    bind_text(q, 1, identifier);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return fail_db(s, "cannot look up an image");
+    memset(m, 0, sizeof *m);
+    m->id = sqlite3_column_int64(q, 0);
+    m->file = col_text(a, q, 1);
+    m->format = col_text(a, q, 2);
+    m->width = sqlite3_column_int(q, 3);
+    m->height = sqlite3_column_int(q, 4);
+    m->checksum = col_text(a, q, 5);
+    m->rights = col_text(a, q, 6);
+    m->identifier = col_text(a, q, 7);
+    m->original = col_text(a, q, 8);
+    m->label = col_text(a, q, 9);
+    *object_id = sqlite3_column_int64(q, 10);
+    sqlite3_reset(q);
+    return 1;
+}
+
+static int sq_object_by_source_id(vcm_store *b, const char *source_id, int64_t *ids, size_t max,
+                                  size_t *n)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_BY_SOURCE_ID);
+    if (!q)
+        return -1;
+    bind_text(q, 1, source_id);
+    sqlite3_bind_int64(q, 2, (int64_t)max);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max)
+        ids[(*n)++] = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail_db(s, "cannot look up objects");
+}
+
+static int sq_activity_list(vcm_store *b, vcm_arena *a, int64_t offset, int limit,
+                            vcm_activity **out, size_t *n, int64_t *total)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_ACTIVITY_COUNT);
+    if (!q)
+        return -1;
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return fail_db(s, "cannot count activities");
+    *total = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (!(q = stmt(s, S_ACTIVITY_LIST)))
+        return -1;
+    sqlite3_bind_int(q, 1, limit);
+    sqlite3_bind_int64(q, 2, offset);
+    *out = vcm_arena_calloc(a, limit > 0 ? (size_t)limit : 1, sizeof **out);
+    if (!*out)
+        return vcm_store_fail(b, "out of memory listing activities");
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < (size_t)limit) {
+        vcm_activity *v = &(*out)[(*n)++];
+        v->id = sqlite3_column_int64(q, 0);
+        v->object_id = sqlite3_column_int64(q, 1);
+        v->type = col_text(a, q, 2);
+        v->time = sqlite3_column_int64(q, 3);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail_db(s, "cannot list activities");
+}
+
 static const struct vcm_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1409,6 +1577,10 @@ static const struct vcm_store_ops sqlite_ops = {
     .object_count = sq_object_count,
     .object_facets = sq_object_facets,
     .stats = sq_stats,
+    .media_add = sq_media_add,
+    .media_find = sq_media_find,
+    .object_by_source_id = sq_object_by_source_id,
+    .activity_list = sq_activity_list,
 };
 
 /* Each connection is used by one thread at a time, so SQLite's own mutexes

@@ -31,6 +31,7 @@ typedef struct vcm_filter {
     const char *classification;
     int century;              /* 0 = any; see vcm_century() */
     const char *source_id;
+    bool has_media;           /* only objects with at least one image */
     int64_t after_id;         /* keyset cursor: objects with id > after_id */
     int64_t offset;           /* for numbered pages; 0 with a cursor */
     int limit;                /* 1..1000 */
@@ -90,6 +91,10 @@ struct vcm_store_ops {
 
     /* Inserts or updates by (museum_id, source_id). content_hash says whether
      * anything changed: when it equals the stored one nothing is written.
+     * The object's images are replaced only when o brings some (imports of
+     * museum records never touch images added with media_add). Each insert
+     * or update is logged as an activity (Create, Update; Delete when the
+     * object is withdrawn).
      * keep_times: take o->created/updated as given (restoring an export);
      * otherwise the store sets them. o->id: with keep_times and an id that is
      * free, the object gets that id. Sets o->id. */
@@ -103,6 +108,19 @@ struct vcm_store_ops {
     int (*object_count)(vcm_store *s, const vcm_filter *f, int64_t *out);
     int (*object_facets)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_facets *out);
     int (*stats)(vcm_store *s, vcm_stats *out);
+
+    /* Adds an image to an object (after its other images); sets m->id. An
+     * identifier already taken fails. Logs an Update of the object. */
+    int (*media_add)(vcm_store *s, int64_t object_id, vcm_media *m);
+    /* The image with this IIIF identifier and its object's id. */
+    int (*media_find)(vcm_store *s, vcm_arena *a, const char *identifier, vcm_media *out,
+                      int64_t *object_id);
+    /* Objects whose source_id is this, in any museum, up to max. */
+    int (*object_by_source_id)(vcm_store *s, const char *source_id, int64_t *ids, size_t max,
+                               size_t *n);
+    /* The change log in id order from offset; *total is its length. */
+    int (*activity_list)(vcm_store *s, vcm_arena *a, int64_t offset, int limit,
+                         vcm_activity **out, size_t *n, int64_t *total);
 };
 
 struct vcm_store {
