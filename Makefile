@@ -8,7 +8,7 @@
 O        ?= build
 SAN      ?=
 CC       ?= gcc
-PKGS     := libmicrohttpd sqlite3 jansson icu-uc icu-i18n libsodium
+PKGS     := libmicrohttpd sqlite3 jansson icu-uc icu-i18n libsodium vips
 VCM_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Werror
@@ -28,6 +28,8 @@ OBJ      := $(SRC:%.c=$(O)/%.o) $(O)/gen/assets.o
 TEST_SRC := $(shell find tests -name 'test_*.c' | sort)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 ASSETS   := $(shell find src/store/schema templates static locale -type f | sort)
+# The deep-zoom viewer, from npm (package-lock.json), built into the program.
+OSD_DIR  := node_modules/openseadragon/build/openseadragon
 
 .PHONY: all run test check asan bench fuzz clean deps help
 all: $(O)/vcm
@@ -41,9 +43,13 @@ help:
 	@echo "make fuzz     build the libFuzzer targets of fuzz/ into build/fuzz/ (needs clang)"
 	@echo "make clean    remove build/"
 
-$(O)/gen/assets.c: scripts/embed.sh $(ASSETS)
+$(O)/gen/assets.c: scripts/embed.sh $(ASSETS) node_modules/.package-lock.json
 	@mkdir -p $(@D)
-	sh scripts/embed.sh $(ASSETS) > $@.tmp && mv $@.tmp $@
+	sh scripts/embed.sh $(ASSETS) $$(find $(OSD_DIR) -name openseadragon.min.js -o -path '*/images/*.png' | sort) > $@.tmp && mv $@.tmp $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(O)/gen/assets.o: $(O)/gen/assets.c
 	$(CC) -std=c17 -O0 -c -o $@ $<

@@ -17,3 +17,24 @@ if [ -r "$data/asem-partners.csv" ]; then
 fi
 # Status 1 means some lines were rejected (they are listed): the rest is in.
 build/vcm import --quiet "$file" || [ $? -eq 1 ]
+
+# Real photographs of three jades of the National Palace Museum, Taipei
+# (images/LICENSES.md): attached to their records so the demo shows deep
+# zoom. Adding the same image again changes nothing.
+img="$data/images/npm_taipei"
+if [ -d "$img" ]; then
+  by="http://creativecommons.org/licenses/by/4.0/"
+  cne="http://rightsstatements.org/vocab/CNE/1.0/"
+  add() { build/vcm media add --quiet "$1" "$img/$2" --id "$3" --rights "$4" --label "$5" >/dev/null || echo "demo: could not add $2"; }
+  n=0
+  for f in "$img"/jade070_0?.jpg; do
+    add "古玉3888" "$(basename "$f")" "npm-jade070-$n" "$by" "view $((n + 1))"
+    n=$((n + 1))
+  done
+  add "古玉1863" jade054_00_w1140.jpg npm-jade054-0 "$by" "view 1"
+  # jade001: "open access" per the museum, exact terms not verified
+  add "古玉0636" jade001_00.tiff npm-jade001-0 "$cne" "view 1"
+  add "古玉0636" jade001_01_w250.jpg npm-jade001-1 "$cne" "view 2"
+  add "古玉0636" jade001_02_w250.jpg npm-jade001-2 "$cne" "view 3"
+  echo "demo: images of three Taipei jades attached"
+fi

@@ -5,9 +5,9 @@
 #   sh scripts/deps.sh bench    also what the benchmarks use (nginx, wrk)
 set -eu
 pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libicu-dev
-libsodium-dev libcurl4-openssl-dev libcmocka-dev"
+libsodium-dev libcurl4-openssl-dev libcmocka-dev libvips-dev"
 if [ "${1:-}" = bench ]; then
-  pkgs="$pkgs nginx wrk"
+  pkgs="$pkgs nginx wrk iipimage-server spawn-fcgi libvips-tools"
 fi
 missing=""
 for p in $pkgs; do

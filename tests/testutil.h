@@ -121,12 +121,19 @@ static inline void vt_server_start(struct vt_server *s, const char *db)
     snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
     char listen[32];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
+    /* images and their cache beside the database file */
+    char media[1024];
+    const char *slash = strrchr(db, '/');
+    if (strncmp(db, "sqlite:", 7) == 0 && slash)
+        snprintf(media, sizeof media, "%.*s/media", (int)(slash - db - 7), db + 7);
+    else
+        snprintf(media, sizeof media, "/tmp/vcm-test-media-%d", (int)getpid());
     s->pid = fork();
     assert_true(s->pid >= 0);
     if (s->pid == 0) {
         const char *lvl = getenv("VCM_TEST_LOG") ? getenv("VCM_TEST_LOG") : "warn";
         execl(vt_bin(), vt_bin(), "serve", "--db", db, "--listen", listen, "--log-level", lvl,
-              (char *)NULL);
+              "--media", media, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 400; i++) {

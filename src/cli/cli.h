@@ -12,4 +12,5 @@ int vcm_cmd_serve(vcm_config *c);
 int vcm_cmd_import(vcm_config *c);
 int vcm_cmd_export(vcm_config *c);
 int vcm_cmd_stats(vcm_config *c);
+int vcm_cmd_media(vcm_config *c);
 #endif

@@ -32,6 +32,10 @@ static const struct option options[] = {
     {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
     {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
     {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
+    {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", NUM, S(cache_size), 1 << 20, 1L << 50},
+    {"id", NULL, "IDENTIFIER", "media add: the image's IIIF identifier (default: from the file name)", STR, S(id), 0, 0},
+    {"rights", NULL, "URI", "media add: rights of the image (default: the object's)", STR, S(rights), 0, 0},
+    {"label", NULL, "TEXT", "media add: a label for the image (a view, a detail)", STR, S(label), 0, 0},
     {"batch", "VCM_BATCH", "N", "import: records per transaction (default 1000)", NUM, S(batch), 1, 1000000},
     {"quiet", NULL, NULL, "no progress output", FLAG, S(quiet), 0, 0},
     {"config", "VCM_CONFIG", "FILE", "read options from FILE (name = value per line)", STR, 0, 0, 0, 0},
@@ -64,6 +68,7 @@ void vcm_config_defaults(vcm_config *c)
     c->max_body = 1 << 20;
     c->batch = 1000;
     c->page_cache = 256;
+    c->cache_size = 1L << 30;
 }
 
 static const struct option *find(const char *name, size_t n)

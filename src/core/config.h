@@ -26,6 +26,10 @@ typedef struct vcm_config {
     long max_body;                  /* bytes */
     long batch;                     /* import: records per transaction */
     long page_cache;                /* serve: cached pages per thread, 0 = off */
+    long cache_size;                /* serve: bytes of image derivatives kept on disk */
+    char id[VCM_CONFIG_STR];        /* media add: the image's identifier */
+    char rights[VCM_CONFIG_STR];    /* media add: rights URI of the image */
+    char label[VCM_CONFIG_STR];     /* media add: label of the image */
     int help, version, quiet;
     /* What is left once options are taken: the command and its arguments. */
     int argc;

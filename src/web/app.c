@@ -102,7 +102,7 @@ int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s)
 
 static bool is_api(const vcm_req *req)
 {
-    return strncmp(req->path, "/api/", 5) == 0;
+    return strncmp(req->path, "/api/", 5) == 0 || strncmp(req->path, "/iiif/", 6) == 0;
 }
 
 const char *vcm_web_base(vcm_req *req)
@@ -292,6 +292,20 @@ json_t *vcm_web_card(const vcm_object *o)
         json_object_set_new(c, "museum", json_string(o->museum_name));
     if (o->culture)
         json_object_set_new(c, "culture", json_string(o->culture));
+    if (o->nmedia && o->media[0].identifier) {
+        /* IIIF sizes for the grid: one for ordinary screens, one for dense */
+        vcm_buf b;
+        vcm_buf_init(&b, 4096);
+        vcm_buf_urlenc(&b, o->media[0].identifier, strlen(o->media[0].identifier));
+        if (!b.toobig) {
+            char u[4200];
+            snprintf(u, sizeof u, "/iiif/%s/full/!300,300/0/default.jpg", b.data);
+            json_object_set_new(c, "thumb", json_string(u));
+            snprintf(u, sizeof u, "/iiif/%s/full/!600,600/0/default.jpg", b.data);
+            json_object_set_new(c, "thumb2", json_string(u));
+        }
+        vcm_buf_release(&b);
+    }
     return c;
 }
 

@@ -1,6 +1,7 @@
 /* The object page: the work first, then its facts, the museum's reasons why
  * it is a masterpiece, its description, and where the record comes from.
  * A schema.org VisualArtwork in JSON-LD describes it for search engines. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,6 +73,49 @@ static json_t *jsonld(const vcm_object *o, const vcm_museum *m, const char *url)
     return j;
 }
 
+/* Rights under which anyone may take the whole image. */
+static bool open_rights(const char *uri)
+{
+    return uri && (strstr(uri, "creativecommons.org/publicdomain/") ||
+                   strstr(uri, "creativecommons.org/licenses/by/") ||
+                   strstr(uri, "rightsstatements.org/vocab/NoC-"));
+}
+
+/* The images of an object: a deep-zoom source (info.json) for the viewer,
+ * and IIIF sizes for pages read without JavaScript. */
+static json_t *images(vcm_req *req, const vcm_object *o)
+{
+    json_t *arr = json_array();
+    const char *title = vcm_web_title(o);
+    for (size_t i = 0; i < o->nmedia; i++) {
+        const vcm_media *m = &o->media[i];
+        vcm_buf b;
+        vcm_buf_init(&b, 4096);
+        vcm_buf_puts(&b, "/iiif/");
+        vcm_buf_urlenc(&b, m->identifier, strlen(m->identifier));
+        if (b.toobig) {
+            vcm_buf_release(&b);
+            continue;
+        }
+        const char *svc = vcm_arena_strdup(req->arena, b.data);
+        vcm_buf_release(&b);
+        json_t *im = json_object();
+        json_object_set_new(im, "info", json_string(vcm_arena_printf(req->arena, "%s/info.json", svc)));
+        json_object_set_new(im, "small", json_string(vcm_arena_printf(req->arena, "%s/full/!600,600/0/default.jpg", svc)));
+        json_object_set_new(im, "large", json_string(vcm_arena_printf(req->arena, "%s/full/!1200,1200/0/default.jpg", svc)));
+        json_object_set_new(im, "thumb", json_string(vcm_arena_printf(req->arena, "%s/full/!200,200/0/default.jpg", svc)));
+        json_object_set_new(im, "width", json_integer(m->width));
+        json_object_set_new(im, "height", json_integer(m->height));
+        json_object_set_new(im, "alt", json_string(m->label && *m->label
+                                                       ? vcm_arena_printf(req->arena, "%s: %s", title, m->label)
+                                                       : vcm_arena_printf(req->arena, "%s (%zu/%zu)", title, i + 1, o->nmedia)));
+        if (open_rights(m->rights ? m->rights : o->rights))
+            json_object_set_new(im, "download", json_string(vcm_arena_printf(req->arena, "%s/full/max/0/default.jpg", svc)));
+        json_array_append_new(arr, im);
+    }
+    return arr;
+}
+
 int vcm_page_object(vcm_req *req, vcm_resp *resp)
 {
     vcm_store *s;
@@ -139,5 +183,11 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
                                           req->arena, "/api/v1/objects/%lld", (long long)o.id)));
     json_object_set_new(d, "jsonld", jsonld(&o, &m, url));
+    if (o.nmedia) {
+        json_object_set_new(d, "viewer", json_true());
+        json_object_set_new(d, "images", images(req, &o));
+        json_object_set_new(d, "manifest", json_string(vcm_arena_printf(
+                                               req->arena, "/iiif/manifest/%lld", (long long)o.id)));
+    }
     return vcm_web_page(req, resp, "object", d);
 }

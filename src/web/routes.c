@@ -34,6 +34,15 @@ DATA(vcm_api_museums)
 DATA(vcm_api_museum)
 DATA(vcm_api_countries)
 DATA(vcm_api_country)
+DATA(vcm_iiif_base)
+DATA(vcm_iiif_info)
+DATA(vcm_iiif_image)
+DATA(vcm_iiif_manifest)
+DATA(vcm_iiif_collection_top)
+DATA(vcm_iiif_collection_museum)
+DATA(vcm_iiif_collection_country)
+DATA(vcm_iiif_activity)
+DATA(vcm_iiif_activity_page)
 
 /* Every URL of the site and the API. These are public and stable: links,
  * bookmarks and harvesters depend on them. */
@@ -57,6 +66,16 @@ static const struct {
     {"GET", "/api/v1/countries", data_vcm_api_countries},
     {"GET", "/api/v1/countries/{code}", data_vcm_api_country},
     {"OPTIONS", "/api/v1/{*path}", vcm_api_options},
+    {"GET", "/iiif/manifest/{id}", data_vcm_iiif_manifest},
+    {"GET", "/iiif/collection/top", data_vcm_iiif_collection_top},
+    {"GET", "/iiif/collection/museum/{id}", data_vcm_iiif_collection_museum},
+    {"GET", "/iiif/collection/country/{code}", data_vcm_iiif_collection_country},
+    {"GET", "/iiif/activity/", data_vcm_iiif_activity},
+    {"GET", "/iiif/activity/page/{n}", data_vcm_iiif_activity_page},
+    {"GET", "/iiif/{id}", data_vcm_iiif_base},
+    {"GET", "/iiif/{id}/info.json", data_vcm_iiif_info},
+    {"GET", "/iiif/{id}/{region}/{size}/{rotation}/{quality}", data_vcm_iiif_image},
+    {"OPTIONS", "/iiif/{*path}", vcm_api_options},
 };
 
 int vcm_app_routes(vcm_router *r)

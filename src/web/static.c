@@ -1,5 +1,6 @@
 /* Static files (CSS, icons, the few scripts pages need), built into the
  * program. Their ETag is a hash of their bytes, computed once. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,8 +48,12 @@ int vcm_static(vcm_req *req, vcm_resp *resp)
 {
     const char *rest = vcm_req_param(req, "path");
     char path[512];
-    if (!rest || strstr(rest, "..") || snprintf(path, sizeof path, "static/%s", rest) >=
-                                           (int)sizeof path)
+    /* /static/osd/… is the deep-zoom viewer from npm, built in as it is */
+    bool osd = rest && strncmp(rest, "osd/", 4) == 0;
+    if (!rest || strstr(rest, "..") ||
+        snprintf(path, sizeof path, "%s%s",
+                 osd ? "node_modules/openseadragon/build/openseadragon/" : "static/",
+                 osd ? rest + 4 : rest) >= (int)sizeof path)
         return vcm_web_error(req, resp, 404, "There is no such file.");
     const struct vcm_asset *a = vcm_asset_find(path);
     if (!a)

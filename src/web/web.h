@@ -91,6 +91,20 @@ int vcm_api_countries(vcm_req *req, vcm_resp *resp);
 int vcm_api_country(vcm_req *req, vcm_resp *resp);
 int vcm_api_options(vcm_req *req, vcm_resp *resp);
 
+/* IIIF (iiif.c, manifest.c). */
+int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen);
+void vcm_web_iiif_release(void);
+json_t *vcm_web_manifest(vcm_req *req, const vcm_object *o, const vcm_museum *m);
+int vcm_iiif_base(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_info(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_image(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_collection_top(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_collection_museum(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_collection_country(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_activity(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_activity_page(vcm_req *req, vcm_resp *resp);
+
 /* The filter browse and the API share, read from the query string.
  * Returns -1 with a message for a bad value. */
 int vcm_web_filter(vcm_req *req, vcm_filter *f, char *err, size_t errlen);

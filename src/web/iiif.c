@@ -1,0 +1,268 @@
+/* IIIF: the Image API 3.0 (level 2) for every image, a Presentation API 3.0
+ * manifest for every object with images, collections of them per museum,
+ * per country and for the whole collection, and the Change Discovery API
+ * 1.0 log of manifests made, changed and withdrawn.
+ *
+ * An image is named by its identifier, which is looked up in the store: it
+ * never becomes a path by itself, so no identifier can reach a file the
+ * store did not name. Derivatives are kept in a disk cache keyed by the
+ * original's SHA-256 and the canonical form of the request, so a key never
+ * needs invalidating: new bytes make a new key. That is also the ETag, and
+ * tiles are sent as immutable. */
+#include <ctype.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/i18n.h"
+#include "core/log.h"
+#include "iiif/cache.h"
+#include "iiif/image.h"
+#include "iiif/request.h"
+#include "model/json.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+#define IIIF_IMAGE_CONTEXT "http://iiif.io/api/image/3/context.json"
+#define IIIF_PRES_CONTEXT "http://iiif.io/api/presentation/3/context.json"
+#define IIIF_DISCOVERY_CONTEXT "http://iiif.io/api/discovery/1/context.json"
+#define LEVEL2 "http://iiif.io/api/image/3/level2.json"
+#define COLLECTION_PAGE 100
+#define ACTIVITY_PAGE 100
+#define TILE 256
+
+static const vcm_iiif_limits limits = {.max_width = 12000, .max_height = 12000,
+                                       .max_area = 12000LL * 12000};
+static vcm_iiif_cache *cache;
+
+/* mkdir -p */
+static int make_dirs(const char *path, char *err, size_t errlen)
+{
+    char p[VCM_CONFIG_STR + 16];
+    snprintf(p, sizeof p, "%s", path);
+    for (char *c = p + 1;; c++) {
+        if (*c == '/' || *c == '\0') {
+            char was = *c;
+            *c = '\0';
+            if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+                snprintf(err, errlen, "cannot create folder '%s': %s", p, strerror(errno));
+                return -1;
+            }
+            *c = was;
+            if (!was)
+                return 0;
+        }
+    }
+}
+
+int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen)
+{
+    if (vcm_iiif_init(err, errlen) < 0)
+        return -1;
+    char dir[VCM_CONFIG_STR + 16];
+    snprintf(dir, sizeof dir, "%s/cache", cfg->media);
+    if (make_dirs(dir, err, errlen) < 0)
+        return -1;
+    cache = vcm_iiif_cache_open(dir, cfg->cache_size, err, errlen);
+    return cache ? 0 : -1;
+}
+
+void vcm_web_iiif_release(void)
+{
+    vcm_iiif_cache_close(cache);
+    cache = NULL;
+    vcm_iiif_shutdown();
+}
+
+static const char *media_dir(vcm_req *req)
+{
+    return ((vcm_app *)req->app)->cfg->media;
+}
+
+/* The identifier as it goes into a URL path segment. */
+static const char *id_segment(vcm_arena *a, const char *identifier)
+{
+    vcm_buf b;
+    vcm_buf_init(&b, 4096);
+    vcm_buf_urlenc(&b, identifier, strlen(identifier));
+    const char *r = b.toobig ? "" : vcm_arena_strndup(a, b.data ? b.data : "", b.len);
+    vcm_buf_release(&b);
+    return r ? r : "";
+}
+
+static const char *service_id(vcm_req *req, const char *identifier)
+{
+    return vcm_arena_printf(req->arena, "%s/iiif/%s", vcm_web_base(req),
+                            id_segment(req->arena, identifier));
+}
+
+static void iiif_headers(vcm_req *req, vcm_resp *resp)
+{
+    vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
+}
+
+/* JSON-LD answers: application/ld+json with the profile when the client
+ * asks for it (the specification's content negotiation), else JSON. */
+static int send_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *context)
+{
+    const char *accept = vcm_req_header(req, "Accept");
+    int r = vcm_web_json(req, resp, 200, doc);
+    if (accept && strstr(accept, "application/ld+json"))
+        resp->content_type = vcm_arena_printf(req->arena, "application/ld+json;profile=\"%s\"",
+                                              context);
+    return r;
+}
+
+/* Loads the image named by the route's {id}; 1, or 0 with the answer sent. */
+static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *object_id)
+{
+    const char *id = vcm_req_param(req, "id");
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    int r = id && *id ? s->ops->media_find(s, req->arena, id, m, object_id) : 0;
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    if (r == 0) {
+        iiif_headers(req, resp);
+        return vcm_web_error(req, resp, 404, "There is no image with that identifier.");
+    }
+    /* an image of an object that is not public is not public either */
+    vcm_object o;
+    r = s->ops->object_get(s, req->arena, *object_id, &o);
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    if (r == 0 || o.status != VCM_PUBLISHED) {
+        iiif_headers(req, resp);
+        return vcm_web_error(req, resp, 404, "There is no image with that identifier.");
+    }
+    return 1;
+}
+
+static const char *media_path(vcm_req *req, const char *rel)
+{
+    return vcm_arena_printf(req->arena, "%s/%s", media_dir(req), rel);
+}
+
+int vcm_iiif_base(vcm_req *req, vcm_resp *resp)
+{
+    vcm_media m;
+    int64_t oid;
+    if (load_media(req, resp, &m, &oid) <= 0)
+        return 0;
+    resp->status = 303;
+    iiif_headers(req, resp);
+    vcm_resp_header(resp, req, "Location",
+                    vcm_arena_printf(req->arena, "%s/info.json", service_id(req, m.identifier)));
+    return 0;
+}
+
+/* The sizes a client can ask for cheaply: the pyramid's levels. */
+static json_t *info_doc(vcm_req *req, const vcm_media *m)
+{
+    json_t *d = json_object();
+    json_object_set_new(d, "@context", json_string(IIIF_IMAGE_CONTEXT));
+    json_object_set_new(d, "id", json_string(service_id(req, m->identifier)));
+    json_object_set_new(d, "type", json_string("ImageService3"));
+    json_object_set_new(d, "protocol", json_string("http://iiif.io/api/image"));
+    json_object_set_new(d, "profile", json_string("level2"));
+    json_object_set_new(d, "width", json_integer(m->width));
+    json_object_set_new(d, "height", json_integer(m->height));
+    json_object_set_new(d, "maxWidth", json_integer(limits.max_width));
+    json_object_set_new(d, "maxHeight", json_integer(limits.max_height));
+    json_object_set_new(d, "maxArea", json_integer(limits.max_area));
+    json_t *sizes = json_array(), *factors = json_array();
+    int w = m->width, h = m->height;
+    for (int f = 1; f <= 1 << 20; f *= 2) {
+        json_array_append_new(factors, json_integer(f));
+        int sw = (w + f - 1) / f, sh = (h + f - 1) / f;
+        if (f > 1 && sw >= 1 && sh >= 1)
+            json_array_insert_new(sizes, 0, json_pack("{s:i, s:i}", "width", sw, "height", sh));
+        if (sw <= TILE && sh <= TILE)
+            break;
+    }
+    json_object_set_new(d, "sizes", sizes);
+    json_object_set_new(d, "tiles", json_pack("[{s:i, s:i, s:o}]", "width", TILE, "height", TILE,
+                                              "scaleFactors", factors));
+    json_object_set_new(d, "extraFormats", json_pack("[s, s]", "webp", "tif"));
+    json_object_set_new(d, "extraQualities", json_pack("[s, s, s]", "color", "gray", "bitonal"));
+    json_object_set_new(d, "extraFeatures",
+                        json_pack("[s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s]",
+                                  "baseUriRedirect", "canonicalLinkHeader", "cors",
+                                  "jsonldMediaType", "mirroring", "profileLinkHeader",
+                                  "regionByPct", "regionByPx", "regionSquare",
+                                  "rotationArbitrary", "rotationBy90s", "sizeByConfinedWh",
+                                  "sizeByH", "sizeByPct", "sizeByW", "sizeByWh",
+                                  "sizeUpscaling"));
+    if (m->rights && *m->rights)
+        json_object_set_new(d, "rights", json_string(m->rights));
+    return d;
+}
+
+int vcm_iiif_info(vcm_req *req, vcm_resp *resp)
+{
+    vcm_media m;
+    int64_t oid;
+    if (load_media(req, resp, &m, &oid) <= 0)
+        return 0;
+    iiif_headers(req, resp);
+    vcm_resp_header(resp, req, "Link", "<" LEVEL2 ">;rel=\"profile\"");
+    vcm_resp_header(resp, req, "Cache-Control", "public, max-age=3600");
+    return send_jsonld(req, resp, info_doc(req, &m), IIIF_IMAGE_CONTEXT);
+}
+
+int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
+{
+    vcm_media m;
+    int64_t oid;
+    if (load_media(req, resp, &m, &oid) <= 0)
+        return 0;
+    iiif_headers(req, resp);
+    vcm_iiif_req r;
+    char err[300];
+    int status = vcm_iiif_parse(vcm_req_param(req, "region"), vcm_req_param(req, "size"),
+                                vcm_req_param(req, "rotation"), vcm_req_param(req, "quality"),
+                                m.width, m.height, &limits, &r, err, sizeof err);
+    if (status)
+        return vcm_web_error(req, resp, status, err);
+    const char *key = vcm_arena_printf(req->arena, "%s/%s", m.checksum ? m.checksum : m.identifier,
+                                       r.canonical);
+    /* the key says everything about the bytes: it is the ETag */
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
+    char etag[40];
+    for (int i = 0; i < 16; i++)
+        snprintf(etag + 2 * i, 3, "%02x", h[i]);
+    resp->content_type = vcm_iiif_format_mime(r.format);
+    vcm_resp_header(resp, req, "Cache-Control", "public, max-age=31536000, immutable");
+    vcm_resp_header(resp, req, "Link",
+                    vcm_arena_printf(req->arena, "<%s/%s>;rel=\"canonical\", <" LEVEL2 ">;rel=\"profile\"",
+                                     service_id(req, m.identifier), r.canonical));
+    struct stat st;
+    if (stat(media_path(req, m.file), &st) == 0) {
+        char lm[64];
+        struct tm tm;
+        gmtime_r(&st.st_mtime, &tm);
+        strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        vcm_resp_header(resp, req, "Last-Modified", lm);
+    }
+    if (vcm_resp_etag(resp, req, etag))
+        return 0;
+    int hit = cache ? vcm_iiif_cache_get(cache, key, &resp->body) : 0;
+    if (hit == 1)
+        return 0;
+    vcm_buf_reset(&resp->body);
+    if (vcm_iiif_render(media_path(req, m.file), &r, &resp->body, err, sizeof err) < 0) {
+        vcm_error("image failed", "identifier=\"%s\" request=%s error=\"%s\"", m.identifier,
+                  r.canonical, err);
+        vcm_buf_reset(&resp->body);
+        return vcm_web_error(req, resp, 500, "The image could not be made.");
+    }
+    if (cache)
+        vcm_iiif_cache_put(cache, key, resp->body.data, resp->body.len);
+    return 0;
+}

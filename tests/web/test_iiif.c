@@ -1,0 +1,399 @@
+/* IIIF over real HTTP: `vcm media add` with real photographs, the Image API
+ * (info.json, images, errors, caching headers), manifests and collections
+ * checked against the IIIF Presentation 3.0 JSON Schema, Change Discovery,
+ * and the object page's viewer. */
+#include "testutil.h"
+
+#include <jansson.h>
+
+static char *dir;
+static struct vt_server srv;
+static char db[700], media[700];
+
+static int add(const char *object, const char *file, const char *id, char **out)
+{
+    return vt_sh(out, "%s media add --quiet --db %s --media %s '%s' '%s' --id '%s'%s", vt_bin(),
+                 db, media, object, file, id,
+                 strncmp(id, "jade-a", 6) == 0
+                     ? " --rights http://creativecommons.org/licenses/by/4.0/"
+                     : "");
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    dir = vt_tmpdir();
+    snprintf(db, sizeof db, "sqlite:%s/t.db", dir);
+    snprintf(media, sizeof media, "%s/media", dir);
+    char *out;
+    if (vt_sh(&out, "grep 'National Palace Museum' %s/collection.jsonl > %s/npm.jsonl && "
+                    "grep -m 3 '\"source_museum\": \"Tate\"' %s/collection.jsonl >> %s/npm.jsonl && "
+                    "%s import --quiet --db %s %s/npm.jsonl",
+              vt_data(), dir, vt_data(), dir, vt_bin(), db, dir) != 0)
+        fail_msg("import failed: %s", out);
+    free(out);
+    char img[700];
+    snprintf(img, sizeof img, "%s/images/npm_taipei/jade070_00.jpg", vt_data());
+    if (add("古玉3888", img, "jade-a", &out) != 0)
+        fail_msg("media add failed: %s", out);
+    free(out);
+    snprintf(img, sizeof img, "%s/images/npm_taipei/jade070_01.jpg", vt_data());
+    if (add("古玉3888", img, "jade-a2", &out) != 0)
+        fail_msg("media add failed: %s", out);
+    free(out);
+    snprintf(img, sizeof img, "%s/images/npm_taipei/jade001_00.tiff", vt_data());
+    if (add("source:古玉0636", img, "jade b", &out) != 0)
+        fail_msg("media add of the TIFF failed: %s", out);
+    free(out);
+
+    int port = vt_free_port();
+    snprintf(srv.base, sizeof srv.base, "http://127.0.0.1:%d", port);
+    srv.port = port;
+    srv.pid = fork();
+    if (srv.pid == 0) {
+        char listen[32];
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+        execl(vt_bin(), vt_bin(), "serve", "--db", db, "--media", media, "--listen", listen,
+              "--log-level", "warn", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 400; i++) {
+        if (vt_sh(NULL, "curl -s -o /dev/null %s/", srv.base) == 0)
+            return 0;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("vcm serve did not start");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(vt_server_stop(&srv), 0);
+    vt_rmrf(dir);
+    free(dir);
+    return 0;
+}
+
+static json_t *get_json(const char *path, long status)
+{
+    struct vt_resp r = vt_get(&srv, path);
+    if (r.status != status)
+        fail_msg("%s: status %ld, expected %ld: %.300s", path, r.status, status, r.body);
+    json_t *j = json_loads(r.body, 0, NULL);
+    if (!j)
+        fail_msg("%s: not JSON: %.300s", path, r.body);
+    vt_resp_free(&r);
+    return j;
+}
+
+/* Validates doc against the IIIF Presentation 3.0 JSON Schema. */
+static void validate_presentation(const char *path)
+{
+    struct vt_resp r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    char file[800];
+    snprintf(file, sizeof file, "%s/doc.json", dir);
+    vt_write_file(file, r.body);
+    vt_resp_free(&r);
+    char *out;
+    int rc = vt_sh(&out,
+                   "/usr/bin/python3 -c 'import json,sys,jsonschema; "
+                   "s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2])); "
+                   "jsonschema.Draft7Validator(s).validate(d); print(\"valid\")' "
+                   "%s/schemas/iiif/presentation-3.0.schema.json %s",
+                   vt_data(), file);
+    if (rc != 0)
+        fail_msg("%s does not validate: %.2000s", path, out);
+    free(out);
+}
+
+static void test_media_add_errors(void **state)
+{
+    (void)state;
+    char *out, bad[800], img[700];
+    /* a truncated JPEG */
+    snprintf(img, sizeof img, "%s/images/npm_taipei/jade070_02.jpg", vt_data());
+    snprintf(bad, sizeof bad, "%s/truncated.jpg", dir);
+    assert_int_equal(vt_sh(NULL, "head -c 20000 %s > %s", img, bad), 0);
+    assert_int_equal(add("古玉3888", bad, "broken", &out), 1);
+    assert_contains(out, "truncated.jpg");
+    free(out);
+    /* not an image at all */
+    snprintf(bad, sizeof bad, "%s/notes.txt", dir);
+    vt_write_file(bad, "these are notes, not an image\n");
+    assert_int_equal(add("古玉3888", bad, "notes", &out), 1);
+    free(out);
+    /* nothing half-written is left in the media folder */
+    assert_int_equal(vt_sh(&out, "find %s -name '*.tmp*' -o -name '.*' -type f | wc -l", media), 0);
+    assert_int_equal(atoi(out), 0);
+    free(out);
+    /* an unknown object, a taken identifier, a reserved one */
+    assert_int_equal(add("999999", img, "x", &out), 1);
+    assert_contains(out, "no object");
+    free(out);
+    assert_int_equal(add("古玉0636", img, "jade-a", &out), 1);
+    assert_contains(out, "identifier 'jade-a' is taken");
+    free(out);
+    assert_int_equal(add("古玉0636", img, "manifest", &out), 2);
+    free(out);
+    /* the same image again changes nothing */
+    snprintf(img, sizeof img, "%s/images/npm_taipei/jade070_00.jpg", vt_data());
+    assert_int_equal(add("古玉3888", img, "jade-a", &out), 0);
+    assert_contains(out, "nothing changed");
+    free(out);
+    /* the original is kept byte for byte */
+    assert_int_equal(vt_sh(&out, "cmp %s $(find %s/originals -name \"$(sha256sum %s | cut -c1-64).*\")",
+                           img, media, img), 0);
+    free(out);
+}
+
+static void test_info_json(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&srv, "/iiif/jade-a");
+    assert_int_equal(r.status, 303);
+    char want[200];
+    snprintf(want, sizeof want, "%s/iiif/jade-a/info.json", srv.base);
+    assert_contains(vt_header(&r, "Location"), want);
+    vt_resp_free(&r);
+
+    json_t *j = get_json("/iiif/jade-a/info.json", 200);
+    assert_string_equal(json_string_value(json_object_get(j, "@context")),
+                        "http://iiif.io/api/image/3/context.json");
+    assert_string_equal(json_string_value(json_object_get(j, "type")), "ImageService3");
+    assert_string_equal(json_string_value(json_object_get(j, "profile")), "level2");
+    snprintf(want, sizeof want, "%s/iiif/jade-a", srv.base);
+    assert_string_equal(json_string_value(json_object_get(j, "id")), want);
+    assert_true(json_integer_value(json_object_get(j, "width")) > 0);
+    json_t *tiles = json_array_get(json_object_get(j, "tiles"), 0);
+    assert_int_equal(json_integer_value(json_object_get(tiles, "width")), 256);
+    assert_true(json_array_size(json_object_get(tiles, "scaleFactors")) >= 1);
+    assert_non_null(json_object_get(j, "sizes"));
+    assert_non_null(json_object_get(j, "extraFeatures"));
+    json_decref(j);
+
+    /* the id follows the host the client used */
+    char url[200];
+    snprintf(url, sizeof url, "%s/iiif/jade-a/info.json", srv.base);
+    r = vt_http("GET", url, NULL, "Host: images.example.org");
+    assert_contains(r.body, "\"id\":\"http://images.example.org/iiif/jade-a\"");
+    vt_resp_free(&r);
+    r = vt_http("GET", url, NULL, "Accept: application/ld+json");
+    assert_contains(vt_header(&r, "Content-Type"), "application/ld+json");
+    assert_contains(vt_header(&r, "Content-Type"), "http://iiif.io/api/image/3/context.json");
+    assert_contains(vt_header(&r, "Access-Control-Allow-Origin"), "*");
+    assert_contains(vt_header(&r, "Link"), "level2.json");
+    vt_resp_free(&r);
+
+    /* an identifier with a space, percent-encoded */
+    j = get_json("/iiif/jade%20b/info.json", 200);
+    assert_contains(json_string_value(json_object_get(j, "id")), "/iiif/jade%20b");
+    json_decref(j);
+}
+
+static void expect_image(const char *path, const char *mime, const unsigned char *magic,
+                         size_t n)
+{
+    struct vt_resp r = vt_get(&srv, path);
+    if (r.status != 200)
+        fail_msg("%s: %ld %.200s", path, r.status, r.body);
+    assert_contains(vt_header(&r, "Content-Type"), mime);
+    assert_true(r.len > n);
+    assert_memory_equal(r.body, magic, n);
+    assert_contains(vt_header(&r, "Cache-Control"), "immutable");
+    assert_contains(vt_header(&r, "Access-Control-Allow-Origin"), "*");
+    assert_contains(vt_header(&r, "Link"), "rel=\"canonical\"");
+    vt_resp_free(&r);
+}
+
+static void test_images(void **state)
+{
+    (void)state;
+    static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF}, png[] = {0x89, 'P', 'N', 'G'},
+                               webp[] = {'R', 'I', 'F', 'F'}, tif[] = {'I', 'I', 42, 0};
+    expect_image("/iiif/jade-a/full/max/0/default.jpg", "image/jpeg", jpg, 3);
+    expect_image("/iiif/jade-a/0,0,256,256/128,/90/gray.png", "image/png", png, 4);
+    expect_image("/iiif/jade-a/square/!100,100/!45/color.webp", "image/webp", webp, 4);
+    expect_image("/iiif/jade-a/pct:10,10,50,50/pct:50/0/bitonal.tif", "image/tiff", tif, 4);
+    expect_image("/iiif/jade%20b/full/^max/0/default.jpg", "image/jpeg", jpg, 3);
+
+    /* ETag and 304; the same bytes again from the cache */
+    struct vt_resp r = vt_get(&srv, "/iiif/jade-a/0,0,256,256/256,/0/default.jpg");
+    const char *etag = vt_header(&r, "ETag");
+    assert_non_null(etag);
+    assert_non_null(vt_header(&r, "Last-Modified"));
+    char inm[200], url[300];
+    snprintf(inm, sizeof inm, "If-None-Match: %.*s", (int)strcspn(etag, "\r\n"), etag);
+    snprintf(url, sizeof url, "%s/iiif/jade-a/0,0,256,256/256,/0/default.jpg", srv.base);
+    struct vt_resp r2 = vt_http("GET", url, NULL, inm);
+    assert_int_equal(r2.status, 304);
+    assert_int_equal(r2.len, 0);
+    vt_resp_free(&r2);
+    r2 = vt_get(&srv, "/iiif/jade-a/0,0,256,256/256,/0/default.jpg");
+    assert_int_equal(r2.len, r.len);
+    assert_memory_equal(r2.body, r.body, r.len);
+    vt_resp_free(&r2);
+    vt_resp_free(&r);
+}
+
+static void test_image_errors(void **state)
+{
+    (void)state;
+    const struct {
+        const char *path;
+        long status;
+    } cases[] = {
+        {"/iiif/nothing/info.json", 404},
+        {"/iiif/nothing/full/max/0/default.jpg", 404},
+        {"/iiif/..%2F..%2Fetc%2Fpasswd/info.json", 404},
+        {"/iiif/jade-a%2Finfo.json", 404},
+        {"/iiif/%2E%2E/info.json", 404},
+        {"/iiif/jade-a/full/max/0/default.gif", 501},
+        {"/iiif/jade-a/full/max/0/default.pdf", 501},
+        {"/iiif/jade-a/full/max/0/default.xyz", 400},
+        {"/iiif/jade-a/full/max/0/sepia.jpg", 400},
+        {"/iiif/jade-a/full/max/0/default", 400},
+        {"/iiif/jade-a/bogus/max/0/default.jpg", 400},
+        {"/iiif/jade-a/0,0,0,10/max/0/default.jpg", 400},
+        {"/iiif/jade-a/99999,99999,10,10/max/0/default.jpg", 400},
+        {"/iiif/jade-a/full/99999,/0/default.jpg", 400},
+        {"/iiif/jade-a/full/max/361/default.jpg", 400},
+        {"/iiif/jade-a/full/max/abc/default.jpg", 400},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct vt_resp r = vt_get(&srv, cases[i].path);
+        if (r.status != cases[i].status)
+            fail_msg("%s: status %ld, expected %ld", cases[i].path, r.status, cases[i].status);
+        vt_resp_free(&r);
+    }
+}
+
+static long object_id(const char *source_id)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/objects?source_id=%s", source_id);
+    json_t *j = get_json(path, 200);
+    long id = (long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+    json_decref(j);
+    return id;
+}
+
+static void test_manifests(void **state)
+{
+    (void)state;
+    long box = object_id("%E5%8F%A4%E7%8E%893888");
+    char path[200];
+    snprintf(path, sizeof path, "/iiif/manifest/%ld", box);
+    validate_presentation(path);
+    json_t *m = get_json(path, 200);
+    assert_string_equal(json_string_value(json_object_get(m, "type")), "Manifest");
+    json_t *label = json_object_get(m, "label");
+    assert_non_null(json_object_get(label, "en"));
+    assert_non_null(json_object_get(label, "zh"));
+    assert_int_equal(json_array_size(json_object_get(m, "items")), 2);
+    assert_contains(json_string_value(json_object_get(m, "rights")), "creativecommons.org");
+    json_t *canvas = json_array_get(json_object_get(m, "items"), 0);
+    json_t *body = json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(canvas, "items"), 0), "items"), 0), "body");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(body, "service"), 0), "type")),
+                        "ImageService3");
+    assert_non_null(json_object_get(m, "provider"));
+    assert_non_null(json_object_get(m, "requiredStatement"));
+    json_decref(m);
+
+    validate_presentation("/iiif/collection/top");
+    json_t *c = get_json("/iiif/collection/top", 200);
+    assert_int_equal(json_array_size(json_object_get(c, "items")), 2);
+    json_decref(c);
+    json_t *museums = get_json("/api/v1/museums", 200);
+    long npm = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(museums, "items"), i, it)
+        if (strstr(json_string_value(json_object_get(it, "name")), "Taipei"))
+            npm = (long)json_integer_value(json_object_get(it, "id"));
+    json_decref(museums);
+    snprintf(path, sizeof path, "/iiif/collection/museum/%ld", npm);
+    validate_presentation(path);
+    validate_presentation("/iiif/collection/country/TW");
+    c = get_json("/iiif/collection/country/GB", 200);
+    assert_int_equal(json_array_size(json_object_get(c, "items")), 0);
+    json_decref(c);
+
+    /* an object without images has no manifest */
+    json_t *gb = get_json("/api/v1/objects?country=GB&limit=1", 200);
+    long tate = (long)json_integer_value(json_object_get(json_array_get(json_object_get(gb, "items"), 0), "id"));
+    json_decref(gb);
+    assert_true(tate > 0);
+    snprintf(path, sizeof path, "/iiif/manifest/%ld", tate);
+    json_decref(get_json(path, 404));
+    json_decref(get_json("/iiif/manifest/999999", 404));
+}
+
+static void test_change_discovery(void **state)
+{
+    (void)state;
+    json_t *c = get_json("/iiif/activity/", 200);
+    assert_string_equal(json_string_value(json_object_get(c, "type")), "OrderedCollection");
+    /* two objects got their first image (Create), one a second (Update) */
+    assert_int_equal(json_integer_value(json_object_get(c, "totalItems")), 3);
+    json_decref(c);
+    json_t *p = get_json("/iiif/activity/page/0", 200);
+    json_t *items = json_object_get(p, "orderedItems");
+    assert_int_equal(json_array_size(items), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "type")), "Create");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "type")), "Update");
+    assert_contains(json_string_value(json_object_get(json_object_get(json_array_get(items, 0), "object"), "id")),
+                    "/iiif/manifest/");
+    json_decref(p);
+    json_decref(get_json("/iiif/activity/page/7", 404));
+}
+
+static void test_pages_show_images(void **state)
+{
+    (void)state;
+    long box = object_id("%E5%8F%A4%E7%8E%893888");
+    char path[64];
+    snprintf(path, sizeof path, "/objects/%ld", box);
+    struct vt_resp r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "id=\"viewer\"");
+    assert_contains(r.body, "data-info=\"/iiif/jade-a/info.json /iiif/jade-a2/info.json\"");
+    assert_contains(r.body, "srcset=\"/iiif/jade-a/full/!600,600/0/default.jpg 600w");
+    assert_contains(r.body, "/static/osd/openseadragon.min.js");
+    assert_contains(r.body, "href=\"/iiif/manifest/");
+    assert_contains(r.body, "download>");
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/browse?country=TW");
+    assert_contains(r.body, "<img src=\"/iiif/jade-a/full/!300,300/0/default.jpg\"");
+    vt_resp_free(&r);
+    /* pages without images load no viewer */
+    r = vt_get(&srv, "/");
+    assert_not_contains(r.body, "openseadragon");
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/static/osd/openseadragon.min.js");
+    assert_int_equal(r.status, 200);
+    assert_true(r.len > 100000);
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/static/osd/images/zoomin_rest.png");
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_ALL);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_media_add_errors),
+        cmocka_unit_test(test_info_json),
+        cmocka_unit_test(test_images),
+        cmocka_unit_test(test_image_errors),
+        cmocka_unit_test(test_manifests),
+        cmocka_unit_test(test_change_discovery),
+        cmocka_unit_test(test_pages_show_images),
+    };
+    int rc = cmocka_run_group_tests_name("web/iiif", tests, group_setup, group_teardown);
+    curl_global_cleanup();
+    return rc;
+}
