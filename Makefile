@@ -83,11 +83,13 @@ run: deps
 	sh scripts/demo.sh
 	./$(O)/vcm serve
 
-test: deps
-	@rm -f build/test-results.txt build/asan/test-results.txt
+test:
+	sh scripts/deps.sh test
+	@rm -f build/test-results.txt build/asan/test-results.txt build/browser-results.txt
 	-$(MAKE) check
+	-sh tests/browser/run.sh build
 	-$(MAKE) check O=build/asan SAN=1
-	sh tests/summary.sh build/test-results.txt build/asan/test-results.txt
+	sh tests/summary.sh build/test-results.txt build/asan/test-results.txt build/browser-results.txt
 
 check: $(O)/vcm $(TEST_BIN)
 	sh tests/run.sh $(O)
@@ -95,7 +97,8 @@ check: $(O)/vcm $(TEST_BIN)
 asan:
 	$(MAKE) all O=build/asan SAN=1
 
-bench: deps
+bench:
+	sh scripts/deps.sh bench
 	$(MAKE) all
 	sh bench/run.sh
 

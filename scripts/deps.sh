@@ -1,11 +1,18 @@
 #!/bin/sh
 # Installs the Debian packages VCM needs to build, run and test, when any is
 # missing. Without root (or sudo) it prints the exact command and fails.
-#   sh scripts/deps.sh          build, run and test
-#   sh scripts/deps.sh bench    also what the benchmarks use (nginx, wrk)
+#   sh scripts/deps.sh          build and run
+#   sh scripts/deps.sh test     also what the tests use (Chromium, a JSON Schema validator)
+#   sh scripts/deps.sh bench    also what the benchmarks use (nginx, wrk, IIPImage)
+# Node.js and npm (for the front-end packages of package-lock.json) come with
+# the machine; Debian's npm is installed when they do not.
 set -eu
 pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libicu-dev
 libsodium-dev libcurl4-openssl-dev libcmocka-dev libvips-dev"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
+  pkgs="$pkgs chromium python3-jsonschema"
+fi
 if [ "${1:-}" = bench ]; then
   pkgs="$pkgs nginx wrk iipimage-server spawn-fcgi libvips-tools"
 fi
