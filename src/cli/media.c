@@ -117,7 +117,8 @@ static int media_add(vcm_config *c)
         fprintf(stderr, "vcm media add: %s\n", err);
         goto out;
     }
-    vcm_iiif_ingest_opts opts = {.progress = isatty(STDERR_FILENO) && !c->quiet ? progress : NULL};
+    vcm_iiif_ingest_opts opts = {.max_pixels = c->max_pixels,
+                                 .progress = isatty(STDERR_FILENO) && !c->quiet ? progress : NULL};
     vcm_iiif_media im;
     if (vcm_iiif_ingest(file, c->media, &opts, &im, err, sizeof err) < 0) {
         fprintf(stderr, "vcm media add: %s: %s\n", file, err);

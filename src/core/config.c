@@ -33,6 +33,7 @@ static const struct option options[] = {
     {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
     {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
     {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", NUM, S(cache_size), 1 << 20, 1L << 50},
+    {"max-pixels", "VCM_MAX_PIXELS", "N", "media add: refuse images of more pixels than this, read before decoding (default 1000000000)", NUM, S(max_pixels), 1, 1L << 40},
     {"id", NULL, "IDENTIFIER", "media add: the image's IIIF identifier (default: from the file name)", STR, S(id), 0, 0},
     {"rights", NULL, "URI", "media add: rights of the image (default: the object's)", STR, S(rights), 0, 0},
     {"label", NULL, "TEXT", "media add: a label for the image (a view, a detail)", STR, S(label), 0, 0},
@@ -69,6 +70,7 @@ void vcm_config_defaults(vcm_config *c)
     c->batch = 1000;
     c->page_cache = 256;
     c->cache_size = 1L << 30;
+    c->max_pixels = 1000000000;
 }
 
 static const struct option *find(const char *name, size_t n)

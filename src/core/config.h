@@ -27,6 +27,7 @@ typedef struct vcm_config {
     long batch;                     /* import: records per transaction */
     long page_cache;                /* serve: cached pages per thread, 0 = off */
     long cache_size;                /* serve: bytes of image derivatives kept on disk */
+    long max_pixels;                /* media add: largest image accepted, width × height */
     char id[VCM_CONFIG_STR];        /* media add: the image's identifier */
     char rights[VCM_CONFIG_STR];    /* media add: rights URI of the image */
     char label[VCM_CONFIG_STR];     /* media add: label of the image */

@@ -125,6 +125,11 @@ static void test_media_add_errors(void **state)
     vt_write_file(bad, "these are notes, not an image\n");
     assert_int_equal(add("古玉3888", bad, "notes", &out), 1);
     free(out);
+    /* an image over the pixel limit, refused before it is decoded */
+    assert_int_equal(vt_sh(&out, "%s media add --db %s --media %s --max-pixels 10000 古玉3888 %s/images/npm_taipei/jade054_00_w1140.jpg --id big",
+                           vt_bin(), db, media, vt_data()), 1);
+    assert_contains(out, "pixels");
+    free(out);
     /* nothing half-written is left in the media folder */
     assert_int_equal(vt_sh(&out, "find %s -name '*.tmp*' -o -name '.*' -type f | wc -l", media), 0);
     assert_int_equal(atoi(out), 0);
@@ -305,6 +310,13 @@ static void test_manifests(void **state)
     validate_presentation("/iiif/collection/top");
     json_t *c = get_json("/iiif/collection/top", 200);
     assert_int_equal(json_array_size(json_object_get(c, "items")), 2);
+    /* every manifest the collection lists validates */
+    size_t k;
+    json_t *item;
+    json_array_foreach(json_object_get(c, "items"), k, item) {
+        const char *mid = json_string_value(json_object_get(item, "id"));
+        validate_presentation(strstr(mid, "/iiif/manifest/"));
+    }
     json_decref(c);
     json_t *museums = get_json("/api/v1/museums", 200);
     long npm = 0;
