@@ -10,6 +10,7 @@
  * needs invalidating: new bytes make a new key. That is also the ETag, and
  * tiles are sent as immutable. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -117,29 +118,79 @@ static int send_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *co
     return r;
 }
 
-/* Loads the image named by the route's {id}; 1, or 0 with the answer sent. */
-static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *object_id)
+/* What a request needs of an image, as kept in the thread's memo: every
+ * IIIF request names one, and reading it from the store (the image, then
+ * its object, to see that it is public) cost more than sending a cached
+ * tile. Strings follow the struct, each ended by NUL. */
+struct media_rec {
+    int width, height;
+    bool public_;
+    int64_t mtime;
+    char strings[]; /* identifier, file, checksum, rights */
+};
+
+static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *mtime)
 {
     const char *id = vcm_req_param(req, "id");
-    vcm_store *s = vcm_web_store(req, resp);
-    if (!s)
-        return 0;
-    int r = id && *id ? s->ops->media_find(s, req->arena, id, m, object_id) : 0;
-    if (r < 0)
-        return vcm_web_store_error(req, resp, s);
-    if (r == 0) {
+    int64_t version = vcm_web_version(req, resp);
+    if (version < 0)
+        return resp->body.len ? 0 : vcm_web_error(req, resp, 500, "Something went wrong on our side.");
+    vcm_memo *memo = vcm_memo_thread(1, 1024, (size_t)1 << 20, version);
+    size_t len;
+    const struct media_rec *rec = id && *id ? vcm_memo_get(memo, id, &len) : NULL;
+    if (!rec && id && *id) {
+        vcm_store *s = vcm_web_store(req, resp);
+        int64_t object_id;
+        vcm_media found;
+        int r = s->ops->media_find(s, req->arena, id, &found, &object_id);
+        if (r < 0)
+            return vcm_web_store_error(req, resp, s);
+        if (r == 1) {
+            /* an image of an object that is not public is not public either */
+            vcm_object o;
+            int ro = s->ops->object_get(s, req->arena, object_id, &o);
+            if (ro < 0)
+                return vcm_web_store_error(req, resp, s);
+            struct stat st;
+            const char *path = vcm_arena_printf(req->arena, "%s/%s", media_dir(req), found.file);
+            const char *parts[4] = {found.identifier, found.file, found.checksum ? found.checksum : "",
+                                    found.rights ? found.rights : ""};
+            size_t total = sizeof(struct media_rec);
+            for (int i = 0; i < 4; i++)
+                total += strlen(parts[i]) + 1;
+            struct media_rec *nr = vcm_arena_alloc(req->arena, total);
+            if (!nr)
+                return vcm_web_error(req, resp, 500, "Something went wrong on our side.");
+            nr->width = found.width;
+            nr->height = found.height;
+            nr->public_ = ro == 1 && o.status == VCM_PUBLISHED;
+            nr->mtime = path && stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0;
+            char *w = nr->strings;
+            for (int i = 0; i < 4; i++) {
+                size_t n = strlen(parts[i]) + 1;
+                memcpy(w, parts[i], n);
+                w += n;
+            }
+            vcm_memo_put(memo, id, nr, total);
+            rec = nr;
+        }
+    }
+    if (!rec || !rec->public_) {
         iiif_headers(req, resp);
         return vcm_web_error(req, resp, 404, "There is no image with that identifier.");
     }
-    /* an image of an object that is not public is not public either */
-    vcm_object o;
-    r = s->ops->object_get(s, req->arena, *object_id, &o);
-    if (r < 0)
-        return vcm_web_store_error(req, resp, s);
-    if (r == 0 || o.status != VCM_PUBLISHED) {
-        iiif_headers(req, resp);
-        return vcm_web_error(req, resp, 404, "There is no image with that identifier.");
-    }
+    memset(m, 0, sizeof *m);
+    m->width = rec->width;
+    m->height = rec->height;
+    const char *p = rec->strings;
+    m->identifier = p;
+    p += strlen(p) + 1;
+    m->file = p;
+    p += strlen(p) + 1;
+    m->checksum = *p ? p : NULL;
+    p += strlen(p) + 1;
+    m->rights = *p ? p : NULL;
+    *mtime = rec->mtime;
     return 1;
 }
 
@@ -151,8 +202,8 @@ static const char *media_path(vcm_req *req, const char *rel)
 int vcm_iiif_base(vcm_req *req, vcm_resp *resp)
 {
     vcm_media m;
-    int64_t oid;
-    if (load_media(req, resp, &m, &oid) <= 0)
+    int64_t mtime;
+    if (load_media(req, resp, &m, &mtime) <= 0)
         return 0;
     resp->status = 303;
     iiif_headers(req, resp);
@@ -206,20 +257,36 @@ static json_t *info_doc(vcm_req *req, const vcm_media *m)
 int vcm_iiif_info(vcm_req *req, vcm_resp *resp)
 {
     vcm_media m;
-    int64_t oid;
-    if (load_media(req, resp, &m, &oid) <= 0)
+    int64_t mtime;
+    if (load_media(req, resp, &m, &mtime) <= 0)
         return 0;
     iiif_headers(req, resp);
     vcm_resp_header(resp, req, "Link", "<" LEVEL2 ">;rel=\"profile\"");
     vcm_resp_header(resp, req, "Cache-Control", "public, max-age=3600");
-    return send_jsonld(req, resp, info_doc(req, &m), IIIF_IMAGE_CONTEXT);
+    /* the document depends on the image and on the base URL it names */
+    const char *key = vcm_arena_printf(req->arena, "%s|%s", vcm_web_base(req), m.identifier);
+    vcm_memo *memo = vcm_memo_thread(2, 1024, (size_t)4 << 20, vcm_web_version(req, resp));
+    size_t len;
+    const void *doc = key ? vcm_memo_get(memo, key, &len) : NULL;
+    if (doc) {
+        const char *accept = vcm_req_header(req, "Accept");
+        resp->content_type = accept && strstr(accept, "application/ld+json")
+                                 ? "application/ld+json;profile=\"" IIIF_IMAGE_CONTEXT "\""
+                                 : "application/json";
+        vcm_resp_header(resp, req, "Access-Control-Expose-Headers", "Link, ETag");
+        return vcm_buf_append(&resp->body, doc, len);
+    }
+    int r = send_jsonld(req, resp, info_doc(req, &m), IIIF_IMAGE_CONTEXT);
+    if (r == 0 && key)
+        vcm_memo_put(memo, key, resp->body.data, resp->body.len);
+    return r;
 }
 
 int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
 {
     vcm_media m;
-    int64_t oid;
-    if (load_media(req, resp, &m, &oid) <= 0)
+    int64_t mtime;
+    if (load_media(req, resp, &m, &mtime) <= 0)
         return 0;
     iiif_headers(req, resp);
     vcm_iiif_req r;
@@ -242,19 +309,27 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
     vcm_resp_header(resp, req, "Link",
                     vcm_arena_printf(req->arena, "<%s/%s>;rel=\"canonical\", <" LEVEL2 ">;rel=\"profile\"",
                                      service_id(req, m.identifier), r.canonical));
-    struct stat st;
-    if (stat(media_path(req, m.file), &st) == 0) {
+    if (mtime) {
         char lm[64];
         struct tm tm;
-        gmtime_r(&st.st_mtime, &tm);
+        time_t t = (time_t)mtime;
+        gmtime_r(&t, &tm);
         strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
         vcm_resp_header(resp, req, "Last-Modified", lm);
     }
     if (vcm_resp_etag(resp, req, etag))
         return 0;
+    /* the bytes: from this thread's memory, the disk cache, or made now */
+    vcm_memo *hot = vcm_memo_thread(3, 512, (size_t)16 << 20, 0);
+    size_t len;
+    const void *bytes = vcm_memo_get(hot, key, &len);
+    if (bytes)
+        return vcm_buf_append(&resp->body, bytes, len);
     int hit = cache ? vcm_iiif_cache_get(cache, key, &resp->body) : 0;
-    if (hit == 1)
+    if (hit == 1) {
+        vcm_memo_put(hot, key, resp->body.data, resp->body.len);
         return 0;
+    }
     vcm_buf_reset(&resp->body);
     if (vcm_iiif_render(media_path(req, m.file), &r, &resp->body, err, sizeof err) < 0) {
         vcm_error("image failed", "identifier=\"%s\" request=%s error=\"%s\"", m.identifier,
@@ -264,5 +339,6 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
     }
     if (cache)
         vcm_iiif_cache_put(cache, key, resp->body.data, resp->body.len);
+    vcm_memo_put(hot, key, resp->body.data, resp->body.len);
     return 0;
 }

@@ -29,6 +29,15 @@ void vcm_app_release(vcm_app *app);
  * from malloc with NULL; returns the previous one. */
 vcm_arena *vcm_web_json_arena(vcm_arena *a);
 
+/* Memos (memo.c): per-thread caches of bytes by key, dropped when the data
+ * version changes. slot 0 pages, 1 image records, 2 info.json, 3 images. */
+typedef struct vcm_memo vcm_memo;
+vcm_memo *vcm_memo_thread(int slot, size_t entries, size_t max_bytes, int64_t version);
+const void *vcm_memo_get(vcm_memo *m, const char *key, size_t *len);
+void vcm_memo_put(vcm_memo *m, const char *key, const void *data, size_t len);
+/* The store's data version for this request's thread, or -1. */
+int64_t vcm_web_version(vcm_req *req, vcm_resp *resp);
+
 /* The page cache (cache.c): entries per server thread, 0 = off. */
 void vcm_web_cache_init(long entries);
 /* Answers from this thread's cache, or runs h and keeps its page. */
