@@ -4,6 +4,8 @@
 #   1. bench/import.sh   import throughput and memory, against sqlite3
 #   2. bench/web.sh      req/s and latency of pages and API, against nginx;
 #                        page weight
+#   3. bench/iiif.sh     image ingest, and the IIIF Image API against
+#                        IIPImage (behind nginx) and nginx's static file
 #
 # Prints figures, ratios to a reference measured in the same run, and the
 # project's goals beside them. It never fails because the machine was slow
@@ -17,10 +19,10 @@ cd "$(dirname "$0")/.." || exit 1
 start=$(bench_ms)
 VCM=${VCM_BIN:-build/vcm}
 
-# The Makefile's bench target installs the build's packages; nginx and wrk
-# are asked for here.
+# The Makefile's bench target installs the build's packages; nginx, wrk,
+# IIPImage, spawn-fcgi and the vips tool are asked for here.
 if ! sh scripts/deps.sh bench; then
-  echo "bench: could not install nginx and wrk; part 2 will be skipped" >&2
+  echo "bench: could not install the benchmark tools; parts 2 and 3 will be skipped" >&2
 fi
 if [ ! -x "$VCM" ]; then
   echo "bench: '$VCM' not found; run make (or make bench) first" >&2
@@ -61,6 +63,8 @@ status=0
 run_part bench/import.sh || { status=1; echo "bench: part 1 (import) did not complete" >&2; }
 echo
 run_part bench/web.sh || { status=1; echo "bench: part 2 (web) did not complete" >&2; }
+echo
+run_part bench/iiif.sh || { status=1; echo "bench: part 3 (IIIF) did not complete" >&2; }
 echo
 
 total=$(bench_secs "$start")

@@ -287,21 +287,21 @@ static int scan_dir(const char *path, const char *xx, struct found **v, size_t *
 
 vcm_iiif_cache *vcm_iiif_cache_open(const char *dir, int64_t max_bytes, char *err, size_t errlen)
 {
-    vcm_iiif_cache *c = NULL;
+    vcm_iiif_cache *c = NULL, *ret = NULL;
     struct found *v = NULL;
     size_t n = 0, cap = 0;
     char path[4096];
     if (max_bytes <= 0) {
         snprintf(err, errlen, "cannot open cache '%s': size must be positive", dir);
-        goto fail;
+        goto out;
     }
     if (sodium_init() < 0) {
         snprintf(err, errlen, "cannot open cache '%s': libsodium failed to start", dir);
-        goto fail;
+        goto out;
     }
     if (strlen(dir) > sizeof path - 2 * ID - 8) {
         snprintf(err, errlen, "cannot open cache '%s': path too long", dir);
-        goto fail;
+        goto out;
     }
     c = calloc(1, sizeof *c);
     if (!c) {
@@ -314,16 +314,16 @@ vcm_iiif_cache *vcm_iiif_cache_open(const char *dir, int64_t max_bytes, char *er
     c->mask = 1023;
     if (!(c->dir = strdup(dir)) || !(c->tab = calloc(c->mask + 1, sizeof *c->tab))) {
         snprintf(err, errlen, "cannot open cache '%s': out of memory", dir);
-        goto fail;
+        goto out;
     }
     struct stat st;
     if ((mkdir(dir, 0755) < 0 && errno != EEXIST) || stat(dir, &st) < 0) {
         snprintf(err, errlen, "cannot open cache '%s': %s", dir, strerror(errno));
-        goto fail;
+        goto out;
     }
     if (!S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "cannot open cache '%s': not a folder", dir);
-        goto fail;
+        goto out;
     }
     for (int i = 0; i < 256; i++) {
         char xx[3];
@@ -331,7 +331,7 @@ vcm_iiif_cache *vcm_iiif_cache_open(const char *dir, int64_t max_bytes, char *er
         snprintf(path, sizeof path, "%s/%s", dir, xx);
         if ((mkdir(path, 0755) < 0 && errno != EEXIST) || scan_dir(path, xx, &v, &n, &cap) < 0) {
             snprintf(err, errlen, "cannot open cache folder '%s': %s", path, strerror(errno));
-            goto fail;
+            goto out;
         }
     }
     if (n)
@@ -340,19 +340,19 @@ vcm_iiif_cache *vcm_iiif_cache_open(const char *dir, int64_t max_bytes, char *er
         struct entry *e = malloc(sizeof *e);
         if (!e) {
             snprintf(err, errlen, "cannot open cache '%s': out of memory", dir);
-            goto fail;
+            goto out;
         }
         memcpy(e->id, v[i].id, ID);
         e->size = v[i].size;
         index_add(c, e);  /* oldest first, so the newest ends in front */
     }
-    free(v);
     unlink_victims(c, index_evict(c, NULL));
-    return c;
-fail:
+    ret = c;
+out:
     free(v);
-    vcm_iiif_cache_close(c);
-    return NULL;
+    if (!ret)
+        vcm_iiif_cache_close(c);
+    return ret;
 }
 
 void vcm_iiif_cache_close(vcm_iiif_cache *c)
@@ -381,6 +381,31 @@ void vcm_iiif_cache_stats(vcm_iiif_cache *c, int64_t *bytes, int64_t *entries)
 
 /* ---- get and put -------------------------------------------------------- */
 
+/* Reads an entry's data into out after checking its header and sum.
+ * Returns 1, 0 when the file is damaged, -1 when it cannot be read or does
+ * not fit out. */
+static int read_entry(int fd, const struct stat *st, vcm_buf *out)
+{
+    unsigned char hdr[HDR], sum[SUM];
+    uint64_t len = 0;
+    if (st->st_size < HDR || read_all(fd, hdr, HDR, 0) < 0 || memcmp(hdr, MAGIC, 8) != 0)
+        return 0;
+    for (int i = 7; i >= 0; i--)
+        len = len << 8 | hdr[8 + i];
+    if (len != (uint64_t)st->st_size - HDR)
+        return 0;
+    if (vcm_buf_grow(out, (size_t)len) < 0)
+        return -1;
+    if (read_all(fd, out->data, (size_t)len, HDR) < 0)
+        return 0;  /* shorter than its size a moment ago: cut under us */
+    crypto_generichash(sum, SUM, (const unsigned char *)out->data, len, NULL, 0);
+    if (sodium_memcmp(sum, hdr + 16, SUM) != 0)
+        return 0;
+    out->len = (size_t)len;
+    out->data[out->len] = '\0';
+    return 1;
+}
+
 int vcm_iiif_cache_get(vcm_iiif_cache *c, const char *key, vcm_buf *out)
 {
     unsigned char id[ID];
@@ -407,42 +432,19 @@ int vcm_iiif_cache_get(vcm_iiif_cache *c, const char *key, vcm_buf *out)
         return 0;
     }
     struct stat st;
-    unsigned char hdr[HDR], sum[SUM];
-    uint64_t len = 0;
-    if (fstat(fd, &st) < 0) {
-        close(fd);
-        return -1;
-    }
-    if (st.st_size < HDR || read_all(fd, hdr, HDR, 0) < 0 || memcmp(hdr, MAGIC, 8) != 0)
-        goto damaged;
-    for (int i = 7; i >= 0; i--)
-        len = len << 8 | hdr[8 + i];
-    if (len != (uint64_t)st.st_size - HDR)
-        goto damaged;
-    if (vcm_buf_grow(out, (size_t)len) < 0) {
-        close(fd);
-        return -1;
-    }
-    if (read_all(fd, out->data, (size_t)len, HDR) < 0)
-        goto damaged;
-    crypto_generichash(sum, SUM, (const unsigned char *)out->data, len, NULL, 0);
-    if (sodium_memcmp(sum, hdr + 16, SUM) != 0)
-        goto damaged;
-    out->len = (size_t)len;
-    out->data[out->len] = '\0';
-    close(fd);
-    return 1;
-damaged: {
+    int rc = fstat(fd, &st) < 0 ? -1 : read_entry(fd, &st, out);
+    if (rc == 0) {
         /* Remove it unless a put has already replaced it with a good one. */
         struct stat now;
         if (stat(path, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
             unlink(path);
         vcm_warn("iiif cache: damaged file removed", "path=\"%s\"", path);
-        close(fd);
         forget(c, id);
-        vcm_buf_reset(out);
-        return 0;
     }
+    close(fd);
+    if (rc != 1)
+        vcm_buf_reset(out);
+    return rc;
 }
 
 int vcm_iiif_cache_put(vcm_iiif_cache *c, const char *key, const void *data, size_t len)

@@ -103,6 +103,22 @@ static int init_rc = -1;
 static char init_msg[256];
 static _Atomic int shut_down;
 
+/* libvips' warnings (a damaged tile, a loader's complaint) would go to
+ * stderr in GLib's format; send them through our log instead. */
+static void on_vips_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                        gpointer ud)
+{
+    (void)domain;
+    (void)level;
+    (void)ud;
+    char clean[400];
+    size_t n = 0;
+    for (const char *p = message ? message : ""; *p && n + 1 < sizeof clean; p++)
+        clean[n++] = *p == '"' ? '\'' : (*p == '\n' || *p == '\r') ? ' ' : *p;
+    clean[n] = '\0';
+    vcm_warn("libvips", "detail=\"%s\"", clean);
+}
+
 static void init_run(void)
 {
     if (sodium_init() < 0) {
@@ -113,6 +129,7 @@ static void init_run(void)
         vips_err(init_msg, sizeof init_msg, "cannot start libvips");
         return;
     }
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, on_vips_log, NULL);
     /* libvips' operation cache would keep every step of every ingest, with
      * its open files, until pushed out; renders keep their opened levels in
      * a cache of their own (below). */
@@ -384,6 +401,8 @@ static int to_srgb8(VipsObject *scope, VipsImage *in, VipsImage **out, char *err
 {
     VipsImage **t = (VipsImage **)vips_object_local_array(scope, 7);
     VipsImage *x = in;
+    int rc = -1;
+    const char *step = "cannot convert to sRGB";  /* NULL once err is set */
     bool wide = x->BandFmt != VIPS_FORMAT_UCHAR && x->BandFmt != VIPS_FORMAT_CHAR;
     bool cmyk = x->Type == VIPS_INTERPRETATION_CMYK;
     if (cmyk || vips_image_get_typeof(x, VIPS_META_ICC_NAME)) {
@@ -391,8 +410,8 @@ static int to_srgb8(VipsObject *scope, VipsImage *in, VipsImage **out, char *err
                                cmyk ? "cmyk" : "srgb", "depth", wide ? 16 : 8, NULL) == 0) {
             x = t[0];
         } else if (cmyk) {
-            vips_err(err, errlen, "cannot convert CMYK to sRGB");
-            return -1;
+            step = "cannot convert CMYK to sRGB";
+            goto out;
         } else {
             /* A profile that does not fit the pixels (a grey image with an
              * RGB profile, say): the pixels are still worth keeping. */
@@ -403,55 +422,58 @@ static int to_srgb8(VipsObject *scope, VipsImage *in, VipsImage **out, char *err
     }
     if (!vips_colourspace_issupported(x)) {
         if (vips_copy(x, &t[1], "interpretation", vips_image_guess_interpretation(x), NULL))
-            goto fail;
+            goto out;
         x = t[1];
         if (!vips_colourspace_issupported(x)) {
+            step = NULL;
             seterr(err, errlen, "cannot convert colour space %s to sRGB",
                    vips_enum_nick(VIPS_TYPE_INTERPRETATION, x->Type));
-            return -1;
+            goto out;
         }
     }
     if (x->Type != VIPS_INTERPRETATION_sRGB || x->BandFmt != VIPS_FORMAT_UCHAR) {
         if (vips_colourspace(x, &t[2], VIPS_INTERPRETATION_sRGB, NULL))
-            goto fail;
+            goto out;
         x = t[2];
     }
     if (x->BandFmt != VIPS_FORMAT_UCHAR) {
         if (vips_cast_uchar(x, &t[3], NULL))
-            goto fail;
+            goto out;
         x = t[3];
     }
     if (x->Bands == 2 || x->Bands >= 4) {
         if (x->Bands > 4) {
             /* Colour plus alpha plus extra channels: keep colour and alpha. */
             if (vips_extract_band(x, &t[4], 0, "n", 4, NULL))
-                goto fail;
+                goto out;
             x = t[4];
         }
         VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
         int bad = vips_flatten(x, &t[5], "background", white, "max_alpha", 255.0, NULL);
         vips_area_unref(VIPS_AREA(white));
         if (bad)
-            goto fail;
+            goto out;
         x = t[5];
     }
     if (x->Bands == 1) {
         /* Only after a flatten of grey + alpha: replicate the grey band. */
         VipsImage *bands[3] = {x, x, x};
         if (vips_bandjoin(bands, &t[6], 3, NULL))
-            goto fail;
+            goto out;
         x = t[6];
     }
     if (x->BandFmt != VIPS_FORMAT_UCHAR || x->Bands != 3) {
+        step = NULL;
         seterr(err, errlen, "unexpected pixel layout after conversion (%d bands, format %s)",
                x->Bands, vips_enum_nick(VIPS_TYPE_BAND_FORMAT, x->BandFmt));
-        return -1;
+        goto out;
     }
     *out = x;
-    return 0;
-fail:
-    vips_err(err, errlen, "cannot convert to sRGB");
-    return -1;
+    rc = 0;
+out:
+    if (rc != 0 && step)
+        vips_err(err, errlen, step);
+    return rc;
 }
 
 /* libvips 8.14.1 (Debian 12) uses the pyramid's layer files after freeing
@@ -482,7 +504,7 @@ static int guard_gen(VipsRegion *out, void *seq, void *a, void *b, gboolean *sto
             return vips_region_region(out, ir, &out->valid, out->valid.left, out->valid.top);
         pthread_mutex_lock(&g->mu);
         if (!g->failed)
-            vips_err(g->msg, sizeof g->msg, "cannot decode image");
+            vips_err(g->msg, sizeof g->msg, "corrupt or truncated image");
         g->failed = 1;
         pthread_mutex_unlock(&g->mu);
     }
@@ -653,8 +675,8 @@ int vcm_iiif_ingest(const char *src, const char *media_dir, const vcm_iiif_inges
     }
     if ((f == FMT_JP2 || f == FMT_J2K) && !vips_type_find("VipsOperation", "jp2kload")) {
         seterr(err, errlen,
-               "cannot ingest '%s': JPEG 2000, and this libvips was built without a JPEG 2000 "
-               "loader (jp2kload, from OpenJPEG)", src);
+               "cannot ingest '%s': it is JPEG 2000, and this libvips was built without a "
+               "JPEG 2000 loader (jp2kload, from OpenJPEG)", src);
         goto out;
     }
     if (load(src, f, VIPS_ACCESS_SEQUENTIAL, &head)) {
@@ -1004,9 +1026,10 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     VipsImage **t = (VipsImage **)vips_object_local_array(VIPS_OBJECT(scope), 16);
     const char *step = "cannot open pyramid";
     if (!(t[0] = open_level(pyramid, 0)))
-        goto vfail;
+        goto out;
     int64_t W = t[0]->Xsize, H = t[0]->Ysize;
     if ((int64_t)r->rx + r->rw > W || (int64_t)r->ry + r->rh > H) {
+        step = NULL;
         seterr(err, errlen, "region %d,%d,%d,%d is outside the %lldx%lld image", r->rx, r->ry,
                r->rw, r->rh, (long long)W, (long long)H);
         goto out;
@@ -1025,7 +1048,7 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     for (; k > 0; k--) {
         VIPS_UNREF(t[1]);
         if (!(t[1] = open_level(pyramid, k)))
-            goto vfail;
+            goto out;
         /* A pyramid from another writer may round differently. */
         if (level_serves(t[1]->Xsize, t[1]->Ysize, W, H, r)) {
             lvl = t[1];
@@ -1046,7 +1069,7 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     step = "cannot cut region";
     if ((x0 != 0 || y0 != 0 || x1 != lw || y1 != lh) &&
         vips_extract_area(lvl, &t[2], x0, y0, x1 - x0, y1 - y0, NULL))
-        goto vfail;
+        goto out;
     if (t[2])
         x = t[2];
     if (x->Xsize != r->w || x->Ysize != r->h) {
@@ -1054,19 +1077,19 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
         if (vips_resize(x, &t[3], (double)r->w / x->Xsize, "vscale", (double)r->h / x->Ysize,
                         NULL) ||
             fit_exact(VIPS_OBJECT(scope), t[3], r->w, r->h, &x))
-            goto vfail;
+            goto out;
     }
 
     step = "cannot apply quality";
     if (r->quality == VCM_IIIF_GRAY || r->quality == VCM_IIIF_BITONAL) {
         if (vips_colourspace(x, &t[4], VIPS_INTERPRETATION_B_W, NULL))
-            goto vfail;
+            goto out;
         x = t[4];
     }
     step = "cannot mirror";
     if (r->mirror) {
         if (vips_flip(x, &t[5], VIPS_DIRECTION_HORIZONTAL, NULL))
-            goto vfail;
+            goto out;
         x = t[5];
     }
     step = "cannot rotate";
@@ -1074,7 +1097,7 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     if (rot == 90 || rot == 180 || rot == 270) {
         VipsAngle a = rot == 90 ? VIPS_ANGLE_D90 : rot == 180 ? VIPS_ANGLE_D180 : VIPS_ANGLE_D270;
         if (vips_rot(x, &t[6], a, NULL))
-            goto vfail;
+            goto out;
         x = t[6];
     } else if (rot != 0) {
         bool clear = r->format != VCM_IIIF_JPG && r->quality != VCM_IIIF_BITONAL;
@@ -1096,30 +1119,31 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
         }
         vips_area_unref(VIPS_AREA(bga));
         if (bad)
-            goto vfail;
+            goto out;
     }
     if (r->quality == VCM_IIIF_BITONAL) {
         step = "cannot apply quality";
         if (vips_moreeq_const1(x, &t[12], 128, NULL))
-            goto vfail;
+            goto out;
         x = t[12];
     }
 
     step = "cannot encode";
     if (encode(x, r, &buf, &len))
-        goto vfail;
+        goto out;
     if (vcm_buf_append(out, buf, len) < 0) {
+        step = NULL;
         seterr(err, errlen, "rendered image of %zu bytes is over the buffer's cap", len);
         goto out;
     }
     rc = 0;
-    goto out;
-vfail: {
+out:
+    if (rc != 0 && step) {
+        /* A libvips call failed: step says which. */
         char what[700];
         snprintf(what, sizeof what, "%s '%s'", step, pyramid);
         vips_err(err, errlen, what);
     }
-out:
     g_free(buf);
     g_object_unref(scope);
     if (rc != 0)

@@ -573,6 +573,52 @@ static void test_ingest_is_idempotent(void **state)
     free(png);
 }
 
+struct ingester {
+    const char *src, *dir;
+    vcm_iiif_media m;
+    int rc;
+    char err[512];
+};
+
+static void *ingest_thread(void *arg)
+{
+    struct ingester *g = arg;
+    g->rc = vcm_iiif_ingest(g->src, g->dir, NULL, &g->m, g->err, sizeof g->err);
+    return NULL;
+}
+
+/* Four threads ingesting into one folder at once, two of them the same
+ * bytes: all succeed, the same bytes give the same files, nothing stray. */
+static void test_ingest_concurrently(void **state)
+{
+    (void)state;
+    char *dir = vt_tmpdir();
+    char *srcs[4] = {path_in(tmp, "grid.png"), path_in(tmp, "grid.png"), path_in(tmp, "c1.jpg"),
+                     path_in(tmp, "c2.tif")};
+    VipsImage *g = grid_image(3);
+    assert_int_equal(vips_jpegsave(g, srcs[2], NULL), 0);
+    assert_int_equal(vips_tiffsave(g, srcs[3], NULL), 0);
+    g_object_unref(g);
+    pthread_t th[4];
+    struct ingester in[4];
+    for (int i = 0; i < 4; i++) {
+        in[i] = (struct ingester){.src = srcs[i], .dir = dir};
+        assert_int_equal(pthread_create(&th[i], NULL, ingest_thread, &in[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        if (in[i].rc != 0)
+            fail_msg("ingest %s: %s", srcs[i], in[i].err);
+    }
+    assert_memory_equal(&in[0].m, &in[1].m, sizeof in[0].m);
+    assert_int_equal(vt_sh(NULL, "test $(find '%s' -type f | wc -l) -eq 6", dir), 0);
+    assert_int_equal(vt_sh(NULL, "test -z \"$(find '%s' -name '.tmp-*')\"", dir), 0);
+    for (int i = 0; i < 4; i++)
+        free(srcs[i]);
+    vt_rmrf(dir);
+    free(dir);
+}
+
 static void refuse(const char *src, int64_t max_pixels, const char *says)
 {
     char *dir = vt_tmpdir();
@@ -603,7 +649,7 @@ static void test_ingest_refusals(void **state)
     FILE *f = fopen(cut, "wb");
     fwrite(jpg, 1, len / 2, f); /* the header is whole: only decoding finds out */
     fclose(f);
-    refuse(cut, 0, "cannot ingest");
+    refuse(cut, 0, "corrupt or truncated image");
     char *stub = path_in(tmp, "stub.jpg");
     f = fopen(stub, "wb");
     fwrite(jpg, 1, 40, f);
@@ -617,7 +663,7 @@ static void test_ingest_refusals(void **state)
     f = fopen(cutpng, "wb");
     fwrite(png, 1, len - len / 3, f);
     fclose(f);
-    refuse(cutpng, 0, "cannot ingest");
+    refuse(cutpng, 0, "corrupt or truncated image");
     g_free(png);
 
     char *txt = path_in(tmp, "notes.txt");
@@ -1032,6 +1078,40 @@ static void test_render_errors(void **state)
     vcm_buf_release(&b);
 }
 
+/* Opened levels are kept between renders: a file replaced under the same
+ * name must be read again, and a removed one must stop rendering. */
+static void test_render_sees_replaced_and_removed_files(void **state)
+{
+    (void)state;
+    char *p = path_in(tmp, "swap.tif");
+    char *next = path_in(tmp, "swap.next.tif");
+    assert_int_equal(vt_sh(NULL, "cp '%s' '%s'", grid.pyramid, p), 0);
+    vcm_iiif_req r = req(0, 0, CELL, CELL, 64, 64, 0, false, VCM_IIIF_DEFAULT, VCM_IIIF_PNG);
+    VipsImage *im = render(p, r);
+    assert_rgb(im, 32, 32, colour[0][0], 8, "before");
+    g_object_unref(im);
+    /* The same grid turned 180°: its top-left cell is teal. */
+    VipsImage *g = grid_image(3), *turned;
+    assert_int_equal(vips_rot(g, &turned, VIPS_ANGLE_D180, NULL), 0);
+    assert_int_equal(vips_tiffsave(turned, next, "tile", TRUE, "pyramid", TRUE, "compression",
+                                   VIPS_FOREIGN_TIFF_COMPRESSION_JPEG, NULL),
+                     0);
+    g_object_unref(g), g_object_unref(turned);
+    assert_int_equal(rename(next, p), 0);
+    im = render(p, r);
+    assert_rgb(im, 32, 32, colour[2][3], 8, "after replacing");
+    g_object_unref(im);
+    assert_int_equal(unlink(p), 0);
+    vcm_buf b;
+    vcm_buf_init(&b, 0);
+    char err[512] = "";
+    assert_int_equal(vcm_iiif_render(p, &r, &b, err, sizeof err), -1);
+    assert_contains(err, "swap.tif");
+    vcm_buf_release(&b);
+    free(p);
+    free(next);
+}
+
 struct worker {
     int seed, done, bad;
     char err[256];
@@ -1114,6 +1194,7 @@ int main(void)
         cmocka_unit_test(test_ingest_alpha_flattened_on_white),
         cmocka_unit_test(test_ingest_exif_orientation),
         cmocka_unit_test(test_ingest_is_idempotent),
+        cmocka_unit_test(test_ingest_concurrently),
         cmocka_unit_test(test_ingest_refusals),
         cmocka_unit_test(test_ingest_progress),
         cmocka_unit_test(test_render_regions_and_sizes),
@@ -1122,6 +1203,7 @@ int main(void)
         cmocka_unit_test(test_render_quality),
         cmocka_unit_test(test_render_formats),
         cmocka_unit_test(test_render_errors),
+        cmocka_unit_test(test_render_sees_replaced_and_removed_files),
         cmocka_unit_test(test_concurrent_renders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
