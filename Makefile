@@ -8,7 +8,7 @@
 O        ?= build
 SAN      ?=
 CC       ?= gcc
-PKGS     := libmicrohttpd sqlite3 jansson icu-uc icu-i18n libsodium vips
+PKGS     := libmicrohttpd sqlite3 jansson icu-uc icu-i18n libsodium vips libtiff-4
 VCM_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Werror

@@ -88,4 +88,10 @@ int vcm_iiif_probe(const char *pyramid, int *width, int *height, int *levels, ch
  * or -1 with a message in err (and out empty). */
 int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, char *err,
                     size_t errlen);
+/* The fast path (tile.c): when r asks for exactly one whole tile of one of
+ * the pyramid's levels, as a default-quality JPEG with no rotation, puts the
+ * stored tile itself into out and returns 1. Returns 0 for any other request
+ * (render it), -1 when out cannot grow. width and height: the full image. */
+int vcm_iiif_stored_tile(const char *pyramid, int width, int height, const vcm_iiif_req *r,
+                         vcm_buf *out);
 #endif

@@ -325,6 +325,12 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
     const void *bytes = vcm_memo_get(hot, key, &len);
     if (bytes)
         return vcm_buf_append(&resp->body, bytes, len);
+    /* a whole tile of a level, as stored: no work to keep in a cache */
+    int stored = vcm_iiif_stored_tile(media_path(req, m.file), m.width, m.height, &r, &resp->body);
+    if (stored == 1) {
+        vcm_memo_put(hot, key, resp->body.data, resp->body.len);
+        return 0;
+    }
     int hit = cache ? vcm_iiif_cache_get(cache, key, &resp->body) : 0;
     if (hit == 1) {
         vcm_memo_put(hot, key, resp->body.data, resp->body.len);

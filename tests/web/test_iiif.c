@@ -243,6 +243,31 @@ static void test_images(void **state)
     vt_resp_free(&r);
 }
 
+/* Whole tiles of a level come as stored (no re-encoding); they must be the
+ * same pixels libvips makes for the same region, and edge tiles, which are
+ * padded in the pyramid, must come cropped. */
+static void test_stored_tiles(void **state)
+{
+    (void)state;
+    char *out;
+    int rc = vt_sh(&out,
+                   "cd %s && curl -sf -o a.jpg %s/iiif/jade-a/256,256,256,256/256,/0/default.jpg && "
+                   "curl -sf -o a.png %s/iiif/jade-a/256,256,256,256/256,/0/default.png && "
+                   "vips subtract a.jpg a.png d.v && vips abs d.v e.v && vips max e.v && "
+                   "vipsheader -f width a.jpg && "
+                   "curl -sf -o b.jpg %s/iiif/jade-a/0,512,512,304/256,/0/default.jpg && "
+                   "vipsheader -f height b.jpg && "
+                   "curl -sf -o c.jpg %s/iiif/jade-a/1024,0,64,256/64,/0/default.jpg && "
+                   "vipsheader -f width c.jpg",
+                   dir, srv.base, srv.base, srv.base, srv.base);
+    if (rc != 0)
+        fail_msg("stored tiles: %s", out);
+    /* no difference; 256 wide; the bottom-left tile of level 1 is 152 high;
+     * the right edge tile 64 wide */
+    assert_string_equal(out, "0.000000\n256\n152\n64\n");
+    free(out);
+}
+
 static void test_image_errors(void **state)
 {
     (void)state;
@@ -400,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_media_add_errors),
         cmocka_unit_test(test_info_json),
         cmocka_unit_test(test_images),
+        cmocka_unit_test(test_stored_tiles),
         cmocka_unit_test(test_image_errors),
         cmocka_unit_test(test_manifests),
         cmocka_unit_test(test_change_discovery),
