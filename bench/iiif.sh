@@ -645,9 +645,11 @@ for k in a e; do
   fi
   [ -n "$n" ] && [ -n "$ni" ] || continue
   echo "$tag vcm answered $(bench_group "$n") requests, $(awk -v r="$n" -v l="$lines" 'BEGIN { printf "%.1f", r / l }') per path, IIPImage $(bench_group "$ni"), $(awk -v r="$ni" -v l="$lines" 'BEGIN { printf "%.1f", r / l }') per path; a path comes back only"
-  echo "    after all $(bench_group "$lines") others, and vcm's cache holds $(bench_group $MIN_CACHE) bytes (about $((MIN_CACHE / (bytes > 0 ? bytes : 1))) $unit): it made every answer from the pyramid"
+  echo "    after all $(bench_group "$lines") others; vcm's disk cache holds $(bench_group $MIN_CACHE) bytes (about $((MIN_CACHE / (bytes > 0 ? bytes : 1))) $unit),"
+  echo "    and each of its threads keeps its last 512 answers in memory (up to 16 MiB): a list longer than that is"
+  echo "    served from the pyramid (whole tiles as stored, the rest rendered), a shorter one from memory after one round"
 done
-echo "vcm answers (b), (c), (d) from its derivative cache on disk once made. IIPImage keeps compressed tiles in memory"
+echo "vcm answers (b), (c), (d) from memory or its derivative cache on disk once made. IIPImage keeps compressed tiles in memory"
 echo "    (10 MB per process, about $((10485760 / ${tile_bytes:-20000})) tiles; in (a) a tile comes back after $(bench_group "$ntiles") others, spread over $IIP_PROCS processes,"
 echo "    so it is made again there too) and makes every thumbnail anew"
 errs=""
