@@ -1182,9 +1182,7 @@ static sqlite3_stmt *filter_stmt(sqlite_store *s, const vcm_filter *f, enum fkin
         vcm_buf_init(&b, 4096);
         vcm_buf_puts(&b, fselect[k]);
         vcm_buf_puts(&b, " FROM objects o JOIN museums m ON m.id = o.museum_id");
-        if (m & B_REGION)
-            vcm_buf_puts(&b, " JOIN countries c ON c.code = m.country");
-        else if (k == F_REGION)
+        if ((m & B_REGION) || k == F_REGION)
             vcm_buf_puts(&b, " JOIN countries c ON c.code = m.country");
         vcm_buf_puts(&b, " WHERE 1");
         if (m & B_PUBLISHED)

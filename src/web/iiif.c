@@ -29,11 +29,7 @@
 #include "core/banned.h"
 
 #define IIIF_IMAGE_CONTEXT "http://iiif.io/api/image/3/context.json"
-#define IIIF_PRES_CONTEXT "http://iiif.io/api/presentation/3/context.json"
-#define IIIF_DISCOVERY_CONTEXT "http://iiif.io/api/discovery/1/context.json"
 #define LEVEL2 "http://iiif.io/api/image/3/level2.json"
-#define COLLECTION_PAGE 100
-#define ACTIVITY_PAGE 100
 #define TILE 256
 
 static const vcm_iiif_limits limits = {.max_width = 12000, .max_height = 12000,
@@ -106,9 +102,7 @@ static void iiif_headers(vcm_req *req, vcm_resp *resp)
     vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
 }
 
-/* JSON-LD answers: application/ld+json with the profile when the client
- * asks for it (the specification's content negotiation), else JSON. */
-static int send_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *context)
+int vcm_web_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *context)
 {
     const char *accept = vcm_req_header(req, "Accept");
     int r = vcm_web_json(req, resp, 200, doc);
@@ -260,7 +254,6 @@ int vcm_iiif_info(vcm_req *req, vcm_resp *resp)
     int64_t mtime;
     if (load_media(req, resp, &m, &mtime) <= 0)
         return 0;
-    iiif_headers(req, resp);
     vcm_resp_header(resp, req, "Link", "<" LEVEL2 ">;rel=\"profile\"");
     vcm_resp_header(resp, req, "Cache-Control", "public, max-age=3600");
     /* the document depends on the image and on the base URL it names */
@@ -273,10 +266,11 @@ int vcm_iiif_info(vcm_req *req, vcm_resp *resp)
         resp->content_type = accept && strstr(accept, "application/ld+json")
                                  ? "application/ld+json;profile=\"" IIIF_IMAGE_CONTEXT "\""
                                  : "application/json";
+        iiif_headers(req, resp);
         vcm_resp_header(resp, req, "Access-Control-Expose-Headers", "Link, ETag");
         return vcm_buf_append(&resp->body, doc, len);
     }
-    int r = send_jsonld(req, resp, info_doc(req, &m), IIIF_IMAGE_CONTEXT);
+    int r = vcm_web_jsonld(req, resp, info_doc(req, &m), IIIF_IMAGE_CONTEXT);
     if (r == 0 && key)
         vcm_memo_put(memo, key, resp->body.data, resp->body.len);
     return r;

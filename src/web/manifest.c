@@ -186,17 +186,6 @@ json_t *vcm_web_manifest(vcm_req *req, const vcm_object *o, const vcm_museum *mu
     return d;
 }
 
-static int send_doc(vcm_req *req, vcm_resp *resp, json_t *doc, const char *context)
-{
-    vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
-    const char *accept = vcm_req_header(req, "Accept");
-    int r = vcm_web_json(req, resp, 200, doc);
-    if (accept && strstr(accept, "application/ld+json"))
-        resp->content_type = vcm_arena_printf(req->arena, "application/ld+json;profile=\"%s\"",
-                                              context);
-    return r;
-}
-
 int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp)
 {
     vcm_store *s;
@@ -209,7 +198,7 @@ int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp)
     int r = s->ops->museum_get(s, req->arena, o.museum_id, &mu);
     if (r <= 0)
         return vcm_web_store_error(req, resp, s);
-    return send_doc(req, resp, vcm_web_manifest(req, &o, &mu), PRES_CONTEXT);
+    return vcm_web_jsonld(req, resp, vcm_web_manifest(req, &o, &mu), PRES_CONTEXT);
 }
 
 /* A collection of the manifests f selects: the first page names the
@@ -291,7 +280,7 @@ static int collection(vcm_req *req, vcm_resp *resp, vcm_filter *f, const char *p
         }
     }
     json_object_set_new(d, "items", items);
-    return send_doc(req, resp, d, PRES_CONTEXT);
+    return vcm_web_jsonld(req, resp, d, PRES_CONTEXT);
 }
 
 int vcm_iiif_collection_top(vcm_req *req, vcm_resp *resp)
@@ -373,7 +362,7 @@ int vcm_iiif_activity(vcm_req *req, vcm_resp *resp)
                                   vcm_arena_printf(req->arena, "%s/iiif/activity/page/%lld", base,
                                                    (long long)(pages - 1)),
                                   "type", "OrderedCollectionPage"));
-    return send_doc(req, resp, d, DISCOVERY_CONTEXT);
+    return vcm_web_jsonld(req, resp, d, DISCOVERY_CONTEXT);
 }
 
 int vcm_iiif_activity_page(vcm_req *req, vcm_resp *resp)
@@ -429,5 +418,5 @@ int vcm_iiif_activity_page(vcm_req *req, vcm_resp *resp)
                              "type", "Manifest", "endTime", t));
     }
     json_object_set_new(d, "orderedItems", items);
-    return send_doc(req, resp, d, DISCOVERY_CONTEXT);
+    return vcm_web_jsonld(req, resp, d, DISCOVERY_CONTEXT);
 }

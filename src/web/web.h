@@ -104,6 +104,10 @@ int vcm_api_options(vcm_req *req, vcm_resp *resp);
 int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen);
 void vcm_web_iiif_release(void);
 json_t *vcm_web_manifest(vcm_req *req, const vcm_object *o, const vcm_museum *m);
+/* Sends a IIIF document (stolen): application/ld+json with the profile when
+ * the client asks for it (the specifications' content negotiation), else
+ * JSON; open to any origin. */
+int vcm_web_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *context);
 int vcm_iiif_base(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_info(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_image(vcm_req *req, vcm_resp *resp);
