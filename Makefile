@@ -11,6 +11,8 @@ CC       ?= gcc
 PKGS     := libmicrohttpd sqlite3 jansson icu-uc icu-i18n libsodium vips libtiff-4
 VCM_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
+# Quiet by default: one line a file; `make V=1` shows whole commands.
+Q        := $(if $(filter 1,$(V)),,@)
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Werror
 OPT      := -O2 -g
 ifeq ($(SAN),1)
@@ -56,18 +58,22 @@ $(O)/gen/assets.o: $(O)/gen/assets.c
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "cc $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(O)/libvcm.a: $(OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "ar $@"
+	$(Q)ar rcs $@ $^
 
 $(O)/vcm: $(O)/src/cli/main.o $(O)/libvcm.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "ld $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/%: tests/%.c tests/testutil.h $(O)/libvcm.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(O)/libvcm.a $(LDLIBS) -lcmocka -lcurl
+	@echo "cc $<"
+	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(O)/libvcm.a $(LDLIBS) -lcmocka -lcurl
 
 deps:
 	sh scripts/deps.sh
