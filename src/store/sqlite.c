@@ -1032,6 +1032,22 @@ static int sq_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool 
     return 0;
 }
 
+/* The first ten columns of S_OBJECT_MEDIA and S_MEDIA_FIND. */
+static void row_media(vcm_arena *a, sqlite3_stmt *q, vcm_media *m)
+{
+    memset(m, 0, sizeof *m);
+    m->id = sqlite3_column_int64(q, 0);
+    m->file = col_text(a, q, 1);
+    m->format = col_text(a, q, 2);
+    m->width = sqlite3_column_int(q, 3);
+    m->height = sqlite3_column_int(q, 4);
+    m->checksum = col_text(a, q, 5);
+    m->rights = col_text(a, q, 6);
+    m->identifier = col_text(a, q, 7);
+    m->original = col_text(a, q, 8);
+    m->label = col_text(a, q, 9);
+}
+
 static int load_object_parts(sqlite_store *s, vcm_arena *a, vcm_object *o)
 {
     sqlite3_stmt *q = stmt(s, S_OBJECT_TEXTS);
@@ -1084,17 +1100,7 @@ static int load_object_parts(sqlite_store *s, vcm_arena *a, vcm_object *o)
                 memcpy(nv, o->media, o->nmedia * sizeof *nv);
             o->media = nv;
         }
-        vcm_media *m = &o->media[o->nmedia++];
-        m->id = sqlite3_column_int64(q, 0);
-        m->file = col_text(a, q, 1);
-        m->format = col_text(a, q, 2);
-        m->width = sqlite3_column_int(q, 3);
-        m->height = sqlite3_column_int(q, 4);
-        m->checksum = col_text(a, q, 5);
-        m->rights = col_text(a, q, 6);
-        m->identifier = col_text(a, q, 7);
-        m->original = col_text(a, q, 8);
-        m->label = col_text(a, q, 9);
+        row_media(a, q, &o->media[o->nmedia++]);
     }
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? 0 : fail_db(s, "cannot read an object's media");
@@ -1491,17 +1497,7 @@ static int sq_media_find(vcm_store *b, vcm_arena *a, const char *identifier, vcm
         return 0;
     if (rc != SQLITE_ROW)
         return fail_db(s, "cannot look up an image");
-    memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(q, 0);
-    m->file = col_text(a, q, 1);
-    m->format = col_text(a, q, 2);
-    m->width = sqlite3_column_int(q, 3);
-    m->height = sqlite3_column_int(q, 4);
-    m->checksum = col_text(a, q, 5);
-    m->rights = col_text(a, q, 6);
-    m->identifier = col_text(a, q, 7);
-    m->original = col_text(a, q, 8);
-    m->label = col_text(a, q, 9);
+    row_media(a, q, m);
     *object_id = sqlite3_column_int64(q, 10);
     sqlite3_reset(q);
     return 1;
