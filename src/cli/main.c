@@ -10,7 +10,7 @@ static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
 } commands[] = {
-    {"serve", "", "serve the collection over HTTP (pages, API) on --listen", vcm_cmd_serve},
+    {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", vcm_cmd_serve},
     {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv)", vcm_cmd_import},
     {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats},

@@ -20,7 +20,7 @@ struct option {
 
 #define S(f) offsetof(vcm_config, f), sizeof(((vcm_config *)0)->f)
 static const struct option options[] = {
-    {"db", "VCM_DB", "URL", "database: sqlite:PATH or postgres://USER@HOST/NAME (default sqlite:var/vcm.db)", STR, S(db), 0, 0},
+    {"db", "VCM_DB", "URL", "database: sqlite:PATH (default sqlite:var/vcm.db)", STR, S(db), 0, 0},
     {"listen", "VCM_LISTEN", "ADDR:PORT", "where serve listens (default 127.0.0.1:8080)", STR, S(listen), 0, 0},
     {"media", "VCM_MEDIA", "DIR", "folder of images and derivatives (default var/media)", STR, S(media), 0, 0},
     {"data", "VCM_DATA", "DIR", "folder of the demo and test data (default ../shared/data)", STR, S(data), 0, 0},
