@@ -1,6 +1,7 @@
 #include "http/req.h"
 
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "http/http_int.h"
@@ -150,6 +151,30 @@ static bool etag_listed(const char *list, const char *etag)
             return true;
         p = close + 1;
     }
+}
+
+bool vcm_resp_last_modified(vcm_resp *resp, vcm_req *req, time_t mtime)
+{
+    char lm[64];
+    struct tm tm;
+    if (mtime <= 0 || !gmtime_r(&mtime, &tm) ||
+        !strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm) ||
+        vcm_resp_header(resp, req, "Last-Modified", lm) < 0)
+        return false;
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+        return false;
+    /* If-None-Match wins when both are sent (RFC 9110, 13.1.3) */
+    const char *ims = vcm_req_header(req, "If-Modified-Since");
+    if (!ims || vcm_req_header(req, "If-None-Match"))
+        return false;
+    struct tm t = {0};
+    const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &t);
+    if (!end || *end)
+        return false;
+    if (timegm(&t) < mtime)
+        return false;
+    resp->not_modified_ = true;
+    return true;
 }
 
 bool vcm_resp_etag(vcm_resp *resp, vcm_req *req, const char *etag)

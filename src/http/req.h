@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -103,4 +104,9 @@ int vcm_resp_header(vcm_resp *resp, vcm_req *req, const char *name, const char *
  * headers. etag must be printable ASCII without '"' or spaces; otherwise no
  * header is set and false is returned. Call it once per response. */
 bool vcm_resp_etag(vcm_resp *resp, vcm_req *req, const char *etag);
+
+/* Sets Last-Modified and reports whether the request's If-Modified-Since
+ * (sent without If-None-Match) is at or after mtime: then, as with
+ * vcm_resp_etag, the server sends 304 without a body. */
+bool vcm_resp_last_modified(vcm_resp *resp, vcm_req *req, time_t mtime);
 #endif

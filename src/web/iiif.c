@@ -303,15 +303,8 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
     vcm_resp_header(resp, req, "Link",
                     vcm_arena_printf(req->arena, "<%s/%s>;rel=\"canonical\", <" LEVEL2 ">;rel=\"profile\"",
                                      service_id(req, m.identifier), r.canonical));
-    if (mtime) {
-        char lm[64];
-        struct tm tm;
-        time_t t = (time_t)mtime;
-        gmtime_r(&t, &tm);
-        strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-        vcm_resp_header(resp, req, "Last-Modified", lm);
-    }
-    if (vcm_resp_etag(resp, req, etag))
+    /* both headers are always set, so both calls run ("|", not "||") */
+    if (vcm_resp_etag(resp, req, etag) | vcm_resp_last_modified(resp, req, (time_t)mtime))
         return 0;
     /* the bytes: from this thread's memory, the disk cache, or made now */
     vcm_memo *hot = vcm_memo_thread(3, 512, (size_t)16 << 20, 0);

@@ -236,6 +236,16 @@ static void test_images(void **state)
     assert_int_equal(r2.status, 304);
     assert_int_equal(r2.len, 0);
     vt_resp_free(&r2);
+    /* If-Modified-Since alone, at the Last-Modified time */
+    const char *lm = vt_header(&r, "Last-Modified");
+    char ims[200];
+    snprintf(ims, sizeof ims, "If-Modified-Since: %.*s", (int)strcspn(lm, "\r\n"), lm);
+    r2 = vt_http("GET", url, NULL, ims);
+    assert_int_equal(r2.status, 304);
+    vt_resp_free(&r2);
+    r2 = vt_http("GET", url, NULL, "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT");
+    assert_int_equal(r2.status, 200);
+    vt_resp_free(&r2);
     r2 = vt_get(&srv, "/iiif/jade-a/0,0,256,256/256,/0/default.jpg");
     assert_int_equal(r2.len, r.len);
     assert_memory_equal(r2.body, r.body, r.len);
