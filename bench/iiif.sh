@@ -520,14 +520,6 @@ code=$(get "$NGX/tile.jpg" "$tmp/a.jpg")
 [ "$code" = 200 ] || { echo "iiif: nginx: /tile.jpg answered $code" >&2; exit 1; }
 
 # --- throughput ---------------------------------------------------------------
-# ms VALUE: wrk's latency (850.00us, 1.23ms, 2.10s, 1.00m) in milliseconds.
-ms() {
-  printf '%s\n' "$1" | awk '{
-    v = $1 + 0
-    if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /ms$/) v += 0
-    else if ($1 ~ /m$/) v *= 60000; else if ($1 ~ /s$/) v *= 1000
-    printf "%.2f", v }'
-}
 # load NAME LABEL BASE PATH-OR-@LIST WARMUP: an optional warm-up (yes/no),
 # then the measured run. @LIST walks the paths of file LIST (bench/urls.lua).
 # Writes label, req/s, p50 ms, p99 ms, requests, errors to res-NAME.
@@ -545,23 +537,8 @@ load() {
   fi
   f="$tmp/wrk-$name.txt"
   bg wrk -t"$WRK_T" -c"$WRK_C" -d"$DURATION" --latency "$@" > "$f" 2>&1
-  rps=$(sed -n 's/^Requests\/sec: *\([0-9.][0-9.]*\).*/\1/p' "$f")
-  p50=$(awk '$1 == "50%" { print $2 }' "$f")
-  p99=$(awk '$1 == "99%" { print $2 }' "$f")
-  reqs=$(sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p' "$f")
-  errs=""
-  bad=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$f")
-  [ -n "$bad" ] && errs="$bad non-2xx"
-  sock=$(sed -n 's/.*Socket errors: *//p' "$f")
-  [ -n "$sock" ] && errs="${errs:+$errs; }socket errors: $sock"
-  if [ -z "$rps" ] || [ -z "$p50" ]; then
-    echo "iiif: wrk gave no figures for $label:" >&2
-    cat "$f" >&2
-    printf '%s\n' "$label" > "$tmp/res-$name"
-    return 1
-  fi
-  printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$label" "$rps" "$(ms "$p50")" "$(ms "$p99")" "$reqs" "$errs" > "$tmp/res-$name"
-  echo "  $label: $(bench_group "$rps") req/s, p50 $(ms "$p50") ms, p99 $(ms "$p99") ms, $(bench_group "$reqs") requests${errs:+, $errs}"
+  bench_wrk_result "$f" "$tmp/res-$name" "$label" || return 1
+  echo "  $label: $(bench_group "$rps") req/s, p50 $p50 ms, p99 $p99 ms, $(bench_group "$reqs") requests${errs:+, $errs}"
 }
 val() { sed -n "${2}p" "$tmp/res-$1" 2>/dev/null; }
 

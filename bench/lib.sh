@@ -44,6 +44,40 @@ bench_summary() {
   printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$VCM_BENCH_SUMMARY"
 }
 
+# bench_latency_ms 1.5ms | 820us | 1.2s: wrk's latency in milliseconds.
+bench_latency_ms() {
+  printf '%s\n' "$1" | awk '{
+    v = $1 + 0
+    if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /ms$/) v += 0
+    else if ($1 ~ /m$/) v *= 60000; else if ($1 ~ /s$/) v *= 1000
+    printf "%.2f", v }'
+}
+
+# bench_wrk_result FILE RESULT LABEL: reads wrk --latency output in FILE and
+# writes label, req/s, p50 ms, p99 ms, requests, errors (one a line) to
+# RESULT; returns 1 (with wrk's output on stderr) when it has no figures.
+# Sets rps p50 p99 reqs errs for the caller's message.
+bench_wrk_result() {
+  rps=$(sed -n 's/^Requests\/sec: *\([0-9.][0-9.]*\).*/\1/p' "$1")
+  p50=$(awk '$1 == "50%" { print $2 }' "$1")
+  p99=$(awk '$1 == "99%" { print $2 }' "$1")
+  reqs=$(sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p' "$1")
+  errs=""
+  bad=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$1")
+  [ -n "$bad" ] && errs="$bad non-2xx"
+  sock=$(sed -n 's/.*Socket errors: *//p' "$1")
+  [ -n "$sock" ] && errs="${errs:+$errs; }socket errors: $sock"
+  if [ -z "$rps" ] || [ -z "$p50" ]; then
+    echo "bench: wrk gave no figures for $3:" >&2
+    cat "$1" >&2
+    printf '%s\n' "$3" > "$2"
+    return 1
+  fi
+  p50=$(bench_latency_ms "$p50")
+  p99=$(bench_latency_ms "$p99")
+  printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$3" "$rps" "$p50" "$p99" "$reqs" "$errs" > "$2"
+}
+
 # bench_port_used PORT: true if any TCP socket (v4 or v6) has PORT as its
 # local port. /proc/net/tcp shows ports in upper-case hex.
 bench_port_used() {

@@ -201,14 +201,6 @@ echo "(linked static = the /static/ files the page's href/src name; images are n
 # ratio uses the mean of those two neighbours:
 #   nginx, object, nginx, API, nginx, home, nginx, browse, nginx
 
-# ms VALUE: wrk's latency (850.00us, 1.23ms, 2.10s, 1.00m) in milliseconds.
-ms() {
-  printf '%s\n' "$1" | awk '{
-    v = $1 + 0
-    if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /ms$/) v += 0
-    else if ($1 ~ /m$/) v *= 60000; else if ($1 ~ /s$/) v *= 1000
-    printf "%.2f", v }'
-}
 
 # load NAME LABEL URL WARMUP: an optional warm-up (yes/no), then the measured
 # run. Writes label, req/s, p50 ms, p99 ms, requests, errors to res-NAME.
@@ -225,23 +217,8 @@ load() {
   wrk_pid=$!
   wait "$wrk_pid"
   wrk_pid=""
-  rps=$(sed -n 's/^Requests\/sec: *\([0-9.][0-9.]*\).*/\1/p' "$f")
-  p50=$(awk '$1 == "50%" { print $2 }' "$f")
-  p99=$(awk '$1 == "99%" { print $2 }' "$f")
-  reqs=$(sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p' "$f")
-  errs=""
-  bad=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$f")
-  [ -n "$bad" ] && errs="$bad non-2xx"
-  sock=$(sed -n 's/.*Socket errors: *//p' "$f")
-  [ -n "$sock" ] && errs="${errs:+$errs; }socket errors: $sock"
-  if [ -z "$rps" ] || [ -z "$p50" ]; then
-    echo "web: wrk gave no figures for $3:" >&2
-    cat "$f" >&2
-    printf '%s\n' "$2" > "$tmp/res-$1"
-    return 1
-  fi
-  printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$2" "$rps" "$(ms "$p50")" "$(ms "$p99")" "$reqs" "$errs" > "$tmp/res-$1"
-  echo "  $2: $(bench_group "$rps") req/s, p50 $(ms "$p50") ms, p99 $(ms "$p99") ms${errs:+, $errs}"
+  bench_wrk_result "$f" "$tmp/res-$1" "$2" || return 1
+  echo "  $2: $(bench_group "$rps") req/s, p50 $p50 ms, p99 $p99 ms${errs:+, $errs}"
 }
 val() { sed -n "${2}p" "$tmp/res-$1" 2>/dev/null; }
 
