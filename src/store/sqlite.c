@@ -39,7 +39,7 @@ enum stmt {
     S_OBJECT_GET, S_OBJECT_TEXTS, S_OBJECT_CREATORS, S_OBJECT_MEDIA,
     S_STATS, S_MUSEUM_COUNTS,
     S_MEDIA_ADD, S_MEDIA_FIND, S_MEDIA_NEXT_POS, S_BY_SOURCE_ID, S_ACTIVITY_ADD, S_ACTIVITY_LIST,
-    S_ACTIVITY_COUNT, S_HAS_MEDIA,
+    S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
     S_COUNT
 };
 
@@ -127,6 +127,9 @@ static const char *const sql[S_COUNT] = {
     [S_ACTIVITY_LIST] = "SELECT id, object_id, type, time FROM activities ORDER BY id LIMIT ?1 OFFSET ?2",
     [S_ACTIVITY_COUNT] = "SELECT count(*) FROM activities",
     [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1)",
+    [S_CHANGES_SINCE] = "SELECT seq, object_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    [S_CHANGE_HEAD] = "SELECT coalesce(max(seq), 0) FROM changes",
+    [S_INSTANCE_ID] = "SELECT value FROM meta WHERE key = 'instance'",
     [S_MUSEUM_COUNTS] =
         "SELECT m.id, m.country, (SELECT count(*) FROM objects o WHERE o.museum_id = m.id "
         "AND o.status = 'published') FROM museums m",
@@ -1551,6 +1554,51 @@ static int sq_activity_list(vcm_store *b, vcm_arena *a, int64_t offset, int limi
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail_db(s, "cannot list activities");
 }
 
+static int sq_changes_since(vcm_store *b, int64_t after, int64_t *ids, int64_t *seqs, size_t max,
+                            size_t *n)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_CHANGES_SINCE);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, after);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)max);
+    *n = 0;
+    int rc = SQLITE_DONE;
+    while (*n < max && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        seqs[*n] = sqlite3_column_int64(q, 0);
+        ids[(*n)++] = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_reset(q);
+    return *n == max || rc == SQLITE_DONE ? 0 : fail_db(s, "cannot read the change sequence");
+}
+
+static int sq_change_head(vcm_store *b, int64_t *seq)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_CHANGE_HEAD);
+    if (!q)
+        return -1;
+    int rc = sqlite3_step(q);
+    *seq = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : fail_db(s, "cannot read the change sequence");
+}
+
+static int sq_instance_id(vcm_store *b, char out[33])
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_INSTANCE_ID);
+    if (!q)
+        return -1;
+    int rc = sqlite3_step(q);
+    const unsigned char *v = rc == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
+    if (v && strlen((const char *)v) == 32)
+        memcpy(out, v, 33);
+    sqlite3_reset(q);
+    return v ? 0 : fail_db(s, "cannot read the database's id");
+}
+
 static const struct vcm_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1575,6 +1623,9 @@ static const struct vcm_store_ops sqlite_ops = {
     .media_find = sq_media_find,
     .object_by_source_id = sq_object_by_source_id,
     .activity_list = sq_activity_list,
+    .changes_since = sq_changes_since,
+    .change_head = sq_change_head,
+    .instance_id = sq_instance_id,
 };
 
 /* Each connection is used by one thread at a time, so SQLite's own mutexes

@@ -121,6 +121,20 @@ struct vcm_store_ops {
     /* The change log in id order from offset; *total is its length. */
     int (*activity_list)(vcm_store *s, vcm_arena *a, int64_t offset, int limit,
                          vcm_activity **out, size_t *n, int64_t *total);
+
+    /* The change sequence that derived structures (the search index) follow.
+     * Every committed insert or update of an object, a new image of it, or a
+     * change of its museum's names gives the object a new, higher seq (its
+     * earlier ones are forgotten), visible to readers only once committed,
+     * in commit order. changes_since: up to max objects whose seq is > after,
+     * in seq order, with their seqs; *n = 0 when there is none. change_head:
+     * the highest seq (0 for an empty store). */
+    int (*changes_since)(vcm_store *s, int64_t after, int64_t *ids, int64_t *seqs, size_t max,
+                         size_t *n);
+    int (*change_head)(vcm_store *s, int64_t *seq);
+    /* A random id given to the database when it was created (32 hex digits
+     * and a NUL): tells a derived structure which database it was built from. */
+    int (*instance_id)(vcm_store *s, char out[33]);
 };
 
 struct vcm_store {

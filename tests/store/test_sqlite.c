@@ -358,6 +358,63 @@ static void test_rollback(void **state)
     assert_int_equal(st.objects_all, 0);
 }
 
+/* The change sequence: every committed write moves its object to the end;
+ * unchanged upserts and rolled-back ones leave it as it was. */
+static void test_change_sequence(void **state)
+{
+    struct fx *f = *state;
+    const struct vcm_store_ops *op = f->s->ops;
+    int64_t head, ids[8], seqs[8];
+    size_t n;
+    char inst[33], inst2[33];
+    assert_int_equal(op->instance_id(f->s, inst), 0);
+    assert_int_equal(strlen(inst), 32);
+    assert_int_equal(op->change_head(f->s, &head), 0);
+    assert_int_equal(head, 0);
+    int64_t mid = add_museum(f, "Museum", "KR");
+    vcm_object a = make_object(f, mid, "C-1", "Ceramics", 1400);
+    vcm_object b = make_object(f, mid, "C-2", "Ceramics", 1500);
+    vcm_upsert r;
+    assert_int_equal(op->object_upsert(f->s, &a, "h1", false, &r), 0);
+    assert_int_equal(op->object_upsert(f->s, &b, "h2", false, &r), 0);
+    assert_int_equal(op->changes_since(f->s, 0, ids, seqs, 8, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], a.id);
+    assert_int_equal(ids[1], b.id);
+    assert_true(seqs[0] < seqs[1]);
+    int64_t mark = seqs[1];
+    assert_int_equal(op->object_upsert(f->s, &a, "h1", false, &r), 0); /* unchanged */
+    assert_int_equal(op->changes_since(f->s, mark, ids, seqs, 8, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(op->object_upsert(f->s, &a, "h1b", false, &r), 0);
+    assert_int_equal(op->changes_since(f->s, mark, ids, seqs, 8, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], a.id);
+    assert_int_equal(op->change_head(f->s, &head), 0);
+    assert_int_equal(head, seqs[0]);
+    assert_int_equal(op->changes_since(f->s, 0, ids, seqs, 8, &n), 0);
+    assert_int_equal(n, 2); /* a's first seq is forgotten */
+    assert_int_equal(ids[0], b.id);
+    assert_int_equal(op->changes_since(f->s, 0, ids, seqs, 1, &n), 0);
+    assert_int_equal(n, 1);
+
+    vcm_media m = {.identifier = "c-1", .file = "c-1.tif", .format = "image/jpeg"};
+    assert_int_equal(op->media_add(f->s, b.id, &m), 0);
+    assert_int_equal(op->changes_since(f->s, head, ids, seqs, 8, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], b.id);
+    assert_int_equal(op->change_head(f->s, &head), 0);
+
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    assert_int_equal(op->object_upsert(f->s, &a, "h1c", false, &r), 0);
+    assert_int_equal(vcm_store_rollback(f->s), 0);
+    int64_t after;
+    assert_int_equal(op->change_head(f->s, &after), 0);
+    assert_int_equal(after, head);
+    assert_int_equal(op->instance_id(f->s, inst2), 0);
+    assert_string_equal(inst, inst2);
+}
+
 /* The layer rule: no SQLite outside src/store/. */
 static void test_no_sql_outside_store(void **state)
 {
@@ -380,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_filters_facets_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_follows_other_connections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_change_sequence, setup, teardown),
         cmocka_unit_test(test_no_sql_outside_store),
     };
     return cmocka_run_group_tests_name("store/sqlite", tests, NULL, NULL);
