@@ -14,7 +14,7 @@ if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
   pkgs="$pkgs chromium python3-jsonschema libvips-tools"
 fi
 if [ "${1:-}" = bench ]; then
-  pkgs="$pkgs nginx wrk iipimage-server spawn-fcgi libvips-tools"
+  pkgs="$pkgs nginx wrk iipimage-server spawn-fcgi libvips-tools python3-xapian time"
 fi
 missing=""
 for p in $pkgs; do
