@@ -515,3 +515,48 @@ out:
     free(off);
     return rc;
 }
+
+struct keyctx {
+    char *out;
+    size_t cap, len;
+    size_t word_at;               /* where the last word's text began in out */
+    uint32_t word_start, word_end; /* its bytes in the input; end 0 = none */
+};
+
+/* Words and CJK characters in text order. A Hangul word arrives before its
+ * characters (same bytes): the characters replace it, as in an index the
+ * characters are what a query meets. */
+static int key_token(const vcm_token *t, void *ud)
+{
+    struct keyctx *k = ud;
+    if (t->kind == VCM_TOK_CJK_BI)
+        return 0;
+    if (t->kind == VCM_TOK_CJK_UNI && k->word_end && t->start >= k->word_start &&
+        t->start < k->word_end) {
+        k->len = k->word_at;
+        k->word_end = 0;
+    }
+    size_t sep = k->len ? 1 : 0;
+    if (k->len + sep + t->len + 1 > k->cap)
+        return 1;
+    if (t->kind == VCM_TOK_WORD) {
+        k->word_at = k->len;
+        k->word_start = t->start;
+        k->word_end = t->end;
+    }
+    if (sep)
+        k->out[k->len++] = ' ';
+    memcpy(k->out + k->len, t->text, t->len);
+    k->len += t->len;
+    return 0;
+}
+
+int vcm_tokenize_key(const char *text, size_t len, int flags, char *out, size_t cap)
+{
+    if (!cap)
+        return -1;
+    struct keyctx k = {out, cap, 0, 0, 0, 0};
+    int rc = vcm_tokenize(text, len, flags, key_token, &k);
+    out[k.len] = 0;
+    return rc < 0 ? -1 : (int)k.len;
+}

@@ -39,6 +39,13 @@ typedef int (*vcm_token_fn)(const vcm_token *t, void *ud);
  * Thread-safe: ICU objects are cached per thread. */
 int vcm_tokenize(const char *text, size_t len, int flags, vcm_token_fn fn, void *ud);
 
+/* The key of a text: its words and CJK characters, folded as the tokenizer
+ * folds them, joined by single spaces ("Ink on Silk" -> "ink on silk",
+ * "靑瓷" -> "青 瓷"). Thesaurus labels and query words meet on keys.
+ * Writes at most cap - 1 bytes and a NUL into out (a key cut short ends at
+ * a token boundary); returns its length, or -1 as vcm_tokenize fails. */
+int vcm_tokenize_key(const char *text, size_t len, int flags, char *out, size_t cap);
+
 /* Frees the ICU objects the calling thread has cached; call it before a
  * worker thread exits (optional: they are reopened when needed). */
 void vcm_tokenize_thread_release(void);
