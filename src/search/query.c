@@ -30,9 +30,9 @@ const char *vcm_qfield_name(vcm_qfield f)
     return "";
 }
 
-static void note(vcm_query *q, vcm_arena *a, const char *fmt, const char *arg, size_t arglen)
+static void note(vcm_squery *q, vcm_arena *a, const char *fmt, const char *arg, size_t arglen)
 {
-    if (q->nmessages == VCM_QUERY_MAX_MESSAGES)
+    if (q->nmessages == VCM_SQUERY_MAX_MESSAGES)
         return;
     if (arglen > 40)
         arglen = 40;
@@ -74,7 +74,7 @@ static int year(const char *s, size_t len, int32_t *out)
     return 0;
 }
 
-int vcm_query_years(const char *s, size_t len, int32_t *from, int32_t *to)
+int vcm_squery_years(const char *s, size_t len, int32_t *from, int32_t *to)
 {
     const char *dots = NULL;
     for (size_t i = 0; i + 1 < len; i++)
@@ -113,7 +113,7 @@ struct term {
     bool is_date;  /* a date: term, already applied */
 };
 
-static int add_clause(vcm_query *q, vcm_arena *a, const struct term *t, bool join)
+static int add_clause(vcm_squery *q, vcm_arena *a, const struct term *t, bool join)
 {
     if (join && q->nclauses) {
         vcm_qclause *c = &q->clauses[q->nclauses - 1];
@@ -125,7 +125,7 @@ static int add_clause(vcm_query *q, vcm_arena *a, const struct term *t, bool joi
         c->alts = alts;
         return 0;
     }
-    if (q->nclauses == VCM_QUERY_MAX_CLAUSES)
+    if (q->nclauses == VCM_SQUERY_MAX_CLAUSES)
         return 1;
     vcm_qclause *c = &q->clauses[q->nclauses++];
     c->negated = t->negated;
@@ -137,14 +137,14 @@ static int add_clause(vcm_query *q, vcm_arena *a, const struct term *t, bool joi
     return 0;
 }
 
-int vcm_query_parse(const char *text, size_t len, vcm_arena *a, vcm_query *q)
+int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
 {
     memset(q, 0, sizeof *q);
-    q->clauses = vcm_arena_calloc(a, VCM_QUERY_MAX_CLAUSES, sizeof *q->clauses);
+    q->clauses = vcm_arena_calloc(a, VCM_SQUERY_MAX_CLAUSES, sizeof *q->clauses);
     if (!q->clauses)
         return -1;
-    if (len > VCM_QUERY_MAX_BYTES) {
-        size_t cut = VCM_QUERY_MAX_BYTES;
+    if (len > VCM_SQUERY_MAX_BYTES) {
+        size_t cut = VCM_SQUERY_MAX_BYTES;
         while (cut && ((unsigned char)text[cut] & 0xC0) == 0x80)
             cut--;
         len = cut;
@@ -239,7 +239,7 @@ int vcm_query_parse(const char *text, size_t len, vcm_arena *a, vcm_query *q)
         }
         if (t.is_date) {
             int32_t from, to;
-            if (vcm_query_years(t.t.text, t.t.len, &from, &to) < 0) {
+            if (vcm_squery_years(t.t.text, t.t.len, &from, &to) < 0) {
                 note(q, a, "date: takes years such as date:1600..1700 or date:-500..-200 "
                            "(negative years are BCE); '%.*s' was left out.",
                      t.t.text, t.t.len);

@@ -12,8 +12,8 @@
  * Nothing makes it fail: a stray quote, an unknown field, a date that is
  * not one, a query that is too long are read as well as they can be and
  * each leaves a message for the visitor saying what was done. */
-#ifndef VCM_QUERY_H
-#define VCM_QUERY_H
+#ifndef VCM_SQUERY_H
+#define VCM_SQUERY_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,26 +45,26 @@ typedef struct vcm_qclause {
     size_t nalts;
 } vcm_qclause;
 
-#define VCM_QUERY_MAX_BYTES 500
-#define VCM_QUERY_MAX_CLAUSES 24
-#define VCM_QUERY_MAX_MESSAGES 6
+#define VCM_SQUERY_MAX_BYTES 500
+#define VCM_SQUERY_MAX_CLAUSES 24
+#define VCM_SQUERY_MAX_MESSAGES 6
 
-typedef struct vcm_query {
+typedef struct vcm_squery {
     vcm_qclause *clauses;
     size_t nclauses;
     bool has_date;
     int32_t date_from, date_to; /* inclusive years, negative = BCE */
-    const char *messages[VCM_QUERY_MAX_MESSAGES]; /* for people, in English */
+    const char *messages[VCM_SQUERY_MAX_MESSAGES]; /* for people, in English */
     size_t nmessages;
-} vcm_query;
+} vcm_squery;
 
 /* Parses q[0..len) into out, allocating from a. Returns 0, or -1 only when
  * the arena is full. Invalid UTF-8 is dropped with a message. */
-int vcm_query_parse(const char *q, size_t len, vcm_arena *a, vcm_query *out);
+int vcm_squery_parse(const char *q, size_t len, vcm_arena *a, vcm_squery *out);
 
 /* Parses a year range as date: takes it ("1600..1700", "-500..-200",
  * "..1700", "1600", "500BCE..200BCE"). Returns 0, or -1 when it is not one. */
-int vcm_query_years(const char *s, size_t len, int32_t *from, int32_t *to);
+int vcm_squery_years(const char *s, size_t len, int32_t *from, int32_t *to);
 
 const char *vcm_qfield_name(vcm_qfield f); /* "creator", …; "" for ANY */
 #endif
