@@ -40,7 +40,7 @@ enum stmt {
     S_STATS, S_MUSEUM_COUNTS,
     S_MEDIA_ADD, S_MEDIA_FIND, S_MEDIA_NEXT_POS, S_BY_SOURCE_ID, S_ACTIVITY_ADD, S_ACTIVITY_LIST,
     S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
-    S_COUNT
+    S_META_GET, S_META_PUT, S_COUNT
 };
 
 #define OBJECT_COLS                                                                           \
@@ -130,6 +130,9 @@ static const char *const sql[S_COUNT] = {
     [S_CHANGES_SINCE] = "SELECT seq, object_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     [S_CHANGE_HEAD] = "SELECT coalesce(max(seq), 0) FROM changes",
     [S_INSTANCE_ID] = "SELECT value FROM meta WHERE key = 'instance'",
+    [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [S_META_PUT] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                   "ON CONFLICT(key) DO UPDATE SET value = ?2",
     [S_MUSEUM_COUNTS] =
         "SELECT m.id, m.country, (SELECT count(*) FROM objects o WHERE o.museum_id = m.id "
         "AND o.status = 'published') FROM museums m",
@@ -202,6 +205,7 @@ typedef struct sqlite_store {
     sqlite3 *db;
     sqlite3_stmt *st[S_COUNT];
     sqlite3_stmt *fq[F_KINDS][B_MASKS];
+    sqlite3_stmt *tput[16]; /* table_put's statements, by table */
     int64_t commits;
     struct agg_cache cache;
 } sqlite_store;
@@ -336,6 +340,8 @@ static void sq_close(vcm_store *base)
     for (int k = 0; k < F_KINDS; k++)
         for (int m = 0; m < B_MASKS; m++)
             sqlite3_finalize(s->fq[k][m]);
+    for (size_t i = 0; i < sizeof s->tput / sizeof s->tput[0]; i++)
+        sqlite3_finalize(s->tput[i]);
     sqlite3_close_v2(s->db);
     vcm_arena_release(&s->cache.arena);
     free(s);
@@ -1599,6 +1605,150 @@ static int sq_instance_id(vcm_store *b, char out[33])
     return v ? 0 : fail_db(s, "cannot read the database's id");
 }
 
+/* ---- raw tables (vcm db copy) -------------------------------------------- */
+
+/* Table and column names come from vcm_store_tables (constants). */
+static sqlite3_stmt *table_stmt(sqlite_store *s, size_t ti, char what)
+{
+    const vcm_table *t = &vcm_store_tables[ti];
+    vcm_buf b;
+    vcm_buf_init(&b, 8192);
+    if (what == 's') {
+        vcm_buf_puts(&b, "SELECT ");
+        for (size_t i = 0; i < t->ncols; i++)
+            vcm_buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i]);
+        vcm_buf_printf(&b, " FROM %s ORDER BY ", t->name);
+        for (size_t i = 0; i < t->nkey; i++)
+            vcm_buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i]);
+    } else if (what == 'd') {
+        vcm_buf_printf(&b, "DELETE FROM %s", t->name);
+    } else {
+        vcm_buf_printf(&b, "INSERT INTO %s(", t->name);
+        for (size_t i = 0; i < t->ncols; i++)
+            vcm_buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i]);
+        vcm_buf_puts(&b, ") VALUES (");
+        for (size_t i = 0; i < t->ncols; i++)
+            vcm_buf_printf(&b, "%s?", i ? ", " : "");
+        vcm_buf_puts(&b, ")");
+    }
+    sqlite3_stmt *q = NULL;
+    if (b.toobig || sqlite3_prepare_v2(s->db, b.data, -1, &q, NULL) != SQLITE_OK) {
+        fail_db(s, "cannot prepare a table statement");
+        q = NULL;
+    }
+    vcm_buf_release(&b);
+    return q;
+}
+
+static int sq_table_scan(vcm_store *b, size_t ti, vcm_row_fn fn, void *ud)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    assert(ti < vcm_store_ntables);
+    const vcm_table *t = &vcm_store_tables[ti];
+    sqlite3_stmt *q = table_stmt(s, ti, 's');
+    if (!q)
+        return -1;
+    vcm_value row[32];
+    assert(t->ncols <= 32);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (size_t i = 0; i < t->ncols; i++) {
+            vcm_value *v = &row[i];
+            memset(v, 0, sizeof *v);
+            if (sqlite3_column_type(q, (int)i) == SQLITE_NULL) {
+                v->type = VCM_V_NULL;
+            } else if (t->types[i] == 'i') {
+                v->type = VCM_V_INT;
+                v->i = sqlite3_column_int64(q, (int)i);
+            } else if (t->types[i] == 'r') {
+                v->type = VCM_V_REAL;
+                v->r = sqlite3_column_double(q, (int)i);
+            } else {
+                v->type = VCM_V_TEXT;
+                v->t = (const char *)sqlite3_column_text(q, (int)i);
+            }
+        }
+        if (fn(ud, row) < 0) {
+            sqlite3_finalize(q);
+            return vcm_store_fail(b, "reading table %s stopped", t->name);
+        }
+    }
+    if (rc != SQLITE_DONE)
+        fail_db(s, "cannot read a table");
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int sq_table_clear(vcm_store *b, size_t ti)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    assert(ti < vcm_store_ntables);
+    sqlite3_stmt *q = table_stmt(s, ti, 'd');
+    if (!q)
+        return -1;
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : fail_db(s, "cannot empty a table");
+}
+
+static int sq_table_put(vcm_store *b, size_t ti, const vcm_value *row)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    assert(ti < vcm_store_ntables && ti < sizeof s->tput / sizeof s->tput[0]);
+    const vcm_table *t = &vcm_store_tables[ti];
+    sqlite3_stmt *q = s->tput[ti];
+    if (q) {
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
+    } else if (!(q = s->tput[ti] = table_stmt(s, ti, 'p'))) {
+        return -1;
+    }
+    for (size_t i = 0; i < t->ncols; i++) {
+        int c = (int)i + 1;
+        switch (row[i].type) {
+        case VCM_V_NULL: sqlite3_bind_null(q, c); break;
+        case VCM_V_INT: sqlite3_bind_int64(q, c, row[i].i); break;
+        case VCM_V_REAL: sqlite3_bind_double(q, c, row[i].r); break;
+        case VCM_V_TEXT: sqlite3_bind_text(q, c, row[i].t, -1, SQLITE_STATIC); break;
+        }
+    }
+    return run(s, q, "cannot copy a row");
+}
+
+/* INTEGER PRIMARY KEY and AUTOINCREMENT continue above the highest stored
+ * value by themselves. */
+static int sq_table_finish(vcm_store *b)
+{
+    ((sqlite_store *)b)->cache.valid = false;
+    return 0;
+}
+
+static int sq_meta_get(vcm_store *b, vcm_arena *a, const char *key, const char **value)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_META_GET);
+    if (!q)
+        return -1;
+    bind_text(q, 1, key);
+    int rc = sqlite3_step(q);
+    *value = rc == SQLITE_ROW ? col_text(a, q, 0) : NULL;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail_db(s, "cannot read a database value");
+    return rc == SQLITE_ROW;
+}
+
+static int sq_meta_put(vcm_store *b, const char *key, const char *value)
+{
+    sqlite_store *s = (sqlite_store *)b;
+    sqlite3_stmt *q = stmt(s, S_META_PUT);
+    if (!q)
+        return -1;
+    bind_text(q, 1, key);
+    bind_text(q, 2, value);
+    return run(s, q, "cannot store a database value");
+}
+
 static const struct vcm_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1626,6 +1776,12 @@ static const struct vcm_store_ops sqlite_ops = {
     .changes_since = sq_changes_since,
     .change_head = sq_change_head,
     .instance_id = sq_instance_id,
+    .table_scan = sq_table_scan,
+    .table_clear = sq_table_clear,
+    .table_put = sq_table_put,
+    .table_finish = sq_table_finish,
+    .meta_get = sq_meta_get,
+    .meta_put = sq_meta_put,
 };
 
 /* Each connection is used by one thread at a time, so SQLite's own mutexes

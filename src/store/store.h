@@ -2,7 +2,7 @@
  *
  * It speaks the domain (countries, museums, objects), never SQL: a backend is
  * a table of functions (like SQLite's VFS), chosen by the URL given to
- * vcm_store_open(): "sqlite:PATH" today, "postgres://…" with its own backend.
+ * vcm_store_open(): "sqlite:PATH" (sqlite.c) or "postgres://…" (pg.c).
  * No backend type, header or SQL text appears outside src/store/.
  *
  * One vcm_store is one connection: use it from one thread at a time (the
@@ -57,6 +57,31 @@ typedef struct vcm_stats {
     int64_t countries_all;
     int64_t media;
 } vcm_stats;
+
+/* A raw value of a stored row (vcm db copy moves rows between backends). */
+typedef enum vcm_vtype { VCM_V_NULL, VCM_V_INT, VCM_V_REAL, VCM_V_TEXT } vcm_vtype;
+typedef struct vcm_value {
+    vcm_vtype type;
+    int64_t i;
+    double r;
+    const char *t;
+} vcm_value;
+
+/* A table every backend keeps alike: its columns in order, their types
+ * ('i' integer, 'r' real, 't' text, one letter a column) and how many of the
+ * first columns make its key. vcm_store_tables lists them in an order that
+ * satisfies references (parents first). */
+typedef struct vcm_table {
+    const char *name;
+    const char *const *cols;
+    const char *types;
+    size_t ncols, nkey;
+} vcm_table;
+extern const vcm_table vcm_store_tables[];
+extern const size_t vcm_store_ntables;
+
+/* Called for each row of a table scan; returns 0 to go on, -1 to stop. */
+typedef int (*vcm_row_fn)(void *ud, const vcm_value *row);
 
 typedef enum vcm_upsert {
     VCM_UPSERT_INSERTED,
@@ -135,6 +160,22 @@ struct vcm_store_ops {
     /* A random id given to the database when it was created (32 hex digits
      * and a NUL): tells a derived structure which database it was built from. */
     int (*instance_id)(vcm_store *s, char out[33]);
+
+    /* Raw access to the tables of vcm_store_tables, for moving a whole
+     * database between backends (vcm db copy), nothing else.
+     * table_scan: every row of table t in key order, to fn (a row's text
+     * lives until fn returns); -1 when fn stops it or on error.
+     * table_clear: deletes every row of table t. table_put: inserts a row
+     * as given (ids, seqs and times kept). table_finish: after table_puts,
+     * makes the id and seq generators continue above the highest stored.
+     * meta_get / meta_put: small named values of the database (1 found,
+     * 0 not found; value in the arena). */
+    int (*table_scan)(vcm_store *s, size_t t, vcm_row_fn fn, void *ud);
+    int (*table_clear)(vcm_store *s, size_t t);
+    int (*table_put)(vcm_store *s, size_t t, const vcm_value *row);
+    int (*table_finish)(vcm_store *s);
+    int (*meta_get)(vcm_store *s, vcm_arena *a, const char *key, const char **value);
+    int (*meta_put)(vcm_store *s, const char *key, const char *value);
 };
 
 struct vcm_store {
@@ -157,4 +198,6 @@ int vcm_store_fail(vcm_store *s, const char *fmt, ...) __attribute__((format(pri
 
 /* Backends. */
 vcm_store *vcm_store_sqlite_open(const char *path, char *err, size_t errlen);
+/* url: postgres://[user[:password]@]host[:port]/dbname[?param=value…] */
+vcm_store *vcm_store_pg_open(const char *url, char *err, size_t errlen);
 #endif
