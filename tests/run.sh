@@ -1,7 +1,13 @@
 #!/bin/sh
 # Runs every test program of one build (build/ or build/asan/) and writes
-# "PASSED FAILED" to O/test-results.txt. Each program prints cmocka's own
-# summary; a program that crashes or exits without one counts as one failure.
+# "PASSED FAILED PG_PASSED" to O/test-results.txt. Each program prints cmocka's
+# own summary; a program that crashes or exits without one counts as one
+# failure.
+#
+# Then a second pass on PostgreSQL: the programs whose source asks for a
+# store with vt_db_url() (tests/testutil.h) run again against a server this
+# script starts in a temporary folder and stops by PID (tests/pg.sh).
+# VCM_TEST_PG_PASS=0 skips that pass; without PostgreSQL installed it fails.
 set -u
 O=${1:-build}
 export VCM_TEST_BIN="$O/vcm"
@@ -12,8 +18,11 @@ passed=0
 failed=0
 log="$O/test-log.txt"
 : > "$log"
-for t in $(find "$O/tests" -type f -name 'test_*' -perm -u+x | sort); do
-  echo "== $t" | tee -a "$log"
+
+# run_one PROGRAM: runs it, adds to $p and $f.
+run_one() {
+  t=$1
+  echo "== $t${VCM_TEST_PG:+ (PostgreSQL)}" | tee -a "$log"
   out=$("$t" 2>&1)
   rc=$?
   printf '%s\n' "$out" >> "$log"
@@ -27,9 +36,38 @@ for t in $(find "$O/tests" -type f -name 'test_*' -perm -u+x | sort); do
     printf '%s\n' "$out" | grep -E '^\[  (ERROR|FAILED|  FAILED  ) \]|^\[ +FAILED +\]|error:|Error|failure' | head -n 40
   fi
   echo "   $p passed, $f failed"
+}
+
+for t in $(find "$O/tests" -type f -name 'test_*' -perm -u+x | sort); do
+  run_one "$t"
   passed=$((passed + p))
   failed=$((failed + f))
 done
-echo "$passed $failed" > "$O/test-results.txt"
-echo "$O: $passed passed, $failed failed"
+echo "$O: $passed passed, $failed failed (SQLite)"
+
+pg_passed=0
+if [ "${VCM_TEST_PG_PASS:-1}" != 0 ]; then
+  . tests/pg.sh
+  trap 'pg_stop' EXIT
+  trap 'exit 130' INT TERM
+  if pg_start; then
+    pg_failed=0
+    for t in $(find "$O/tests" -type f -name 'test_*' -perm -u+x | sort); do
+      src="tests/${t#"$O"/tests/}.c"
+      grep -q 'vt_db_url(' "$src" 2>/dev/null || continue
+      run_one "$t"
+      pg_passed=$((pg_passed + p))
+      pg_failed=$((pg_failed + f))
+    done
+    pg_stop
+    echo "$O: $pg_passed passed, $pg_failed failed (PostgreSQL)"
+    passed=$((passed + pg_passed))
+    failed=$((failed + pg_failed))
+  else
+    echo "$O: cannot start PostgreSQL for the second pass (see above)"
+    failed=$((failed + 1))
+  fi
+fi
+echo "$passed $failed $pg_passed" > "$O/test-results.txt"
+echo "$O: $passed passed, $failed failed, $pg_passed of them on PostgreSQL"
 [ "$failed" -eq 0 ]

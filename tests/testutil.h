@@ -95,6 +95,36 @@ static inline int vt_sh(char **out, const char *fmt, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+/* The PostgreSQL server of the test run (tests/pg.sh), or NULL when the
+ * tests run on SQLite. */
+static inline const char *vt_pg(void)
+{
+    const char *u = getenv("VCM_TEST_PG");
+    return u && *u ? u : NULL;
+}
+
+/* Writes into out the URL of a fresh, empty store for the backend this run
+ * tests: sqlite:DIR/NAME.db, or with VCM_TEST_PG set a new schema of the
+ * test server's database (a per-connection search_path in the URL). */
+static inline void vt_db_url(char *out, size_t size, const char *dir, const char *name)
+{
+    if (!vt_pg()) {
+        snprintf(out, size, "sqlite:%s/%s.db", dir, name);
+        return;
+    }
+    static int serial;
+    char schema[64];
+    int n = snprintf(schema, sizeof schema, "t%d_%d_", (int)getpid(), ++serial);
+    for (const char *p = name; *p && n < (int)sizeof schema - 1; p++)
+        schema[n++] = (char)((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ? *p : '_');
+    schema[n] = '\0';
+    char *out_sh = NULL;
+    if (vt_sh(&out_sh, "psql -X -q -d '%s' -c 'CREATE SCHEMA %s'", vt_pg(), schema) != 0)
+        fail_msg("cannot create schema %s: %s", schema, out_sh);
+    free(out_sh);
+    snprintf(out, size, "%s?options=-csearch_path%%3D%s", vt_pg(), schema);
+}
+
 static inline int vt_free_port(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -127,7 +157,7 @@ static inline void vt_server_start(struct vt_server *s, const char *db)
     if (strncmp(db, "sqlite:", 7) == 0 && slash)
         snprintf(media, sizeof media, "%.*s/media", (int)(slash - db - 7), db + 7);
     else
-        snprintf(media, sizeof media, "/tmp/vcm-test-media-%d", (int)getpid());
+        snprintf(media, sizeof media, "/tmp/vcm-test-media-%d-%d", (int)getpid(), s->port);
     s->pid = fork();
     assert_true(s->pid >= 0);
     if (s->pid == 0) {
