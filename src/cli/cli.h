@@ -13,4 +13,5 @@ int vcm_cmd_import(vcm_config *c);
 int vcm_cmd_export(vcm_config *c);
 int vcm_cmd_stats(vcm_config *c);
 int vcm_cmd_media(vcm_config *c);
+int vcm_cmd_search(vcm_config *c);
 #endif

@@ -14,6 +14,7 @@ static const struct command {
     {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv)", vcm_cmd_import},
     {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats},
+    {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search},
     {"media", "add OBJECT FILE", "add an image to an object (its number or source id)", vcm_cmd_media},
     {"version", "", "print the version", NULL},
     {"help", "", "show this help", NULL},

@@ -17,6 +17,7 @@ typedef struct vcm_config {
     char listen[VCM_CONFIG_STR];    /* ADDR:PORT */
     char media[VCM_CONFIG_STR];
     char data[VCM_CONFIG_STR];
+    char index[VCM_CONFIG_STR];     /* search index file; "" = beside the database */
     char base_url[VCM_CONFIG_STR];  /* public base URL; empty = from the request */
     char log_level[16];
     long threads;                   /* 0 = one per core */

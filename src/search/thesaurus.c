@@ -312,6 +312,14 @@ size_t vcm_thesaurus_lookup(const vcm_thesaurus *t, const char *key, size_t keyl
     return n;
 }
 
+size_t vcm_thesaurus_first(const vcm_thesaurus *t, vcm_th_kind kind)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (t->entries[i].kind == kind)
+            return i;
+    return t ? t->n : 0;
+}
+
 size_t vcm_thesaurus_max_tokens(const vcm_thesaurus *t)
 {
     return t ? t->max_tokens : 0;

@@ -51,6 +51,9 @@ const vcm_th_entry *vcm_thesaurus_entry(const vcm_thesaurus *t, size_t i);
 /* The entries one of whose names has this key: up to max into out. */
 size_t vcm_thesaurus_lookup(const vcm_thesaurus *t, const char *key, size_t keylen,
                             const vcm_th_entry **out, size_t max);
+/* The index of the first entry of a kind (entries of a kind are
+ * consecutive); the count when there is none. */
+size_t vcm_thesaurus_first(const vcm_thesaurus *t, vcm_th_kind kind);
 /* The longest name, in tokens, of any entry (for matching runs of words). */
 size_t vcm_thesaurus_max_tokens(const vcm_thesaurus *t);
 /* The English name of an entry. */

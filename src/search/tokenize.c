@@ -478,7 +478,18 @@ int vcm_tokenize(const char *text, size_t len, int flags, vcm_token_fn fn, void 
         b += l;
     }
     off[n] = (int32_t)len;
-    *k = (tk){.u = u, .off = off, .n = n, .flags = flags, .fn = fn, .ud = ud};
+    /* Field by field: the struct's buffers (56 KB) need no clearing. */
+    k->u = u;
+    k->off = off;
+    k->n = n;
+    k->flags = flags;
+    k->fn = fn;
+    k->ud = ud;
+    k->pos = 0;
+    k->stop = k->fail = false;
+    k->have_prev = false;
+    k->prev_len = 0;
+    k->prev_start = 0;
 
     /* Take the thread's iterator out of the cache while it is in use, so that
      * a callback that tokenizes (re-entrance) opens its own. */

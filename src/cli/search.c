@@ -1,0 +1,126 @@
+/* vcm search: rebuild the index from the database, and search from a
+ * shell (the same code the pages and the API run). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "search/search.h"
+#include "core/banned.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void progress(size_t done, size_t total, void *ud)
+{
+    const vcm_config *c = ud;
+    if (!c->quiet && (done % 50000 < 1000 || done == total))
+        fprintf(stderr, "\rvcm search: indexed %zu of %zu objects", done, total);
+}
+
+static void index_path(const vcm_config *c, char *out, size_t size)
+{
+    if (c->index[0])
+        snprintf(out, size, "%s", c->index);
+    else
+        vcm_search_index_path(c->db, out, size);
+}
+
+static int reindex(vcm_config *c)
+{
+    char path[1024], err[1024];
+    index_path(c, path, sizeof path);
+    double t0 = now();
+    size_t docs = 0;
+    if (vcm_search_reindex(c->db, path, progress, c, &docs, err, sizeof err) < 0) {
+        fprintf(stderr, "%svcm search reindex: %s\n", c->quiet ? "" : "\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    if (!c->quiet)
+        fprintf(stderr, "\n");
+    printf("indexed %zu objects into %s in %.1f s\n", docs, path, now() - t0);
+    return VCM_EXIT_OK;
+}
+
+static int query(vcm_config *c, const char *q)
+{
+    char path[1024], err[1024];
+    index_path(c, path, sizeof path);
+    vcm_search *s = vcm_search_open(c->db, path, false, progress, c, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "vcm search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    vcm_store *st = vcm_store_open(c->db, err, sizeof err);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_search_params p;
+    vcm_search_params_init(&p);
+    p.q = q;
+    p.want_objects = st != NULL;
+    p.want_alternatives = true;
+    vcm_search_results r;
+    int rc = VCM_EXIT_FAIL;
+    if (!st || vcm_search_run(s, st, &a, &p, &r, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm search: %s\n", err);
+        goto out;
+    }
+    for (size_t i = 0; i < r.nmessages; i++)
+        printf("note: %s\n", r.messages[i]);
+    for (size_t i = 0; i < r.nexpansions; i++)
+        printf("expanded: %s -> %s (%s, %zu names)%s\n", r.expansions[i].typed,
+               r.expansions[i].label, r.expansions[i].kind, r.expansions[i].nnames,
+               r.expansions[i].off ? " off" : "");
+    printf("total %lld\n", (long long)r.total);
+    for (size_t i = 0; i < r.nhits; i++)
+        printf("%lld\t%.3f\t%s\n", (long long)r.hits[i].id, r.hits[i].score,
+               r.hits[i].title_html ? r.hits[i].title_html : "");
+    for (size_t i = 0; i < r.nalternatives; i++)
+        printf("try: %s (%s, %lld)\n", r.alternatives[i].q, r.alternatives[i].why,
+               (long long)r.alternatives[i].total);
+    rc = VCM_EXIT_OK;
+out:
+    vcm_arena_release(&a);
+    vcm_store_close(st);
+    vcm_search_close(s);
+    return rc;
+}
+
+static int suggest(vcm_config *c, const char *prefix)
+{
+    char path[1024], err[1024];
+    index_path(c, path, sizeof path);
+    vcm_search *s = vcm_search_open(c->db, path, false, progress, c, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "vcm search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_suggestion out[10];
+    size_t n = vcm_search_suggest(s, &a, prefix, strlen(prefix), out, 10);
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%u\n", out[i].text, out[i].weight);
+    vcm_arena_release(&a);
+    vcm_search_close(s);
+    return VCM_EXIT_OK;
+}
+
+int vcm_cmd_search(vcm_config *c)
+{
+    const char *sub = c->argc > 1 ? c->argv[1] : "";
+    if (strcmp(sub, "reindex") == 0 && c->argc == 2)
+        return reindex(c);
+    if (strcmp(sub, "query") == 0 && c->argc == 3)
+        return query(c, c->argv[2]);
+    if (strcmp(sub, "suggest") == 0 && c->argc == 3)
+        return suggest(c, c->argv[2]);
+    fprintf(stderr, "vcm search: use 'vcm search reindex', 'vcm search query QUERY' or "
+                    "'vcm search suggest PREFIX'\n");
+    return VCM_EXIT_USAGE;
+}

@@ -1,0 +1,778 @@
+/* Searching the index: a plan is evaluated bottom-up into sorted lists of
+ * (docnum, score); AND intersects them, galloping through the longer list;
+ * OR merges; a phrase or a field restriction drives from its rarest term
+ * and checks positions. The result is then filtered, counted for facets
+ * (exactly: every matching document is visited) and cut to the requested
+ * page with a bounded heap on (sort key, object id), so the order is total
+ * and a cursor (key, id) resumes exactly where a page ended.
+ *
+ * Scores are BM25 (k1 1.2, b 0.75) over weighted term frequencies, with
+ * idf from the live document count. Lists are malloc'd scratch, freed when
+ * the search ends; only the answer goes into the caller's arena. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "search/index_int.h"
+#include "search/thesaurus.h"
+#include "core/banned.h"
+
+#define K1 1.2f
+#define B 0.75f
+#define MAX_PREFIX_TERMS 4096
+#define MAX_POS 512
+
+typedef struct hv {
+    uint32_t *d;
+    float *s;
+    size_t n;
+} hv;
+
+typedef struct ectx {
+    const vcm_index *x;
+    float avgdl;
+    double ndocs;
+    int oom;
+} ectx;
+
+static int hv_alloc(ectx *c, hv *h, size_t n)
+{
+    h->n = 0;
+    h->d = malloc((n ? n : 1) * sizeof *h->d);
+    h->s = malloc((n ? n : 1) * sizeof *h->s);
+    if (!h->d || !h->s) {
+        free(h->d);
+        free(h->s);
+        h->d = NULL;
+        h->s = NULL;
+        c->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static void hv_free(hv *h)
+{
+    free(h->d);
+    free(h->s);
+    h->d = NULL;
+    h->s = NULL;
+    h->n = 0;
+}
+
+static float idf(const ectx *c, uint32_t df)
+{
+    return (float)log(1.0 + (c->ndocs - df + 0.5) / (df + 0.5));
+}
+
+static float tfn(const ectx *c, uint8_t wtf, uint16_t dl)
+{
+    float w = wtf;
+    return w * (K1 + 1) / (w + K1 * (1 - B + B * dl / c->avgdl));
+}
+
+static bool dead(const ectx *c, uint32_t d)
+{
+    return c->x->docs[d].flags & VCM_IDOC_DEAD;
+}
+
+/* Decodes posting j's positions into out (at most max). */
+static size_t positions(const struct term *t, uint32_t j, uint32_t *out, size_t max)
+{
+    const uint8_t *p = t->pos + t->poff[j];
+    uint32_t n = 0, v = 0;
+    int shift = 0;
+    while (*p & 0x80) {
+        n |= (uint32_t)(*p++ & 0x7f) << shift;
+        shift += 7;
+    }
+    n |= (uint32_t)*p++ << shift;
+    size_t k = 0;
+    for (uint32_t i = 0; i < n && k < max; i++) {
+        uint32_t d = 0;
+        shift = 0;
+        while (*p & 0x80) {
+            d |= (uint32_t)(*p++ & 0x7f) << shift;
+            shift += 7;
+        }
+        d |= (uint32_t)*p++ << shift;
+        v += d;
+        out[k++] = v;
+    }
+    return k;
+}
+
+static bool in_fields(uint32_t pos, unsigned fields)
+{
+    return !fields || (fields & (1u << (pos >> VCM_IPOS_BITS)));
+}
+
+static bool posting_in_fields(const struct term *t, uint32_t j, unsigned fields)
+{
+    uint32_t p[MAX_POS];
+    size_t n = positions(t, j, p, MAX_POS);
+    for (size_t i = 0; i < n; i++)
+        if (in_fields(p[i], fields))
+            return true;
+    return false;
+}
+
+/* First index >= from in docs[0..n) whose docnum is >= d. */
+static uint32_t gallop(const uint32_t *docs, uint32_t n, uint32_t from, uint32_t d)
+{
+    uint32_t step = 1, lo = from, hi = from;
+    while (hi < n && docs[hi] < d) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > n)
+        hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (docs[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool sorted_has(const uint32_t *v, size_t n, uint32_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == x;
+}
+
+/* One word, or a phrase: terms at their offsets, all in one field. */
+static int eval_term(ectx *c, const vcm_plan *p, hv *out)
+{
+    const struct term *t[16];
+    size_t nt = p->nterms < 16 ? p->nterms : 16;
+    size_t drv = 0;
+    out->n = 0;
+    for (size_t i = 0; i < nt; i++) {
+        t[i] = vcm_index_term(c->x, p->terms[i], strlen(p->terms[i]));
+        if (!t[i] || !t[i]->n)
+            return hv_alloc(c, out, 0);
+        if (t[i]->n < t[drv]->n)
+            drv = i;
+    }
+    if (nt == 0)
+        return hv_alloc(c, out, 0);
+    float w[16];
+    for (size_t i = 0; i < nt; i++)
+        w[i] = idf(c, t[i]->n) * (p->boost > 0 ? p->boost : 1);
+    if (hv_alloc(c, out, t[drv]->n) < 0)
+        return -1;
+    const struct idoc *docs = c->x->docs;
+    if (nt == 1 && !p->fields) {
+        const struct term *a = t[0];
+        for (uint32_t j = 0; j < a->n; j++) {
+            uint32_t d = a->docs[j];
+            if (docs[d].flags & VCM_IDOC_DEAD)
+                continue;
+            out->d[out->n] = d;
+            out->s[out->n++] = w[0] * tfn(c, a->wtf[j], docs[d].dl);
+        }
+        return 0;
+    }
+    uint32_t cur[16] = {0};
+    uint32_t pos[16][MAX_POS];
+    size_t np[16];
+    const struct term *dt = t[drv];
+    for (uint32_t j = 0; j < dt->n; j++) {
+        uint32_t d = dt->docs[j];
+        if (dead(c, d))
+            continue;
+        bool all = true;
+        for (size_t i = 0; i < nt && all; i++) {
+            if (i == drv) {
+                cur[i] = j;
+                continue;
+            }
+            cur[i] = gallop(t[i]->docs, t[i]->n, cur[i], d);
+            all = cur[i] < t[i]->n && t[i]->docs[cur[i]] == d;
+        }
+        if (!all)
+            continue;
+        for (size_t i = 0; i < nt; i++)
+            np[i] = positions(t[i], cur[i], pos[i], MAX_POS);
+        bool match = false;
+        for (size_t k = 0; k < np[0] && !match; k++) {
+            uint32_t p0 = pos[0][k];
+            if (!in_fields(p0, p->fields))
+                continue;
+            match = true;
+            for (size_t i = 1; i < nt && match; i++) {
+                uint32_t want = p0 + (p->offsets ? p->offsets[i] : (uint32_t)i);
+                match = (want >> VCM_IPOS_BITS) == (p0 >> VCM_IPOS_BITS) &&
+                        sorted_has(pos[i], np[i], want);
+            }
+        }
+        if (!match)
+            continue;
+        float s = 0;
+        for (size_t i = 0; i < nt; i++)
+            s += w[i] * tfn(c, t[i]->wtf[cur[i]], docs[d].dl);
+        out->d[out->n] = d;
+        out->s[out->n++] = s;
+    }
+    return 0;
+}
+
+struct pfx {
+    ectx *c;
+    uint32_t ids[MAX_PREFIX_TERMS];
+    size_t n;
+    size_t postings;
+};
+
+static int pfx_one(uint32_t id, void *ud)
+{
+    struct pfx *f = ud;
+    if (f->n == MAX_PREFIX_TERMS)
+        return 1;
+    f->ids[f->n++] = id;
+    f->postings += f->c->x->terms[id].n;
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Words beginning with a prefix: their postings summed into a dense array
+ * (a prefix can reach thousands of terms), read back in docnum order. */
+static int eval_prefix(ectx *c, const vcm_plan *p, hv *out)
+{
+    out->n = 0;
+    struct pfx *f = malloc(sizeof *f);
+    if (!f) {
+        c->oom = 1;
+        return -1;
+    }
+    f->c = c;
+    f->n = 0;
+    f->postings = 0;
+    if (p->nterms)
+        vcm_index_each_prefix(c->x, p->terms[0], strlen(p->terms[0]), pfx_one, f);
+    size_t nd = c->x->ndocs;
+    float *acc = f->n ? calloc(nd ? nd : 1, sizeof *acc) : NULL;
+    uint32_t *touched = f->n ? malloc((f->postings ? f->postings : 1) * sizeof *touched) : NULL;
+    if (f->n && (!acc || !touched)) {
+        free(acc);
+        free(touched);
+        free(f);
+        c->oom = 1;
+        return -1;
+    }
+    size_t nt = 0;
+    for (size_t k = 0; k < f->n; k++) {
+        const struct term *t = &c->x->terms[f->ids[k]];
+        float w = idf(c, t->n) * (p->boost > 0 ? p->boost : 1);
+        for (uint32_t j = 0; j < t->n; j++) {
+            uint32_t d = t->docs[j];
+            if (dead(c, d) || (p->fields && !posting_in_fields(t, j, p->fields)))
+                continue;
+            if (acc[d] == 0)
+                touched[nt++] = d;
+            acc[d] += w * tfn(c, t->wtf[j], c->x->docs[d].dl);
+        }
+    }
+    int rc = hv_alloc(c, out, nt);
+    if (rc == 0 && nt) {
+        if (nt > nd / 32) {
+            for (size_t d = 0; d < nd; d++)
+                if (acc[d] > 0) {
+                    out->d[out->n] = (uint32_t)d;
+                    out->s[out->n++] = acc[d];
+                }
+        } else {
+            qsort(touched, nt, sizeof *touched, cmp_u32);
+            for (size_t i = 0; i < nt; i++) {
+                out->d[i] = touched[i];
+                out->s[i] = acc[touched[i]];
+            }
+            out->n = nt;
+        }
+    }
+    free(acc);
+    free(touched);
+    free(f);
+    return rc;
+}
+
+static int eval_scan(ectx *c, const vcm_plan *p, hv *out)
+{
+    size_t nd = c->x->ndocs;
+    if (hv_alloc(c, out, p->kind == VCM_PLAN_ALL ? c->x->live : 1024) < 0)
+        return -1;
+    size_t cap = p->kind == VCM_PLAN_ALL ? c->x->live : 1024;
+    float boost = p->boost > 0 ? p->boost : 0;
+    for (size_t d = 0; d < nd; d++) {
+        const struct idoc *doc = &c->x->docs[d];
+        if (doc->flags & VCM_IDOC_DEAD)
+            continue;
+        if (p->kind == VCM_PLAN_PERIOD) {
+            if (doc->ds == VCM_NO_YEAR || doc->de == VCM_NO_YEAR || doc->ds < p->from ||
+                doc->de > p->to || (p->regions && !(doc->places & p->regions)))
+                continue;
+        }
+        if (out->n == cap) {
+            cap *= 2;
+            uint32_t *nd2 = realloc(out->d, cap * sizeof *nd2);
+            if (!nd2) {
+                c->oom = 1;
+                return -1;
+            }
+            out->d = nd2;
+            float *ns = realloc(out->s, cap * sizeof *ns);
+            if (!ns) {
+                c->oom = 1;
+                return -1;
+            }
+            out->s = ns;
+        }
+        out->d[out->n] = (uint32_t)d;
+        out->s[out->n++] = boost;
+    }
+    return 0;
+}
+
+static int eval(ectx *c, const vcm_plan *p, hv *out);
+
+static int merge_or(ectx *c, hv *a, hv *b, hv *out)
+{
+    if (hv_alloc(c, out, a->n + b->n) < 0)
+        return -1;
+    size_t i = 0, j = 0;
+    while (i < a->n || j < b->n) {
+        if (j == b->n || (i < a->n && a->d[i] < b->d[j])) {
+            out->d[out->n] = a->d[i];
+            out->s[out->n++] = a->s[i++];
+        } else if (i == a->n || b->d[j] < a->d[i]) {
+            out->d[out->n] = b->d[j];
+            out->s[out->n++] = b->s[j++];
+        } else {
+            out->d[out->n] = a->d[i];
+            out->s[out->n++] = a->s[i++] + b->s[j++];
+        }
+    }
+    return 0;
+}
+
+/* a := a AND b, in place (a is the shorter). */
+static void intersect(hv *a, const hv *b)
+{
+    size_t k = 0;
+    uint32_t j = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        j = gallop(b->d, (uint32_t)b->n, j, a->d[i]);
+        if (j == b->n)
+            break;
+        if (b->d[j] == a->d[i]) {
+            a->d[k] = a->d[i];
+            a->s[k++] = a->s[i] + b->s[j];
+        }
+    }
+    a->n = k;
+}
+
+static int eval(ectx *c, const vcm_plan *p, hv *out)
+{
+    out->d = NULL;
+    out->s = NULL;
+    out->n = 0;
+    switch (p->kind) {
+    case VCM_PLAN_TERM:
+        return eval_term(c, p, out);
+    case VCM_PLAN_PREFIX:
+        return eval_prefix(c, p, out);
+    case VCM_PLAN_PERIOD:
+    case VCM_PLAN_ALL:
+        return eval_scan(c, p, out);
+    case VCM_PLAN_OR: {
+        if (hv_alloc(c, out, 0) < 0)
+            return -1;
+        for (size_t i = 0; i < p->nkids; i++) {
+            hv k, m;
+            if (eval(c, p->kids[i], &k) < 0)
+                return -1;
+            int rc = merge_or(c, out, &k, &m);
+            hv_free(&k);
+            if (rc < 0)
+                return -1;
+            hv_free(out);
+            *out = m;
+        }
+        return 0;
+    }
+    case VCM_PLAN_AND: {
+        if (!p->nkids)
+            return hv_alloc(c, out, 0);
+        hv *k = calloc(p->nkids, sizeof *k);
+        if (!k) {
+            c->oom = 1;
+            return -1;
+        }
+        int rc = 0;
+        size_t done = 0;
+        for (; done < p->nkids; done++)
+            if ((rc = eval(c, p->kids[done], &k[done])) < 0 || k[done].n == 0)
+                break;
+        if (rc == 0 && done == p->nkids) {
+            /* shortest first */
+            size_t s = 0;
+            for (size_t i = 1; i < p->nkids; i++)
+                if (k[i].n < k[s].n)
+                    s = i;
+            *out = k[s];
+            k[s].d = NULL;
+            k[s].s = NULL;
+            for (size_t i = 0; i < p->nkids && out->n; i++)
+                if (i != s)
+                    intersect(out, &k[i]);
+        } else if (rc == 0) {
+            rc = hv_alloc(c, out, 0);
+        }
+        for (size_t i = 0; i < p->nkids; i++)
+            hv_free(&k[i]);
+        free(k);
+        return rc;
+    }
+    }
+    return hv_alloc(c, out, 0);
+}
+
+/* ---- filters, facets, order ---- */
+
+static bool pass(const ectx *c, uint32_t d, const vcm_index_filter *f)
+{
+    const struct idoc *doc = &c->x->docs[d];
+    const struct museum *m = &c->x->museums[doc->museum];
+    if (f->has_date && (doc->ds == VCM_NO_YEAR || doc->de == VCM_NO_YEAR ||
+                        doc->ds > f->date_to || doc->de < f->date_from))
+        return false;
+    if (f->museum && m->id != f->museum)
+        return false;
+    if (f->country[0] && memcmp(m->country, f->country, 2) != 0)
+        return false;
+    if (f->region >= 0 && m->region != f->region)
+        return false;
+    if (f->classification) {
+        size_t kl;
+        const char *k = vcm_strmap_key(&c->x->classes, doc->cls, &kl);
+        if (strlen(f->classification) != kl || memcmp(k, f->classification, kl) != 0)
+            return false;
+    }
+    if (f->material >= 0 && !(doc->materials & (1ull << f->material)))
+        return false;
+    if (f->century && (doc->ds == VCM_NO_YEAR || vcm_century(doc->ds) != f->century))
+        return false;
+    if (f->image >= 0 && !!(doc->flags & VCM_IDOC_IMAGE) != f->image)
+        return false;
+    if (f->open >= 0 && !!(doc->flags & VCM_IDOC_OPEN) != f->open)
+        return false;
+    return true;
+}
+
+static uint64_t sort_key(const ectx *c, uint32_t d, float score, enum vcm_sort s)
+{
+    const struct idoc *doc = &c->x->docs[d];
+    switch (s) {
+    case VCM_SORT_DATE:
+        return doc->ds == VCM_NO_YEAR ? UINT64_MAX : (uint64_t)((int64_t)doc->ds + 0x80000000ll);
+    case VCM_SORT_DATE_DESC:
+        return doc->ds == VCM_NO_YEAR ? UINT64_MAX : (uint64_t)(0x80000000ll - (int64_t)doc->ds);
+    case VCM_SORT_TITLE:
+        return doc->title_key;
+    case VCM_SORT_MUSEUM:
+        return ((uint64_t)c->x->museums[doc->museum].rank << 32) | (doc->title_key >> 32);
+    case VCM_SORT_RELEVANCE:
+    default: {
+        /* non-negative floats order as their bits: invert for best first */
+        uint32_t bits;
+        float f = score > 0 ? score : 0;
+        memcpy(&bits, &f, sizeof bits);
+        return (uint64_t)(UINT32_MAX - bits);
+    }
+    }
+}
+
+typedef struct entry {
+    uint64_t key;
+    int64_t id;
+    float score;
+} entry;
+
+static bool before(const entry *a, const entry *b)
+{
+    return a->key < b->key || (a->key == b->key && a->id < b->id);
+}
+
+/* Max-heap on (key, id): the root is the worst of the best k. */
+static void sift_down(entry *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && before(&h[m], &h[l]))
+            m = l;
+        if (r < n && before(&h[m], &h[r]))
+            m = r;
+        if (m == i)
+            return;
+        entry t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void sift_up(entry *h, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!before(&h[p], &h[i]))
+            return;
+        entry t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+}
+
+struct fcount {
+    int64_t *museum, *cls, *century, material[64], region[3], image[2], open[2];
+};
+
+static int cmp_facet(const void *a, const void *b)
+{
+    const vcm_index_facet *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->label, y->label);
+}
+
+#define CENTURY_MIN (-60)
+#define CENTURY_MAX 21
+
+static int put_facets(const ectx *c, vcm_arena *a, const struct fcount *fc, unsigned want,
+                      vcm_index_result *r)
+{
+    const vcm_index *x = c->x;
+    for (int k = 0; k < VCM_FACET_KINDS; k++) {
+        if (!(want & (1u << k)) || k == VCM_FACET_COUNTRY)
+            continue;
+        size_t n = k == VCM_FACET_MUSEUM ? x->nmuseums
+                   : k == VCM_FACET_CLASSIFICATION ? x->classes.n
+                   : k == VCM_FACET_CENTURY ? (size_t)(CENTURY_MAX - CENTURY_MIN + 1)
+                   : k == VCM_FACET_MATERIAL ? 64
+                   : k == VCM_FACET_REGION ? 3 : 2;
+        vcm_index_facet *f = vcm_arena_calloc(a, n ? n : 1, sizeof *f);
+        if (!f)
+            return -1;
+        size_t m = 0;
+        const vcm_thesaurus *th = vcm_thesaurus_builtin();
+        for (size_t i = 0; i < n; i++) {
+            int64_t cnt;
+            char buf[64];
+            const char *value = NULL, *label = NULL;
+            switch (k) {
+            case VCM_FACET_MUSEUM:
+                cnt = fc->museum[i];
+                snprintf(buf, sizeof buf, "%lld", (long long)x->museums[i].id);
+                value = buf;
+                label = x->museums[i].name;
+                break;
+            case VCM_FACET_CLASSIFICATION: {
+                cnt = fc->cls[i];
+                size_t kl;
+                const char *key = vcm_strmap_key(&x->classes, i, &kl);
+                if (!kl)
+                    cnt = 0; /* "no classification" is not offered */
+                value = label = vcm_arena_strndup(a, key, kl);
+                break;
+            }
+            case VCM_FACET_CENTURY: {
+                cnt = fc->century[i];
+                int cent = (int)i + CENTURY_MIN;
+                snprintf(buf, sizeof buf, "%d", cent);
+                value = buf;
+                char lb[64];
+                vcm_century_label(cent, lb, sizeof lb);
+                label = vcm_arena_strdup(a, lb);
+                break;
+            }
+            case VCM_FACET_MATERIAL: {
+                cnt = fc->material[i];
+                size_t e = vcm_thesaurus_first(th, VCM_TH_MATERIAL) + i;
+                if (!cnt || e >= vcm_thesaurus_count(th))
+                    break;
+                const vcm_th_entry *te = vcm_thesaurus_entry(th, e);
+                if (te->kind != VCM_TH_MATERIAL)
+                    break;
+                value = te->id;
+                label = vcm_th_label(te);
+                break;
+            }
+            case VCM_FACET_REGION:
+                cnt = fc->region[i];
+                value = label = vcm_region_name((vcm_region)i);
+                break;
+            case VCM_FACET_IMAGE:
+                cnt = fc->image[i];
+                value = i ? "yes" : "no";
+                label = i ? "with images" : "without images";
+                break;
+            default: /* VCM_FACET_LICENCE */
+                cnt = fc->open[i];
+                value = i ? "open" : "other";
+                label = i ? "open licence" : "other rights";
+                break;
+            }
+            if (!cnt || !value)
+                continue;
+            f[m].count = cnt;
+            f[m].value = vcm_arena_strdup(a, value);
+            f[m].label = label ? label : f[m].value;
+            if (!f[m].value || !f[m].label)
+                return -1;
+            m++;
+        }
+        if (k != VCM_FACET_CENTURY)
+            qsort(f, m, sizeof *f, cmp_facet);
+        r->facets[k] = f;
+        r->nfacets[k] = m;
+    }
+    if (want & (1u << VCM_FACET_COUNTRY)) {
+        /* summed from the museums */
+        vcm_index_facet *f = vcm_arena_calloc(a, x->nmuseums ? x->nmuseums : 1, sizeof *f);
+        if (!f)
+            return -1;
+        size_t m = 0;
+        for (size_t i = 0; i < x->nmuseums; i++) {
+            if (!fc->museum[i])
+                continue;
+            size_t j = 0;
+            while (j < m && strcmp(f[j].value, x->museums[i].country) != 0)
+                j++;
+            if (j == m) {
+                f[m].value = f[m].label = x->museums[i].country;
+                m++;
+            }
+            f[j].count += fc->museum[i];
+        }
+        qsort(f, m, sizeof *f, cmp_facet);
+        r->facets[VCM_FACET_COUNTRY] = f;
+        r->nfacets[VCM_FACET_COUNTRY] = m;
+    }
+    return 0;
+}
+
+int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
+                     vcm_index_result *out)
+{
+    memset(out, 0, sizeof *out);
+    ectx c = {x, x->live ? (float)x->sumdl / (float)x->live : 1.0f, (double)x->live, 0};
+    if (c.avgdl <= 0)
+        c.avgdl = 1;
+    hv res = {0}, neg = {0};
+    entry *heap = NULL;
+    struct fcount fc = {0};
+    int rc = -1;
+    vcm_plan all = {.kind = VCM_PLAN_ALL};
+    if (eval(&c, r->must ? r->must : &all, &res) < 0)
+        goto out;
+    if (r->must_not && eval(&c, r->must_not, &neg) < 0)
+        goto out;
+    fc.museum = calloc(x->nmuseums + 1, sizeof *fc.museum);
+    fc.cls = calloc(x->classes.n + 1, sizeof *fc.cls);
+    fc.century = calloc(CENTURY_MAX - CENTURY_MIN + 1, sizeof *fc.century);
+    size_t k = r->offset + r->limit + 1;
+    heap = malloc(k * sizeof *heap);
+    if (!fc.museum || !fc.cls || !fc.century || !heap)
+        goto out;
+    size_t nheap = 0;
+    uint32_t nj = 0;
+    entry after = {r->after_key, r->after_id, 0};
+    for (size_t i = 0; i < res.n; i++) {
+        uint32_t d = res.d[i];
+        if (neg.n) {
+            nj = gallop(neg.d, (uint32_t)neg.n, nj, d);
+            if (nj < neg.n && neg.d[nj] == d)
+                continue;
+        }
+        if (!pass(&c, d, &r->filter))
+            continue;
+        const struct idoc *doc = &x->docs[d];
+        out->total++;
+        if (r->facets) {
+            fc.museum[doc->museum]++;
+            fc.cls[doc->cls]++;
+            if (doc->ds != VCM_NO_YEAR) {
+                int cent = vcm_century(doc->ds);
+                if (cent >= CENTURY_MIN && cent <= CENTURY_MAX)
+                    fc.century[cent - CENTURY_MIN]++;
+            }
+            for (uint64_t m = doc->materials; m; m &= m - 1)
+                fc.material[__builtin_ctzll(m)]++;
+            uint8_t reg = x->museums[doc->museum].region;
+            if (reg < 3)
+                fc.region[reg]++;
+            fc.image[!!(doc->flags & VCM_IDOC_IMAGE)]++;
+            fc.open[!!(doc->flags & VCM_IDOC_OPEN)]++;
+        }
+        entry e = {sort_key(&c, d, res.s[i], r->sort), doc->id, res.s[i]};
+        if (r->has_after && !before(&after, &e))
+            continue;
+        if (nheap < k) {
+            heap[nheap++] = e;
+            sift_up(heap, nheap - 1);
+        } else if (before(&e, &heap[0])) {
+            heap[0] = e;
+            sift_down(heap, nheap, 0);
+        }
+    }
+    qsort(heap, nheap, sizeof *heap, cmp_entry);
+    size_t from = r->offset < nheap ? r->offset : nheap;
+    size_t to = from + r->limit < nheap ? from + r->limit : nheap;
+    out->more = nheap > from + r->limit;
+    out->hits = vcm_arena_calloc(a, to - from ? to - from : 1, sizeof *out->hits);
+    if (!out->hits)
+        goto out;
+    for (size_t i = from; i < to; i++) {
+        vcm_index_hit *h = &out->hits[out->nhits++];
+        h->id = heap[i].id;
+        h->score = heap[i].score;
+        h->key = heap[i].key;
+    }
+    if (r->facets && put_facets(&c, a, &fc, r->facets, out) < 0)
+        goto out;
+    rc = 0;
+out:
+    hv_free(&res);
+    hv_free(&neg);
+    free(heap);
+    free(fc.museum);
+    free(fc.cls);
+    free(fc.century);
+    return rc;
+}

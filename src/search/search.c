@@ -1,0 +1,1407 @@
+/* The search facade: keeping the index derived from the store, turning a
+ * parsed query into an index plan, and dressing the hits for people.
+ *
+ * Following the store: the index file records the store's instance id and
+ * the last change seq it contains. Opening compares them with the store
+ * (another database, or a seq the store never reached, means rebuild) and
+ * replays changes_since(seq). Each change is applied by reading the
+ * object as it now is: published -> put, anything else or gone -> remove.
+ * Replaying a change twice is harmless, so a crash at any point loses
+ * nothing: the next start replays from the last seq the file recorded.
+ *
+ * Plans: a clause becomes OR(its alternatives); an alternative becomes a
+ * term, a phrase (several tokens; CJK runs as bigrams at consecutive
+ * positions) or a prefix, restricted to fields when the query named one.
+ * A thesaurus match adds the concept's other names (boost 0.8) and, for a
+ * period, the documents dated within it and made in its region (a small
+ * constant score, so that records naming the period rank first). */
+#include "search/search.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "model/country.h"
+#include "search/thesaurus.h"
+#include "search/tokenize.h"
+#include "core/banned.h"
+
+#define BATCH 512
+#define SAVE_EVERY_CHANGES 20000
+#define SAVE_EVERY_SECONDS 300
+
+struct vcm_search {
+    vcm_index *x;
+    char db_url[4096];
+    char path[4096];
+    vcm_store *store;         /* the follower's own connection */
+    pthread_mutex_t sync_lock; /* one catch-up at a time */
+    pthread_t thread;
+    bool following;
+    volatile int stop;
+    pthread_mutex_t stop_lock;
+    pthread_cond_t stop_cond;
+    size_t unsaved;           /* changes applied since the file was written */
+    time_t saved_at;
+};
+
+void vcm_search_index_path(const char *db_url, char *out, size_t size)
+{
+    if (strncmp(db_url, "sqlite:", 7) == 0 && db_url[7])
+        snprintf(out, size, "%s.index", db_url + 7);
+    else
+        snprintf(out, size, "var/vcm.index");
+}
+
+vcm_index *vcm_search_index(vcm_search *s)
+{
+    return s->x;
+}
+
+/* ---- from objects to index documents ---- */
+
+struct museum_cache {
+    int64_t id;
+    vcm_museum m;
+    uint8_t region;
+    const char *country_name;
+};
+
+struct reader {
+    vcm_store *st;
+    vcm_arena arena;          /* museums and countries, for one run */
+    struct museum_cache *museums;
+    size_t nmuseums, cap;
+};
+
+/* Only reads the cache: safe from the preparing threads. */
+static const struct museum_cache *museum_find(const struct reader *r, int64_t id)
+{
+    for (size_t i = 0; i < r->nmuseums; i++)
+        if (r->museums[i].id == id)
+            return &r->museums[i];
+    return NULL;
+}
+
+/* Reads a museum from the store into the cache: the reading thread only. */
+static const struct museum_cache *museum_of(struct reader *r, int64_t id)
+{
+    const struct museum_cache *found = museum_find(r, id);
+    if (found)
+        return found;
+    if (r->nmuseums == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        struct museum_cache *n = realloc(r->museums, nc * sizeof *n);
+        if (!n)
+            return NULL;
+        r->museums = n;
+        r->cap = nc;
+    }
+    struct museum_cache *c = &r->museums[r->nmuseums];
+    memset(c, 0, sizeof *c);
+    c->id = id;
+    if (r->st->ops->museum_get(r->st, &r->arena, id, &c->m) != 1)
+        return NULL;
+    vcm_country co;
+    if (r->st->ops->country_get(r->st, &r->arena, c->m.country, &co) == 1) {
+        c->region = (uint8_t)co.region;
+        const vcm_ltext *en = vcm_ltexts_pick(&co.names, "en");
+        c->country_name = en ? en->text : NULL;
+    }
+    r->nmuseums++;
+    return c;
+}
+
+static bool open_rights(const char *r)
+{
+    return r && (strstr(r, "/publicdomain/") || strstr(r, "/licenses/by/") ||
+                 strstr(r, "/licenses/by-sa/"));
+}
+
+static void add_text(vcm_index_doc *d, int field, const char *text)
+{
+    if (text && *text && d->ntexts < sizeof d->texts / sizeof *d->texts) {
+        d->texts[d->ntexts].field = field;
+        d->texts[d->ntexts++].text = text;
+    }
+}
+
+static void add_ltexts(vcm_index_doc *d, int field, const vcm_ltexts *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        add_text(d, field, t->v[i].text);
+}
+
+static vcm_index_prep *prepare_object(const struct reader *r, const vcm_object *o)
+{
+    const struct museum_cache *m = museum_find(r, o->museum_id);
+    vcm_index_doc d = {0};
+    d.id = o->id;
+    d.date_start = o->date_start;
+    d.date_end = o->date_end == VCM_NO_YEAR ? o->date_start : o->date_end;
+    if (d.date_start == VCM_NO_YEAR)
+        d.date_end = VCM_NO_YEAR;
+    d.museum_id = o->museum_id;
+    const vcm_ltext *mn = m ? vcm_ltexts_pick(&m->m.names, "en") : NULL;
+    d.museum_name = mn ? mn->text : o->museum_name;
+    memcpy(d.country, m ? m->m.country : o->country, 3);
+    d.region = m ? m->region : 0;
+    d.classification = o->classification ? o->classification : "";
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
+    d.sort_title = t ? t->text : "";
+    d.suggest = o->creators;
+    d.nsuggest = o->ncreators;
+    d.flags = (uint8_t)((o->nmedia ? VCM_IDOC_IMAGE : 0) | (open_rights(o->rights) ? VCM_IDOC_OPEN : 0));
+    add_ltexts(&d, VCM_IF_TITLE, &o->title);
+    for (size_t i = 0; i < o->ncreators; i++)
+        add_text(&d, VCM_IF_CREATOR, o->creators[i]);
+    add_text(&d, VCM_IF_CULTURE, o->culture);
+    add_text(&d, VCM_IF_CULTURE, o->period);
+    add_text(&d, VCM_IF_CULTURE, o->date_text);
+    add_text(&d, VCM_IF_TYPE, o->classification);
+    add_text(&d, VCM_IF_MATERIAL, o->materials);
+    add_text(&d, VCM_IF_MATERIAL, o->technique);
+    if (m)
+        add_ltexts(&d, VCM_IF_MUSEUM, &m->m.names);
+    else
+        add_text(&d, VCM_IF_MUSEUM, o->museum_name);
+    add_text(&d, VCM_IF_MUSEUM, m ? m->country_name : NULL);
+    add_text(&d, VCM_IF_MUSEUM, o->inventory_number);
+    add_ltexts(&d, VCM_IF_TEXT, &o->description);
+    add_ltexts(&d, VCM_IF_STATEMENT, &o->statement);
+    return vcm_index_prepare(&d);
+}
+
+static void reader_init(struct reader *r, vcm_store *st)
+{
+    memset(r, 0, sizeof *r);
+    r->st = st;
+    vcm_arena_init(&r->arena, 0);
+}
+
+static void reader_release(struct reader *r)
+{
+    free(r->museums);
+    vcm_arena_release(&r->arena);
+}
+
+static int add_thesaurus(vcm_index *x)
+{
+    const vcm_thesaurus *th = vcm_thesaurus_builtin();
+    for (size_t i = 0; i < vcm_thesaurus_count(th); i++) {
+        const vcm_th_entry *e = vcm_thesaurus_entry(th, i);
+        for (size_t j = 0; j < e->nnames; j++)
+            if (vcm_index_suggest_add(x, e->names[j].text, VCM_SUGGEST_TERM, 1) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* ---- building and catching up ---- */
+
+/* Two threads prepare a batch (tokenizing is most of the work): the
+ * caller's and one helper that lives as long as the build or catch-up, so
+ * its ICU objects are made once. */
+struct prep_job {
+    const struct reader *r;
+    const vcm_object *objs;
+    vcm_index_prep **out;
+    size_t from, to;
+    int fail;
+};
+
+static void prep_range(struct prep_job *j)
+{
+    for (size_t i = j->from; i < j->to; i++)
+        if (!(j->out[i] = prepare_object(j->r, &j->objs[i])))
+            j->fail = 1;
+}
+
+struct helper {
+    pthread_t t;
+    bool running;
+    pthread_mutex_t m;
+    pthread_cond_t cv;
+    struct prep_job *job; /* set: work to do; cleared when done */
+    bool quit;
+};
+
+static void *helper_main(void *p)
+{
+    struct helper *h = p;
+    pthread_mutex_lock(&h->m);
+    for (;;) {
+        while (!h->job && !h->quit)
+            pthread_cond_wait(&h->cv, &h->m);
+        if (h->quit)
+            break;
+        pthread_mutex_unlock(&h->m);
+        prep_range(h->job);
+        pthread_mutex_lock(&h->m);
+        h->job = NULL;
+        pthread_cond_broadcast(&h->cv);
+    }
+    pthread_mutex_unlock(&h->m);
+    vcm_tokenize_thread_release();
+    return NULL;
+}
+
+static void helper_start(struct helper *h)
+{
+    memset(h, 0, sizeof *h);
+    pthread_mutex_init(&h->m, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    h->running = pthread_create(&h->t, NULL, helper_main, h) == 0;
+}
+
+static void helper_stop(struct helper *h)
+{
+    if (h->running) {
+        pthread_mutex_lock(&h->m);
+        h->quit = true;
+        pthread_cond_broadcast(&h->cv);
+        pthread_mutex_unlock(&h->m);
+        pthread_join(h->t, NULL);
+    }
+    pthread_mutex_destroy(&h->m);
+    pthread_cond_destroy(&h->cv);
+}
+
+static int prep_batch(struct helper *h, struct reader *r, const vcm_object *objs, size_t n,
+                      vcm_index_prep **out)
+{
+    /* museums first, from this thread: the reader's store is not shared */
+    for (size_t i = 0; i < n; i++)
+        museum_of(r, objs[i].museum_id);
+    struct prep_job a = {r, objs, out, 0, n / 2, 0}, b = {r, objs, out, n / 2, n, 0};
+    bool two = h->running && n >= 16;
+    if (two) {
+        pthread_mutex_lock(&h->m);
+        h->job = &a;
+        pthread_cond_broadcast(&h->cv);
+        pthread_mutex_unlock(&h->m);
+    } else {
+        prep_range(&a);
+    }
+    prep_range(&b);
+    if (two) {
+        pthread_mutex_lock(&h->m);
+        while (h->job)
+            pthread_cond_wait(&h->cv, &h->m);
+        pthread_mutex_unlock(&h->m);
+    }
+    return a.fail || b.fail ? -1 : 0;
+}
+
+static int build(vcm_store *st, vcm_index *x, vcm_search_progress progress, void *ud, char *err,
+                 size_t errlen)
+{
+    vcm_index_meta meta = {{0}, 0};
+    if (st->ops->instance_id(st, meta.instance) < 0 || st->ops->change_head(st, &meta.seq) < 0) {
+        snprintf(err, errlen, "%s", vcm_store_error(st));
+        return -1;
+    }
+    vcm_stats stats;
+    if (st->ops->stats(st, &stats) < 0) {
+        snprintf(err, errlen, "%s", vcm_store_error(st));
+        return -1;
+    }
+    struct reader r;
+    reader_init(&r, st);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_index_prep **preps = calloc(1000, sizeof *preps);
+    struct helper h;
+    helper_start(&h);
+    int rc = -1;
+    size_t done = 0;
+    vcm_filter f = {.limit = 1000};
+    if (!preps)
+        goto out;
+    for (;;) {
+        vcm_object *objs;
+        size_t n;
+        vcm_arena_reset(&a);
+        if (st->ops->object_list(st, &a, &f, &objs, &n) < 0) {
+            snprintf(err, errlen, "%s", vcm_store_error(st));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        if (prep_batch(&h, &r, objs, n, preps) < 0) {
+            for (size_t i = 0; i < n; i++)
+                vcm_index_prep_free(preps[i]);
+            snprintf(err, errlen, "out of memory indexing");
+            goto out;
+        }
+        vcm_index_lock_write(x);
+        for (size_t i = 0; i < n; i++)
+            if (vcm_index_put(x, preps[i]) < 0) {
+                for (size_t k = i + 1; k < n; k++)
+                    vcm_index_prep_free(preps[k]);
+                vcm_index_unlock(x);
+                snprintf(err, errlen, "out of memory indexing");
+                goto out;
+            }
+        vcm_index_unlock(x);
+        done += n;
+        f.after_id = objs[n - 1].id;
+        if (progress)
+            progress(done, (size_t)stats.objects, ud);
+    }
+    vcm_index_lock_write(x);
+    rc = add_thesaurus(x) < 0 || vcm_index_settle(x) < 0 || vcm_index_sort_all(x) < 0 ? -1 : 0;
+    vcm_index_set_meta(x, &meta);
+    vcm_index_unlock(x);
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory indexing");
+out:
+    helper_stop(&h);
+    free(preps);
+    vcm_arena_release(&a);
+    reader_release(&r);
+    return rc;
+}
+
+/* Applies the store's changes after the index's seq; returns how many. */
+static long catch_up(vcm_store *st, vcm_index *x, char *err, size_t errlen)
+{
+    int64_t ids[BATCH], seqs[BATCH];
+    vcm_object objs[BATCH];
+    vcm_index_prep *preps[BATCH];
+    long applied = 0;
+    struct reader r;
+    reader_init(&r, st);
+    struct helper h;
+    helper_start(&h);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    long rc = -1;
+    for (;;) {
+        vcm_index_meta meta;
+        vcm_index_lock_read(x);
+        vcm_index_get_meta(x, &meta);
+        vcm_index_unlock(x);
+        size_t n;
+        if (st->ops->changes_since(st, meta.seq, ids, seqs, BATCH, &n) < 0) {
+            snprintf(err, errlen, "%s", vcm_store_error(st));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        vcm_arena_reset(&a);
+        size_t no = 0;
+        bool keep[BATCH];
+        for (size_t i = 0; i < n; i++) {
+            int f = st->ops->object_get(st, &a, ids[i], &objs[no]);
+            if (f < 0) {
+                snprintf(err, errlen, "%s", vcm_store_error(st));
+                goto out;
+            }
+            keep[i] = f == 1 && objs[no].status == VCM_PUBLISHED;
+            if (keep[i])
+                no++;
+        }
+        memset(preps, 0, sizeof preps);
+        if (prep_batch(&h, &r, objs, no, preps) < 0) {
+            for (size_t i = 0; i < no; i++)
+                vcm_index_prep_free(preps[i]);
+            snprintf(err, errlen, "out of memory indexing");
+            goto out;
+        }
+        vcm_index_lock_write(x);
+        size_t k = 0;
+        int bad = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!keep[i]) {
+                vcm_index_remove(x, ids[i]);
+                continue;
+            }
+            vcm_index_prep *p = preps[k++];
+            if (bad || vcm_index_put(x, p) < 0)
+                bad = 1; /* put frees p either way */
+        }
+        if (!bad) {
+            meta.seq = seqs[n - 1];
+            vcm_index_set_meta(x, &meta);
+            bad = vcm_index_settle(x) < 0;
+        }
+        vcm_index_unlock(x);
+        if (bad) {
+            snprintf(err, errlen, "out of memory indexing");
+            goto out;
+        }
+        applied += (long)n;
+    }
+    rc = applied;
+out:
+    helper_stop(&h);
+    vcm_arena_release(&a);
+    reader_release(&r);
+    return rc;
+}
+
+static int save(vcm_search *s, char *err, size_t errlen)
+{
+    vcm_index_lock_write(s->x);
+    int rc = vcm_index_save(s->x, s->path, err, errlen);
+    vcm_index_unlock(s->x);
+    if (rc == 0) {
+        s->unsaved = 0;
+        s->saved_at = time(NULL);
+    }
+    return rc;
+}
+
+long vcm_search_sync(vcm_search *s, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->sync_lock);
+    long n = catch_up(s->store, s->x, err, errlen);
+    if (n > 0)
+        s->unsaved += (size_t)n;
+    pthread_mutex_unlock(&s->sync_lock);
+    return n;
+}
+
+static void *follow(void *p)
+{
+    vcm_search *s = p;
+    int64_t last_head = -1;
+    for (;;) {
+        pthread_mutex_lock(&s->stop_lock);
+        if (!s->stop) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 100 * 1000 * 1000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &ts);
+        }
+        int stop = s->stop;
+        pthread_mutex_unlock(&s->stop_lock);
+        if (stop)
+            break;
+        int64_t head;
+        pthread_mutex_lock(&s->sync_lock);
+        int ok = s->store->ops->change_head(s->store, &head) == 0;
+        pthread_mutex_unlock(&s->sync_lock);
+        if (!ok) {
+            vcm_warn("search cannot read the store's changes", "error=\"%s\"",
+                     vcm_store_error(s->store));
+            continue;
+        }
+        if (head != last_head) {
+            char err[512];
+            long n = vcm_search_sync(s, err, sizeof err);
+            if (n < 0)
+                vcm_warn("search cannot catch up", "error=\"%s\"", err);
+            else {
+                last_head = head;
+                if (n > 0)
+                    vcm_debug("search caught up", "changes=%ld", n);
+            }
+        }
+        if (s->unsaved >= SAVE_EVERY_CHANGES ||
+            (s->unsaved && time(NULL) - s->saved_at >= SAVE_EVERY_SECONDS)) {
+            char err[512];
+            if (save(s, err, sizeof err) < 0)
+                vcm_warn("search cannot write its index", "error=\"%s\"", err);
+        }
+    }
+    vcm_tokenize_thread_release();
+    return NULL;
+}
+
+vcm_search *vcm_search_open(const char *db_url, const char *path, bool follow_changes,
+                            vcm_search_progress progress, void *ud, char *err, size_t errlen)
+{
+    vcm_search *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&s->sync_lock, NULL);
+    pthread_mutex_init(&s->stop_lock, NULL);
+    pthread_cond_init(&s->stop_cond, NULL);
+    snprintf(s->db_url, sizeof s->db_url, "%s", db_url);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    s->saved_at = time(NULL);
+    char why[600];
+    if (!(s->store = vcm_store_open(db_url, err, errlen)))
+        goto fail;
+    char instance[33];
+    int64_t head;
+    if (s->store->ops->instance_id(s->store, instance) < 0 ||
+        s->store->ops->change_head(s->store, &head) < 0) {
+        snprintf(err, errlen, "%s", vcm_store_error(s->store));
+        goto fail;
+    }
+    s->x = vcm_index_load(path, why, sizeof why);
+    if (s->x) {
+        vcm_index_meta m;
+        vcm_index_get_meta(s->x, &m);
+        if (strcmp(m.instance, instance) != 0 || m.seq > head) {
+            snprintf(why, sizeof why, "the index '%s' was built from another database", path);
+            vcm_index_free(s->x);
+            s->x = NULL;
+        }
+    }
+    if (!s->x) {
+        vcm_info("building the search index", "index=\"%s\" reason=\"%s\"", path, why);
+        if (!(s->x = vcm_index_new())) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        if (build(s->store, s->x, progress, ud, err, errlen) < 0)
+            goto fail;
+        s->unsaved = 1; /* write it once caught up */
+    }
+    long n = vcm_search_sync(s, err, errlen);
+    if (n < 0)
+        goto fail;
+    if (s->unsaved) {
+        char werr[512];
+        if (save(s, werr, sizeof werr) < 0)
+            vcm_warn("search cannot write its index", "error=\"%s\"", werr);
+    }
+    if (follow_changes) {
+        if (pthread_create(&s->thread, NULL, follow, s) != 0) {
+            snprintf(err, errlen, "cannot start the search's thread");
+            goto fail;
+        }
+        s->following = true;
+    }
+    return s;
+fail:
+    vcm_search_close(s);
+    return NULL;
+}
+
+void vcm_search_close(vcm_search *s)
+{
+    if (!s)
+        return;
+    if (s->following) {
+        pthread_mutex_lock(&s->stop_lock);
+        s->stop = 1;
+        pthread_cond_signal(&s->stop_cond);
+        pthread_mutex_unlock(&s->stop_lock);
+        pthread_join(s->thread, NULL);
+    }
+    if (s->x && s->unsaved) {
+        char err[512];
+        if (save(s, err, sizeof err) < 0)
+            vcm_warn("search cannot write its index", "error=\"%s\"", err);
+    }
+    vcm_index_free(s->x);
+    vcm_store_close(s->store);
+    pthread_mutex_destroy(&s->sync_lock);
+    pthread_mutex_destroy(&s->stop_lock);
+    pthread_cond_destroy(&s->stop_cond);
+    free(s);
+}
+
+int vcm_search_reindex(const char *db_url, const char *path, vcm_search_progress progress,
+                       void *ud, size_t *docs, char *err, size_t errlen)
+{
+    vcm_store *st = vcm_store_open(db_url, err, errlen);
+    if (!st)
+        return -1;
+    vcm_index *x = vcm_index_new();
+    int rc = -1;
+    if (!x) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (build(st, x, progress, ud, err, errlen) < 0 || catch_up(st, x, err, errlen) < 0)
+        goto out;
+    vcm_index_lock_write(x);
+    rc = vcm_index_save(x, path, err, errlen);
+    vcm_index_stats stats;
+    vcm_index_stats_get(x, &stats);
+    vcm_index_unlock(x);
+    if (docs)
+        *docs = stats.docs;
+out:
+    vcm_index_free(x);
+    vcm_store_close(st);
+    return rc;
+}
+
+/* ---- queries ---- */
+
+void vcm_search_params_init(vcm_search_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->filter.region = -1;
+    p->filter.material = -1;
+    p->filter.image = -1;
+    p->filter.open = -1;
+    p->limit = 20;
+}
+
+static const char *const facet_names[VCM_FACET_KINDS] = {
+    [VCM_FACET_REGION] = "region", [VCM_FACET_COUNTRY] = "country",
+    [VCM_FACET_MUSEUM] = "museum", [VCM_FACET_CLASSIFICATION] = "classification",
+    [VCM_FACET_MATERIAL] = "material", [VCM_FACET_CENTURY] = "century",
+    [VCM_FACET_IMAGE] = "image", [VCM_FACET_LICENCE] = "licence",
+};
+
+int vcm_facet_parse(const char *name, size_t len)
+{
+    for (int i = 0; i < VCM_FACET_KINDS; i++)
+        if (strlen(facet_names[i]) == len && memcmp(facet_names[i], name, len) == 0)
+            return i;
+    return -1;
+}
+
+const char *vcm_facet_name(int kind)
+{
+    return kind >= 0 && kind < VCM_FACET_KINDS ? facet_names[kind] : "";
+}
+
+static const char *const sort_names[] = {
+    [VCM_SORT_RELEVANCE] = "relevance", [VCM_SORT_DATE] = "date",
+    [VCM_SORT_DATE_DESC] = "-date", [VCM_SORT_TITLE] = "title", [VCM_SORT_MUSEUM] = "museum",
+};
+
+int vcm_sort_parse(const char *name, enum vcm_sort *out)
+{
+    for (size_t i = 0; i < sizeof sort_names / sizeof *sort_names; i++)
+        if (strcmp(sort_names[i], name) == 0) {
+            *out = (enum vcm_sort)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *vcm_sort_name(enum vcm_sort s)
+{
+    return (size_t)s < sizeof sort_names / sizeof *sort_names ? sort_names[s] : "relevance";
+}
+
+/* What a plan is built with: the arena, and the words to highlight. */
+struct planner {
+    vcm_arena *a;
+    const vcm_thesaurus *th;
+    struct mark { const char *text; size_t len; bool prefix; } marks[128];
+    size_t nmarks;
+    vcm_search_results *r;
+    const vcm_search_params *p;
+    int oom;
+};
+
+static void add_mark(struct planner *pl, const char *t, size_t len, bool prefix)
+{
+    for (size_t i = 0; i < pl->nmarks; i++)
+        if (pl->marks[i].len == len && pl->marks[i].prefix == prefix &&
+            memcmp(pl->marks[i].text, t, len) == 0)
+            return;
+    if (pl->nmarks < sizeof pl->marks / sizeof *pl->marks)
+        pl->marks[pl->nmarks++] = (struct mark){t, len, prefix};
+}
+
+struct qtok {
+    char *text;
+    size_t len;
+    uint32_t pos, start, end;
+    uint8_t kind;
+};
+
+struct qtoks {
+    vcm_arena *a;
+    struct qtok v[64];
+    size_t n;
+    int oom;
+};
+
+static int collect(const vcm_token *t, void *ud)
+{
+    struct qtoks *q = ud;
+    if (q->n == 64)
+        return 1;
+    char *s = vcm_arena_strndup(q->a, t->text, t->len);
+    if (!s) {
+        q->oom = 1;
+        return 1;
+    }
+    q->v[q->n++] = (struct qtok){s, t->len, t->pos, t->start, t->end, t->kind};
+    return 0;
+}
+
+/* The tokens a query word is searched by: words, and CJK runs as their
+ * bigrams (a lone character as itself). */
+static size_t query_tokens(vcm_arena *a, const char *text, size_t len, int flags, struct qtok *out,
+                           int *oom)
+{
+    struct qtoks q = {a, {{0}}, 0, 0};
+    if (vcm_tokenize(text, len, flags, collect, &q) < 0 || q.oom) {
+        *oom = q.oom;
+        return 0;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < q.n; i++) {
+        const struct qtok *t = &q.v[i];
+        bool drop = false;
+        if (t->kind == VCM_TOK_WORD) {
+            for (size_t j = 0; j < q.n && !drop; j++)
+                drop = q.v[j].kind != VCM_TOK_WORD && q.v[j].start < t->end && q.v[j].end > t->start;
+        } else if (t->kind == VCM_TOK_CJK_UNI) {
+            for (size_t j = 0; j < q.n && !drop; j++)
+                drop = q.v[j].kind == VCM_TOK_CJK_BI &&
+                       (q.v[j].pos == t->pos || q.v[j].pos + 1 == t->pos);
+        }
+        if (!drop)
+            out[n++] = *t;
+    }
+    return n;
+}
+
+static vcm_plan *new_plan(struct planner *pl, vcm_plan_kind kind)
+{
+    vcm_plan *p = vcm_arena_calloc(pl->a, 1, sizeof *p);
+    if (!p)
+        pl->oom = 1;
+    else
+        p->kind = kind;
+    return p;
+}
+
+static int add_kid(struct planner *pl, vcm_plan *parent, vcm_plan *kid)
+{
+    if (!kid)
+        return 0;
+    vcm_plan **k = vcm_arena_alloc(pl->a, (parent->nkids + 1) * sizeof *k);
+    if (!k) {
+        pl->oom = 1;
+        return -1;
+    }
+    memcpy(k, parent->kids, parent->nkids * sizeof *k);
+    k[parent->nkids++] = kid;
+    parent->kids = k;
+    return 0;
+}
+
+static unsigned field_mask(vcm_qfield f)
+{
+    switch (f) {
+    case VCM_QF_TITLE: return 1u << VCM_IF_TITLE;
+    case VCM_QF_CREATOR: return 1u << VCM_IF_CREATOR;
+    case VCM_QF_CULTURE: return 1u << VCM_IF_CULTURE;
+    case VCM_QF_TYPE: return 1u << VCM_IF_TYPE;
+    case VCM_QF_MATERIAL: return 1u << VCM_IF_MATERIAL;
+    case VCM_QF_MUSEUM:
+    case VCM_QF_COUNTRY: return 1u << VCM_IF_MUSEUM;
+    default: return 0;
+    }
+}
+
+/* A word or phrase as a plan; NULL when it has nothing searchable. */
+static vcm_plan *text_plan(struct planner *pl, const char *text, size_t len, unsigned fields,
+                           bool prefix, float boost)
+{
+    struct qtok t[64];
+    int oom = 0;
+    size_t n = query_tokens(pl->a, text, len, prefix ? 0 : VCM_TOK_STEM, t, &oom);
+    if (oom)
+        pl->oom = 1;
+    if (n == 0)
+        return NULL;
+    size_t nt = prefix ? n - 1 : n;
+    vcm_plan *term = NULL;
+    if (nt) {
+        if (!(term = new_plan(pl, VCM_PLAN_TERM)))
+            return NULL;
+        term->terms = vcm_arena_alloc(pl->a, nt * sizeof *term->terms);
+        term->offsets = vcm_arena_alloc(pl->a, nt * sizeof *term->offsets);
+        if (!term->terms || !term->offsets) {
+            pl->oom = 1;
+            return NULL;
+        }
+        for (size_t i = 0; i < nt && i < 16; i++) {
+            term->terms[i] = t[i].text;
+            term->offsets[i] = t[i].pos - t[0].pos;
+            add_mark(pl, t[i].text, t[i].len, false);
+        }
+        term->nterms = nt < 16 ? nt : 16;
+        term->fields = fields;
+        term->boost = boost;
+    }
+    if (!prefix)
+        return term;
+    vcm_plan *pf = new_plan(pl, VCM_PLAN_PREFIX);
+    if (!pf)
+        return NULL;
+    pf->terms = vcm_arena_alloc(pl->a, sizeof *pf->terms);
+    if (!pf->terms) {
+        pl->oom = 1;
+        return NULL;
+    }
+    pf->terms[0] = t[n - 1].text;
+    pf->nterms = 1;
+    pf->fields = fields;
+    pf->boost = boost;
+    add_mark(pl, t[n - 1].text, t[n - 1].len, true);
+    if (!term)
+        return pf;
+    vcm_plan *and = new_plan(pl, VCM_PLAN_AND);
+    if (!and || add_kid(pl, and, term) < 0 || add_kid(pl, and, pf) < 0)
+        return NULL;
+    return and;
+}
+
+static bool expansion_off(const vcm_search_params *p, const char *id)
+{
+    if (!p->no_expand_ids)
+        return false;
+    size_t l = strlen(id);
+    for (const char *s = p->no_expand_ids; *s;) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == l && memcmp(s, id, l) == 0)
+            return true;
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    return false;
+}
+
+static const char *kind_name(vcm_th_kind k)
+{
+    static const char *const n[] = {"period", "material", "type", "place"};
+    return n[k];
+}
+
+/* Adds to `or` the other names of the concepts whose key is `key`. */
+static void expand(struct planner *pl, vcm_plan *or, const char *typed, size_t typedlen,
+                   const char *key, size_t keylen, unsigned fields)
+{
+    const vcm_th_entry *e[8];
+    size_t ne = vcm_thesaurus_lookup(pl->th, key, keylen, e, 8);
+    vcm_search_results *r = pl->r;
+    for (size_t i = 0; i < ne; i++) {
+        if (r->nexpansions >= 16)
+            return;
+        vcm_search_expansion *x = &r->expansions[r->nexpansions++];
+        memset(x, 0, sizeof *x);
+        x->typed = vcm_arena_strndup(pl->a, typed, typedlen);
+        x->id = e[i]->id;
+        x->label = vcm_th_label(e[i]);
+        x->kind = kind_name(e[i]->kind);
+        x->off = expansion_off(pl->p, e[i]->id);
+        x->names = vcm_arena_calloc(pl->a, e[i]->nnames, sizeof *x->names);
+        if (!x->typed || !x->names) {
+            pl->oom = 1;
+            return;
+        }
+        for (size_t j = 0; j < e[i]->nnames; j++) {
+            const vcm_th_name *nm = &e[i]->names[j];
+            if (strlen(nm->key) == keylen && memcmp(nm->key, key, keylen) == 0)
+                continue; /* what was typed */
+            x->names[x->nnames++] = nm->text;
+            if (!x->off)
+                add_kid(pl, or, text_plan(pl, nm->text, strlen(nm->text), fields, false, 0.8f));
+        }
+        if (e[i]->kind == VCM_TH_PERIOD && e[i]->has_years && !fields) {
+            x->dates = true;
+            x->from = e[i]->start;
+            x->to = e[i]->end;
+            if (!x->off) {
+                vcm_plan *pd = new_plan(pl, VCM_PLAN_PERIOD);
+                if (pd) {
+                    pd->from = e[i]->start;
+                    pd->to = e[i]->end;
+                    pd->regions = e[i]->regions;
+                    pd->boost = 0.3f;
+                    add_kid(pl, or, pd);
+                }
+            }
+        }
+    }
+}
+
+static bool thesaurus_field(vcm_qfield f)
+{
+    return f == VCM_QF_ANY || f == VCM_QF_TYPE || f == VCM_QF_MATERIAL || f == VCM_QF_CULTURE;
+}
+
+/* A clause that is one plain word: candidates for multi-word concepts. */
+static bool plain_word(const vcm_qclause *c)
+{
+    return !c->negated && c->nalts == 1 && !c->alts[0].phrase && !c->alts[0].prefix &&
+           c->alts[0].field == VCM_QF_ANY;
+}
+
+static int64_t parse_i64(const char *s, size_t len, bool *ok)
+{
+    char buf[24];
+    *ok = false;
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    char *end;
+    long long v = strtoll(buf, &end, 10);
+    *ok = !*end && v > 0;
+    return v;
+}
+
+/* Turns the parsed query into must / must_not plans and filters. */
+static int plan_query(struct planner *pl, const vcm_squery *q, vcm_index_request *req)
+{
+    vcm_plan *must = new_plan(pl, VCM_PLAN_AND), *not = new_plan(pl, VCM_PLAN_OR);
+    if (!must || !not)
+        return -1;
+    size_t maxt = vcm_thesaurus_max_tokens(pl->th);
+    bool expand_on = !pl->p->no_expand && pl->th;
+    for (size_t i = 0; i < q->nclauses;) {
+        const vcm_qclause *c = &q->clauses[i];
+        /* a run of plain words naming one concept ("ink on silk") */
+        size_t run = 0;
+        if (expand_on && plain_word(c)) {
+            size_t j = i;
+            while (j < q->nclauses && j - i < maxt && plain_word(&q->clauses[j]))
+                j++;
+            for (size_t len = j - i; len >= 2 && !run; len--) {
+                const char *start = q->clauses[i].alts[0].text;
+                const vcm_qterm *last = &q->clauses[i + len - 1].alts[0];
+                size_t tl = (size_t)(last->text + last->len - start);
+                char key[512];
+                int kl = vcm_tokenize_key(start, tl, VCM_TOK_STEM, key, sizeof key);
+                const vcm_th_entry *e[1];
+                if (kl > 0 && vcm_thesaurus_lookup(pl->th, key, (size_t)kl, e, 1)) {
+                    run = len;
+                    vcm_plan *or = new_plan(pl, VCM_PLAN_OR), *and = new_plan(pl, VCM_PLAN_AND);
+                    if (!or || !and)
+                        return -1;
+                    for (size_t k = i; k < i + len; k++)
+                        add_kid(pl, and, text_plan(pl, q->clauses[k].alts[0].text,
+                                                   q->clauses[k].alts[0].len, 0, false, 1));
+                    add_kid(pl, or, and);
+                    expand(pl, or, start, tl, key, (size_t)kl, 0);
+                    add_kid(pl, must, or);
+                }
+            }
+        }
+        if (run) {
+            i += run;
+            continue;
+        }
+        vcm_plan *or = new_plan(pl, VCM_PLAN_OR);
+        if (!or)
+            return -1;
+        for (size_t k = 0; k < c->nalts; k++) {
+            const vcm_qterm *t = &c->alts[k];
+            bool ok;
+            if (t->field == VCM_QF_MUSEUM && !c->negated) {
+                int64_t id = parse_i64(t->text, t->len, &ok);
+                if (ok) {
+                    req->filter.museum = id;
+                    continue;
+                }
+            }
+            if (t->field == VCM_QF_COUNTRY && t->len == 2 && !c->negated) {
+                req->filter.country[0] = (char)(t->text[0] & ~0x20);
+                req->filter.country[1] = (char)(t->text[1] & ~0x20);
+                continue;
+            }
+            unsigned fields = field_mask(t->field);
+            add_kid(pl, or, text_plan(pl, t->text, t->len, fields, t->prefix, 1));
+            if (expand_on && !c->negated && !t->prefix && thesaurus_field(t->field)) {
+                char key[512];
+                int kl = vcm_tokenize_key(t->text, t->len, VCM_TOK_STEM, key, sizeof key);
+                if (kl > 0)
+                    expand(pl, or, t->text, t->len, key, (size_t)kl, fields);
+            }
+        }
+        i++;
+        if (!or->nkids)
+            continue;
+        add_kid(pl, c->negated ? not : must, or->nkids == 1 ? or->kids[0] : or);
+    }
+    if (pl->oom)
+        return -1;
+    req->must = must->nkids ? must : NULL;
+    req->must_not = not->nkids ? not : NULL;
+    /* words that are all punctuation leave nothing to search: show all */
+    return 0;
+}
+
+/* ---- cursors ---- */
+
+static char sort_char(enum vcm_sort s)
+{
+    return "rdDtm"[s];
+}
+
+static const char *make_cursor(vcm_arena *a, enum vcm_sort s, const vcm_index_hit *h)
+{
+    return vcm_arena_printf(a, "%c%016llx.%lld", sort_char(s), (unsigned long long)h->key,
+                            (long long)h->id);
+}
+
+static int parse_cursor(const char *c, enum vcm_sort s, uint64_t *key, int64_t *id)
+{
+    if (!c || c[0] != sort_char(s) || strlen(c) < 19 || c[17] != '.')
+        return -1;
+    char hex[17];
+    memcpy(hex, c + 1, 16);
+    hex[16] = 0;
+    char *end;
+    unsigned long long k = strtoull(hex, &end, 16);
+    if (*end)
+        return -1;
+    long long i = strtoll(c + 18, &end, 10);
+    if (*end || i < 0)
+        return -1;
+    *key = k;
+    *id = i;
+    return 0;
+}
+
+/* ---- snippets ---- */
+
+struct hl {
+    const struct planner *pl;
+    uint32_t ranges[64][2];
+    size_t n;
+};
+
+static bool marked(const struct planner *pl, const char *t, size_t len)
+{
+    for (size_t i = 0; i < pl->nmarks; i++) {
+        const struct mark *m = &pl->marks[i];
+        if (m->prefix ? len >= m->len && memcmp(t, m->text, m->len) == 0
+                      : len == m->len && memcmp(t, m->text, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int on_hl(const vcm_token *t, void *ud)
+{
+    struct hl *h = ud;
+    if (!marked(h->pl, t->text, t->len))
+        return 0;
+    if (h->n && t->start <= h->ranges[h->n - 1][1]) { /* overlaps: CJK grams */
+        if (t->end > h->ranges[h->n - 1][1])
+            h->ranges[h->n - 1][1] = t->end;
+        return 0;
+    }
+    if (h->n == 64)
+        return 1;
+    h->ranges[h->n][0] = t->start;
+    h->ranges[h->n++][1] = t->end;
+    return 0;
+}
+
+/* The text (or a window of it around the first match) escaped, with
+ * matches in <mark>. NULL when whole is false and nothing matches. */
+static const char *highlight(vcm_arena *a, const struct planner *pl, const char *text, bool whole)
+{
+    size_t len = strlen(text);
+    struct hl h = {pl, {{0}}, 0};
+    if (len > 20000)
+        len = 20000;
+    while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
+        len--;
+    vcm_tokenize(text, len, VCM_TOK_STEM, on_hl, &h);
+    if (!h.n && !whole)
+        return NULL;
+    size_t from = 0, to = len;
+    if (!whole) {
+        from = h.ranges[0][0] > 80 ? h.ranges[0][0] - 80 : 0;
+        while (from && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from++;
+        /* start at a word when one begins shortly after */
+        for (size_t k = from; from && k < from + 20 && k < h.ranges[0][0]; k++)
+            if (text[k] == ' ') {
+                from = k + 1;
+                break;
+            }
+        to = from + 260 < len ? from + 260 : len;
+        while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to--;
+    }
+    vcm_buf b;
+    vcm_buf_init(&b, 64 * 1024);
+    if (from)
+        vcm_buf_puts(&b, "…");
+    size_t at = from;
+    for (size_t i = 0; i < h.n; i++) {
+        size_t s = h.ranges[i][0], e = h.ranges[i][1];
+        if (e <= from || s >= to)
+            continue;
+        if (s < at)
+            s = at;
+        if (e > to)
+            e = to;
+        vcm_buf_html(&b, text + at, s - at);
+        vcm_buf_puts(&b, "<mark>");
+        vcm_buf_html(&b, text + s, e - s);
+        vcm_buf_puts(&b, "</mark>");
+        at = e;
+    }
+    vcm_buf_html(&b, text + at, to - at);
+    if (to < strlen(text))
+        vcm_buf_puts(&b, "…");
+    char *out = vcm_arena_strndup(a, b.data, b.len);
+    vcm_buf_release(&b);
+    return out;
+}
+
+static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h, const char *lang)
+{
+    const vcm_object *o = &h->object;
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, lang && *lang ? lang : "en");
+    h->title_html = highlight(a, pl, t ? t->text : "", true);
+    const vcm_ltexts *fields[] = {&o->description, &o->statement};
+    for (size_t f = 0; f < 2 && !h->snippet_html; f++) {
+        /* the visitor's language first, then the others */
+        const vcm_ltext *first = vcm_ltexts_pick(fields[f], lang && *lang ? lang : "en");
+        if (first && (h->snippet_html = highlight(a, pl, first->text, false)))
+            h->snippet_lang = first->lang;
+        for (size_t i = 0; i < fields[f]->n && !h->snippet_html; i++)
+            if (&fields[f]->v[i] != first &&
+                (h->snippet_html = highlight(a, pl, fields[f]->v[i].text, false)))
+                h->snippet_lang = fields[f]->v[i].lang;
+    }
+    const char *others[] = {o->materials, o->culture, o->classification};
+    for (size_t i = 0; i < 3 && !h->snippet_html; i++)
+        if (others[i] && *others[i])
+            h->snippet_html = highlight(a, pl, others[i], false);
+}
+
+static void message(vcm_search_results *r, const char *m)
+{
+    if (m && r->nmessages < sizeof r->messages / sizeof *r->messages)
+        r->messages[r->nmessages++] = m;
+}
+
+/* ---- when nothing matches ---- */
+
+static int64_t count_of(vcm_search *s, vcm_arena *a, const vcm_search_params *p, const char *q)
+{
+    vcm_search_params p2 = *p;
+    p2.q = q;
+    p2.cursor = NULL;
+    p2.offset = 0;
+    p2.limit = 1;
+    p2.facets = 0;
+    p2.want_objects = false;
+    p2.want_alternatives = false;
+    vcm_search_results r;
+    char err[256];
+    return vcm_search_run(s, NULL, a, &p2, &r, err, sizeof err) < 0 ? 0 : r.total;
+}
+
+static void alternative(vcm_search_results *r, const char *q, const char *why, int64_t total)
+{
+    if (!q || total <= 0 || r->nalternatives == sizeof r->alternatives / sizeof *r->alternatives)
+        return;
+    for (size_t i = 0; i < r->nalternatives; i++)
+        if (strcmp(r->alternatives[i].q, q) == 0)
+            return;
+    r->alternatives[r->nalternatives++] = (vcm_search_alternative){q, why, total};
+}
+
+/* The query written back from its clauses: clause `skip` left out, the
+ * first alternative of clause `swap` replaced by `with`. */
+static char *rewrite(vcm_arena *a, const vcm_squery *q, size_t skip, size_t swap, const char *with)
+{
+    vcm_buf b;
+    vcm_buf_init(&b, 4096);
+    for (size_t k = 0; k < q->nclauses; k++) {
+        if (k == skip)
+            continue;
+        const vcm_qclause *c = &q->clauses[k];
+        for (size_t j = 0; j < c->nalts; j++) {
+            const vcm_qterm *t = &c->alts[j];
+            if (b.len)
+                vcm_buf_puts(&b, j ? " OR " : " ");
+            if (c->negated)
+                vcm_buf_putc(&b, '-');
+            if (t->field)
+                vcm_buf_printf(&b, "%s:", vcm_qfield_name(t->field));
+            if (k == swap && j == 0)
+                vcm_buf_puts(&b, with);
+            else
+                vcm_buf_printf(&b, t->phrase ? "\"%.*s\"" : "%.*s", (int)t->len, t->text);
+            if (t->prefix)
+                vcm_buf_putc(&b, '*');
+        }
+    }
+    if (q->has_date) {
+        if (b.len)
+            vcm_buf_putc(&b, ' ');
+        vcm_buf_printf(&b, "date:%d..%d", q->date_from, q->date_to);
+    }
+    char *out = b.len ? vcm_arena_strndup(a, b.data, b.len) : NULL;
+    vcm_buf_release(&b);
+    return out;
+}
+
+/* Spellings close to each word, then the query without one of its terms. */
+static void alternatives(vcm_search *s, vcm_arena *a, const vcm_search_params *p,
+                         const vcm_squery *q, vcm_search_results *r)
+{
+    for (size_t i = 0; i < q->nclauses; i++) {
+        const vcm_qterm *t = &q->clauses[i].alts[0];
+        if (q->clauses[i].negated || t->prefix || t->phrase || t->len < 3 || t->len > 40)
+            continue;
+        char key[128];
+        int kl = vcm_tokenize_key(t->text, t->len, 0, key, sizeof key);
+        if (kl < 3 || strchr(key, ' '))
+            continue;
+        const char *sim[3];
+        vcm_index_lock_read(s->x);
+        size_t ns = vcm_index_similar(s->x, a, key, (size_t)kl, sim, 3);
+        vcm_index_unlock(s->x);
+        for (size_t k = 0; k < ns; k++) {
+            char *alt = rewrite(a, q, SIZE_MAX, i, sim[k]);
+            alternative(r, alt, "spelling", count_of(s, a, p, alt));
+        }
+    }
+    if (q->nclauses > 1)
+        for (size_t i = 0; i < q->nclauses; i++) {
+            char *alt = rewrite(a, q, i, SIZE_MAX, NULL);
+            alternative(r, alt, "broader", count_of(s, a, p, alt));
+        }
+    if (q->has_date || p->filter.has_date || p->filter.museum || p->filter.country[0] ||
+        p->filter.region >= 0 || p->filter.classification || p->filter.material >= 0 ||
+        p->filter.century || p->filter.image >= 0 || p->filter.open >= 0) {
+        vcm_search_params p2 = *p;
+        vcm_search_params_init(&p2);
+        p2.q = p->q;
+        p2.no_expand = p->no_expand;
+        p2.no_expand_ids = p->no_expand_ids;
+        /* the words alone, without the date and the facet selections */
+        char *alt = rewrite(a, q, SIZE_MAX, SIZE_MAX, NULL);
+        if (alt && q->has_date) {
+            char *d = strstr(alt, " date:");
+            if (d)
+                *d = 0;
+            else if (strncmp(alt, "date:", 5) == 0)
+                alt = NULL;
+        }
+        if (alt)
+            alternative(r, alt, "without filters", count_of(s, a, &p2, alt));
+    }
+}
+
+int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_search_params *p,
+                   vcm_search_results *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    vcm_squery q;
+    const char *text = p->q ? p->q : "";
+    if (vcm_squery_parse(text, strlen(text), a, &q) < 0)
+        goto oom;
+    for (size_t i = 0; i < q.nmessages; i++)
+        message(r, q.messages[i]);
+    r->expansions = vcm_arena_calloc(a, 16, sizeof *r->expansions);
+    if (!r->expansions)
+        goto oom;
+    struct planner *pl = vcm_arena_calloc(a, 1, sizeof *pl);
+    if (!pl)
+        goto oom;
+    pl->a = a;
+    pl->th = vcm_thesaurus_builtin();
+    pl->r = r;
+    pl->p = p;
+    vcm_index_request req = {0};
+    req.filter = p->filter;
+    if (q.has_date) {
+        if (req.filter.has_date) {
+            req.filter.date_from = q.date_from > req.filter.date_from ? q.date_from : req.filter.date_from;
+            req.filter.date_to = q.date_to < req.filter.date_to ? q.date_to : req.filter.date_to;
+        } else {
+            req.filter.has_date = true;
+            req.filter.date_from = q.date_from;
+            req.filter.date_to = q.date_to;
+        }
+    }
+    r->has_date = req.filter.has_date;
+    r->date_from = req.filter.date_from;
+    r->date_to = req.filter.date_to;
+    if (plan_query(pl, &q, &req) < 0)
+        goto oom;
+    if (q.nclauses && !req.must && !req.must_not && !req.filter.museum && !req.filter.country[0])
+        message(r, "The query has no words to search for; showing everything.");
+    req.sort = p->sort;
+    req.limit = p->limit < 1 ? 1 : p->limit > 100 ? 100 : p->limit;
+    req.offset = p->offset > 100000 ? 100000 : p->offset;
+    req.facets = p->facets;
+    if (p->cursor && *p->cursor) {
+        if (parse_cursor(p->cursor, p->sort, &req.after_key, &req.after_id) == 0) {
+            req.has_after = true;
+            req.offset = 0;
+        } else {
+            message(r, "The page link was not understood (or the sort changed): showing the first page.");
+        }
+    }
+    vcm_index_result ir;
+    vcm_index_lock_read(s->x);
+    int rc = vcm_index_search(s->x, a, &req, &ir);
+    vcm_index_unlock(s->x);
+    if (rc < 0)
+        goto oom;
+    r->total = ir.total;
+    for (int k = 0; k < VCM_FACET_KINDS; k++) {
+        r->facets[k] = ir.facets[k];
+        r->nfacets[k] = ir.nfacets[k];
+    }
+    for (size_t i = 0; i < r->nfacets[VCM_FACET_COUNTRY]; i++) {
+        vcm_country c;
+        if (vcm_country_from_code(&c, a, r->facets[VCM_FACET_COUNTRY][i].value) == 0) {
+            const vcm_ltext *n = vcm_ltexts_pick(&c.names, p->lang ? p->lang : "en");
+            if (n)
+                r->facets[VCM_FACET_COUNTRY][i].label = n->text;
+        }
+    }
+    if (ir.more && ir.nhits)
+        r->next = make_cursor(a, p->sort, &ir.hits[ir.nhits - 1]);
+    r->hits = vcm_arena_calloc(a, ir.nhits ? ir.nhits : 1, sizeof *r->hits);
+    if (!r->hits)
+        goto oom;
+    for (size_t i = 0; i < ir.nhits; i++) {
+        vcm_search_hit *h = &r->hits[r->nhits];
+        h->id = ir.hits[i].id;
+        h->score = ir.hits[i].score;
+        if (p->want_objects && store) {
+            int f = store->ops->object_get(store, a, h->id, &h->object);
+            if (f < 0) {
+                snprintf(err, errlen, "%s", vcm_store_error(store));
+                return -1;
+            }
+            if (f == 0 || h->object.status != VCM_PUBLISHED)
+                continue; /* changed since the index saw it: left out of this page */
+            dress_hit(a, pl, h, p->lang);
+        }
+        r->nhits++;
+    }
+    if (r->total == 0 && p->want_alternatives)
+        alternatives(s, a, p, &q, r);
+    return 0;
+oom:
+    snprintf(err, errlen, "the search needs more memory than a request may use");
+    return -1;
+}
+
+size_t vcm_search_suggest(vcm_search *s, vcm_arena *a, const char *prefix, size_t len,
+                          vcm_suggestion *out, size_t max)
+{
+    vcm_index_lock_read(s->x);
+    size_t n = vcm_index_suggest(s->x, a, prefix, len, out, max);
+    vcm_index_unlock(s->x);
+    return n;
+}
