@@ -125,6 +125,15 @@ static inline void vt_db_url(char *out, size_t size, const char *dir, const char
     snprintf(out, size, "%s?options=-csearch_path%%3D%s", vt_pg(), schema);
 }
 
+/* Runs one SQL statement on the store at url with the backend's own client
+ * (sqlite3 or psql), for tests that look under the store. Output in *out. */
+static inline int vt_db_sql(char **out, const char *url, const char *sql)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return vt_sh(out, "sqlite3 -readonly '%s' \"%s\"", url + 7, sql);
+    return vt_sh(out, "psql -X -At -d '%s' -c \"%s\"", url, sql);
+}
+
 static inline int vt_free_port(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0);

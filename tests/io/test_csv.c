@@ -79,7 +79,9 @@ static void test_country_import(void **state)
                         "DE,Germany,Europe,1066\n"
                         "GB,United Kingdom,Europe\n"
                         "IE,Ireland,Europe,1996\n");
-    int rc = vt_sh(&out, "%s import --db sqlite:%s/c.db %s", vt_bin(), dir, path);
+    char db[1024];
+    vt_db_url(db, sizeof db, dir, "c");
+    int rc = vt_sh(&out, "%s import --db '%s' %s", vt_bin(), db, path);
     assert_int_equal(rc, 1);
     assert_contains(out, "read 7, countries 3, rejected 4");
     char want[700];
@@ -92,13 +94,13 @@ static void test_country_import(void **state)
     snprintf(want, sizeof want, "%s:7: expected 4 fields, found 3", path);
     assert_contains(out, want);
     free(out);
-    assert_int_equal(vt_sh(&out, "sqlite3 %s/c.db \"SELECT code||region||asem_since FROM countries ORDER BY code\"", dir), 0);
+    assert_int_equal(vt_db_sql(&out, db, "SELECT code||region||asem_since FROM countries ORDER BY code"), 0);
     assert_string_equal(out, "IEeurope1996\nKRasia1996\nRUasia2010\n");
     free(out);
     /* not a country table */
     snprintf(path, sizeof path, "%s/x.csv", dir);
     vt_write_file(path, "a,b\n1,2\n");
-    assert_int_equal(vt_sh(&out, "%s import --db sqlite:%s/c.db %s", vt_bin(), dir, path), 3);
+    assert_int_equal(vt_sh(&out, "%s import --db '%s' %s", vt_bin(), db, path), 3);
     assert_contains(out, "not a country table");
     free(out);
     vt_rmrf(dir);

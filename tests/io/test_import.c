@@ -24,6 +24,14 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* The URL of a fresh store named name (caller frees). */
+static char *fresh_db(const char *name)
+{
+    char *u = malloc(1024);
+    vt_db_url(u, 1024, dir, name);
+    return u;
+}
+
 static void data_file(char *buf, size_t n)
 {
     snprintf(buf, n, "%s/collection.jsonl", vt_data());
@@ -35,7 +43,7 @@ static void data_file(char *buf, size_t n)
 static char *stats(const char *db)
 {
     char *out;
-    assert_int_equal(vt_sh(&out, "%s stats --db sqlite:%s", vt_bin(), db), 0);
+    assert_int_equal(vt_sh(&out, "%s stats --db '%s'", vt_bin(), db), 0);
     return out;
 }
 
@@ -44,24 +52,24 @@ static void test_demo_import_and_reimport(void **state)
     (void)state;
     char data[512], *out;
     data_file(data, sizeof data);
-    int rc = vt_sh(&out, "%s import --quiet --db sqlite:%s/demo.db %s", vt_bin(), dir, data);
+    char *db = fresh_db("demo");
+    int rc = vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, data);
     assert_int_equal(rc, 0);
     assert_contains(out, "read 42231, inserted 42231, updated 0, unchanged 0, rejected 0");
     assert_contains(out, "6 museums and 3 countries created");
     free(out);
     /* the same file again changes nothing */
-    rc = vt_sh(&out, "%s import --quiet --db sqlite:%s/demo.db %s", vt_bin(), dir, data);
+    rc = vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, data);
     assert_int_equal(rc, 0);
     assert_contains(out, "read 42231, inserted 0, updated 0, unchanged 42231, rejected 0");
     assert_contains(out, "0 museums and 0 countries created");
     free(out);
-    char db[600];
-    snprintf(db, sizeof db, "%s/demo.db", dir);
     out = stats(db);
     assert_contains(out, "objects 42231\n");
     assert_contains(out, "museums 6\n");
     assert_contains(out, "countries 3\n");
     free(out);
+    free(db);
 }
 
 /* Ten broken lines among good ones: the good ones go in, each bad one is
@@ -94,7 +102,8 @@ static void test_broken_lines(void **state)
     for (int i = 5; i < 10; i++, line++)
         fprintf(f, good, i, i);
     fclose(f);
-    int rc = vt_sh(&out, "%s import --db sqlite:%s/broken.db %s", vt_bin(), dir, path);
+    char *db = fresh_db("broken");
+    int rc = vt_sh(&out, "%s import --db '%s' %s", vt_bin(), db, path);
     assert_int_equal(rc, 1);
     assert_contains(out, "read 20, inserted 10, updated 0, unchanged 0, rejected 10");
     char want[700];
@@ -106,26 +115,26 @@ static void test_broken_lines(void **state)
         assert_contains(out, want);
     }
     free(out);
-    char db[600];
-    snprintf(db, sizeof db, "%s/broken.db", dir);
     out = stats(db);
     assert_contains(out, "objects 10\n");
     free(out);
+    free(db);
 }
 
 static void test_cli_errors(void **state)
 {
     (void)state;
-    char *out;
-    assert_int_equal(vt_sh(&out, "%s import --db sqlite:%s/x.db /nonexistent.jsonl", vt_bin(), dir), 3);
+    char *out, *db = fresh_db("x");
+    assert_int_equal(vt_sh(&out, "%s import --db '%s' /nonexistent.jsonl", vt_bin(), db), 3);
     assert_contains(out, "cannot open '/nonexistent.jsonl'");
     free(out);
-    assert_int_equal(vt_sh(&out, "%s import --db sqlite:%s/x.db", vt_bin(), dir), 2);
+    assert_int_equal(vt_sh(&out, "%s import --db '%s'", vt_bin(), db), 2);
     assert_contains(out, "name a file");
     free(out);
-    assert_int_equal(vt_sh(&out, "%s import --batch 0 --db sqlite:%s/x.db a", vt_bin(), dir), 2);
+    assert_int_equal(vt_sh(&out, "%s import --batch 0 --db '%s' a", vt_bin(), db), 2);
     assert_contains(out, "'batch' needs a whole number from 1");
     free(out);
+    free(db);
     assert_int_equal(vt_sh(&out, "%s frobnicate", vt_bin()), 2);
     assert_contains(out, "unknown command 'frobnicate'");
     free(out);
@@ -223,28 +232,28 @@ static void test_export_roundtrip(void **state)
     data_file(data, sizeof data);
     /* a small slice of the demo, with edits, for speed under sanitizers */
     assert_int_equal(vt_sh(NULL, "head -n 3000 %s > %s/slice.jsonl", data, dir), 0);
-    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/r1.db %s/slice.jsonl", vt_bin(),
-                           dir, dir), 0);
+    char *r1 = fresh_db("r1"), *r2 = fresh_db("r2");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s/slice.jsonl", vt_bin(), r1, dir), 0);
     free(out);
-    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/r1.db %s/e1.jsonl", vt_bin(), dir, dir), 0);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' %s/e1.jsonl", vt_bin(), r1, dir), 0);
     assert_contains(out, "3000 objects written");
     free(out);
-    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/r2.db %s/e1.jsonl", vt_bin(), dir,
-                           dir), 0);
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s/e1.jsonl", vt_bin(), r2, dir), 0);
     assert_contains(out, "read 3000, inserted 3000");
     free(out);
-    assert_int_equal(vt_sh(NULL, "%s export --db sqlite:%s/r2.db %s/e2.jsonl", vt_bin(), dir, dir), 0);
+    assert_int_equal(vt_sh(NULL, "%s export --db '%s' %s/e2.jsonl", vt_bin(), r2, dir), 0);
     assert_int_equal(vt_sh(&out, "cmp %s/e1.jsonl %s/e2.jsonl", dir, dir), 0);
     free(out);
     /* and importing the export over its own database changes nothing */
-    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/r2.db %s/e1.jsonl", vt_bin(), dir,
-                           dir), 0);
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s/e1.jsonl", vt_bin(), r2, dir), 0);
     assert_contains(out, "unchanged 3000");
     free(out);
     /* export to standard output works too */
-    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/r2.db - | head -c 40", vt_bin(), dir), 0);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' - | head -c 40", vt_bin(), r2), 0);
     assert_contains(out, "{\"type\":\"vcm-export\",\"format\":1}");
     free(out);
+    free(r1);
+    free(r2);
 }
 
 /* A record updated at the source is updated in place, not duplicated. */
@@ -255,16 +264,18 @@ static void test_update_in_place(void **state)
     snprintf(path, sizeof path, "%s/u.jsonl", dir);
     vt_write_file(path, "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"U1\", \"title\": \"Before\"}\n"
                         "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"U1\", \"title\": \"After\"}\n");
-    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s/u.db %s", vt_bin(), dir, path), 0);
+    char *db = fresh_db("u");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 0);
     assert_contains(out, "read 2, inserted 1, updated 1, unchanged 0");
     free(out);
-    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/u.db - 2>/dev/null | grep -c '\"type\":\"object\"'",
-                           vt_bin(), dir), 0);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' - 2>/dev/null | grep -c '\"type\":\"object\"'",
+                           vt_bin(), db), 0);
     assert_int_equal(atoi(out), 1);
     free(out);
-    assert_int_equal(vt_sh(&out, "%s export --db sqlite:%s/u.db - 2>/dev/null", vt_bin(), dir), 0);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' - 2>/dev/null", vt_bin(), db), 0);
     assert_contains(out, "\"title\":{\"en\":\"After\"}");
     free(out);
+    free(db);
 }
 
 /* An import killed with SIGKILL leaves a consistent database, and running
@@ -272,32 +283,26 @@ static void test_update_in_place(void **state)
 static void test_sigkill_and_rerun(void **state)
 {
     (void)state;
-    char data[512], db[600], *out;
+    char data[512], *out;
     data_file(data, sizeof data);
-    snprintf(db, sizeof db, "%s/killed.db", dir);
+    char *db = fresh_db("killed");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
         dup2(null, 2);
-        char url[700];
-        snprintf(url, sizeof url, "sqlite:%s", db);
-        execl(vt_bin(), vt_bin(), "import", "--quiet", "--batch", "200", "--db", url, data,
+        execl(vt_bin(), vt_bin(), "import", "--quiet", "--batch", "200", "--db", db, data,
               (char *)NULL);
         _exit(127);
     }
     /* wait until some batches are in, then kill it mid-way */
     int64_t seen = 0;
-    for (int i = 0; i < 600 && seen < 2000; i++) {
+    for (int i = 0; i < 1500 && seen < 2000; i++) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
-        if (access(db, R_OK) == 0 &&
-            vt_sh(&out, "sqlite3 -readonly '%s' 'SELECT count(*) FROM objects' 2>/dev/null", db) == 0) {
+        if (vt_db_sql(&out, db, "SELECT count(*) FROM objects") == 0)
             seen = atoll(out);
-        } else {
-            out = NULL;
-        }
         free(out);
     }
     kill(pid, SIGKILL);
@@ -306,33 +311,36 @@ static void test_sigkill_and_rerun(void **state)
     assert_true(WIFSIGNALED(st));
     assert_true(seen >= 2000);
     /* consistent: integrity holds, objects come in whole batches */
-    assert_int_equal(vt_sh(&out, "sqlite3 '%s' 'PRAGMA integrity_check; PRAGMA foreign_key_check;'", db), 0);
-    assert_string_equal(out, "ok\n");
-    free(out);
-    assert_int_equal(vt_sh(&out, "sqlite3 '%s' 'SELECT count(*) FROM objects'", db), 0);
+    if (!vt_pg()) {
+        assert_int_equal(vt_db_sql(&out, db, "PRAGMA integrity_check; PRAGMA foreign_key_check;"), 0);
+        assert_string_equal(out, "ok\n");
+        free(out);
+    }
+    assert_int_equal(vt_db_sql(&out, db, "SELECT count(*) FROM objects"), 0);
     int64_t partial = atoll(out);
     free(out);
     assert_true(partial < 42231);
     assert_int_equal(partial % 200, 0);
     /* objects without their titles would mean half-written records */
-    assert_int_equal(vt_sh(&out, "sqlite3 '%s' \"SELECT count(*) FROM objects o WHERE o.id NOT IN "
-                                 "(SELECT object_id FROM object_texts WHERE field='title') \"", db), 0);
+    assert_int_equal(vt_db_sql(&out, db, "SELECT count(*) FROM objects o WHERE o.id NOT IN "
+                                         "(SELECT object_id FROM object_texts WHERE field='title')"), 0);
     assert_true(atoi(out) <= 4); /* the four records the museums gave no title */
     free(out);
 
-    assert_int_equal(vt_sh(&out, "%s import --quiet --db sqlite:%s %s", vt_bin(), db, data), 0);
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, data), 0);
     char want[200];
     snprintf(want, sizeof want, "read 42231, inserted %lld, updated 0, unchanged %lld, rejected 0",
              (long long)(42231 - partial), (long long)partial);
     assert_contains(out, want);
     free(out);
-    char *killed = stats(db), demo[600];
-    snprintf(demo, sizeof demo, "%s/uninterrupted.db", dir);
-    assert_int_equal(vt_sh(NULL, "%s import --quiet --db sqlite:%s %s", vt_bin(), demo, data), 0);
+    char *killed = stats(db), *demo = fresh_db("uninterrupted");
+    assert_int_equal(vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), demo, data), 0);
     char *whole = stats(demo);
     assert_string_equal(killed, whole);
     free(killed);
     free(whole);
+    free(db);
+    free(demo);
 }
 
 int main(void)

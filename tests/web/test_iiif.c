@@ -8,11 +8,11 @@
 
 static char *dir;
 static struct vt_server srv;
-static char db[700], media[700];
+static char db[1024], media[700];
 
 static int add(const char *object, const char *file, const char *id, char **out)
 {
-    return vt_sh(out, "%s media add --quiet --db %s --media %s '%s' '%s' --id '%s'%s", vt_bin(),
+    return vt_sh(out, "%s media add --quiet --db '%s' --media %s '%s' '%s' --id '%s'%s", vt_bin(),
                  db, media, object, file, id,
                  strncmp(id, "jade-a", 6) == 0
                      ? " --rights http://creativecommons.org/licenses/by/4.0/"
@@ -23,12 +23,12 @@ static int group_setup(void **state)
 {
     (void)state;
     dir = vt_tmpdir();
-    snprintf(db, sizeof db, "sqlite:%s/t.db", dir);
+    vt_db_url(db, sizeof db, dir, "t");
     snprintf(media, sizeof media, "%s/media", dir);
     char *out;
     if (vt_sh(&out, "grep 'National Palace Museum' %s/collection.jsonl > %s/npm.jsonl && "
                     "grep -m 3 '\"source_museum\": \"Tate\"' %s/collection.jsonl >> %s/npm.jsonl && "
-                    "%s import --quiet --db %s %s/npm.jsonl",
+                    "%s import --quiet --db '%s' %s/npm.jsonl",
               vt_data(), dir, vt_data(), dir, vt_bin(), db, dir) != 0)
         fail_msg("import failed: %s", out);
     free(out);
@@ -126,7 +126,7 @@ static void test_media_add_errors(void **state)
     assert_int_equal(add("古玉3888", bad, "notes", &out), 1);
     free(out);
     /* an image over the pixel limit, refused before it is decoded */
-    assert_int_equal(vt_sh(&out, "%s media add --db %s --media %s --max-pixels 10000 古玉3888 %s/images/npm_taipei/jade054_00_w1140.jpg --id big",
+    assert_int_equal(vt_sh(&out, "%s media add --db '%s' --media %s --max-pixels 10000 古玉3888 %s/images/npm_taipei/jade054_00_w1140.jpg --id big",
                            vt_bin(), db, media, vt_data()), 1);
     assert_contains(out, "pixels");
     free(out);

@@ -34,25 +34,27 @@ static const char *hostile =
     " \"source_url\": \"http://x.test/\\\"><script>alert(1)</script>\", \"date_start\": 1500,"
     " \"date_end\": 1600}\n";
 
+static char evil_db[1024];
+
 static int group_setup(void **state)
 {
     (void)state;
     dir = vt_tmpdir();
-    char data[600], path[700], db[700];
+    char data[600], path[700], db[1024];
     snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
     if (access(data, R_OK) != 0)
         fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
-    if (vt_sh(NULL, "%s import --quiet --db sqlite:%s/demo.db %s", vt_bin(), dir, data) != 0)
+    vt_db_url(db, sizeof db, dir, "demo");
+    if (vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), db, data) != 0)
         fail_msg("the demo import failed");
-    snprintf(db, sizeof db, "sqlite:%s/demo.db", dir);
     vt_server_start(&demo, db);
 
     snprintf(path, sizeof path, "%s/evil.jsonl", dir);
     vt_write_file(path, hostile);
-    if (vt_sh(NULL, "%s import --quiet --db sqlite:%s/evil.db %s", vt_bin(), dir, path) != 0)
+    vt_db_url(evil_db, sizeof evil_db, dir, "evil");
+    if (vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), evil_db, path) != 0)
         fail_msg("the hostile import failed");
-    snprintf(db, sizeof db, "sqlite:%s/evil.db", dir);
-    vt_server_start(&evil, db);
+    vt_server_start(&evil, evil_db);
     return 0;
 }
 
@@ -373,7 +375,7 @@ static void test_pages_follow_writes(void **state)
     snprintf(path, sizeof path, "%s/more.jsonl", dir);
     vt_write_file(path, "{\"source_museum\": \"Tokyo National Museum\", \"source_country\": \"JP\","
                         " \"source_id\": \"TNM-1\", \"title\": \"Pine Trees\"}\n");
-    assert_int_equal(vt_sh(NULL, "%s import --quiet --db sqlite:%s/evil.db %s", vt_bin(), dir, path), 0);
+    assert_int_equal(vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), evil_db, path), 0);
     r = vt_get(&evil, "/");
     assert_contains(r.body, "<strong>2</strong> objects");
     assert_contains(r.body, "<strong>2</strong> museums");
@@ -395,7 +397,7 @@ static void test_pages_follow_writes(void **state)
     r = vt_get(&evil, page);
     assert_contains(r.body, ">Pine Trees<");
     vt_resp_free(&r);
-    assert_int_equal(vt_sh(NULL, "%s import --quiet --db sqlite:%s/evil.db %s", vt_bin(), dir, path), 0);
+    assert_int_equal(vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), evil_db, path), 0);
     r = vt_get(&evil, page);
     assert_contains(r.body, ">Pine Trees (screens)<");
     vt_resp_free(&r);
