@@ -171,8 +171,13 @@ static inline void vt_server_start(struct vt_server *s, const char *db)
     assert_true(s->pid >= 0);
     if (s->pid == 0) {
         const char *lvl = getenv("VCM_TEST_LOG") ? getenv("VCM_TEST_LOG") : "warn";
+        /* the search index: beside an SQLite file (the default), else beside media */
+        char index[1100];
+        snprintf(index, sizeof index, "%s.index", media);
+        if (strncmp(db, "sqlite:", 7) == 0)
+            snprintf(index, sizeof index, "%s.index", db + 7);
         execl(vt_bin(), vt_bin(), "serve", "--db", db, "--listen", listen, "--log-level", lvl,
-              "--media", media, (char *)NULL);
+              "--media", media, "--index", index, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 400; i++) {

@@ -33,10 +33,17 @@ int vcm_cmd_serve(vcm_config *c)
         vcm_app_release(&app);
         return VCM_EXIT_FAIL;
     }
+    if (vcm_web_search_init(c, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm serve: search: %s\n", err);
+        vcm_web_iiif_release();
+        vcm_app_release(&app);
+        return VCM_EXIT_FAIL;
+    }
     vcm_router *r = vcm_router_new();
     if (!r || vcm_app_routes(r) < 0) {
         fprintf(stderr, "vcm serve: cannot set up the routes\n");
         vcm_router_free(r);
+        vcm_web_search_release();
         vcm_web_iiif_release();
         vcm_app_release(&app);
         return VCM_EXIT_FAIL;
@@ -45,6 +52,7 @@ int vcm_cmd_serve(vcm_config *c)
     if (!srv) {
         fprintf(stderr, "vcm serve: %s\n", err);
         vcm_router_free(r);
+        vcm_web_search_release();
         vcm_web_iiif_release();
         vcm_app_release(&app);
         return VCM_EXIT_FAIL;
@@ -56,6 +64,7 @@ int vcm_cmd_serve(vcm_config *c)
                  "hint=\"import one: vcm import %s/collection.jsonl\"", c->data);
     int rc = vcm_server_run(srv);
     vcm_router_free(r);
+    vcm_web_search_release();
     vcm_web_iiif_release();
     vcm_app_release(&app);
     vcm_info("stopped", "status=%d", rc);

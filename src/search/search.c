@@ -49,7 +49,20 @@ struct vcm_search {
     pthread_cond_t stop_cond;
     size_t unsaved;           /* changes applied since the file was written */
     time_t saved_at;
+    bool need_build;          /* the follower builds the index first */
+    volatile int ready;       /* the index is complete: queries may run */
+    volatile size_t built, to_build;
 };
+
+bool vcm_search_ready(vcm_search *s, size_t *done, size_t *total)
+{
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (done)
+        *done = s->built;
+    if (total)
+        *total = s->to_build;
+    return s->ready;
+}
 
 void vcm_search_index_path(const char *db_url, char *out, size_t size)
 {
@@ -299,8 +312,9 @@ static int prep_batch(struct helper *h, struct reader *r, const vcm_object *objs
     return a.fail || b.fail ? -1 : 0;
 }
 
-static int build(vcm_store *st, vcm_index *x, vcm_search_progress progress, void *ud, char *err,
-                 size_t errlen)
+/* cancel: checked between batches (a server stopping while it builds). */
+static int build(vcm_store *st, vcm_index *x, vcm_search_progress progress, void *ud,
+                 volatile int *cancel, char *err, size_t errlen)
 {
     vcm_index_meta meta = {{0}, 0};
     if (st->ops->instance_id(st, meta.instance) < 0 || st->ops->change_head(st, &meta.seq) < 0) {
@@ -334,6 +348,10 @@ static int build(vcm_store *st, vcm_index *x, vcm_search_progress progress, void
         }
         if (n == 0)
             break;
+        if (cancel && *cancel) {
+            snprintf(err, errlen, "stopped before the index was complete");
+            goto out;
+        }
         if (prep_batch(&h, &r, objs, n, preps) < 0) {
             for (size_t i = 0; i < n; i++)
                 vcm_index_prep_free(preps[i]);
@@ -469,10 +487,42 @@ long vcm_search_sync(vcm_search *s, char *err, size_t errlen)
     return n;
 }
 
+static void background_progress(size_t done, size_t total, void *ud)
+{
+    vcm_search *s = ud;
+    s->built = done;
+    s->to_build = total;
+}
+
+static int build_and_save(vcm_search *s, vcm_search_progress progress, void *ud, char *err,
+                          size_t errlen)
+{
+    vcm_info("building the search index", "index=\"%s\"", s->path);
+    if (build(s->store, s->x, progress, ud, &s->stop, err, errlen) < 0 ||
+        vcm_search_sync(s, err, errlen) < 0)
+        return -1;
+    char werr[512];
+    if (save(s, werr, sizeof werr) < 0)
+        vcm_warn("search cannot write its index", "error=\"%s\"", werr);
+    vcm_info("search index ready", "objects=%zu", s->built);
+    return 0;
+}
+
 static void *follow(void *p)
 {
     vcm_search *s = p;
     int64_t last_head = -1;
+    if (s->need_build) {
+        char err[512];
+        if (build_and_save(s, background_progress, s, err, sizeof err) < 0) {
+            if (!s->stop)
+                vcm_error("search cannot build its index", "error=\"%s\"", err);
+            vcm_tokenize_thread_release();
+            return NULL;
+        }
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        s->ready = 1;
+    }
     for (;;) {
         pthread_mutex_lock(&s->stop_lock);
         if (!s->stop) {
@@ -555,23 +605,21 @@ vcm_search *vcm_search_open(const char *db_url, const char *path, bool follow_ch
         }
     }
     if (!s->x) {
-        vcm_info("building the search index", "index=\"%s\" reason=\"%s\"", path, why);
+        vcm_info("the search index must be built", "index=\"%s\" reason=\"%s\"", path, why);
         if (!(s->x = vcm_index_new())) {
             snprintf(err, errlen, "out of memory");
             goto fail;
         }
-        if (build(s->store, s->x, progress, ud, err, errlen) < 0)
+        s->need_build = true;
+    }
+    if (s->need_build && !follow_changes) {
+        if (build_and_save(s, progress, ud, err, errlen) < 0)
             goto fail;
-        s->unsaved = 1; /* write it once caught up */
-    }
-    long n = vcm_search_sync(s, err, errlen);
-    if (n < 0)
+        s->need_build = false;
+    } else if (!s->need_build && vcm_search_sync(s, err, errlen) < 0) {
         goto fail;
-    if (s->unsaved) {
-        char werr[512];
-        if (save(s, werr, sizeof werr) < 0)
-            vcm_warn("search cannot write its index", "error=\"%s\"", werr);
     }
+    s->ready = !s->need_build;
     if (follow_changes) {
         if (pthread_create(&s->thread, NULL, follow, s) != 0) {
             snprintf(err, errlen, "cannot start the search's thread");
@@ -596,7 +644,7 @@ void vcm_search_close(vcm_search *s)
         pthread_mutex_unlock(&s->stop_lock);
         pthread_join(s->thread, NULL);
     }
-    if (s->x && s->unsaved) {
+    if (s->x && s->unsaved && s->ready) {
         char err[512];
         if (save(s, err, sizeof err) < 0)
             vcm_warn("search cannot write its index", "error=\"%s\"", err);
@@ -621,7 +669,7 @@ int vcm_search_reindex(const char *db_url, const char *path, vcm_search_progress
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    if (build(st, x, progress, ud, err, errlen) < 0 || catch_up(st, x, err, errlen) < 0)
+    if (build(st, x, progress, ud, NULL, err, errlen) < 0 || catch_up(st, x, err, errlen) < 0)
         goto out;
     vcm_index_lock_write(x);
     rc = vcm_index_save(x, path, err, errlen);
@@ -829,7 +877,9 @@ static vcm_plan *text_plan(struct planner *pl, const char *text, size_t len, uns
         for (size_t i = 0; i < nt && i < 16; i++) {
             term->terms[i] = t[i].text;
             term->offsets[i] = t[i].pos - t[0].pos;
-            add_mark(pl, t[i].text, t[i].len, false);
+            /* "on" of "ink on silk" is not worth marking everywhere */
+            if (nt == 1 || t[i].kind != VCM_TOK_WORD || t[i].len > 2)
+                add_mark(pl, t[i].text, t[i].len, false);
         }
         term->nterms = nt < 16 ? nt : 16;
         term->fields = fields;
@@ -1104,19 +1154,42 @@ static int on_hl(const vcm_token *t, void *ud)
     return 0;
 }
 
-/* The text (or a window of it around the first match) escaped, with
- * matches in <mark>. NULL when whole is false and nothing matches. */
-static const char *highlight(vcm_arena *a, const struct planner *pl, const char *text, bool whole)
+static int add_part(vcm_arena *a, vcm_search_text *t, size_t *cap, const char *s, size_t n,
+                    bool match)
 {
-    size_t len = strlen(text);
+    if (!n)
+        return 0;
+    if (t->nparts == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        vcm_search_part *np = vcm_arena_alloc(a, nc * sizeof *np);
+        if (!np)
+            return -1;
+        if (t->nparts)
+            memcpy(np, t->parts, t->nparts * sizeof *np);
+        t->parts = np;
+        *cap = nc;
+    }
+    char *c = vcm_arena_strndup(a, s, n);
+    if (!c)
+        return -1;
+    t->parts[t->nparts++] = (vcm_search_part){c, match};
+    return 0;
+}
+
+/* The text (whole, or a window around its first match) cut into parts
+ * with the matches marked. Returns false when !whole and nothing matches. */
+static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, const char *lang,
+                      bool whole, vcm_search_text *out)
+{
+    size_t full = strlen(text), len = full;
     struct hl h = {pl, {{0}}, 0};
     if (len > 20000)
         len = 20000;
-    while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
+    while (len && len < full && ((unsigned char)text[len] & 0xC0) == 0x80)
         len--;
     vcm_tokenize(text, len, VCM_TOK_STEM, on_hl, &h);
     if (!h.n && !whole)
-        return NULL;
+        return false;
     size_t from = 0, to = len;
     if (!whole) {
         from = h.ranges[0][0] > 80 ? h.ranges[0][0] - 80 : 0;
@@ -1132,11 +1205,11 @@ static const char *highlight(vcm_arena *a, const struct planner *pl, const char 
         while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
             to--;
     }
-    vcm_buf b;
-    vcm_buf_init(&b, 64 * 1024);
-    if (from)
-        vcm_buf_puts(&b, "…");
-    size_t at = from;
+    memset(out, 0, sizeof *out);
+    out->lang = lang;
+    out->cut_before = from > 0;
+    out->cut_after = to < full;
+    size_t cap = 0, at = from;
     for (size_t i = 0; i < h.n; i++) {
         size_t s = h.ranges[i][0], e = h.ranges[i][1];
         if (e <= from || s >= to)
@@ -1145,40 +1218,39 @@ static const char *highlight(vcm_arena *a, const struct planner *pl, const char 
             s = at;
         if (e > to)
             e = to;
-        vcm_buf_html(&b, text + at, s - at);
-        vcm_buf_puts(&b, "<mark>");
-        vcm_buf_html(&b, text + s, e - s);
-        vcm_buf_puts(&b, "</mark>");
+        if (add_part(a, out, &cap, text + at, s - at, false) < 0 ||
+            add_part(a, out, &cap, text + s, e - s, true) < 0)
+            return false;
         at = e;
     }
-    vcm_buf_html(&b, text + at, to - at);
-    if (to < strlen(text))
-        vcm_buf_puts(&b, "…");
-    char *out = vcm_arena_strndup(a, b.data, b.len);
-    vcm_buf_release(&b);
-    return out;
+    add_part(a, out, &cap, text + at, to - at, false);
+    return true;
 }
 
 static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h, const char *lang)
 {
     const vcm_object *o = &h->object;
-    const vcm_ltext *t = vcm_ltexts_pick(&o->title, lang && *lang ? lang : "en");
-    h->title_html = highlight(a, pl, t ? t->text : "", true);
+    const char *want = lang && *lang ? lang : "en";
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, want);
+    highlight(a, pl, t ? t->text : "", t ? t->lang : "und", true, &h->title);
     const vcm_ltexts *fields[] = {&o->description, &o->statement};
-    for (size_t f = 0; f < 2 && !h->snippet_html; f++) {
+    bool found = false;
+    for (size_t f = 0; f < 2 && !found; f++) {
         /* the visitor's language first, then the others */
-        const vcm_ltext *first = vcm_ltexts_pick(fields[f], lang && *lang ? lang : "en");
-        if (first && (h->snippet_html = highlight(a, pl, first->text, false)))
-            h->snippet_lang = first->lang;
-        for (size_t i = 0; i < fields[f]->n && !h->snippet_html; i++)
-            if (&fields[f]->v[i] != first &&
-                (h->snippet_html = highlight(a, pl, fields[f]->v[i].text, false)))
-                h->snippet_lang = fields[f]->v[i].lang;
+        const vcm_ltext *first = vcm_ltexts_pick(fields[f], want);
+        if (first)
+            found = highlight(a, pl, first->text, first->lang, false, &h->snippet);
+        for (size_t i = 0; i < fields[f]->n && !found; i++)
+            if (&fields[f]->v[i] != first)
+                found = highlight(a, pl, fields[f]->v[i].text, fields[f]->v[i].lang, false,
+                                  &h->snippet);
     }
     const char *others[] = {o->materials, o->culture, o->classification};
-    for (size_t i = 0; i < 3 && !h->snippet_html; i++)
+    for (size_t i = 0; i < 3 && !found; i++)
         if (others[i] && *others[i])
-            h->snippet_html = highlight(a, pl, others[i], false);
+            found = highlight(a, pl, others[i], "en", false, &h->snippet);
+    if (!found)
+        memset(&h->snippet, 0, sizeof h->snippet);
 }
 
 static void message(vcm_search_results *r, const char *m)
@@ -1302,6 +1374,11 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
                    vcm_search_results *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
+    if (!vcm_search_ready(s, NULL, NULL)) {
+        snprintf(err, errlen, "the search index is being built (%zu of %zu objects)", s->built,
+                 s->to_build);
+        return -2;
+    }
     vcm_squery q;
     const char *text = p->q ? p->q : "";
     if (vcm_squery_parse(text, strlen(text), a, &q) < 0)
@@ -1400,6 +1477,8 @@ oom:
 size_t vcm_search_suggest(vcm_search *s, vcm_arena *a, const char *prefix, size_t len,
                           vcm_suggestion *out, size_t max)
 {
+    if (!vcm_search_ready(s, NULL, NULL))
+        return 0;
     vcm_index_lock_read(s->x);
     size_t n = vcm_index_suggest(s->x, a, prefix, len, out, max);
     vcm_index_unlock(s->x);

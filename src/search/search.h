@@ -29,9 +29,15 @@ typedef struct vcm_search vcm_search;
 typedef void (*vcm_search_progress)(size_t done, size_t total, void *ud);
 
 /* Opens the search over the store at db_url with its index at path (see
- * vcm_search_index_path). Returns NULL with a message in err. */
+ * vcm_search_index_path), building the index when it must be built (in the
+ * follower thread with follow, at once without). Returns NULL with a
+ * message in err. */
 vcm_search *vcm_search_open(const char *db_url, const char *path, bool follow,
                             vcm_search_progress progress, void *ud, char *err, size_t errlen);
+/* Whether queries can run: with follow, an index that had to be built is
+ * built by the follower after vcm_search_open returns; done/total (may be
+ * NULL) tell how far it is. vcm_search_run fails until then. */
+bool vcm_search_ready(vcm_search *s, size_t *done, size_t *total);
 /* Stops following and writes the index when it changed since last written. */
 void vcm_search_close(vcm_search *s);
 /* Catches up with the store now. Returns the number of objects applied, or
@@ -63,13 +69,26 @@ typedef struct vcm_search_params {
 
 void vcm_search_params_init(vcm_search_params *p);
 
+/* A text cut where the query's words match, for showing them marked. */
+typedef struct vcm_search_part {
+    const char *text;
+    bool match;
+} vcm_search_part;
+
+typedef struct vcm_search_text {
+    vcm_search_part *parts;      /* NULL when there is no such text */
+    size_t nparts;
+    const char *lang;
+    bool cut_before, cut_after;  /* a passage: text left out before, after */
+} vcm_search_text;
+
 typedef struct vcm_search_hit {
     int64_t id;
     float score;
     vcm_object object;           /* with want_objects */
-    const char *title_html;      /* title with <mark> around matches, escaped */
-    const char *snippet_html;    /* a passage with <mark>, escaped; NULL when none */
-    const char *snippet_lang;
+    vcm_search_text title;       /* the title in the visitor's language, matches marked */
+    vcm_search_text snippet;     /* a passage around the first match of description,
+                                    statement or materials; parts NULL when none */
 } vcm_search_hit;
 
 typedef struct vcm_search_expansion {
@@ -108,8 +127,9 @@ typedef struct vcm_search_results {
 } vcm_search_results;
 
 /* Runs a search. store: the caller's connection, for reading hits (may be
- * NULL without want_objects). Returns 0, or -1 when the arena is full or the
- * store fails (message in err). A malformed query is never an error. */
+ * NULL without want_objects). Returns 0, -2 while the index is being built,
+ * or -1 when the arena is full or the store fails (message in err in both
+ * cases). A malformed query is never an error. */
 int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_search_params *p,
                    vcm_search_results *r, char *err, size_t errlen);
 

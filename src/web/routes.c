@@ -3,7 +3,8 @@
 
 /* Every handler runs with jansson on the request's arena (app.c); pages go
  * through the page cache (cache.c) as well. The API and static files, which
- * carry headers of their own, are not cached. */
+ * carry headers of their own, are not cached, nor is the search page: it
+ * follows the search index, which follows the store a moment later. */
 #define PAGE(h)                                                                               \
     static int page_##h(vcm_req *req, vcm_resp *resp)                                       \
     {                                                                                         \
@@ -28,6 +29,9 @@ PAGE(vcm_page_museum)
 PAGE(vcm_page_countries)
 PAGE(vcm_page_country)
 PAGE(vcm_page_region)
+DATA(vcm_page_search)
+DATA(vcm_api_search)
+DATA(vcm_api_suggest)
 DATA(vcm_api_objects)
 DATA(vcm_api_object)
 DATA(vcm_api_museums)
@@ -52,6 +56,7 @@ static const struct {
 } routes[] = {
     {"GET", "/", page_vcm_page_home},
     {"GET", "/browse", page_vcm_page_browse},
+    {"GET", "/search", data_vcm_page_search},
     {"GET", "/objects/{id}", page_vcm_page_object},
     {"GET", "/museums", page_vcm_page_museums},
     {"GET", "/museums/{id}", page_vcm_page_museum},
@@ -59,6 +64,8 @@ static const struct {
     {"GET", "/countries/{code}", page_vcm_page_country},
     {"GET", "/regions/{region}", page_vcm_page_region},
     {"GET", "/static/{*path}", vcm_static},
+    {"GET", "/api/v1/search", data_vcm_api_search},
+    {"GET", "/api/v1/suggest", data_vcm_api_suggest},
     {"GET", "/api/v1/objects", data_vcm_api_objects},
     {"GET", "/api/v1/objects/{id}", data_vcm_api_object},
     {"GET", "/api/v1/museums", data_vcm_api_museums},

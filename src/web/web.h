@@ -100,6 +100,14 @@ int vcm_api_countries(vcm_req *req, vcm_resp *resp);
 int vcm_api_country(vcm_req *req, vcm_resp *resp);
 int vcm_api_options(vcm_req *req, vcm_resp *resp);
 
+/* Search (search.c): the index is opened (built when missing) at start-up
+ * and follows the store's changes from then on. */
+int vcm_web_search_init(const vcm_config *cfg, char *err, size_t errlen);
+void vcm_web_search_release(void);
+int vcm_page_search(vcm_req *req, vcm_resp *resp);
+int vcm_api_search(vcm_req *req, vcm_resp *resp);
+int vcm_api_suggest(vcm_req *req, vcm_resp *resp);
+
 /* IIIF (iiif.c, manifest.c). */
 int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen);
 void vcm_web_iiif_release(void);

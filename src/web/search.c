@@ -1,0 +1,530 @@
+/* Search: the /search page, /api/v1/search and /api/v1/suggest.
+ *
+ * Page and API take the same parameters and run the same search: q (the
+ * query language of src/search/query.h), the facet selections region,
+ * country, museum, classification, material, century, image (yes/no),
+ * licence (open/other), date (1600..1700), sort, cursor (from `next`),
+ * offset (API) or page (page), limit (API), facets (API: a list; default
+ * all), expand=0 and noexpand=id,id (thesaurus expansions off).
+ *
+ * What the visitor typed is never an error: the search repairs it and says
+ * so. A parameter only software sends (limit=abc) is a 400 on the API and
+ * is ignored, with a note, on the page. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/log.h"
+#include "search/search.h"
+#include "search/thesaurus.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+#define PAGE_SIZE 24
+#define API_MAX_LIMIT 100
+#define MAX_OFFSET 100000
+
+static vcm_search *search;
+
+int vcm_web_search_init(const vcm_config *cfg, char *err, size_t errlen)
+{
+    char path[VCM_CONFIG_STR + 16];
+    if (cfg->index[0])
+        snprintf(path, sizeof path, "%s", cfg->index);
+    else
+        vcm_search_index_path(cfg->db, path, sizeof path);
+    search = vcm_search_open(cfg->db, path, true, NULL, NULL, err, errlen);
+    return search ? 0 : -1;
+}
+
+void vcm_web_search_release(void)
+{
+    vcm_search_close(search);
+    search = NULL;
+}
+
+/* The parameters every search URL carries, in this order. */
+static const char *const keys[] = {"q", "region", "country", "museum", "classification",
+                                   "material", "century", "image", "licence", "date",
+                                   "sort", "expand", "noexpand"};
+#define NKEYS (sizeof keys / sizeof *keys)
+
+/* Reads the parameters; a bad one gives a message in err and -1. */
+static int read_params(vcm_req *req, vcm_search_params *p, char *err, size_t errlen)
+{
+    vcm_search_params_init(p);
+    if (vcm_req_bad_query(req)) {
+        snprintf(err, errlen, "The address has a malformed query (a bad %%-escape or invalid UTF-8).");
+        return -1;
+    }
+    const char *v;
+    p->q = vcm_req_query_get(req, "q");
+    if ((v = vcm_req_query_get(req, "region")) && *v) {
+        vcm_region r;
+        if (vcm_region_parse(v, &r) < 0) {
+            snprintf(err, errlen, "region must be asia, europe or other.");
+            return -1;
+        }
+        p->filter.region = (int)r;
+    }
+    if ((v = vcm_req_query_get(req, "country")) && *v) {
+        if (strlen(v) != 2 || !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1])) {
+            snprintf(err, errlen, "country must be a two-letter ISO 3166 code, like KR.");
+            return -1;
+        }
+        p->filter.country[0] = (char)toupper((unsigned char)v[0]);
+        p->filter.country[1] = (char)toupper((unsigned char)v[1]);
+    }
+    if ((v = vcm_req_query_get(req, "museum")) && *v && !(p->filter.museum = vcm_web_id(v))) {
+        snprintf(err, errlen, "museum must be a museum's number.");
+        return -1;
+    }
+    if ((v = vcm_req_query_get(req, "classification")) && *v)
+        p->filter.classification = v;
+    if ((v = vcm_req_query_get(req, "material")) && *v) {
+        const vcm_thesaurus *th = vcm_thesaurus_builtin();
+        size_t first = vcm_thesaurus_first(th, VCM_TH_MATERIAL);
+        for (size_t i = first; i < vcm_thesaurus_count(th) && i < first + 64; i++) {
+            const vcm_th_entry *e = vcm_thesaurus_entry(th, i);
+            if (e->kind == VCM_TH_MATERIAL && strcmp(e->id, v) == 0)
+                p->filter.material = (int)(i - first);
+        }
+        if (p->filter.material < 0) {
+            snprintf(err, errlen, "material must be a thesaurus material id, like porcelain.");
+            return -1;
+        }
+    }
+    if ((v = vcm_req_query_get(req, "century")) && *v) {
+        char *end;
+        errno = 0;
+        long c = strtol(v, &end, 10);
+        if (errno || *end || c == 0 || c < -1000 || c > 21) {
+            snprintf(err, errlen, "century must be a number like 17 (CE) or -3 (BCE).");
+            return -1;
+        }
+        p->filter.century = (int)c;
+    }
+    if ((v = vcm_req_query_get(req, "image")) && *v) {
+        if (strcmp(v, "yes") && strcmp(v, "no")) {
+            snprintf(err, errlen, "image must be yes or no.");
+            return -1;
+        }
+        p->filter.image = strcmp(v, "yes") == 0;
+    }
+    if ((v = vcm_req_query_get(req, "licence")) && *v) {
+        if (strcmp(v, "open") && strcmp(v, "other")) {
+            snprintf(err, errlen, "licence must be open or other.");
+            return -1;
+        }
+        p->filter.open = strcmp(v, "open") == 0;
+    }
+    if ((v = vcm_req_query_get(req, "date")) && *v) {
+        if (vcm_squery_years(v, strlen(v), &p->filter.date_from, &p->filter.date_to) < 0) {
+            snprintf(err, errlen, "date must be years like 1600..1700 or -500..-200 (BCE).");
+            return -1;
+        }
+        p->filter.has_date = true;
+    }
+    if ((v = vcm_req_query_get(req, "sort")) && *v && vcm_sort_parse(v, &p->sort) < 0) {
+        snprintf(err, errlen, "sort must be relevance, date, -date, title or museum.");
+        return -1;
+    }
+    if ((v = vcm_req_query_get(req, "expand")) && *v)
+        p->no_expand = strcmp(v, "0") == 0 || strcmp(v, "no") == 0;
+    p->no_expand_ids = vcm_req_query_get(req, "noexpand");
+    p->cursor = vcm_req_query_get(req, "cursor");
+    p->lang = "en";
+    return 0;
+}
+
+/* "/search?…" with the request's parameters, `key` replaced by value
+ * (removed with NULL), and extra appended when given. */
+static char *search_url(vcm_req *req, const char *base, const char *key, const char *value,
+                        const char *extra)
+{
+    vcm_buf b;
+    vcm_buf_init(&b, 8192);
+    vcm_buf_puts(&b, base);
+    char sep = strchr(base, '?') ? '&' : '?';
+    bool done = false;
+    for (size_t i = 0; i < NKEYS; i++) {
+        const char *v = vcm_req_query_get(req, keys[i]);
+        if (key && strcmp(keys[i], key) == 0) {
+            v = value;
+            done = true;
+        }
+        if (!v || !*v)
+            continue;
+        vcm_buf_printf(&b, "%c%s=", sep, keys[i]);
+        vcm_buf_urlenc(&b, v, strlen(v));
+        sep = '&';
+    }
+    if (key && value && !done) {
+        vcm_buf_printf(&b, "%c%s=", sep, key);
+        vcm_buf_urlenc(&b, value, strlen(value));
+        sep = '&';
+    }
+    if (extra)
+        vcm_buf_printf(&b, "%c%s", sep, extra);
+    char *r = b.toobig ? NULL : vcm_arena_strndup(req->arena, b.data, b.len);
+    vcm_buf_release(&b);
+    return r ? r : "/search";
+}
+
+static json_t *parts_json(const vcm_search_text *t)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < t->nparts; i++)
+        json_array_append_new(a, json_pack("{s:s, s:b}", "text", t->parts[i].text, "match",
+                                           t->parts[i].match));
+    return a;
+}
+
+static json_t *text_json(const vcm_search_text *t)
+{
+    if (!t->parts)
+        return json_null();
+    return json_pack("{s:s, s:o, s:b, s:b}", "lang", t->lang ? t->lang : "und", "parts",
+                     parts_json(t), "cut_before", t->cut_before, "cut_after", t->cut_after);
+}
+
+static const char *const facet_labels[VCM_FACET_KINDS] = {
+    "facet.region", "facet.country", "facet.museum", "facet.classification",
+    "facet.material", "facet.century", "facet.image", "facet.licence",
+};
+
+/* The results as data: the API sends it, the page renders it. */
+static json_t *results_json(vcm_req *req, const vcm_search_params *p, const vcm_search_results *r,
+                            bool page)
+{
+    json_t *d = json_object();
+    json_object_set_new(d, "query", json_string(p->q ? p->q : ""));
+    json_object_set_new(d, "total", json_integer(r->total));
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->nhits; i++) {
+        const vcm_search_hit *h = &r->hits[i];
+        json_t *o = page ? vcm_web_card(&h->object) : json_object();
+        json_object_set_new(o, "id", json_integer(h->id));
+        json_object_set_new(o, "score", json_real(h->score));
+        if (!page) {
+            json_object_set_new(o, "title", json_string(vcm_web_title(&h->object)));
+            json_object_set_new(o, "url", json_string(vcm_arena_printf(
+                                              req->arena, "%s/objects/%lld", vcm_web_base(req),
+                                              (long long)h->id)));
+            json_object_set_new(o, "museum", json_string(h->object.museum_name ? h->object.museum_name : ""));
+            if (h->object.date_text)
+                json_object_set_new(o, "date", json_string(h->object.date_text));
+        }
+        json_object_set_new(o, "title_marked", text_json(&h->title));
+        json_object_set_new(o, "snippet", text_json(&h->snippet));
+        json_array_append_new(hits, o);
+    }
+    json_object_set_new(d, page ? "items" : "hits", hits);
+    json_t *facets = page ? json_array() : json_object();
+    const char *const fkeys[VCM_FACET_KINDS] = {"region", "country", "museum", "classification",
+                                                "material", "century", "image", "licence"};
+    for (int k = 0; k < VCM_FACET_KINDS; k++) {
+        if (!(p->facets & (1u << k)))
+            continue;
+        json_t *items = json_array();
+        const char *active = vcm_req_query_get(req, fkeys[k]);
+        for (size_t i = 0; i < r->nfacets[k]; i++) {
+            const vcm_index_facet *f = &r->facets[k][i];
+            const char *label = f->label;
+            if (k == VCM_FACET_REGION) {
+                vcm_region rg = VCM_REGION_OTHER;
+                vcm_region_parse(f->value, &rg);
+                label = vcm_web_region_label(rg);
+            }
+            bool on = active && strcmp(active, f->value) == 0;
+            json_t *it = json_pack("{s:s, s:s, s:I}", "value", f->value, "label", label, "count",
+                                   (json_int_t)f->count);
+            if (page) {
+                json_object_set_new(it, "active", json_boolean(on));
+                json_object_set_new(it, "url", json_string(search_url(req, "/search", fkeys[k],
+                                                                      on ? NULL : f->value, NULL)));
+            }
+            json_array_append_new(items, it);
+        }
+        if (page) {
+            if (r->nfacets[k])
+                json_array_append_new(facets, json_pack("{s:s, s:s, s:o}", "key", fkeys[k],
+                                                        "label", vcm_t("en", facet_labels[k]),
+                                                        "items", items));
+            else
+                json_decref(items);
+        } else {
+            json_object_set_new(facets, fkeys[k], items);
+        }
+    }
+    json_object_set_new(d, "facets", facets);
+    json_t *ex = json_array();
+    for (size_t i = 0; i < r->nexpansions; i++) {
+        const vcm_search_expansion *e = &r->expansions[i];
+        json_t *names = json_array();
+        for (size_t k = 0; k < e->nnames; k++)
+            json_array_append_new(names, json_string(e->names[k]));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "typed", e->typed, "id", e->id,
+                              "label", e->label, "kind", e->kind, "names", names, "used", !e->off);
+        if (e->dates)
+            json_object_set_new(o, "dates", json_pack("{s:i, s:i}", "from", e->from, "to", e->to));
+        if (page) {
+            /* the link turns this one expansion off, or back on */
+            const char *cur = p->no_expand_ids ? p->no_expand_ids : "";
+            const char *nv;
+            if (e->off) {
+                vcm_buf b;
+                vcm_buf_init(&b, 4096);
+                for (const char *s = cur; *s;) {
+                    const char *c = strchr(s, ',');
+                    size_t n = c ? (size_t)(c - s) : strlen(s);
+                    if (n && !(n == strlen(e->id) && memcmp(s, e->id, n) == 0)) {
+                        if (b.len)
+                            vcm_buf_putc(&b, ',');
+                        vcm_buf_append(&b, s, n);
+                    }
+                    s += n + (c ? 1 : 0);
+                }
+                nv = b.len ? vcm_arena_strndup(req->arena, b.data, b.len) : NULL;
+                vcm_buf_release(&b);
+            } else {
+                nv = *cur ? vcm_arena_printf(req->arena, "%s,%s", cur, e->id) : e->id;
+            }
+            json_object_set_new(o, "toggle_url",
+                                json_string(search_url(req, "/search", "noexpand", nv, NULL)));
+        }
+        json_array_append_new(ex, o);
+    }
+    json_object_set_new(d, "expansions", ex);
+    json_t *msgs = json_array();
+    for (size_t i = 0; i < r->nmessages; i++)
+        json_array_append_new(msgs, json_string(r->messages[i]));
+    json_object_set_new(d, "messages", msgs);
+    json_t *alts = json_array();
+    for (size_t i = 0; i < r->nalternatives; i++) {
+        json_t *o = json_pack("{s:s, s:s, s:I}", "q", r->alternatives[i].q, "why",
+                              r->alternatives[i].why, "total", (json_int_t)r->alternatives[i].total);
+        if (page) {
+            vcm_buf b;
+            vcm_buf_init(&b, 4096);
+            vcm_buf_puts(&b, "/search?q=");
+            vcm_buf_urlenc(&b, r->alternatives[i].q, strlen(r->alternatives[i].q));
+            json_object_set_new(o, "url", json_string(b.toobig ? "/search" : b.data));
+            vcm_buf_release(&b);
+        }
+        json_array_append_new(alts, o);
+    }
+    json_object_set_new(d, "alternatives", alts);
+    if (r->has_date)
+        json_object_set_new(d, "date", json_pack("{s:i, s:i}", "from", r->date_from, "to",
+                                                 r->date_to));
+    json_object_set_new(d, "sort", json_string(vcm_sort_name(p->sort)));
+    return d;
+}
+
+static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_results *r)
+{
+    if (!search)
+        return vcm_web_error(req, resp, 503, "Search is not available on this server.");
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return -1;
+    char err[300];
+    int rc = vcm_search_run(search, s, req->arena, p, r, err, sizeof err);
+    if (rc == -2) {
+        vcm_resp_header(resp, req, "Retry-After", "5");
+        char *m = vcm_arena_printf(req->arena, "Search is starting: %s. Please try again in a moment.", err);
+        vcm_web_error(req, resp, 503, m ? m : "Search is starting.");
+        return -1;
+    }
+    if (rc < 0) {
+        vcm_error("search failed", "error=\"%s\"", err);
+        vcm_web_error(req, resp, 500, "The search failed; please try again.");
+        return -1;
+    }
+    return 0;
+}
+
+int vcm_api_search(vcm_req *req, vcm_resp *resp)
+{
+    vcm_search_params p;
+    char err[300];
+    if (read_params(req, &p, err, sizeof err) < 0)
+        return vcm_web_error(req, resp, 400, err);
+    const char *v;
+    if ((v = vcm_req_query_get(req, "limit")) && *v) {
+        char *end;
+        long l = strtol(v, &end, 10);
+        if (*end || l < 1 || l > API_MAX_LIMIT)
+            return vcm_web_error(req, resp, 400, "limit must be a number from 1 to 100.");
+        p.limit = (size_t)l;
+    }
+    if ((v = vcm_req_query_get(req, "offset")) && *v) {
+        char *end;
+        long o = strtol(v, &end, 10);
+        if (*end || o < 0 || o > MAX_OFFSET)
+            return vcm_web_error(req, resp, 400, "offset must be a number from 0 to 100000 "
+                                                 "(use the cursor in next to go further).");
+        p.offset = (size_t)o;
+    }
+    p.facets = (1u << VCM_FACET_KINDS) - 1;
+    if ((v = vcm_req_query_get(req, "facets"))) {
+        p.facets = 0;
+        for (const char *s = v; *s && strcmp(v, "none") != 0;) {
+            const char *c = strchr(s, ',');
+            size_t n = c ? (size_t)(c - s) : strlen(s);
+            int k = vcm_facet_parse(s, n);
+            if (k < 0)
+                return vcm_web_error(req, resp, 400, "facets must be a comma-separated list of "
+                                                     "region, country, museum, classification, "
+                                                     "material, century, image, licence (or none).");
+            p.facets |= 1u << k;
+            s += n + (c ? 1 : 0);
+        }
+    }
+    if (p.cursor && *p.cursor && p.cursor[0] != "rdDtm"[p.sort])
+        return vcm_web_error(req, resp, 400, "cursor is not one this API gave out for this sort.");
+    p.want_objects = true;
+    p.want_alternatives = true;
+    vcm_search_results r;
+    if (run(req, resp, &p, &r) < 0)
+        return 0;
+    json_t *d = results_json(req, &p, &r, false);
+    if (r.next) {
+        char *next = vcm_arena_printf(req->arena, "cursor=%s", r.next);
+        const char *lim = vcm_req_query_get(req, "limit");
+        const char *fac = vcm_req_query_get(req, "facets");
+        vcm_buf b;
+        vcm_buf_init(&b, 8192);
+        vcm_buf_puts(&b, search_url(req, "/api/v1/search", NULL, NULL, next));
+        if (lim && *lim)
+            vcm_buf_printf(&b, "&limit=%s", lim);
+        if (fac) {
+            vcm_buf_puts(&b, "&facets=");
+            vcm_buf_urlenc(&b, fac, strlen(fac));
+        }
+        if (!b.toobig) {
+            char *url = vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req), b.data);
+            json_object_set_new(d, "next", json_string(r.next));
+            json_object_set_new(d, "next_url", json_string(url));
+            vcm_resp_header(resp, req, "Link", vcm_arena_printf(req->arena, "<%s>; rel=\"next\"", url));
+        }
+        vcm_buf_release(&b);
+    } else {
+        json_object_set_new(d, "next", json_null());
+    }
+    return vcm_web_json(req, resp, 200, d);
+}
+
+int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
+{
+    if (vcm_req_bad_query(req))
+        return vcm_web_error(req, resp, 400, "The address has a malformed query (a bad %-escape or invalid UTF-8).");
+    const char *q = vcm_req_query_get(req, "q");
+    const char *v = vcm_req_query_get(req, "limit");
+    long limit = 10;
+    if (v && *v) {
+        char *end;
+        limit = strtol(v, &end, 10);
+        if (*end || limit < 1 || limit > 50)
+            return vcm_web_error(req, resp, 400, "limit must be a number from 1 to 50.");
+    }
+    if (!search)
+        return vcm_web_error(req, resp, 503, "Search is not available on this server.");
+    vcm_suggestion out[50];
+    size_t n = q && *q ? vcm_search_suggest(search, req->arena, q, strlen(q), out, (size_t)limit) : 0;
+    static const char *const kinds[] = {"title", "creator", "term"};
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:i}", "text", out[i].text, "kind",
+                                           kinds[out[i].kind], "weight", (int)out[i].weight));
+    return vcm_web_json(req, resp, 200, json_pack("{s:s, s:o}", "query", q ? q : "", "suggestions", a));
+}
+
+int vcm_page_search(vcm_req *req, vcm_resp *resp)
+{
+    vcm_search_params p;
+    char err[300];
+    json_t *notes = json_array();
+    if (read_params(req, &p, err, sizeof err) < 0) {
+        /* a bad filter in a hand-edited address: search without filters */
+        json_array_append_new(notes, json_string(err));
+        const char *q = vcm_req_bad_query(req) ? NULL : vcm_req_query_get(req, "q");
+        vcm_search_params_init(&p);
+        p.q = q;
+        p.lang = "en";
+    }
+    const char *v;
+    long page = 1;
+    if ((v = vcm_req_query_get(req, "page")) && *v) {
+        char *end;
+        page = strtol(v, &end, 10);
+        if (*end || page < 1 || (page - 1) * PAGE_SIZE > MAX_OFFSET) {
+            json_array_append_new(notes, json_string("That page number was not understood: showing the first page."));
+            page = 1;
+        }
+    }
+    p.limit = PAGE_SIZE;
+    p.offset = p.cursor && *p.cursor ? 0 : (size_t)(page - 1) * PAGE_SIZE;
+    p.facets = (1u << VCM_FACET_KINDS) - 1;
+    p.want_objects = true;
+    p.want_alternatives = true;
+    vcm_search_results r;
+    if (run(req, resp, &p, &r) < 0) {
+        json_decref(notes);
+        return 0;
+    }
+    json_t *d = results_json(req, &p, &r, true);
+    json_t *msgs = json_object_get(d, "messages");
+    json_array_extend(notes, msgs);
+    json_object_set(d, "messages", notes);
+    json_decref(notes);
+    const char *q = p.q ? p.q : "";
+    json_object_set_new(d, "page_title", json_string(*q ? vcm_arena_printf(req->arena, "%s: %s",
+                                                                           vcm_t("en", "search.title"), q)
+                                                        : vcm_t("en", "search.title")));
+    json_object_set_new(d, "q", json_string(q));
+    json_object_set_new(d, "noindex", json_true());
+    /* chips: each active filter, with a link that removes it */
+    json_t *chips = json_array();
+    const char *fkeys[] = {"region", "country", "museum", "classification", "material",
+                           "century", "image", "licence", "date"};
+    for (size_t i = 0; i < sizeof fkeys / sizeof *fkeys; i++)
+        if ((v = vcm_req_query_get(req, fkeys[i])) && *v)
+            json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group", fkeys[i], "label",
+                                                   v, "url",
+                                                   search_url(req, "/search", fkeys[i], NULL, NULL)));
+    json_object_set_new(d, "chips", chips);
+    json_t *sorts = json_array();
+    for (int s = VCM_SORT_RELEVANCE; s <= VCM_SORT_MUSEUM; s++)
+        json_array_append_new(sorts, json_pack("{s:s, s:s, s:b}", "value", vcm_sort_name(s),
+                                               "label",
+                                               vcm_t("en", vcm_arena_printf(req->arena, "search.sort.%s",
+                                                                            s == VCM_SORT_DATE_DESC ? "date_desc" : vcm_sort_name(s))),
+                                               "selected", (int)p.sort == s));
+    json_object_set_new(d, "sorts", sorts);
+    /* hidden fields: the filters, so that a new query or sort keeps them */
+    json_t *hidden = json_array();
+    const char *hkeys[] = {"region", "country", "museum", "classification", "material",
+                           "century", "image", "licence", "date", "expand", "noexpand"};
+    for (size_t i = 0; i < sizeof hkeys / sizeof *hkeys; i++)
+        if ((v = vcm_req_query_get(req, hkeys[i])) && *v)
+            json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", hkeys[i], "value", v));
+    json_object_set_new(d, "hidden", hidden);
+    if (r.next) {
+        json_object_set_new(d, "next_url", json_string(search_url(
+                                                req, "/search", NULL, NULL,
+                                                vcm_arena_printf(req->arena, "cursor=%s", r.next))));
+        json_object_set_new(d, "first_url", json_string(search_url(req, "/search", NULL, NULL, NULL)));
+    } else if ((p.cursor && *p.cursor) || page > 1) {
+        json_object_set_new(d, "first_url", json_string(search_url(req, "/search", NULL, NULL, NULL)));
+    }
+    json_object_set_new(d, "expand_all_off", json_boolean(p.no_expand));
+    json_object_set_new(d, "expand_toggle_url",
+                        json_string(search_url(req, "/search", "expand", p.no_expand ? NULL : "0", NULL)));
+    json_object_set_new(d, "api_url", json_string(search_url(req, "/api/v1/search", NULL, NULL, NULL)));
+    return vcm_web_page(req, resp, "search", d);
+}
