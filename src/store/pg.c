@@ -296,15 +296,30 @@ static void p_year(params *p, int32_t y)
         p_int(p, y);
 }
 
-/* The message of a failed result or connection, without its newline. */
+/* libpq's message m on one line: newlines and tabs become spaces, the
+ * trailing ones go. */
+static const char *one_line(const char *m, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (; *m && n + 1 < size; m++) {
+        char c = *m == '\n' || *m == '\t' ? ' ' : *m;
+        if (c == ' ' && (n == 0 || buf[n - 1] == ' '))
+            continue;
+        buf[n++] = c;
+    }
+    while (n && buf[n - 1] == ' ')
+        n--;
+    buf[n] = '\0';
+    return buf;
+}
+
+/* The message of a failed result or connection. */
 static int fail_pg(pg_store *s, const char *what, const PGresult *r)
 {
     const char *m = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r)
                                                      : PQerrorMessage(s->conn);
-    size_t n = strlen(m);
-    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-        n--;
-    return vcm_store_fail(&s->base, "%s: %.*s", what, (int)n, m);
+    char buf[400];
+    return vcm_store_fail(&s->base, "%s: %s", what, one_line(m, buf, sizeof buf));
 }
 
 static bool is_sqlstate(const PGresult *r, const char *code)
@@ -327,12 +342,9 @@ static int ensure_conn(pg_store *s)
     PQreset(s->conn);
     s->gen++;
     if (PQstatus(s->conn) != CONNECTION_OK) {
-        const char *m = PQerrorMessage(s->conn);
-        size_t n = strlen(m);
-        while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-            n--;
-        return vcm_store_fail(&s->base, "cannot reach the database server at %s: %.*s", s->where,
-                              (int)n, m);
+        char buf[400];
+        return vcm_store_fail(&s->base, "cannot reach the database server at %s: %s", s->where,
+                              one_line(PQerrorMessage(s->conn), buf, sizeof buf));
     }
     return 0;
 }
@@ -1997,11 +2009,9 @@ vcm_store *vcm_store_pg_open(const char *url, char *err, size_t errlen)
     PQconninfoFree(opts);
     s->conn = PQconnectdb(url);
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
-        const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
-        size_t n = strlen(m);
-        while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-            n--;
-        snprintf(err, errlen, "cannot reach the database server at %s: %.*s", s->where, (int)n, m);
+        char buf[400];
+        snprintf(err, errlen, "cannot reach the database server at %s: %s", s->where,
+                 s->conn ? one_line(PQerrorMessage(s->conn), buf, sizeof buf) : "out of memory");
         goto fail;
     }
     describe(s);
