@@ -337,6 +337,13 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
     ralign(&r, buf);
     if (r.bad)
         goto damaged;
+    for (size_t i = 0; i < h.nterms; i++) {
+        /* nothing borrowed for empty terms: their first append allocates */
+        if (!x->terms[i].n)
+            x->terms[i].docs = x->terms[i].poff = NULL, x->terms[i].wtf = NULL;
+        if (!x->terms[i].plen)
+            x->terms[i].pos = NULL;
+    }
     /* every posting must name a document and positions inside its term */
     for (size_t i = 0; i < h.nterms; i++)
         for (uint32_t j = 0; j < x->terms[i].n; j++)

@@ -343,6 +343,12 @@ static uint64_t title_key(const char *title)
     return v == UINT64_MAX ? UINT64_MAX - 1 : v;
 }
 
+static int cmp_pos(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 void vcm_index_prep_free(vcm_index_prep *p)
 {
     if (!p)
@@ -409,6 +415,11 @@ vcm_index_prep *vcm_index_prepare(const vcm_index_doc *d)
         next[f] = c.last + 50 > VCM_IPOS_MAX ? VCM_IPOS_MAX : c.last + 50;
         dl += c.dl;
     }
+    /* a term's positions, field by field in ascending order (texts of
+     * different fields come in any order) */
+    for (size_t i = 0; i < p->terms.n; i++)
+        if (p->t[i].npos > 1)
+            qsort(p->t[i].pos, p->t[i].npos, sizeof *p->t[i].pos, cmp_pos);
     p->doc.materials = cc.materials;
     p->doc.places = cc.regions;
     p->doc.dl = dl > 65535 ? 65535 : (uint16_t)dl;

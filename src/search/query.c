@@ -201,7 +201,6 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
                 i = j + 1;
             } else {
                 note(q, a, "There is no field '%.*s:'; it was searched as words.", s + i, j - i);
-                s[j] = ' ';
             }
         }
         if (i < len && s[i] == '"') {

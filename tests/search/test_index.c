@@ -1,0 +1,392 @@
+/* The search index (src/search/index.c, eval.c, file.c) on documents made
+ * here: ranking by field, phrases, fields, prefixes, removal and
+ * replacement, facets, sorting and cursors, and the file. */
+#include "testutil.h"
+
+#include "model/model.h"
+#include "search/index.h"
+#include "search/thesaurus.h"
+
+static vcm_arena arena;
+
+struct doc {
+    int64_t id;
+    const char *title, *desc, *creator, *materials, *culture;
+    int32_t year;
+    int64_t museum;
+    const char *cls;
+};
+
+static const struct doc docs[] = {
+    {1, "Celadon bowl", "A bowl of celadon stoneware from Goryeo.", "Potter A", "Stoneware", "Korea", 1150, 1, "Ceramics"},
+    {2, "Jar", "A jar with a celadon glaze, mentioned once.", NULL, "Stoneware", "Korea", 1200, 1, "Ceramics"},
+    {3, "Landscape", "Hanging scroll, ink on silk.", "Wen Zhengming", "Ink on silk", "China", 1530, 2, "Paintings"},
+    {4, "Silk robe", "Ink stains on the silk lining.", NULL, "Silk", "China", 1800, 2, "Textiles"},
+    {5, "白磁壺", "朝鮮時代の白磁。", NULL, "Porcelain", "Korea", 1750, 3, "Ceramics"},
+    {6, "เครื่องปั้นดินเผา", "ชามดินเผา", NULL, "Earthenware", "Thailand", 1400, 3, "Ceramics"},
+    {7, "Porcelain vase", "Blue and white porcelain.", NULL, "Porcelain", "China", -300, 2, "Ceramics"},
+    {8, "Vases", "Two vases.", NULL, "Porcelain", "Japan", 1650, 1, "Ceramics"},
+};
+#define NDOCS (sizeof docs / sizeof *docs)
+
+static void put(vcm_index *x, const struct doc *d, const char *title_override)
+{
+    vcm_index_doc in = {0};
+    in.id = d->id;
+    in.date_start = d->year;
+    in.date_end = d->year + 50;
+    in.museum_id = d->museum;
+    char mname[32];
+    snprintf(mname, sizeof mname, "Museum %lld", (long long)d->museum);
+    in.museum_name = mname;
+    memcpy(in.country, d->museum == 3 ? "TH" : "KR", 3);
+    in.region = 1;
+    in.classification = d->cls;
+    const char *title = title_override ? title_override : d->title;
+    in.sort_title = title;
+    in.flags = d->id % 2 ? VCM_IDOC_IMAGE : VCM_IDOC_OPEN;
+    const char *sug[1] = {d->creator};
+    in.suggest = sug;
+    in.nsuggest = d->creator ? 1 : 0;
+    struct { int f; const char *t; } t[] = {
+        {VCM_IF_TITLE, title}, {VCM_IF_TEXT, d->desc}, {VCM_IF_CREATOR, d->creator},
+        {VCM_IF_MATERIAL, d->materials}, {VCM_IF_CULTURE, d->culture}, {VCM_IF_TYPE, d->cls},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        if (t[i].t) {
+            in.texts[in.ntexts].field = t[i].f;
+            in.texts[in.ntexts++].text = t[i].t;
+        }
+    vcm_index_prep *p = vcm_index_prepare(&in);
+    assert_non_null(p);
+    vcm_index_lock_write(x);
+    assert_int_equal(vcm_index_put(x, p), 0);
+    assert_int_equal(vcm_index_settle(x), 0);
+    vcm_index_unlock(x);
+}
+
+static vcm_index *build(void)
+{
+    vcm_index *x = vcm_index_new();
+    assert_non_null(x);
+    for (size_t i = 0; i < NDOCS; i++)
+        put(x, &docs[i], NULL);
+    return x;
+}
+
+static const char *words[8];
+static uint32_t offs[8];
+
+static vcm_plan term(const char *w)
+{
+    words[0] = w;
+    offs[0] = 0;
+    return (vcm_plan){.kind = VCM_PLAN_TERM, .terms = words, .offsets = offs, .nterms = 1};
+}
+
+static vcm_index_request request(const vcm_plan *must)
+{
+    vcm_index_request r = {0};
+    r.must = must;
+    r.filter.region = -1;
+    r.filter.material = -1;
+    r.filter.image = -1;
+    r.filter.open = -1;
+    r.limit = 20;
+    return r;
+}
+
+static vcm_index_result run(vcm_index *x, const vcm_index_request *r)
+{
+    vcm_index_result out;
+    vcm_index_lock_read(x);
+    assert_int_equal(vcm_index_search(x, &arena, r, &out), 0);
+    vcm_index_unlock(x);
+    return out;
+}
+
+/* "ids" of a result as "1 2 3" */
+static const char *ids(const vcm_index_result *r)
+{
+    static char s[512];
+    s[0] = 0;
+    for (size_t i = 0; i < r->nhits; i++)
+        snprintf(s + strlen(s), sizeof s - strlen(s), "%s%lld", i ? " " : "",
+                 (long long)r->hits[i].id);
+    return s;
+}
+
+static void test_ranking_by_field(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    vcm_plan p = term("celadon");
+    vcm_index_request r = request(&p);
+    vcm_index_result out = run(x, &r);
+    /* in the title beats in the description only */
+    assert_string_equal(ids(&out), "1 2");
+    assert_true(out.hits[0].score > out.hits[1].score);
+    assert_int_equal(out.total, 2);
+    /* plural folded: "vases" and "vase" */
+    p = term("vase");
+    r = request(&p);
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "8 7");
+    vcm_index_free(x);
+}
+
+static void test_phrase_and_fields(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    words[0] = "ink";
+    words[1] = "on";
+    words[2] = "silk";
+    offs[1] = 1;
+    offs[2] = 2;
+    vcm_plan p = {.kind = VCM_PLAN_TERM, .terms = words, .offsets = offs, .nterms = 3};
+    vcm_index_request r = request(&p);
+    vcm_index_result out = run(x, &r);
+    assert_string_equal(ids(&out), "3"); /* doc 4 has the words, not the phrase */
+    /* the same words restricted to the material field */
+    p.fields = 1u << VCM_IF_MATERIAL;
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "3");
+    p.fields = 1u << VCM_IF_TITLE;
+    out = run(x, &r);
+    assert_int_equal(out.total, 0);
+    /* one word in one field: silk in a title */
+    vcm_plan t = term("silk");
+    t.fields = 1u << VCM_IF_TITLE;
+    r = request(&t);
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "4");
+    /* CJK bigram inside longer text, and the Thai word inside a compound-free text */
+    t = term("白磁");
+    t.fields = 0;
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "5");
+    t = term("ชาม");
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "6");
+    vcm_index_free(x);
+}
+
+static void test_prefix_and_boolean(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    words[0] = "porc";
+    vcm_plan p = {.kind = VCM_PLAN_PREFIX, .terms = words, .nterms = 1};
+    vcm_index_request r = request(&p);
+    vcm_index_result out = run(x, &r);
+    assert_int_equal(out.total, 3); /* 5, 7, 8 */
+    /* OR and AND, and must_not */
+    static const char *w1[] = {"jar"}, *w2[] = {"vase"}, *w3[] = {"korea"};
+    vcm_plan a = {.kind = VCM_PLAN_TERM, .terms = w1, .offsets = offs, .nterms = 1};
+    vcm_plan b = {.kind = VCM_PLAN_TERM, .terms = w2, .offsets = offs, .nterms = 1};
+    vcm_plan k = {.kind = VCM_PLAN_TERM, .terms = w3, .offsets = offs, .nterms = 1};
+    vcm_plan *ab[] = {&a, &b};
+    vcm_plan or = {.kind = VCM_PLAN_OR, .kids = ab, .nkids = 2};
+    r = request(&or);
+    out = run(x, &r);
+    assert_int_equal(out.total, 3);
+    vcm_plan *ok[] = {&or, &k};
+    vcm_plan and = {.kind = VCM_PLAN_AND, .kids = ok, .nkids = 2};
+    r = request(&and);
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "2");
+    r = request(&or);
+    r.must_not = &k;
+    out = run(x, &r);
+    assert_int_equal(out.total, 2);
+    /* a period: dated within, made in the region named by the culture */
+    vcm_plan per = {.kind = VCM_PLAN_PERIOD, .from = 1392, .to = 1897, .regions = VCM_TH_KR};
+    r = request(&per);
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "5");
+    vcm_index_free(x);
+}
+
+static void test_replace_remove_compact(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    vcm_plan p = term("jar");
+    vcm_index_request r = request(&p);
+    assert_int_equal(run(x, &r).total, 1);
+    put(x, &docs[1], "Moon jar"); /* replaced: still one */
+    vcm_index_result out = run(x, &r);
+    assert_int_equal(out.total, 1);
+    p = term("moon");
+    assert_int_equal(run(x, &r).total, 1);
+    vcm_index_lock_write(x);
+    vcm_index_remove(x, 2);
+    vcm_index_remove(x, 999); /* not there: nothing */
+    vcm_index_unlock(x);
+    assert_int_equal(run(x, &r).total, 0);
+    vcm_index_stats st;
+    vcm_index_stats_get(x, &st);
+    assert_int_equal(st.docs, NDOCS - 1);
+    /* save compacts; the loaded index answers the same */
+    char *dir = vt_tmpdir();
+    char path[600], err[300];
+    snprintf(path, sizeof path, "%s/x.index", dir);
+    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 42};
+    vcm_index_lock_write(x);
+    vcm_index_set_meta(x, &m);
+    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
+    vcm_index_unlock(x);
+    vcm_index *y = vcm_index_load(path, err, sizeof err);
+    assert_non_null(y);
+    vcm_index_meta m2;
+    vcm_index_get_meta(y, &m2);
+    assert_string_equal(m2.instance, m.instance);
+    assert_int_equal(m2.seq, 42);
+    const char *qs[] = {"celadon", "vase", "silk", "白磁", "korea", "moon"};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        p = term(qs[i]);
+        vcm_index_result a = run(x, &r), b = run(y, &r);
+        char ia[512];
+        snprintf(ia, sizeof ia, "%s", ids(&a));
+        assert_string_equal(ia, ids(&b));
+        for (size_t k = 0; k < a.nhits; k++)
+            assert_true(a.hits[k].score == b.hits[k].score);
+    }
+    /* the loaded index takes new documents (arrays borrowed from the file) */
+    put(y, &docs[1], "Moon jar again");
+    p = term("again");
+    assert_int_equal(run(y, &r).total, 1);
+    p = term("moon");
+    assert_int_equal(run(y, &r).total, 1);
+    vcm_index_free(y);
+    /* a damaged file is refused, not read */
+    FILE *f = fopen(path, "r+b");
+    fseek(f, 200, SEEK_SET);
+    fputc(0x5a, f);
+    fclose(f);
+    assert_null(vcm_index_load(path, err, sizeof err));
+    assert_non_null(strstr(err, "damaged"));
+    f = fopen(path, "wb");
+    fputs("not an index", f);
+    fclose(f);
+    assert_null(vcm_index_load(path, err, sizeof err));
+    snprintf(path, sizeof path, "%s/missing.index", dir);
+    assert_null(vcm_index_load(path, err, sizeof err));
+    vt_rmrf(dir);
+    free(dir);
+    vcm_index_free(x);
+}
+
+static void test_facets_sort_cursor(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    vcm_index_request r = request(NULL); /* everything */
+    r.facets = (1u << VCM_FACET_KINDS) - 1;
+    vcm_index_result out = run(x, &r);
+    assert_int_equal(out.total, NDOCS);
+    int64_t sum = 0;
+    for (size_t i = 0; i < out.nfacets[VCM_FACET_MUSEUM]; i++)
+        sum += out.facets[VCM_FACET_MUSEUM][i].count;
+    assert_int_equal(sum, NDOCS);
+    assert_string_equal(out.facets[VCM_FACET_CLASSIFICATION][0].value, "Ceramics");
+    assert_int_equal(out.facets[VCM_FACET_CLASSIFICATION][0].count, 6);
+    assert_int_equal(out.nfacets[VCM_FACET_IMAGE], 2);
+    /* materials from the thesaurus: porcelain in 5, 7, 8 */
+    bool seen = false;
+    for (size_t i = 0; i < out.nfacets[VCM_FACET_MATERIAL]; i++)
+        if (strcmp(out.facets[VCM_FACET_MATERIAL][i].value, "porcelain") == 0) {
+            assert_int_equal(out.facets[VCM_FACET_MATERIAL][i].count, 3);
+            seen = true;
+        }
+    assert_true(seen);
+    /* century, BCE included */
+    seen = false;
+    for (size_t i = 0; i < out.nfacets[VCM_FACET_CENTURY]; i++)
+        if (strcmp(out.facets[VCM_FACET_CENTURY][i].value, "-3") == 0)
+            seen = true;
+    assert_true(seen);
+    /* filters */
+    r.filter.museum = 2;
+    assert_int_equal(run(x, &r).total, 3);
+    r.filter.museum = 0;
+    r.filter.has_date = true;
+    r.filter.date_from = 1600;
+    r.filter.date_to = 1700;
+    assert_string_equal(ids(&(vcm_index_result){0}), "");
+    out = run(x, &r);
+    assert_int_equal(out.total, 1); /* 8: 1650-1700 */
+    r.filter.has_date = false;
+    /* sort by date, walked two at a time with the cursor */
+    r.sort = VCM_SORT_DATE;
+    r.limit = 2;
+    r.facets = 0;
+    char walk[256] = "";
+    for (int page = 0; page < 10; page++) {
+        out = run(x, &r);
+        snprintf(walk + strlen(walk), sizeof walk - strlen(walk), "%s%s", *walk ? " " : "", ids(&out));
+        if (!out.more)
+            break;
+        r.has_after = true;
+        r.after_key = out.hits[out.nhits - 1].key;
+        r.after_id = out.hits[out.nhits - 1].id;
+    }
+    assert_string_equal(walk, "7 1 2 6 3 8 5 4");
+    /* offset */
+    r.has_after = false;
+    r.offset = 6;
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "5 4");
+    assert_false(out.more);
+    vcm_index_free(x);
+}
+
+static void test_suggest(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    vcm_index_lock_write(x);
+    assert_int_equal(vcm_index_suggest_add(x, "청자", VCM_SUGGEST_TERM, 1), 0);
+    assert_int_equal(vcm_index_sort_all(x), 0);
+    vcm_index_unlock(x);
+    vcm_suggestion s[10];
+    vcm_index_lock_read(x);
+    size_t n = vcm_index_suggest(x, &arena, "cela", 4, s, 10);
+    assert_int_equal(n, 1);
+    assert_string_equal(s[0].text, "Celadon bowl");
+    n = vcm_index_suggest(x, &arena, "bow", 3, s, 10); /* a later word */
+    assert_int_equal(n, 1);
+    n = vcm_index_suggest(x, &arena, "白", strlen("白"), s, 10);
+    assert_int_equal(n, 1);
+    assert_string_equal(s[0].text, "白磁壺");
+    n = vcm_index_suggest(x, &arena, "청", strlen("청"), s, 10);
+    assert_int_equal(n, 1);
+    assert_int_equal(s[0].kind, VCM_SUGGEST_TERM);
+    n = vcm_index_suggest(x, &arena, "wen z", 5, s, 10);
+    assert_int_equal(n, 1);
+    assert_string_equal(s[0].text, "Wen Zhengming");
+    /* did you mean */
+    const char *sim[3];
+    n = vcm_index_similar(x, &arena, "celadun", 7, sim, 3);
+    assert_true(n >= 1);
+    assert_string_equal(sim[0], "celadon");
+    vcm_index_unlock(x);
+    vcm_index_free(x);
+}
+
+int main(void)
+{
+    vcm_arena_init(&arena, 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ranking_by_field),
+        cmocka_unit_test(test_phrase_and_fields),
+        cmocka_unit_test(test_prefix_and_boolean),
+        cmocka_unit_test(test_replace_remove_compact),
+        cmocka_unit_test(test_facets_sort_cursor),
+        cmocka_unit_test(test_suggest),
+    };
+    int r = cmocka_run_group_tests(tests, NULL, NULL);
+    vcm_arena_release(&arena);
+    return r;
+}
