@@ -6,6 +6,8 @@
 #                        page weight
 #   3. bench/iiif.sh     image ingest, and the IIIF Image API against
 #                        IIPImage (behind nginx) and nginx's static file
+#   4. bench/search.sh   indexing and querying 1,000,000 records, against
+#                        Xapian (and SQLite FTS5 with vcm's tokenizer)
 #
 # Prints figures, ratios to a reference measured in the same run, and the
 # project's goals beside them. It never fails because the machine was slow
@@ -20,9 +22,10 @@ start=$(bench_ms)
 VCM=${VCM_BIN:-build/vcm}
 
 # The Makefile's bench target installs the build's packages; nginx, wrk,
-# IIPImage, spawn-fcgi and the vips tool are asked for here.
+# IIPImage, spawn-fcgi, the vips tool, python3-xapian and GNU time are
+# asked for here.
 if ! sh scripts/deps.sh bench; then
-  echo "bench: could not install the benchmark tools; parts 2 and 3 will be skipped" >&2
+  echo "bench: could not install the benchmark tools; parts 2, 3 and 4 will be skipped" >&2
 fi
 if [ ! -x "$VCM" ]; then
   echo "bench: '$VCM' not found; run make (or make bench) first" >&2
@@ -65,6 +68,8 @@ echo
 run_part bench/web.sh || { status=1; echo "bench: part 2 (web) did not complete" >&2; }
 echo
 run_part bench/iiif.sh || { status=1; echo "bench: part 3 (IIIF) did not complete" >&2; }
+echo
+run_part bench/search.sh || { status=1; echo "bench: part 4 (search) did not complete" >&2; }
 echo
 
 total=$(bench_secs "$start")
