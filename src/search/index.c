@@ -405,8 +405,16 @@ vcm_index_prep *vcm_index_prepare(const vcm_index_doc *d)
         const char *s = d->texts[i].text;
         if (!s || !*s || f < 0 || f >= VCM_IF_COUNT)
             continue;
-        if (f == VCM_IF_MATERIAL || f == VCM_IF_CULTURE || f == VCM_IF_TITLE)
-            find_concepts(s, &cc);
+        /* materials from the material statement, places from the culture:
+         * a title that mentions Korea is not a Korean object */
+        if (f == VCM_IF_MATERIAL || f == VCM_IF_CULTURE) {
+            struct concepts one = {0, 0};
+            find_concepts(s, &one);
+            if (f == VCM_IF_MATERIAL)
+                cc.materials |= one.materials;
+            else
+                cc.regions |= one.regions;
+        }
         struct tokctx c = {p, f, next[f], next[f], 0};
         if (vcm_tokenize(s, strlen(s), VCM_TOK_STEM, on_token, &c) < 0)
             continue; /* not text: nothing of it is indexed */

@@ -48,7 +48,7 @@ typedef struct vcm_index_doc {
     struct {
         int field;                /* VCM_IF_* */
         const char *text;
-    } texts[48];
+    } texts[128];                 /* short, structured fields first: the rest may not fit */
     size_t ntexts;
 } vcm_index_doc;
 

@@ -32,7 +32,7 @@ struct idoc {
     uint64_t title_key;
     uint16_t dl;         /* weighted length */
     uint8_t flags;       /* VCM_IDOC_* */
-    uint8_t places;      /* VCM_TH_* regions named in its culture, title, materials */
+    uint8_t places;      /* VCM_TH_* regions named in its culture */
 };
 
 struct museum {

@@ -171,23 +171,23 @@ static vcm_index_prep *prepare_object(const struct reader *r, const vcm_object *
     d.suggest = o->creators;
     d.nsuggest = o->ncreators;
     d.flags = (uint8_t)((o->nmedia ? VCM_IDOC_IMAGE : 0) | (open_rights(o->rights) ? VCM_IDOC_OPEN : 0));
-    add_ltexts(&d, VCM_IF_TITLE, &o->title);
-    for (size_t i = 0; i < o->ncreators; i++)
-        add_text(&d, VCM_IF_CREATOR, o->creators[i]);
-    add_text(&d, VCM_IF_CULTURE, o->culture);
-    add_text(&d, VCM_IF_CULTURE, o->period);
-    add_text(&d, VCM_IF_CULTURE, o->date_text);
-    add_text(&d, VCM_IF_TYPE, o->classification);
-    add_text(&d, VCM_IF_MATERIAL, o->materials);
-    add_text(&d, VCM_IF_MATERIAL, o->technique);
     if (m)
         add_ltexts(&d, VCM_IF_MUSEUM, &m->m.names);
     else
         add_text(&d, VCM_IF_MUSEUM, o->museum_name);
     add_text(&d, VCM_IF_MUSEUM, m ? m->country_name : NULL);
     add_text(&d, VCM_IF_MUSEUM, o->inventory_number);
-    add_ltexts(&d, VCM_IF_TEXT, &o->description);
+    add_text(&d, VCM_IF_CULTURE, o->culture);
+    add_text(&d, VCM_IF_CULTURE, o->period);
+    add_text(&d, VCM_IF_CULTURE, o->date_text);
+    add_text(&d, VCM_IF_TYPE, o->classification);
+    add_text(&d, VCM_IF_MATERIAL, o->materials);
+    add_text(&d, VCM_IF_MATERIAL, o->technique);
+    add_ltexts(&d, VCM_IF_TITLE, &o->title);
     add_ltexts(&d, VCM_IF_STATEMENT, &o->statement);
+    add_ltexts(&d, VCM_IF_TEXT, &o->description);
+    for (size_t i = 0; i < o->ncreators; i++)
+        add_text(&d, VCM_IF_CREATOR, o->creators[i]);
     return vcm_index_prepare(&d);
 }
 
@@ -504,7 +504,11 @@ static int build_and_save(vcm_search *s, vcm_search_progress progress, void *ud,
     char werr[512];
     if (save(s, werr, sizeof werr) < 0)
         vcm_warn("search cannot write its index", "error=\"%s\"", werr);
-    vcm_info("search index ready", "objects=%zu", s->built);
+    vcm_index_stats stats;
+    vcm_index_lock_read(s->x);
+    vcm_index_stats_get(s->x, &stats);
+    vcm_index_unlock(s->x);
+    vcm_info("search index ready", "objects=%zu terms=%zu", stats.docs, stats.terms);
     return 0;
 }
 
