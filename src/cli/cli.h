@@ -13,5 +13,6 @@ int vcm_cmd_import(vcm_config *c);
 int vcm_cmd_export(vcm_config *c);
 int vcm_cmd_stats(vcm_config *c);
 int vcm_cmd_media(vcm_config *c);
+int vcm_cmd_db(vcm_config *c);
 int vcm_cmd_search(vcm_config *c);
 #endif

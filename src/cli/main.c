@@ -16,6 +16,7 @@ static const struct command {
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats},
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search},
     {"media", "add OBJECT FILE", "add an image to an object (its number or source id)", vcm_cmd_media},
+    {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db},
     {"version", "", "print the version", NULL},
     {"help", "", "show this help", NULL},
 };
