@@ -28,7 +28,14 @@ int vcm_cmd_serve(vcm_config *c)
         return VCM_EXIT_FAIL;
     }
     vcm_web_cache_init(c->page_cache);
-    if (vcm_web_iiif_init(c, err, sizeof err) < 0) {
+    /* The IIIF layer keeps its derivative cache in CFG->media/cache, one
+     * process a folder: a node that shares --media with others names a
+     * folder of its own with --node-dir, and the cache goes there. */
+    static vcm_config iiif_cfg;
+    iiif_cfg = *c;
+    if (c->node_dir[0])
+        memcpy(iiif_cfg.media, c->node_dir, sizeof iiif_cfg.media);
+    if (vcm_web_iiif_init(&iiif_cfg, err, sizeof err) < 0) {
         fprintf(stderr, "vcm serve: %s\n", err);
         vcm_app_release(&app);
         return VCM_EXIT_FAIL;

@@ -16,6 +16,7 @@ typedef struct vcm_config {
     char db[VCM_CONFIG_STR];        /* sqlite:PATH or postgres://… */
     char listen[VCM_CONFIG_STR];    /* ADDR:PORT */
     char media[VCM_CONFIG_STR];
+    char node_dir[VCM_CONFIG_STR];  /* serve: this node's own folder (derivative cache); "" = --media */
     char data[VCM_CONFIG_STR];
     char index[VCM_CONFIG_STR];     /* search index file; "" = beside the database */
     char base_url[VCM_CONFIG_STR];  /* public base URL; empty = from the request */

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ struct entry {
 
 struct vcm_iiif_cache {
     char *dir;
+    int lock;          /* dir/.lock, held (flock) while open: one process a folder */
     int64_t max, total, count;
     pthread_mutex_t mu;
     struct entry **tab;
@@ -325,6 +327,18 @@ vcm_iiif_cache *vcm_iiif_cache_open(const char *dir, int64_t max_bytes, char *er
         snprintf(err, errlen, "cannot open cache '%s': not a folder", dir);
         goto out;
     }
+    /* The index lives in this process: a second process on the same folder
+     * (two nodes sharing --media without a --node-dir each) is refused. */
+    snprintf(path, sizeof path, "%s/.lock", dir);
+    c->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (c->lock < 0 || flock(c->lock, LOCK_EX | LOCK_NB) < 0) {
+        if (c->lock >= 0 && errno == EWOULDBLOCK)
+            snprintf(err, errlen, "cannot open cache '%s': another process uses it (give each "
+                                  "node of a shared --media its own --node-dir)", dir);
+        else
+            snprintf(err, errlen, "cannot open cache '%s': %s", dir, strerror(errno));
+        goto out;
+    }
     for (int i = 0; i < 256; i++) {
         char xx[3];
         snprintf(xx, sizeof xx, "%02x", i);
@@ -364,6 +378,8 @@ void vcm_iiif_cache_close(vcm_iiif_cache *c)
         free(e);
     }
     pthread_mutex_destroy(&c->mu);
+    if (c->lock > 0)
+        close(c->lock); /* releases the flock */
     free(c->tab);
     free(c->dir);
     free(c);
