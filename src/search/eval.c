@@ -75,7 +75,7 @@ static float tfn(const ectx *c, uint8_t wtf, uint16_t dl)
 
 static bool dead(const ectx *c, uint32_t d)
 {
-    return c->x->docs[d].flags & VCM_IDOC_DEAD;
+    return c->x->gone[d];
 }
 
 /* Decodes posting j's positions into out (at most max). */
@@ -174,15 +174,16 @@ static int eval_term(ectx *c, const vcm_plan *p, hv *out)
         w[i] = idf(c, t[i]->n) * (p->boost > 0 ? p->boost : 1);
     if (hv_alloc(c, out, t[drv]->n) < 0)
         return -1;
-    const struct idoc *docs = c->x->docs;
+    const uint16_t *dl = c->x->dl;
+    const uint8_t *gone = c->x->gone;
     if (nt == 1 && !p->fields) {
         const struct term *a = t[0];
         for (uint32_t j = 0; j < a->n; j++) {
             uint32_t d = a->docs[j];
-            if (docs[d].flags & VCM_IDOC_DEAD)
+            if (gone[d])
                 continue;
             out->d[out->n] = d;
-            out->s[out->n++] = w[0] * tfn(c, a->wtf[j], docs[d].dl);
+            out->s[out->n++] = w[0] * tfn(c, a->wtf[j], dl[d]);
         }
         return 0;
     }
@@ -223,7 +224,7 @@ static int eval_term(ectx *c, const vcm_plan *p, hv *out)
             continue;
         float s = 0;
         for (size_t i = 0; i < nt; i++)
-            s += w[i] * tfn(c, t[i]->wtf[cur[i]], docs[d].dl);
+            s += w[i] * tfn(c, t[i]->wtf[cur[i]], dl[d]);
         out->d[out->n] = d;
         out->s[out->n++] = s;
     }
@@ -288,7 +289,7 @@ static int eval_prefix(ectx *c, const vcm_plan *p, hv *out)
                 continue;
             if (acc[d] == 0)
                 touched[nt++] = d;
-            acc[d] += w * tfn(c, t->wtf[j], c->x->docs[d].dl);
+            acc[d] += w * tfn(c, t->wtf[j], c->x->dl[d]);
         }
     }
     int rc = hv_alloc(c, out, nt);
@@ -713,6 +714,13 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
     size_t nheap = 0;
     uint32_t nj = 0;
     entry after = {r->after_key, r->after_id, 0};
+    const vcm_index_filter *flt = &r->filter;
+    bool filtered = flt->has_date || flt->museum || flt->country[0] || flt->region >= 0 ||
+                    flt->classification || flt->material >= 0 || flt->century ||
+                    flt->image >= 0 || flt->open >= 0;
+    /* by relevance with nothing to filter or count, a hit's document is
+     * read only when its score may enter the page */
+    bool lean = !filtered && !r->facets && r->sort == VCM_SORT_RELEVANCE;
     for (size_t i = 0; i < res.n; i++) {
         uint32_t d = res.d[i];
         if (neg.n) {
@@ -720,10 +728,17 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             if (nj < neg.n && neg.d[nj] == d)
                 continue;
         }
-        if (!pass(&c, d, &r->filter))
-            continue;
+        if (lean) {
+            out->total++;
+            uint64_t key = sort_key(&c, d, res.s[i], r->sort);
+            if ((nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key))
+                continue;
+        } else {
+            if (filtered && !pass(&c, d, flt))
+                continue;
+            out->total++;
+        }
         const struct idoc *doc = &x->docs[d];
-        out->total++;
         if (r->facets) {
             fc.museum[doc->museum]++;
             fc.cls[doc->cls]++;

@@ -289,6 +289,16 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
         goto damaged;
     x->ndocs = x->capdocs = h.ndocs;
     x->live = h.ndocs;
+    x->dl = malloc((h.ndocs ? h.ndocs : 1) * sizeof *x->dl);
+    x->gone = calloc(h.ndocs ? h.ndocs : 1, 1);
+    if (!x->dl || !x->gone)
+        goto oom;
+    x->capdl = x->capgone = h.ndocs ? h.ndocs : 1;
+    for (size_t i = 0; i < h.ndocs; i++) {
+        x->dl[i] = x->docs[i].dl;
+        if (x->docs[i].flags & VCM_IDOC_DEAD)
+            goto damaged;
+    }
     x->sumdl = h.sumdl;
     ralign(&r, buf);
     x->museums = calloc(h.nmuseums ? h.nmuseums : 1, sizeof *x->museums);

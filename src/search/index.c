@@ -151,6 +151,8 @@ void vcm_index_free(vcm_index *x)
     free(x->terms);
     free(x->sorted);
     free(x->docs);
+    free(x->dl);
+    free(x->gone);
     free(x->ids);
     for (size_t i = 0; i < x->nmuseums; i++)
         free(x->museums[i].name);
@@ -478,6 +480,7 @@ void vcm_index_remove(vcm_index *x, int64_t object_id)
         return;
     struct idoc *d = &x->docs[s->doc];
     d->flags |= VCM_IDOC_DEAD;
+    x->gone[s->doc] = 1;
     x->live--;
     x->sumdl -= d->dl;
     x->dead++;
@@ -552,7 +555,9 @@ int vcm_index_put(vcm_index *x, vcm_index_prep *p)
         goto out;
     if ((x->nids + 1) * 2 > x->idslots && vcm_index_idmap_grow(x) < 0)
         goto out;
-    if (grow((void **)&x->docs, &x->capdocs, x->ndocs + 1, sizeof *x->docs) < 0)
+    if (grow((void **)&x->docs, &x->capdocs, x->ndocs + 1, sizeof *x->docs) < 0 ||
+        grow((void **)&x->dl, &x->capdl, x->ndocs + 1, sizeof *x->dl) < 0 ||
+        grow((void **)&x->gone, &x->capgone, x->ndocs + 1, 1) < 0)
         goto out;
     uint32_t m = museum_index(x, p);
     if (m == UINT32_MAX)
@@ -586,6 +591,8 @@ int vcm_index_put(vcm_index *x, vcm_index_prep *p)
         if (term_append(&x->terms[*tid], doc, &p->t[i]) < 0)
             goto out;
     }
+    x->dl[x->ndocs] = p->doc.dl;
+    x->gone[x->ndocs] = 0;
     struct idoc *d = &x->docs[x->ndocs++];
     *d = p->doc;
     d->museum = m;
@@ -730,8 +737,11 @@ int vcm_index_compact(vcm_index *x)
         tm->pcap = plen ? plen : 1;
     }
     for (size_t i = 0; i < x->ndocs; i++)
-        if (map[i] != UINT32_MAX)
+        if (map[i] != UINT32_MAX) {
             x->docs[map[i]] = x->docs[i];
+            x->dl[map[i]] = x->dl[i];
+            x->gone[map[i]] = 0;
+        }
     x->ndocs = n;
     x->dead = 0;
     memset(x->ids, 0, x->idslots * sizeof *x->ids);

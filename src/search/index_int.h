@@ -60,6 +60,11 @@ struct vcm_index {
     /* documents */
     struct idoc *docs;
     size_t ndocs, capdocs;
+    /* what every posting looks at, apart from the documents (cache lines):
+     * the weighted length and whether the document is gone */
+    uint16_t *dl;
+    uint8_t *gone;
+    size_t capdl, capgone;
     size_t live, dead;
     uint64_t sumdl;
     struct idslot *ids;
