@@ -77,9 +77,12 @@ static int query(vcm_config *c, const char *q)
                r.expansions[i].label, r.expansions[i].kind, r.expansions[i].nnames,
                r.expansions[i].off ? " off" : "");
     printf("total %lld\n", (long long)r.total);
-    for (size_t i = 0; i < r.nhits; i++)
-        printf("%lld\t%.3f\t%s\n", (long long)r.hits[i].id, r.hits[i].score,
-               r.hits[i].title_html ? r.hits[i].title_html : "");
+    for (size_t i = 0; i < r.nhits; i++) {
+        printf("%lld\t%.3f\t", (long long)r.hits[i].id, r.hits[i].score);
+        for (size_t k = 0; k < r.hits[i].title.nparts; k++)
+            printf(r.hits[i].title.parts[k].match ? "[%s]" : "%s", r.hits[i].title.parts[k].text);
+        printf("\n");
+    }
     for (size_t i = 0; i < r.nalternatives; i++)
         printf("try: %s (%s, %lld)\n", r.alternatives[i].q, r.alternatives[i].why,
                (long long)r.alternatives[i].total);

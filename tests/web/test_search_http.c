@@ -281,8 +281,11 @@ static void test_follows_writes(void **state)
 static void test_sigkill_during_writes(void **state)
 {
     (void)state;
-    char kdb[1024], a[700], b[700];
-    vt_db_url(kdb, sizeof kdb, dir, "burst");
+    char kdb[1024], a[700], b[700], kdir[700];
+    /* a folder of its own: a server's media folder is beside its database */
+    snprintf(kdir, sizeof kdir, "%s/burst", dir);
+    assert_int_equal(mkdir(kdir, 0700), 0);
+    vt_db_url(kdb, sizeof kdb, kdir, "burst");
     snprintf(a, sizeof a, "%s/burst-a.jsonl", dir);
     snprintf(b, sizeof b, "%s/burst-b.jsonl", dir);
     write_records(a, 0, 3000, "qqburst");
