@@ -47,15 +47,23 @@ static int reindex(vcm_config *c)
     return VCM_EXIT_OK;
 }
 
-static int query(vcm_config *c, const char *q)
+/* The search as the server has it: its index file, caught up. */
+static vcm_search *open_search(vcm_config *c)
 {
     char path[1024], err[1024];
     index_path(c, path, sizeof path);
     vcm_search *s = vcm_search_open(c->db, path, false, progress, c, err, sizeof err);
-    if (!s) {
+    if (!s)
         fprintf(stderr, "vcm search: %s\n", err);
+    return s;
+}
+
+static int query(vcm_config *c, const char *q)
+{
+    char err[1024];
+    vcm_search *s = open_search(c);
+    if (!s)
         return VCM_EXIT_FAIL;
-    }
     vcm_store *st = vcm_store_open(c->db, err, sizeof err);
     vcm_arena a;
     vcm_arena_init(&a, 0);
@@ -96,13 +104,9 @@ out:
 
 static int suggest(vcm_config *c, const char *prefix)
 {
-    char path[1024], err[1024];
-    index_path(c, path, sizeof path);
-    vcm_search *s = vcm_search_open(c->db, path, false, progress, c, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "vcm search: %s\n", err);
+    vcm_search *s = open_search(c);
+    if (!s)
         return VCM_EXIT_FAIL;
-    }
     vcm_arena a;
     vcm_arena_init(&a, 0);
     vcm_suggestion out[10];
