@@ -459,8 +459,45 @@ static int exec_simple(pg_store *s, const char *text, const char *what)
     return rc;
 }
 
+/* A hot standby (streaming replication, for reads) cannot migrate: it must
+ * already have every migration this program knows, from its primary. */
+static int check_standby(pg_store *s, bool *standby)
+{
+    PGresult *r = PQexec(s->conn, "SELECT pg_is_in_recovery()");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fail_pg(s, "cannot ask whether the server is a standby", r);
+        PQclear(r);
+        return -1;
+    }
+    *standby = col_bool(r, 0, 0);
+    PQclear(r);
+    if (!*standby)
+        return 0;
+    r = PQexec(s->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    int have = PQresultStatus(r) == PGRES_TUPLES_OK ? (int)col_int(r, 0, 0) : 0;
+    PQclear(r);
+    int want = 0;
+    const char *prefix = "src/store/schema/pg/";
+    size_t pl = strlen(prefix);
+    for (size_t i = 0; i < vcm_assets_count; i++)
+        if (strncmp(vcm_assets[i].path, prefix, pl) == 0 &&
+            isdigit((unsigned char)vcm_assets[i].path[pl]))
+            want = atoi(vcm_assets[i].path + pl);
+    if (have < want)
+        return vcm_store_fail(&s->base,
+                              "the server is a read-only standby whose schema is at migration %d, "
+                              "this program needs %d: start a node on the primary first",
+                              have, want);
+    return 0;
+}
+
 static int migrate(pg_store *s)
 {
+    bool standby;
+    if (check_standby(s, &standby) < 0)
+        return -1;
+    if (standby)
+        return 0;
     /* One node migrates at a time; the others wait, then find it done. */
     if (exec_simple(s, "SET client_min_messages = warning; "
                        "SELECT pg_advisory_lock(" MIGRATIONS_LOCK ")",
