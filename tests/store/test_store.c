@@ -442,12 +442,13 @@ static void test_table_descriptions(void **state)
     }
 }
 
-/* The layer rule: no SQLite outside src/store/. */
+/* The layer rule: no SQL, SQLite or libpq outside src/store/. */
 static void test_no_sql_outside_store(void **state)
 {
     (void)state;
     char *out;
-    vt_sh(&out, "grep -rlE 'sqlite3|SELECT |INSERT INTO' src --include='*.[ch]' | grep -v '^src/store/' || true");
+    vt_sh(&out, "grep -rlE 'sqlite3|libpq-fe|PGconn|SELECT |INSERT INTO' src --include='*.[ch]' "
+                "| grep -v '^src/store/' || true");
     if (*out)
         fail_msg("SQL outside src/store/: %s", out);
     free(out);
