@@ -111,8 +111,10 @@ uint32_t *vcm_strmap_put(vcm_strmap *m, const char *key, size_t len, uint32_t v,
         return found;
     if (m->n == m->cap && grow_entries(m) < 0)
         return NULL;
-    if (m->bloblen + len > m->blobcap) {
+    if (m->bloblen + len > m->blobcap || !m->blob) {
         size_t nc = m->blobcap ? m->blobcap * 2 : 1024;
+        if (nc < m->blobcap)
+            return NULL;
         while (nc < m->bloblen + len)
             nc *= 2;
         char *b = realloc(m->blob, nc);
@@ -121,7 +123,8 @@ uint32_t *vcm_strmap_put(vcm_strmap *m, const char *key, size_t len, uint32_t v,
         m->blob = b;
         m->blobcap = nc;
     }
-    memcpy(m->blob + m->bloblen, key, len);
+    if (len)
+        memcpy(m->blob + m->bloblen, key, len);
     size_t e = m->n++;
     m->keyoff[e] = ((uint64_t)len << 48) | (uint64_t)m->bloblen;
     m->bloblen += len;

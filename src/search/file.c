@@ -202,10 +202,13 @@ static void ralign(rd *r, const uint8_t *base)
 static int get_keys(rd *r, const uint8_t *base, vcm_strmap *m, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        const uint32_t *l = take(r, 4);
-        const char *k = l ? take(r, *l) : NULL;
+        const void *lp = take(r, 4); /* keys are packed: lengths are not aligned */
+        uint32_t l = 0;
+        if (lp)
+            memcpy(&l, lp, 4);
+        const char *k = lp ? take(r, l) : NULL;
         int added;
-        if (!k || !vcm_strmap_put(m, k, *l, (uint32_t)i, &added) || !added)
+        if (!k || !vcm_strmap_put(m, k, l, (uint32_t)i, &added) || !added)
             return -1;
     }
     ralign(r, base);
@@ -307,12 +310,15 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
     x->capmuseums = h.nmuseums ? h.nmuseums : 1;
     for (size_t i = 0; i < h.nmuseums; i++) {
         const struct museum *m = take(&r, sizeof *m);
-        const uint32_t *l = take(&r, 4);
-        const char *name = l ? take(&r, *l) : NULL;
-        if (!name)
+        const void *lp = take(&r, 4);
+        uint32_t l = 0;
+        if (lp)
+            memcpy(&l, lp, 4);
+        const char *name = lp ? take(&r, l) : NULL;
+        if (!m || !name)
             goto damaged;
         x->museums[i] = *m;
-        if (!(x->museums[i].name = strndup(name, *l)))
+        if (!(x->museums[i].name = strndup(name, l)))
             goto oom;
         x->nmuseums++;
         ralign(&r, buf);

@@ -315,6 +315,22 @@ static void find_concepts(const char *text, struct concepts *c)
 }
 
 static __thread UCollator *collator;
+static pthread_key_t collator_key;
+static pthread_once_t collator_once = PTHREAD_ONCE_INIT;
+
+/* Closed when its thread ends. */
+static void collator_close(void *p)
+{
+    (void)p;
+    if (collator)
+        ucol_close(collator);
+    collator = NULL;
+}
+
+static void collator_key_make(void)
+{
+    pthread_key_create(&collator_key, collator_close);
+}
 
 static uint64_t title_key(const char *title)
 {
@@ -327,6 +343,8 @@ static uint64_t title_key(const char *title)
             collator = NULL;
             return UINT64_MAX;
         }
+        pthread_once(&collator_once, collator_key_make);
+        pthread_setspecific(collator_key, (void *)1);
         ucol_setStrength(collator, UCOL_SECONDARY);
     }
     UChar u[256];

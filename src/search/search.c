@@ -836,7 +836,8 @@ static int add_kid(struct planner *pl, vcm_plan *parent, vcm_plan *kid)
         pl->oom = 1;
         return -1;
     }
-    memcpy(k, parent->kids, parent->nkids * sizeof *k);
+    if (parent->nkids)
+        memcpy(k, parent->kids, parent->nkids * sizeof *k);
     k[parent->nkids++] = kid;
     parent->kids = k;
     return 0;

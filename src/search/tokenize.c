@@ -44,6 +44,7 @@
 #include "search/tokenize.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,29 @@ static _Thread_local struct {
     UChar32 key, val;
 } tl_simp[1024];
 
+/* The thread's ICU objects are closed when it ends (a server worker, a
+ * build helper), through a key whose destructor runs at thread exit. */
+static pthread_key_t tl_key;
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+
+static void tl_destroy(void *p)
+{
+    (void)p;
+    vcm_tokenize_thread_release();
+}
+
+static void tl_key_make(void)
+{
+    pthread_key_create(&tl_key, tl_destroy);
+}
+
+static void tl_remember(void)
+{
+    pthread_once(&tl_once, tl_key_make);
+    if (!pthread_getspecific(tl_key))
+        pthread_setspecific(tl_key, (void *)1);
+}
+
 void vcm_tokenize_thread_release(void)
 {
     if (tl_brk)
@@ -111,6 +135,7 @@ static UChar32 simplify(UChar32 c)
         UErrorCode e = U_ZERO_ERROR;
         static const UChar id[] = u"Traditional-Simplified";
         tl_t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+        tl_remember();
         if (U_FAILURE(e)) {
             tl_t2s = NULL;
             tl_t2s_failed = true; /* fold nothing rather than fail every call */
@@ -516,8 +541,10 @@ out:
         UErrorCode e2 = U_ZERO_ERROR;
         static const UChar none[1] = {0};
         ubrk_setText(brk, none, 0, &e2);
-        if (!tl_brk && U_SUCCESS(e2))
+        if (!tl_brk && U_SUCCESS(e2)) {
             tl_brk = brk;
+            tl_remember();
+        }
         else
             ubrk_close(brk);
     }
