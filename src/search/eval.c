@@ -318,9 +318,9 @@ static int eval_prefix(ectx *c, const vcm_plan *p, hv *out)
 static int eval_scan(ectx *c, const vcm_plan *p, hv *out)
 {
     size_t nd = c->x->ndocs;
-    if (hv_alloc(c, out, p->kind == VCM_PLAN_ALL ? c->x->live : 1024) < 0)
+    size_t cap = p->kind == VCM_PLAN_ALL && c->x->live ? c->x->live : 1024;
+    if (hv_alloc(c, out, cap) < 0)
         return -1;
-    size_t cap = p->kind == VCM_PLAN_ALL ? c->x->live : 1024;
     float boost = p->boost > 0 ? p->boost : 0;
     for (size_t d = 0; d < nd; d++) {
         const struct idoc *doc = &c->x->docs[d];
