@@ -8,7 +8,8 @@
  * made before (recorded in TO as "copied_from"): then its tables are
  * emptied and filled again, so running the copy again is safe and brings
  * TO up to date. TO keeps its own instance id (a search index built from
- * FROM is rebuilt for TO, never taken for it).
+ * FROM is rebuilt for TO, never taken for it). FROM is read in one
+ * read-only transaction (begin_read): a snapshot, while its writers go on.
  *
  * Verification reads every table of both again and compares, per table, the
  * count of rows and a checksum: the sum (mod 2^128, so independent of row
@@ -204,6 +205,7 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
         return VCM_EXIT_FAIL;
     }
     int status = VCM_EXIT_FAIL;
+    bool from_tx = false;
     char from_id[33], to_id[33], why[600];
     struct sum sums[32] = {{0}};
     assert(vcm_store_ntables <= 32);
@@ -226,6 +228,13 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
         goto out;
     }
     double t0 = now_s();
+    /* Every table of the source is read as of one moment, the same for the
+     * copy and for its verification; the source's writers go on. */
+    if (from->ops->begin_read(from) < 0) {
+        fprintf(stderr, "vcm db copy: source %s: %s\n", from_name, vcm_store_error(from));
+        goto out;
+    }
+    from_tx = true;
     if (copy_tables(from, to, from_id, cfg->batch, cfg->quiet, sums) < 0) {
         fprintf(stderr, "vcm db copy: %s (nothing was changed in %s)\n", vcm_store_error(to),
                 to_name);
@@ -253,8 +262,7 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
                     t->name, (long long)a.sum.rows, (long long)b.sum.rows);
     }
     if (!same) {
-        fprintf(stderr, "vcm db copy: verification failed (was the source written to "
-                        "during the copy? run it again)\n");
+        fprintf(stderr, "vcm db copy: verification failed: the copy differs from the source\n");
         goto out;
     }
     if (!cfg->quiet)
@@ -262,6 +270,8 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
                 to_name, now_s() - t0);
     status = VCM_EXIT_OK;
 out:
+    if (from_tx)
+        vcm_store_rollback(from); /* it only read */
     vcm_store_close(from);
     vcm_store_close(to);
     return status;

@@ -55,7 +55,7 @@ enum stmt {
     S_STATS, S_MUSEUM_COUNTS,
     S_MEDIA_ADD, S_MEDIA_FIND, S_MEDIA_NEXT_POS, S_BY_SOURCE_ID, S_ACTIVITY_ADD, S_ACTIVITY_LIST,
     S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
-    S_META_GET, S_META_PUT, S_FINISH,
+    S_META_GET, S_META_PUT, S_FINISH, S_BEGIN_READ,
     S_COUNT
 };
 
@@ -67,6 +67,7 @@ enum stmt {
 
 static const char *const sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN",
+    [S_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_WRITERS_LOCK] = "SELECT pg_advisory_xact_lock(" WRITERS_LOCK ")",
@@ -586,6 +587,18 @@ static int pg_begin(vcm_store *b)
         s->in_tx = false;
         return -1;
     }
+    return 0;
+}
+
+/* One snapshot for the whole transaction; no lock, so writers go on. */
+static int pg_begin_read(vcm_store *b)
+{
+    pg_store *s = (pg_store *)b;
+    if (s->in_tx)
+        return vcm_store_fail(b, "a transaction is open already");
+    if (run(s, S_BEGIN_READ, NULL, "cannot begin a transaction") < 0)
+        return -1;
+    s->in_tx = true;
     return 0;
 }
 
@@ -1475,16 +1488,16 @@ static PGresult *filter_query(pg_store *s, const vcm_filter *f, enum fkind k, co
     vcm_buf b;
     vcm_buf_init(&b, 4096);
     params p = {0};
-    bool need_text = s->fq[k][m] != s->gen;
-    filter_build(f, m, k, need_text ? &b : NULL, &p);
-    if (need_text && b.toobig) {
+    /* the text always: a reconnection inside run_named prepares it again */
+    filter_build(f, m, k, &b, &p);
+    if (b.toobig || !b.data) {
         vcm_buf_release(&b);
         vcm_store_fail(&s->base, "cannot build a filter query");
         return NULL;
     }
     char name[24];
     snprintf(name, sizeof name, "f%d_%u", (int)k, m);
-    PGresult *r = run_named(s, name, need_text ? b.data : "", &s->fq[k][m], &p, what, NULL);
+    PGresult *r = run_named(s, name, b.data, &s->fq[k][m], &p, what, NULL);
     vcm_buf_release(&b);
     return r;
 }
@@ -1991,6 +2004,7 @@ static const struct vcm_store_ops pg_ops = {
     .changes_since = pg_changes_since,
     .change_head = pg_change_head,
     .instance_id = pg_instance_id,
+    .begin_read = pg_begin_read,
     .table_scan = pg_table_scan,
     .table_clear = pg_table_clear,
     .table_put = pg_table_put,

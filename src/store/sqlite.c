@@ -40,7 +40,7 @@ enum stmt {
     S_STATS, S_MUSEUM_COUNTS,
     S_MEDIA_ADD, S_MEDIA_FIND, S_MEDIA_NEXT_POS, S_BY_SOURCE_ID, S_ACTIVITY_ADD, S_ACTIVITY_LIST,
     S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
-    S_META_GET, S_META_PUT, S_COUNT
+    S_META_GET, S_META_PUT, S_BEGIN_READ, S_COUNT
 };
 
 #define OBJECT_COLS                                                                           \
@@ -50,6 +50,7 @@ enum stmt {
 
 static const char *const sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_BEGIN_READ] = "BEGIN DEFERRED",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_DATA_VERSION] = "PRAGMA data_version",
@@ -365,6 +366,13 @@ static int sq_commit(vcm_store *b)
         return -1;
     s->commits++;
     return 0;
+}
+
+/* In WAL mode a deferred transaction reads one snapshot, from its first
+ * read to its end, while writers go on. */
+static int sq_begin_read(vcm_store *b)
+{
+    return step_simple((sqlite_store *)b, S_BEGIN_READ, "cannot begin a transaction");
 }
 
 static int sq_rollback(vcm_store *b)
@@ -1776,6 +1784,7 @@ static const struct vcm_store_ops sqlite_ops = {
     .changes_since = sq_changes_since,
     .change_head = sq_change_head,
     .instance_id = sq_instance_id,
+    .begin_read = sq_begin_read,
     .table_scan = sq_table_scan,
     .table_clear = sq_table_clear,
     .table_put = sq_table_put,

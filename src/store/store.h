@@ -163,6 +163,8 @@ struct vcm_store_ops {
 
     /* Raw access to the tables of vcm_store_tables, for moving a whole
      * database between backends (vcm db copy), nothing else.
+     * begin_read: a read-only transaction (ended by rollback) in which every
+     * read sees the data as of one moment; writers are not held up.
      * table_scan: every row of table t in key order, to fn (a row's text
      * lives until fn returns); -1 when fn stops it or on error.
      * table_clear: deletes every row of table t. table_put: inserts a row
@@ -170,6 +172,7 @@ struct vcm_store_ops {
      * makes the id and seq generators continue above the highest stored.
      * meta_get / meta_put: small named values of the database (1 found,
      * 0 not found; value in the arena). */
+    int (*begin_read)(vcm_store *s);
     int (*table_scan)(vcm_store *s, size_t t, vcm_row_fn fn, void *ud);
     int (*table_clear)(vcm_store *s, size_t t);
     int (*table_put)(vcm_store *s, size_t t, const vcm_value *row);

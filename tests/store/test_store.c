@@ -429,6 +429,45 @@ static void test_change_sequence(void **state)
     assert_string_equal(inst, inst2);
 }
 
+static int count_row(void *ud, const vcm_value *row)
+{
+    (void)row;
+    ++*(int64_t *)ud;
+    return 0;
+}
+
+/* begin_read: a snapshot that a write by another connection does not
+ * change, and that does not hold the writer up; raw rows read back as
+ * they were written. */
+static void test_read_snapshot_and_raw_rows(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "JP");
+    char err[600];
+    vcm_store *w = vcm_store_open(f->url, err, sizeof err);
+    assert_non_null(w);
+    size_t objects = 0;
+    while (strcmp(vcm_store_tables[objects].name, "objects") != 0)
+        objects++;
+    assert_int_equal(f->s->ops->begin_read(f->s), 0);
+    int64_t n = 0;
+    assert_int_equal(f->s->ops->table_scan(f->s, objects, count_row, &n), 0);
+    assert_int_equal(n, 0);
+    vcm_object o = make_object(f, mid, "SN-1", "Prints", 1800);
+    vcm_upsert r;
+    assert_int_equal(w->ops->begin(w), 0);
+    assert_int_equal(w->ops->object_upsert(w, &o, "h", false, &r), 0);
+    assert_int_equal(w->ops->commit(w), 0);
+    n = 0;
+    assert_int_equal(f->s->ops->table_scan(f->s, objects, count_row, &n), 0);
+    assert_int_equal(n, 0); /* still the snapshot */
+    assert_int_equal(vcm_store_rollback(f->s), 0);
+    n = 0;
+    assert_int_equal(f->s->ops->table_scan(f->s, objects, count_row, &n), 0);
+    assert_int_equal(n, 1);
+    vcm_store_close(w);
+}
+
 /* The tables vcm db copy moves: one type letter a column, keys in range. */
 static void test_table_descriptions(void **state)
 {
@@ -466,6 +505,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_follows_other_connections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_sequence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_snapshot_and_raw_rows, setup, teardown),
         cmocka_unit_test(test_table_descriptions),
         cmocka_unit_test(test_no_sql_outside_store),
     };
