@@ -160,13 +160,17 @@ static inline void vt_server_start(struct vt_server *s, const char *db)
     snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
     char listen[32];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
-    /* images and their cache beside the database file */
-    char media[1024];
+    /* images beside the database file; each server's derivative cache in
+     * a folder of its own (one process a cache folder) */
+    char media[1024], node[1100];
     const char *slash = strrchr(db, '/');
-    if (strncmp(db, "sqlite:", 7) == 0 && slash)
+    if (strncmp(db, "sqlite:", 7) == 0 && slash) {
         snprintf(media, sizeof media, "%.*s/media", (int)(slash - db - 7), db + 7);
-    else
+        snprintf(node, sizeof node, "%.*s/node-%d", (int)(slash - db - 7), db + 7, s->port);
+    } else {
         snprintf(media, sizeof media, "/tmp/vcm-test-media-%d-%d", (int)getpid(), s->port);
+        snprintf(node, sizeof node, "%s", media);
+    }
     s->pid = fork();
     assert_true(s->pid >= 0);
     if (s->pid == 0) {
@@ -177,7 +181,7 @@ static inline void vt_server_start(struct vt_server *s, const char *db)
         if (strncmp(db, "sqlite:", 7) == 0)
             snprintf(index, sizeof index, "%s.index", db + 7);
         execl(vt_bin(), vt_bin(), "serve", "--db", db, "--listen", listen, "--log-level", lvl,
-              "--media", media, "--index", index, (char *)NULL);
+              "--media", media, "--node-dir", node, "--index", index, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 400; i++) {

@@ -52,7 +52,7 @@ struct entry {
 
 struct vcm_iiif_cache {
     char *dir;
-    int lock;          /* dir/.lock, held (flock) while open: one process a folder */
+    int lock;          /* dir itself, flock'd while open: one process a folder */
     int64_t max, total, count;
     pthread_mutex_t mu;
     struct entry **tab;
@@ -328,9 +328,9 @@ vcm_iiif_cache *vcm_iiif_cache_open(const char *dir, int64_t max_bytes, char *er
         goto out;
     }
     /* The index lives in this process: a second process on the same folder
-     * (two nodes sharing --media without a --node-dir each) is refused. */
-    snprintf(path, sizeof path, "%s/.lock", dir);
-    c->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+     * (two nodes sharing --media without a --node-dir each) is refused. The
+     * lock is on the folder itself, so it leaves no file behind. */
+    c->lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (c->lock < 0 || flock(c->lock, LOCK_EX | LOCK_NB) < 0) {
         if (c->lock >= 0 && errno == EWOULDBLOCK)
             snprintf(err, errlen, "cannot open cache '%s': another process uses it (give each "

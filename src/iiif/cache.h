@@ -4,7 +4,7 @@
  * One process per cache folder: the index (sizes and order of use) lives in
  * this process's memory, rebuilt from the folder at open, so two processes
  * sharing a folder would each miscount the other's files. Open takes an
- * exclusive flock on DIR/.lock and fails while another process holds it.
+ * exclusive flock on the folder and fails while another process holds it.
  * Threads of that process may share one vcm_iiif_cache freely. */
 #ifndef VCM_IIIF_CACHE_H
 #define VCM_IIIF_CACHE_H
