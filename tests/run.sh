@@ -23,8 +23,11 @@ log="$O/test-log.txt"
 run_one() {
   t=$1
   echo "== $t${VCM_TEST_PG:+ (PostgreSQL)}" | tee -a "$log"
-  out=$("$t" 2>&1)
+  # into a file, not a pipe: a server a failed test left running must not
+  # hold the run up
+  "$t" > "$O/test-out.txt" 2>&1
   rc=$?
+  out=$(cat "$O/test-out.txt")
   printf '%s\n' "$out" >> "$log"
   p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
   f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')

@@ -17,7 +17,11 @@ struct fx {
     char url[1024];
     vcm_store *s;
     vcm_arena a;
+    struct vt_server srv;   /* pid 0: none */
+    bool pg_stopped;        /* the test server, when a test stopped it */
 };
+
+static int pg_ctl(const char *what);
 
 static int setup(void **state)
 {
@@ -41,6 +45,11 @@ static int teardown(void **state)
     struct fx *f = *state;
     if (!f)
         return 0;
+    /* whatever a failed test left: the server running, PostgreSQL stopped */
+    if (f->srv.pid > 0)
+        vt_server_stop(&f->srv);
+    if (f->pg_stopped)
+        pg_ctl("start");
     vcm_store_close(f->s);
     vcm_arena_release(&f->a);
     vt_rmrf(f->dir);
@@ -192,15 +201,16 @@ static void test_reconnect(void **state)
     vcm_object o = object(f, mid, "RC-1");
     vcm_upsert r;
     assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h", false, &r), 0);
-    struct vt_server srv;
-    vt_server_start(&srv, f->url);
-    struct vt_resp resp = vt_get(&srv, "/api/v1/objects");
+    struct vt_server *srv = &f->srv;
+    vt_server_start(srv, f->url);
+    struct vt_resp resp = vt_get(srv, "/api/v1/objects");
     assert_int_equal(resp.status, 200);
     vt_resp_free(&resp);
 
     const char *port = strrchr(vt_pg(), ':');
     char where[64];
     snprintf(where, sizeof where, "127.0.0.1:%d", atoi(port + 1));
+    f->pg_stopped = true;
     assert_int_equal(pg_ctl("stop -m fast"), 0);
     vcm_stats st;
     vcm_object g;
@@ -210,7 +220,7 @@ static void test_reconnect(void **state)
     assert_contains(vcm_store_error(f->s), "cannot reach the database server at");
     assert_contains(vcm_store_error(f->s), where);
     assert_int_equal(f->s->ops->object_get(f->s, &f->a, o.id, &g), -1);
-    resp = vt_get(&srv, "/api/v1/objects");
+    resp = vt_get(srv, "/api/v1/objects");
     assert_true(resp.status >= 500);
     vt_resp_free(&resp);
     char *out;
@@ -220,15 +230,25 @@ static void test_reconnect(void **state)
     free(out);
 
     assert_int_equal(pg_ctl("start"), 0);
+    f->pg_stopped = false;
     assert_int_equal(f->s->ops->object_get(f->s, &f->a, o.id, &g), 1);
     assert_string_equal(g.source_id, "RC-1");
     assert_int_equal(f->s->ops->stats(f->s, &st), 0);
     assert_int_equal(st.objects, 1);
-    resp = vt_get(&srv, "/api/v1/objects");
-    assert_int_equal(resp.status, 200);
+    /* every kind of query again, on connections made anew */
+    static const char *const paths[] = {"/api/v1/objects", "/", "/browse?country=KR",
+                                        "/museums", "/countries/KR"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        resp = vt_get(srv, paths[i]);
+        if (resp.status != 200)
+            fail_msg("%s: %ld after the server came back", paths[i], resp.status);
+        vt_resp_free(&resp);
+    }
+    resp = vt_get(srv, "/api/v1/objects");
     assert_contains(resp.body, "RC-1");
     vt_resp_free(&resp);
-    assert_int_equal(vt_server_stop(&srv), 0);
+    assert_int_equal(vt_server_stop(srv), 0);
+    srv->pid = 0;
 }
 
 /* A transaction cut by a lost connection fails clearly and leaves nothing;
