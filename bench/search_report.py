@@ -45,7 +45,10 @@ def url(base, kind, q, params):
         p = [("q", q), ("limit", "10")]
     else:
         p = [("q", q), ("limit", "20"), ("expand", "0")]
-    p += urllib.parse.parse_qsl(params)
+    extra = urllib.parse.parse_qsl(params)
+    p += extra
+    if kind != "suggest" and "facets" not in dict(extra):
+        p.append(("facets", "none"))  # the API counts every facet when not told
     path = "/api/v1/suggest" if kind == "suggest" else "/api/v1/search"
     return base + path + "?" + urllib.parse.urlencode(p, quote_via=urllib.parse.quote)
 
