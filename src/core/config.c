@@ -23,7 +23,7 @@ static const struct option options[] = {
     {"db", "VCM_DB", "URL", "database: sqlite:PATH or postgres://[USER[:PASSWORD]@]HOST[:PORT]/NAME (default sqlite:var/vcm.db)", STR, S(db), 0, 0},
     {"listen", "VCM_LISTEN", "ADDR:PORT", "where serve listens (default 127.0.0.1:8080)", STR, S(listen), 0, 0},
     {"media", "VCM_MEDIA", "DIR", "folder of images and derivatives (default var/media)", STR, S(media), 0, 0},
-    {"index", "VCM_INDEX", "FILE", "search index (default: DB.index beside an SQLite database, else var/vcm.index)", STR, S(index), 0, 0},
+    {"index", "VCM_INDEX", "FILE", "search index (default: DB.index beside an SQLite database, else NODE-DIR/search.index or var/vcm.index)", STR, S(index), 0, 0},
     {"node-dir", "VCM_NODE_DIR", "DIR", "serve: this node's own folder for the image derivative cache, when nodes share --media (default: --media)", STR, S(node_dir), 0, 0},
     {"data", "VCM_DATA", "DIR", "folder of the demo and test data (default ../shared/data)", STR, S(data), 0, 0},
     {"base-url", "VCM_BASE_URL", "URL", "public base URL for links in pages and data (default: from each request)", STR, S(base_url), 0, 0},

@@ -275,6 +275,38 @@ static void test_follows_writes(void **state)
     assert_int_equal(t, 3);
 }
 
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* Two nodes on one database, each with its own index: a write made by a
+ * third process is searchable on both within a second. */
+static void test_two_nodes_follow_within_a_second(void **state)
+{
+    (void)state;
+    struct vt_server two;
+    vt_server_start(&two, db);
+    wait_ready(&two);
+    assert_int_equal(api_total(&two, "celadon"), api_total(&srv, "celadon"));
+    char path[700];
+    snprintf(path, sizeof path, "%s/two.jsonl", dir);
+    write_records(path, 500, 505, "qqtwonode");
+    assert_int_equal(vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 0);
+    double t0 = now_ms(), seen[2] = {-1, -1};
+    const struct vt_server *nodes[2] = {&srv, &two};
+    while (now_ms() - t0 < 5000 && (seen[0] < 0 || seen[1] < 0))
+        for (int i = 0; i < 2; i++)
+            if (seen[i] < 0 && api_total(nodes[i], "qqtwonode") == 5)
+                seen[i] = now_ms() - t0;
+    print_message("a write searchable after %.0f ms on node 1, %.0f ms on node 2\n", seen[0], seen[1]);
+    assert_true(seen[0] >= 0 && seen[0] <= 1000);
+    assert_true(seen[1] >= 0 && seen[1] <= 1000);
+    assert_int_equal(vt_server_stop(&two), 0);
+}
+
 /* SIGKILL during a burst of writes, then a restart: the index catches up
  * with every write the store committed, whether the index file saw it or
  * not. */
@@ -345,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_bad_input_never_5xx),
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_follows_writes),
+        cmocka_unit_test(test_two_nodes_follow_within_a_second),
         cmocka_unit_test(test_sigkill_during_writes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
