@@ -68,6 +68,9 @@ if [ -n "$missing" ]; then
   echo "search: skipped: not installed:$missing (sh scripts/deps.sh bench installs them)" >&2
   exit 1
 fi
+case $SECS in
+  ''|*[!0-9]*|0) echo "search: VCM_BENCH_SEARCH_SECS must be a whole number of seconds (wrk's -d), not '$SECS'" >&2; exit 1 ;;
+esac
 [ -x "$VCM" ] || { echo "search: '$VCM' not found; run make first" >&2; exit 1; }
 [ -r "$DATA" ] || { echo "search: cannot read '$DATA' (set VCM_DATA to the data folder)" >&2; exit 1; }
 have_search=1

@@ -150,7 +150,8 @@ def table(qpath, d):
                              % (label, len(diff), len(set(xf) | set(vfacets)), sorted(diff)[0],
                                 vfacets.get(sorted(diff)[0]), xf.get(sorted(diff)[0])))
             else:
-                notes.append("%s: museum facet: the same %d values and counts on both" % (label, len(xf)))
+                notes.append("%s: museum facet: the same %d value%s and counts on both"
+                             % (label, len(xf), "" if len(xf) == 1 else "s"))
         if goals:
             total += 1
             met += all(goals)
