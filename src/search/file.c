@@ -20,7 +20,7 @@
 #include "core/banned.h"
 
 #define MAGIC "VCMIDX\x01\n"
-#define VERSION 1u
+#define VERSION 2u /* 2: n-grams of Thai, Lao, Khmer and Burmese words */
 
 struct header {
     char magic[8];

@@ -20,7 +20,10 @@
  *    status not NONE) is one word. A word containing Hangul also gives the
  *    unigrams and bigrams of its Hangul syllables, at positions starting with
  *    the word's own, so 청자 is found inside 청자상감운학문매병; the position
- *    then advances by the number of syllables.
+ *    then advances by the number of syllables. Thai, Lao, Khmer and Burmese
+ *    words do the same with their characters (a letter with its marks): ICU's
+ *    dictionaries keep some compounds whole (เครื่องปั้นดินเผา, "pottery"),
+ *    and the n-grams find ดินเผา inside it.
  *  Anything that is not CJK ends a CJK run.
  *
  * Folding of every token: NFKC_Casefold; then, after NFD, non-spacing marks
@@ -174,12 +177,18 @@ static bool is_cjk(UChar32 c)
            u_hasBinaryProperty(c, UCHAR_ALPHABETIC);
 }
 
+/* Letters whose words also give character n-grams: Hangul (청자 inside
+ * 청자상감운학문매병), and the scripts that ICU cuts by dictionary, whose
+ * compounds it may keep whole (ดินเผา inside เครื่องปั้นดินเผา). */
 static bool is_hangul(UChar32 c)
 {
-    if (c < 0x1100)
+    if (c < 0x0E00)
         return false;
     UErrorCode e = U_ZERO_ERROR;
-    return uscript_getScript(c, &e) == USCRIPT_HANGUL && u_hasBinaryProperty(c, UCHAR_ALPHABETIC);
+    UScriptCode sc = uscript_getScript(c, &e);
+    return (sc == USCRIPT_HANGUL || sc == USCRIPT_THAI || sc == USCRIPT_LAO ||
+            sc == USCRIPT_KHMER || sc == USCRIPT_MYANMAR) &&
+           u_hasBinaryProperty(c, UCHAR_ALPHABETIC);
 }
 
 /* Code points that belong to the character before them. */

@@ -169,6 +169,19 @@ static void test_phrase_and_fields(void **state)
     t = term("ชาม");
     out = run(x, &r);
     assert_string_equal(ids(&out), "6");
+    /* ดินเผา, as a query reads it (ดิน, เผ, ผา at 0, 2, 3), inside the
+     * compound เครื่องปั้นดินเผา that ICU keeps as one word */
+    words[0] = "ดิน";
+    words[1] = "เผ";
+    words[2] = "ผา";
+    offs[0] = 0;
+    offs[1] = 2;
+    offs[2] = 3;
+    vcm_plan th = {.kind = VCM_PLAN_TERM, .terms = words, .offsets = offs, .nterms = 3,
+                   .fields = 1u << VCM_IF_TITLE};
+    r = request(&th);
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "6");
     vcm_index_free(x);
 }
 

@@ -128,13 +128,28 @@ static void test_japanese(void **state)
 static void test_thai(void **state)
 {
     (void)state;
+    struct dump d;
     /* ICU 72's Thai dictionary holds เครื่องปั้นดินเผา ("pottery") as one word,
-     * while ดินเผา alone is cut into ดิน + เผา: observed and asserted as is. */
-    EXPECT("เครื่องปั้นดินเผา", 0, "เครื่องปั้นดินเผา/0w[0,51]");
-    EXPECT("เครื่องปั้นดินเผาสมัยสุโขทัย", 0,
-           "เครื่องปั้นดินเผา/0w[0,51] สมัย/1w[51,63] สุโขทัย/2w[63,84]");
-    EXPECT("ถ้วยดินเผา", 0, "ถ้วย/0w[0,12] ดิน/1w[12,21] เผา/2w[21,30]");
-    EXPECT("ດິນເຜົາ", 0, "ດິນ/0w[0,9] ເຜົາ/1w[9,21]");
+     * while ดินเผา alone is cut into ดิน + เผา. The words' character n-grams
+     * bridge the two: ดิน, เผ, ผา at positions p, p+2, p+3 on both sides. */
+    EXPECT("ดินเผา", 0,
+           "ดิน/0w[0,9] ดิ/0u[0,6] ดิน/0b[0,9] น/1u[6,9] เผา/2w[9,18] เ/2u[9,12] เผ/2b[9,15] "
+           "ผ/3u[12,15] ผา/3b[12,18] า/4u[15,18]");
+    const char *compound = toks(&d, "เครื่องปั้นดินเผา", 0);
+    assert_non_null(strstr(compound, "เครื่องปั้นดินเผา/0w[0,51] "));
+    assert_non_null(strstr(compound, " ดิน/7b[33,42] "));
+    assert_non_null(strstr(compound, " เผ/9b[42,48] "));
+    assert_non_null(strstr(compound, " ผา/10b[45,51] "));
+    const char *cup = toks(&d, "ถ้วยดินเผา", 0);
+    assert_non_null(strstr(cup, "ถ้วย/0w[0,12] "));
+    assert_non_null(strstr(cup, " ดิน/3b[12,21] "));
+    assert_non_null(strstr(cup, " เผ/5b[21,27] "));
+    assert_non_null(strstr(cup, " ผา/6b[24,30] "));
+    /* Lao, Khmer and Burmese words give their n-grams too */
+    assert_non_null(strstr(toks(&d, "ດິນເຜົາ", 0), "ດິນ/0w[0,9] "));
+    assert_non_null(strstr(toks(&d, "ດິນເຜົາ", 0), "b["));
+    assert_non_null(strstr(toks(&d, "ប្រាសាទ", 0), "b["));
+    assert_non_null(strstr(toks(&d, "ပုဂံခေတ်", 0), " ပုဂံ/0b["));
 }
 
 static void test_mixed_punctuation(void **state)
