@@ -105,18 +105,6 @@ static int on_row(void *ud, const vcm_value *row)
     return 0;
 }
 
-/* The URL with any password hidden, for messages. */
-static void redact(const char *url, char *out, size_t size)
-{
-    const char *scheme = strstr(url, "://");
-    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
-    if (!colon)
-        snprintf(out, size, "%s", url);
-    else
-        snprintf(out, size, "%.*s:***%s", (int)(colon - url), url, at);
-}
-
 /* Empty, or a copy of the instance `from` made before: 1; otherwise 0. */
 static int may_overwrite(vcm_store *to, const char *from, char *why, size_t wl)
 {
@@ -183,8 +171,8 @@ fail:
 static int db_copy(vcm_config *cfg, const char *src, const char *dst)
 {
     char err[1024], from_name[600], to_name[600];
-    redact(src, from_name, sizeof from_name);
-    redact(dst, to_name, sizeof to_name);
+    vcm_store_url_redact(src, from_name, sizeof from_name);
+    vcm_store_url_redact(dst, to_name, sizeof to_name);
     if (strcmp(src, dst) == 0) {
         fprintf(stderr, "vcm db copy: the source and the target are the same database\n");
         return VCM_EXIT_USAGE;

@@ -64,8 +64,10 @@ int vcm_cmd_serve(vcm_config *c)
         vcm_app_release(&app);
         return VCM_EXIT_FAIL;
     }
+    char db[VCM_CONFIG_STR + 8];
+    vcm_store_url_redact(c->db, db, sizeof db);
     vcm_info("serving", "listen=%s port=%d db=%s objects=%lld museums=%lld", c->listen,
-             vcm_server_port(srv), c->db, (long long)st.objects, (long long)st.museums);
+             vcm_server_port(srv), db, (long long)st.objects, (long long)st.museums);
     if (st.objects == 0)
         vcm_warn("the collection is empty",
                  "hint=\"import one: vcm import %s/collection.jsonl\"", c->data);

@@ -2027,10 +2027,10 @@ static void url_where(const char *url, char *out, size_t size)
 {
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;
-    const char *end = p + strcspn(p, "/?");
-    const char *at = memchr(p, '@', (size_t)(end - p));
-    if (at)
-        p = at + 1;
+    const char *end = p + strcspn(p, "/?#");
+    for (const char *q = p; q < end; q++) /* the last '@': a password may hold one */
+        if (*q == '@')
+            p = q + 1;
     int n = (int)(end - p);
     if (n == 0)
         snprintf(out, size, "localhost:5432");
@@ -2050,6 +2050,17 @@ vcm_store *vcm_store_pg_open(const char *url, char *err, size_t errlen)
     s->base.ops = &pg_ops;
     s->gen = 1;
     url_where(url, s->where, sizeof s->where);
+    /* libpq ends the user part at the first '@': a second one means a
+     * password that was not percent-encoded, and would show in messages */
+    const char *sep = strstr(url, "://"), *auth = sep ? sep + 3 : url;
+    size_t alen = strcspn(auth, "/?#"), ats = 0;
+    for (size_t i = 0; i < alen; i++)
+        ats += auth[i] == '@';
+    if (ats > 1) {
+        snprintf(err, errlen, "database URL is not valid: write '@' in a user name or password "
+                              "as %%40");
+        goto fail;
+    }
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(url, &perr);
     if (!opts) {

@@ -58,6 +58,25 @@ void vcm_store_close(vcm_store *s)
         s->ops->close(s);
 }
 
+void vcm_store_url_redact(const char *url, char *out, size_t size)
+{
+    const char *scheme = strstr(url, "://");
+    const char *rest = scheme ? scheme + 3 : NULL;
+    const char *at = NULL, *colon = NULL;
+    if (rest) { /* the last '@' of the authority: a password may hold one */
+        size_t n = strcspn(rest, "/?#");
+        for (size_t i = 0; i < n; i++)
+            if (rest[i] == '@')
+                at = rest + i;
+    }
+    if (at)
+        colon = memchr(rest, ':', (size_t)(at - rest));
+    if (colon)
+        snprintf(out, size, "%.*s:***%s", (int)(colon - url), url, at);
+    else
+        snprintf(out, size, "%s", url);
+}
+
 const char *vcm_store_error(const vcm_store *s)
 {
     return s->error;

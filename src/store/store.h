@@ -191,6 +191,8 @@ struct vcm_store {
 vcm_store *vcm_store_open(const char *url, char *err, size_t errlen);
 void vcm_store_close(vcm_store *s);
 const char *vcm_store_error(const vcm_store *s);
+/* The URL with any password replaced by ***, for messages and logs. */
+void vcm_store_url_redact(const char *url, char *out, size_t size);
 /* Records an error message (for backends). Returns -1. */
 int vcm_store_fail(vcm_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -117,6 +117,9 @@ static void test_open_errors(void **state)
     assert_contains(err, "cannot reach the database server at 127.0.0.1:1");
     assert_null(vcm_store_open("postgresql://vcm:secret@127.0.0.1:1/vcm", err, sizeof err));
     assert_not_contains(err, "secret");
+    assert_null(vcm_store_open("postgresql://vcm:se@cret@127.0.0.1:1/vcm", err, sizeof err));
+    assert_contains(err, "as %40");
+    assert_not_contains(err, "cret");
     assert_null(vcm_store_open("postgres://127.0.0.1:1/vcm?nonsense=1", err, sizeof err));
     assert_contains(err, "database URL is not valid");
 }
@@ -468,6 +471,21 @@ static void test_read_snapshot_and_raw_rows(void **state)
     vcm_store_close(w);
 }
 
+/* Passwords never reach messages or logs. */
+static void test_url_redact(void **state)
+{
+    (void)state;
+    char out[200];
+    vcm_store_url_redact("postgres://vcm:s3cret@db:5432/vcm", out, sizeof out);
+    assert_string_equal(out, "postgres://vcm:***@db:5432/vcm");
+    vcm_store_url_redact("postgresql://vcm:p@ss:w@db/vcm?sslmode=require", out, sizeof out);
+    assert_string_equal(out, "postgresql://vcm:***@db/vcm?sslmode=require");
+    vcm_store_url_redact("postgres://vcm@db/vcm", out, sizeof out);
+    assert_string_equal(out, "postgres://vcm@db/vcm");
+    vcm_store_url_redact("sqlite:var/a:b@c.db", out, sizeof out);
+    assert_string_equal(out, "sqlite:var/a:b@c.db");
+}
+
 /* The tables vcm db copy moves: one type letter a column, keys in range. */
 static void test_table_descriptions(void **state)
 {
@@ -507,6 +525,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_change_sequence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_snapshot_and_raw_rows, setup, teardown),
         cmocka_unit_test(test_table_descriptions),
+        cmocka_unit_test(test_url_redact),
         cmocka_unit_test(test_no_sql_outside_store),
     };
     return cmocka_run_group_tests_name(vt_pg() ? "store/postgres" : "store/sqlite", tests, NULL,
