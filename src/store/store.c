@@ -17,7 +17,10 @@ vcm_store *vcm_store_open(const char *url, char *err, size_t errlen)
 }
 
 /* The tables vcm db copy moves, parents first. schema_migrations is each
- * backend's own; meta holds the database's identity, which stays its own. */
+ * backend's own; meta holds the database's identity, which stays its own.
+ * A table added by a migration (users, versions, the audit log, sessions)
+ * is added here too, with the same columns in both backends' schemas, or
+ * db copy would leave it behind: its test compares every table listed. */
 static const char *const countries_cols[] = {"code", "region", "asem_since"};
 static const char *const country_names_cols[] = {"code", "lang", "pos", "name"};
 static const char *const museums_cols[] = {"id", "name_key", "country", "city", "lat",
