@@ -471,6 +471,36 @@ static void test_read_snapshot_and_raw_rows(void **state)
     vcm_store_close(w);
 }
 
+/* Every table of the schema is one db copy moves, or one it leaves on
+ * purpose: a table added by a migration cannot be forgotten. */
+static void test_every_table_copied(void **state)
+{
+    struct fx *f = *state;
+    char *out;
+    assert_int_equal(vt_db_sql(&out, f->url,
+                               vt_pg() ? "SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema = current_schema() ORDER BY 1"
+                                       : "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "ORDER BY 1"),
+                     0);
+    static const char *const own[] = {"schema_migrations", "meta", "data_version",
+                                      "sqlite_sequence"};
+    int seen = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        bool listed = false;
+        for (size_t i = 0; i < vcm_store_ntables; i++)
+            listed = listed || strcmp(vcm_store_tables[i].name, line) == 0;
+        for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+            listed = listed || strcmp(own[i], line) == 0;
+        if (!listed)
+            fail_msg("table %s is not in vcm_store_tables (store.c): vcm db copy would leave it", line);
+        seen++;
+    }
+    assert_true(seen >= (int)vcm_store_ntables);
+    free(out);
+}
+
 /* Passwords never reach messages or logs. */
 static void test_url_redact(void **state)
 {
@@ -526,6 +556,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_snapshot_and_raw_rows, setup, teardown),
         cmocka_unit_test(test_table_descriptions),
         cmocka_unit_test(test_url_redact),
+        cmocka_unit_test_setup_teardown(test_every_table_copied, setup, teardown),
         cmocka_unit_test(test_no_sql_outside_store),
     };
     return cmocka_run_group_tests_name(vt_pg() ? "store/postgres" : "store/sqlite", tests, NULL,
