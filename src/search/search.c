@@ -1455,6 +1455,9 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
     r->hits = vcm_arena_calloc(a, ir.nhits ? ir.nhits : 1, sizeof *r->hits);
     if (!r->hits)
         goto oom;
+    /* the page's records from one snapshot, with one lock for all */
+    bool snapshot = p->want_objects && store && ir.nhits && store->ops->begin_read &&
+                    store->ops->begin_read(store) == 0;
     for (size_t i = 0; i < ir.nhits; i++) {
         vcm_search_hit *h = &r->hits[r->nhits];
         h->id = ir.hits[i].id;
@@ -1463,6 +1466,8 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
             int f = store->ops->object_get(store, a, h->id, &h->object);
             if (f < 0) {
                 snprintf(err, errlen, "%s", vcm_store_error(store));
+                if (snapshot)
+                    store->ops->rollback(store);
                 return -1;
             }
             if (f == 0 || h->object.status != VCM_PUBLISHED)
@@ -1471,6 +1476,8 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
         }
         r->nhits++;
     }
+    if (snapshot)
+        store->ops->rollback(store);
     if (r->total == 0 && p->want_alternatives)
         alternatives(s, a, p, &q, r);
     return 0;
