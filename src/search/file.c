@@ -91,14 +91,17 @@ static void put_keys(wr *w, const vcm_strmap *m)
     align(w);
 }
 
+int vcm_index_pack(vcm_index *x)
+{
+    if (x->dead && vcm_index_compact(x) < 0)
+        return -1;
+    return vcm_index_settle(x) < 0 || vcm_index_sort_all(x) < 0 ? -1 : 0;
+}
+
 int vcm_index_save(vcm_index *x, const char *path, char *err, size_t errlen)
 {
-    if (x->dead && vcm_index_compact(x) < 0) {
-        snprintf(err, errlen, "out of memory compacting the index");
-        return -1;
-    }
-    if (vcm_index_settle(x) < 0 || vcm_index_sort_all(x) < 0) {
-        snprintf(err, errlen, "out of memory sorting the index");
+    if (x->dead || x->nsorted != x->nterms || x->nssorted != x->skeys.n) {
+        snprintf(err, errlen, "the index must be packed before it is written");
         return -1;
     }
     char tmp[4200];

@@ -83,9 +83,12 @@ typedef struct vcm_index_meta {
 void vcm_index_get_meta(vcm_index *x, vcm_index_meta *m);
 void vcm_index_set_meta(vcm_index *x, const vcm_index_meta *m);
 
-/* Writes the index to path atomically (temporary file, fsync, rename),
- * dropping removed documents first. Write lock. Returns -1 with a message
- * in err. */
+/* Drops removed documents and sorts the dictionaries, as a file holds
+ * them. Write lock. Returns -1 when memory runs out. */
+int vcm_index_pack(vcm_index *x);
+/* Writes a packed index to path atomically (temporary file, fsync,
+ * rename); queries go on meanwhile. Read lock, and no put or remove until
+ * it returns. Returns -1 with a message in err. */
 int vcm_index_save(vcm_index *x, const char *path, char *err, size_t errlen);
 /* Loads an index file; NULL with a message in err when it is missing,
  * unreadable, of another version or damaged (then rebuild it). */

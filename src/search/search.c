@@ -465,11 +465,22 @@ out:
     return rc;
 }
 
+/* Packs the index (a short write lock), then writes it while queries go
+ * on; sync_lock keeps catching up out until the file is written. */
 static int save(vcm_search *s, char *err, size_t errlen)
 {
+    pthread_mutex_lock(&s->sync_lock);
     vcm_index_lock_write(s->x);
-    int rc = vcm_index_save(s->x, s->path, err, errlen);
+    int rc = vcm_index_pack(s->x);
     vcm_index_unlock(s->x);
+    if (rc < 0) {
+        snprintf(err, errlen, "out of memory packing the index");
+    } else {
+        vcm_index_lock_read(s->x);
+        rc = vcm_index_save(s->x, s->path, err, errlen);
+        vcm_index_unlock(s->x);
+    }
+    pthread_mutex_unlock(&s->sync_lock);
     if (rc == 0) {
         s->unsaved = 0;
         s->saved_at = time(NULL);
@@ -664,6 +675,8 @@ void vcm_search_close(vcm_search *s)
 int vcm_search_reindex(const char *db_url, const char *path, vcm_search_progress progress,
                        void *ud, size_t *docs, char *err, size_t errlen)
 {
+    if (errlen)
+        *err = 0;
     vcm_store *st = vcm_store_open(db_url, err, errlen);
     if (!st)
         return -1;
@@ -676,7 +689,9 @@ int vcm_search_reindex(const char *db_url, const char *path, vcm_search_progress
     if (build(st, x, progress, ud, NULL, err, errlen) < 0 || catch_up(st, x, err, errlen) < 0)
         goto out;
     vcm_index_lock_write(x);
-    rc = vcm_index_save(x, path, err, errlen);
+    rc = vcm_index_pack(x) < 0 ? -1 : vcm_index_save(x, path, err, errlen);
+    if (rc < 0 && !*err)
+        snprintf(err, errlen, "out of memory packing the index");
     vcm_index_stats stats;
     vcm_index_stats_get(x, &stats);
     vcm_index_unlock(x);

@@ -248,6 +248,9 @@ static void test_replace_remove_compact(void **state)
     vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 42};
     vcm_index_lock_write(x);
     vcm_index_set_meta(x, &m);
+    assert_int_equal(vcm_index_save(x, path, err, sizeof err), -1); /* not packed */
+    assert_non_null(strstr(err, "packed"));
+    assert_int_equal(vcm_index_pack(x), 0);
     assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
     vcm_index_unlock(x);
     vcm_index *y = vcm_index_load(path, err, sizeof err);
