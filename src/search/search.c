@@ -1346,7 +1346,9 @@ static char *rewrite(vcm_arena *a, const vcm_squery *q, size_t skip, size_t swap
 static void alternatives(vcm_search *s, vcm_arena *a, const vcm_search_params *p,
                          const vcm_squery *q, vcm_search_results *r)
 {
-    for (size_t i = 0; i < q->nclauses; i++) {
+    /* each alternative is a search of its own: a long query tries a few */
+    size_t words = q->nclauses < 6 ? q->nclauses : 6;
+    for (size_t i = 0; i < words; i++) {
         const vcm_qterm *t = &q->clauses[i].alts[0];
         if (q->clauses[i].negated || t->prefix || t->phrase || t->len < 3 || t->len > 40)
             continue;
@@ -1364,7 +1366,7 @@ static void alternatives(vcm_search *s, vcm_arena *a, const vcm_search_params *p
         }
     }
     if (q->nclauses > 1)
-        for (size_t i = 0; i < q->nclauses; i++) {
+        for (size_t i = 0; i < words; i++) {
             char *alt = rewrite(a, q, i, SIZE_MAX, NULL);
             alternative(r, alt, "broader", count_of(s, a, p, alt));
         }
