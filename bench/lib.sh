@@ -155,3 +155,75 @@ bench_stop() {
 bench_data() {
   echo "${VCM_DATA:-../shared/data}/collection.jsonl"
 }
+
+# bench_bg CMD...: runs CMD in the background and waits for it, so that a
+# signal reaches the caller's trap at once (sh defers traps while a
+# foreground child runs). Its PID is in bench_child while it runs.
+bench_child=""
+bench_bg() {
+  "$@" &
+  bench_child=$!
+  wait "$bench_child"
+  rc=$?
+  bench_child=""
+  return $rc
+}
+
+# bench_stop_child: stops what bench_bg or bench_measure runs, for a trap.
+# GNU time does not pass SIGTERM on to what it runs, so its children
+# (listed by the kernel) are stopped first.
+bench_stop_child() {
+  [ -n "$bench_child" ] || return 0
+  for k in $(cat "/proc/$bench_child/task/$bench_child/children" 2>/dev/null); do
+    kill -TERM "$k" 2>/dev/null
+  done
+  bench_stop "$bench_child"
+  bench_child=""
+}
+
+# bench_time: GNU time's path when it works (Debian package 'time'), else "".
+bench_time() {
+  if [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; then
+    echo /usr/bin/time
+  fi
+}
+
+# bench_measure DIR NAME CMD...: runs CMD (as bench_bg does) with its output
+# in DIR/NAME.out and DIR/NAME.err. Sets m_rc, m_secs (wall, 2 decimals),
+# m_rss (peak RSS in MiB of its largest process: GNU time, else the kernel's
+# VmHWM of CMD read from /proc every 50 ms) and m_cpu (user + system
+# seconds, GNU time only; else empty).
+bench_measure() {
+  m_dir=$1
+  m_name=$2
+  shift 2
+  m_time=$(bench_time)
+  : > "$m_dir/time.txt"
+  m_t0=$(bench_ms)
+  if [ -n "$m_time" ]; then
+    "$m_time" -v -o "$m_dir/time.txt" "$@" > "$m_dir/$m_name.out" 2> "$m_dir/$m_name.err" &
+  else
+    "$@" > "$m_dir/$m_name.out" 2> "$m_dir/$m_name.err" &
+  fi
+  bench_child=$!
+  m_hwm=0
+  if [ -z "$m_time" ]; then
+    while m_st=$(cat "/proc/$bench_child/status" 2>/dev/null) &&
+        ! printf '%s\n' "$m_st" | grep -q '^State:[[:space:]]*Z'; do
+      m_h=$(printf '%s\n' "$m_st" | awk '$1 == "VmHWM:" { print $2 }')
+      [ -n "$m_h" ] && [ "$m_h" -gt "$m_hwm" ] && m_hwm=$m_h
+      sleep 0.05
+    done
+  fi
+  wait "$bench_child"
+  m_rc=$?
+  bench_child=""
+  m_secs=$(awk -v a="$m_t0" -v b="$(bench_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+  m_cpu=""
+  if [ -n "$m_time" ]; then
+    m_hwm=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$m_dir/time.txt")
+    m_cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { printf "%.1f", s }' "$m_dir/time.txt")
+  fi
+  m_rss=$(awk -v k="${m_hwm:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
+  return $m_rc
+}

@@ -80,19 +80,8 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vcm-bench-search.XXXXXX") || exit 1
 vcm_pid=""
-child_pid=""
-# stop_child: the child of bg or measure. GNU time does not pass SIGTERM on
-# to what it runs, so its child (listed by the kernel) is stopped first.
-stop_child() {
-  [ -n "$child_pid" ] || return 0
-  for k in $(cat "/proc/$child_pid/task/$child_pid/children" 2>/dev/null); do
-    kill -TERM "$k" 2>/dev/null
-  done
-  bench_stop "$child_pid"
-  child_pid=""
-}
 cleanup() {
-  stop_child
+  bench_stop_child
   bench_stop "$vcm_pid"
   rm -rf "$tmp"
 }
@@ -101,56 +90,15 @@ trap 'echo "bench: interrupted" >&2; exit 130' INT
 trap 'echo "bench: terminated" >&2; exit 143' TERM
 trap 'echo "bench: hung up" >&2; exit 129' HUP
 
-# bg CMD...: runs CMD in the background and waits for it, so that a signal
-# reaches our trap at once (sh defers traps while a foreground child runs).
+# bg and measure: bench_bg and bench_measure of lib.sh (the output of
+# measure NAME is in $tmp/NAME.out and NAME.err).
 bg() {
-  "$@" &
-  child_pid=$!
-  wait "$child_pid"
-  rc=$?
-  child_pid=""
-  return $rc
+  bench_bg "$@"
 }
-
-TIME=""
-if [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; then
-  TIME=/usr/bin/time
-fi
-
-# measure NAME CMD...: runs CMD (see bg); sets m_rc, m_secs (wall, 2
-# decimals) and m_rss (peak RSS in MiB of its largest process: GNU time,
-# else the kernel's VmHWM of CMD read from /proc every 50 ms). Output in
-# $tmp/NAME.out and NAME.err.
 measure() {
-  name=$1
-  shift
-  : > "$tmp/time.txt"
-  t0=$(bench_ms)
-  if [ -n "$TIME" ]; then
-    $TIME -v -o "$tmp/time.txt" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
-  else
-    "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
-  fi
-  child_pid=$!
-  hwm=0
-  if [ -z "$TIME" ]; then
-    while st=$(cat "/proc/$child_pid/status" 2>/dev/null) &&
-        ! printf '%s\n' "$st" | grep -q '^State:[[:space:]]*Z'; do
-      h=$(printf '%s\n' "$st" | awk '$1 == "VmHWM:" { print $2 }')
-      [ -n "$h" ] && [ "$h" -gt "$hwm" ] && hwm=$h
-      sleep 0.05
-    done
-  fi
-  wait "$child_pid"
-  m_rc=$?
-  child_pid=""
-  m_secs=$(awk -v a="$t0" -v b="$(bench_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
-  if [ -n "$TIME" ]; then
-    hwm=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$tmp/time.txt")
-  fi
-  m_rss=$(awk -v k="${hwm:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
-  return $m_rc
+  bench_measure "$tmp" "$@"
 }
+TIME=$(bench_time)
 
 # fail_with NAME WHAT: prints what a failed command left, for the reader.
 fail_with() {
@@ -178,25 +126,13 @@ echo "work folder: $tmp"
 [ -n "$TIME" ] || echo "note: /usr/bin/time not installed (Debian package 'time'): peak RSS from /proc (VmHWM every 50 ms)"
 bench_busy_note
 
-# The fixed query set: LABEL, KIND, Q, extra parameters in URL form. The
-# same lines are vcm's URLs (search_report.py urls) and Xapian's and FTS5's
-# queries, so all engines answer the same literal query (expand=0: no
-# thesaurus expansion on vcm's side).
+# The fixed query set (bench/search_queries.tsv, shared with part 5): LABEL,
+# KIND, Q, extra parameters in URL form. The same lines are vcm's URLs
+# (search_report.py urls) and Xapian's and FTS5's queries, so all engines
+# answer the same literal query (expand=0: no thesaurus expansion on vcm's
+# side). Comments are left out here, so that line N is query N everywhere.
 tab=$(printf '\t')
-cat > "$tmp/queries.tsv" <<EOF
-porcelain${tab}search${tab}porcelain${tab}
-celadon${tab}search${tab}celadon${tab}
-"ink on silk"${tab}search${tab}"ink on silk"${tab}
-白磁${tab}search${tab}白磁${tab}
-山水${tab}search${tab}山水${tab}
-玉${tab}search${tab}玉${tab}
-청자${tab}search${tab}청자${tab}
-porc*${tab}search${tab}porc*${tab}
-bowl, 1600–1700${tab}search${tab}bowl${tab}date=1600..1700
-vase, museum facet${tab}search${tab}vase${tab}facets=museum
-japan, offset 10,000${tab}search${tab}japan${tab}offset=10000
-autocomplete "porc"${tab}suggest${tab}porc${tab}
-EOF
+grep -v '^#' bench/search_queries.tsv | grep . > "$tmp/queries.tsv" || exit 1
 failed=0
 
 # --- the collection -----------------------------------------------------------
