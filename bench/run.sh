@@ -8,6 +8,9 @@
 #                        IIPImage (behind nginx) and nginx's static file
 #   4. bench/search.sh   indexing and querying 1,000,000 records, against
 #                        Xapian (and SQLite FTS5 with vcm's tokenizer)
+#   5. bench/pg.sh       the PostgreSQL store beside the SQLite store: bulk
+#                        import, db copy, pages with two nodes against one,
+#                        part 4's query set on 1,000,000 records
 #
 # Prints figures, ratios to a reference measured in the same run, and the
 # project's goals beside them. It never fails because the machine was slow
@@ -22,10 +25,10 @@ start=$(bench_ms)
 VCM=${VCM_BIN:-build/vcm}
 
 # The Makefile's bench target installs the build's packages; nginx, wrk,
-# IIPImage, spawn-fcgi, the vips tool, python3-xapian and GNU time are
-# asked for here.
+# IIPImage, spawn-fcgi, the vips tool, python3-xapian, PostgreSQL and GNU
+# time are asked for here.
 if ! sh scripts/deps.sh bench; then
-  echo "bench: could not install the benchmark tools; parts 2, 3 and 4 will be skipped" >&2
+  echo "bench: could not install the benchmark tools; parts 2 to 5 will be skipped" >&2
 fi
 if [ ! -x "$VCM" ]; then
   echo "bench: '$VCM' not found; run make (or make bench) first" >&2
@@ -70,6 +73,8 @@ echo
 run_part bench/iiif.sh || { status=1; echo "bench: part 3 (IIIF) did not complete" >&2; }
 echo
 run_part bench/search.sh || { status=1; echo "bench: part 4 (search) did not complete" >&2; }
+echo
+run_part bench/pg.sh || { status=1; echo "bench: part 5 (PostgreSQL) did not complete" >&2; }
 echo
 
 total=$(bench_secs "$start")

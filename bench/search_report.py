@@ -10,6 +10,10 @@
           xapian.tsv   LABEL hits p50 p99 runs facets (search_xapian.py run)
           fts5.tsv     the same from search_fts5 (optional)
         and, when VCM_BENCH_SUMMARY names a file, rows for run.sh's summary.
+    search_report.py stores QUERIES DIR
+        part 5's table (bench/pg.sh): the same vcm on its SQLite store and on
+        its PostgreSQL store, from sqlite-N.json, pg-N.json, sqlite.tsv and
+        pg.tsv in DIR (as vcm-N.json and vcm.tsv above); summary rows too.
 
 The goals are the search issue's: vcm's p99 at most Xapian's on every
 query, measured in the same run; the same hit count as Xapian on the CJK
@@ -80,10 +84,10 @@ def group(n):
     return "-" if n is None else "{:,}".format(n)
 
 
-def vcm_answer(d, i, kind):
-    """(hits, facets {label: count} or None, note) from vcm's JSON."""
+def vcm_answer(d, i, kind, prefix="vcm"):
+    """(hits, facets {label: count} or None, note) from vcm's JSON (PREFIX-N.json)."""
     try:
-        with open(os.path.join(d, "vcm-%d.json" % i), encoding="utf-8") as f:
+        with open(os.path.join(d, "%s-%d.json" % (prefix, i)), encoding="utf-8") as f:
             j = json.load(f)
     except (OSError, ValueError) as e:
         return None, None, "no JSON answer (%s)" % e.__class__.__name__
@@ -96,6 +100,18 @@ def vcm_answer(d, i, kind):
     if isinstance(fm, list):
         facets = {str(x.get("label") or x.get("value")): x.get("count") for x in fm}
     return (total if isinstance(total, int) else None), facets, ""
+
+
+def print_table(head, rows):
+    """Columns sized to their content; the first left-aligned, the others right."""
+    widths = [max(len(str(r[c])) for r in rows + [head]) for c in range(len(head))]
+
+    def line(r):
+        return "  ".join((str(c).rjust(widths[k]) if k else str(c).ljust(widths[k]))
+                         for k, c in enumerate(r)).rstrip()
+    print(line(head))
+    for r in rows:
+        print(line(r))
 
 
 def table(qpath, d):
@@ -174,15 +190,7 @@ def table(qpath, d):
                         ("%s ms" % ms(vp99)) if vp99 is not None else "-",
                         "%s (%s, %s)" % (ref, ratio, "goal met" if goal == "yes" else
                                          "goal not met" if goal == "NO" else "no goal")))
-    widths = [max(len(str(r[c])) for r in rows + [head]) for c in range(len(head))]
-    right = set(range(1, len(head)))
-
-    def line(r):
-        return "  ".join((str(c).rjust(widths[k]) if k in right else str(c).ljust(widths[k]))
-                         for k, c in enumerate(r)).rstrip()
-    print(line(head))
-    for r in rows:
-        print(line(r))
+    print_table(head, rows)
     print("(ms; hits = exact total, or suggestions returned; p99 ratio = VCM / Xapian; "
           "goal: VCM p99 <= Xapian p99, CJK hits identical, autocomplete p99 < %d ms)" % SUGGEST_GOAL_MS)
     print("goals met on %d of %d queries" % (met, total))
@@ -199,6 +207,59 @@ def table(qpath, d):
                 f.write("\t".join(s) + "\n")
 
 
+def stores(qpath, d):
+    """Part 5: one vcm, one index engine, two stores; the p99 ratio is
+    PostgreSQL's over SQLite's (above 1: PostgreSQL slower)."""
+    queries = read_queries(qpath)
+    lite = read_tsv(os.path.join(d, "sqlite.tsv"))
+    pg = read_tsv(os.path.join(d, "pg.tsv"))
+    head = ["query", "hits", "SQLite p50", "SQLite p99", "PostgreSQL p50", "PostgreSQL p99",
+            "p50 ratio", "p99 ratio"]
+    rows, notes, summary, ratios = [], [], [], []
+    for i, (label, kind, q, params) in enumerate(queries, 1):
+        lhits, _, lnote = vcm_answer(d, i, kind, "sqlite")
+        phits, _, pnote = vcm_answer(d, i, kind, "pg")
+        lv, pv = lite.get(label, []), pg.get(label, [])
+        l50, l99 = num(lv[0] if lv else None), num(lv[1] if len(lv) > 1 else None)
+        p50, p99 = num(pv[0] if pv else None), num(pv[1] if len(pv) > 1 else None)
+        r50 = "%.2f×" % (p50 / l50) if p50 is not None and l50 else "-"
+        r99 = "%.2f×" % (p99 / l99) if p99 is not None and l99 else "-"
+        if p99 is not None and l99:
+            ratios.append(p99 / l99)
+        if lhits != phits:
+            notes.append("%s: hit counts differ: SQLite %s, PostgreSQL %s" % (label, group(lhits), group(phits)))
+        for store, note, v in (("SQLite", lnote, lv), ("PostgreSQL", pnote, pv)):
+            if note:
+                notes.append("%s: %s: %s" % (label, store, note))
+            if len(v) > 3 and v[3]:
+                notes.append("%s: %s: wrk counted errors: %s" % (label, store, v[3]))
+        hits = group(lhits) if lhits == phits else "%s / %s" % (group(lhits), group(phits))
+        rows.append([label, hits, ms(l50), ms(l99), ms(p50), ms(p99), r50, r99])
+        summary.append(("pg", "PostgreSQL search p99, %s" % label,
+                        ("%s ms" % ms(p99)) if p99 is not None else "-",
+                        "SQLite %s ms (%s)" % (ms(l99), r99)))
+    print_table(head, rows)
+    print("(ms, wrk's p50 and p99; hits = exact total, or suggestions returned; "
+          "ratio = PostgreSQL / SQLite, above 1 = PostgreSQL slower)")
+    gm = None
+    if ratios:
+        gm = 1.0
+        for r in ratios:
+            gm *= r
+        gm **= 1.0 / len(ratios)
+        print("p99 ratio over the %d queries: geometric mean %.2f×, from %.2f× to %.2f×"
+              % (len(ratios), gm, min(ratios), max(ratios)))
+    for n in notes:
+        print("note: " + n)
+    out = os.environ.get("VCM_BENCH_SUMMARY")
+    if out:
+        with open(out, "a", encoding="utf-8") as f:
+            f.write("pg\tPostgreSQL / SQLite search p99, geometric mean\t%s\tover %d queries, same index, "
+                    "same URLs\n" % ("%.2f×" % gm if gm is not None else "-", len(ratios)))
+            for r in summary:
+                f.write("\t".join(r) + "\n")
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 3 and a[0] == "urls":
@@ -206,6 +267,8 @@ def main():
             print(url(a[2], kind, q, params))
     elif len(a) == 3 and a[0] == "table":
         table(a[1], a[2])
+    elif len(a) == 3 and a[0] == "stores":
+        stores(a[1], a[2])
     else:
         sys.exit(__doc__)
 
