@@ -929,12 +929,6 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
 
 /* ---- dictionary lookups for search.c ---- */
 
-uint32_t vcm_index_df(vcm_index *x, const char *term, size_t len)
-{
-    const uint32_t *t = vcm_strmap_get(&x->dict, term, len);
-    return t ? x->terms[*t].n : 0;
-}
-
 const struct term *vcm_index_term(const vcm_index *x, const char *term, size_t len)
 {
     const uint32_t *t = vcm_strmap_get(&x->dict, term, len);

@@ -182,8 +182,6 @@ typedef struct vcm_index_result {
 /* Runs a request; results in a. Returns -1 when the arena is full. */
 int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
                      vcm_index_result *out);
-/* The number of documents containing a term (0 when unknown). */
-uint32_t vcm_index_df(vcm_index *x, const char *term, size_t len);
 /* Dictionary terms close to a word (edit distance <= 2), most frequent
  * first: for "did you mean". */
 size_t vcm_index_similar(vcm_index *x, vcm_arena *a, const char *term, size_t len,

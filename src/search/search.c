@@ -72,11 +72,6 @@ void vcm_search_index_path(const char *db_url, char *out, size_t size)
         snprintf(out, size, "var/vcm.index");
 }
 
-vcm_index *vcm_search_index(vcm_search *s)
-{
-    return s->x;
-}
-
 /* ---- from objects to index documents ---- */
 
 struct museum_cache {
@@ -728,11 +723,6 @@ int vcm_facet_parse(const char *name, size_t len)
         if (strlen(facet_names[i]) == len && memcmp(facet_names[i], name, len) == 0)
             return i;
     return -1;
-}
-
-const char *vcm_facet_name(int kind)
-{
-    return kind >= 0 && kind < VCM_FACET_KINDS ? facet_names[kind] : "";
 }
 
 static const char *const sort_names[] = {

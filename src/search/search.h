@@ -50,7 +50,6 @@ int vcm_search_reindex(const char *db_url, const char *path, vcm_search_progress
 /* The default index file for a database URL: "PATH.index" beside an SQLite
  * file, "var/vcm.index" otherwise. */
 void vcm_search_index_path(const char *db_url, char *out, size_t size);
-vcm_index *vcm_search_index(vcm_search *s);
 
 typedef struct vcm_search_params {
     const char *q;               /* the query as typed; NULL or "" = everything */
@@ -139,7 +138,6 @@ size_t vcm_search_suggest(vcm_search *s, vcm_arena *a, const char *prefix, size_
 
 /* Parses a facet name ("museum", "century", …); -1 when unknown. */
 int vcm_facet_parse(const char *name, size_t len);
-const char *vcm_facet_name(int kind);
 int vcm_sort_parse(const char *name, enum vcm_sort *out);
 const char *vcm_sort_name(enum vcm_sort s);
 #endif
