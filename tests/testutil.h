@@ -125,6 +125,18 @@ static inline void vt_db_url(char *out, size_t size, const char *dir, const char
     snprintf(out, size, "%s?options=-csearch_path%%3D%s", vt_pg(), schema);
 }
 
+/* A fresh store (vt_db_url) holding the whole demo collection. */
+static inline void vt_demo_db(char *out, size_t size, const char *dir, const char *name)
+{
+    char data[600];
+    snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
+    if (access(data, R_OK) != 0)
+        fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
+    vt_db_url(out, size, dir, name);
+    if (vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), out, data) != 0)
+        fail_msg("the demo import failed");
+}
+
 /* Runs one SQL statement on the store at url with the backend's own client
  * (sqlite3 or psql), for tests that look under the store. Output in *out. */
 static inline int vt_db_sql(char **out, const char *url, const char *sql)

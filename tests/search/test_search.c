@@ -90,13 +90,7 @@ static int group_setup(void **state)
 {
     (void)state;
     dir = vt_tmpdir();
-    char data[600];
-    snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
-    if (access(data, R_OK) != 0)
-        fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
-    vt_db_url(db, sizeof db, dir, "demo");
-    if (vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), db, data) != 0)
-        fail_msg("the demo import failed");
+    vt_demo_db(db, sizeof db, dir, "demo");
     snprintf(index_path, sizeof index_path, "%s/demo.index", dir);
     char err[600];
     if (!(st = vcm_store_open(db, err, sizeof err)))

@@ -40,13 +40,8 @@ static int group_setup(void **state)
 {
     (void)state;
     dir = vt_tmpdir();
-    char data[600], path[700], db[1024];
-    snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
-    if (access(data, R_OK) != 0)
-        fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
-    vt_db_url(db, sizeof db, dir, "demo");
-    if (vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), db, data) != 0)
-        fail_msg("the demo import failed");
+    char path[700], db[1024];
+    vt_demo_db(db, sizeof db, dir, "demo");
     vt_server_start(&demo, db);
 
     snprintf(path, sizeof path, "%s/evil.jsonl", dir);
