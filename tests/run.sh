@@ -5,7 +5,7 @@
 # failure.
 #
 # Then a second pass on PostgreSQL: the programs whose source asks for a
-# store with vt_db_url() (tests/testutil.h) run again against a server this
+# store with vt_db_url() or vt_demo_db() (tests/testutil.h) run again against a server this
 # script starts in a temporary folder and stops by PID (tests/pg.sh).
 # VCM_TEST_PG_PASS=0 skips that pass; without PostgreSQL installed it fails.
 set -u
@@ -57,7 +57,7 @@ if [ "${VCM_TEST_PG_PASS:-1}" != 0 ]; then
     pg_failed=0
     for t in $(find "$O/tests" -type f -name 'test_*' -perm -u+x | sort); do
       src="tests/${t#"$O"/tests/}.c"
-      grep -q 'vt_db_url(' "$src" 2>/dev/null || continue
+      grep -qE 'vt_(db_url|demo_db)\(' "$src" 2>/dev/null || continue
       run_one "$t"
       pg_passed=$((pg_passed + p))
       pg_failed=$((pg_failed + f))
