@@ -28,6 +28,7 @@ int vcm_cmd_serve(vcm_config *c)
         return VCM_EXIT_FAIL;
     }
     vcm_web_cache_init(c->page_cache);
+    vcm_memo_limit((size_t)c->memo_size);
     /* The IIIF layer keeps its derivative cache in CFG->media/cache, one
      * process a folder: a node that shares --media with others names a
      * folder of its own with --node-dir, and the cache goes there. */

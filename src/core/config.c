@@ -34,6 +34,7 @@ static const struct option options[] = {
     {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
     {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
     {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
+    {"memo-size", "VCM_MEMO_SIZE", "BYTES", "serve: most memory each in-process memo of a thread may hold (image records, info.json, images; default 16777216)", NUM, S(memo_size), 65536, (long)1 << 32},
     {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", NUM, S(cache_size), 1 << 20, 1L << 50},
     {"max-pixels", "VCM_MAX_PIXELS", "N", "media add: refuse images of more pixels than this, read before decoding (default 1000000000)", NUM, S(max_pixels), 1, 1L << 40},
     {"id", NULL, "IDENTIFIER", "media add: the image's IIIF identifier (default: from the file name)", STR, S(id), 0, 0},
@@ -71,6 +72,7 @@ void vcm_config_defaults(vcm_config *c)
     c->max_body = 1 << 20;
     c->batch = 1000;
     c->page_cache = 256;
+    c->memo_size = (long)16 << 20;
     c->cache_size = 1L << 30;
     c->max_pixels = 1000000000;
 }

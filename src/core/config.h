@@ -28,6 +28,7 @@ typedef struct vcm_config {
     long max_body;                  /* bytes */
     long batch;                     /* import: records per transaction */
     long page_cache;                /* serve: cached pages per thread, 0 = off */
+    long memo_size;                 /* serve: bytes each per-thread memo may hold at most */
     long cache_size;                /* serve: bytes of image derivatives kept on disk */
     long max_pixels;                /* media add: largest image accepted, width × height */
     char id[VCM_CONFIG_STR];        /* media add: the image's identifier */

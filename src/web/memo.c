@@ -40,6 +40,14 @@ struct thread_memos {
 
 static pthread_key_t memo_key;
 static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+/* --memo-size: a ceiling on every memo's bytes, set once before the server
+ * starts (0 = the callers' own bounds). */
+static size_t memo_limit;
+
+void vcm_memo_limit(size_t max_bytes)
+{
+    memo_limit = max_bytes;
+}
 
 static void drop(struct vcm_memo *m)
 {
@@ -96,6 +104,13 @@ vcm_memo *vcm_memo_thread(int slot, size_t entries, size_t max_bytes, int64_t ve
         pthread_setspecific(memo_key, t);
     }
     struct vcm_memo *m = t->m[slot];
+    if (memo_limit && max_bytes > memo_limit) {
+        /* fewer entries too, in proportion, so small limits evict by count
+         * as well as by bytes */
+        size_t scaled = (size_t)((double)entries * (double)memo_limit / (double)max_bytes);
+        entries = scaled < 16 ? 16 : scaled;
+        max_bytes = memo_limit;
+    }
     if (!m) {
         if (!(m = calloc(1, sizeof *m)))
             return NULL;

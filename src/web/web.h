@@ -35,6 +35,9 @@ typedef struct vcm_memo vcm_memo;
 vcm_memo *vcm_memo_thread(int slot, size_t entries, size_t max_bytes, int64_t version);
 const void *vcm_memo_get(vcm_memo *m, const char *key, size_t *len);
 void vcm_memo_put(vcm_memo *m, const char *key, const void *data, size_t len);
+/* Caps the bytes (and, in proportion, the entries) of every memo made from
+ * now on; 0 leaves the callers' bounds. Called once, before serving. */
+void vcm_memo_limit(size_t max_bytes);
 /* The store's data version for this request's thread, or -1. */
 int64_t vcm_web_version(vcm_req *req, vcm_resp *resp);
 
