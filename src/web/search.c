@@ -121,7 +121,8 @@ static int read_params(vcm_req *req, vcm_search_params *p, char *err, size_t err
     const char *ce = vcm_req_query_get(req, "classification");
     const char *ne = vcm_req_query_get(req, "noexpand"), *ee = vcm_req_query_get(req, "expand");
     if ((ce && strlen(ce) > MAX_CLASSIFICATION) || (ne && strlen(ne) > MAX_NOEXPAND) ||
-        (ne && strspn(ne, "abcdefghijklmnopqrstuvwxyz0123456789_.-,") != strlen(ne)) ||
+        (ne && strspn(ne, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-,") !=
+                   strlen(ne)) ||
         (ee && strlen(ee) > MAX_EXPAND)) {
         snprintf(err, errlen, "%s", vcm_t("en", "search.filter_too_long"));
         return -1;
