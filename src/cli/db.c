@@ -15,10 +15,12 @@
  * count of rows and a checksum: the sum (mod 2^128, so independent of row
  * order and collation) of a BLAKE2b digest of each row's typed values. */
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -168,6 +170,33 @@ fail:
     return -1;
 }
 
+/* Opening an SQLite file creates it when it is missing, and sets up the
+ * schema in an empty one: a mistyped source would then be copied as an
+ * empty collection (over a target that is a copy of it, emptying it), and
+ * leave a stray file behind. A source must already be a database. Returns
+ * 0, or -1 with the reason in why. */
+static int sqlite_source_exists(const char *url, char *why, size_t wl)
+{
+    if (strncmp(url, "sqlite:", 7) != 0)
+        return 0; /* a PostgreSQL database is never created by connecting */
+    const char *path = url + 7;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, wl, "no database at '%s': %s (nothing was created)", path,
+                 strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, wl, "'%s' is not a database file", path);
+        return -1;
+    }
+    if (st.st_size == 0) {
+        snprintf(why, wl, "'%s' is empty, not a VCM database", path);
+        return -1;
+    }
+    return 0;
+}
+
 static int db_copy(vcm_config *cfg, const char *src, const char *dst)
 {
     char err[1024], from_name[600], to_name[600];
@@ -179,6 +208,11 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
     }
     if (sodium_init() < 0) {
         fprintf(stderr, "vcm db copy: cannot start libsodium\n");
+        return VCM_EXIT_FAIL;
+    }
+    char why[600];
+    if (sqlite_source_exists(src, why, sizeof why) < 0) {
+        fprintf(stderr, "vcm db copy: source %s: %s\n", from_name, why);
         return VCM_EXIT_FAIL;
     }
     vcm_store *from = vcm_store_open(src, err, sizeof err);
@@ -194,7 +228,7 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
     }
     int status = VCM_EXIT_FAIL;
     bool from_tx = false;
-    char from_id[33], to_id[33], why[600];
+    char from_id[33], to_id[33];
     struct sum sums[32] = {{0}};
     assert(vcm_store_ntables <= 32);
     if (from->ops->instance_id(from, from_id) < 0) {

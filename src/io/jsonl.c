@@ -47,11 +47,32 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int ensure_country(struct importer *im, const char *code, char *err, size_t errlen)
+static bool known_country(const struct importer *im, const char *code)
 {
     for (size_t i = 0; i < im->ncountries; i++)
-        if (memcmp(im->countries[i], code, 2) == 0)
-            return 0;
+        if (memcmp(im->countries[i], code, 3) == 0)
+            return true;
+    return false;
+}
+
+static int remember_country(struct importer *im, const char *code)
+{
+    if (!known_country(im, code) && im->ncountries < sizeof im->countries / sizeof im->countries[0])
+        memcpy(im->countries[im->ncountries++], code, 3);
+    return 0;
+}
+
+/* Finds or creates the country of code (two capitals: the record's parser
+ * has made them so); -1 bad code, -2 store failure. A country is counted
+ * as created only when the store did not have it. */
+static int ensure_country(struct importer *im, const char *code, char *err, size_t errlen)
+{
+    if (strlen(code) != 2) {
+        snprintf(err, errlen, "unknown country code '%s'", code);
+        return -1;
+    }
+    if (known_country(im, code))
+        return 0;
     vcm_country c;
     int r = im->store->ops->country_get(im->store, &im->arena, code, &c);
     if (r < 0) {
@@ -63,15 +84,17 @@ static int ensure_country(struct importer *im, const char *code, char *err, size
             snprintf(err, errlen, "unknown country code '%s'", code);
             return -1;
         }
+        if (strcmp(c.code, code) != 0) {
+            snprintf(err, errlen, "country code '%s' must be written in capitals", code);
+            return -1;
+        }
         if (im->store->ops->country_upsert(im->store, &c) < 0) {
             snprintf(err, errlen, "%s", vcm_store_error(im->store));
             return -2;
         }
         im->stats->countries_created++;
     }
-    if (im->ncountries < sizeof im->countries / sizeof im->countries[0])
-        memcpy(im->countries[im->ncountries++], c.code, 3);
-    return 0;
+    return remember_country(im, code);
 }
 
 static int cache_museum(struct importer *im, const char *name, int64_t id)
@@ -275,6 +298,13 @@ static void *producer(void *arg)
         struct slot *sl = &r->slots[r->tail % NSLOTS];
         if (!read_line(r->f, &line, r->max_line, &toolong, &consumed))
             break;
+        /* Editors on Windows start UTF-8 files with a byte order mark:
+         * it says nothing about the first record, and is left out. */
+        if (lineno == 0 && line.len >= 3 && memcmp(line.data, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(line.data, line.data + 3, line.len - 3);
+            line.len -= 3;
+            line.data[line.len] = '\0';
+        }
         sl->lineno = ++lineno;
         sl->bytes = consumed;
         prepare(sl, &line, toolong, r->max_line);
@@ -332,20 +362,44 @@ static int apply(struct importer *im, struct slot *sl)
         return 0;
     case K_BAD:
         return -1;
-    case K_COUNTRY:
-        if (im->store->ops->country_upsert(im->store, &sl->country) < 0)
+    case K_COUNTRY: {
+        /* asked first, so that the summary counts what was created */
+        vcm_country old;
+        if ((r = im->store->ops->country_get(im->store, &sl->arena, sl->country.code, &old)) < 0 ||
+            im->store->ops->country_upsert(im->store, &sl->country) < 0)
             goto store_fail;
-        return 0;
-    case K_MUSEUM:
+        im->stats->countries_created += r == 0;
+        return remember_country(im, sl->country.code);
+    }
+    case K_MUSEUM: {
         if ((r = ensure_country(im, sl->museum.country, why, wl)) < 0)
             return r;
+        bool created;
+        if (sl->museum.id) {
+            vcm_museum old;
+            if ((r = im->store->ops->museum_get(im->store, &sl->arena, sl->museum.id, &old)) < 0)
+                goto store_fail;
+            created = r == 0;
+        } else {
+            /* found by name as museum_put would, or made here */
+            vcm_museum found = sl->museum;
+            if (im->store->ops->museum_ensure(im->store, &found, &created) < 0)
+                goto store_fail;
+            sl->museum.id = found.id;
+        }
         if (im->store->ops->museum_put(im->store, &sl->museum) < 0)
             goto store_fail;
+        im->stats->museums_created += created;
         return cache_museum(im, sl->museum.names.v[0].text, sl->museum.id);
+    }
     case K_OBJECT:
         break;
     }
     vcm_object *o = &sl->object;
+    /* A record refused leaves the store as it was: no museum or country
+     * created for it. */
+    if (vcm_object_validate_content(o, why, wl) < 0)
+        return -1;
     if (sl->country_code[0]) {
         /* Every record's country must be real, even for a museum already
          * known (whose country stays the one it was created with). */

@@ -237,7 +237,15 @@ int vcm_record_from_source(json_t *j, vcm_arena *a, vcm_object *o, const char **
         snprintf(err, errlen, "source_country must be an ISO 3166-1 alpha-2 code");
         return -1;
     }
-    *country = c;
+    /* "gb" is GB: one spelling, or the importer would take the two for
+     * different countries. */
+    char *code = vcm_arena_strdup(a, c);
+    if (!code)
+        goto oom;
+    for (char *p = code; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    *country = code;
     o->source_id = clean(a, sid, 0);
     if (!o->source_id) {
         snprintf(err, errlen, "missing source_id");
@@ -246,8 +254,18 @@ int vcm_record_from_source(json_t *j, vcm_arena *a, vcm_object *o, const char **
     json_t *ti18n = json_object_get(j, "title_i18n");
     /* A record must say what its title is; "" is the museum saying it has
      * none, and is kept (the page shows it as untitled). */
-    if (!json_object_get(j, "title") && !ti18n) {
+    json_t *tj = json_object_get(j, "title");
+    if (!tj && !ti18n) {
         snprintf(err, errlen, "missing title");
+        return -1;
+    }
+    /* null is not "": it says nothing, and is most often a field lost on
+     * the way from the museum's database. Refused unless title_i18n gives
+     * the title. */
+    if ((tj && json_is_null(tj) && !(ti18n && json_is_object(ti18n))) ||
+        (ti18n && json_is_null(ti18n) && !json_is_string(tj))) {
+        snprintf(err, errlen, "title: null; a title is required (\"\" when the museum gives "
+                              "none)");
         return -1;
     }
     if (i18n_map(&o->title, a, ti18n, "title_i18n", 0, err, errlen) < 0 ||

@@ -64,7 +64,7 @@ json_t *vcm_country_to_json(const vcm_country *c)
 json_t *vcm_museum_to_json(const vcm_museum *m)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(m->id));
+    json_object_set_new(o, "id", m->id ? json_integer(m->id) : json_null()); /* 0: unsaved */
     json_object_set_new(o, "names", vcm_ltexts_to_json(&m->names));
     set_str(o, "city", m->city);
     json_object_set_new(o, "country", json_string(m->country));
@@ -79,7 +79,7 @@ json_t *vcm_museum_to_json(const vcm_museum *m)
 json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name)
 {
     json_t *j = json_object();
-    json_object_set_new(j, "id", json_integer(o->id));
+    json_object_set_new(j, "id", o->id ? json_integer(o->id) : json_null()); /* 0: unsaved */
     json_object_set_new(j, "museum", json_string(museum_name ? museum_name : ""));
     set_str(j, "source_id", o->source_id);
     set_str(j, "source", o->source);
@@ -195,6 +195,31 @@ static int get_year(json_t *j, const char *k, int32_t *out, char *err, size_t er
     return 0;
 }
 
+/* Reads an optional id: absent or null leaves 0 (the store assigns one);
+ * anything else must be a whole number in 1..VCM_ID_MAX. A larger id would
+ * be taken, and every id the store assigns after it would be larger still:
+ * beyond what the site's URLs and JavaScript readers of the API hold. */
+static int get_id(json_t *j, const char *what, int64_t *out, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(j, "id");
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v)) {
+        snprintf(err, errlen, "%s: id must be a whole number from 1 to %lld", what,
+                 (long long)VCM_ID_MAX);
+        return -1;
+    }
+    json_int_t id = json_integer_value(v);
+    if (id < 1 || id > VCM_ID_MAX) {
+        snprintf(err, errlen, "%s: id %lld is outside 1..%lld", what, (long long)id,
+                 (long long)VCM_ID_MAX);
+        return -1;
+    }
+    *out = (int64_t)id;
+    return 0;
+}
+
 int vcm_country_from_json(vcm_country *c, vcm_arena *a, json_t *j, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
@@ -243,9 +268,8 @@ int vcm_museum_from_json(vcm_museum *m, vcm_arena *a, json_t *j, char *err, size
         m->lat = json_number_value(lat);
         m->lon = json_number_value(lon);
     }
-    json_t *id = json_object_get(j, "id");
-    if (json_is_integer(id))
-        m->id = json_integer_value(id);
+    if (get_id(j, "museum", &m->id, err, errlen) < 0)
+        return -1;
     return vcm_museum_validate(m, err, errlen);
 }
 
@@ -285,6 +309,12 @@ int vcm_object_from_json(vcm_object *o, vcm_arena *a, json_t *j, const char **mu
         snprintf(err, errlen, "missing title");
         return -1;
     }
+    /* {} is an object without a title; null says nothing at all, and is
+     * most often a field lost on the way. */
+    if (json_is_null(title)) {
+        snprintf(err, errlen, "title: null; expected an object of language: text ({} for none)");
+        return -1;
+    }
     if (vcm_ltexts_from_json(&o->title, a, title, "title", err, errlen) < 0 ||
         vcm_ltexts_from_json(&o->description, a, json_object_get(j, "description"),
                              "description", err, errlen) < 0 ||
@@ -300,9 +330,8 @@ int vcm_object_from_json(vcm_object *o, vcm_arena *a, json_t *j, const char **mu
         snprintf(err, errlen, "created/updated must be ISO 8601 UTC times (2026-01-31T12:00:00Z)");
         return -1;
     }
-    json_t *id = json_object_get(j, "id");
-    if (json_is_integer(id) && json_integer_value(id) > 0)
-        o->id = json_integer_value(id);
+    if (get_id(j, "object", &o->id, err, errlen) < 0)
+        return -1;
     json_t *cr = json_object_get(j, "creators");
     if (cr && !json_is_null(cr)) {
         if (!json_is_array(cr)) {

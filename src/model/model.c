@@ -213,8 +213,18 @@ int vcm_country_validate(const vcm_country *c, char *err, size_t errlen)
     return check_ltexts(&c->names, "country name", err, errlen);
 }
 
+static bool id_ok(int64_t id)
+{
+    return id >= 0 && id <= VCM_ID_MAX;
+}
+
 int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen)
 {
+    if (!id_ok(m->id)) {
+        snprintf(err, errlen, "museum: id %lld is outside 1..%lld", (long long)m->id,
+                 (long long)VCM_ID_MAX);
+        return -1;
+    }
     if (!m->names.n || blank(m->names.v[0].text)) {
         snprintf(err, errlen, "museum: a name is required");
         return -1;
@@ -244,6 +254,16 @@ int vcm_object_validate(const vcm_object *o, char *err, size_t errlen)
 {
     if (!o->museum_id) {
         snprintf(err, errlen, "object: no museum");
+        return -1;
+    }
+    return vcm_object_validate_content(o, err, errlen);
+}
+
+int vcm_object_validate_content(const vcm_object *o, char *err, size_t errlen)
+{
+    if (!id_ok(o->id)) {
+        snprintf(err, errlen, "object: id %lld is outside 1..%lld", (long long)o->id,
+                 (long long)VCM_ID_MAX);
         return -1;
     }
     if (blank(o->source_id)) {

@@ -105,6 +105,11 @@ typedef struct vcm_object {
 #define VCM_YEAR_MIN (-100000)
 #define VCM_YEAR_MAX 2100
 
+/* Ids are whole numbers from 1 to 2^53: the largest a JSON number holds
+ * exactly in every reader (JavaScript's Number), and few enough digits for
+ * the site's URLs. 0 means "not assigned yet". */
+#define VCM_ID_MAX (INT64_C(1) << 53)
+
 /* Century of a year: 1..21 for CE, -1 for 100 BCE–1 BCE, and so on; 0 = none. */
 int vcm_century(int32_t year);
 /* "17th century", "3rd century BCE" into buf. */
@@ -121,6 +126,9 @@ const char *vcm_lang_guess(const char *text);
 int vcm_country_validate(const vcm_country *c, char *err, size_t errlen);
 int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen);
 int vcm_object_validate(const vcm_object *o, char *err, size_t errlen);
+/* vcm_object_validate without the museum, which an importer finds or
+ * creates only for a record that passes this. */
+int vcm_object_validate_content(const vcm_object *o, char *err, size_t errlen);
 
 void vcm_object_init(vcm_object *o);
 #endif

@@ -137,6 +137,49 @@ static int add_clause(vcm_squery *q, vcm_arena *a, const struct term *t, bool jo
     return 0;
 }
 
+size_t vcm_squery_cut(const char *q, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t cut = max;
+    while (cut && ((unsigned char)q[cut] & 0xC0) == 0x80)
+        cut--;
+    return cut;
+}
+
+bool vcm_squery_too_big(const char *s, size_t len)
+{
+    if (len > VCM_SQUERY_MAX_BYTES)
+        return true;
+    /* Counted as the parser cuts: a piece ends at white space, or where a
+     * phrase's closing quote is; a quote inside a word starts a new one. */
+    size_t pieces = 0;
+    for (size_t i = 0; i < len;) {
+        while (i < len && space(s[i]))
+            i++;
+        if (i >= len)
+            break;
+        if (++pieces > VCM_SQUERY_MAX_PIECES)
+            return true;
+        size_t start = i;
+        bool quoted = false;
+        for (; i < len; i++) {
+            if (s[i] == '"') {
+                if (quoted) {
+                    i++;
+                    break;
+                }
+                if (i > start && s[i - 1] != ':' && s[i - 1] != '-')
+                    break; /* a new piece starts here */
+                quoted = true;
+            } else if (!quoted && space(s[i])) {
+                break;
+            }
+        }
+    }
+    return false;
+}
+
 int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
 {
     memset(q, 0, sizeof *q);
@@ -144,10 +187,7 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
     if (!q->clauses)
         return -1;
     if (len > VCM_SQUERY_MAX_BYTES) {
-        size_t cut = VCM_SQUERY_MAX_BYTES;
-        while (cut && ((unsigned char)text[cut] & 0xC0) == 0x80)
-            cut--;
-        len = cut;
+        len = vcm_squery_cut(text, len, VCM_SQUERY_MAX_BYTES);
         note(q, a, "The query was too long: only its first 500 bytes were searched.%.*s", "", 0);
     }
     /* Work on a clean copy: valid UTF-8, no control characters. */

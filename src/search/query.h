@@ -47,6 +47,9 @@ typedef struct vcm_qclause {
 
 #define VCM_SQUERY_MAX_BYTES 500
 #define VCM_SQUERY_MAX_CLAUSES 24
+/* Words, phrases (empty ones too), operators and fields a query may have:
+ * room for 24 clauses joined by OR, and no more. */
+#define VCM_SQUERY_MAX_PIECES 64
 #define VCM_SQUERY_MAX_MESSAGES 6
 
 typedef struct vcm_squery {
@@ -61,6 +64,16 @@ typedef struct vcm_squery {
 /* Parses q[0..len) into out, allocating from a. Returns 0, or -1 only when
  * the arena is full. Invalid UTF-8 is dropped with a message. */
 int vcm_squery_parse(const char *q, size_t len, vcm_arena *a, vcm_squery *out);
+
+/* True when q[0..len) is more than a search takes: over
+ * VCM_SQUERY_MAX_BYTES, or over VCM_SQUERY_MAX_PIECES pieces. The parser
+ * would cut such a query; a page refuses it instead, as every link on it
+ * would repeat what was not searched. Pure. */
+bool vcm_squery_too_big(const char *q, size_t len);
+
+/* The longest start of q[0..len) that is at most max bytes and does not
+ * end inside a UTF-8 sequence. */
+size_t vcm_squery_cut(const char *q, size_t len, size_t max);
 
 /* Parses a year range as date: takes it ("1600..1700", "-500..-200",
  * "..1700", "1600", "500BCE..200BCE"). Returns 0, or -1 when it is not one. */

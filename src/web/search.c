@@ -12,6 +12,7 @@
  * is ignored, with a note, on the page. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,39 @@ static const char *const keys[] = {"q", "region", "country", "museum", "classifi
                                    "sort", "expand", "noexpand"};
 #define NKEYS (sizeof keys / sizeof *keys)
 
+/* The longest free-text filters taken: a search page has hundreds of links
+ * that each carry every parameter, so none may be long (q is bounded by
+ * VCM_SQUERY_MAX_BYTES). */
+#define MAX_CLASSIFICATION 200
+#define MAX_NOEXPAND 300 /* thesaurus ids, comma-separated */
+#define MAX_EXPAND 8
+/* Bytes of facet links a page may hold. Each repeats the search's
+ * parameters: a few hundred facet items by a query of 500 bytes of Chinese
+ * (1,500 once %-escaped) made pages of 600 KB. Beyond the budget each
+ * facet shows its largest items only; a usual search stays far below. */
+#define FACET_LINK_BUDGET (128 * 1024)
+
+/* The parameters a page's links carry: those the search ran with, q as it
+ * was searched and the filters only when they were read without error. */
+typedef struct echo {
+    const char *v[NKEYS];
+} echo;
+
+static void echo_init(echo *e, vcm_req *req, const char *q, bool filters)
+{
+    e->v[0] = q;
+    for (size_t i = 1; i < NKEYS; i++)
+        e->v[i] = filters ? vcm_req_query_get(req, keys[i]) : NULL;
+}
+
+static const char *echo_get(const echo *e, const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i], key) == 0)
+            return e->v[i];
+    return NULL;
+}
+
 /* Reads the parameters; a bad one gives a message in err and -1. */
 static int read_params(vcm_req *req, vcm_search_params *p, char *err, size_t errlen)
 {
@@ -82,6 +116,15 @@ static int read_params(vcm_req *req, vcm_search_params *p, char *err, size_t err
     }
     if ((v = vcm_req_query_get(req, "museum")) && *v && !(p->filter.museum = vcm_web_id(v))) {
         snprintf(err, errlen, "museum must be a museum's number.");
+        return -1;
+    }
+    const char *ce = vcm_req_query_get(req, "classification");
+    const char *ne = vcm_req_query_get(req, "noexpand"), *ee = vcm_req_query_get(req, "expand");
+    if ((ce && strlen(ce) > MAX_CLASSIFICATION) || (ne && strlen(ne) > MAX_NOEXPAND) ||
+        (ne && strspn(ne, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-,") !=
+                   strlen(ne)) ||
+        (ee && strlen(ee) > MAX_EXPAND)) {
+        snprintf(err, errlen, "%s", vcm_t("en", "search.filter_too_long"));
         return -1;
     }
     if ((v = vcm_req_query_get(req, "classification")) && *v)
@@ -142,10 +185,10 @@ static int read_params(vcm_req *req, vcm_search_params *p, char *err, size_t err
     return 0;
 }
 
-/* "/search?…" with the request's parameters, `key` replaced by value
- * (removed with NULL), and extra appended when given. */
-static char *search_url(vcm_req *req, const char *base, const char *key, const char *value,
-                        const char *extra)
+/* "/search?…" with the parameters of e, `key` replaced by value (removed
+ * with NULL), and extra appended when given. */
+static char *search_url(vcm_req *req, const echo *e, const char *base, const char *key,
+                        const char *value, const char *extra)
 {
     vcm_buf b;
     vcm_buf_init(&b, 8192);
@@ -153,7 +196,7 @@ static char *search_url(vcm_req *req, const char *base, const char *key, const c
     char sep = strchr(base, '?') ? '&' : '?';
     bool done = false;
     for (size_t i = 0; i < NKEYS; i++) {
-        const char *v = vcm_req_query_get(req, keys[i]);
+        const char *v = e->v[i];
         if (key && strcmp(keys[i], key) == 0) {
             v = value;
             done = true;
@@ -199,8 +242,8 @@ static const char *const facet_labels[VCM_FACET_KINDS] = {
 };
 
 /* The results as data: the API sends it, the page renders it. */
-static json_t *results_json(vcm_req *req, const vcm_search_params *p, const vcm_search_results *r,
-                            bool page)
+static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo *ec,
+                            const vcm_search_results *r, bool page)
 {
     json_t *d = json_object();
     json_object_set_new(d, "query", json_string(p->q ? p->q : ""));
@@ -228,12 +271,26 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const vcm_
     json_t *facets = page ? json_array() : json_object();
     const char *const fkeys[VCM_FACET_KINDS] = {"region", "country", "museum", "classification",
                                                 "material", "century", "image", "licence"};
+    size_t per_kind = SIZE_MAX;
+    if (page) {
+        /* a link's length: the parameters, plus a facet value */
+        size_t one = strlen(search_url(req, ec, "/search", NULL, NULL, NULL)) + 64, n = 0;
+        for (int k = 0; k < VCM_FACET_KINDS; k++)
+            n += p->facets & (1u << k) ? r->nfacets[k] : 0;
+        if (n * one > FACET_LINK_BUDGET) {
+            per_kind = FACET_LINK_BUDGET / one / VCM_FACET_KINDS;
+            if (per_kind < 3)
+                per_kind = 3;
+        }
+    }
+    bool trimmed = false;
     for (int k = 0; k < VCM_FACET_KINDS; k++) {
         if (!(p->facets & (1u << k)))
             continue;
         json_t *items = json_array();
-        const char *active = vcm_req_query_get(req, fkeys[k]);
-        for (size_t i = 0; i < r->nfacets[k]; i++) {
+        const char *active = echo_get(ec, fkeys[k]);
+        trimmed = trimmed || r->nfacets[k] > per_kind;
+        for (size_t i = 0; i < r->nfacets[k] && i < per_kind; i++) {
             const vcm_index_facet *f = &r->facets[k][i];
             const char *label = f->label;
             if (k == VCM_FACET_REGION) {
@@ -246,7 +303,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const vcm_
                                    (json_int_t)f->count);
             if (page) {
                 json_object_set_new(it, "active", json_boolean(on));
-                json_object_set_new(it, "url", json_string(search_url(req, "/search", fkeys[k],
+                json_object_set_new(it, "url", json_string(search_url(req, ec, "/search", fkeys[k],
                                                                       on ? NULL : f->value, NULL)));
             }
             json_array_append_new(items, it);
@@ -296,7 +353,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const vcm_
                 nv = *cur ? vcm_arena_printf(req->arena, "%s,%s", cur, e->id) : e->id;
             }
             json_object_set_new(o, "toggle_url",
-                                json_string(search_url(req, "/search", "noexpand", nv, NULL)));
+                                json_string(search_url(req, ec, "/search", "noexpand", nv, NULL)));
         }
         json_array_append_new(ex, o);
     }
@@ -304,6 +361,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const vcm_
     json_t *msgs = json_array();
     for (size_t i = 0; i < r->nmessages; i++)
         json_array_append_new(msgs, json_string(r->messages[i]));
+    if (trimmed)
+        json_array_append_new(msgs, json_string(vcm_t("en", "search.facets_trimmed")));
     json_object_set_new(d, "messages", msgs);
     json_t *alts = json_array();
     for (size_t i = 0; i < r->nalternatives; i++) {
@@ -356,6 +415,8 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp)
     char err[300];
     if (read_params(req, &p, err, sizeof err) < 0)
         return vcm_web_error(req, resp, 400, err);
+    if (p.q && vcm_squery_too_big(p.q, strlen(p.q)))
+        return vcm_web_error(req, resp, 400, vcm_t("en", "search.too_long"));
     const char *v;
     if ((v = vcm_req_query_get(req, "limit")) && *v) {
         char *end;
@@ -394,14 +455,16 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp)
     vcm_search_results r;
     if (run(req, resp, &p, &r) < 0)
         return 0;
-    json_t *d = results_json(req, &p, &r, false);
+    echo e;
+    echo_init(&e, req, p.q, true);
+    json_t *d = results_json(req, &p, &e, &r, false);
     if (r.next) {
         char *next = vcm_arena_printf(req->arena, "cursor=%s", r.next);
         const char *lim = vcm_req_query_get(req, "limit");
         const char *fac = vcm_req_query_get(req, "facets");
         vcm_buf b;
         vcm_buf_init(&b, 8192);
-        vcm_buf_puts(&b, search_url(req, "/api/v1/search", NULL, NULL, next));
+        vcm_buf_puts(&b, search_url(req, &e, "/api/v1/search", NULL, NULL, next));
         if (lim && *lim)
             vcm_buf_printf(&b, "&limit=%s", lim);
         if (fac) {
@@ -451,13 +514,27 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     vcm_search_params p;
     char err[300];
     json_t *notes = json_array();
+    bool filters = true;
     if (read_params(req, &p, err, sizeof err) < 0) {
+        filters = false;
         /* a bad filter in a hand-edited address: search without filters */
         json_array_append_new(notes, json_string(err));
         const char *q = vcm_req_bad_query(req) ? NULL : vcm_req_query_get(req, "q");
         vcm_search_params_init(&p);
         p.q = q;
         p.lang = "en";
+    }
+    /* A query longer than a search takes is not searched: the page says so
+     * and keeps only what fits in the box and in its links, so that what
+     * is sent back stays small whatever was asked (2,700 quotation marks
+     * once made a 2.9 MB page, every link repeating them). */
+    bool too_big = p.q && vcm_squery_too_big(p.q, strlen(p.q));
+    if (too_big) {
+        json_array_append_new(notes, json_string(vcm_t("en", "search.too_long")));
+        p.q = vcm_arena_strndup(req->arena, p.q,
+                                vcm_squery_cut(p.q, strlen(p.q), VCM_SQUERY_MAX_BYTES));
+        if (!p.q)
+            p.q = "";
     }
     const char *v;
     long page = 1;
@@ -475,11 +552,15 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     p.want_objects = true;
     p.want_alternatives = true;
     vcm_search_results r;
-    if (run(req, resp, &p, &r) < 0) {
+    if (too_big) {
+        memset(&r, 0, sizeof r);
+    } else if (run(req, resp, &p, &r) < 0) {
         json_decref(notes);
         return 0;
     }
-    json_t *d = results_json(req, &p, &r, true);
+    echo e;
+    echo_init(&e, req, p.q, filters);
+    json_t *d = results_json(req, &p, &e, &r, true);
     json_t *msgs = json_object_get(d, "messages");
     json_array_extend(notes, msgs);
     json_object_set(d, "messages", notes);
@@ -495,10 +576,10 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     const char *fkeys[] = {"region", "country", "museum", "classification", "material",
                            "century", "image", "licence", "date"};
     for (size_t i = 0; i < sizeof fkeys / sizeof *fkeys; i++)
-        if ((v = vcm_req_query_get(req, fkeys[i])) && *v)
+        if ((v = echo_get(&e, fkeys[i])) && *v)
             json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group", fkeys[i], "label",
                                                    v, "url",
-                                                   search_url(req, "/search", fkeys[i], NULL, NULL)));
+                                                   search_url(req, &e, "/search", fkeys[i], NULL, NULL)));
     json_object_set_new(d, "chips", chips);
     json_t *sorts = json_array();
     for (int s = VCM_SORT_RELEVANCE; s <= VCM_SORT_MUSEUM; s++)
@@ -513,20 +594,20 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     const char *hkeys[] = {"region", "country", "museum", "classification", "material",
                            "century", "image", "licence", "date", "expand", "noexpand"};
     for (size_t i = 0; i < sizeof hkeys / sizeof *hkeys; i++)
-        if ((v = vcm_req_query_get(req, hkeys[i])) && *v)
+        if ((v = echo_get(&e, hkeys[i])) && *v)
             json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", hkeys[i], "value", v));
     json_object_set_new(d, "hidden", hidden);
     if (r.next) {
         json_object_set_new(d, "next_url", json_string(search_url(
-                                                req, "/search", NULL, NULL,
+                                                req, &e, "/search", NULL, NULL,
                                                 vcm_arena_printf(req->arena, "cursor=%s", r.next))));
-        json_object_set_new(d, "first_url", json_string(search_url(req, "/search", NULL, NULL, NULL)));
+        json_object_set_new(d, "first_url", json_string(search_url(req, &e, "/search", NULL, NULL, NULL)));
     } else if ((p.cursor && *p.cursor) || page > 1) {
-        json_object_set_new(d, "first_url", json_string(search_url(req, "/search", NULL, NULL, NULL)));
+        json_object_set_new(d, "first_url", json_string(search_url(req, &e, "/search", NULL, NULL, NULL)));
     }
     json_object_set_new(d, "expand_all_off", json_boolean(p.no_expand));
     json_object_set_new(d, "expand_toggle_url",
-                        json_string(search_url(req, "/search", "expand", p.no_expand ? NULL : "0", NULL)));
-    json_object_set_new(d, "api_url", json_string(search_url(req, "/api/v1/search", NULL, NULL, NULL)));
+                        json_string(search_url(req, &e, "/search", "expand", p.no_expand ? NULL : "0", NULL)));
+    json_object_set_new(d, "api_url", json_string(search_url(req, &e, "/api/v1/search", NULL, NULL, NULL)));
     return vcm_web_page(req, resp, "search", d);
 }

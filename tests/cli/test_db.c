@@ -165,12 +165,47 @@ static void test_refusals(void **state)
     free(out);
 }
 
+/* A source that does not exist is refused before anything is opened:
+ * neither it nor the target is created (SQLite would make an empty
+ * database of a mistyped name and copy that). */
+static void test_missing_source(void **state)
+{
+    (void)state;
+    char missing[800], target[800], path[800], *out;
+    snprintf(missing, sizeof missing, "%s/no-such.db", dir);
+    snprintf(target, sizeof target, "%s/never.db", dir);
+    assert_int_equal(vt_sh(&out, "%s db copy --quiet 'sqlite:%s' 'sqlite:%s'", vt_bin(), missing,
+                           target),
+                     3);
+    char want[2000];
+    snprintf(want, sizeof want, "vcm db copy: source sqlite:%s: no database at '%s'", missing,
+             missing);
+    assert_contains(out, want);
+    assert_contains(out, "nothing was created");
+    free(out);
+    assert_int_equal(access(missing, F_OK), -1);
+    assert_int_equal(access(target, F_OK), -1);
+    /* an empty file is no database either, and stays empty */
+    snprintf(path, sizeof path, "%s/empty.db", dir);
+    vt_write_file(path, "");
+    assert_int_equal(vt_sh(&out, "%s db copy --quiet 'sqlite:%s' 'sqlite:%s'", vt_bin(), path,
+                           target),
+                     3);
+    assert_contains(out, "is empty, not a VCM database");
+    free(out);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    assert_int_equal(access(target, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_there_and_back),
         cmocka_unit_test(test_rerun_is_safe),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_missing_source),
     };
     return cmocka_run_group_tests_name(vt_pg() ? "cli/db (PostgreSQL)" : "cli/db (SQLite)", tests,
                                        group_setup, group_teardown);

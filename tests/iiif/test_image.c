@@ -638,6 +638,93 @@ static void refuse(const char *src, int64_t max_pixels, const char *says)
     free(dir);
 }
 
+struct seen {
+    int calls, last, backwards;
+};
+static void on_progress(int percent, void *ud)
+{
+    struct seen *s = ud;
+    if (percent <= s->last)
+        s->backwards++;
+    s->last = percent;
+    s->calls++;
+}
+
+/* A JPEG that is all header: libvips' own for a small image, its frame
+ * (SOF) saying w x h, cut right after the start of scan (SOS), so that no
+ * image data follows; with eoi, the end-of-image marker closes it. */
+static char *header_only_jpeg(const char *name, int w, int h, bool eoi, size_t *size)
+{
+    VipsImage *im;
+    assert_int_equal(vips_black(&im, 16, 16, "bands", 3, NULL), 0);
+    void *buf;
+    size_t len;
+    assert_int_equal(vips_jpegsave_buffer(im, &buf, &len, "strip", TRUE, NULL), 0);
+    g_object_unref(im);
+    unsigned char *b = buf;
+    size_t i = 2, end = 0;
+    bool sof = false;
+    while (i + 4 <= len && b[i] == 0xFF) {
+        unsigned m = b[i + 1], seg = (size_t)b[i + 2] << 8 | b[i + 3];
+        if (m == 0xC0 || m == 0xC1 || m == 0xC2) {
+            b[i + 5] = (unsigned char)(h >> 8), b[i + 6] = (unsigned char)h;
+            b[i + 7] = (unsigned char)(w >> 8), b[i + 8] = (unsigned char)w;
+            sof = true;
+        }
+        i += 2 + seg;
+        if (m == 0xDA) {
+            end = i;
+            break;
+        }
+    }
+    assert_true(sof && end > 0);
+    if (eoi) {
+        b[end] = 0xFF, b[end + 1] = 0xD9;
+        end += 2;
+    }
+    char *path = path_in(tmp, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, end, f), end);
+    fclose(f);
+    g_free(buf);
+    *size = end;
+    return path;
+}
+
+/* The header says 30000 x 30000 (within the pixel limit), the file holds
+ * no image data: refused as corrupt before anything is hashed or decoded
+ * beyond its first rows. Before, the one with its end marker became a
+ * 20 MB pyramid of grey after 12 s (libjpeg only warns of missing data),
+ * and the other was refused only after the whole pyramid was made. */
+static void test_ingest_refuses_header_only_jpeg(void **state)
+{
+    (void)state;
+    for (int eoi = 1; eoi >= 0; eoi--) {
+        size_t size;
+        char *src = header_only_jpeg(eoi ? "header-eoi.jpg" : "header.jpg", 30000, 30000, eoi,
+                                     &size);
+        assert_true(size < 1024);
+        VipsImage *h = vips_image_new_from_file(src, NULL);
+        assert_non_null(h); /* the header itself is sound */
+        assert_int_equal(h->Xsize, 30000);
+        g_object_unref(h);
+        refuse(src, 0, "corrupt or truncated image");
+        char *dir = vt_tmpdir();
+        struct seen s = {.last = -1};
+        vcm_iiif_ingest_opts o = {.progress = on_progress, .ud = &s};
+        vcm_iiif_media m;
+        char err[512] = "";
+        assert_int_equal(vcm_iiif_ingest(src, dir, &o, &m, err, sizeof err), -1);
+        assert_contains(err, "corrupt or truncated image");
+        assert_int_equal(s.calls, 0);
+        assert_int_equal(count_entries(dir), 0);
+        vt_rmrf(dir);
+        free(dir);
+        free(src);
+    }
+}
+
 static void test_ingest_refusals(void **state)
 {
     (void)state;
@@ -714,17 +801,6 @@ static void test_ingest_refusals(void **state)
     free(missing), free(bomb);
 }
 
-struct seen {
-    int calls, last, backwards;
-};
-static void on_progress(int percent, void *ud)
-{
-    struct seen *s = ud;
-    if (percent <= s->last)
-        s->backwards++;
-    s->last = percent;
-    s->calls++;
-}
 
 static void test_ingest_progress(void **state)
 {
@@ -1196,6 +1272,7 @@ int main(void)
         cmocka_unit_test(test_ingest_is_idempotent),
         cmocka_unit_test(test_ingest_concurrently),
         cmocka_unit_test(test_ingest_refusals),
+        cmocka_unit_test(test_ingest_refuses_header_only_jpeg),
         cmocka_unit_test(test_ingest_progress),
         cmocka_unit_test(test_render_regions_and_sizes),
         cmocka_unit_test(test_render_picks_smallest_sufficient_level),

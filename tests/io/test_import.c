@@ -343,6 +343,232 @@ static void test_sigkill_and_rerun(void **state)
     free(demo);
 }
 
+/* The export-format lines of one Tate museum in GB, for files below. */
+#define EXPORT_HEAD                                                                              \
+    "{\"type\":\"vcm-export\",\"format\":1}\n"                                                   \
+    "{\"type\":\"country\",\"code\":\"GB\",\"names\":{\"en\":\"United Kingdom\"},"               \
+    "\"region\":\"europe\"}\n"                                                                   \
+    "{\"type\":\"museum\",\"id\":1,\"names\":{\"en\":\"Tate\"},\"country\":\"GB\"}\n"
+#define EXPORT_OBJECT(id, sid)                                                                   \
+    "{\"type\":\"object\",\"id\":" id ",\"museum\":\"Tate\",\"source_id\":\"" sid "\","          \
+    "\"title\":{\"en\":\"Bowl\"},\"status\":\"published\",\"created\":\"2026-01-01T00:00:00Z\","  \
+    "\"updated\":\"2026-01-01T00:00:00Z\"}\n"
+
+/* Ids beyond 2^53 (or 0, or not whole) are refused with file and line,
+ * and change nothing: before, 2^63-1 was taken and every object imported
+ * after it got an id of 19 digits that the site's URLs refuse. */
+static void test_ids_out_of_range(void **state)
+{
+    (void)state;
+    char path[600], *out, *before, *after;
+    char *db = fresh_db("ids");
+    snprintf(path, sizeof path, "%s/ids-good.jsonl", dir);
+    vt_write_file(path, EXPORT_HEAD EXPORT_OBJECT("7", "I-7"));
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 0);
+    free(out);
+    assert_int_equal(vt_sh(&before, "%s export --db '%s' - 2>/dev/null", vt_bin(), db), 0);
+
+    snprintf(path, sizeof path, "%s/ids-bad.jsonl", dir);
+    vt_write_file(path, "{\"type\":\"vcm-export\",\"format\":1}\n"
+                        EXPORT_OBJECT("9223372036854775807", "I-big")
+                        EXPORT_OBJECT("9007199254740993", "I-2p53+1")
+                        EXPORT_OBJECT("0", "I-zero")
+                        EXPORT_OBJECT("-4", "I-neg")
+                        EXPORT_OBJECT("12.5", "I-real")
+                        EXPORT_OBJECT("\"12\"", "I-text")
+                        "{\"type\":\"museum\",\"id\":9223372036854775807,\"names\":{\"en\":\"Big\"},"
+                        "\"country\":\"GB\"}\n");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 1);
+    assert_contains(out, "read 7, inserted 0, updated 0, unchanged 0, rejected 7");
+    const char *why[] = {"object: id 9223372036854775807 is outside 1..9007199254740992",
+                         "object: id 9007199254740993 is outside 1..9007199254740992",
+                         "object: id 0 is outside 1..9007199254740992",
+                         "object: id -4 is outside 1..9007199254740992",
+                         "object: id must be a whole number from 1 to 9007199254740992",
+                         "object: id must be a whole number from 1 to 9007199254740992",
+                         "museum: id 9223372036854775807 is outside 1..9007199254740992"};
+    char want[900];
+    for (int i = 0; i < 7; i++) {
+        snprintf(want, sizeof want, "%s:%d: %s", path, 2 + i, why[i]);
+        assert_contains(out, want);
+    }
+    free(out);
+    assert_int_equal(vt_sh(&after, "%s export --db '%s' - 2>/dev/null", vt_bin(), db), 0);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+
+    /* 2^53 itself is an id; an object imported after it gets the next one
+     * the store has, never one past 2^53 */
+    snprintf(path, sizeof path, "%s/ids-edge.jsonl", dir);
+    vt_write_file(path, "{\"type\":\"vcm-export\",\"format\":1}\n" EXPORT_OBJECT("9", "I-9")
+                        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", "
+                        "\"source_id\": \"I-new\", \"title\": \"New\"}\n");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 0);
+    assert_contains(out, "inserted 2,");
+    free(out);
+    assert_int_equal(vt_db_sql(&out, db, "SELECT max(id) FROM objects"), 0);
+    assert_int_equal(atoll(out), 10);
+    free(out);
+    free(db);
+}
+
+/* A byte order mark at the start of a file is skipped; anywhere else it
+ * is still an error of its line. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    char path[600], *out;
+    snprintf(path, sizeof path, "%s/bom.jsonl", dir);
+    vt_write_file(path, "\xEF\xBB\xBF{\"source_museum\": \"Tate\", \"source_country\": \"GB\", "
+                        "\"source_id\": \"BOM-1\", \"title\": \"First\"}\n"
+                        "\xEF\xBB\xBF{\"source_museum\": \"Tate\", \"source_country\": \"GB\", "
+                        "\"source_id\": \"BOM-2\", \"title\": \"Second\"}\n");
+    char *db = fresh_db("bom");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 1);
+    assert_contains(out, "read 2, inserted 1, updated 0, unchanged 0, rejected 1");
+    char want[700];
+    snprintf(want, sizeof want, "%s:2: invalid JSON", path);
+    assert_contains(out, want);
+    free(out);
+    /* and from standard input too */
+    vt_write_file(path, "\xEF\xBB\xBF{\"type\":\"vcm-export\",\"format\":1}\n");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' - < %s", vt_bin(), db, path), 0);
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' - 2>/dev/null", vt_bin(), db), 0);
+    assert_contains(out, "\"source_id\":\"BOM-1\"");
+    assert_contains(out, "\"title\":{\"en\":\"First\"}");
+    free(out);
+    free(db);
+}
+
+/* null where a text is required is refused (before, a record with
+ * "title": null went in without a title); "" and {} say "none" and stay
+ * accepted. */
+static void test_nulls_refused(void **state)
+{
+    (void)state;
+    char path[600], *out;
+    snprintf(path, sizeof path, "%s/nulls.jsonl", dir);
+    vt_write_file(path,
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"N1\", "
+                  "\"title\": null}\n"
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"N2\", "
+                  "\"title_i18n\": null}\n"
+                  "{\"source_museum\": null, \"source_country\": \"GB\", \"source_id\": \"N3\", "
+                  "\"title\": \"x\"}\n"
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": null, "
+                  "\"title\": \"x\"}\n"
+                  "{\"source_museum\": \"Tate\", \"source_country\": null, \"source_id\": \"N5\", "
+                  "\"title\": \"x\"}\n"
+                  EXPORT_HEAD
+                  "{\"type\":\"object\",\"museum\":\"Tate\",\"source_id\":\"N6\",\"title\":null}\n"
+                  "{\"type\":\"object\",\"museum\":null,\"source_id\":\"N7\",\"title\":{}}\n"
+                  "{\"type\":\"object\",\"museum\":\"Tate\",\"source_id\":null,\"title\":{}}\n"
+                  "{\"type\":\"object\",\"museum\":\"Tate\",\"source_id\":\"N9\","
+                  "\"title\":{\"en\":null}}\n"
+                  "{\"type\":\"museum\",\"names\":null,\"country\":\"GB\"}\n"
+                  /* kept: "" and {} are a museum saying it gave no title */
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"K1\", "
+                  "\"title\": \"\"}\n"
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"K2\", "
+                  "\"title\": null, \"title_i18n\": {\"en\": \"Bowl\"}}\n"
+                  "{\"type\":\"object\",\"museum\":\"Tate\",\"source_id\":\"K3\",\"title\":{}}\n");
+    char *db = fresh_db("nulls");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 1);
+    assert_contains(out, "read 13, inserted 3, updated 0, unchanged 0, rejected 10");
+    const struct {
+        int line;
+        const char *why;
+    } want[] = {
+        {1, "title: null; a title is required (\"\" when the museum gives none)"},
+        {2, "title: null; a title is required"},
+        {3, "missing source_museum"},
+        {4, "missing source_id"},
+        {5, "source_country must be an ISO 3166-1 alpha-2 code"},
+        {9, "title: null; expected an object of language: text ({} for none)"},
+        {10, "museum: required"},
+        {11, "object: source_id is required"},
+        {12, "title.en: expected a string"},
+        {13, "museum: a name is required"},
+    };
+    char w[700];
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        snprintf(w, sizeof w, "%s:%d: %s", path, want[i].line, want[i].why);
+        assert_contains(out, w);
+    }
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' - 2>/dev/null", vt_bin(), db), 0);
+    assert_contains(out, "\"source_id\":\"K2\"");
+    assert_contains(out, "\"title\":{\"en\":\"Bowl\"}");
+    assert_not_contains(out, "\"source_id\":\"N");
+    free(out);
+    free(db);
+}
+
+/* The summary counts what the store did not have: before, a lower-case
+ * country code was created again at every look-up ("gb": 2 countries
+ * created for one record, and the record refused), and the countries and
+ * museums of an export were not counted at all. A refused record creates
+ * neither its museum nor its country. */
+static void test_truthful_summary(void **state)
+{
+    (void)state;
+    char path[600], *out;
+    snprintf(path, sizeof path, "%s/counts.jsonl", dir);
+    vt_write_file(path, "{\"source_museum\": \"Tate\", \"source_country\": \"gb\", "
+                        "\"source_id\": \"C1\", \"title\": \"One\"}\n"
+                        "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", "
+                        "\"source_id\": \"C2\", \"title\": \"Two\"}\n"
+                        "{\"source_museum\": \"Tate Modern\", \"source_country\": \"gb\", "
+                        "\"source_id\": \"C3\", \"title\": \"Three\"}\n"
+                        /* refused after its museum and country were made, before */
+                        "{\"source_museum\": \"Musée Nowhere\", \"source_country\": \"FR\", "
+                        "\"source_id\": \"C4\", \"title\": \"Four\", "
+                        "\"source_url\": \"ftp://example.org/4\"}\n");
+    char *db = fresh_db("counts");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 1);
+    assert_contains(out, "read 4, inserted 3, updated 0, unchanged 0, rejected 1, warnings 0; "
+                         "2 museums and 1 countries created");
+    char want[700];
+    snprintf(want, sizeof want, "%s:4: source_url 'ftp://example.org/4' is not an http(s) URL",
+             path);
+    assert_contains(out, want);
+    free(out);
+    out = stats(db);
+    assert_contains(out, "objects 3\n");
+    assert_contains(out, "museums_all 2\n");
+    assert_contains(out, "countries_all 1\n");
+    free(out);
+    /* the same again: nothing created */
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 1);
+    assert_contains(out, "0 museums and 0 countries created");
+    free(out);
+
+    /* an export read into an empty database creates what it brings */
+    assert_int_equal(vt_sh(NULL, "%s export --db '%s' %s/counts-e.jsonl 2>/dev/null", vt_bin(), db,
+                           dir),
+                     0);
+    char *empty = fresh_db("counts-empty");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s/counts-e.jsonl", vt_bin(), empty,
+                           dir),
+                     0);
+    assert_contains(out, "read 3, inserted 3, updated 0, unchanged 0, rejected 0, warnings 0; "
+                         "2 museums and 1 countries created");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s/counts-e.jsonl", vt_bin(), empty,
+                           dir),
+                     0);
+    assert_contains(out, "unchanged 3, rejected 0, warnings 0; 0 museums and 0 countries created");
+    free(out);
+    out = stats(empty);
+    assert_contains(out, "museums_all 2\n");
+    assert_contains(out, "countries_all 1\n");
+    free(out);
+    free(empty);
+    free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +577,10 @@ int main(void)
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_broken_lines),
         cmocka_unit_test(test_update_in_place),
+        cmocka_unit_test(test_ids_out_of_range),
+        cmocka_unit_test(test_byte_order_mark),
+        cmocka_unit_test(test_nulls_refused),
+        cmocka_unit_test(test_truthful_summary),
         cmocka_unit_test(test_export_roundtrip),
         cmocka_unit_test(test_demo_import_and_reimport),
         cmocka_unit_test(test_sigkill_and_rerun),

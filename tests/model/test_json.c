@@ -294,6 +294,18 @@ static void test_from_json_bad_inputs(void **state)
     BAD(OBJ(", \"media\": [{\"file\": 3}]"), "media[0]");
     BAD(OBJ(", \"period\": 1600"), "period");
     BAD(OBJ(", \"rights\": [\"CC0\"]"), "rights");
+    /* ids are 1..2^53: what every JSON reader holds exactly */
+    BAD(OBJ(", \"id\": 9223372036854775807"), "id 9223372036854775807 is outside 1..9007199254740992");
+    BAD(OBJ(", \"id\": 9007199254740993"), "id 9007199254740993 is outside");
+    BAD(OBJ(", \"id\": 0"), "id 0 is outside");
+    BAD(OBJ(", \"id\": -5"), "id -5 is outside");
+    BAD(OBJ(", \"id\": 12.0"), "id must be a whole number");
+    BAD(OBJ(", \"id\": \"12\""), "id must be a whole number");
+    BAD("{\"museum\": \"M\", \"source_id\": \"1\", \"title\": null}", "title: null");
+    j = json_loads(OBJ(", \"id\": 9007199254740992"), 0, NULL);
+    assert_int_equal(vcm_object_from_json(&o, a, j, &museum, err, sizeof err), 0);
+    assert_int_equal(o.id, INT64_C(9007199254740992));
+    json_decref(j);
 }
 
 static void test_from_json_full_arena_fails_cleanly(void **state)
@@ -348,7 +360,7 @@ static void test_from_json_nulls_are_absent(void **state)
     vcm_arena *a = *state;
     json_t *j = json_loads(OBJ(", \"period\": null, \"date_start\": null, \"creators\": null,"
                                " \"media\": null, \"description\": null, \"status\": null,"
-                               " \"created\": null, \"id\": -5"),
+                               " \"created\": null, \"id\": null"),
                            0, NULL);
     assert_non_null(j);
     vcm_object o;
@@ -364,7 +376,7 @@ static void test_from_json_nulls_are_absent(void **state)
     assert_int_equal(o.description.n, 0);
     assert_int_equal(o.status, VCM_PUBLISHED);
     assert_int_equal(o.created, 0);
-    assert_int_equal(o.id, 0); /* ids are positive */
+    assert_int_equal(o.id, 0); /* the store assigns one */
     assert_string_equal(o.title.v[0].text, "T");
 }
 
@@ -402,6 +414,18 @@ static void test_museum_round_trip(void **state)
                    0, NULL);
     assert_int_equal(vcm_museum_from_json(&r, a, j, err, sizeof err), -1);
     assert_contains(err, "website");
+    json_decref(j);
+    j = json_loads("{\"id\": 9223372036854775807, \"names\": {\"en\": \"X\"}, \"country\": \"JP\"}",
+                   0, NULL);
+    assert_int_equal(vcm_museum_from_json(&r, a, j, err, sizeof err), -1);
+    assert_contains(err, "museum: id 9223372036854775807 is outside 1..9007199254740992");
+    json_decref(j);
+    /* an unsaved museum has no id yet, and reads back so */
+    m.id = 0;
+    j = vcm_museum_to_json(&m);
+    assert_true(json_is_null(json_object_get(j, "id")));
+    assert_int_equal(vcm_museum_from_json(&r, a, j, err, sizeof err), 0);
+    assert_int_equal(r.id, 0);
     json_decref(j);
 }
 

@@ -172,6 +172,64 @@ static void test_repairs(void **state)
     assert_int_equal(q.nclauses, 0);
 }
 
+static bool too_big(const char *s)
+{
+    return vcm_squery_too_big(s, strlen(s));
+}
+
+/* What a page refuses: more than 500 bytes, or more than 64 pieces, empty
+ * phrases and operators counted. */
+static void test_too_big(void **state)
+{
+    (void)state;
+    char buf[4096];
+    assert_false(too_big(""));
+    assert_false(too_big("celadon \"ink on silk\" -japan -\"tea bowl\" creator:\"Ding Yunpeng\""));
+    memset(buf, 'a', 500);
+    buf[500] = 0;
+    assert_false(too_big(buf));
+    buf[500] = 'a';
+    buf[501] = 0;
+    assert_true(too_big(buf));
+    /* 64 pieces, then 65 */
+    size_t n = 0;
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s ", i % 2 ? "OR" : "ab");
+    assert_false(too_big(buf));
+    snprintf(buf + n, sizeof buf - n, "ab");
+    assert_true(too_big(buf));
+    /* 2,700 quotation marks are too long; 130 (65 empty phrases) too many */
+    memset(buf, '"', 2700);
+    buf[2700] = 0;
+    assert_true(too_big(buf));
+    buf[128] = 0;
+    assert_false(too_big(buf));
+    buf[128] = '"';
+    buf[130] = 0;
+    assert_true(too_big(buf));
+    /* a quote inside a word starts a piece, as the parser reads it */
+    n = 0;
+    for (int i = 0; i < 32; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "a\"b\"");
+    assert_false(too_big(buf));
+    snprintf(buf + n, sizeof buf - n, " c");
+    assert_true(too_big(buf));
+    /* an unclosed quote is one piece to the end */
+    assert_false(too_big("\"a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j "
+                         "k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p"));
+}
+
+static void test_cut(void **state)
+{
+    (void)state;
+    const char *s = "ab\xE4\xB8\xAD" "c"; /* a b 中 c */
+    assert_int_equal(vcm_squery_cut(s, 6, 10), 6);
+    assert_int_equal(vcm_squery_cut(s, 6, 5), 5);
+    assert_int_equal(vcm_squery_cut(s, 6, 4), 2);
+    assert_int_equal(vcm_squery_cut(s, 6, 3), 2);
+    assert_int_equal(vcm_squery_cut(s, 6, 2), 2);
+}
+
 int main(void)
 {
     vcm_arena_init(&arena, 0);
@@ -181,6 +239,8 @@ int main(void)
         cmocka_unit_test(test_fields_and_prefix),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_repairs),
+        cmocka_unit_test(test_too_big),
+        cmocka_unit_test(test_cut),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     vcm_arena_release(&arena);

@@ -40,6 +40,18 @@ static json_t *get_json(const struct vt_server *s, const char *path, long want)
     return j;
 }
 
+/* vt_get for addresses longer than its 2 KB buffer. */
+static struct vt_resp get_long(const struct vt_server *s, const char *path)
+{
+    size_t n = strlen(s->base) + strlen(path) + 1;
+    char *url = malloc(n);
+    assert_non_null(url);
+    snprintf(url, n, "%s%s", s->base, path);
+    struct vt_resp r = vt_http("GET", url, NULL, NULL);
+    free(url);
+    return r;
+}
+
 static int64_t api_total(const struct vt_server *s, const char *qenc)
 {
     char path[512];
@@ -164,16 +176,21 @@ static void test_bad_input_never_5xx(void **state)
     for (size_t i = 0; i < n; i++)
         path[k + i] = i % 9 == 8 ? '+' : 'a';
     path[k + n] = 0;
-    json_t *j = get_json(&srv, path, 200);
-    json_t *msgs = json_object_get(j, "messages");
-    assert_true(json_array_size(msgs) >= 1);
-    assert_non_null(strstr(json_string_value(json_array_get(msgs, 0)), "too long"));
+    /* more than a search takes: a problem document on the API, a note on
+     * the page */
+    r = get_long(&srv, path);
+    assert_int_equal(r.status, 400);
+    json_t *j = json_loadb(r.body, r.len, 0, NULL);
+    assert_non_null(j);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "detail")), "too long"));
     json_decref(j);
+    vt_resp_free(&r);
     path[1] = 's'; /* the page too: "/search?q=…" */
     memmove(path, "/search?q=", 10);
     memmove(path + 10, path + k, n + 1);
-    r = vt_get(&srv, path);
+    r = get_long(&srv, path);
     assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "This search is too long"));
     vt_resp_free(&r);
     free(path);
     /* parameters only software sends: 400 on the API, with a reason */
@@ -369,12 +386,96 @@ static void test_sigkill_during_writes(void **state)
     assert_int_equal(vt_server_stop(&k), 0);
 }
 
+/* The answer to any search address is small (2,700 quotation marks once
+ * made a page of 2.9 MB: hundreds of facet links each repeating them, and
+ * any long parameter did the same). A query longer than a search takes is
+ * refused: 400 on the API, a note on the page, which keeps only what fits. */
+static void test_answers_bounded_in_size(void **state)
+{
+    (void)state;
+    enum { PAGE_MAX = 200 * 1024 };
+    struct vt_resp r = vt_get(&srv, "/search?q=vase");
+    assert_int_equal(r.status, 200);
+    size_t usual = r.len;
+    vt_resp_free(&r);
+    char *path = malloc(40000);
+    struct {
+        const char *what, *piece;
+        int times;
+        bool refused; /* on the API */
+    } cases[] = {
+        {"2,700 quotation marks", "%22", 2700, true},
+        {"500 quotation marks (250 empty phrases)", "%22", 500, true},
+        {"65 words", "ab+", 65, true},
+        {"10,000 letters", "x", 10000, true},
+        /* within the limits, matching every record: 498 bytes of Chinese
+         * left out, so that every facet has every item */
+        {"a long query that matches everything", "-%E4%B8%AD", 1, false},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        for (int api = 0; api < 2; api++) {
+            int n = snprintf(path, 40000, "%s?q=", api ? "/api/v1/search" : "/search");
+            if (c == 4) {
+                n += snprintf(path + n, 40000 - (size_t)n, "-");
+                for (int i = 0; i < 166; i++)
+                    n += snprintf(path + n, 40000 - (size_t)n, "%%E4%%B8%%AD");
+            } else {
+                for (int i = 0; i < cases[c].times; i++)
+                    n += snprintf(path + n, 40000 - (size_t)n, "%s", cases[c].piece);
+            }
+            /* and every free-text filter as long as it may be */
+            if (c == 4)
+                n += snprintf(path + n, 40000 - (size_t)n, "&noexpand=%0300d", 0);
+            r = get_long(&srv, path);
+            if (r.len > PAGE_MAX)
+                fail_msg("%s, %s: %zu bytes (a usual search page: %zu)", api ? "API" : "page",
+                         cases[c].what, r.len, usual);
+            if (api) {
+                if (r.status != (cases[c].refused ? 400 : 200))
+                    fail_msg("API, %s: status %ld", cases[c].what, r.status);
+                if (cases[c].refused && !strstr(r.body, "too long"))
+                    fail_msg("API, %s: %s", cases[c].what, r.body);
+            } else {
+                if (r.status != 200)
+                    fail_msg("page, %s: status %ld", cases[c].what, r.status);
+                if (cases[c].refused && !strstr(r.body, "This search is too long"))
+                    fail_msg("page, %s: no note that it is too long", cases[c].what);
+            }
+            vt_resp_free(&r);
+        }
+    }
+    /* long filters: 400 on the API; the page searches without them and
+     * its links do not repeat them */
+    const char *filters[] = {"classification", "noexpand", "expand", "region", "date", "sort"};
+    for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
+        for (int api = 0; api < 2; api++) {
+            int n = snprintf(path, 40000, "%s?q=&%s=", api ? "/api/v1/search" : "/search",
+                             filters[f]);
+            for (int i = 0; i < 2700; i++)
+                n += snprintf(path + n, 40000 - (size_t)n, "%%22");
+            r = get_long(&srv, path);
+            if (r.len > PAGE_MAX)
+                fail_msg("%s with a long %s: %zu bytes", api ? "API" : "page", filters[f], r.len);
+            if (r.status != (api ? 400 : 200))
+                fail_msg("%s with a long %s: status %ld", api ? "API" : "page", filters[f],
+                         r.status);
+            vt_resp_free(&r);
+        }
+    }
+    /* a query within the limits is searched as before */
+    r = vt_get(&srv, "/api/v1/search?q=%22blue+and+white%22+OR+celadon+-japan&limit=1");
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_page_without_javascript),
         cmocka_unit_test(test_page_when_nothing_matches),
         cmocka_unit_test(test_bad_input_never_5xx),
+        cmocka_unit_test(test_answers_bounded_in_size),
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_follows_writes),
         cmocka_unit_test(test_two_nodes_follow_within_a_second),
