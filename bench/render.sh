@@ -167,6 +167,7 @@ fi
 val() { sed -n "${2}p" "$tmp/res-$1" 2>/dev/null; }
 echo
 printf '%-8s %10s %10s %8s  %10s %10s %8s  %12s  %s\n' target "p50 alone" "p99 alone" "req/s" "p50 sat." "p99 sat." "req/s" "p99 sat./alone" "errors"
+n_sat=""
 for tp in $TARGETS; do
   t=${tp%%:*}
   a99=$(val "alone-$t" 4)
@@ -177,8 +178,10 @@ for tp in $TARGETS; do
   printf '%-8s %10s %10s %8s  %10s %10s %8s  %12s  %s\n' "$t" "$(val "alone-$t" 3) ms" "$a99 ms" \
     "$(bench_group "$(val "alone-$t" 2)")" "$(val "saturated-$t" 3) ms" "$s99 ms" \
     "$(bench_group "$(val "saturated-$t" 2)")" "$r" "alone: ${e:-0}; saturated: ${es:-0}"
+  n_sat="$n_sat${n_sat:+, }$t $(bench_group "$(val "saturated-$t" 5)")"
   bench_summary render "$t p99 while renders saturate" "$s99 ms (alone $a99 ms): $r" "errors: ${es:-none}"
 done
+echo "requests in the saturated run: $n_sat (a p99 of fewer than 100 is nearly their slowest)"
 sreqs=$(sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p' "$tmp/wrk-sat.txt")
 sp50=$(awk '$1 == "50%" { print $2 }' "$tmp/wrk-sat.txt")
 sstat=$(awk '$1 == "status" { printf "%s%s×%s", sep, $2, $3; sep = " " }' "$tmp/wrk-sat.txt")
