@@ -38,7 +38,7 @@ ASSETS   := $(shell find src/store/schema templates static locale -type f | sort
 # The deep-zoom viewer, from npm (package-lock.json), built into the program.
 OSD_DIR  := node_modules/openseadragon/build/openseadragon
 
-.PHONY: all run test check asan tsan-check bench fuzz clean deps help
+.PHONY: all run test check asan tsan-check bench soak fuzz clean deps help
 all: $(O)/vcm
 
 help:
@@ -48,6 +48,7 @@ help:
 	@echo "make asan     build build/asan/vcm with sanitizers"
 	@echo "make tsan-check  the IIIF load test against build/tsan/vcm under ThreadSanitizer"
 	@echo "make bench    run the benchmarks in bench/ and print figures"
+	@echo "make soak     serve the demo under mixed load for VCM_SOAK_SECS (600) s: errors, p99, RSS growth"
 	@echo "make fuzz     build the libFuzzer targets of fuzz/ into build/fuzz/ (needs clang)"
 	@echo "make clean    remove build/"
 
@@ -125,6 +126,13 @@ bench:
 	sh scripts/deps.sh bench
 	$(MAKE) all
 	sh bench/run.sh
+
+# The soak: bench/soak.sh, mixed load on the demo collection for
+# VCM_SOAK_SECS seconds (default 600).
+soak:
+	sh scripts/deps.sh bench
+	$(MAKE) all
+	sh bench/soak.sh
 
 # One libFuzzer program per parser of outside input; run one with
 # build/fuzz/NAME -max_total_time=60 fuzz/corpus/NAME

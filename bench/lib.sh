@@ -227,3 +227,128 @@ bench_measure() {
   m_rss=$(awk -v k="${m_hwm:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
   return $m_rc
 }
+
+# bench_big_image DIR OUT W H: a W×H JPEG (q90) in OUT, made with libvips in
+# DIR (needs about 15 bytes per pixel there, removed after): three bands of
+# gaussian noise at a quarter of the size, blurred and enlarged, plus
+# Perlin noise at full size, about 2 bits per pixel, so that decoding and
+# encoding its tiles is a photograph's work, not a flat colour's. W and H
+# must be multiples of 4. Quicker and simpler than part 3's image.
+bench_big_image() {
+  bi_d=$1
+  bi_qw=$(($3 / 4))
+  bi_qh=$(($4 / 4))
+  bench_bg vips gaussnoise "$bi_d/n0.v" $bi_qw $bi_qh &&
+    bench_bg vips gaussnoise "$bi_d/n1.v" $bi_qw $bi_qh &&
+    bench_bg vips gaussnoise "$bi_d/n2.v" $bi_qw $bi_qh &&
+    bench_bg vips bandjoin "$bi_d/n0.v $bi_d/n1.v $bi_d/n2.v" "$bi_d/n.v" &&
+    rm -f "$bi_d/n0.v" "$bi_d/n1.v" "$bi_d/n2.v" &&
+    bench_bg vips gaussblur "$bi_d/n.v" "$bi_d/nb.v" 2 &&
+    bench_bg vips linear --uchar "$bi_d/nb.v" "$bi_d/nu.v" 120 128 &&
+    bench_bg vips resize "$bi_d/nu.v" "$bi_d/big.v" 4 --kernel linear &&
+    rm -f "$bi_d/n.v" "$bi_d/nb.v" "$bi_d/nu.v" &&
+    bench_bg vips perlin "$bi_d/f.v" "$3" "$4" --cell-size 5 --uchar &&
+    bench_bg vips add "$bi_d/big.v" "$bi_d/f.v" "$bi_d/s.v" &&
+    rm -f "$bi_d/big.v" "$bi_d/f.v" &&
+    bench_bg vips linear --uchar "$bi_d/s.v" "$2[Q=90]" 0.5 0
+  bi_rc=$?
+  rm -f "$bi_d"/*.v
+  return $bi_rc
+}
+
+# bench_demo_db VCM DIR: the demo collection as `make run` loads it
+# (scripts/demo.sh): the ASEM countries and $VCM_DATA/collection.jsonl into
+# sqlite:DIR/vcm.db, the photographs of $VCM_DATA/images/npm_taipei (when
+# present) into DIR/media, and the search index built. Prints what failed.
+bench_demo_db() {
+  dd_vcm=$1
+  dd_db="sqlite:$2/vcm.db"
+  dd_data=${VCM_DATA:-../shared/data}
+  if [ -r "$dd_data/asem-partners.csv" ] &&
+      ! "$dd_vcm" import --db "$dd_db" --quiet "$dd_data/asem-partners.csv" > "$2/import.log" 2>&1; then
+    echo "bench: vcm import of $dd_data/asem-partners.csv failed:" >&2
+    tail -n 20 "$2/import.log" >&2
+    return 1
+  fi
+  # Status 1: some lines were rejected (listed in the log); the rest is in.
+  "$dd_vcm" import --db "$dd_db" --quiet "$dd_data/collection.jsonl" >> "$2/import.log" 2>&1
+  dd_rc=$?
+  if [ $dd_rc != 0 ] && [ $dd_rc != 1 ]; then
+    echo "bench: vcm import of $dd_data/collection.jsonl failed:" >&2
+    tail -n 20 "$2/import.log" >&2
+    return 1
+  fi
+  dd_img="$dd_data/images/npm_taipei"
+  if [ -d "$dd_img" ]; then
+    # The same objects and identifiers as scripts/demo.sh.
+    while read -r dd_obj dd_file dd_id; do
+      [ -r "$dd_img/$dd_file" ] || continue
+      if ! "$dd_vcm" media add --db "$dd_db" --media "$2/media" --quiet "$dd_obj" "$dd_img/$dd_file" \
+          --id "$dd_id" >> "$2/import.log" 2>&1; then
+        echo "bench: vcm media add of $dd_img/$dd_file failed:" >&2
+        tail -n 20 "$2/import.log" >&2
+        return 1
+      fi
+    done <<DEMO
+古玉3888 jade070_00.jpg npm-jade070-0
+古玉3888 jade070_01.jpg npm-jade070-1
+古玉3888 jade070_02.jpg npm-jade070-2
+古玉3888 jade070_03.jpg npm-jade070-3
+古玉3888 jade070_04.jpg npm-jade070-4
+古玉3888 jade070_05.jpg npm-jade070-5
+古玉3888 jade070_06.jpg npm-jade070-6
+古玉3888 jade070_07.jpg npm-jade070-7
+古玉1863 jade054_00_w1140.jpg npm-jade054-0
+古玉0636 jade001_00.tiff npm-jade001-0
+古玉0636 jade001_01_w250.jpg npm-jade001-1
+古玉0636 jade001_02_w250.jpg npm-jade001-2
+DEMO
+  fi
+  if ! "$dd_vcm" search reindex --db "$dd_db" --quiet > "$2/reindex.log" 2>&1; then
+    echo "bench: vcm search reindex failed:" >&2
+    tail -n 20 "$2/reindex.log" >&2
+    return 1
+  fi
+}
+
+# bench_start_vcm DB MEDIA LOG CHECK-PATH [OPTION...]: starts vcm serve on a
+# free port of 127.0.0.1 (another port if one is taken meanwhile) and waits
+# until CHECK-PATH answers. Sets started_pid and started_port.
+bench_start_vcm() {
+  sv_db=$1
+  sv_media=$2
+  sv_log=$3
+  sv_path=$4
+  shift 4
+  for _ in 1 2 3 4 5; do
+    started_port=$(bench_pick_port) || return 1
+    "${VCM_BIN:-build/vcm}" serve --db "$sv_db" --media "$sv_media" --listen "127.0.0.1:$started_port" \
+      --log-level warn "$@" > "$sv_log" 2>&1 &
+    started_pid=$!
+    bench_wait_http "$started_pid" "$started_port" "http://127.0.0.1:$started_port$sv_path" 30 && return 0
+    bench_stop "$started_pid"
+    started_pid=""
+  done
+  return 1
+}
+
+# bench_iiif_tiles ID INFO.JSON: every tile of every level of the image that
+# INFO.JSON (vcm's, IIIF Image API 3) describes, coarsest level first, as
+# paths /iiif/ID/x,y,w,h/w,/0/default.jpg: at scale factor s a tile covers
+# T·s full-size pixels and is asked for at ceil(w/s) wide. Nothing for an
+# image without tiles.
+bench_iiif_tiles() {
+  ti_flat=$(tr -d '\n\r' < "$2")
+  ti_w=$(printf '%s\n' "$ti_flat" | sed -n 's/^[^[]*"width" *: *\([0-9][0-9]*\).*/\1/p')
+  ti_h=$(printf '%s\n' "$ti_flat" | sed -n 's/^[^[]*"height" *: *\([0-9][0-9]*\).*/\1/p')
+  ti_t=$(printf '%s\n' "$ti_flat" | sed -n 's/.*"tiles" *: *\[ *{ *"width" *: *\([0-9][0-9]*\).*/\1/p')
+  ti_s=$(printf '%s\n' "$ti_flat" | sed -n 's/.*"scaleFactors" *: *\[\([0-9, ]*\)\].*/\1/p' | tr -d ' ')
+  [ -n "$ti_w" ] && [ -n "$ti_h" ] && [ -n "$ti_t" ] && [ -n "$ti_s" ] || return 0
+  printf '%s\n' "$ti_s" | tr ',' '\n' | sort -rn | awk -v W="$ti_w" -v H="$ti_h" -v T="$ti_t" -v id="$1" '
+    { s = $1; step = T * s
+      for (y = 0; y < H; y += step)
+        for (x = 0; x < W; x += step) {
+          w = (x + step > W) ? W - x : step; h = (y + step > H) ? H - y : step
+          printf "/iiif/%s/%d,%d,%d,%d/%d,/0/default.jpg\n", id, x, y, w, h, int((w + s - 1) / s)
+        } }'
+}

@@ -11,6 +11,8 @@
 #   5. bench/pg.sh       the PostgreSQL store beside the SQLite store: bulk
 #                        import, db copy, pages with two nodes against one,
 #                        part 4's query set on 1,000,000 records
+#   6. bench/render.sh   p99 of the home page, an object page and a cached
+#                        tile, alone and while expensive IIIF renders run
 #
 # Prints figures, ratios to a reference measured in the same run, and the
 # project's goals beside them. It never fails because the machine was slow
@@ -28,7 +30,7 @@ VCM=${VCM_BIN:-build/vcm}
 # IIPImage, spawn-fcgi, the vips tool, python3-xapian, PostgreSQL and GNU
 # time are asked for here.
 if ! sh scripts/deps.sh bench; then
-  echo "bench: could not install the benchmark tools; parts 2 to 5 will be skipped" >&2
+  echo "bench: could not install the benchmark tools; parts 2 to 6 will be skipped" >&2
 fi
 if [ ! -x "$VCM" ]; then
   echo "bench: '$VCM' not found; run make (or make bench) first" >&2
@@ -75,6 +77,8 @@ echo
 run_part bench/search.sh || { status=1; echo "bench: part 4 (search) did not complete" >&2; }
 echo
 run_part bench/pg.sh || { status=1; echo "bench: part 5 (PostgreSQL) did not complete" >&2; }
+echo
+run_part bench/render.sh || { status=1; echo "bench: part 6 (render saturation) did not complete" >&2; }
 echo
 
 total=$(bench_secs "$start")
