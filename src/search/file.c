@@ -291,6 +291,13 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
     x->meta.seq = h.seq;
     if (h.ndocs > VCM_IDOC_MAX || h.nterms > UINT32_MAX || h.nmuseums > UINT32_MAX)
         goto damaged;
+    /* counts are checked against the bytes each entry takes at least before
+     * anything is allocated for them: a damaged count must not make a
+     * small file ask for gigabytes */
+    size_t room = (size_t)(r.end - r.p);
+    if (h.nmuseums > room / (sizeof(struct museum) + 4) || h.nclasses > room / 4 ||
+        h.nterms > room / 16 || h.nstexts > room / 4 || h.nskeys > room / 4)
+        goto damaged;
     if (copy_out(&r, (void **)&x->docs, h.ndocs, sizeof *x->docs) < 0)
         goto damaged;
     x->ndocs = x->capdocs = h.ndocs;
