@@ -10,10 +10,11 @@
  * mutation would stop at the checksum); other lengths test the size check.
  * The file is given to the loader through a memfd.
  *
- * Beyond "no crash": a refusal has a message; a loaded index answers every
- * kind of plan over all its terms (each posting's positions decoded), its
- * facets and autocomplete, takes a new document and a removal, and once
- * packed and saved (to a temporary folder) loads again. */
+ * Beyond "no crash": a refusal has a message; a loaded index holds what
+ * searching takes for granted (postings in order, inside their arrays),
+ * answers every kind of plan over all its terms (each posting's positions
+ * decoded), its facets and autocomplete, takes a new document and a
+ * removal, and once packed and saved (to a temporary folder) loads again. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,21 @@ static void search_all(vcm_index *x, vcm_arena *a)
         vcm_index_similar(x, a, words[i], strlen(words[i]), sim, 3);
 }
 
+/* What searching takes for granted in a loaded index, without checking. */
+static void check_loaded(const vcm_index *x)
+{
+    for (size_t i = 0; i < x->nterms; i++) {
+        const struct term *t = &x->terms[i];
+        for (uint32_t j = 0; j < t->n; j++)
+            if (t->docs[j] >= x->ndocs || t->poff[j] >= t->plen ||
+                (j && (t->docs[j] <= t->docs[j - 1] || t->poff[j] <= t->poff[j - 1])))
+                abort();
+    }
+    for (size_t i = 0; i < x->ndocs; i++)
+        if (x->docs[i].museum >= x->nmuseums || x->docs[i].cls >= x->classes.n)
+            abort();
+}
+
 static void change(vcm_index *x)
 {
     vcm_index_doc d;
@@ -179,6 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vcm_arena a;
     vcm_arena_init(&a, 1 << 24);
     vcm_index_lock_write(x);
+    check_loaded(x);
     search_all(x, &a);
     vcm_arena_reset(&a);
     change(x);
