@@ -28,7 +28,11 @@ static void round_trip(const vcm_object *o, const char *museum)
     vcm_arena a;
     char err[512];
     vcm_arena_init(&a, 1 << 24);
-    json_t *j2 = vcm_object_to_json(o, museum);
+    /* as the store gives it: an exported object always has its id */
+    vcm_object stored = *o;
+    if (stored.id <= 0)
+        stored.id = 1;
+    json_t *j2 = vcm_object_to_json(&stored, museum);
     if (!j2)
         abort();
     vcm_object o2;
@@ -40,7 +44,7 @@ static void round_trip(const vcm_object *o, const char *museum)
     if (!j3 || !json_equal(j2, j3) || strcmp(m2, museum) != 0)
         abort();
     char h1[33], h2[33];
-    if (vcm_object_hash(o, museum, h1) < 0 || vcm_object_hash(&o2, m2, h2) < 0)
+    if (vcm_object_hash(&stored, museum, h1) < 0 || vcm_object_hash(&o2, m2, h2) < 0)
         abort();
     json_decref(j2);
     json_decref(j3);
