@@ -113,12 +113,14 @@ bench:
 # corpus in fuzz/corpus/NAME/); needs clang. The sources are compiled once
 # with coverage and sanitizers into build/fuzz/obj/, then each target links
 # them. Run one with
-#   build/fuzz/NAME -max_total_time=60 -jobs=1 fuzz/corpus/NAME
+#   build/fuzz/NAME -max_total_time=120 -jobs=1 fuzz/corpus/NAME
+# (fuzz/README.md)
 FUZZ_SRC   := $(filter-out fuzz/replay.c,$(sort $(wildcard fuzz/*.c)))
 FUZZ_NAMES := $(FUZZ_SRC:fuzz/%.c=%)
 FZ         := build/fuzz
 FUZZ_FLAGS := -std=c17 -g -O1 -D_GNU_SOURCE -DVCM_VERSION='"fuzz"' -Isrc -I$(O)/gen \
               $(PKG_CFLAGS) -MMD -MP
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJ   := $(SRC:%.c=$(FZ)/obj/%.o) $(FZ)/obj/gen/assets.o
 FUZZ_BIN   := $(FUZZ_NAMES:%=$(FZ)/%)
 fuzz: $(FUZZ_BIN)
@@ -126,8 +128,7 @@ fuzz: $(FUZZ_BIN)
 $(FZ)/obj/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo "clang $<"
-	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
-	  -fno-sanitize-recover=undefined -c -o $@ $<
+	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
 
 $(FZ)/obj/gen/assets.o: $(O)/gen/assets.c
 	@mkdir -p $(@D)
@@ -139,7 +140,7 @@ $(FZ)/libvcm.a: $(FUZZ_OBJ)
 
 $(FUZZ_BIN): $(FZ)/%: fuzz/%.c $(FZ)/libvcm.a
 	@echo "clang $<"
-	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $< $(FZ)/libvcm.a \
+	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FZ)/libvcm.a \
 	  $(PKG_LIBS) -lpthread -lm
 
 # Every target's corpus replayed with the normal compiler, no clang: one
