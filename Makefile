@@ -113,7 +113,7 @@ bench:
 # corpus in fuzz/corpus/NAME/); needs clang. The sources are compiled once
 # with coverage and sanitizers into build/fuzz/obj/, then each target links
 # them. Run one with
-#   build/fuzz/NAME -max_total_time=120 -jobs=1 fuzz/corpus/NAME
+#   build/fuzz/NAME -max_total_time=120 -jobs=1 WORK-DIR fuzz/corpus/NAME
 # (fuzz/README.md)
 FUZZ_SRC   := $(filter-out fuzz/replay.c,$(sort $(wildcard fuzz/*.c)))
 FUZZ_NAMES := $(FUZZ_SRC:fuzz/%.c=%)
