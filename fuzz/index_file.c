@@ -36,14 +36,6 @@ static uint64_t mix64(uint64_t h, uint64_t w)
     return (h << 27 | h >> 37) * 0xC2B2AE3D27D4EB4Full;
 }
 
-static char dir[256];
-
-static void cleanup(void)
-{
-    if (dir[0])
-        rmdir(dir);
-}
-
 static void search_all(vcm_index *x, vcm_arena *a)
 {
     /* up to 8 dictionary terms, alone, as a phrase and by field */
@@ -152,13 +144,6 @@ static void change(vcm_index *x)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!dir[0]) {
-        const char *t = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/vcm-fuzz-index-XXXXXX", t && *t ? t : "/tmp");
-        if (!mkdtemp(dir))
-            abort();
-        atexit(cleanup);
-    }
     if (size > 1 << 20)
         return 0;
     uint8_t *buf = malloc(size ? size : 1);
@@ -201,7 +186,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     change(x);
     search_all(x, &a);
     vcm_arena_release(&a);
-    char file[300];
+    /* a folder of its own for the save's temporary file and rename */
+    char dir[256], file[300];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/vcm-fuzz-index-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        abort();
     snprintf(file, sizeof file, "%s/index", dir);
     if (vcm_index_pack(x) < 0 || vcm_index_save(x, file, err, sizeof err) < 0)
         abort();
@@ -212,5 +202,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* what the index wrote must load */
     vcm_index_free(y);
     unlink(file);
+    rmdir(dir);
     return 0;
 }
