@@ -49,7 +49,8 @@ help:
 	@echo "make tsan-check  the IIIF load test against build/tsan/vcm under ThreadSanitizer"
 	@echo "make bench    run the benchmarks in bench/ and print figures"
 	@echo "make soak     serve the demo under mixed load for VCM_SOAK_SECS (600) s: errors, p99, RSS growth"
-	@echo "make fuzz     build the libFuzzer targets of fuzz/ into build/fuzz/ (needs clang)"
+	@echo "make fuzz     build the libFuzzer targets of fuzz/ into build/fuzz/ (needs clang);"
+	@echo "              make check replays their corpora without clang (fuzz/README.md)"
 	@echo "make clean    remove build/"
 
 $(O)/gen/assets.c: scripts/embed.sh $(ASSETS) node_modules/.package-lock.json
@@ -134,16 +135,60 @@ soak:
 	$(MAKE) all
 	sh bench/soak.sh
 
-# One libFuzzer program per parser of outside input; run one with
-# build/fuzz/NAME -max_total_time=60 fuzz/corpus/NAME
-fuzz: $(O)/gen/assets.c
-	@mkdir -p build/fuzz
-	@for f in fuzz/*.c; do n=$$(basename $$f .c); echo "fuzz: $$n"; \
-	  clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-	    -DVCM_VERSION='"fuzz"' -Isrc -I$(O)/gen $(PKG_CFLAGS) $$f $(SRC) $(O)/gen/assets.c \
-	    -o build/fuzz/$$n $(PKG_LIBS) -lpthread -lm || exit 1; done
+# One libFuzzer program per parser of outside input (fuzz/NAME.c, its seed
+# corpus in fuzz/corpus/NAME/); needs clang. The sources are compiled once
+# with coverage and sanitizers into build/fuzz/obj/, then each target links
+# them. Run one with
+#   build/fuzz/NAME -max_total_time=120 -jobs=1 WORK-DIR fuzz/corpus/NAME
+# (fuzz/README.md)
+FUZZ_SRC   := $(filter-out fuzz/replay.c,$(sort $(wildcard fuzz/*.c)))
+FUZZ_NAMES := $(FUZZ_SRC:fuzz/%.c=%)
+FZ         := build/fuzz
+FUZZ_FLAGS := -std=c17 -g -O1 -D_GNU_SOURCE -DVCM_VERSION='"fuzz"' -Isrc -I$(O)/gen \
+              $(PKG_CFLAGS) -MMD -MP
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ   := $(SRC:%.c=$(FZ)/obj/%.o) $(FZ)/obj/gen/assets.o
+FUZZ_BIN   := $(FUZZ_NAMES:%=$(FZ)/%)
+fuzz: $(FUZZ_BIN)
+
+$(FZ)/obj/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "clang $<"
+	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
+
+$(FZ)/obj/gen/assets.o: $(O)/gen/assets.c
+	@mkdir -p $(@D)
+	clang -std=c17 -O0 -c -o $@ $<
+
+$(FZ)/libvcm.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(FUZZ_BIN): $(FZ)/%: fuzz/%.c $(FZ)/libvcm.a
+	@echo "clang $<"
+	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FZ)/libvcm.a \
+	  $(PKG_LIBS) -lpthread -lm
+
+# Every target's corpus replayed with the normal compiler, no clang: one
+# program per target, $(O)/fuzz-replay/NAME (fuzz/replay.c as its main),
+# run over fuzz/corpus/NAME by the test program tests/fuzz/test_replay.c,
+# so `make check` (and the sanitizer pass of `make test`) fails when a
+# parser regresses on an input it once survived.
+REPLAY_BIN := $(FUZZ_NAMES:%=$(O)/fuzz-replay/%)
+
+$(O)/fuzz-replay/obj/%.o: fuzz/%.c
+	@mkdir -p $(@D)
+	@echo "cc $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(REPLAY_BIN): $(O)/fuzz-replay/%: $(O)/fuzz-replay/obj/%.o $(O)/fuzz-replay/obj/replay.o $(O)/libvcm.a
+	@echo "ld $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/fuzz/test_replay: $(REPLAY_BIN)
 
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(O)/src/cli/main.d
+-include $(OBJ:.o=.d) $(O)/src/cli/main.d $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+-include $(FUZZ_NAMES:%=$(O)/fuzz-replay/obj/%.d) $(O)/fuzz-replay/obj/replay.d

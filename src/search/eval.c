@@ -78,26 +78,35 @@ static bool dead(const ectx *c, uint32_t d)
     return c->x->gone[d];
 }
 
-/* Decodes posting j's positions into out (at most max). */
+/* Reads one varint at *p, not past end; false when it does not end there. */
+static bool varint(const uint8_t **p, const uint8_t *end, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (int shift = 0; *p < end && shift < 32; shift += 7) {
+        uint8_t b = *(*p)++;
+        v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Decodes posting j's positions into out (at most max). Bounded by the
+ * term's bytes: an index loaded from a damaged file must not lead the
+ * decoding past them. */
 static size_t positions(const struct term *t, uint32_t j, uint32_t *out, size_t max)
 {
-    const uint8_t *p = t->pos + t->poff[j];
-    uint32_t n = 0, v = 0;
-    int shift = 0;
-    while (*p & 0x80) {
-        n |= (uint32_t)(*p++ & 0x7f) << shift;
-        shift += 7;
-    }
-    n |= (uint32_t)*p++ << shift;
+    const uint8_t *p = t->pos + t->poff[j], *end = t->pos + t->plen;
+    uint32_t n, v = 0;
+    if (!varint(&p, end, &n))
+        return 0;
     size_t k = 0;
     for (uint32_t i = 0; i < n && k < max; i++) {
-        uint32_t d = 0;
-        shift = 0;
-        while (*p & 0x80) {
-            d |= (uint32_t)(*p++ & 0x7f) << shift;
-            shift += 7;
-        }
-        d |= (uint32_t)*p++ << shift;
+        uint32_t d;
+        if (!varint(&p, end, &d))
+            break;
         v += d;
         out[k++] = v;
     }

@@ -291,6 +291,13 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
     x->meta.seq = h.seq;
     if (h.ndocs > VCM_IDOC_MAX || h.nterms > UINT32_MAX || h.nmuseums > UINT32_MAX)
         goto damaged;
+    /* counts are checked against the bytes each entry takes at least before
+     * anything is allocated for them: a damaged count must not make a
+     * small file ask for gigabytes */
+    size_t room = (size_t)(r.end - r.p);
+    if (h.nmuseums > room / (sizeof(struct museum) + 4) || h.nclasses > room / 4 ||
+        h.nterms > room / 16 || h.nstexts > room / 4 || h.nskeys > room / 4)
+        goto damaged;
     if (copy_out(&r, (void **)&x->docs, h.ndocs, sizeof *x->docs) < 0)
         goto damaged;
     x->ndocs = x->capdocs = h.ndocs;
@@ -363,10 +370,14 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
         if (!x->terms[i].plen)
             x->terms[i].pos = NULL;
     }
-    /* every posting must name a document and positions inside its term */
+    /* every posting must name a document and positions inside its term,
+     * both in ascending order (searching gallops through the documents,
+     * compacting copies each posting's positions up to the next) */
     for (size_t i = 0; i < h.nterms; i++)
         for (uint32_t j = 0; j < x->terms[i].n; j++)
-            if (x->terms[i].docs[j] >= h.ndocs || x->terms[i].poff[j] >= x->terms[i].plen)
+            if (x->terms[i].docs[j] >= h.ndocs || x->terms[i].poff[j] >= x->terms[i].plen ||
+                (j && (x->terms[i].docs[j] <= x->terms[i].docs[j - 1] ||
+                       x->terms[i].poff[j] <= x->terms[i].poff[j - 1])))
                 goto damaged;
     if (get_keys(&r, buf, &x->stexts, h.nstexts) < 0 ||
         copy_out(&r, (void **)&x->sentries, h.nstexts, sizeof *x->sentries) < 0)
