@@ -119,6 +119,7 @@ int vcm_web_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *contex
 int vcm_iiif_base(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_info(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_image(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_unknown(vcm_req *req, vcm_resp *resp); /* 404 for other paths under /iiif/ */
 int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_collection_top(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_collection_museum(vcm_req *req, vcm_resp *resp);
