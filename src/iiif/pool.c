@@ -52,6 +52,7 @@ static void *render_thread(void *arg)
 
         job->next = NULL;
         job->err[0] = '\0';
+        job->turned_away = false;
         job->rc = vcm_iiif_render(job->pyramid, &job->r, &job->out, job->err, sizeof job->err);
         job->done(job);
 
@@ -114,14 +115,25 @@ void vcm_iiif_pool_submit(vcm_iiif_pool *p, vcm_iiif_job *job)
     pthread_mutex_lock(&p->mu);
     assert(p->reserved > 0);
     p->reserved--;
-    p->waiting++;
-    if (p->tail)
-        p->tail->next = job;
-    else
-        p->head = job;
-    p->tail = job;
-    pthread_cond_signal(&p->wake);
+    /* reserved before the pool stopped taking jobs: its threads may be
+     * gone, so turn it away like the others */
+    bool away = p->stopping;
+    if (!away) {
+        p->waiting++;
+        if (p->tail)
+            p->tail->next = job;
+        else
+            p->head = job;
+        p->tail = job;
+        pthread_cond_signal(&p->wake);
+    }
     pthread_mutex_unlock(&p->mu);
+    if (away) {
+        job->rc = -1;
+        job->turned_away = true;
+        snprintf(job->err, sizeof job->err, "the server is stopping");
+        job->done(job);
+    }
 }
 
 void vcm_iiif_pool_cancel(vcm_iiif_pool *p)
@@ -130,6 +142,26 @@ void vcm_iiif_pool_cancel(vcm_iiif_pool *p)
     assert(p->reserved > 0);
     p->reserved--;
     pthread_mutex_unlock(&p->mu);
+}
+
+void vcm_iiif_pool_stop_taking(vcm_iiif_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stopping = true;
+    vcm_iiif_job *list = p->head;
+    p->head = p->tail = NULL;
+    p->waiting = 0;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->mu);
+    while (list) {
+        vcm_iiif_job *job = list;
+        list = job->next;
+        job->next = NULL;
+        job->rc = -1;
+        job->turned_away = true;
+        snprintf(job->err, sizeof job->err, "the server is stopping");
+        job->done(job);
+    }
 }
 
 void vcm_iiif_pool_stats(vcm_iiif_pool *p, int *waiting, int *running)

@@ -13,6 +13,7 @@
  * to wait (suspend its connection) knowing the job will be taken. */
 #ifndef VCM_IIIF_POOL_H
 #define VCM_IIIF_POOL_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -27,6 +28,7 @@ struct vcm_iiif_job {
      * the job's owner initialises and releases), or rc -1 and a message. */
     vcm_buf out;
     int rc;
+    bool turned_away; /* rc -1 without a render: the pool stopped taking jobs */
     char err[300];
     /* Runs on the render thread once the job is over; the pool does not
      * touch the job after it returns, so done may hand it back or free it. */
@@ -47,10 +49,18 @@ vcm_iiif_pool *vcm_iiif_pool_new(int threads, int queue, char *err, size_t errle
  * caller should then answer "busy" without rendering). Every 0 must be
  * followed by exactly one vcm_iiif_pool_submit or vcm_iiif_pool_cancel. */
 int vcm_iiif_pool_reserve(vcm_iiif_pool *p);
-/* Queues job into the place reserved before. */
+/* Queues job into the place reserved before (or, when the pool has
+ * stopped taking jobs since, turns it away as vcm_iiif_pool_stop_taking
+ * does). */
 void vcm_iiif_pool_submit(vcm_iiif_pool *p, vcm_iiif_job *job);
 /* Gives a reserved place back unused. */
 void vcm_iiif_pool_cancel(vcm_iiif_pool *p);
+
+/* Stops taking jobs: reservations fail from now on, and every job still
+ * waiting is taken off the queue unrendered, its done called at once (on
+ * this thread) with rc -1 and turned_away set. Jobs being rendered finish.
+ * For a server about to stop, which must not wait for a whole queue. */
+void vcm_iiif_pool_stop_taking(vcm_iiif_pool *p);
 
 /* Jobs waiting and jobs being rendered now. */
 void vcm_iiif_pool_stats(vcm_iiif_pool *p, int *waiting, int *running);

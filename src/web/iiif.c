@@ -101,6 +101,12 @@ int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+void vcm_web_iiif_stop_taking(void)
+{
+    if (pool)
+        vcm_iiif_pool_stop_taking(pool);
+}
+
 void vcm_web_iiif_release(void)
 {
     /* renders first: their done callbacks write the cache */
@@ -343,6 +349,11 @@ static int render_answer(vcm_req *req, vcm_resp *resp, void *ud)
 {
     struct render *rd = ud;
     int rc = 0;
+    if (rd->job.turned_away) {
+        vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
+        rc = vcm_web_error(req, resp, 503, "The server is stopping; try again in a moment.");
+        goto out;
+    }
     if (rd->job.rc != 0) {
         vcm_error("image failed", "identifier=\"%s\" request=%s error=\"%s\"", rd->identifier,
                   rd->job.r.canonical, rd->job.err);

@@ -183,6 +183,49 @@ static void test_free_finishes_queued_jobs(void **state)
     }
 }
 
+/* A pool told to stop taking jobs answers the waiting ones at once,
+ * unrendered, lets the running one finish, and refuses new ones, also one
+ * whose place was reserved before. */
+static void test_stop_taking(void **state)
+{
+    (void)state;
+    char err[200];
+    vcm_iiif_pool *p = vcm_iiif_pool_new(1, 8, err, sizeof err);
+    assert_non_null(p);
+    finished = 0;
+    int calls[7] = {0};
+    vcm_iiif_job *jobs[7];
+    for (int i = 0; i < 7; i++) {
+        jobs[i] = job_new(img.pyramid, 640, &calls[i]);
+        assert_int_equal(vcm_iiif_pool_reserve(p), 0);
+        if (i < 6)
+            vcm_iiif_pool_submit(p, jobs[i]);
+    }
+    vcm_iiif_pool_stop_taking(p);
+    assert_int_equal(vcm_iiif_pool_reserve(p), -1);
+    vcm_iiif_pool_submit(p, jobs[6]); /* reserved before the stop */
+    wait_finished(7);
+    int made = 0, away = 0;
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(calls[i], 1);
+        if (jobs[i]->turned_away) {
+            assert_int_equal(jobs[i]->rc, -1);
+            assert_int_equal(jobs[i]->out.len, 0);
+            away++;
+        } else {
+            assert_int_equal(jobs[i]->rc, 0);
+            made++;
+        }
+    }
+    /* one thread: at most one job was being made when the stop came */
+    assert_true(made <= 1);
+    assert_int_equal(made + away, 7);
+    assert_true(jobs[6]->turned_away);
+    vcm_iiif_pool_free(p);
+    for (int i = 0; i < 7; i++)
+        job_free(jobs[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_queue_bound),
         cmocka_unit_test(test_jobs_run),
         cmocka_unit_test(test_free_finishes_queued_jobs),
+        cmocka_unit_test(test_stop_taking),
     };
     return cmocka_run_group_tests_name("iiif/pool", tests, setup, teardown);
 }

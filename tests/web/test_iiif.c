@@ -641,7 +641,7 @@ static void saturate(const char *base)
             h[i] = curl_easy_init();
             curl_easy_setopt(h[i], CURLOPT_URL, url);
             curl_easy_setopt(h[i], CURLOPT_WRITEFUNCTION, discard);
-            curl_easy_setopt(h[i], CURLOPT_TIMEOUT, 120L);
+            curl_easy_setopt(h[i], CURLOPT_TIMEOUT, 600L);
             curl_multi_add_handle(m, h[i]);
         }
         int running = 1;
@@ -657,21 +657,38 @@ static void saturate(const char *base)
     }
 }
 
-/* An expensive render nobody asked for before; 503 when the pool is full. */
+static size_t see_retry_after(char *p, size_t size, size_t n, void *ud)
+{
+    if (n * size > 12 && strncasecmp(p, "Retry-After:", 12) == 0)
+        *(bool *)ud = true;
+    return size * n;
+}
+
+/* An expensive render nobody asked for before; 503 when the pool is full.
+ * An accepted one waits for the renders before it, which on a slow machine
+ * (or under a sanitizer) takes long: a patient client, then. */
 static long probe(const struct vt_server *s, int *serial, bool *retry_after)
 {
-    char path[200];
+    char url[300];
     int n = (*serial)++, tenths = n % 50 + 1, w = 1899 - n / 50 % 100;
-    snprintf(path, sizeof path, "/iiif/big/full/%d,/%d.%d/default.png", w, tenths / 10,
+    snprintf(url, sizeof url, "%s/iiif/big/full/%d,/%d.%d/default.png", s->base, w, tenths / 10,
              tenths % 10);
-    struct vt_resp r = vt_get(s, path);
-    long st = r.status;
-    *retry_after = vt_header(&r, "Retry-After") != NULL;
+    *retry_after = false;
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, see_retry_after);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, retry_after);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
+    CURLcode rc = curl_easy_perform(c);
+    long st = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK)
+        fail_msg("%s: %s", url, curl_easy_strerror(rc));
     if (st != 200 && st != 503)
-        fail_msg("%s: status %ld: %.300s", path, st, r.body);
-    if (st == 503)
-        assert_contains(vt_header(&r, "Content-Type"), "application/problem+json");
-    vt_resp_free(&r);
+        fail_msg("%s: status %ld", url, st);
     return st;
 }
 
@@ -791,24 +808,14 @@ static void test_render_pool(void **state)
     /* and still full */
     until_busy(&s2, &serial);
 
+    /* Stopped while full: the waiting render is turned away, the one
+     * being made finishes, and the server exits cleanly (it must not stop
+     * with a connection still suspended). */
+    pool_server = 0;
+    assert_int_equal(vt_server_stop(&s2), 0);
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
     pool_load = 0;
-    /* Let the renders in flight finish: with one thread, a new request
-     * comes back only after those before it. */
-    for (int i = 0; i < 200; i++) {
-        char path[200];
-        snprintf(path, sizeof path, "/iiif/big/full/64,/%d/default.jpg", 1 + i % 89);
-        r = vt_get(&s2, path);
-        long st = r.status;
-        vt_resp_free(&r);
-        if (st == 200)
-            break;
-        struct timespec ts = {0, 200 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    pool_server = 0;
-    assert_int_equal(vt_server_stop(&s2), 0);
 }
 
 int main(void)
