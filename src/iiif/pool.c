@@ -25,7 +25,7 @@
 
 struct vcm_iiif_pool {
     pthread_mutex_t mu;
-    pthread_cond_t wake;
+    pthread_cond_t wake, idle; /* idle: running dropped to 0 */
     vcm_iiif_job *head, *tail;
     int cap, reserved, waiting, running;
     bool stopping;
@@ -57,7 +57,8 @@ static void *render_thread(void *arg)
         job->done(job);
 
         pthread_mutex_lock(&p->mu);
-        p->running--;
+        if (--p->running == 0)
+            pthread_cond_broadcast(&p->idle);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -77,6 +78,7 @@ vcm_iiif_pool *vcm_iiif_pool_new(int threads, int queue, char *err, size_t errle
     }
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->idle, NULL);
     p->cap = queue;
     /* Threads inherit the creator's mask: a stop signal must reach the
      * server's sigwait, never end the process in a render thread. */
@@ -162,6 +164,12 @@ void vcm_iiif_pool_stop_taking(vcm_iiif_pool *p)
         snprintf(job->err, sizeof job->err, "the server is stopping");
         job->done(job);
     }
+    /* Then the renders being made: when this returns, every job taken so
+     * far has had its done called. */
+    pthread_mutex_lock(&p->mu);
+    while (p->running > 0)
+        pthread_cond_wait(&p->idle, &p->mu);
+    pthread_mutex_unlock(&p->mu);
 }
 
 void vcm_iiif_pool_stats(vcm_iiif_pool *p, int *waiting, int *running)
@@ -184,6 +192,7 @@ void vcm_iiif_pool_free(vcm_iiif_pool *p)
         pthread_join(p->threads[i], NULL);
     assert(!p->head && p->running == 0);
     pthread_cond_destroy(&p->wake);
+    pthread_cond_destroy(&p->idle);
     pthread_mutex_destroy(&p->mu);
     free(p->threads);
     free(p);

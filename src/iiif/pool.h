@@ -58,8 +58,11 @@ void vcm_iiif_pool_cancel(vcm_iiif_pool *p);
 
 /* Stops taking jobs: reservations fail from now on, and every job still
  * waiting is taken off the queue unrendered, its done called at once (on
- * this thread) with rc -1 and turned_away set. Jobs being rendered finish.
- * For a server about to stop, which must not wait for a whole queue. */
+ * this thread) with rc -1 and turned_away set. Then waits for the jobs
+ * being rendered to finish, so that on return every job submitted so far
+ * has had its done called (a later submit is turned away at once). For a
+ * server about to stop, which must neither wait for a whole queue nor stop
+ * while a connection is still waiting for a render. */
 void vcm_iiif_pool_stop_taking(vcm_iiif_pool *p);
 
 /* Jobs waiting and jobs being rendered now. */

@@ -202,6 +202,10 @@ static void test_stop_taking(void **state)
             vcm_iiif_pool_submit(p, jobs[i]);
     }
     vcm_iiif_pool_stop_taking(p);
+    /* every job submitted has been answered by now, the running one too */
+    pthread_mutex_lock(&mu);
+    assert_int_equal(finished, 6);
+    pthread_mutex_unlock(&mu);
     assert_int_equal(vcm_iiif_pool_reserve(p), -1);
     vcm_iiif_pool_submit(p, jobs[6]); /* reserved before the stop */
     wait_finished(7);

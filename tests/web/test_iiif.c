@@ -625,35 +625,48 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
-/* The child that keeps the render pool full: three expensive renders at a
- * time, every one a new image (its own width and a small rotation, which
- * keeps it under the cost ceiling), until it is killed. */
+/* The child that keeps the render pool full: three expensive renders
+ * always outstanding, every one a new image (its own width and a small
+ * rotation, which keeps it under the cost ceiling), each replaced as soon
+ * as it is answered (after 20 ms when it was refused), until killed. */
+static CURL *saturating_request(const char *base, int n)
+{
+    char url[300];
+    int tenths = n % 50 + 1, w = 2000 - n / 50 % 100;
+    snprintf(url, sizeof url, "%s/iiif/big/full/%d,/%d.%d/default.png", base, w, tenths / 10,
+             tenths % 10);
+    CURL *h = curl_easy_init();
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 600L);
+    return h;
+}
+
 static void saturate(const char *base)
 {
     CURLM *m = curl_multi_init();
-    for (int k = 1;; k += 3) {
-        CURL *h[3];
-        for (int i = 0; i < 3; i++) {
-            char url[300];
-            int n = k + i, tenths = n % 50 + 1, w = 2000 - n / 50 % 100;
-            snprintf(url, sizeof url, "%s/iiif/big/full/%d,/%d.%d/default.png", base, w,
-                     tenths / 10, tenths % 10);
-            h[i] = curl_easy_init();
-            curl_easy_setopt(h[i], CURLOPT_URL, url);
-            curl_easy_setopt(h[i], CURLOPT_WRITEFUNCTION, discard);
-            curl_easy_setopt(h[i], CURLOPT_TIMEOUT, 600L);
-            curl_multi_add_handle(m, h[i]);
+    int n = 0;
+    for (int i = 0; i < 3; i++)
+        curl_multi_add_handle(m, saturating_request(base, n++));
+    for (;;) {
+        int running;
+        curl_multi_perform(m, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            long st = 0;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &st);
+            curl_multi_remove_handle(m, msg->easy_handle);
+            curl_easy_cleanup(msg->easy_handle);
+            if (st != 200) {
+                struct timespec ts = {0, 20 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+            }
+            curl_multi_add_handle(m, saturating_request(base, n++));
         }
-        int running = 1;
-        while (running) {
-            curl_multi_perform(m, &running);
-            if (running)
-                curl_multi_poll(m, NULL, 0, 100, NULL);
-        }
-        for (int i = 0; i < 3; i++) {
-            curl_multi_remove_handle(m, h[i]);
-            curl_easy_cleanup(h[i]);
-        }
+        curl_multi_poll(m, NULL, 0, 100, NULL);
     }
 }
 
@@ -810,12 +823,13 @@ static void test_render_pool(void **state)
 
     /* Stopped while full: the waiting render is turned away, the one
      * being made finishes, and the server exits cleanly (it must not stop
-     * with a connection still suspended). */
-    pool_server = 0;
-    assert_int_equal(vt_server_stop(&s2), 0);
+     * with a connection still suspended). The load stops first, so that
+     * the server's wait for requests in flight can end. */
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
     pool_load = 0;
+    pool_server = 0;
+    assert_int_equal(vt_server_stop(&s2), 0);
 }
 
 int main(void)
