@@ -39,7 +39,7 @@ static const struct option options[] = {
     {"render-queue", "VCM_RENDER_QUEUE", "N", "serve: IIIF renders waiting for a render thread at most; more are answered 503 (default 64)", NUM, S(render_queue), 1, 100000},
     {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", NUM, S(iiif_max_size), 16, 1 << 20},
     {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", NUM, S(iiif_max_area), 256, 1L << 40},
-    {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 100000000)", NUM, S(iiif_max_cost), 1024, 1L << 50},
+    {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", NUM, S(iiif_max_cost), 1024, 1L << 50},
     {"max-pixels", "VCM_MAX_PIXELS", "N", "media add: refuse images of more pixels than this, read before decoding (default 1000000000)", NUM, S(max_pixels), 1, 1L << 40},
     {"id", NULL, "IDENTIFIER", "media add: the image's IIIF identifier (default: from the file name)", STR, S(id), 0, 0},
     {"rights", NULL, "URI", "media add: rights of the image (default: the object's)", STR, S(rights), 0, 0},
@@ -80,7 +80,7 @@ void vcm_config_defaults(vcm_config *c)
     c->render_queue = 64;
     c->iiif_max_size = 8192;
     c->iiif_max_area = 4096L * 4096;
-    c->iiif_max_cost = 100000000;
+    c->iiif_max_cost = 128000000;
     c->max_pixels = 1000000000;
 }
 

@@ -82,7 +82,7 @@ int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen)
     limits = (vcm_iiif_limits){.max_width = size, .max_height = size,
                                .max_area = cfg->iiif_max_area > 0 ? cfg->iiif_max_area
                                                                   : 4096LL * 4096};
-    max_cost = cfg->iiif_max_cost > 0 ? cfg->iiif_max_cost : 100000000;
+    max_cost = cfg->iiif_max_cost > 0 ? cfg->iiif_max_cost : 128000000;
     char dir[VCM_CONFIG_STR + 16];
     snprintf(dir, sizeof dir, "%s/cache", cfg->media);
     if (make_dirs(dir, err, errlen) < 0)
