@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,7 +73,21 @@ int vcm_cmd_serve(vcm_config *c)
     if (st.objects == 0)
         vcm_warn("the collection is empty",
                  "hint=\"import one: vcm import %s/collection.jsonl\"", c->data);
-    int rc = vcm_server_run(srv);
+    /* As vcm_server_run, with one step first: the server must not stop
+     * with connections suspended for renders, so the render queue is
+     * emptied (503s) before the server waits for what is in flight. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    vcm_info("stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
+    vcm_web_iiif_stop_taking();
+    vcm_server_stop(srv);
+    int rc = 0;
     vcm_router_free(r);
     vcm_web_search_release();
     vcm_web_iiif_release();

@@ -36,6 +36,11 @@ static const struct option options[] = {
     {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
     {"memo-size", "VCM_MEMO_SIZE", "BYTES", "serve: most memory each in-process memo of a thread may hold (image records, info.json, images; default 16777216)", NUM, S(memo_size), 65536, (long)1 << 32},
     {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", NUM, S(cache_size), 1 << 20, 1L << 50},
+    {"render-threads", "VCM_RENDER_THREADS", "N", "serve: threads that render IIIF images, apart from the connection threads (default: one per core)", NUM, S(render_threads), 0, 256},
+    {"render-queue", "VCM_RENDER_QUEUE", "N", "serve: IIIF renders waiting for a render thread at most; more are answered 503 (default 64)", NUM, S(render_queue), 1, 100000},
+    {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", NUM, S(iiif_max_size), 16, 1 << 20},
+    {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", NUM, S(iiif_max_area), 256, 1L << 40},
+    {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", NUM, S(iiif_max_cost), 1024, 1L << 50},
     {"max-pixels", "VCM_MAX_PIXELS", "N", "media add: refuse images of more pixels than this, read before decoding (default 1000000000)", NUM, S(max_pixels), 1, 1L << 40},
     {"id", NULL, "IDENTIFIER", "media add: the image's IIIF identifier (default: from the file name)", STR, S(id), 0, 0},
     {"rights", NULL, "URI", "media add: rights of the image (default: the object's)", STR, S(rights), 0, 0},
@@ -74,6 +79,10 @@ void vcm_config_defaults(vcm_config *c)
     c->page_cache = 256;
     c->memo_size = (long)16 << 20;
     c->cache_size = 1L << 30;
+    c->render_queue = 64;
+    c->iiif_max_size = 8192;
+    c->iiif_max_area = 4096L * 4096;
+    c->iiif_max_cost = 128000000;
     c->max_pixels = 1000000000;
 }
 

@@ -30,6 +30,11 @@ typedef struct vcm_config {
     long page_cache;                /* serve: cached pages per thread, 0 = off */
     long memo_size;                 /* serve: bytes each per-thread memo may hold at most */
     long cache_size;                /* serve: bytes of image derivatives kept on disk */
+    long render_threads;            /* serve: IIIF render threads, 0 = one per core */
+    long render_queue;              /* serve: IIIF renders waiting at most */
+    long iiif_max_size;             /* serve: widest or highest IIIF image made */
+    long iiif_max_area;             /* serve: most pixels of one IIIF image made */
+    long iiif_max_cost;             /* serve: most pixels decoded + written for one IIIF request */
     long max_pixels;                /* media add: largest image accepted, width × height */
     char id[VCM_CONFIG_STR];        /* media add: the image's identifier */
     char rights[VCM_CONFIG_STR];    /* media add: rights URI of the image */

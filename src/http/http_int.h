@@ -11,6 +11,8 @@ struct vcm_req_impl {
     void *conn;        /* struct MHD_Connection *; valid while the request lives */
     vcm_query query;   /* parsed on first use */
     bool query_parsed;
+    vcm_req_then then; /* set by vcm_req_suspend: the request is set aside */
+    void *then_ud;
 };
 
 struct vcm_resp_hdr {

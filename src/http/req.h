@@ -79,6 +79,20 @@ int vcm_req_query_all(const vcm_req *r, const char *name, const char **vals, int
  * UTF-8 (or the arena could not hold the parsed query). */
 bool vcm_req_bad_query(const vcm_req *r);
 
+/* Answering later, from another thread. A handler whose answer is made
+ * elsewhere (an image render) calls vcm_req_suspend(req, then, ud) and
+ * returns 0 at once, leaving resp alone: the connection is set aside, and
+ * its connection thread serves other connections meanwhile. When the work
+ * is done, whichever thread did it calls vcm_req_resume(req), exactly once
+ * and as the last thing it does with req; then then(req, resp, ud) runs on
+ * the connection's own thread, as a handler would, and its answer is sent.
+ * Until then the request stays alive (its arena too), also if the client
+ * has gone. vcm_req_suspend returns 0, or -1 when this request cannot be
+ * suspended (outside the server): answer now instead. */
+typedef int (*vcm_req_then)(vcm_req *req, vcm_resp *resp, void *ud);
+int vcm_req_suspend(vcm_req *req, vcm_req_then then, void *ud);
+void vcm_req_resume(vcm_req *req);
+
 /* The value of request header name (case-insensitive), or NULL. Outside the
  * server (req->impl == NULL) there are no headers. */
 const char *vcm_req_header(const vcm_req *r, const char *name);

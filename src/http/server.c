@@ -28,6 +28,13 @@
  *                      Errors are answered only now, not in step 2: an
  *                      early answer makes MHD close the connection, and a
  *                      404 should not cost a browser its keep-alive.
+ *   4b. suspended      A handler that called vcm_req_suspend (an image
+ *                      rendered on another thread) queues nothing: the
+ *                      connection is suspended (MHD polls it no more, and
+ *                      the worker serves its other connections) until
+ *                      vcm_req_resume; then MHD calls the access callback
+ *                      again, on this same worker, the continuation runs
+ *                      and its answer is queued as in step 4.
  *   5. completed       One access-log line; the arena is reset (keeping its
  *                      first block) and the ctx goes back to the cache; the
  *                      in-flight count drops.
@@ -73,7 +80,7 @@
 #define STOP_WAIT_MS 10000
 #define RESPONSE_HEADER_ROOM 4096       /* MHD builds response headers in the same pool */
 
-enum phase { PHASE_HEADERS, PHASE_BODY, PHASE_DONE };
+enum phase { PHASE_HEADERS, PHASE_BODY, PHASE_SUSPENDED, PHASE_DONE };
 
 struct vcm_server {
     struct MHD_Daemon *daemon;
@@ -226,16 +233,11 @@ static void error_response(struct ctx *c, int status, const char *message)
     error_body(c, status, message);
 }
 
-static void run_handler(struct ctx *c)
+/* Checks what a handler (or a continuation) answered with rc. */
+static void check_answer(struct ctx *c, int rc)
 {
-    vcm_req *req = &c->req;
     vcm_resp *resp = &c->resp;
-    req->nparams = c->route.nparams;
-    memcpy(req->param_names, c->route.param_names, sizeof req->param_names);
-    memcpy(req->params, c->route.params, sizeof req->params);
-    req->body = c->upload.data ? c->upload.data : "";
-    req->body_len = c->upload.len;
-    if (c->route.handler(req, resp) < 0) {
+    if (rc < 0) {
         vcm_error("handler failed", "route=\"%s\"", c->route.pattern);
         error_response(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal server error");
     } else if (resp->status < 200 || resp->status > 599) {
@@ -251,6 +253,42 @@ static void run_handler(struct ctx *c)
                 *p = (char)(*p - 'A' + 'a');
         error_body(c, resp->status, msg);
     }
+}
+
+/* Runs the handler; false when it suspended the request (nothing to send yet). */
+static bool run_handler(struct ctx *c)
+{
+    vcm_req *req = &c->req;
+    req->nparams = c->route.nparams;
+    memcpy(req->param_names, c->route.param_names, sizeof req->param_names);
+    memcpy(req->params, c->route.params, sizeof req->params);
+    req->body = c->upload.data ? c->upload.data : "";
+    req->body_len = c->upload.len;
+    int rc = c->route.handler(req, &c->resp);
+    if (c->impl.then)
+        return false; /* suspended: the continuation answers, whatever rc says */
+    check_answer(c, rc);
+    return true;
+}
+
+int vcm_req_suspend(vcm_req *req, vcm_req_then then, void *ud)
+{
+    struct vcm_req_impl *im = req->impl;
+    if (!im || !im->conn || !then || im->then)
+        return -1;
+    im->then = then;
+    im->then_ud = ud;
+    /* Legal here: handlers run inside MHD's access callback. */
+    MHD_suspend_connection(im->conn);
+    return 0;
+}
+
+void vcm_req_resume(vcm_req *req)
+{
+    struct vcm_req_impl *im = req->impl;
+    /* Safe from any thread, also before the access callback that
+     * suspended the connection has returned. */
+    MHD_resume_connection(im->conn);
 }
 
 static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
@@ -381,7 +419,11 @@ static enum MHD_Result finish(struct ctx *c, struct MHD_Connection *conn)
     } else {
         switch (c->route_status) {
         case VCM_ROUTE_FOUND:
-            run_handler(c);
+            if (!run_handler(c)) {
+                vcm_log_set_request(0);
+                c->phase = PHASE_SUSPENDED;
+                return MHD_YES;
+            }
             break;
         case VCM_ROUTE_NOT_FOUND:
             error_response(c, MHD_HTTP_NOT_FOUND, "not found");
@@ -424,6 +466,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             return ok;
         }
         return finish(c, conn);
+    case PHASE_SUSPENDED: {
+        /* Resumed: the work is done; answer on this thread. */
+        vcm_log_set_request(c->req.id);
+        vcm_req_then then = c->impl.then;
+        c->impl.then = NULL;
+        check_answer(c, then(&c->req, &c->resp, c->impl.then_ud));
+        enum MHD_Result ok = queue(c, conn);
+        vcm_log_set_request(0);
+        c->phase = PHASE_DONE;
+        return ok;
+    }
     case PHASE_DONE:
         break;
     }
@@ -649,7 +702,8 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
         s->fd = open_listen(cfg->listen, &ss, sslen, &s->port, err, errlen);
         if (s->fd < 0)
             break;
-        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+                         MHD_USE_ITC | MHD_USE_ERROR_LOG |
                          (attempt == 0 ? MHD_USE_EPOLL : MHD_USE_POLL);
         s->start_error[0] = '\0';
         s->daemon = MHD_start_daemon(

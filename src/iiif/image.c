@@ -34,6 +34,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -986,6 +987,54 @@ static bool level_serves(int64_t lw, int64_t lh, int64_t W, int64_t H, const vcm
     return r->rw * lw > (int64_t)(r->w - 1) * W && r->rh * lh > (int64_t)(r->h - 1) * H;
 }
 
+/* The region of r in the pixels of a level of lw x lh, rounded to the
+ * nearest, at least one pixel: [x0, x1) x [y0, y1). */
+static void level_region(int64_t W, int64_t H, int64_t lw, int64_t lh, const vcm_iiif_req *r,
+                         int *x0, int *y0, int *x1, int *y1)
+{
+    *x0 = (int)((r->rx * lw + W / 2) / W);
+    *y0 = (int)((r->ry * lh + H / 2) / H);
+    *x1 = (int)(((r->rx + (int64_t)r->rw) * lw + W / 2) / W);
+    *y1 = (int)(((r->ry + (int64_t)r->rh) * lh + H / 2) / H);
+    *x0 = VIPS_MIN(*x0, (int)lw - 1);
+    *y0 = VIPS_MIN(*y0, (int)lh - 1);
+    *x1 = VIPS_CLIP(*x0 + 1, *x1, (int)lw);
+    *y1 = VIPS_CLIP(*y0 + 1, *y1, (int)lh);
+}
+
+int64_t vcm_iiif_cost(int width, int height, const vcm_iiif_req *r)
+{
+    enum { TILE = 256 };
+    int64_t W = width, H = height, lw = W, lh = H;
+    if (W < 1 || H < 1 || r->w < 1 || r->h < 1 || r->rw < 1 || r->rh < 1)
+        return 0;
+    /* The level vcm_iiif_render picks, in a pyramid as vcm_iiif_ingest
+     * writes it: vips_tiffsave halves a level while either side is more
+     * than a tile. */
+    for (int64_t nw = W, nh = H; nw > TILE || nh > TILE;) {
+        nw /= 2;
+        nh /= 2;
+        if (nw < 1 || nh < 1 || !level_serves(nw, nh, W, H, r))
+            break;
+        lw = nw;
+        lh = nh;
+    }
+    /* Decoding goes by whole tiles of the level. */
+    int x0, y0, x1, y1;
+    level_region(W, H, lw, lh, r, &x0, &y0, &x1, &y1);
+    int64_t tx0 = x0 / TILE * TILE, ty0 = y0 / TILE * TILE;
+    int64_t tx1 = VIPS_MIN(((int64_t)x1 + TILE - 1) / TILE * TILE, lw);
+    int64_t ty1 = VIPS_MIN(((int64_t)y1 + TILE - 1) / TILE * TILE, lh);
+    int64_t decoded = (tx1 - tx0) * (ty1 - ty0);
+    /* Written: the scaled region, or the canvas it is turned into. */
+    double w = r->w, h = r->h, written = w * h;
+    if (r->rotation != 0 && r->rotation != 90 && r->rotation != 180 && r->rotation != 270) {
+        double a = r->rotation * 3.14159265358979323846 / 180, c = fabs(cos(a)), sn = fabs(sin(a));
+        written = (w * c + h * sn + 2) * (w * sn + h * c + 2);
+    }
+    return decoded + (int64_t)written;
+}
+
 static int fit_exact(VipsObject *scope, VipsImage *in, int w, int h, VipsImage **out)
 {
     VipsImage **t = (VipsImage **)vips_object_local_array(scope, 2);
@@ -1077,15 +1126,9 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
         }
     }
 
-    /* The region in the level's pixels, rounded to the nearest. */
+    int x0, y0, x1, y1;
+    level_region(W, H, lvl->Xsize, lvl->Ysize, r, &x0, &y0, &x1, &y1);
     int64_t lw = lvl->Xsize, lh = lvl->Ysize;
-    int x0 = (int)((r->rx * lw + W / 2) / W), y0 = (int)((r->ry * lh + H / 2) / H);
-    int x1 = (int)(((r->rx + (int64_t)r->rw) * lw + W / 2) / W);
-    int y1 = (int)(((r->ry + (int64_t)r->rh) * lh + H / 2) / H);
-    x0 = VIPS_MIN(x0, (int)lw - 1);
-    y0 = VIPS_MIN(y0, (int)lh - 1);
-    x1 = VIPS_CLIP(x0 + 1, x1, (int)lw);
-    y1 = VIPS_CLIP(y0 + 1, y1, (int)lh);
     VipsImage *x = lvl;
     step = "cannot cut region";
     if ((x0 != 0 || y0 != 0 || x1 != lw || y1 != lh) &&

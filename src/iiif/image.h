@@ -88,6 +88,13 @@ int vcm_iiif_probe(const char *pyramid, int *width, int *height, int *levels, ch
  * or -1 with a message in err (and out empty). */
 int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, char *err,
                     size_t errlen);
+/* What rendering r from the pyramid of a width x height image costs, in
+ * pixels: those decoded (the region cut from the level vcm_iiif_render
+ * would read, in whole tiles) plus those written (w x h, or the canvas a
+ * rotation by other than a multiple of 90 degrees turns it into). Pure:
+ * no file is read, so a request can be refused before any work. */
+int64_t vcm_iiif_cost(int width, int height, const vcm_iiif_req *r);
+
 /* The fast path (tile.c): when r asks for exactly one whole tile of one of
  * the pyramid's levels, as a default-quality JPEG with no rotation, puts the
  * stored tile itself into out and returns 1. Returns 0 for any other request

@@ -38,7 +38,8 @@
  * image, else its clipped "x,y,w,h"; size "max" when the result equals
  * what max gives, "^max" when it equals an upscaled ^max, else "w,h", or
  * "^w,h" when it is larger than the region in either dimension; rotation
- * "!" when mirrored, then the normalised number (360 becomes 0); the
+ * "!" when mirrored, then the number rounded to a tenth of a degree and
+ * written shortest ("90.0" is 90; 360, and 359.96, are 0); the
  * quality as requested; the format. Equal results therefore have one key
  * in the derivative cache. */
 #include "iiif/request.h"
@@ -485,28 +486,50 @@ static int parse_size(ctx *c, const char *s, const char *q, int rw, int rh, cons
 
 /* ---- rotation (4.3) ---- */
 
+/* A rotation is kept to ROT_STEPS_PER_DEGREE steps per degree, rounded to
+ * the nearest (halves up), because every distinct value is a distinct
+ * image in the derivative cache: 359.999 would otherwise be a new key for
+ * what is, at any size a viewer shows, the same picture as 0. The rounding
+ * is done on the decimal digits, so it is exact ("22.25" is 22.3). */
+#define ROT_STEPS_PER_DEGREE 10
+
 static int parse_rotation(ctx *c, const char *s, const char *q, bool *mirror, double *deg,
-                          const char **text, decimal *d)
+                          char *text, size_t textlen)
 {
+    decimal d;
     *mirror = s[0] == '!';
     const char *t = s + *mirror;
-    enum num e = parse_dec(t, strlen(t), d);
+    enum num e = parse_dec(t, strlen(t), &d);
     if (e == NUM_BIG)
         return fail(c, 400, "rotation '%s' has a number longer than %d characters", q, NUM_MAX);
     if (e != NUM_OK)
         return fail(c, 400, "rotation '%s' is not a number of degrees, with '!' first to mirror",
                     q);
-    if (d->v > 360)
+    if (d.v > 360)
         return fail(c, 400, "rotation '%s' is not between 0 and 360", q);
-    /* 360 turns as far as 0; so does a number that only a double rounds up
-     * to 360 (359.99999999999999999), keeping rotation below 360. */
-    if (d->v >= 360) {
-        *deg = 0;
-        *text = "0";
-    } else {
-        *deg = d->v;
-        *text = d->text;
+    /* d.text is normalised: digits, then '.' and at least one digit or
+     * nothing; the value is at most 360, so the whole part fits. */
+    long steps = 0;
+    const char *p = d.text;
+    for (; *p && *p != '.'; p++)
+        steps = steps * 10 + (*p - '0');
+    steps *= ROT_STEPS_PER_DEGREE;
+    if (*p == '.') {
+        if (p[1])
+            steps += p[1] - '0';
+        if (p[1] && p[2] >= '5')
+            steps++;
     }
+    /* 360 turns as far as 0, and so does what rounds to it (359.96). */
+    if (steps >= 360L * ROT_STEPS_PER_DEGREE)
+        steps = 0;
+    assert(steps >= 0 && steps < 360L * ROT_STEPS_PER_DEGREE);
+    *deg = (double)steps / ROT_STEPS_PER_DEGREE;
+    int whole = (int)(steps / ROT_STEPS_PER_DEGREE), tenth = (int)(steps % ROT_STEPS_PER_DEGREE);
+    if (tenth)
+        snprintf(text, textlen, "%d.%d", whole % 1000, tenth);
+    else
+        snprintf(text, textlen, "%d", whole % 1000);
     return 0;
 }
 
@@ -551,9 +574,7 @@ int vcm_iiif_parse(const char *region, const char *size, const char *rotation,
     ctx c = {err, errlen};
     vcm_iiif_req r;
     lim L = limits_of(limits);
-    char q[48], rs[48], ss[32];
-    decimal rot;
-    const char *rot_text = "0";
+    char q[48], rs[48], ss[32], rot_text[8] = "0";
     int reg[4], mw, mh, uw, uh, n, st;
     bool upscaled;
 
@@ -579,7 +600,8 @@ int vcm_iiif_parse(const char *region, const char *size, const char *rotation,
         goto out;
 
     quote(q, sizeof q, rotation);
-    if ((st = parse_rotation(&c, rotation, q, &r.mirror, &r.rotation, &rot_text, &rot)) != 0)
+    if ((st = parse_rotation(&c, rotation, q, &r.mirror, &r.rotation, rot_text,
+                             sizeof rot_text)) != 0)
         goto out;
 
     quote(q, sizeof q, quality_format);
@@ -601,7 +623,7 @@ int vcm_iiif_parse(const char *region, const char *size, const char *rotation,
         snprintf(ss, sizeof ss, "%s%d,%d", upscaled ? "^" : "", r.w, r.h);
     n = snprintf(r.canonical, sizeof r.canonical, "%s/%s/%s%s/%s.%s", rs, ss,
                  r.mirror ? "!" : "", rot_text, quality_names[r.quality], format_exts[r.format]);
-    /* Region 43 + size 22 + rotation 1 + NUM_MAX + quality 7 + format 4
+    /* Region 43 + size 22 + rotation 1 + 5 + quality 7 + format 4
      * + 4 separators: always fits in 160. */
     assert(n > 0 && (size_t)n < sizeof r.canonical);
     (void)n;

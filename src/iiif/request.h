@@ -30,12 +30,14 @@ typedef struct vcm_iiif_req {
     int rx, ry, rw, rh;         /* region, in pixels of the full image, clipped to it */
     int w, h;                   /* size of the scaled region, before rotation */
     bool mirror;                /* mirror horizontally before rotating */
-    double rotation;            /* degrees clockwise, 0 <= rotation < 360 */
+    double rotation;            /* degrees clockwise, 0 <= rotation < 360, in
+                                 * tenths of a degree (the request rounded) */
     vcm_iiif_quality quality;
     vcm_iiif_format format;
     /* The canonical URI form of the request (region "x,y,w,h" or "full",
      * size "w,h" or "max", or "^w,h" or "^max" when upscaled, rotation
-     * "!" when mirrored and the shortest number, quality.format), e.g.
+     * "!" when mirrored and the number rounded to a tenth of a degree,
+     * written shortest, quality.format), e.g.
      * "0,0,1024,1024/512,512/0/default.jpg": the derivative cache's key and
      * the Link rel="canonical" header. */
     char canonical[160];

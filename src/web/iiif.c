@@ -8,7 +8,16 @@
  * store did not name. Derivatives are kept in a disk cache keyed by the
  * original's SHA-256 and the canonical form of the request, so a key never
  * needs invalidating: new bytes make a new key. That is also the ETag, and
- * tiles are sent as immutable. */
+ * tiles are sent as immutable.
+ *
+ * Renders never run on a connection thread. A request is parsed, priced
+ * (vcm_iiif_cost: pixels decoded + written) and refused with 400 above
+ * --iiif-max-cost before any decoding; HEAD, 304s, memo and disk-cache
+ * hits and stored tiles are answered at once; anything left to render goes
+ * to the render pool (pool.h) while the connection is suspended, or is
+ * answered 503 with Retry-After when the pool's queue is full. So pages,
+ * the API and cached images keep answering however many expensive images
+ * are asked for. Why suspension and not a wait: docs/internals/iiif.md. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
@@ -18,11 +27,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/i18n.h"
 #include "core/log.h"
 #include "iiif/cache.h"
 #include "iiif/image.h"
+#include "iiif/pool.h"
 #include "iiif/request.h"
 #include "model/json.h"
 #include "web/web.h"
@@ -32,9 +43,14 @@
 #define LEVEL2 "http://iiif.io/api/image/3/level2.json"
 #define TILE 256
 
-static const vcm_iiif_limits limits = {.max_width = 12000, .max_height = 12000,
-                                       .max_area = 12000LL * 12000};
+/* Set once by vcm_web_iiif_init, before the server starts; read-only after. */
+static vcm_iiif_limits limits;
+static int64_t max_cost;
 static vcm_iiif_cache *cache;
+static vcm_iiif_pool *pool;
+
+/* Seconds a client refused for a full render queue is asked to wait. */
+#define RETRY_AFTER "2"
 
 /* mkdir -p */
 static int make_dirs(const char *path, char *err, size_t errlen)
@@ -60,16 +76,42 @@ int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen)
 {
     if (vcm_iiif_init(err, errlen) < 0)
         return -1;
+    /* The limits info.json announces are the ones vcm_iiif_parse enforces,
+     * upscaled sizes included. */
+    int size = cfg->iiif_max_size > 0 ? (int)cfg->iiif_max_size : 8192;
+    limits = (vcm_iiif_limits){.max_width = size, .max_height = size,
+                               .max_area = cfg->iiif_max_area > 0 ? cfg->iiif_max_area
+                                                                  : 4096LL * 4096};
+    max_cost = cfg->iiif_max_cost > 0 ? cfg->iiif_max_cost : 128000000;
     char dir[VCM_CONFIG_STR + 16];
     snprintf(dir, sizeof dir, "%s/cache", cfg->media);
     if (make_dirs(dir, err, errlen) < 0)
         return -1;
     cache = vcm_iiif_cache_open(dir, cfg->cache_size, err, errlen);
-    return cache ? 0 : -1;
+    if (!cache)
+        return -1;
+    long threads = cfg->render_threads > 0 ? cfg->render_threads : sysconf(_SC_NPROCESSORS_ONLN);
+    pool = vcm_iiif_pool_new(threads > 0 ? (int)threads : 1,
+                             cfg->render_queue > 0 ? (int)cfg->render_queue : 64, err, errlen);
+    if (!pool) {
+        vcm_iiif_cache_close(cache);
+        cache = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void vcm_web_iiif_stop_taking(void)
+{
+    if (pool)
+        vcm_iiif_pool_stop_taking(pool);
 }
 
 void vcm_web_iiif_release(void)
 {
+    /* renders first: their done callbacks write the cache */
+    vcm_iiif_pool_free(pool);
+    pool = NULL;
     vcm_iiif_cache_close(cache);
     cache = NULL;
     vcm_iiif_shutdown();
@@ -97,18 +139,30 @@ static const char *service_id(vcm_req *req, const char *identifier)
                             id_segment(req->arena, identifier));
 }
 
-static void iiif_headers(vcm_req *req, vcm_resp *resp)
+/* The CORS headers of an image: any origin may read it, and a viewer on
+ * another origin needs Link and ETag too. (JSON answers, errors included,
+ * get the same two from vcm_web_json; a response must carry each once.) */
+static void image_cors(vcm_req *req, vcm_resp *resp)
 {
     vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
+    vcm_resp_header(resp, req, "Access-Control-Expose-Headers", "Link, ETag");
+}
+
+/* The content type of a IIIF document follows the Accept header, so
+ * caches must keep the two kinds apart. */
+static void jsonld_type(vcm_req *req, vcm_resp *resp, const char *context)
+{
+    const char *accept = vcm_req_header(req, "Accept");
+    if (accept && strstr(accept, "application/ld+json"))
+        resp->content_type = vcm_arena_printf(req->arena, "application/ld+json;profile=\"%s\"",
+                                              context);
+    vcm_resp_header(resp, req, "Vary", "Accept");
 }
 
 int vcm_web_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *context)
 {
-    const char *accept = vcm_req_header(req, "Accept");
     int r = vcm_web_json(req, resp, 200, doc);
-    if (accept && strstr(accept, "application/ld+json"))
-        resp->content_type = vcm_arena_printf(req->arena, "application/ld+json;profile=\"%s\"",
-                                              context);
+    jsonld_type(req, resp, context);
     return r;
 }
 
@@ -169,10 +223,8 @@ static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *mtime
             rec = nr;
         }
     }
-    if (!rec || !rec->public_) {
-        iiif_headers(req, resp);
+    if (!rec || !rec->public_)
         return vcm_web_error(req, resp, 404, "There is no image with that identifier.");
-    }
     memset(m, 0, sizeof *m);
     m->width = rec->width;
     m->height = rec->height;
@@ -200,7 +252,7 @@ int vcm_iiif_base(vcm_req *req, vcm_resp *resp)
     if (load_media(req, resp, &m, &mtime) <= 0)
         return 0;
     resp->status = 303;
-    iiif_headers(req, resp);
+    vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
     vcm_resp_header(resp, req, "Location",
                     vcm_arena_printf(req->arena, "%s/info.json", service_id(req, m.identifier)));
     return 0;
@@ -262,11 +314,9 @@ int vcm_iiif_info(vcm_req *req, vcm_resp *resp)
     size_t len;
     const void *doc = key ? vcm_memo_get(memo, key, &len) : NULL;
     if (doc) {
-        const char *accept = vcm_req_header(req, "Accept");
-        resp->content_type = accept && strstr(accept, "application/ld+json")
-                                 ? "application/ld+json;profile=\"" IIIF_IMAGE_CONTEXT "\""
-                                 : "application/json";
-        iiif_headers(req, resp);
+        resp->content_type = "application/json";
+        jsonld_type(req, resp, IIIF_IMAGE_CONTEXT);
+        vcm_resp_header(resp, req, "Access-Control-Allow-Origin", "*");
         vcm_resp_header(resp, req, "Access-Control-Expose-Headers", "Link, ETag");
         return vcm_buf_append(&resp->body, doc, len);
     }
@@ -276,13 +326,55 @@ int vcm_iiif_info(vcm_req *req, vcm_resp *resp)
     return r;
 }
 
+/* A render handed to the pool, with what the answer needs afterwards. It
+ * lives in the request's arena: the request outlives it (vcm_req_resume is
+ * the pool's last touch). */
+struct render {
+    vcm_iiif_job job;
+    vcm_req *req;
+    const char *key, *identifier;
+};
+
+/* On the render thread, once the image is made: keep it, wake the connection. */
+static void render_done(vcm_iiif_job *job)
+{
+    struct render *rd = job->ud;
+    if (job->rc == 0 && cache)
+        vcm_iiif_cache_put(cache, rd->key, job->out.data, job->out.len);
+    vcm_req_resume(rd->req);
+}
+
+/* Back on the connection's thread: answer with the image. */
+static int render_answer(vcm_req *req, vcm_resp *resp, void *ud)
+{
+    struct render *rd = ud;
+    int rc = 0;
+    if (rd->job.turned_away) {
+        vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
+        rc = vcm_web_error(req, resp, 503, "The server is stopping; try again in a moment.");
+        goto out;
+    }
+    if (rd->job.rc != 0) {
+        vcm_error("image failed", "identifier=\"%s\" request=%s error=\"%s\"", rd->identifier,
+                  rd->job.r.canonical, rd->job.err);
+        rc = vcm_web_error(req, resp, 500, "The image could not be made.");
+        goto out;
+    }
+    image_cors(req, resp);
+    vcm_memo_put(vcm_memo_thread(3, 512, (size_t)16 << 20, 0), rd->key, rd->job.out.data,
+                 rd->job.out.len);
+    rc = vcm_buf_append(&resp->body, rd->job.out.data, rd->job.out.len);
+out:
+    vcm_buf_release(&rd->job.out);
+    return rc;
+}
+
 int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
 {
     vcm_media m;
     int64_t mtime;
     if (load_media(req, resp, &m, &mtime) <= 0)
         return 0;
-    iiif_headers(req, resp);
     vcm_iiif_req r;
     char err[300];
     int status = vcm_iiif_parse(vcm_req_param(req, "region"), vcm_req_param(req, "size"),
@@ -290,8 +382,20 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
                                 m.width, m.height, &limits, &r, err, sizeof err);
     if (status)
         return vcm_web_error(req, resp, status, err);
+    /* Priced before anything is read, cached or not: whether a URL is
+     * served must not depend on what happens to be in a cache. */
+    int64_t cost = vcm_iiif_cost(m.width, m.height, &r);
+    if (cost > max_cost) {
+        snprintf(err, sizeof err,
+                 "this image would take %lld pixels of work, more than this server allows "
+                 "(%lld); ask for a smaller size or region",
+                 (long long)cost, (long long)max_cost);
+        return vcm_web_error(req, resp, 400, err);
+    }
     const char *key = vcm_arena_printf(req->arena, "%s/%s", m.checksum ? m.checksum : m.identifier,
                                        r.canonical);
+    if (!key)
+        return -1;
     /* the key says everything about the bytes: it is the ETag */
     unsigned char h[16];
     crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
@@ -304,34 +408,66 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
                     vcm_arena_printf(req->arena, "<%s/%s>;rel=\"canonical\", <" LEVEL2 ">;rel=\"profile\"",
                                      service_id(req, m.identifier), r.canonical));
     /* both headers are always set, so both calls run ("|", not "||") */
-    if (vcm_resp_etag(resp, req, etag) | vcm_resp_last_modified(resp, req, (time_t)mtime))
+    if (vcm_resp_etag(resp, req, etag) | vcm_resp_last_modified(resp, req, (time_t)mtime)) {
+        image_cors(req, resp);
         return 0;
+    }
+    /* HEAD: the headers above come from the request alone; no bytes are
+     * looked for or made (so Content-Length is 0, not the image's). */
+    if (strcmp(req->method, "HEAD") == 0) {
+        image_cors(req, resp);
+        return 0;
+    }
     /* the bytes: from this thread's memory, the disk cache, or made now */
     vcm_memo *hot = vcm_memo_thread(3, 512, (size_t)16 << 20, 0);
     size_t len;
     const void *bytes = vcm_memo_get(hot, key, &len);
-    if (bytes)
+    if (bytes) {
+        image_cors(req, resp);
         return vcm_buf_append(&resp->body, bytes, len);
+    }
     /* a whole tile of a level, as stored: no work to keep in a cache */
     int stored = vcm_iiif_stored_tile(media_path(req, m.file), m.width, m.height, &r, &resp->body);
     if (stored == 1) {
+        image_cors(req, resp);
         vcm_memo_put(hot, key, resp->body.data, resp->body.len);
         return 0;
     }
     int hit = cache ? vcm_iiif_cache_get(cache, key, &resp->body) : 0;
     if (hit == 1) {
+        image_cors(req, resp);
         vcm_memo_put(hot, key, resp->body.data, resp->body.len);
         return 0;
     }
     vcm_buf_reset(&resp->body);
-    if (vcm_iiif_render(media_path(req, m.file), &r, &resp->body, err, sizeof err) < 0) {
-        vcm_error("image failed", "identifier=\"%s\" request=%s error=\"%s\"", m.identifier,
-                  r.canonical, err);
-        vcm_buf_reset(&resp->body);
-        return vcm_web_error(req, resp, 500, "The image could not be made.");
+    if (vcm_iiif_pool_reserve(pool) < 0) {
+        vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
+        return vcm_web_error(req, resp, 503,
+                             "The server is busy making other images; try again in a moment.");
     }
-    if (cache)
-        vcm_iiif_cache_put(cache, key, resp->body.data, resp->body.len);
-    vcm_memo_put(hot, key, resp->body.data, resp->body.len);
+    struct render *rd = vcm_arena_alloc(req->arena, sizeof *rd);
+    const char *path = media_path(req, m.file);
+    const char *ident = vcm_arena_strdup(req->arena, m.identifier);
+    if (!rd || !path || !ident || vcm_req_suspend(req, render_answer, rd) < 0) {
+        vcm_iiif_pool_cancel(pool);
+        return -1;
+    }
+    memset(rd, 0, sizeof *rd);
+    rd->req = req;
+    rd->key = key;
+    rd->identifier = ident;
+    rd->job.pyramid = path;
+    rd->job.r = r;
+    rd->job.done = render_done;
+    rd->job.ud = rd;
+    vcm_buf_init(&rd->job.out, resp->body.max);
+    vcm_iiif_pool_submit(pool, &rd->job);
     return 0;
+}
+
+/* Paths under /iiif/ that name nothing: 404 (the Image API's validator
+ * asks for it), not the 405 the OPTIONS route there would give. */
+int vcm_iiif_unknown(vcm_req *req, vcm_resp *resp)
+{
+    return vcm_web_error(req, resp, 404, "There is no IIIF resource at this address.");
 }

@@ -82,6 +82,7 @@ static const struct {
     {"GET", "/iiif/{id}", data_vcm_iiif_base},
     {"GET", "/iiif/{id}/info.json", data_vcm_iiif_info},
     {"GET", "/iiif/{id}/{region}/{size}/{rotation}/{quality}", data_vcm_iiif_image},
+    {"GET", "/iiif/{*path}", vcm_iiif_unknown},
     {"OPTIONS", "/iiif/{*path}", vcm_api_options},
 };
 

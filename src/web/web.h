@@ -113,6 +113,9 @@ int vcm_api_suggest(vcm_req *req, vcm_resp *resp);
 
 /* IIIF (iiif.c, manifest.c). */
 int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen);
+/* Before the server stops: renders still queued are answered 503 at once,
+ * new ones refused; those being made finish. */
+void vcm_web_iiif_stop_taking(void);
 void vcm_web_iiif_release(void);
 json_t *vcm_web_manifest(vcm_req *req, const vcm_object *o, const vcm_museum *m);
 /* Sends a IIIF document (stolen): application/ld+json with the profile when
@@ -122,6 +125,7 @@ int vcm_web_jsonld(vcm_req *req, vcm_resp *resp, json_t *doc, const char *contex
 int vcm_iiif_base(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_info(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_image(vcm_req *req, vcm_resp *resp);
+int vcm_iiif_unknown(vcm_req *req, vcm_resp *resp); /* 404 for other paths under /iiif/ */
 int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_collection_top(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_collection_museum(vcm_req *req, vcm_resp *resp);

@@ -1257,6 +1257,44 @@ static void test_concurrent_renders(void **state)
     }
 }
 
+/* The price of a render, in pixels decoded (from the level the render
+ * reads, in whole tiles) and written. The grid's pyramid has levels of
+ * 1200x900, 600x450, 300x225 and 150x112. */
+static void test_cost(void **state)
+{
+    (void)state;
+    const vcm_iiif_format P = VCM_IIIF_PNG;
+    const vcm_iiif_quality D = VCM_IIIF_DEFAULT;
+    /* full size: all of level 0 read, all written */
+    assert_int_equal(vcm_iiif_cost(GW, GH, &(vcm_iiif_req){0}), 0);
+    vcm_iiif_req r = req(0, 0, GW, GH, GW, GH, 0, false, D, P);
+    assert_int_equal(vcm_iiif_cost(GW, GH, &r), 2 * 1200 * 900);
+    /* the smallest level serves a thumbnail: 150x112 read, 150x112 written */
+    r = req(0, 0, GW, GH, 150, 112, 0, false, D, P);
+    assert_int_equal(vcm_iiif_cost(GW, GH, &r), 2 * 150 * 112);
+    /* 300 wide: level 2 */
+    r = req(0, 0, GW, GH, 300, 225, 0, false, D, P);
+    assert_int_equal(vcm_iiif_cost(GW, GH, &r), 2 * 300 * 225);
+    /* a tile of level 0 */
+    r = req(256, 256, 256, 256, 256, 256, 0, false, D, P);
+    assert_int_equal(vcm_iiif_cost(GW, GH, &r), 2 * 256 * 256);
+    /* a few pixels astride four tiles decode all four */
+    r = req(250, 250, 10, 10, 10, 10, 0, false, D, P);
+    assert_int_equal(vcm_iiif_cost(GW, GH, &r), 4 * 256 * 256 + 100);
+    /* one pixel blown up: one tile read, all of the output written */
+    r = req(5, 5, 1, 1, 1000, 1000, 0, false, D, P);
+    assert_int_equal(vcm_iiif_cost(GW, GH, &r), 256 * 256 + 1000 * 1000);
+    /* turns by 90s write as many pixels; 45 degrees writes the canvas */
+    r = req(0, 0, GW, GH, 150, 112, 90, true, D, P);
+    assert_int_equal(vcm_iiif_cost(GW, GH, &r), 2 * 150 * 112);
+    r = req(0, 0, GW, GH, 150, 150, 45, false, D, P);
+    /* 150 high needs level 2 (225 high; level 3 has 112); the canvas of
+     * 150x150 turned 45 degrees is about 214 square */
+    int64_t c = vcm_iiif_cost(GW, GH, &r) - 300 * 225;
+    if (c < 213 * 213 || c > 215 * 215)
+        fail_msg("45 degrees: %lld pixels written", (long long)c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1282,6 +1320,7 @@ int main(void)
         cmocka_unit_test(test_render_errors),
         cmocka_unit_test(test_render_sees_replaced_and_removed_files),
         cmocka_unit_test(test_concurrent_renders),
+        cmocka_unit_test(test_cost),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -435,7 +435,13 @@ static void test_rotation(void **state)
         {"22.5", false, 22.5, "22.5"}, {"22.50", false, 22.5, "22.5"},
         {"022.5", false, 22.5, "22.5"}, {"0.0", false, 0, "0"},
         {"90.000", false, 90, "90"},   {".5", false, 0.5, "0.5"},
-        {"5.", false, 5, "5"},         {"359.999", false, 359.999, "359.999"},
+        {"5.", false, 5, "5"},
+        /* kept to a tenth of a degree, halves up, so near values share a key */
+        {"359.999", false, 0, "0"},    {"359.95", false, 0, "0"},
+        {"359.94", false, 359.9, "359.9"}, {"22.25", false, 22.3, "22.3"},
+        {"22.2499", false, 22.2, "22.2"}, {"89.96", false, 90, "90"},
+        {"0.04", false, 0, "0"},       {"0.05", false, 0.1, "0.1"},
+        {"!359.99", true, 0, "!0"},    {"45.123456789", false, 45.1, "45.1"},
         {"360", false, 0, "0"},        {"360.0", false, 0, "0"},
         {"!0", true, 0, "!0"},         {"!90", true, 90, "!90"},
         {"!360", true, 0, "!0"},       {"!22.5", true, 22.5, "!22.5"},
@@ -584,9 +590,13 @@ static void test_canonical(void **state)
     canon_is_l("full/^max/0/default.jpg", 1000, 800, &w500, "full/max/0/default.jpg");
 
     /* The longest canonical form there is still fits. */
-    canon_is("0,1,2147483646,2147483646/^2147483647,1/!0.123456789012345678/bitonal.webp",
+    canon_is("0,1,2147483646,2147483646/^2147483647,1/!359.94/bitonal.webp",
              2147483647, 2147483647,
-             "0,1,2147483646,2147483646/^2147483647,1/!0.123456789012345678/bitonal.webp");
+             "0,1,2147483646,2147483646/^2147483647,1/!359.9/bitonal.webp");
+    /* rotations that round alike are one key */
+    canon_is("full/max/90.0/default.jpg", 1000, 800, "full/max/90/default.jpg");
+    canon_is("full/max/359.999/default.jpg", 1000, 800, "full/max/0/default.jpg");
+    canon_is("full/max/12.34567/default.jpg", 1000, 800, "full/max/12.3/default.jpg");
 }
 
 /* ---- the error channel ---- */

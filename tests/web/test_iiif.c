@@ -9,6 +9,9 @@
 static char *dir;
 static struct vt_server srv;
 static char db[1024], media[700];
+/* Processes the render pool test starts, stopped by group_teardown should
+ * the test fail half-way. */
+static pid_t pool_server, pool_load;
 
 static int add(const char *object, const char *file, const char *id, char **out)
 {
@@ -70,6 +73,14 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
+    if (pool_load > 0) {
+        kill(pool_load, SIGKILL);
+        waitpid(pool_load, NULL, 0);
+    }
+    if (pool_server > 0) {
+        kill(pool_server, SIGKILL);
+        waitpid(pool_server, NULL, 0);
+    }
     assert_int_equal(vt_server_stop(&srv), 0);
     vt_rmrf(dir);
     free(dir);
@@ -428,6 +439,399 @@ static void test_pages_show_images(void **state)
     vt_resp_free(&r);
 }
 
+
+/* How many times the header name appears in r. */
+static int header_count(const struct vt_resp *r, const char *name)
+{
+    int n = 0;
+    size_t k = strlen(name);
+    for (const char *p = r->headers; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (strncasecmp(p, name, k) == 0 && p[k] == ':')
+            n++;
+    return n;
+}
+
+/* Every IIIF answer, errors too, says once that any origin may read it,
+ * and lets a viewer read Link and ETag. */
+static void test_cors_headers(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {
+        "/iiif/nothing/info.json",                     /* 404 */
+        "/iiif/nothing/full/max/0/default.jpg",        /* 404 */
+        "/iiif/jade-a/bogus/max/0/default.jpg",        /* 400 */
+        "/iiif/jade-a/full/max/0/default.gif",         /* 501 */
+        "/iiif/jade-a/info.json",                      /* 200 */
+        "/iiif/jade-a/info.json",                      /* 200, from the memo */
+        "/iiif/jade-a/full/120,/0/default.jpg",        /* 200, rendered */
+        "/iiif/jade-a/full/120,/0/default.jpg",        /* 200, from the memo */
+        "/iiif/jade-a/0,0,256,256/256,/0/default.jpg", /* 200, stored tile */
+        "/iiif/manifest/999999",                       /* 404 */
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        struct vt_resp r = vt_get(&srv, paths[i]);
+        if (header_count(&r, "Access-Control-Allow-Origin") != 1)
+            fail_msg("%s (%ld): Access-Control-Allow-Origin %d times:\n%s", paths[i], r.status,
+                     header_count(&r, "Access-Control-Allow-Origin"), r.headers);
+        if (header_count(&r, "Access-Control-Expose-Headers") != 1)
+            fail_msg("%s (%ld): Access-Control-Expose-Headers %d times:\n%s", paths[i], r.status,
+                     header_count(&r, "Access-Control-Expose-Headers"), r.headers);
+        assert_contains(vt_header(&r, "Access-Control-Expose-Headers"), "Link");
+        assert_contains(vt_header(&r, "Access-Control-Expose-Headers"), "ETag");
+        vt_resp_free(&r);
+    }
+}
+
+/* Paths under /iiif/ that name nothing are 404, as the Image API's
+ * validator expects, whatever their number of segments. */
+static void test_unknown_paths(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {
+        "/iiif/a/b/full/max/0/default.jpg",
+        "/iiif/jade-a/full/max/0/default.jpg/more",
+        "/iiif/jade-a/full/max",
+        "/iiif/collection/top/more",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        struct vt_resp r = vt_get(&srv, paths[i]);
+        if (r.status != 404)
+            fail_msg("%s: status %ld, expected 404", paths[i], r.status);
+        assert_contains(vt_header(&r, "Content-Type"), "application/problem+json");
+        vt_resp_free(&r);
+    }
+    /* a known path with another method is still 405 */
+    char url[200];
+    snprintf(url, sizeof url, "%s/iiif/jade-a/info.json", srv.base);
+    struct vt_resp r = vt_http("POST", url, "x", NULL);
+    assert_int_equal(r.status, 405);
+    vt_resp_free(&r);
+}
+
+/* The content type of IIIF documents follows Accept: caches are told. */
+static void test_vary_accept(void **state)
+{
+    (void)state;
+    long box = object_id("%E5%8F%A4%E7%8E%893888");
+    char manifest[64];
+    snprintf(manifest, sizeof manifest, "/iiif/manifest/%ld", box);
+    const char *paths[] = {"/iiif/jade-a/info.json", "/iiif/jade-a/info.json", manifest,
+                           "/iiif/collection/top", "/iiif/activity/"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        struct vt_resp r = vt_get(&srv, paths[i]);
+        assert_int_equal(r.status, 200);
+        if (!vt_header(&r, "Vary"))
+            fail_msg("%s: no Vary header:\n%s", paths[i], r.headers);
+        assert_contains(vt_header(&r, "Vary"), "Accept");
+        vt_resp_free(&r);
+    }
+}
+
+/* Whether a and b carry the same value of header name. */
+static bool same_header(const struct vt_resp *a, const struct vt_resp *b, const char *name)
+{
+    const char *x = vt_header(a, name), *y = vt_header(b, name);
+    if (!x || !y)
+        return false;
+    size_t n = strcspn(x, "\r\n");
+    return n == strcspn(y, "\r\n") && strncmp(x, y, n) == 0;
+}
+
+static int cache_files(void)
+{
+    char *out;
+    assert_int_equal(vt_sh(&out, "find %s/cache -mindepth 2 -type f | wc -l", media), 0);
+    int n = atoi(out);
+    free(out);
+    return n;
+}
+
+/* HEAD answers from the request alone: the image is not made. */
+static void test_head_does_not_render(void **state)
+{
+    (void)state;
+    const char *path = "/iiif/jade-a/full/333,/0/gray.png";
+    char url[300];
+    snprintf(url, sizeof url, "%s%s", srv.base, path);
+    int before = cache_files();
+    struct vt_resp h = vt_http("HEAD", url, NULL, NULL);
+    assert_int_equal(h.status, 200);
+    assert_contains(vt_header(&h, "Content-Type"), "image/png");
+    assert_contains(vt_header(&h, "Link"), "rel=\"canonical\"");
+    assert_non_null(vt_header(&h, "ETag"));
+    assert_int_equal(cache_files(), before);
+    /* the GET makes it (so the count above could have moved), same ETag */
+    struct vt_resp g = vt_get(&srv, path);
+    assert_int_equal(g.status, 200);
+    assert_int_equal(cache_files(), before + 1);
+    assert_true(same_header(&g, &h, "ETag"));
+    vt_resp_free(&g);
+    vt_resp_free(&h);
+}
+
+/* Rotations that round to the same tenth of a degree are one image: one
+ * ETag, one canonical link, one entry in the cache. */
+static void test_rotation_canonical(void **state)
+{
+    (void)state;
+    static const char *const same[][2] = {
+        {"/iiif/jade-a/full/90,/0/default.jpg", "/iiif/jade-a/full/90,/359.999/default.jpg"},
+        {"/iiif/jade-a/full/90,/0/default.jpg", "/iiif/jade-a/full/90,/360/default.jpg"},
+        {"/iiif/jade-a/full/90,/90/default.jpg", "/iiif/jade-a/full/90,/90.0/default.jpg"},
+        {"/iiif/jade-a/full/90,/12.3/default.jpg", "/iiif/jade-a/full/90,/12.3456/default.jpg"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        struct vt_resp a = vt_get(&srv, same[i][0]), b = vt_get(&srv, same[i][1]);
+        assert_int_equal(a.status, 200);
+        assert_int_equal(b.status, 200);
+        if (!same_header(&a, &b, "ETag") || !same_header(&a, &b, "Link"))
+            fail_msg("%s and %s are not the same image", same[i][0], same[i][1]);
+        vt_resp_free(&a);
+        vt_resp_free(&b);
+    }
+}
+
+/* info.json's limits are the ones enforced, upscaling included. */
+static void test_limits(void **state)
+{
+    (void)state;
+    json_t *j = get_json("/iiif/jade-a/info.json", 200);
+    long mw = (long)json_integer_value(json_object_get(j, "maxWidth"));
+    long mh = (long)json_integer_value(json_object_get(j, "maxHeight"));
+    long ma = (long)json_integer_value(json_object_get(j, "maxArea"));
+    json_decref(j);
+    assert_int_equal(mw, 8192);
+    assert_int_equal(mh, 8192);
+    assert_int_equal(ma, 4096L * 4096);
+    char path[200];
+    /* one pixel blown up to more than maxWidth, or more than maxArea */
+    snprintf(path, sizeof path, "/iiif/jade-a/1,1,1,1/^%ld,/0/default.png", mw + 1);
+    json_decref(get_json(path, 400));
+    json_decref(get_json("/iiif/jade-a/1,1,1,1/^12000,/0/default.png", 400));
+    json_decref(get_json("/iiif/jade-a/1,1,1,1/^5000,/0/default.png", 400));
+    /* at the limits it is made */
+    snprintf(path, sizeof path, "/iiif/jade-a/0,0,100,1/^%ld,/0/default.jpg", mw);
+    struct vt_resp r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
+}
+
+/* ---- the render pool ---- */
+
+static size_t discard(char *p, size_t size, size_t n, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return size * n;
+}
+
+/* The child that keeps the render pool full: three expensive renders
+ * always outstanding, every one a new image (its own width and a small
+ * rotation, which keeps it under the cost ceiling), each replaced as soon
+ * as it is answered (after 20 ms when it was refused), until killed. */
+static CURL *saturating_request(const char *base, int n)
+{
+    char url[300];
+    int tenths = n % 50 + 1, w = 2000 - n / 50 % 100;
+    snprintf(url, sizeof url, "%s/iiif/big/full/%d,/%d.%d/default.png", base, w, tenths / 10,
+             tenths % 10);
+    CURL *h = curl_easy_init();
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 600L);
+    return h;
+}
+
+static void saturate(const char *base)
+{
+    CURLM *m = curl_multi_init();
+    int n = 0;
+    for (int i = 0; i < 3; i++)
+        curl_multi_add_handle(m, saturating_request(base, n++));
+    for (;;) {
+        int running;
+        curl_multi_perform(m, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            long st = 0;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &st);
+            curl_multi_remove_handle(m, msg->easy_handle);
+            curl_easy_cleanup(msg->easy_handle);
+            if (st != 200) {
+                struct timespec ts = {0, 20 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+            }
+            curl_multi_add_handle(m, saturating_request(base, n++));
+        }
+        curl_multi_poll(m, NULL, 0, 100, NULL);
+    }
+}
+
+static size_t see_retry_after(char *p, size_t size, size_t n, void *ud)
+{
+    if (n * size > 12 && strncasecmp(p, "Retry-After:", 12) == 0)
+        *(bool *)ud = true;
+    return size * n;
+}
+
+/* An expensive render nobody asked for before; 503 when the pool is full.
+ * An accepted one waits for the renders before it, which on a slow machine
+ * (or under a sanitizer) takes long: a patient client, then. */
+static long probe(const struct vt_server *s, int *serial, bool *retry_after)
+{
+    char url[300];
+    int n = (*serial)++, tenths = n % 50 + 1, w = 1899 - n / 50 % 100;
+    snprintf(url, sizeof url, "%s/iiif/big/full/%d,/%d.%d/default.png", s->base, w, tenths / 10,
+             tenths % 10);
+    *retry_after = false;
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, see_retry_after);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, retry_after);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
+    CURLcode rc = curl_easy_perform(c);
+    long st = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK)
+        fail_msg("%s: %s", url, curl_easy_strerror(rc));
+    if (st != 200 && st != 503)
+        fail_msg("%s: status %ld", url, st);
+    return st;
+}
+
+/* Waits until an expensive request is refused: the pool and its queue are
+ * full. */
+static void until_busy(const struct vt_server *s, int *serial)
+{
+    for (int i = 0; i < 200; i++) {
+        bool ra;
+        if (probe(s, serial, &ra) == 503) {
+            assert_true(ra);
+            return;
+        }
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("the render pool never filled up");
+}
+
+/* With one render thread and one place in the queue kept full by expensive
+ * images, pages, the API, info.json, cached and stored tiles and HEAD still
+ * answer 200, none refused; expensive requests beyond the queue get 503
+ * with Retry-After. A request priced over --iiif-max-cost is 400 at once.
+ * (Liveness, not timing: nothing here measures how long anything took.) */
+static void test_render_pool(void **state)
+{
+    (void)state;
+    char *out, img[800];
+    /* a large image of noise, so that encoding it costs real work */
+    snprintf(img, sizeof img, "%s/big.jpg", dir);
+    if (vt_sh(&out, "vips gaussnoise %s/noise.v 2000 2000 --mean 128 --sigma 40 && "
+                    "vips jpegsave %s/noise.v %s --Q 90 && rm %s/noise.v",
+              dir, dir, img, dir) != 0)
+        fail_msg("cannot make the test image: %s", out);
+    free(out);
+    if (add("古玉0636", img, "big", &out) != 0)
+        fail_msg("media add of the large image failed: %s", out);
+    free(out);
+
+    struct vt_server s2;
+    s2.port = vt_free_port();
+    snprintf(s2.base, sizeof s2.base, "http://127.0.0.1:%d", s2.port);
+    s2.pid = fork();
+    assert_true(s2.pid >= 0);
+    if (s2.pid == 0) {
+        char listen[32], node[800];
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", s2.port);
+        snprintf(node, sizeof node, "%s/node2", dir);
+        execl(vt_bin(), vt_bin(), "serve", "--db", db, "--media", media, "--node-dir", node,
+              "--listen", listen, "--log-level", "warn", "--render-threads", "1",
+              "--render-queue", "1", "--iiif-max-cost", "10000000", (char *)NULL);
+        _exit(127);
+    }
+    pool_server = s2.pid;
+    bool up = false;
+    for (int i = 0; i < 400 && !up; i++) {
+        up = vt_sh(NULL, "curl -s -o /dev/null %s/", s2.base) == 0;
+        if (!up) {
+            struct timespec ts = {0, 50 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    assert_true(up);
+
+    /* priced before any work: 2000x2000 turned 45 degrees writes 8M
+     * pixels and reads 4M, over the 10M allowed (a turn of 5 degrees
+     * writes 4.7M: allowed) */
+    struct vt_resp r = vt_get(&s2, "/iiif/big/full/max/45/default.png");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "pixels of work");
+    assert_int_equal(header_count(&r, "Access-Control-Allow-Origin"), 1);
+    vt_resp_free(&r);
+
+    /* a derivative in the cache before the rush */
+    static const char *const cached = "/iiif/jade-a/full/150,/0/default.jpg";
+    r = vt_get(&s2, cached);
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
+
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        saturate(s2.base);
+        _exit(0);
+    }
+    pool_load = child;
+    int serial = 0;
+    until_busy(&s2, &serial);
+    long box = object_id("%E5%8F%A4%E7%8E%893888");
+    char object[64];
+    snprintf(object, sizeof object, "/objects/%ld", box);
+    const char *live[] = {
+        "/",
+        object,
+        "/browse?country=TW",
+        "/api/v1/objects?limit=5",
+        "/api/v1/museums",
+        "/iiif/jade-a/info.json",
+        cached,
+        "/iiif/jade-a/256,256,256,256/256,/0/default.jpg", /* stored tile */
+        "/iiif/collection/top",
+    };
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
+            r = vt_get(&s2, live[i]);
+            if (r.status != 200)
+                fail_msg("%s while the render pool is full: status %ld", live[i], r.status);
+            vt_resp_free(&r);
+        }
+    /* HEAD of an image nobody made: answered without the pool */
+    char url[300];
+    snprintf(url, sizeof url, "%s/iiif/big/full/max/99.9/default.png", s2.base);
+    r = vt_http("HEAD", url, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(vt_header(&r, "ETag"));
+    vt_resp_free(&r);
+    /* and still full */
+    until_busy(&s2, &serial);
+
+    /* Stopped while full: the waiting render is turned away, the one
+     * being made finishes, and the server exits cleanly (it must not stop
+     * with a connection still suspended). The load stops first, so that
+     * the server's wait for requests in flight can end. */
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    pool_load = 0;
+    pool_server = 0;
+    assert_int_equal(vt_server_stop(&s2), 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -440,6 +844,13 @@ int main(void)
         cmocka_unit_test(test_manifests),
         cmocka_unit_test(test_change_discovery),
         cmocka_unit_test(test_pages_show_images),
+        cmocka_unit_test(test_cors_headers),
+        cmocka_unit_test(test_unknown_paths),
+        cmocka_unit_test(test_vary_accept),
+        cmocka_unit_test(test_head_does_not_render),
+        cmocka_unit_test(test_rotation_canonical),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_render_pool),
     };
     int rc = cmocka_run_group_tests_name("web/iiif", tests, group_setup, group_teardown);
     curl_global_cleanup();
