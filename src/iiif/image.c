@@ -32,6 +32,7 @@
  * instead of scaling it. Alpha is flattened on white last, in 8-bit sRGB. */
 #include "iiif/image.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -94,6 +95,48 @@ static int path_fmt(char *dst, size_t n, const char *fmt, ...)
     int k = vsnprintf(dst, n, fmt, ap);
     va_end(ap);
     return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* ---- libvips worker threads ------------------------------------------------ */
+
+/* libvips before 8.15.4 (Debian 12 has 8.14.1) lets an idle worker thread
+ * leave 15 s after its last task without first taking itself off the list
+ * of free workers (threadset.c, vips_threadset_work: the timed wait returns,
+ * then the set's lock is taken). A pipeline started in that gap is handed to
+ * the leaving thread: either its task is lost and the request waits for
+ * ever, or the task is written into the thread's record and semaphore after
+ * they were freed, which corrupts the heap ("double free or corruption",
+ * SIGSEGV, much later and elsewhere). Under steady load with idle spells the
+ * gap is met sooner or later; on a busy machine it is milliseconds wide.
+ * libvips 8.15.4 rewrote the thread set and fixed it.
+ *
+ * The timed wait is libvips' only use of vips_semaphore_down_timeout, and
+ * libvips calls it through its PLT, so this definition in the program wins
+ * (the linker exports it because libvips defines the same name). With an
+ * affected libvips it waits without a limit: idle workers stay until
+ * vips_shutdown, so no task can meet a leaving one. They number the peak of
+ * pipelines run at once, a few per rendering thread. A fixed libvips gets
+ * its own function. */
+typedef int (*down_timeout_fn)(VipsSemaphore *, gint64);
+static down_timeout_fn library_down_timeout;
+static pthread_once_t down_timeout_once = PTHREAD_ONCE_INIT;
+
+static void find_down_timeout(void)
+{
+    int major = vips_version(0), minor = vips_version(1), micro = vips_version(2);
+    bool racy = major < 8 || (major == 8 && (minor < 15 || (minor == 15 && micro < 4)));
+    if (racy)
+        return;
+    void *f = dlsym(RTLD_NEXT, "vips_semaphore_down_timeout");
+    memcpy(&library_down_timeout, &f, sizeof f);  /* ISO C has no cast for this */
+}
+
+int vips_semaphore_down_timeout(VipsSemaphore *s, gint64 timeout)
+{
+    pthread_once(&down_timeout_once, find_down_timeout);
+    if (library_down_timeout)
+        return library_down_timeout(s, timeout);
+    return vips_semaphore_down(s);
 }
 
 /* ---- init --------------------------------------------------------------- */
