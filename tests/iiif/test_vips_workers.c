@@ -6,9 +6,9 @@
  * leaving thread and then waits for ever, or writes into the freed thread
  * record (heap corruption). The gap itself cannot be hit on demand, so the
  * test checks what closes it: with such a libvips, workers idle for longer
- * than 15 s are still there, and renders started then finish. The first
- * test also holds the gap open as far as it can (the workers, due to time
- * out, run at SCHED_IDLE on one CPU beside a busy thread while renders are
+ * than 15 s are still there, and renders started then finish. The test
+ * also holds the gap open as far as it can (the workers, due to time out,
+ * run at SCHED_IDLE on one CPU beside a busy thread while renders are
  * started), which catches the race itself on some runs only.
  *
  * About 17 s, nearly all of it waiting for libvips' 15 s. */
