@@ -23,8 +23,8 @@
  * the output (a tile of level k touches 256×256 stored pixels, not 4^k times
  * that), cuts the region there, and only resizes when the cut is not
  * already the requested size. Everything is built per call from the file:
- * the only state shared between threads is a small set of opened levels
- * (see open_level) and libvips itself, whose operation cache is off.
+ * nothing is shared between threads but libvips itself, whose operation
+ * cache is off; each thread keeps its own few opened levels (open_level).
  *
  * Colour: masters with an ICC profile (and every CMYK master) go through
  * lcms to sRGB; 16-bit masters go through lcms at 16 bits and are scaled to
@@ -32,6 +32,7 @@
  * instead of scaling it. Alpha is flattened on white last, in 8-bit sRGB. */
 #include "iiif/image.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -95,6 +96,48 @@ static int path_fmt(char *dst, size_t n, const char *fmt, ...)
     int k = vsnprintf(dst, n, fmt, ap);
     va_end(ap);
     return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* ---- libvips worker threads ------------------------------------------------ */
+
+/* libvips before 8.15.4 (Debian 12 has 8.14.1) lets an idle worker thread
+ * leave 15 s after its last task without first taking itself off the list
+ * of free workers (threadset.c, vips_threadset_work: the timed wait returns,
+ * then the set's lock is taken). A pipeline started in that gap is handed to
+ * the leaving thread: either its task is lost and the request waits for
+ * ever, or the task is written into the thread's record and semaphore after
+ * they were freed, which corrupts the heap ("double free or corruption",
+ * SIGSEGV, much later and elsewhere). Under steady load with idle spells the
+ * gap is met sooner or later; on a busy machine it is milliseconds wide.
+ * libvips 8.15.4 rewrote the thread set and fixed it.
+ *
+ * The timed wait is libvips' only use of vips_semaphore_down_timeout, and
+ * libvips calls it through its PLT, so this definition in the program wins
+ * (the linker exports it because libvips defines the same name). With an
+ * affected libvips it waits without a limit: idle workers stay until
+ * vips_shutdown, so no task can meet a leaving one. They number the peak of
+ * pipelines run at once, a few per rendering thread. A fixed libvips gets
+ * its own function. */
+typedef int (*down_timeout_fn)(VipsSemaphore *, gint64);
+static down_timeout_fn library_down_timeout;
+static pthread_once_t down_timeout_once = PTHREAD_ONCE_INIT;
+
+static void find_down_timeout(void)
+{
+    int major = vips_version(0), minor = vips_version(1), micro = vips_version(2);
+    bool racy = major < 8 || (major == 8 && (minor < 15 || (minor == 15 && micro < 4)));
+    if (racy)
+        return;
+    void *f = dlsym(RTLD_NEXT, "vips_semaphore_down_timeout");
+    memcpy(&library_down_timeout, &f, sizeof f);  /* ISO C has no cast for this */
+}
+
+int vips_semaphore_down_timeout(VipsSemaphore *s, gint64 timeout)
+{
+    pthread_once(&down_timeout_once, find_down_timeout);
+    if (library_down_timeout)
+        return library_down_timeout(s, timeout);
+    return vips_semaphore_down(s);
 }
 
 /* ---- init --------------------------------------------------------------- */
@@ -880,15 +923,25 @@ int vcm_iiif_probe(const char *pyramid, int *width, int *height, int *levels, ch
 
 /* A viewer asks for many tiles of one pyramid in a row; opening a level
  * (the file, libtiff's directory walk, libvips' header) is ~0.25 ms, as
- * much as decoding the tile, so the last LEVELS_KEPT opened levels are
- * kept and shared by all threads (libvips images may be read from many
- * threads; each pipeline makes its own regions). A level whose file was
- * replaced or removed (inode or mtime changed) is opened again, so a
- * deleted image stops rendering at once. Each kept level holds one file
- * descriptor. */
-enum { LEVELS_KEPT = 64 };
+ * much as decoding the tile, so each thread keeps the last LEVELS_KEPT
+ * levels it opened. A level whose file was replaced or removed (inode or
+ * mtime changed) is opened again, so a deleted image stops rendering at
+ * once. Each kept level holds one file descriptor.
+ *
+ * A level is never shared between threads. libvips loads lazily, and the
+ * first pixel read of a loaded image (vips_foreign_load_start) rewrites
+ * that very image: it frees and reallocates its reorder arrays and
+ * replaces its metadata (vips_image_pipelinev), while a thread building a
+ * pipeline on the same image reads both without a lock
+ * (vips__reorder_set_input, vips_image_get): reads of freed memory. Its
+ * tile cache is made for the workers of one pipeline, not for pipelines of
+ * different requests at once. So each thread opens its own, from a
+ * VipsSource made for the call: libvips' operation cache, even at size 0,
+ * can hand a file load made by one thread to another that opens the same
+ * file at that moment; loads from a source are never cached. */
+enum { LEVELS_KEPT = 8 };
 
-static struct level {
+struct level {
     char *path;  /* NULL: free slot */
     int page;
     dev_t dev;
@@ -896,26 +949,47 @@ static struct level {
     struct timespec mtime;
     VipsImage *im;
     uint64_t used;
-} levels[LEVELS_KEPT];
-static pthread_mutex_t levels_mu = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t levels_clock;
+};
+
+struct thread_levels {
+    struct level l[LEVELS_KEPT];
+    uint64_t clock;
+};
+
+static pthread_key_t levels_key;
+static pthread_once_t levels_once = PTHREAD_ONCE_INIT;
 
 static void level_free(struct level *l)
 {
     VIPS_UNREF(l->im);
     free(l->path);
-    l->path = NULL;
+    memset(l, 0, sizeof *l);
 }
 
+/* Runs when a thread that rendered ends: libvips must still be up. */
+static void levels_free(void *p)
+{
+    struct thread_levels *tl = p;
+    for (int i = 0; i < LEVELS_KEPT; i++)
+        level_free(&tl->l[i]);
+    free(tl);
+}
+
+static void levels_key_init(void)
+{
+    pthread_key_create(&levels_key, levels_free);
+}
+
+/* The calling thread's levels (the only thread that still renders at
+ * shutdown); the other threads' went when they ended. */
 static void levels_clear(void)
 {
-    struct level old[LEVELS_KEPT];
-    pthread_mutex_lock(&levels_mu);
-    memcpy(old, levels, sizeof old);
-    memset(levels, 0, sizeof levels);
-    pthread_mutex_unlock(&levels_mu);
-    for (int i = 0; i < LEVELS_KEPT; i++)
-        level_free(&old[i]);
+    pthread_once(&levels_once, levels_key_init);
+    struct thread_levels *tl = pthread_getspecific(levels_key);
+    if (tl) {
+        pthread_setspecific(levels_key, NULL);
+        levels_free(tl);
+    }
 }
 
 /* A new reference to page of the pyramid at path (the caller unrefs it), or
@@ -927,51 +1001,42 @@ static VipsImage *open_level(const char *path, int page)
         vips_error("vcm", "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
-    struct level stale = {0};
-    VipsImage *im = NULL;
-    pthread_mutex_lock(&levels_mu);
-    for (int i = 0; i < LEVELS_KEPT; i++) {
-        struct level *l = &levels[i];
-        if (!l->path || l->page != page || strcmp(l->path, path) != 0)
-            continue;
-        if (l->dev == st.st_dev && l->ino == st.st_ino && l->mtime.tv_sec == st.st_mtim.tv_sec &&
-            l->mtime.tv_nsec == st.st_mtim.tv_nsec) {
-            im = l->im;
-            g_object_ref(im);
-            l->used = ++levels_clock;
-        } else {
-            stale = *l;
-            memset(l, 0, sizeof *l);
-        }
-        break;
+    pthread_once(&levels_once, levels_key_init);
+    struct thread_levels *tl = pthread_getspecific(levels_key);
+    if (!tl && (tl = calloc(1, sizeof *tl)) && pthread_setspecific(levels_key, tl) != 0) {
+        free(tl);
+        tl = NULL;
     }
-    pthread_mutex_unlock(&levels_mu);
-    level_free(&stale);  /* unref outside the lock: it may close a file */
-    if (im)
-        return im;
-
-    if (vips_tiffload(path, &im, "page", page, NULL))
-        return NULL;
-    char *copy = strdup(path);
-    if (!copy)
-        return im;  /* served, not kept */
-    pthread_mutex_lock(&levels_mu);
-    struct level *slot = &levels[0];
-    for (int i = 0; i < LEVELS_KEPT; i++) {
-        struct level *l = &levels[i];
+    struct level *slot = NULL;
+    for (int i = 0; tl && i < LEVELS_KEPT; i++) {
+        struct level *l = &tl->l[i];
         if (l->path && l->page == page && strcmp(l->path, path) == 0) {
-            slot = l;  /* another thread opened it meanwhile: replace theirs */
+            if (l->dev == st.st_dev && l->ino == st.st_ino &&
+                l->mtime.tv_sec == st.st_mtim.tv_sec && l->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+                l->used = ++tl->clock;
+                g_object_ref(l->im);
+                return l->im;
+            }
+            slot = l;  /* the file changed: open it again in this slot */
             break;
         }
-        if (!l->path || (slot->path && l->used < slot->used))
+        if (!slot || !l->path || (slot->path && l->used < slot->used))
             slot = l;
     }
-    stale = *slot;
+
+    VipsSource *src = vips_source_new_from_file(path);
+    VipsImage *im = NULL;
+    int bad = !src || vips_tiffload_source(src, &im, "page", page, NULL);
+    VIPS_UNREF(src);  /* the image keeps its own reference */
+    if (bad)
+        return NULL;
+    char *copy = slot ? strdup(path) : NULL;
+    if (!copy)
+        return im;  /* served, not kept */
+    level_free(slot);
     *slot = (struct level){.path = copy, .page = page, .dev = st.st_dev, .ino = st.st_ino,
-                           .mtime = st.st_mtim, .im = im, .used = ++levels_clock};
+                           .mtime = st.st_mtim, .im = im, .used = ++tl->clock};
     g_object_ref(im);
-    pthread_mutex_unlock(&levels_mu);
-    level_free(&stale);
     return im;
 }
 

@@ -41,10 +41,12 @@ typedef struct vcm_iiif_media {
     int64_t bytes;       /* size of the master */
 } vcm_iiif_media;
 
-/* Starts libvips for this process: its operation cache off (renders keep
- * the last 64 pyramid levels they opened, one file descriptor each), one
- * worker thread per pipeline unless the environment sets VIPS_CONCURRENCY
- * (the server runs many pipelines at once).
+/* Starts libvips for this process: its operation cache off (each rendering
+ * thread keeps the last 8 pyramid levels it opened, one file descriptor
+ * each, until it ends), one worker thread per pipeline unless the
+ * environment sets VIPS_CONCURRENCY (the server runs many pipelines at
+ * once); with libvips before 8.15.4, idle worker threads stay until
+ * shutdown (see image.c).
  * Returns 0, or -1 with a message in err. Idempotent and thread-safe. */
 int vcm_iiif_init(char *err, size_t errlen);
 

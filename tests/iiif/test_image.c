@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -1295,6 +1296,73 @@ static void test_cost(void **state)
         fail_msg("45 degrees: %lld pixels written", (long long)c);
 }
 
+/* Each rendering thread opens its own levels: libvips 8.14 cannot run two
+ * pipelines at once on one loaded image (see open_level in image.c). Seen
+ * from outside: while 8 threads that rendered the same tile are alive, the
+ * pyramid is open at least 8 times (a shared level would be open once). */
+enum { LEVEL_THREADS = 8 };
+static pthread_barrier_t rendered, counted;
+
+static void *render_and_wait(void *arg)
+{
+    int *rc = arg;
+    vcm_iiif_req r;
+    char err[300];
+    vcm_buf b;
+    vcm_buf_init(&b, (size_t)16 << 20);
+    *rc = vcm_iiif_parse("0,0,256,256", "max", "0", "default.jpg", grid.width, grid.height, NULL,
+                         &r, err, sizeof err);
+    if (*rc == 0)
+        *rc = vcm_iiif_render(grid.pyramid, &r, &b, err, sizeof err);
+    vcm_buf_release(&b);
+    pthread_barrier_wait(&rendered);
+    pthread_barrier_wait(&counted);
+    return NULL;
+}
+
+static int open_count(const char *path)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    for (struct dirent *de; d && (de = readdir(d));) {
+        char link[300], target[1024];
+        snprintf(link, sizeof link, "/proc/self/fd/%s", de->d_name);
+        ssize_t k = readlink(link, target, sizeof target - 1);
+        if (k > 0) {
+            target[k] = '\0';
+            n += strcmp(target, path) == 0;
+        }
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_render_levels_are_per_thread(void **state)
+{
+    (void)state;
+    char real[PATH_MAX];
+    assert_non_null(realpath(grid.pyramid, real));
+    pthread_barrier_init(&rendered, NULL, LEVEL_THREADS + 1);
+    pthread_barrier_init(&counted, NULL, LEVEL_THREADS + 1);
+    pthread_t th[LEVEL_THREADS];
+    int rc[LEVEL_THREADS];
+    for (int i = 0; i < LEVEL_THREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, render_and_wait, &rc[i]), 0);
+    pthread_barrier_wait(&rendered);
+    int n = open_count(real);
+    pthread_barrier_wait(&counted);
+    for (int i = 0; i < LEVEL_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(rc[i], 0);
+    }
+    pthread_barrier_destroy(&rendered);
+    pthread_barrier_destroy(&counted);
+    if (n < LEVEL_THREADS)
+        fail_msg("%d threads rendered level 0 but the pyramid is open %d times: a level is "
+                 "shared between threads", LEVEL_THREADS, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1321,6 +1389,7 @@ int main(void)
         cmocka_unit_test(test_render_sees_replaced_and_removed_files),
         cmocka_unit_test(test_concurrent_renders),
         cmocka_unit_test(test_cost),
+        cmocka_unit_test(test_render_levels_are_per_thread),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
