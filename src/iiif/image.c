@@ -48,6 +48,7 @@
 
 #include <sodium.h>
 #include <vips/vips.h>
+#include <vips/vector.h>
 
 #include "core/log.h"
 #include "core/banned.h"
@@ -183,6 +184,17 @@ static void init_run(void)
     const char *c = getenv("VIPS_CONCURRENCY");
     if (!c || !*c)
         vips_concurrency_set(1);
+    /* No run-time generated vector code (liborc). libvips compiles an Orc
+     * program for each resize kernel it builds (vips_reduceh/v: one per
+     * scale factor, so one per unique region size) and frees it with the
+     * operation. Orc 0.4.33 (Debian 12) does not make its executable-code
+     * allocator safe for threads that compile and free at once: under
+     * concurrent renders of unique regions the server died in seconds in
+     * orc_code_free, or later as "double free or corruption (fasttop)",
+     * "malloc_consolidate(): unaligned fastbin chunk" and segmentation
+     * faults elsewhere (tests/web/test_iiif_stress). The C paths make the
+     * same pixels. */
+    vips_vector_set_enabled(FALSE);
     init_rc = 0;
 }
 

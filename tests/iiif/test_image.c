@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <vips/vips.h>
+#include <vips/vector.h>
 
 #include "core/buf.h"
 #include "iiif/image.h"
@@ -1241,6 +1242,18 @@ static void *render_worker(void *arg)
     return NULL;
 }
 
+/* libvips must not generate vector code at run time: Orc's code allocator
+ * in Debian 12 corrupts the heap when threads compile and free programs at
+ * once (see init_run in image.c; tests/web/test_iiif_stress is the load
+ * that showed it). */
+static void test_no_runtime_vector_code(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(vcm_iiif_init(err, sizeof err), 0);
+    assert_false(vips_vector_isenabled());
+}
+
 static void test_concurrent_renders(void **state)
 {
     (void)state;
@@ -1387,6 +1400,7 @@ int main(void)
         cmocka_unit_test(test_render_formats),
         cmocka_unit_test(test_render_errors),
         cmocka_unit_test(test_render_sees_replaced_and_removed_files),
+        cmocka_unit_test(test_no_runtime_vector_code),
         cmocka_unit_test(test_concurrent_renders),
         cmocka_unit_test(test_cost),
         cmocka_unit_test(test_render_levels_are_per_thread),
