@@ -122,6 +122,11 @@ struct vcm_server {
     pthread_t sweeper;
     bool sweeper_started;
     atomic_bool stopping;
+    /* MHD logs every connection it refuses: a flood must not flood the log */
+    pthread_mutex_t log_lock;
+    char last_log[256];
+    long long last_log_ms;
+    long log_repeats;
 };
 
 struct ctx {
@@ -796,6 +801,23 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
             *p = '\'';
     if (atomic_load(&s->starting))
         memcpy(s->start_error, msg, n + 1);
+    /* The same message again within a second is counted, not written. */
+    long long now = now_ms();
+    pthread_mutex_lock(&s->log_lock);
+    if (strcmp(msg, s->last_log) == 0 && now - s->last_log_ms < 1000) {
+        s->log_repeats++;
+        pthread_mutex_unlock(&s->log_lock);
+        return;
+    }
+    long repeats = s->log_repeats;
+    char prev[sizeof s->last_log];
+    memcpy(prev, s->last_log, sizeof prev);
+    s->log_repeats = 0;
+    memcpy(s->last_log, msg, n + 1);
+    s->last_log_ms = now;
+    pthread_mutex_unlock(&s->log_lock);
+    if (repeats)
+        vcm_warn("libmicrohttpd", "detail=\"%s\" repeated=%ld", prev, repeats);
     vcm_warn("libmicrohttpd", "detail=\"%s\"", msg);
 }
 
@@ -911,6 +933,7 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
     s->header_timeout_ms = (cfg->header_timeout > 0 ? cfg->header_timeout : 10) * 1000LL;
     s->https_base = strncasecmp(cfg->base_url, "https://", 8) == 0;
     pthread_mutex_init(&s->watch_lock, NULL);
+    pthread_mutex_init(&s->log_lock, NULL);
 
     long threads = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
@@ -985,8 +1008,10 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
              attempt == 0 ? "epoll" : "poll");
     return s;
 out:
-    if (s)
+    if (s) {
         pthread_mutex_destroy(&s->watch_lock);
+        pthread_mutex_destroy(&s->log_lock);
+    }
     free(s);
     return NULL;
 }
@@ -1020,6 +1045,7 @@ void vcm_server_stop(vcm_server *s)
     if (s->sweeper_started)
         pthread_join(s->sweeper, NULL);
     pthread_mutex_destroy(&s->watch_lock);
+    pthread_mutex_destroy(&s->log_lock);
     vcm_info("stopped", "port=%d", s->port);
     free(s);
 }

@@ -1017,6 +1017,44 @@ static void test_per_ip_limit(void **state)
         fail_msg("%d connections from one address were kept (limit 50)", open_);
 }
 
+/* Each connection over the limit is a log line from MHD: a flood of them
+ * must not become a flood of log lines. */
+static void test_refusals_do_not_flood_the_log(void **state)
+{
+    struct fixture *f = *state;
+    char path[] = "/tmp/vcm-http-log-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fd, 2);
+    vcm_log_set_level(VCM_LOG_WARN);
+    enum { N = 300 };
+    static int fds[N];
+    int n = 0;
+    for (int i = 0; i < N; i++)
+        if ((fds[n] = raw_connect(f, "127.0.0.4")) >= 0)
+            n++;
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    vcm_server_stop(f->srv);
+    f->srv = NULL;
+    vcm_log_set_level(VCM_LOG_ERROR);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    char *log = NULL;
+    vt_sh(&log, "grep -c libmicrohttpd %s", path);
+    unlink(path);
+    int lines = atoi(log);
+    free(log);
+    if (lines < 1 || lines > 10)
+        fail_msg("%d log lines for %d connections over the limit", lines, N - 50);
+}
+
 /* ---- security headers ---- */
 
 static void test_security_headers(void **state)
@@ -1070,12 +1108,12 @@ static void test_hsts_trust(void **state)
         freeifaddrs(ifs);
     }
     vcm_config cfg;
-    char listen[64], err[256], url[128];
+    char err[256], url[128];
     if (addr[0]) {
-        snprintf(listen, sizeof listen, "0.0.0.0:%d", vt_free_port());
-        config(&cfg, listen);
+        config(&cfg, "0.0.0.0:0");
         vcm_server *s = vcm_server_start(&cfg, f->router, NULL, NULL, err, sizeof err);
-        assert_non_null(s);
+        if (!s)
+            fail_msg("%s", err);
         snprintf(url, sizeof url, "http://%s:%d/hello/x", addr, vcm_server_port(s));
         struct vt_resp r = vt_http("GET", url, NULL, "X-Forwarded-Proto: https");
         assert_int_equal(r.status, 200);
@@ -1085,11 +1123,11 @@ static void test_hsts_trust(void **state)
     } else {
         fprintf(stderr, "no address but loopback: the untrusted-proxy half is not run\n");
     }
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", vt_free_port());
-    config(&cfg, listen);
+    config(&cfg, "127.0.0.1:0");
     snprintf(cfg.base_url, sizeof cfg.base_url, "https://collection.example.org");
     vcm_server *s = vcm_server_start(&cfg, f->router, NULL, NULL, err, sizeof err);
-    assert_non_null(s);
+    if (!s)
+        fail_msg("%s", err);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/nope", vcm_server_port(s));
     struct vt_resp r = vt_http("GET", url, NULL, NULL);
     assert_int_equal(r.status, 404);
@@ -1126,6 +1164,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_silent_connections_released, setup_deadline,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_per_ip_limit, setup_per_ip, teardown),
+        cmocka_unit_test_setup_teardown(test_refusals_do_not_flood_the_log, setup_per_ip,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_security_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hsts_trust, setup, teardown),
     };
