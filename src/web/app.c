@@ -86,8 +86,12 @@ void vcm_app_release(vcm_app *app)
 static vcm_store *thread_store(char *err, size_t errlen)
 {
     vcm_store *s = pthread_getspecific(store_key);
-    if (s || !store_cfg)
+    if (s)
         return s;
+    if (!store_cfg) {
+        snprintf(err, errlen, "no store configured");
+        return NULL;
+    }
     s = vcm_store_open(store_cfg->db, err, errlen);
     if (s)
         pthread_setspecific(store_key, s);
