@@ -343,7 +343,9 @@ static void error_body(struct ctx *c, int status, const char *message)
     resp->status = status;
     if (c->srv->on_error) {
         c->srv->on_error(&c->req, resp, status, message);
-        resp->status = status;
+        /* a 500 whose cause is a service that is away may become 503 */
+        if (status != MHD_HTTP_INTERNAL_SERVER_ERROR || resp->status != MHD_HTTP_SERVICE_UNAVAILABLE)
+            resp->status = status;
         return;
     }
     resp->content_type = "text/plain; charset=utf-8";

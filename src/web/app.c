@@ -113,13 +113,17 @@ bool vcm_web_store_ready(char *err, size_t errlen)
     return true;
 }
 
+static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
+
 /* The answer while the database is away: 503 with Retry-After, which load
  * balancers and crawlers understand as "come back", not as a broken page. */
 static int store_unavailable(vcm_req *req, vcm_resp *resp, const char *why)
 {
     vcm_error("the database cannot be reached", "path=%s error=\"%s\"", req->path, why);
     vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
-    vcm_app_error(req, resp, 503, vcm_t("en", "error.503.store"));
+    vcm_arena *old = vcm_web_json_arena(req->arena);
+    app_error(req, resp, 503, vcm_t("en", "error.503.store"));
+    vcm_web_json_arena(old);
     return 0;
 }
 
@@ -195,10 +199,16 @@ static const char *status_title(int status)
     }
 }
 
-static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
 
 void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
 {
+    /* A 500 is most often the store failing because the database went
+     * away: if it does not answer now, say so with a 503. */
+    char why[600];
+    if (status == 500 && !vcm_web_store_ready(why, sizeof why)) {
+        store_unavailable(req, resp, why);
+        return;
+    }
     /* The server calls this outside any handler too (404, 405, 413). */
     vcm_arena *old = vcm_web_json_arena(req->arena);
     app_error(req, resp, status, message);
@@ -236,11 +246,6 @@ static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *mess
 
 int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
 {
-    /* A 500 is most often the store failing because the database went
-     * away: if it does not answer now, say so with a 503. */
-    char why[600];
-    if (status == 500 && !vcm_web_store_ready(why, sizeof why))
-        return store_unavailable(req, resp, why);
     vcm_app_error(req, resp, status, message);
     return 0;
 }

@@ -102,6 +102,14 @@ static int h_query(vcm_req *req, vcm_resp *resp)
 static void error_page(vcm_req *req, vcm_resp *resp, int status, const char *message)
 {
     vcm_resp_header(resp, req, "X-Error-Hook", "1");
+    /* what the application does when a 500 comes from its database being
+     * away; and a hook that tries a change it may not make */
+    if (status == 500 && strcmp(req->path, "/down") == 0) {
+        resp->status = 503;
+        vcm_resp_header(resp, req, "Retry-After", "5");
+    } else if (strcmp(req->path, "/sneaky") == 0) {
+        resp->status = 200;
+    }
     resp->content_type = "text/html; charset=utf-8";
     vcm_buf_printf(&resp->body, "<h1>%d %s</h1>", status, message);
 }
@@ -124,6 +132,7 @@ static vcm_router *make_router(void)
     assert_int_equal(vcm_router_add(r, "POST", "/echo", h_echo), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/slow", h_slow), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/fail", h_fail), 0);
+    assert_int_equal(vcm_router_add(r, "GET", "/down", h_fail), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/gone", h_gone), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/id", h_id), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/query", h_query), 0);
@@ -367,6 +376,15 @@ static void test_handler_errors(void **state)
     assert_int_equal(r.status, 500);
     assert_string_equal(r.body, "<h1>500 internal server error</h1>");
     assert_null(vt_header(&r, "X-Partial")); /* the failed handler's headers are dropped */
+    vt_resp_free(&r);
+    /* The hook may turn a 500 into 503 (a service away), nothing else. */
+    r = req(f, "GET", "/down", NULL, NULL);
+    assert_int_equal(r.status, 503);
+    assert_contains(vt_header(&r, "Retry-After"), "5");
+    assert_null(vt_header(&r, "X-Partial"));
+    vt_resp_free(&r);
+    r = req(f, "GET", "/sneaky", NULL, NULL);
+    assert_int_equal(r.status, 404);
     vt_resp_free(&r);
     r = req(f, "GET", "/gone", NULL, NULL);
     assert_int_equal(r.status, 410);

@@ -257,7 +257,8 @@ static void test_database_away_and_back(void **state)
         }
     }
     make_store_unavailable();
-    static const char *const pages[] = {"/", "/browse", "/museums", "/countries/TW"};
+    static const char *const pages[] = {"/", "/browse", "/museums", "/countries/TW",
+                                        "/search?q=jade"};
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         r = vt_get(&second, pages[i]);
         if (r.status != 503)
@@ -270,7 +271,8 @@ static void test_database_away_and_back(void **state)
     r = vt_get(&second, object);
     assert_int_equal(r.status, 503);
     vt_resp_free(&r);
-    static const char *const api[] = {"/api/v1/objects?limit=1", "/api/v1/museums"};
+    static const char *const api[] = {"/api/v1/objects?limit=1", "/api/v1/museums",
+                                      "/api/v1/search?q=jade", "/iiif/jade-a/info.json"};
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
         r = vt_get(&second, api[i]);
         if (r.status != 503)
