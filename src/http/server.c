@@ -344,7 +344,8 @@ static void error_body(struct ctx *c, int status, const char *message)
     if (c->srv->on_error) {
         c->srv->on_error(&c->req, resp, status, message);
         /* a 500 whose cause is a service that is away may become 503 */
-        if (status != MHD_HTTP_INTERNAL_SERVER_ERROR || resp->status != MHD_HTTP_SERVICE_UNAVAILABLE)
+        if (status != MHD_HTTP_INTERNAL_SERVER_ERROR ||
+            resp->status != MHD_HTTP_SERVICE_UNAVAILABLE)
             resp->status = status;
         return;
     }
@@ -396,8 +397,10 @@ static bool is_loopback(const struct sockaddr *sa)
 {
     if (!sa)
         return false;
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        return ntohl(in->sin_addr.s_addr) >> 24 == 127;
+    }
     if (sa->sa_family == AF_INET6) {
         const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
         return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
@@ -609,7 +612,7 @@ static int check_head(struct MHD_Connection *conn, const char *method, const cha
         return MHD_HTTP_LENGTH_REQUIRED;
     }
     if (h.codings) {
-        *why = "not implemented: the only transfer coding understood is chunked";
+        *why = "not implemented: send the body with a Content-Length, without a transfer coding";
         return MHD_HTTP_NOT_IMPLEMENTED;
     }
     return 0;
