@@ -858,7 +858,7 @@ static void test_framing_refused(void **state)
         assert_contains(out, "Content-Security-Policy: ");
         if (!closed)
             fail_msg("%s: the connection was left open", cases[i].what);
-        if (since(&t0) > 3.0)
+        if (since(&t0) > 4.0)
             fail_msg("%s: took %.1f s", cases[i].what, since(&t0));
         assert_not_contains(out, "smuggled");
         free(out);
