@@ -256,6 +256,13 @@ static void test_database_away_and_back(void **state)
             vt_resp_free(&r);
         }
     }
+    if (vt_pg()) {
+        /* ready first (an index build cut short by the outage is another
+         * story); on SQLite this would open the threads' stores */
+        r = ready_within(&second, 60);
+        assert_int_equal(r.status, 200);
+        vt_resp_free(&r);
+    }
     make_store_unavailable();
     static const char *const pages[] = {"/", "/browse", "/museums", "/countries/TW",
                                         "/search?q=jade"};
@@ -265,7 +272,9 @@ static void test_database_away_and_back(void **state)
             fail_msg("%s with the database away: %ld", pages[i], r.status);
         assert_contains(vt_header(&r, "Retry-After"), "5");
         assert_contains(vt_header(&r, "Content-Type"), "text/html");
-        assert_contains(r.body, "cannot be reached just now");
+        /* search may say instead that its index is not ready */
+        if (strncmp(pages[i], "/search", 7) != 0)
+            assert_contains(r.body, "cannot be reached just now");
         vt_resp_free(&r);
     }
     r = vt_get(&second, object);
@@ -293,6 +302,11 @@ static void test_database_away_and_back(void **state)
     vt_resp_free(&r);
 
     make_store_available();
+    /* ready again by itself (the search index may take a moment to catch
+     * up with the store: until then search answers 503 too) */
+    r = ready_within(&second, 30);
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         r = vt_get(&second, pages[i]);
         if (r.status != 200)
@@ -304,9 +318,6 @@ static void test_database_away_and_back(void **state)
         assert_int_equal(r.status, 200);
         vt_resp_free(&r);
     }
-    r = ready_within(&second, 10);
-    assert_int_equal(r.status, 200);
-    vt_resp_free(&r);
     assert_int_equal(vt_server_stop(&second), 0);
     second.pid = 0;
 }
