@@ -31,6 +31,8 @@ static const struct option options[] = {
     {"threads", "VCM_THREADS", "N", "serve: worker threads (default: one per core)", NUM, S(threads), 0, 256},
     {"max-connections", "VCM_MAX_CONNECTIONS", "N", "serve: open connections at most (default 1000)", NUM, S(max_connections), 1, 100000},
     {"idle-timeout", "VCM_IDLE_TIMEOUT", "SECONDS", "serve: close idle connections after (default 30)", NUM, S(idle_timeout), 1, 3600},
+    {"header-timeout", "VCM_HEADER_TIMEOUT", "SECONDS", "serve: close a connection whose request line and headers are not all in this long after it opened or after its previous response (default 10)", NUM, S(header_timeout), 1, 3600},
+    {"max-per-ip", "VCM_MAX_PER_IP", "N", "serve: open connections from one client address at most, 0 = no limit (default 256; 0 behind a proxy)", NUM, S(max_per_ip), 0, 100000},
     {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
     {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
     {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
@@ -73,6 +75,8 @@ void vcm_config_defaults(vcm_config *c)
     copy_str(c->log_level, sizeof c->log_level, "info");
     c->max_connections = 1000;
     c->idle_timeout = 30;
+    c->header_timeout = 10;
+    c->max_per_ip = 256;
     c->max_header = 32768;
     c->max_body = 1 << 20;
     c->batch = 1000;

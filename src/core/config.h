@@ -24,6 +24,8 @@ typedef struct vcm_config {
     long threads;                   /* 0 = one per core */
     long max_connections;
     long idle_timeout;              /* seconds */
+    long header_timeout;            /* serve: seconds to send a request line and headers */
+    long max_per_ip;                /* serve: open connections from one address, 0 = no limit */
     long max_header;                /* bytes per connection for headers */
     long max_body;                  /* bytes */
     long batch;                     /* import: records per transaction */

@@ -10,14 +10,16 @@
  *                      thread-local), number the request, start its clock,
  *                      count it as in flight and copy the raw target (MHD
  *                      later unescapes the path in place; we want it raw).
- *   2. access, first   Headers are in. A Content-Length above max_body is
- *                      answered 413 at once (MHD then closes the
+ *   2. access, first   Headers are in (the header deadline stops here).
+ *                      An ambiguous head (see "strict framing") or a
+ *                      Content-Length above max_body is answered at once
+ *                      with Connection: close (MHD then closes the
  *                      connection instead of reading the body). The route
  *                      is matched here so a body for a path without a
  *                      handler is not kept.
- *   3. access, body    Body chunks are appended to a buffer capped at
- *                      max_body. MHD cannot queue a response in the middle
- *                      of a body, so a chunked body that grows too big is
+ *   3. access, body    Body pieces are appended to a buffer capped at
+ *                      max_body. Only Content-Length bodies get here, so
+ *                      the cap is a second guard: past it the body is
  *                      discarded up to DISCARD_MAX more bytes and answered
  *                      413 at its end; a client that keeps sending after
  *                      that is disconnected.
@@ -37,7 +39,8 @@
  *                      and its answer is queued as in step 4.
  *   5. completed       One access-log line; the arena is reset (keeping its
  *                      first block) and the ctx goes back to the cache; the
- *                      in-flight count drops.
+ *                      in-flight count drops. On a kept-alive connection
+ *                      the header deadline starts again for the next one.
  *
  * MHD calls "completed" for every request that reached step 1, also when
  * the client vanished or MHD itself answered (431, a bad header): then the
@@ -55,6 +58,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -79,8 +83,36 @@
 #define CACHE_MAX 64                    /* idle contexts kept per thread */
 #define STOP_WAIT_MS 10000
 #define RESPONSE_HEADER_ROOM 4096       /* MHD builds response headers in the same pool */
+#define SWEEP_MS 100                    /* how often the header deadline is checked */
+
+/* Sent with every response. Pages load scripts and styles only from
+ * /static/ (the JSON-LD block is data, which script-src does not govern);
+ * images may be data: (the empty favicon) or blob: (the deep-zoom viewer's
+ * canvas). Other sites may not frame the pages. The one inline style
+ * allowed, by its hash, is the <style> block OpenSeadragon adds to the page
+ * (no focus outline on touch screens); tests/browser fails on any other, or
+ * on this one when a new OpenSeadragon changes it. */
+#define OSD_STYLE "'sha256-9xTiqzfwFaL2SGb1rmr8gysEwVVjIvqWAgmZgqFqpEE='"
+#define CSP                                                                                   \
+    "default-src 'self'; script-src 'self'; style-src 'self' " OSD_STYLE "; "                \
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "   \
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+#define HSTS "max-age=31536000"
 
 enum phase { PHASE_HEADERS, PHASE_BODY, PHASE_SUSPENDED, PHASE_DONE };
+
+/* One open connection, for the header deadline. in_head is true from the
+ * connection's opening, and again from the end of each response, until the
+ * next request's headers are all in; since is when that began. The
+ * sweeper reads them without the lock; the list itself changes only under
+ * watch_lock. */
+struct watch {
+    struct watch *prev, *next;
+    int fd;
+    atomic_llong since_ms;
+    atomic_bool in_head;
+    bool cut; /* shut down by the sweeper; MHD closes it on its next turn */
+};
 
 struct vcm_server {
     struct MHD_Daemon *daemon;
@@ -94,6 +126,18 @@ struct vcm_server {
     atomic_long active; /* requests between uri callback and completed */
     atomic_bool starting;
     char start_error[256];
+    long long header_timeout_ms;
+    bool https_base; /* the public base URL is https: every response gets HSTS */
+    pthread_mutex_t watch_lock;
+    struct watch *watches;
+    pthread_t sweeper;
+    bool sweeper_started;
+    atomic_bool stopping;
+    /* MHD logs every connection it refuses: a flood must not flood the log */
+    pthread_mutex_t log_lock;
+    char last_log[256];
+    long long last_log_ms;
+    long log_repeats;
 };
 
 struct ctx {
@@ -109,6 +153,8 @@ struct ctx {
     struct timespec start;
     enum phase phase;
     bool too_big, no_memory;
+    bool close;          /* a refusal: the connection ends after the answer */
+    struct watch *watch; /* the connection's, NULL when none could be made */
     int status; /* sent, for the access log; 0 = none */
     size_t bytes;
     struct ctx *next; /* in the cache */
@@ -198,6 +244,97 @@ const char *vcm_req_header(const vcm_req *r, const char *name)
     return MHD_lookup_connection_value(im->conn, MHD_HEADER_KIND, name);
 }
 
+/* ---- the header deadline ----
+ *
+ * MHD's own timeout is an idle timeout: a client that sends one header
+ * line every few seconds keeps its connection, and enough such clients
+ * take every connection slot. So each connection also has a deadline for
+ * its request line and headers, from its opening or from the end of the
+ * previous response: a sweeper thread shuts down the socket of any
+ * connection past it, and MHD, finding it closed, ends it. The list is kept
+ * through MHD's connection notifications; MHD closes the socket only after
+ * the "closed" notification, which takes the entry out under the same lock
+ * the sweeper holds, so the sweeper never touches a socket number that has
+ * been closed and perhaps reused. */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct vcm_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct watch *w = ci ? calloc(1, sizeof *w) : NULL;
+        *socket_context = w;
+        if (!w)
+            return; /* no deadline for this one; the idle timeout still holds */
+        w->fd = ci->connect_fd;
+        atomic_init(&w->since_ms, now_ms());
+        atomic_init(&w->in_head, true);
+        pthread_mutex_lock(&s->watch_lock);
+        w->next = s->watches;
+        if (s->watches)
+            s->watches->prev = w;
+        s->watches = w;
+        pthread_mutex_unlock(&s->watch_lock);
+        return;
+    }
+    struct watch *w = *socket_context;
+    if (!w)
+        return;
+    pthread_mutex_lock(&s->watch_lock);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        s->watches = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    pthread_mutex_unlock(&s->watch_lock);
+    *socket_context = NULL;
+    free(w);
+}
+
+static struct watch *watch_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void *sweeper_main(void *arg)
+{
+    struct vcm_server *s = arg;
+    while (!atomic_load(&s->stopping)) {
+        struct timespec ts = {0, SWEEP_MS * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        long long now = now_ms();
+        int cut = 0;
+        pthread_mutex_lock(&s->watch_lock);
+        for (struct watch *w = s->watches; w; w = w->next) {
+            if (w->cut || !atomic_load_explicit(&w->in_head, memory_order_relaxed))
+                continue;
+            if (now - atomic_load_explicit(&w->since_ms, memory_order_relaxed) <=
+                s->header_timeout_ms)
+                continue;
+            shutdown(w->fd, SHUT_RDWR);
+            w->cut = true;
+            cut++;
+        }
+        pthread_mutex_unlock(&s->watch_lock);
+        if (cut)
+            vcm_info("closed connections past the header deadline", "count=%d seconds=%lld",
+                     cut, s->header_timeout_ms / 1000);
+    }
+    return NULL;
+}
+
 /* ---- building responses ---- */
 
 static const char *reason(int status)
@@ -213,7 +350,10 @@ static void error_body(struct ctx *c, int status, const char *message)
     resp->status = status;
     if (c->srv->on_error) {
         c->srv->on_error(&c->req, resp, status, message);
-        resp->status = status;
+        /* a 500 whose cause is a service that is away may become 503 */
+        if (status != MHD_HTTP_INTERNAL_SERVER_ERROR ||
+            resp->status != MHD_HTTP_SERVICE_UNAVAILABLE)
+            resp->status = status;
         return;
     }
     resp->content_type = "text/plain; charset=utf-8";
@@ -291,6 +431,37 @@ void vcm_req_resume(vcm_req *req)
     MHD_resume_connection(im->conn);
 }
 
+static bool is_loopback(const struct sockaddr *sa)
+{
+    if (!sa)
+        return false;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        return ntohl(in->sin_addr.s_addr) >> 24 == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
+}
+
+/* Whether the visitor reached us over TLS, so that HSTS means something:
+ * the public base URL is https, or the request came from a proxy on this
+ * machine (the only one trusted to say so) with X-Forwarded-Proto: https.
+ * VCM itself speaks plain HTTP. */
+static bool over_tls(struct ctx *c, struct MHD_Connection *conn)
+{
+    if (c->srv->https_base)
+        return true;
+    const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    if (!proto || strcasecmp(proto, "https") != 0)
+        return false;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return ci && is_loopback(ci->client_addr);
+}
+
 static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
 {
     vcm_resp *resp = &c->resp;
@@ -321,6 +492,14 @@ static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
     if (ok)
         ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (ok)
+        ok = MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    if (ok)
+        ok = MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
+    if (ok && over_tls(c, conn))
+        ok = MHD_add_response_header(r, "Strict-Transport-Security", HSTS);
+    if (ok && c->close)
+        ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (ok)
         ok = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
     c->status = status;
@@ -333,14 +512,14 @@ static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct vcm_server *s = cls;
-    (void)conn;
     struct ctx *c = ctx_get();
     if (!c)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &c->start);
     c->srv = s;
     c->phase = PHASE_HEADERS;
-    c->too_big = c->no_memory = false;
+    c->too_big = c->no_memory = c->close = false;
+    c->watch = watch_of(conn);
     c->status = 0;
     c->bytes = 0;
     c->upload_total = 0;
@@ -370,23 +549,148 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return c;
 }
 
-static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const char *method)
+/* ---- strict framing ----
+ *
+ * A request that a proxy in front could read differently from us (two
+ * lengths, a length and a coding, a coding we do not know) could smuggle a
+ * second request past the proxy inside the first one's body. So every
+ * ambiguous head is refused, before any body is read, and the connection is
+ * closed after the answer: what follows on it cannot be trusted to start
+ * a request. Chunked bodies are refused with 411 (RFC 9112, 6.3): nothing
+ * of VCM's needs them, and MHD reads a chunk-size line into its header
+ * memory and answers a long one with a bare 500 page of its own. What MHD
+ * refuses before our callbacks run is listed in docs/deployment.md. */
+
+struct head_scan {
+    int hosts, lengths, codings;
+    const char *length, *coding;
+    const char *bad;
+};
+
+static bool is_token(const char *p, size_t n)
+{
+    if (!p || n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (!isalnum(ch) && (ch == 0 || !strchr("!#$%&'*+-.^_`|~", ch)))
+            return false;
+    }
+    return true;
+}
+
+static bool named(const char *key, size_t n, const char *name)
+{
+    return n == strlen(name) && strncasecmp(key, name, n) == 0;
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    struct head_scan *h = cls;
+    (void)kind;
+    if (!is_token(key, key_size)) {
+        h->bad = "bad request: a header name is not valid";
+        return MHD_NO;
+    }
+    for (size_t i = 0; value && i < value_size; i++) {
+        unsigned char ch = (unsigned char)value[i];
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7F) {
+            h->bad = "bad request: a header holds a control character";
+            return MHD_NO;
+        }
+    }
+    if (named(key, key_size, MHD_HTTP_HEADER_HOST)) {
+        h->hosts++;
+    } else if (named(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        h->lengths++;
+        h->length = value ? value : "";
+    } else if (named(key, key_size, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        h->codings++;
+        h->coding = value ? value : "";
+    }
+    return MHD_YES;
+}
+
+/* 0 when the head is acceptable, else the status to refuse it with and a
+ * reason in *why. */
+static int check_head(struct MHD_Connection *conn, const char *method, const char *version,
+                      const char **why)
+{
+    if (!method || !is_token(method, strlen(method))) {
+        *why = "bad request: the method is not valid";
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    struct head_scan h = {0};
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, scan_header, &h);
+    if (h.bad) {
+        *why = h.bad;
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    bool http11 = version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+    if (h.hosts > 1 || (h.hosts == 0 && http11)) {
+        *why = "bad request: an HTTP/1.1 request needs exactly one Host header";
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (h.lengths > 1) {
+        *why = "bad request: more than one Content-Length";
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (h.lengths && h.codings) {
+        *why = "bad request: both Content-Length and Transfer-Encoding";
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (h.lengths && (!*h.length || strlen(h.length) > 19 ||
+                      strspn(h.length, "0123456789") != strlen(h.length))) {
+        *why = "bad request: Content-Length is not a number";
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (h.codings == 1 && strcasecmp(h.coding, "chunked") == 0) {
+        *why = "length required: send the body with a Content-Length";
+        return MHD_HTTP_LENGTH_REQUIRED;
+    }
+    if (h.codings) {
+        *why = "not implemented: send the body with a Content-Length, without a transfer coding";
+        return MHD_HTTP_NOT_IMPLEMENTED;
+    }
+    return 0;
+}
+
+/* Answers at once, before any body, and closes the connection after. */
+static enum MHD_Result refuse(struct ctx *c, struct MHD_Connection *conn, int status,
+                              const char *why)
+{
+    vcm_log_set_request(c->req.id);
+    c->close = true;
+    error_response(c, status, why);
+    enum MHD_Result ok = queue(c, conn);
+    vcm_log_set_request(0);
+    c->phase = PHASE_DONE;
+    return ok;
+}
+
+static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const char *method,
+                             const char *version)
 {
     struct vcm_server *s = c->srv;
     c->impl.conn = conn;
     c->req.method = method;
     c->phase = PHASE_BODY;
-    /* MHD has already refused a malformed Content-Length with 400. */
+    if (c->watch)
+        atomic_store_explicit(&c->watch->in_head, false, memory_order_relaxed);
+    const char *why = NULL;
+    int status = check_head(conn, method, version, &why);
+    if (status) {
+        if (!is_token(method, method ? strlen(method) : 0))
+            c->req.method = "-"; /* never echoed into the log or a page */
+        return refuse(c, conn, status, why);
+    }
+    /* A Content-Length MHD could not read it has refused itself already. */
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > s->max_body) {
-        vcm_log_set_request(c->req.id);
         c->too_big = true;
-        error_response(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
-        enum MHD_Result ok = queue(c, conn);
-        vcm_log_set_request(0);
-        c->phase = PHASE_DONE;
-        return ok;
+        return refuse(c, conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
     }
     if (!c->no_memory)
         c->route_status = vcm_router_match(s->router, &c->arena, method, c->req.path,
@@ -452,13 +756,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 {
     (void)cls;
     (void)url;
-    (void)version;
     struct ctx *c = *req_cls;
     if (!c)
         return MHD_NO; /* no memory for a context: drop the connection */
     switch (c->phase) {
     case PHASE_HEADERS:
-        return begin(c, conn, method);
+        return begin(c, conn, method, version);
     case PHASE_BODY:
         if (*upload_data_size) {
             enum MHD_Result ok = take_body(c, upload_data, *upload_data_size);
@@ -518,6 +821,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!c)
         return;
     *req_cls = NULL;
+    if (c->watch && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+        atomic_store_explicit(&c->watch->since_ms, now_ms(), memory_order_relaxed);
+        atomic_store_explicit(&c->watch->in_head, true, memory_order_relaxed);
+    }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     long long us = (long long)(now.tv_sec - c->start.tv_sec) * 1000000 +
@@ -556,6 +863,23 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
             *p = '\'';
     if (atomic_load(&s->starting))
         memcpy(s->start_error, msg, n + 1);
+    /* The same message again within a second is counted, not written. */
+    long long now = now_ms();
+    pthread_mutex_lock(&s->log_lock);
+    if (strcmp(msg, s->last_log) == 0 && now - s->last_log_ms < 1000) {
+        s->log_repeats++;
+        pthread_mutex_unlock(&s->log_lock);
+        return;
+    }
+    long repeats = s->log_repeats;
+    char prev[sizeof s->last_log];
+    memcpy(prev, s->last_log, sizeof prev);
+    s->log_repeats = 0;
+    memcpy(s->last_log, msg, n + 1);
+    s->last_log_ms = now;
+    pthread_mutex_unlock(&s->log_lock);
+    if (repeats)
+        vcm_warn("libmicrohttpd", "detail=\"%s\" repeated=%ld", prev, repeats);
     vcm_warn("libmicrohttpd", "detail=\"%s\"", msg);
 }
 
@@ -667,6 +991,11 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
     atomic_init(&s->next_id, 0);
     atomic_init(&s->active, 0);
     atomic_init(&s->starting, true);
+    atomic_init(&s->stopping, false);
+    s->header_timeout_ms = (cfg->header_timeout > 0 ? cfg->header_timeout : 10) * 1000LL;
+    s->https_base = strncasecmp(cfg->base_url, "https://", 8) == 0;
+    pthread_mutex_init(&s->watch_lock, NULL);
+    pthread_mutex_init(&s->log_lock, NULL);
 
     long threads = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
@@ -677,6 +1006,7 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
         threads = (long)conn_limit;
     size_t pool = (cfg->max_header > 0 ? (size_t)cfg->max_header : 32768) + RESPONSE_HEADER_ROOM;
     unsigned timeout = cfg->idle_timeout > 0 ? (unsigned)cfg->idle_timeout : 30;
+    unsigned per_ip = cfg->max_per_ip > 0 ? (unsigned)cfg->max_per_ip : 0; /* 0: no limit */
 
     /* Pool size 1 is refused with a warning by MHD: one internal thread is
      * the same thing without the option. */
@@ -713,6 +1043,8 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
             MHD_OPTION_ARRAY, pool_opts,
             MHD_OPTION_CONNECTION_LIMIT, conn_limit,
             MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -723,14 +1055,26 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
         snprintf(err, errlen, "cannot start the HTTP server on '%s': %s", cfg->listen,
                  s->start_error[0] ? s->start_error : "libmicrohttpd refused the options");
     }
+    /* The sweeper too runs with the stop signals blocked. */
+    if (s->daemon && pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the HTTP server on '%s': no thread for the header "
+                              "deadline", cfg->listen);
+        MHD_stop_daemon(s->daemon); /* closes the listening socket too */
+        s->daemon = NULL;
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!s->daemon)
         goto out;
+    s->sweeper_started = true;
     atomic_store(&s->starting, false);
     vcm_info("listening", "addr=%s port=%d threads=%ld poll=%s", cfg->listen, s->port, threads,
              attempt == 0 ? "epoll" : "poll");
     return s;
 out:
+    if (s) {
+        pthread_mutex_destroy(&s->watch_lock);
+        pthread_mutex_destroy(&s->log_lock);
+    }
     free(s);
     return NULL;
 }
@@ -760,6 +1104,11 @@ void vcm_server_stop(vcm_server *s)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    atomic_store(&s->stopping, true);
+    if (s->sweeper_started)
+        pthread_join(s->sweeper, NULL);
+    pthread_mutex_destroy(&s->watch_lock);
+    pthread_mutex_destroy(&s->log_lock);
     vcm_info("stopped", "port=%d", s->port);
     free(s);
 }

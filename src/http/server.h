@@ -21,11 +21,13 @@
 typedef struct vcm_server vcm_server;
 
 /* Builds the body of the responses the server makes itself (400, 404, 405,
- * 413, 500) and of handler responses left empty with a status >= 400. resp
- * arrives with the status set, an empty body and no content type (405 has
- * its Allow header already); the hook writes the body, sets content_type
- * and may add headers. It must not change resp->status. message is a short
- * lower-case English reason, such as "not found", safe to show. */
+ * 411, 413, 500, 501) and of handler responses left empty with a status >=
+ * 400. resp arrives with the status set, an empty body and no content type
+ * (405 has its Allow header already); the hook writes the body, sets
+ * content_type and may add headers. It must not change resp->status, except
+ * from 500 to 503 when the failure comes from a service that is away (the
+ * database). message is a short lower-case English reason, such as "not
+ * found", safe to show. */
 typedef void (*vcm_error_hook)(vcm_req *req, vcm_resp *resp, int status, const char *message);
 
 /* Binds cfg->listen ("127.0.0.1:8080", "0.0.0.0:80", "[::1]:8080"; port 0

@@ -35,6 +35,8 @@ vcm_arena *vcm_web_json_arena(vcm_arena *a)
     return old;
 }
 
+#define RETRY_AFTER "5" /* seconds; a database restart usually takes about that */
+
 static pthread_key_t store_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
 static const vcm_config *store_cfg;
@@ -78,19 +80,59 @@ void vcm_app_release(vcm_app *app)
     vcm_i18n_free();
 }
 
-vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp)
+/* This thread's store, opened on first use. A failed open is not kept:
+ * the next request tries again, so a node recovers by itself once the
+ * database is back. */
+static vcm_store *thread_store(char *err, size_t errlen)
 {
     vcm_store *s = pthread_getspecific(store_key);
     if (s)
         return s;
-    char err[600];
-    s = vcm_store_open(store_cfg->db, err, sizeof err);
-    if (!s) {
-        vcm_error("cannot open the store", "error=\"%s\"", err);
-        vcm_web_error(req, resp, 503, "The collection's database cannot be reached just now.");
+    if (!store_cfg) {
+        snprintf(err, errlen, "no store configured");
         return NULL;
     }
-    pthread_setspecific(store_key, s);
+    s = vcm_store_open(store_cfg->db, err, errlen);
+    if (s)
+        pthread_setspecific(store_key, s);
+    return s;
+}
+
+bool vcm_web_store_ready(char *err, size_t errlen)
+{
+    vcm_store *s = thread_store(err, errlen);
+    if (!s)
+        return false;
+    /* the cheapest read there is; on PostgreSQL it also reconnects a
+     * connection that broke while the server was away */
+    int64_t v;
+    if (s->ops->data_version(s, &v) < 0) {
+        snprintf(err, errlen, "%s", vcm_store_error(s));
+        return false;
+    }
+    return true;
+}
+
+static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
+
+/* The answer while the database is away: 503 with Retry-After, which load
+ * balancers and crawlers understand as "come back", not as a broken page. */
+static int store_unavailable(vcm_req *req, vcm_resp *resp, const char *why)
+{
+    vcm_error("the database cannot be reached", "path=%s error=\"%s\"", req->path, why);
+    vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
+    vcm_arena *old = vcm_web_json_arena(req->arena);
+    app_error(req, resp, 503, vcm_t("en", "error.503.store"));
+    vcm_web_json_arena(old);
+    return 0;
+}
+
+vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp)
+{
+    char err[600];
+    vcm_store *s = thread_store(err, sizeof err);
+    if (!s)
+        store_unavailable(req, resp, err);
     return s;
 }
 
@@ -149,16 +191,24 @@ static const char *status_title(int status)
     case 400: return "error.400.title";
     case 404: return "error.404.title";
     case 405: return "error.405.title";
+    case 411: return "error.411.title";
     case 413: return "error.413.title";
+    case 501: return "error.501.title";
     case 503: return "error.503.title";
     default: return "error.500.title";
     }
 }
 
-static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
 
 void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
 {
+    /* A 500 is most often the store failing because the database went
+     * away: if it does not answer now, say so with a 503. */
+    char why[600];
+    if (status == 500 && !vcm_web_store_ready(why, sizeof why)) {
+        store_unavailable(req, resp, why);
+        return;
+    }
     /* The server calls this outside any handler too (404, 405, 413). */
     vcm_arena *old = vcm_web_json_arena(req->arena);
     app_error(req, resp, status, message);

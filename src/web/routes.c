@@ -64,6 +64,8 @@ static const struct {
     {"GET", "/countries/{code}", page_vcm_page_country},
     {"GET", "/regions/{region}", page_vcm_page_region},
     {"GET", "/static/{*path}", vcm_static},
+    {"GET", "/healthz", vcm_health_live},
+    {"GET", "/readyz", vcm_health_ready},
     {"GET", "/api/v1/search", data_vcm_api_search},
     {"GET", "/api/v1/suggest", data_vcm_api_suggest},
     {"GET", "/api/v1/objects", data_vcm_api_objects},

@@ -49,6 +49,13 @@ void vcm_web_search_release(void)
     search = NULL;
 }
 
+int vcm_web_search_ready(size_t *done, size_t *total)
+{
+    if (!search)
+        return -1;
+    return vcm_search_ready(search, done, total) ? 1 : 0;
+}
+
 /* The parameters every search URL carries, in this order. */
 static const char *const keys[] = {"q", "region", "country", "museum", "classification",
                                    "material", "century", "image", "licence", "date",

@@ -52,9 +52,11 @@ int vcm_app_routes(vcm_router *r);
  * page, or an RFC 9457 problem document under /api/. */
 void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
 
-/* This thread's store connection; NULL (and a 500 sent) when it cannot be
- * opened. */
+/* This thread's store connection; NULL (and a 503 with Retry-After sent)
+ * when it cannot be opened. */
 vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp);
+/* Whether this thread's store opens and answers a read now; why not in err. */
+bool vcm_web_store_ready(char *err, size_t errlen);
 
 /* Renders the page template `name` inside the layout with data (stolen). */
 int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data);
@@ -62,7 +64,8 @@ int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data);
 int vcm_web_json(vcm_req *req, vcm_resp *resp, int status, json_t *data);
 /* Answers with an error page or problem document; returns 0. */
 int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
-/* The store failed: logs why, answers 500. */
+/* The store failed: logs why, answers 500, or 503 with Retry-After when
+ * the database does not answer at all (as vcm_web_error does for 500). */
 int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s);
 
 /* Reads the published object named by the route's {id} into o. Returns 1,
@@ -102,11 +105,18 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp);
 int vcm_api_countries(vcm_req *req, vcm_resp *resp);
 int vcm_api_country(vcm_req *req, vcm_resp *resp);
 int vcm_api_options(vcm_req *req, vcm_resp *resp);
+/* Health (health.c): /healthz, the process answers; /readyz, the store and
+ * the search index can be used (503 with what is not ready otherwise). */
+int vcm_health_live(vcm_req *req, vcm_resp *resp);
+int vcm_health_ready(vcm_req *req, vcm_resp *resp);
 
 /* Search (search.c): the index is opened (built when missing) at start-up
  * and follows the store's changes from then on. */
 int vcm_web_search_init(const vcm_config *cfg, char *err, size_t errlen);
 void vcm_web_search_release(void);
+/* 1 when queries can run, 0 while the index is still being built (how far
+ * in done and total), -1 when search was not started. */
+int vcm_web_search_ready(size_t *done, size_t *total);
 int vcm_page_search(vcm_req *req, vcm_resp *resp);
 int vcm_api_search(vcm_req *req, vcm_resp *resp);
 int vcm_api_suggest(vcm_req *req, vcm_resp *resp);

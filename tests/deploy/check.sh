@@ -1,7 +1,7 @@
 #!/bin/sh
 # Checks the configuration files of docs/deployment.md: each is the fenced
 # block right after a "<!-- file: PATH -->" line. Called by test_deploy.c,
-# one kind at a time:  sh tests/deploy/check.sh list|env|systemd|nginx|fstab|postgres
+# one kind at a time:  sh tests/deploy/check.sh list|env|systemd|nginx|nginx-live|fstab|postgres
 # Paths of the live system (/etc/ssl/vcm, /var/cache/nginx, /usr/local/bin/vcm,
 # /srv/vcm/media) are pointed into a temporary folder before checking.
 set -u
@@ -93,6 +93,108 @@ http {
 CONF
   out=$(nginx -t -p "$tmp" -c "$tmp/nginx.conf" 2>&1) || fail "nginx -t: $out"
   printf '%s\n' "$out" | grep -q 'test is successful' || fail "nginx -t: $out"
+  ;;
+nginx-live)
+  # nginx with the page's vcm.conf on loopback, in front of a real node:
+  # what libmicrohttpd would let through or answer itself is refused here
+  # (docs/deployment.md, "The HTTP front").
+  f=$(need /etc/nginx/sites-available/vcm.conf)
+  mkdir -p "$tmp/ssl" "$tmp/cache" "$tmp/acme" "$tmp/logs" "$tmp/media"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=collection.example.org \
+    -keyout "$tmp/ssl/privkey.pem" -out "$tmp/ssl/fullchain.pem" >/dev/null 2>&1 ||
+    fail "cannot make a throwaway certificate"
+  port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  node=$(port); http=$(port); https=$(port)
+  "$BIN" serve --db "sqlite:$tmp/vcm.db" --listen "127.0.0.1:$node" --media "$tmp/media" \
+    --index "$tmp/vcm.index" --max-per-ip 0 --log-level off &
+  pids="$pids $!"
+  i=0
+  until curl -fs "http://127.0.0.1:$node/healthz" >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt 200 ] || fail "the node did not start"; sleep 0.1
+  done
+  sed -e "s|/etc/ssl/vcm/|$tmp/ssl/|g" -e "s|/var/cache/nginx/|$tmp/cache/|g" \
+      -e "s|/var/www/acme|$tmp/acme|g" -e '/listen \[::\]/d' \
+      -e "s|listen 80;|listen 127.0.0.1:$http;|" \
+      -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https ssl http2;|" \
+      -e "s|127.0.0.1:808[12]|127.0.0.1:$node|" "$f" > "$tmp/vcm.conf"
+  user=""; [ "$(id -u)" = 0 ] && user="user root;"
+  cat > "$tmp/nginx.conf" <<CONF
+$user
+pid $tmp/nginx.pid;
+error_log $tmp/logs/error.log;
+events {}
+http {
+    access_log off;
+    include $tmp/vcm.conf;
+}
+CONF
+  out=$(nginx -p "$tmp" -c "$tmp/nginx.conf" 2>&1) || fail "nginx does not start: $out"
+  i=0
+  while [ ! -s "$tmp/nginx.pid" ]; do i=$((i + 1)); [ $i -lt 100 ] || fail "no nginx pid"; sleep 0.1; done
+  pids="$pids $(cat "$tmp/nginx.pid")"
+  cat > "$tmp/front.py" <<'PY'
+import socket, ssl, sys
+port = int(sys.argv[1])
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+
+def send(data):
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s = ctx.wrap_socket(raw, server_hostname="collection.example.org")
+    s.sendall(data)
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except (socket.timeout, ssl.SSLError, ConnectionError):
+        pass
+    s.close()
+    return out
+
+H = b"Host: collection.example.org\r\n"
+ext = b"POST / HTTP/1.1\r\n" + H + b"Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n1;" + b"a" * 40000 + b"\r\nx\r\n0\r\n\r\n"
+cases = [
+    ("Content-Length -1", b"POST / HTTP/1.1\r\n" + H + b"Content-Length: -1\r\n\r\n", 400),
+    ("Content-Length and Transfer-Encoding", b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+    ("two Content-Lengths", b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 3\r\nContent-Length: 5\r\n\r\nabcde", 400),
+    ("no Host", b"GET / HTTP/1.1\r\n\r\n", 400),
+    ("two Hosts", b"GET / HTTP/1.1\r\n" + H + H + b"\r\n", 400),
+    ("a folded header", b"GET / HTTP/1.1\r\n" + H + b"X-A: b\r\n c\r\n\r\n", 400),
+    ("NUL in a header", b"GET / HTTP/1.1\r\n" + H + b"X-A: b\x00c\r\n\r\n", 400),
+    ("a control character", b"GET / HTTP/1.1\r\n" + H + b"X-A: b\x01c\r\n\r\n", 400),
+    ("a header line without a colon", b"GET / HTTP/1.1\r\n" + H + b"X-A b\r\n\r\n", 400),
+    ("a bad method", b"G\x01T / HTTP/1.1\r\n" + H + b"\r\n", 400),
+    ("an unknown transfer coding", b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: gzip\r\n\r\n", 501),
+    # nginx reads the chunks and hands the node a body with a length: the
+    # node answers as for any POST / (405), not libmicrohttpd's 500
+    ("a 40 KB chunk extension", ext, 405),
+    ("HTTP/2.0 in a request line", b"GET / HTTP/2.0\r\n" + H + b"\r\n", 505),
+    ("a good request", b"GET /healthz HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n", 200),
+]
+bad = []
+for what, data, want in cases:
+    out = send(data)
+    head = out.split(b"\r\n\r\n", 1)[0].decode("latin1")
+    status = head.split("\r\n", 1)[0]
+    if not status.startswith("HTTP/1.1 %d " % want):
+        bad.append("%s: expected %d, got %r" % (what, want, status))
+    elif out.count(b"\r\nHTTP/1.") or out.count(b"\nHTTP/1.1 "):
+        bad.append("%s: two responses: %r" % (what, out[:300]))
+# through nginx: the node's security headers, and one HSTS header
+out = send(b"GET / HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n")
+head = out.split(b"\r\n\r\n", 1)[0].decode("latin1").lower()
+if head.count("\r\nstrict-transport-security:") != 1:
+    bad.append("GET /: %d Strict-Transport-Security headers" % head.count("\r\nstrict-transport-security:"))
+if "\r\ncontent-security-policy:" not in head:
+    bad.append("GET /: no Content-Security-Policy")
+if bad:
+    sys.exit("nginx in front of vcm:\n" + "\n".join(bad))
+PY
+  out=$(python3 "$tmp/front.py" "$https" 2>&1) || fail "$out"
   ;;
 fstab)
   f=$(need /etc/fstab)

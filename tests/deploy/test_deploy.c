@@ -1,6 +1,6 @@
 /* The configuration files of docs/deployment.md, each checked by the tool
  * that reads it (tests/deploy/check.sh): systemd-analyze verify, nginx -t
- * with a throwaway certificate, findmnt --verify, vcm itself for the
+ * with a throwaway certificate and nginx itself in front of a real node, findmnt --verify, vcm itself for the
  * environment file, and a real PostgreSQL primary and streaming standby
  * started with the page's settings, vcm writing to one and reading from the
  * other. */
@@ -51,6 +51,15 @@ static void test_nginx(void **state)
     check("nginx");
 }
 
+/* nginx with the page's configuration, started on loopback in front of a
+ * real node, refuses what libmicrohttpd would let through (folded headers,
+ * NUL bytes) or answer with its own pages (a Content-Length of -1). */
+static void test_nginx_refuses_what_mhd_lets_through(void **state)
+{
+    (void)state;
+    check("nginx-live");
+}
+
 static void test_fstab(void **state)
 {
     (void)state;
@@ -70,6 +79,7 @@ int main(void)
         cmocka_unit_test(test_env),
         cmocka_unit_test(test_systemd),
         cmocka_unit_test(test_nginx),
+        cmocka_unit_test(test_nginx_refuses_what_mhd_lets_through),
         cmocka_unit_test(test_fstab),
         cmocka_unit_test(test_postgres_replication),
     };
