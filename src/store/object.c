@@ -229,6 +229,19 @@ void vcm_known_commit(store *s)
         s->known.valid = s->base.ops->data_version(&s->base, &v) == 0 && (s->known.version = v, true);
 }
 
+int vcm_ids_back(store *s)
+{
+    if (s->g.next_id == s->g.end_id || !vcm_sql(S_OBJECT_IDS_BACK, s->d->dialect))
+        return 0;
+    vcm_stmt *q = vcm_st(s, S_OBJECT_IDS_BACK);
+    if (!q)
+        return -1;
+    s->d->bind_int(q, 1, s->g.next_id);
+    s->d->bind_int(q, 2, s->g.end_id - 1);
+    s->g.next_id = s->g.end_id = 0;
+    return vcm_run(s, q, "cannot give object ids back");
+}
+
 /* An id for a new object without a statement of its own: from the block
  * drawn, or a new block. */
 static int next_id(store *s, int64_t *id)

@@ -130,16 +130,23 @@ static const struct {
     {S_OBJECT_INSERT,
      {"INSERT INTO objects(id, " OBJECT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
       "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) RETURNING id",
-      "INSERT INTO objects(id, " OBJECT_COLS ") VALUES (" NEXT_ID("objects_id_seq") ", ?2, "
+      "INSERT INTO objects(id, " OBJECT_COLS ") SELECT " NEXT_ID("objects_id_seq") ", ?2, "
       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-      "?21, ?22, ?23, ?24) RETURNING id"},
-     "as S_MUSEUM_INSERT"},
+      "?21, ?22, ?23, ?24 FROM (SELECT pg_advisory_xact_lock(7758701)) writers RETURNING id"},
+     "as S_MUSEUM_INSERT; and on PostgreSQL every object id is drawn under the writers' lock "
+     "(S_OBJECT_IDS_BACK)"},
     {S_MUSEUM_ID_FOLLOW, {NULL, FOLLOW("museums_id_seq")},
      "an id given: SQLite's rowid follows the highest by itself, a sequence must be moved"},
     {S_OBJECT_ID_FOLLOW, {NULL, FOLLOW("objects_id_seq")}, "as S_MUSEUM_ID_FOLLOW"},
     {S_OBJECT_IDS,
      {NULL, "SELECT nextval('objects_id_seq') FROM generate_series(1, ?1)"},
      "a block of ids for gathered objects: only a driver that gathers draws one"},
+    {S_OBJECT_IDS_BACK,
+     {NULL, "SELECT setval('objects_id_seq', ?1, false) FROM objects_id_seq "
+            "WHERE last_value = ?2"},
+     "what a block did not use goes back before the commit, under the writers' lock that "
+     "every drawing of an object id takes (S_OBJECT_INSERT), so none is drawn meanwhile; "
+     "unless an id given (S_OBJECT_ID_FOLLOW) moved the sequence since"},
     {S_FINISH,
      {NULL, "SELECT " FINISH("id", "museums", "museums_id_seq") ", "
             FINISH("id", "objects", "objects_id_seq") ", " FINISH("id", "media", "media_id_seq")

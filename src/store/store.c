@@ -253,7 +253,7 @@ static int st_commit(vcm_store *b)
 {
     store *s = S(b);
     vcm_cache_drop(s);
-    if (vcm_flush(s) < 0)
+    if (vcm_flush(s) < 0 || vcm_ids_back(s) < 0)
         return -1; /* the caller rolls back */
     vcm_known_commit(s);
     s->in_write = s->in_tx = false;

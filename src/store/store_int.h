@@ -36,7 +36,7 @@ enum stmt {
     S_MUSEUM_NAME_PUT, S_MUSEUM_GET, S_MUSEUM_NAMES, S_MUSEUM_LIST, S_MUSEUM_LIST_COUNTRY,
     S_MUSEUM_ID_FOLLOW,
     S_OBJECT_FIND, S_OBJECT_INSERT, S_OBJECT_UPDATE, S_OBJECT_ID_FREE, S_OBJECT_ID_FOLLOW,
-    S_OBJECT_IDS, S_OBJECT_KEYS,
+    S_OBJECT_IDS, S_OBJECT_IDS_BACK, S_OBJECT_KEYS,
     S_TEXTS_DEL, S_CREATORS_DEL, S_MEDIA_DEL, S_MEDIA_PUT,
     S_OBJECTS_GET, S_OBJECTS_TEXTS, S_OBJECTS_MEDIA,
     S_STATS, S_MUSEUM_COUNTS,
@@ -190,6 +190,9 @@ int vcm_change_head(vcm_store *b, int64_t *seq);
 int vcm_instance_id(vcm_store *b, char out[33]);
 /* Before a commit: remembers the data version the known keys hold for. */
 void vcm_known_commit(store *s);
+/* Before a commit: gives the ids drawn for gathered objects and not used
+ * back to their generator, so that ids follow one another as in SQLite. */
+int vcm_ids_back(store *s);
 
 /* filter.c: filtered lists, counts, facets, statistics. */
 int vcm_object_list(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_object **out,
