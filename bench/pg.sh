@@ -15,7 +15,9 @@
 #   b. vcm db copy of it, SQLite -> PostgreSQL and PostgreSQL -> SQLite:
 #      objects/s and rows/s, the time until the last table was copied and
 #      the verification after it, and what db copy itself reports;
-#   c. pages with two nodes against one: object pages (a list of 5,000
+#   c. the round trips that read a search page's hits (PostgreSQL's own
+#      log of the statements of one vcm search query); then pages with two
+#      nodes against one: object pages (a list of 5,000
 #      objects walked in turn, more than the nodes' page caches hold) and
 #      /browse pages (filters and page numbers), on the PostgreSQL database
 #      of (a), by one vcm serve and by two behind nginx (an upstream of two,
@@ -393,6 +395,27 @@ fi
 for f in "$tmp/node-a"/search.index*; do
   cp "$f" "$tmp/node-b/" || exit 1
 done
+# A search page's hits as the store reads them, counted by PostgreSQL: the
+# statements it receives during one vcm search query (log_statement, set
+# for this database alone) that read objects, their texts, creators or
+# images. Each is one round trip: vcm prepares a statement once per
+# connection, then sends it with its values.
+pg_sql "ALTER DATABASE vcm_demo SET log_statement = 'all'" || exit 1
+log_from=$(($(wc -l < "$tmp/pg/log") + 1))
+"$VCM" search query --db "$(pg_url vcm_demo)" --index "$tmp/node-a/search.index" porcelain \
+  > "$tmp/query.out" 2> "$tmp/query.err"
+q_rc=$?
+pg_sql "ALTER DATABASE vcm_demo RESET log_statement" || exit 1
+nhits=$(grep -c "^[0-9][0-9]*$(printf '\t')" "$tmp/query.out")
+trips=$(tail -n +"$log_from" "$tmp/pg/log" | grep -E 'LOG:  (statement|execute [^:]*): ' |
+  grep -cE 'FROM (objects|object_texts|object_creators|media)( |$)')
+if [ "$q_rc" != 0 ] || [ "$nhits" = 0 ]; then
+  echo "pg: vcm search query on PostgreSQL failed (status $q_rc): $(tail -n 3 "$tmp/query.err")" >&2
+  failed=1
+else
+  echo "search page on PostgreSQL: its $nhits hits read in $trips round trips (statements reading objects, texts, creators or images during vcm search query porcelain, from PostgreSQL's log)"
+  bench_summary pg "a search page's hits on PostgreSQL" "$trips round trips" "$nhits hits"
+fi
 start_vcm node-a "$(pg_url vcm_demo)" --media "$tmp/media" --node-dir "$tmp/node-a" --index "$tmp/node-a/search.index" --page-cache 0 || exit 1
 node_a=$started_pid
 port_a=$started_port

@@ -410,16 +410,15 @@ static long catch_up(vcm_store *st, vcm_index *x, char *err, size_t errlen)
             break;
         vcm_arena_reset(&a);
         size_t no = 0;
-        bool keep[BATCH];
+        bool keep[BATCH], found[BATCH];
+        if (st->ops->object_get_many(st, &a, ids, n, objs, found) < 0) {
+            snprintf(err, errlen, "%s", vcm_store_error(st));
+            goto out;
+        }
         for (size_t i = 0; i < n; i++) {
-            int f = st->ops->object_get(st, &a, ids[i], &objs[no]);
-            if (f < 0) {
-                snprintf(err, errlen, "%s", vcm_store_error(st));
-                goto out;
-            }
-            keep[i] = f == 1 && objs[no].status == VCM_PUBLISHED;
+            keep[i] = found[i] && objs[i].status == VCM_PUBLISHED;
             if (keep[i])
-                no++;
+                objs[no++] = objs[i];
         }
         memset(preps, 0, sizeof preps);
         if (prep_batch(&h, &r, objs, no, preps) < 0) {
@@ -1462,29 +1461,34 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
     r->hits = vcm_arena_calloc(a, ir.nhits ? ir.nhits : 1, sizeof *r->hits);
     if (!r->hits)
         goto oom;
-    /* the page's records from one snapshot, with one lock for all */
-    bool snapshot = p->want_objects && store && ir.nhits && store->ops->begin_read &&
-                    store->ops->begin_read(store) == 0;
+    /* the page's records in one read */
+    vcm_object *objs = NULL;
+    bool *found = NULL;
+    if (p->want_objects && store && ir.nhits) {
+        int64_t *ids = vcm_arena_alloc(a, ir.nhits * sizeof *ids);
+        objs = vcm_arena_calloc(a, ir.nhits, sizeof *objs);
+        found = vcm_arena_calloc(a, ir.nhits, sizeof *found);
+        if (!ids || !objs || !found)
+            goto oom;
+        for (size_t i = 0; i < ir.nhits; i++)
+            ids[i] = ir.hits[i].id;
+        if (store->ops->object_get_many(store, a, ids, ir.nhits, objs, found) < 0) {
+            snprintf(err, errlen, "%s", vcm_store_error(store));
+            return -1;
+        }
+    }
     for (size_t i = 0; i < ir.nhits; i++) {
         vcm_search_hit *h = &r->hits[r->nhits];
         h->id = ir.hits[i].id;
         h->score = ir.hits[i].score;
-        if (p->want_objects && store) {
-            int f = store->ops->object_get(store, a, h->id, &h->object);
-            if (f < 0) {
-                snprintf(err, errlen, "%s", vcm_store_error(store));
-                if (snapshot)
-                    store->ops->rollback(store);
-                return -1;
-            }
-            if (f == 0 || h->object.status != VCM_PUBLISHED)
+        if (objs) {
+            if (!found[i] || objs[i].status != VCM_PUBLISHED)
                 continue; /* changed since the index saw it: left out of this page */
+            h->object = objs[i];
             dress_hit(a, pl, h, p->lang);
         }
         r->nhits++;
     }
-    if (snapshot)
-        store->ops->rollback(store);
     if (r->total == 0 && p->want_alternatives)
         alternatives(s, a, p, &q, r);
     return 0;

@@ -1,20 +1,20 @@
-#include "store/store.h"
-
+/* The store over a driver: opening, migrations, transactions, statements
+ * and their errors, the gathering of rows for bulk writes, and the raw
+ * tables of vcm db copy. The domain lives in place.c, object.c and
+ * filter.c; the SQL in sql.c; the engines in drv_sqlite.c and drv_pg.c.
+ * See store_int.h for the design. */
+#include <assert.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/asset.h"
+#include "core/buf.h"
+#include "store/store_int.h"
 #include "core/banned.h"
-
-vcm_store *vcm_store_open(const char *url, char *err, size_t errlen)
-{
-    if (strncmp(url, "sqlite:", 7) == 0)
-        return vcm_store_sqlite_open(url + 7, err, errlen);
-    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return vcm_store_pg_open(url, err, errlen);
-    snprintf(err, errlen, "database URL '%s' is neither sqlite:PATH nor postgres://…", url);
-    return NULL;
-}
 
 /* The tables vcm db copy moves, parents first. schema_migrations is each
  * backend's own; meta holds the database's identity, which stays its own.
@@ -54,6 +54,546 @@ const vcm_table vcm_store_tables[] = {
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
+_Static_assert(sizeof vcm_store_tables / sizeof vcm_store_tables[0] == GATHER_ACTIVITY,
+               "gather has a list for every table, then the activity log");
+
+/* Activities gathered for one bulk write leave their id to the table. */
+static const vcm_table activity_log = {"activities", activities_cols + 1, "iti", 3, 0};
+
+static const vcm_table *target(size_t i)
+{
+    return i < vcm_store_ntables ? &vcm_store_tables[i] : &activity_log;
+}
+
+size_t vcm_table_index(const char *name)
+{
+    for (size_t i = 0; i < vcm_store_ntables; i++)
+        if (strcmp(vcm_store_tables[i].name, name) == 0)
+            return i;
+    assert(!"no such table");
+    return 0;
+}
+
+int64_t vcm_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+int vcm_fail_db(store *s, const char *what)
+{
+    return vcm_store_fail(&s->base, "%s: %s", what, s->d->error(s->c));
+}
+
+/* Statement k, prepared, reset, with no values bound; gathered rows are
+ * written first unless k cannot see them. */
+vcm_stmt *vcm_st(store *s, enum stmt k)
+{
+    if (!vcm_sql_blind(k) && vcm_flush(s) < 0)
+        return NULL;
+    vcm_stmt *q = s->d->prepare(s->c, (unsigned)k, NULL, 0);
+    if (!q) {
+        const char *sql = vcm_sql(k, s->d->dialect);
+        assert(sql);
+        if (!(q = s->d->prepare(s->c, (unsigned)k, sql, 0)))
+            vcm_fail_db(s, "cannot prepare a statement");
+    }
+    return q;
+}
+
+/* Runs a statement whose rows do not matter. */
+int vcm_run(store *s, vcm_stmt *q, const char *what)
+{
+    int rc;
+    while ((rc = s->d->step(q)) == VCM_ROW)
+        ;
+    if (rc < 0)
+        vcm_fail_db(s, what);
+    s->d->reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
+const char *vcm_col_dup(store *s, vcm_arena *a, vcm_stmt *q, int i)
+{
+    size_t n;
+    const char *t = s->d->col_text(q, i, &n);
+    return t ? vcm_arena_strndup(a, t, n) : NULL;
+}
+
+void vcm_col_code(store *s, vcm_stmt *q, int i, char dst[3])
+{
+    const char *src = s->d->col_text(q, i, NULL);
+    dst[0] = dst[1] = dst[2] = '\0';
+    if (src && src[0] && src[1]) {
+        dst[0] = src[0];
+        dst[1] = src[1];
+    }
+}
+
+void vcm_bind_text(store *s, vcm_stmt *q, int i, const char *v)
+{
+    s->d->bind_text(q, i, v);
+}
+
+/* The first column of the first row as an integer; 0 when there is none. */
+int vcm_first_int(store *s, vcm_stmt *q, const char *what, int64_t *out)
+{
+    int rc = s->d->step(q);
+    *out = rc == VCM_ROW ? s->d->col_int(q, 0) : 0;
+    if (rc < 0)
+        vcm_fail_db(s, what);
+    s->d->reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Makes room for one more item in an arena-grown array of n items. */
+void *vcm_grow(vcm_arena *a, void *arr, size_t *n, size_t size)
+{
+    if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4, …: grow to the next power of two */
+        void *nv = vcm_arena_alloc(a, (*n ? *n * 2 : 1) * size);
+        if (!nv)
+            return NULL;
+        if (*n)
+            memcpy(nv, arr, *n * size);
+        arr = nv;
+    }
+    (*n)++;
+    return arr;
+}
+
+/* ---- gathering rows for bulk writes --------------------------------------- */
+
+bool vcm_gathering(store *s)
+{
+    return s->d->remote && s->in_write;
+}
+
+static void gather_drop(store *s)
+{
+    for (size_t i = 0; i < GATHER_TARGETS; i++)
+        s->g.t[i].n = 0;
+    s->g.rows = 0;
+    s->g.next_id = s->g.end_id = 0;
+    vcm_arena_reset(&s->g.arena);
+}
+
+int vcm_flush(store *s)
+{
+    if (!s->g.rows)
+        return 0;
+    int rc = 0;
+    for (size_t i = 0; i < GATHER_TARGETS && rc == 0; i++) {
+        struct gathered *t = &s->g.t[i];
+        if (t->n && s->d->copy(s->c, target(i), t->rows, t->n) < 0)
+            rc = vcm_fail_db(s, "cannot store rows");
+        t->n = 0;
+    }
+    int64_t next = s->g.next_id, end = s->g.end_id;
+    gather_drop(s);
+    s->g.next_id = next; /* the block of ids stays drawn */
+    s->g.end_id = end;
+    return rc;
+}
+
+/* Keeps a copy of row for the next bulk write into table; written now when
+ * the driver does not gather or no write transaction is open. */
+int vcm_gather(store *s, size_t table, const vcm_value *row)
+{
+    assert(table < GATHER_TARGETS);
+    const vcm_table *t = target(table);
+    if (!vcm_gathering(s)) {
+        if (vcm_flush(s) < 0)
+            return -1;
+        return s->d->copy(s->c, t, row, 1) < 0 ? vcm_fail_db(s, "cannot store a row") : 0;
+    }
+    struct gathered *g = &s->g.t[table];
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        vcm_value *nv = realloc(g->rows, cap * t->ncols * sizeof *nv);
+        if (!nv)
+            return vcm_store_fail(&s->base, "out of memory");
+        g->rows = nv;
+        g->cap = cap;
+    }
+    vcm_value *d = g->rows + g->n * t->ncols;
+    for (size_t i = 0; i < t->ncols; i++) {
+        d[i] = row[i];
+        if (row[i].type == VCM_V_TEXT && !(d[i].t = vcm_arena_strdup(&s->g.arena, row[i].t)))
+            return vcm_store_fail(&s->base, "out of memory");
+    }
+    g->n++;
+    if (++s->g.rows >= GATHER_MAX)
+        return vcm_flush(s);
+    return 0;
+}
+
+/* ---- transactions and the data version ------------------------------------ */
+
+static int st_begin(vcm_store *b)
+{
+    store *s = S(b);
+    if (s->d->begin(s->c, true) < 0)
+        return vcm_fail_db(s, "cannot begin a transaction");
+    s->in_write = s->in_tx = true;
+    s->known.checked = false;
+    return 0;
+}
+
+static int st_begin_read(vcm_store *b)
+{
+    store *s = S(b);
+    if (s->d->begin(s->c, false) < 0)
+        return vcm_fail_db(s, "cannot begin a transaction");
+    s->in_tx = true;
+    return 0;
+}
+
+static int st_commit(vcm_store *b)
+{
+    store *s = S(b);
+    vcm_cache_drop(s);
+    if (vcm_flush(s) < 0 || vcm_ids_back(s) < 0)
+        return -1; /* the caller rolls back */
+    vcm_known_commit(s);
+    s->in_write = s->in_tx = false;
+    s->g.next_id = s->g.end_id = 0;
+    return s->d->commit(s->c) < 0 ? vcm_fail_db(s, "cannot commit") : 0;
+}
+
+static int st_rollback(vcm_store *b)
+{
+    store *s = S(b);
+    vcm_cache_drop(s);
+    gather_drop(s);
+    s->in_write = s->in_tx = false;
+    return s->d->rollback(s->c) < 0 ? vcm_fail_db(s, "cannot roll back") : 0;
+}
+
+static int st_data_version(vcm_store *b, int64_t *out)
+{
+    store *s = S(b);
+    if (vcm_flush(s) < 0)
+        return -1;
+    return s->d->data_version(s->c, out) < 0 ? vcm_fail_db(s, "cannot read the data version")
+                                              : 0;
+}
+
+int vcm_cache_check(store *s)
+{
+    int64_t v;
+    if (st_data_version(&s->base, &v) < 0)
+        return -1;
+    if (s->cache.valid && s->cache.version == v)
+        return 0;
+    vcm_arena_reset(&s->cache.arena);
+    struct agg_cache *c = &s->cache;
+    c->has_stats = c->has_counts = false;
+    c->mc = NULL;
+    c->nmc = c->nfe = c->next = 0;
+    c->museums = NULL;
+    c->countries = NULL;
+    c->nmuseums = c->ncountries = 0;
+    c->version = v;
+    c->valid = true;
+    return 0;
+}
+
+void vcm_cache_drop(store *s)
+{
+    s->cache.valid = false;
+}
+
+/* ---- migrations ------------------------------------------------------------ */
+
+/* The numbered files of the driver's schema folder, built into the program
+ * (assets are sorted by path, so they come in number order); each runs
+ * once, in its own transaction, and is recorded in schema_migrations. */
+static int migrate(store *s)
+{
+    const char *prefix = s->d->schema;
+    size_t pl = strlen(prefix);
+    int want = 0;
+    for (size_t i = 0; i < vcm_assets_count; i++)
+        if (strncmp(vcm_assets[i].path, prefix, pl) == 0 &&
+            isdigit((unsigned char)vcm_assets[i].path[pl]))
+            want = atoi(vcm_assets[i].path + pl);
+    bool skip;
+    if (s->d->migrations(s->c, true, want, &skip) < 0)
+        return vcm_store_fail(&s->base, "%s", s->d->error(s->c));
+    if (skip)
+        return 0;
+    int rc = -1;
+    if (s->d->exec(s->c, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer "
+                         "PRIMARY KEY, name text NOT NULL, applied bigint NOT NULL)") < 0) {
+        vcm_fail_db(s, "cannot create schema_migrations");
+        goto out;
+    }
+    for (size_t i = 0; i < vcm_assets_count; i++) {
+        const char *path = vcm_assets[i].path;
+        if (strncmp(path, prefix, pl) != 0 || !isdigit((unsigned char)path[pl]))
+            continue;
+        int version = atoi(path + pl);
+        vcm_stmt *q = vcm_st(s, S_MIGRATION_DONE);
+        if (!q)
+            goto out;
+        s->d->bind_int(q, 1, version);
+        int64_t done;
+        if (vcm_first_int(s, q, "cannot read schema_migrations", &done) < 0)
+            goto out;
+        if (done)
+            continue;
+        if (s->d->begin(s->c, true) < 0) {
+            vcm_fail_db(s, "cannot start a migration");
+            goto out;
+        }
+        if (s->d->exec(s->c, (const char *)vcm_assets[i].data) < 0) {
+            vcm_fail_db(s, path);
+            s->d->rollback(s->c);
+            goto out;
+        }
+        if (!(q = vcm_st(s, S_MIGRATION_PUT))) {
+            s->d->rollback(s->c);
+            goto out;
+        }
+        s->d->bind_int(q, 1, version);
+        s->d->bind_text(q, 2, path + pl);
+        s->d->bind_int(q, 3, vcm_now());
+        if (vcm_run(s, q, "cannot record a migration") < 0) {
+            s->d->rollback(s->c);
+            goto out;
+        }
+        if (s->d->commit(s->c) < 0) {
+            vcm_fail_db(s, "cannot commit a migration");
+            s->d->rollback(s->c);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    s->d->migrations(s->c, false, want, &skip);
+    return rc;
+}
+
+/* ---- raw tables (vcm db copy) ---------------------------------------------- */
+
+/* Table and column names come from vcm_store_tables (constants). */
+static vcm_stmt *table_stmt(store *s, size_t ti, bool scan)
+{
+    unsigned slot = SLOT_TABLE + (unsigned)ti * 2 + !scan;
+    vcm_stmt *q = s->d->prepare(s->c, slot, NULL, 0);
+    if (q)
+        return q;
+    const vcm_table *t = &vcm_store_tables[ti];
+    vcm_buf b;
+    vcm_buf_init(&b, 8192);
+    if (scan) {
+        vcm_buf_puts(&b, "SELECT ");
+        for (size_t i = 0; i < t->ncols; i++)
+            vcm_buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i]);
+        vcm_buf_printf(&b, " FROM %s ORDER BY ", t->name);
+        for (size_t i = 0; i < t->nkey; i++)
+            vcm_buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i]);
+    } else {
+        vcm_buf_printf(&b, "DELETE FROM %s", t->name);
+    }
+    q = b.toobig ? NULL : s->d->prepare(s->c, slot, b.data, scan ? VCM_STREAM : 0);
+    vcm_buf_release(&b);
+    if (!q)
+        vcm_fail_db(s, "cannot prepare a table statement");
+    return q;
+}
+
+static int st_table_scan(vcm_store *b, size_t ti, vcm_row_fn fn, void *ud)
+{
+    store *s = S(b);
+    assert(ti < vcm_store_ntables);
+    const vcm_table *t = &vcm_store_tables[ti];
+    vcm_stmt *q;
+    if (vcm_flush(s) < 0 || !(q = table_stmt(s, ti, true)))
+        return -1;
+    vcm_value row[32];
+    assert(t->ncols <= 32);
+    int rc;
+    while ((rc = s->d->step(q)) == VCM_ROW) {
+        for (size_t i = 0; i < t->ncols; i++) {
+            vcm_value *v = &row[i];
+            memset(v, 0, sizeof *v);
+            if (s->d->is_null(q, (int)i)) {
+                v->type = VCM_V_NULL;
+            } else if (t->types[i] == 'i') {
+                v->type = VCM_V_INT;
+                v->i = s->d->col_int(q, (int)i);
+            } else if (t->types[i] == 'r') {
+                v->type = VCM_V_REAL;
+                v->r = s->d->col_real(q, (int)i);
+            } else {
+                v->type = VCM_V_TEXT;
+                v->t = s->d->col_text(q, (int)i, NULL);
+            }
+        }
+        if (fn(ud, row) < 0) {
+            s->d->reset(q);
+            return vcm_store_fail(b, "reading table %s stopped", t->name);
+        }
+    }
+    if (rc < 0)
+        vcm_fail_db(s, "cannot read a table");
+    s->d->reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
+static int st_table_clear(vcm_store *b, size_t ti)
+{
+    store *s = S(b);
+    assert(ti < vcm_store_ntables);
+    vcm_cache_drop(s);
+    vcm_stmt *q;
+    if (vcm_flush(s) < 0 || !(q = table_stmt(s, ti, false)))
+        return -1;
+    return vcm_run(s, q, "cannot empty a table");
+}
+
+/* Rows go by the bulk path: PostgreSQL's COPY, SQLite's prepared batch. */
+static int st_table_put(vcm_store *b, size_t ti, const vcm_value *row)
+{
+    assert(ti < vcm_store_ntables);
+    S(b)->known.valid = false; /* rows that are not in it */
+    return vcm_gather(S(b), ti, row);
+}
+
+static int st_table_finish(vcm_store *b)
+{
+    store *s = S(b);
+    vcm_cache_drop(s);
+    if (vcm_flush(s) < 0)
+        return -1;
+    if (!vcm_sql(S_FINISH, s->d->dialect))
+        return 0; /* SQLite's ids continue above the highest stored by themselves */
+    vcm_stmt *q = vcm_st(s, S_FINISH);
+    return q ? vcm_run(s, q, "cannot set the id generators") : -1;
+}
+
+static int st_meta_get(vcm_store *b, vcm_arena *a, const char *key, const char **value)
+{
+    store *s = S(b);
+    vcm_stmt *q = vcm_st(s, S_META_GET);
+    if (!q)
+        return -1;
+    s->d->bind_text(q, 1, key);
+    int rc = s->d->step(q);
+    *value = rc == VCM_ROW ? vcm_col_dup(s, a, q, 0) : NULL;
+    if (rc < 0)
+        vcm_fail_db(s, "cannot read a database value");
+    s->d->reset(q);
+    return rc < 0 ? -1 : rc == VCM_ROW;
+}
+
+static int st_meta_put(vcm_store *b, const char *key, const char *value)
+{
+    store *s = S(b);
+    vcm_stmt *q = vcm_st(s, S_META_PUT);
+    if (!q)
+        return -1;
+    s->d->bind_text(q, 1, key);
+    s->d->bind_text(q, 2, value);
+    return vcm_run(s, q, "cannot store a database value");
+}
+
+/* ---- the store's table of functions ------------------------------------------ */
+
+static void st_close(vcm_store *b)
+{
+    store *s = S(b);
+    if (s->c)
+        s->d->close(s->c);
+    for (size_t i = 0; i < GATHER_TARGETS; i++)
+        free(s->g.t[i].rows);
+    vcm_arena_release(&s->g.arena);
+    vcm_arena_release(&s->cache.arena);
+    vcm_buf_release(&s->list);
+    free(s->known.bits);
+    free(s);
+}
+
+static const struct vcm_store_ops store_ops = {
+    .name = "store",
+    .close = st_close,
+    .begin = st_begin,
+    .commit = st_commit,
+    .rollback = st_rollback,
+    .data_version = st_data_version,
+    .country_upsert = vcm_country_upsert,
+    .country_get = vcm_country_get,
+    .country_list = vcm_country_list,
+    .museum_ensure = vcm_museum_ensure,
+    .museum_put = vcm_museum_put,
+    .museum_get = vcm_museum_get,
+    .museum_list = vcm_museum_list,
+    .object_upsert = vcm_object_upsert,
+    .object_get = vcm_object_get,
+    .object_get_many = vcm_object_get_many,
+    .object_list = vcm_object_list,
+    .object_count = vcm_object_count,
+    .object_facets = vcm_object_facets,
+    .stats = vcm_stats_get,
+    .media_add = vcm_media_add,
+    .media_find = vcm_media_find,
+    .object_by_source_id = vcm_object_by_source_id,
+    .activity_list = vcm_activity_list,
+    .changes_since = vcm_changes_since,
+    .change_head = vcm_change_head,
+    .instance_id = vcm_instance_id,
+    .begin_read = st_begin_read,
+    .table_scan = st_table_scan,
+    .table_clear = st_table_clear,
+    .table_put = st_table_put,
+    .table_finish = st_table_finish,
+    .meta_get = st_meta_get,
+    .meta_put = st_meta_put,
+};
+
+vcm_store *vcm_store_open_driver(const vcm_driver *d, const char *url, const char *name,
+                                 char *err, size_t errlen)
+{
+    store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->base.ops = &store_ops;
+    s->d = d;
+    vcm_arena_init(&s->g.arena, 0);
+    vcm_buf_init(&s->list, (size_t)1 << 20);
+    if (!(s->c = d->open(url, err, errlen))) {
+        st_close(&s->base);
+        return NULL;
+    }
+    if (migrate(s) < 0) {
+        char where[600];
+        d->describe(s->c, name, where, sizeof where);
+        snprintf(err, errlen, "%s: %s", where, s->base.error);
+        st_close(&s->base);
+        return NULL;
+    }
+    return &s->base;
+}
+
+int64_t vcm_store_round_trips(vcm_store *b)
+{
+    store *s = S(b);
+    return s->d->round_trips(s->c);
+}
+
+vcm_store *vcm_store_open(const char *url, char *err, size_t errlen)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return vcm_store_open_driver(&vcm_driver_sqlite, url + 7, url + 7, err, errlen);
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return vcm_store_open_driver(&vcm_driver_pg, url, url, err, errlen);
+    snprintf(err, errlen, "database URL '%s' is neither sqlite:PATH nor postgres://…", url);
+    return NULL;
+}
 
 void vcm_store_close(vcm_store *s)
 {

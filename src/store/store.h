@@ -1,8 +1,10 @@
 /* The store: every read and write of VCM's data goes through this interface.
  *
  * It speaks the domain (countries, museums, objects), never SQL: a backend is
- * a table of functions (like SQLite's VFS), chosen by the URL given to
- * vcm_store_open(): "sqlite:PATH" (sqlite.c) or "postgres://…" (pg.c).
+ * one table of functions, written once (store.c and the files beside it)
+ * over a SQL driver chosen by the URL given to vcm_store_open():
+ * "sqlite:PATH" (drv_sqlite.c) or "postgres://[user[:password]@]host[:port]/
+ * dbname[?param=value…]" (drv_pg.c); see driver.h.
  * No backend type, header or SQL text appears outside src/store/.
  *
  * One vcm_store is one connection: use it from one thread at a time (the
@@ -126,6 +128,10 @@ struct vcm_store_ops {
     int (*object_upsert)(vcm_store *s, vcm_object *o, const char *content_hash,
                          bool keep_times, vcm_upsert *result);
     int (*object_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_object *out);
+    /* The objects of n ids at once (a page of search hits): out[i] and
+     * found[i] for ids[i], in three queries whatever n. */
+    int (*object_get_many)(vcm_store *s, vcm_arena *a, const int64_t *ids, size_t n,
+                           vcm_object *out, bool *found);
     /* Objects in id order with every field; *n may be less than f->limit at
      * the end. */
     int (*object_list)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_object **out,
@@ -200,9 +206,4 @@ int vcm_store_fail(vcm_store *s, const char *fmt, ...) __attribute__((format(pri
 #define vcm_store_begin(s) ((s)->ops->begin(s))
 #define vcm_store_commit(s) ((s)->ops->commit(s))
 #define vcm_store_rollback(s) ((s)->ops->rollback(s))
-
-/* Backends. */
-vcm_store *vcm_store_sqlite_open(const char *path, char *err, size_t errlen);
-/* url: postgres://[user[:password]@]host[:port]/dbname[?param=value…] */
-vcm_store *vcm_store_pg_open(const char *url, char *err, size_t errlen);
 #endif

@@ -5,6 +5,7 @@
 
 #include "core/arena.h"
 #include "model/country.h"
+#include "store/driver.h"
 #include "store/store.h"
 
 struct fx {
@@ -375,6 +376,156 @@ static void test_rollback(void **state)
     assert_int_equal(st.objects_all, 0);
 }
 
+/* Two objects alike in what they hold (the fields pages show). */
+static void assert_same_object(const vcm_object *a, const vcm_object *b)
+{
+    assert_int_equal(a->id, b->id);
+    assert_string_equal(a->source_id, b->source_id);
+    assert_string_equal(a->museum_name, b->museum_name);
+    assert_string_equal(a->country, b->country);
+    assert_int_equal(a->date_start, b->date_start);
+    const vcm_ltexts *ta[] = {&a->title, &a->description, &a->statement};
+    const vcm_ltexts *tb[] = {&b->title, &b->description, &b->statement};
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(ta[k]->n, tb[k]->n);
+        for (size_t i = 0; i < ta[k]->n; i++) {
+            assert_string_equal(ta[k]->v[i].lang, tb[k]->v[i].lang);
+            assert_string_equal(ta[k]->v[i].text, tb[k]->v[i].text);
+        }
+    }
+    assert_int_equal(a->ncreators, b->ncreators);
+    for (size_t i = 0; i < a->ncreators; i++)
+        assert_string_equal(a->creators[i], b->creators[i]);
+    assert_int_equal(a->nmedia, b->nmedia);
+    for (size_t i = 0; i < a->nmedia; i++) {
+        assert_int_equal(a->media[i].id, b->media[i].id);
+        assert_string_equal(a->media[i].file, b->media[i].file);
+    }
+}
+
+/* A page of objects at once (a page of search hits): what object_get
+ * answers for each, in the order asked, an unknown id left out, and on a
+ * server in at most three round trips, not four for each object. Written
+ * in one transaction, read before its commit too: rows gathered for one
+ * bulk write are visible to the transaction's own reads. */
+static void test_object_get_many(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum of Pages", "KR");
+    enum { N = 20, ASK = N + 2 };
+    int64_t ids[ASK];
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    for (int i = 0; i < N; i++) {
+        char *sid = vcm_arena_printf(&f->a, "P-%d", i);
+        vcm_object o = make_object(f, mid, sid, "Ceramics", 1100 + i);
+        o.ncreators = (size_t)(i % 3);
+        vcm_upsert r;
+        assert_int_equal(f->s->ops->object_upsert(f->s, &o, sid, false, &r), 0);
+        assert_int_equal(r, VCM_UPSERT_INSERTED);
+        ids[N - 1 - i] = o.id;
+    }
+    vcm_media m = {.file = "p.tif", .format = "tiff", .width = 10, .height = 20,
+                   .identifier = "page-1"};
+    assert_int_equal(f->s->ops->media_add(f->s, ids[3], &m), 0);
+    vcm_object in_tx;
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, ids[0], &in_tx), 1);
+    assert_string_equal(in_tx.source_id, "P-19");
+    assert_int_equal(vcm_store_commit(f->s), 0);
+    /* ids follow one another on both engines: what a transaction drew and
+     * did not use is not lost */
+    for (int i = 1; i < N; i++)
+        assert_int_equal(ids[i - 1], ids[i] + 1);
+    vcm_object next = make_object(f, mid, "P-next", "Ceramics", 1200);
+    vcm_upsert nr;
+    assert_int_equal(f->s->ops->object_upsert(f->s, &next, "n", false, &nr), 0);
+    assert_int_equal(next.id, ids[0] + 1);
+    ids[N] = ids[N - 1] + 1000; /* no such object */
+    ids[N + 1] = ids[5];        /* asked twice */
+
+    vcm_object out[ASK];
+    bool found[ASK];
+    int64_t before = vcm_store_round_trips(f->s);
+    assert_int_equal(f->s->ops->object_get_many(f->s, &f->a, ids, ASK, out, found), 0);
+    int64_t trips = vcm_store_round_trips(f->s) - before;
+    if (trips > 3)
+        fail_msg("%d objects read in %lld round trips", ASK, (long long)trips);
+    for (int i = 0; i < ASK; i++) {
+        if (i == N) {
+            assert_false(found[i]);
+            continue;
+        }
+        assert_true(found[i]);
+        vcm_object g;
+        assert_int_equal(f->s->ops->object_get(f->s, &f->a, ids[i], &g), 1);
+        assert_same_object(&out[i], &g);
+    }
+    assert_int_equal(out[3].nmedia, 1);
+    assert_string_equal(out[3].media[0].identifier, "page-1");
+    assert_int_equal(out[0].ncreators, 19 % 3);
+    /* a page of the browse list reads the same way */
+    vcm_filter flt = {.museum = mid, .limit = 50};
+    vcm_object *list;
+    size_t n;
+    assert_int_equal(f->s->ops->object_list(f->s, &f->a, &flt, &list, &n), 0);
+    before = vcm_store_round_trips(f->s); /* once prepared: the list, then the page */
+    assert_int_equal(f->s->ops->object_list(f->s, &f->a, &flt, &list, &n), 0);
+    assert_int_equal(n, N + 1); /* with P-next */
+    if (vcm_store_round_trips(f->s) - before > 4)
+        fail_msg("a list of %d objects took %lld round trips", N,
+                 (long long)(vcm_store_round_trips(f->s) - before));
+    assert_same_object(&list[0], &out[N - 1]);
+}
+
+/* Writes gathered for one bulk write keep the meaning of each call: the
+ * same record twice in one transaction is inserted then updated, a
+ * rollback leaves nothing, and a record another connection stored between
+ * two transactions is found, not stored twice. */
+static void test_gathered_writes(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "JP");
+    vcm_upsert r;
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    vcm_object o = make_object(f, mid, "G-1", "Lacquer", 1700);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "g1", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_INSERTED);
+    int64_t id = o.id;
+    o = make_object(f, mid, "G-1", "Lacquerware", 1700);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "g2", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_UPDATED);
+    assert_int_equal(o.id, id);
+    assert_int_equal(vcm_store_commit(f->s), 0);
+    vcm_object g;
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, id, &g), 1);
+    assert_string_equal(g.classification, "Lacquerware");
+    assert_int_equal(g.title.n, 2);
+
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    o = make_object(f, mid, "G-2", "Lacquer", 1700);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "g", false, &r), 0);
+    assert_int_equal(vcm_store_rollback(f->s), 0);
+    vcm_stats st;
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects_all, 1);
+
+    char err[600];
+    vcm_store *other = vcm_store_open(f->url, err, sizeof err);
+    assert_non_null(other);
+    o = make_object(f, mid, "G-3", "Lacquer", 1700);
+    assert_int_equal(other->ops->object_upsert(other, &o, "g3", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_INSERTED);
+    int64_t id3 = o.id;
+    vcm_store_close(other);
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    o = make_object(f, mid, "G-3", "Lacquer", 1700);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "g3", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_UNCHANGED);
+    assert_int_equal(o.id, id3);
+    assert_int_equal(vcm_store_commit(f->s), 0);
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects_all, 2);
+}
+
 /* The change sequence: every committed write moves its object to the end;
  * unchanged upserts and rolled-back ones leave it as it was. */
 static void test_change_sequence(void **state)
@@ -552,6 +703,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_filters_facets_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_follows_other_connections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_object_get_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gathered_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_sequence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_snapshot_and_raw_rows, setup, teardown),
         cmocka_unit_test(test_table_descriptions),

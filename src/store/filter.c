@@ -1,0 +1,350 @@
+/* Filtered lists, counts, facets and the statistics, with their part of the
+ * aggregate cache (the statistics, and counts and facets for the last
+ * FACET_CACHE distinct filters).
+ *
+ * A filter query is put together from constant fragments, one per
+ * condition, and kept in the slot of its kind and of the bit mask of the
+ * conditions present; values are always bound. The same walk over the
+ * conditions writes the text (first use) and binds the values (every use),
+ * so the two cannot disagree on the numbering. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "store/store_int.h"
+#include "core/banned.h"
+
+static const char *const fselect[F_KINDS] = {
+    [F_LIST] = "SELECT o.id",
+    [F_COUNT] = "SELECT count(*)",
+    [F_REGION] = "SELECT c.region, c.region, count(*)",
+    [F_COUNTRY] = "SELECT m.country, (SELECT name FROM country_names n WHERE n.code = m.country "
+                  "ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
+    [F_MUSEUM] = "SELECT o.museum_id, (SELECT name FROM museum_names n WHERE n.museum_id = "
+                 "o.museum_id ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
+    [F_CLASS] = "SELECT o.classification, o.classification, count(*)",
+    [F_CENTURY] = "SELECT o.century, o.century, count(*)",
+};
+static const char *const fgroup[F_KINDS] = {
+    [F_LIST] = " ORDER BY o.id",
+    [F_COUNT] = "",
+    [F_REGION] = " GROUP BY 1 ORDER BY 3 DESC, 1",
+    [F_COUNTRY] = " GROUP BY 1 ORDER BY 3 DESC, 2",
+    [F_MUSEUM] = " GROUP BY 1 ORDER BY 3 DESC, 2",
+    [F_CLASS] = " AND o.classification <> '' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
+    [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
+};
+
+static unsigned filter_mask(const vcm_filter *f, enum fkind k)
+{
+    unsigned m = 0;
+    if (!f->any_status)
+        m |= B_PUBLISHED;
+    if (f->has_region)
+        m |= B_REGION;
+    if (f->country[0])
+        m |= B_COUNTRY;
+    if (f->museum)
+        m |= B_MUSEUM;
+    if (f->classification)
+        m |= B_CLASS;
+    if (f->century)
+        m |= B_CENTURY;
+    if (f->source_id)
+        m |= B_SOURCE_ID;
+    if (f->after_id && k == F_LIST)
+        m |= B_AFTER;
+    if (f->has_media)
+        m |= B_MEDIA;
+    return m;
+}
+
+struct walk {
+    store *s;
+    vcm_buf *b; /* the text, when it is being written */
+    vcm_stmt *q; /* the statement, when values are being bound */
+    int n;
+};
+
+/* One condition with one value: fragment (holding %d for the value's
+ * number) into the text, the value into the statement. */
+static void cond_text(struct walk *w, const char *fragment, const char *v)
+{
+    w->n++;
+    if (w->b)
+        vcm_buf_printf(w->b, fragment, w->n);
+    if (w->q)
+        w->s->d->bind_text(w->q, w->n, v);
+}
+
+static void cond_int(struct walk *w, const char *fragment, int64_t v)
+{
+    w->n++;
+    if (w->b)
+        vcm_buf_printf(w->b, fragment, w->n);
+    if (w->q)
+        w->s->d->bind_int(w->q, w->n, v);
+}
+
+static void puts_text(struct walk *w, const char *t)
+{
+    if (w->b)
+        vcm_buf_puts(w->b, t);
+}
+
+static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fkind k)
+{
+    puts_text(w, fselect[k]);
+    puts_text(w, " FROM objects o JOIN museums m ON m.id = o.museum_id");
+    if ((m & B_REGION) || k == F_REGION)
+        puts_text(w, " JOIN countries c ON c.code = m.country");
+    puts_text(w, " WHERE true");
+    if (m & B_PUBLISHED)
+        puts_text(w, " AND o.status = 'published'");
+    if (m & B_REGION)
+        cond_text(w, " AND c.region = ?%d", vcm_region_name(f->region));
+    if (m & B_COUNTRY)
+        cond_text(w, " AND m.country = ?%d", f->country);
+    if (m & B_MUSEUM)
+        cond_int(w, " AND o.museum_id = ?%d", f->museum);
+    if (m & B_CLASS)
+        cond_text(w, " AND o.classification = ?%d", f->classification);
+    if (m & B_CENTURY)
+        cond_int(w, " AND o.century = ?%d", f->century);
+    if (m & B_SOURCE_ID)
+        cond_text(w, " AND o.source_id = ?%d", f->source_id);
+    if (m & B_AFTER)
+        cond_int(w, " AND o.id > ?%d", f->after_id);
+    if (m & B_MEDIA)
+        puts_text(w, " AND EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id)");
+    puts_text(w, fgroup[k]);
+    if (k == F_LIST) {
+        cond_int(w, " LIMIT ?%d", f->limit > 0 && f->limit <= 1000 ? f->limit : 20);
+        cond_int(w, " OFFSET ?%d", f->offset > 0 ? f->offset : 0);
+    }
+}
+
+/* The filter query of kind k for f, prepared, with f's values bound. */
+static vcm_stmt *filter_stmt(store *s, const vcm_filter *f, enum fkind k)
+{
+    unsigned m = filter_mask(f, k), slot = SLOT_FILTER + (unsigned)k * B_MASKS + m;
+    if (vcm_flush(s) < 0)
+        return NULL;
+    vcm_stmt *q = s->d->prepare(s->c, slot, NULL, 0);
+    if (!q) {
+        vcm_buf b;
+        vcm_buf_init(&b, 4096);
+        struct walk w = {.s = s, .b = &b};
+        filter_walk(&w, f, m, k);
+        q = b.toobig ? NULL : s->d->prepare(s->c, slot, b.data, 0);
+        vcm_buf_release(&b);
+        if (!q) {
+            vcm_fail_db(s, "cannot prepare a filter query");
+            return NULL;
+        }
+    }
+    struct walk w = {.s = s, .q = q};
+    filter_walk(&w, f, m, k);
+    return q;
+}
+
+int vcm_object_list(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_object **out,
+                    size_t *n)
+{
+    store *s = S(b);
+    vcm_stmt *q = filter_stmt(s, f, F_LIST);
+    if (!q)
+        return -1;
+    int limit = f->limit > 0 && f->limit <= 1000 ? f->limit : 20;
+    int64_t *ids = vcm_arena_alloc(a, (size_t)limit * sizeof *ids);
+    if (!ids) {
+        s->d->reset(q);
+        return vcm_store_fail(b, "out of memory listing objects");
+    }
+    size_t count;
+    int rc = VCM_DONE;
+    for (count = 0; count < (size_t)limit && (rc = s->d->step(q)) == VCM_ROW; count++)
+        ids[count] = s->d->col_int(q, 0);
+    if (rc < 0)
+        vcm_fail_db(s, "cannot list objects");
+    s->d->reset(q);
+    if (rc < 0)
+        return -1;
+    *out = vcm_arena_calloc(a, count ? count : 1, sizeof **out);
+    bool *found = vcm_arena_calloc(a, count ? count : 1, sizeof *found);
+    if (!*out || !found)
+        return vcm_store_fail(b, "out of memory listing objects");
+    if (vcm_object_get_many(b, a, ids, count, *out, found) < 0)
+        return -1;
+    *n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (found[i])
+            (*out)[(*n)++] = (*out)[i];
+    return 0;
+}
+
+/* The cache entry for f's conditions (not its paging), made when absent. */
+static struct facet_entry *facet_entry(store *s, const vcm_filter *f)
+{
+    if (vcm_cache_check(s) < 0)
+        return NULL;
+    struct agg_cache *c = &s->cache;
+    if (c->arena.used > ((size_t)8 << 20)) {
+        c->valid = false; /* too many distinct filters: start again */
+        if (vcm_cache_check(s) < 0)
+            return NULL;
+    }
+    char key[1024];
+    snprintf(key, sizeof key, "%u|%d|%s|%lld|%d|%s|%s", filter_mask(f, F_COUNT),
+             f->has_region ? (int)f->region : -1, f->country, (long long)f->museum, f->century,
+             f->classification ? f->classification : "", f->source_id ? f->source_id : "");
+    for (size_t i = 0; i < c->nfe; i++)
+        if (strcmp(c->fe[i].key, key) == 0)
+            return &c->fe[i];
+    struct facet_entry *e = &c->fe[c->next];
+    c->next = (c->next + 1) % FACET_CACHE;
+    if (c->nfe < FACET_CACHE)
+        c->nfe++;
+    memset(e, 0, sizeof *e);
+    e->key = vcm_arena_strdup(&c->arena, key);
+    return e->key ? e : NULL;
+}
+
+static vcm_facet *copy_facets(vcm_arena *a, const vcm_facet *src, size_t n)
+{
+    vcm_facet *d = vcm_arena_alloc(a, (n ? n : 1) * sizeof *d);
+    for (size_t i = 0; d && i < n; i++) {
+        d[i].value = vcm_arena_strdup(a, src[i].value);
+        d[i].label = vcm_arena_strdup(a, src[i].label);
+        d[i].count = src[i].count;
+        if (!d[i].value || !d[i].label)
+            return NULL;
+    }
+    return d;
+}
+
+static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
+{
+    *dst = *src;
+    if (!(dst->region = copy_facets(a, src->region, src->nregion)) ||
+        !(dst->country = copy_facets(a, src->country, src->ncountry)) ||
+        !(dst->museum = copy_facets(a, src->museum, src->nmuseum)) ||
+        !(dst->classification = copy_facets(a, src->classification, src->nclassification)) ||
+        !(dst->century = copy_facets(a, src->century, src->ncentury)))
+        return -1;
+    return 0;
+}
+
+int vcm_object_count(vcm_store *b, const vcm_filter *f, int64_t *out)
+{
+    store *s = S(b);
+    struct facet_entry *e = facet_entry(s, f);
+    if (e && e->has_count) {
+        *out = e->count;
+        return 0;
+    }
+    vcm_stmt *q = filter_stmt(s, f, F_COUNT);
+    if (!q || vcm_first_int(s, q, "cannot count objects", out) < 0)
+        return -1;
+    if (e) {
+        e->count = *out;
+        e->has_count = true;
+    }
+    return 0;
+}
+
+static int facet(store *s, vcm_arena *a, const vcm_filter *f, enum fkind k, vcm_facet **out,
+                 size_t *n)
+{
+    vcm_stmt *q = filter_stmt(s, f, k);
+    if (!q)
+        return -1;
+    *out = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = s->d->step(q)) == VCM_ROW) {
+        vcm_facet *nv = vcm_grow(a, *out, n, sizeof *nv);
+        if (!nv) {
+            s->d->reset(q);
+            return vcm_store_fail(&s->base, "out of memory counting facets");
+        }
+        *out = nv;
+        vcm_facet *fc = &nv[*n - 1];
+        fc->value = vcm_col_dup(s, a, q, 0);
+        fc->label = vcm_col_dup(s, a, q, 1);
+        fc->count = s->d->col_int(q, 2);
+        if (!fc->value)
+            fc->value = "";
+        if (!fc->label)
+            fc->label = fc->value;
+    }
+    if (rc < 0)
+        vcm_fail_db(s, "cannot count facets");
+    s->d->reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
+static int facets_uncached(store *s, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
+{
+    memset(out, 0, sizeof *out);
+    if (facet(s, a, f, F_REGION, &out->region, &out->nregion) < 0 ||
+        facet(s, a, f, F_COUNTRY, &out->country, &out->ncountry) < 0 ||
+        facet(s, a, f, F_MUSEUM, &out->museum, &out->nmuseum) < 0 ||
+        facet(s, a, f, F_CLASS, &out->classification, &out->nclassification) < 0 ||
+        facet(s, a, f, F_CENTURY, &out->century, &out->ncentury) < 0)
+        return -1;
+    for (size_t i = 0; i < out->ncentury; i++) {
+        char label[64];
+        vcm_century_label(atoi(out->century[i].value), label, sizeof label);
+        out->century[i].label = vcm_arena_strdup(a, label);
+        if (!out->century[i].label)
+            return vcm_store_fail(&s->base, "out of memory counting facets");
+    }
+    return 0;
+}
+
+int vcm_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
+{
+    store *s = S(b);
+    struct facet_entry *e = facet_entry(s, f);
+    if (e && e->has_facets)
+        return copy_all_facets(a, out, &e->facets) < 0
+                   ? vcm_store_fail(b, "out of memory counting facets")
+                   : 0;
+    if (facets_uncached(s, a, f, out) < 0)
+        return -1;
+    if (e && copy_all_facets(&s->cache.arena, &e->facets, out) == 0)
+        e->has_facets = true;
+    return 0;
+}
+
+int vcm_stats_get(vcm_store *b, vcm_stats *out)
+{
+    store *s = S(b);
+    if (vcm_cache_check(s) < 0)
+        return -1;
+    if (s->cache.has_stats) {
+        *out = s->cache.stats;
+        return 0;
+    }
+    vcm_stmt *q = vcm_st(s, S_STATS);
+    if (!q)
+        return -1;
+    int rc = s->d->step(q);
+    if (rc == VCM_ROW) {
+        out->objects = s->d->col_int(q, 0);
+        out->objects_all = s->d->col_int(q, 1);
+        out->museums = s->d->col_int(q, 2);
+        out->museums_all = s->d->col_int(q, 3);
+        out->countries = s->d->col_int(q, 4);
+        out->countries_all = s->d->col_int(q, 5);
+        out->media = s->d->col_int(q, 6);
+    }
+    s->d->reset(q);
+    if (rc != VCM_ROW)
+        return rc < 0 ? vcm_fail_db(s, "cannot count") : vcm_store_fail(b, "cannot count");
+    s->cache.stats = *out;
+    s->cache.has_stats = true;
+    return 0;
+}

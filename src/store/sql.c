@@ -1,0 +1,187 @@
+/* Every statement of the store, written once with ?N placeholders (the
+ * PostgreSQL driver rewrites them $N). The few whose text truly differs
+ * between the engines are in `differ`, side by side, with the reason. */
+#include <stddef.h>
+
+#include "store/store_int.h"
+#include "core/banned.h"
+
+#define OBJECT_COLS                                                                           \
+    "museum_id, source_id, source, source_licence, inventory_number, date_text, date_start, " \
+    "date_end, century, period, culture, classification, materials, technique, dimensions, "  \
+    "credit_line, rights, licence, source_url, status, created, updated, content_hash"
+#define MEDIA_COLS "id, file, format, width, height, checksum, rights, identifier, original, label"
+#define MEDIA_PUT                                                                             \
+    "INSERT INTO media(object_id, pos, file, format, width, height, checksum, rights, "       \
+    "identifier, original, label, created) "                                                  \
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id"
+/* A museum's or a country's name for a label: English, else the first. */
+#define FIRST_NAME(table, key, ref)                                                           \
+    "(SELECT name FROM " table " n WHERE n." key " = " ref " ORDER BY n.lang <> 'en', n.pos "  \
+    "LIMIT 1)"
+
+static const char *const common[S_COUNT] = {
+    [S_COUNTRY_PUT] = "INSERT INTO countries(code, region, asem_since) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT(code) DO UPDATE SET region = ?2, asem_since = ?3",
+    [S_COUNTRY_NAMES_DEL] = "DELETE FROM country_names WHERE code = ?1",
+    [S_COUNTRY_NAME_PUT] = "INSERT INTO country_names(code, lang, pos, name) VALUES (?1, ?2, ?3, ?4)",
+    [S_COUNTRY_GET] = "SELECT code, region, asem_since FROM countries WHERE code = ?1",
+    [S_COUNTRY_NAMES] = "SELECT lang, name FROM country_names WHERE code = ?1 ORDER BY pos",
+    [S_MUSEUM_FIND] = "SELECT museum_id FROM museum_names WHERE name = ?1 LIMIT 1",
+    [S_MUSEUM_FIND_KEY] = "SELECT id FROM museums WHERE name_key = ?1",
+    [S_MUSEUM_UPDATE] = "UPDATE museums SET name_key = ?2, country = ?3, city = ?4, lat = ?5, "
+                        "lon = ?6, website = ?7, joined = ?8, left_on = ?9 WHERE id = ?1",
+    [S_MUSEUM_NAMES_DEL] = "DELETE FROM museum_names WHERE museum_id = ?1",
+    [S_MUSEUM_NAME_PUT] =
+        "INSERT INTO museum_names(museum_id, lang, pos, name) VALUES (?1, ?2, ?3, ?4)",
+    [S_MUSEUM_GET] =
+        "SELECT id, country, city, lat, lon, website, joined, left_on FROM museums WHERE id = ?1",
+    [S_MUSEUM_NAMES] = "SELECT lang, name FROM museum_names WHERE museum_id = ?1 ORDER BY pos",
+    [S_MUSEUM_LIST] =
+        "SELECT id, country, city, lat, lon, website, joined, left_on FROM museums ORDER BY name_key",
+    [S_MUSEUM_LIST_COUNTRY] =
+        "SELECT id, country, city, lat, lon, website, joined, left_on FROM museums "
+        "WHERE country = ?1 ORDER BY name_key",
+    [S_OBJECT_FIND] =
+        "SELECT id, content_hash, created FROM objects WHERE museum_id = ?1 AND source_id = ?2",
+    [S_OBJECT_UPDATE] =
+        "UPDATE objects SET museum_id = ?2, source_id = ?3, source = ?4, source_licence = ?5, "
+        "inventory_number = ?6, date_text = ?7, date_start = ?8, date_end = ?9, century = ?10, "
+        "period = ?11, culture = ?12, classification = ?13, materials = ?14, technique = ?15, "
+        "dimensions = ?16, credit_line = ?17, rights = ?18, licence = ?19, source_url = ?20, "
+        "status = ?21, created = ?22, updated = ?23, content_hash = ?24 WHERE id = ?1",
+    [S_OBJECT_KEYS] = "SELECT museum_id, source_id FROM objects",
+    [S_OBJECT_ID_FREE] = "SELECT NOT EXISTS (SELECT 1 FROM objects WHERE id = ?1)",
+    [S_TEXTS_DEL] = "DELETE FROM object_texts WHERE object_id = ?1",
+    [S_CREATORS_DEL] = "DELETE FROM object_creators WHERE object_id = ?1",
+    [S_MEDIA_DEL] = "DELETE FROM media WHERE object_id = ?1",
+    [S_MEDIA_PUT] = MEDIA_PUT,
+    [S_STATS] = "SELECT (SELECT count(*) FROM objects WHERE status = 'published'), "
+                "(SELECT count(*) FROM objects), "
+                "(SELECT count(DISTINCT museum_id) FROM objects WHERE status = 'published'), "
+                "(SELECT count(*) FROM museums), "
+                "(SELECT count(DISTINCT country) FROM museums), "
+                "(SELECT count(*) FROM countries), "
+                "(SELECT count(*) FROM media)",
+    [S_MUSEUM_COUNTS] =
+        "SELECT m.id, m.country, (SELECT count(*) FROM objects o WHERE o.museum_id = m.id "
+        "AND o.status = 'published') FROM museums m",
+    [S_MEDIA_NEXT_POS] = "SELECT coalesce(max(pos) + 1, 0) FROM media WHERE object_id = ?1",
+    [S_MEDIA_FIND] = "SELECT " MEDIA_COLS ", object_id FROM media WHERE identifier = ?1",
+    [S_BY_SOURCE_ID] = "SELECT id FROM objects WHERE source_id = ?1 ORDER BY id LIMIT ?2",
+    [S_ACTIVITY_LIST] =
+        "SELECT id, object_id, type, time FROM activities ORDER BY id LIMIT ?1 OFFSET ?2",
+    [S_ACTIVITY_COUNT] = "SELECT count(*) FROM activities",
+    [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1)",
+    [S_CHANGES_SINCE] = "SELECT seq, object_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    [S_CHANGE_HEAD] = "SELECT coalesce(max(seq), 0) FROM changes",
+    [S_INSTANCE_ID] = "SELECT value FROM meta WHERE key = 'instance'",
+    [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [S_META_PUT] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                   "ON CONFLICT(key) DO UPDATE SET value = ?2",
+    [S_MIGRATION_DONE] = "SELECT 1 FROM schema_migrations WHERE version = ?1",
+    [S_MIGRATION_PUT] =
+        "INSERT INTO schema_migrations(version, name, applied) VALUES (?1, ?2, ?3)",
+};
+
+/* The reads of a page of objects by id: one list bound as one value. */
+#define IDS_SQLITE(col) col " IN (SELECT value FROM json_each(?1))"
+#define IDS_PG(col) col " = ANY(?1::bigint[])"
+#define OBJECTS_GET(ids)                                                                      \
+    "SELECT o.id, " OBJECT_COLS ", " FIRST_NAME("museum_names", "museum_id", "o.museum_id")  \
+    ", m.country FROM objects o JOIN museums m ON m.id = o.museum_id WHERE " ids
+/* Texts and creators in one go: a creator is a row whose field is ''. */
+#define OBJECTS_TEXTS(ids1, ids2)                                                             \
+    "SELECT object_id, field, lang, value, pos FROM object_texts WHERE " ids1                 \
+    " UNION ALL SELECT object_id, '', '', name, pos FROM object_creators WHERE " ids2         \
+    " ORDER BY 1, 2, 5"
+#define OBJECTS_MEDIA(ids) "SELECT " MEDIA_COLS ", object_id FROM media WHERE " ids " ORDER BY object_id, pos"
+#define NEXT_ID(seq) "coalesce(?1::bigint, nextval('" seq "'))"
+#define FOLLOW(seq) "SELECT setval('" seq "', greatest(?1::bigint, (SELECT last_value FROM " seq ")))"
+#define FINISH(col, table, seq)                                                               \
+    "setval('" seq "', greatest((SELECT max(" col ") FROM " table "), "                       \
+    "(SELECT last_value FROM " seq ")))"
+
+static const struct {
+    enum stmt k;
+    const char *sql[VCM_DIALECTS];
+    const char *why;
+} differ[] = {
+    {S_COUNTRY_LIST,
+     {"SELECT c.code, c.region, c.asem_since FROM countries c ORDER BY (SELECT name FROM "
+      "country_names n WHERE n.code = c.code AND n.lang = 'en'), c.code",
+      "SELECT c.code, c.region, c.asem_since FROM countries c ORDER BY (SELECT name FROM "
+      "country_names n WHERE n.code = c.code AND n.lang = 'en'), c.code COLLATE \"C\""},
+     "SQLite compares bytes; PostgreSQL must be told to (its \"C\" collation)"},
+    {S_COUNTRY_LIST_USED,
+     {"SELECT c.code, c.region, c.asem_since FROM countries c WHERE EXISTS (SELECT 1 FROM "
+      "museums m WHERE m.country = c.code) ORDER BY (SELECT name FROM country_names n "
+      "WHERE n.code = c.code AND n.lang = 'en'), c.code",
+      "SELECT c.code, c.region, c.asem_since FROM countries c WHERE EXISTS (SELECT 1 FROM "
+      "museums m WHERE m.country = c.code) ORDER BY (SELECT name FROM country_names n "
+      "WHERE n.code = c.code AND n.lang = 'en'), c.code COLLATE \"C\""},
+     "as S_COUNTRY_LIST"},
+    {S_MUSEUM_INSERT,
+     {"INSERT INTO museums(id, name_key, country, city, lat, lon, website, joined, left_on) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+      "INSERT INTO museums(id, name_key, country, city, lat, lon, website, joined, left_on) "
+      "VALUES (" NEXT_ID("museums_id_seq") ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id"},
+     "a null id: SQLite picks the next rowid, PostgreSQL wants the sequence named"},
+    {S_OBJECT_INSERT,
+     {"INSERT INTO objects(id, " OBJECT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) RETURNING id",
+      "INSERT INTO objects(id, " OBJECT_COLS ") SELECT " NEXT_ID("objects_id_seq") ", ?2, "
+      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+      "?21, ?22, ?23, ?24 FROM (SELECT pg_advisory_xact_lock(7758701)) writers RETURNING id"},
+     "as S_MUSEUM_INSERT; and on PostgreSQL every object id is drawn under the writers' lock "
+     "(S_OBJECT_IDS_BACK)"},
+    {S_MUSEUM_ID_FOLLOW, {NULL, FOLLOW("museums_id_seq")},
+     "an id given: SQLite's rowid follows the highest by itself, a sequence must be moved"},
+    {S_OBJECT_ID_FOLLOW, {NULL, FOLLOW("objects_id_seq")}, "as S_MUSEUM_ID_FOLLOW"},
+    {S_OBJECT_IDS,
+     {NULL, "SELECT nextval('objects_id_seq') FROM generate_series(1, ?1)"},
+     "a block of ids for gathered objects: only a driver that gathers draws one"},
+    {S_OBJECT_IDS_BACK,
+     {NULL, "SELECT setval('objects_id_seq', ?1, false) FROM objects_id_seq "
+            "WHERE last_value = ?2"},
+     "what a block did not use goes back before the commit, under the writers' lock that "
+     "every drawing of an object id takes (S_OBJECT_INSERT), so none is drawn meanwhile; "
+     "unless an id given (S_OBJECT_ID_FOLLOW) moved the sequence since"},
+    {S_FINISH,
+     {NULL, "SELECT " FINISH("id", "museums", "museums_id_seq") ", "
+            FINISH("id", "objects", "objects_id_seq") ", " FINISH("id", "media", "media_id_seq")
+            ", " FINISH("id", "activities", "activities_id_seq") ", "
+            FINISH("seq", "changes", "changes_seq")},
+     "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
+    {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
+     "a list as one value: SQLite has no arrays, but reads a JSON one"},
+    {S_OBJECTS_TEXTS,
+     {OBJECTS_TEXTS(IDS_SQLITE("object_id"), IDS_SQLITE("object_id")),
+      OBJECTS_TEXTS(IDS_PG("object_id"), IDS_PG("object_id"))},
+     "as S_OBJECTS_GET"},
+    {S_OBJECTS_MEDIA, {OBJECTS_MEDIA(IDS_SQLITE("object_id")), OBJECTS_MEDIA(IDS_PG("object_id"))},
+     "as S_OBJECTS_GET"},
+};
+
+const char *vcm_sql(enum stmt k, vcm_dialect d)
+{
+    if (common[k])
+        return common[k];
+    for (size_t i = 0; i < sizeof differ / sizeof differ[0]; i++)
+        if (differ[i].k == k)
+            return differ[i].sql[d];
+    return NULL;
+}
+
+/* Statements that never read the gathered tables, so they may run while
+ * rows wait: drawing ids and looking an object up (object.c first checks
+ * the waiting objects). */
+bool vcm_sql_blind(enum stmt k)
+{
+    return k == S_OBJECT_IDS || k == S_OBJECT_FIND;
+}
+
+const char *vcm_sql_list(vcm_dialect d)
+{
+    return d == VCM_PG ? "{}" : "[]";
+}
