@@ -12,7 +12,7 @@ pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev lib
 libicu-dev libsodium-dev libcurl4-openssl-dev libcmocka-dev libvips-dev libtiff-dev"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
-  pkgs="$pkgs chromium python3-jsonschema libvips-tools postgresql nginx systemd"
+  pkgs="$pkgs chromium python3-jsonschema libvips-tools postgresql nginx systemd openssl curl"
 fi
 if [ "${1:-}" = bench ]; then
   pkgs="$pkgs nginx wrk iipimage-server spawn-fcgi libvips-tools python3-xapian time"
