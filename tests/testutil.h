@@ -164,6 +164,43 @@ struct vt_server {
     char base[64];
 };
 
+/* Waits until the server s started accepts connections on its port; fails
+ * the test when it exits first or does not listen within 20 s. */
+static inline void vt_server_wait(struct vt_server *s)
+{
+    for (int i = 0; i < 400; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        close(fd);
+        if (ok)
+            return;
+        int st;
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid)
+            fail_msg("vcm serve exited before listening (status %d)", st);
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(s->pid, SIGKILL);
+    fail_msg("vcm serve did not listen on %d within 20 s", s->port);
+}
+
+/* Runs the test PostgreSQL server's pg_ctl with what ("stop -m fast",
+ * "start"), as tests/run.sh names it in VCM_TEST_PG_CTL; returns its status. */
+static inline int vt_pg_ctl(const char *what)
+{
+    const char *ctl = getenv("VCM_TEST_PG_CTL");
+    if (!ctl || !*ctl)
+        fail_msg("VCM_TEST_PG_CTL is not set (tests/run.sh sets it)");
+    char *out;
+    int rc = vt_sh(&out, "%s %s", ctl, what);
+    if (rc != 0)
+        fprintf(stderr, "pg_ctl %s: %s\n", what, out);
+    free(out);
+    return rc;
+}
+
 /* Starts `vcm serve` on a free loopback port with the database given and
  * waits until it accepts connections. */
 static inline void vt_server_start(struct vt_server *s, const char *db)
@@ -196,22 +233,7 @@ static inline void vt_server_start(struct vt_server *s, const char *db)
               "--media", media, "--node-dir", node, "--index", index, (char *)NULL);
         _exit(127);
     }
-    for (int i = 0; i < 400; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-        close(fd);
-        if (ok)
-            return;
-        int st;
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid)
-            fail_msg("vcm serve exited before listening (status %d)", st);
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    kill(s->pid, SIGKILL);
-    fail_msg("vcm serve did not listen on %d within 20 s", s->port);
+    vt_server_wait(s);
 }
 
 /* Stops the server with SIGTERM and returns its exit status. */

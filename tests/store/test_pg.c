@@ -21,7 +21,6 @@ struct fx {
     bool pg_stopped;        /* the test server, when a test stopped it */
 };
 
-static int pg_ctl(const char *what);
 
 static int setup(void **state)
 {
@@ -49,7 +48,7 @@ static int teardown(void **state)
     if (f->srv.pid > 0)
         vt_server_stop(&f->srv);
     if (f->pg_stopped)
-        pg_ctl("start");
+        vt_pg_ctl("start");
     vcm_store_close(f->s);
     vcm_arena_release(&f->a);
     vt_rmrf(f->dir);
@@ -176,19 +175,6 @@ static void test_data_version(void **state)
     vcm_store_close(w);
 }
 
-static int pg_ctl(const char *what)
-{
-    const char *ctl = getenv("VCM_TEST_PG_CTL");
-    if (!ctl || !*ctl)
-        fail_msg("VCM_TEST_PG_CTL is not set (tests/run.sh sets it)");
-    char *out;
-    int rc = vt_sh(&out, "%s %s", ctl, what);
-    if (rc != 0)
-        fprintf(stderr, "pg_ctl %s: %s\n", what, out);
-    free(out);
-    return rc;
-}
-
 /* The server goes away: a clear error naming host and port, from the store
  * and from vcm serve (503/500, never a crash); it comes back: the same
  * connection and the same server answer again without a restart. */
@@ -211,7 +197,7 @@ static void test_reconnect(void **state)
     char where[64];
     snprintf(where, sizeof where, "127.0.0.1:%d", atoi(port + 1));
     f->pg_stopped = true;
-    assert_int_equal(pg_ctl("stop -m fast"), 0);
+    assert_int_equal(vt_pg_ctl("stop -m fast"), 0);
     vcm_stats st;
     vcm_object g;
     int rc = f->s->ops->stats(f->s, &st);
@@ -229,7 +215,7 @@ static void test_reconnect(void **state)
     assert_contains(out, where);
     free(out);
 
-    assert_int_equal(pg_ctl("start"), 0);
+    assert_int_equal(vt_pg_ctl("start"), 0);
     f->pg_stopped = false;
     assert_int_equal(f->s->ops->object_get(f->s, &f->a, o.id, &g), 1);
     assert_string_equal(g.source_id, "RC-1");
@@ -263,7 +249,7 @@ static void test_lost_transaction(void **state)
     vcm_object o = object(f, mid, "LT-1");
     vcm_upsert r;
     assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h", false, &r), 0);
-    assert_int_equal(pg_ctl("restart -m fast"), 0);
+    assert_int_equal(vt_pg_ctl("restart -m fast"), 0);
     vcm_object o2 = object(f, mid, "LT-2");
     assert_int_equal(f->s->ops->object_upsert(f->s, &o2, "h", false, &r), -1);
     assert_contains(vcm_store_error(f->s), "lost the connection");

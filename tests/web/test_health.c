@@ -28,31 +28,7 @@ static void start(struct vt_server *s)
               getenv("VCM_TEST_LOG") ? getenv("VCM_TEST_LOG") : "off", (char *)NULL);
         _exit(127);
     }
-    for (int i = 0; i < 400; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-        close(fd);
-        if (ok)
-            return;
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    fail_msg("vcm serve did not listen");
-}
-
-static int pg_ctl(const char *what)
-{
-    const char *ctl = getenv("VCM_TEST_PG_CTL");
-    if (!ctl || !*ctl)
-        fail_msg("VCM_TEST_PG_CTL is not set (tests/run.sh sets it)");
-    char *out;
-    int rc = vt_sh(&out, "%s %s", ctl, what);
-    if (rc != 0)
-        fprintf(stderr, "pg_ctl %s: %s\n", what, out);
-    free(out);
-    return rc;
+    vt_server_wait(s);
 }
 
 static int group_setup(void **state)
@@ -81,7 +57,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     if (pg_stopped) /* a failed test must not leave the run without its server */
-        pg_ctl("start");
+        vt_pg_ctl("start");
     if (second.pid > 0)
         vt_server_stop(&second);
     vt_server_stop(&srv);
@@ -214,7 +190,7 @@ static void make_store_unavailable(void)
 {
     if (vt_pg()) {
         pg_stopped = true;
-        assert_int_equal(pg_ctl("stop -m fast"), 0);
+        assert_int_equal(vt_pg_ctl("stop -m fast"), 0);
         return;
     }
     /* The file is there but is no database: a new connection fails. */
@@ -228,7 +204,7 @@ static void make_store_unavailable(void)
 static void make_store_available(void)
 {
     if (vt_pg()) {
-        assert_int_equal(pg_ctl("start"), 0);
+        assert_int_equal(vt_pg_ctl("start"), 0);
         pg_stopped = false;
         return;
     }

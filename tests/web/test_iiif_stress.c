@@ -101,16 +101,7 @@ static int group_setup(void **state)
               "--memo-size", "262144", (char *)NULL);
         _exit(127);
     }
-    for (int i = 0; i < 400; i++) {
-        if (vt_sh(NULL, "curl -s -o /dev/null %s/iiif/big/info.json", srv.base) == 0)
-            return 0;
-        int st;
-        if (waitpid(srv.pid, &st, WNOHANG) == srv.pid)
-            fail_msg("vcm serve exited before listening (status %d)", st);
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    fail_msg("vcm serve did not start");
+    vt_server_wait(&srv);
     return 0;
 }
 
