@@ -14,37 +14,6 @@
 #include "core/banned.h"
 
 #define API_DEFAULT_LIMIT 100
-#define API_MAX_LIMIT 1000
-
-static void cursor_encode(int64_t id, char out[20])
-{
-    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    char tmp[20];
-    int n = 0;
-    uint64_t v = (uint64_t)id;
-    do {
-        tmp[n++] = digits[v % 36];
-        v /= 36;
-    } while (v && n < 19);
-    out[0] = 'o';
-    for (int i = 0; i < n; i++)
-        out[1 + i] = tmp[n - 1 - i];
-    out[1 + n] = '\0';
-}
-
-static int64_t cursor_decode(const char *s)
-{
-    if (!s || s[0] != 'o' || !s[1] || strlen(s) > 13)
-        return -1;
-    int64_t v = 0;
-    for (const char *p = s + 1; *p; p++) {
-        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'z' ? *p - 'a' + 10 : -1;
-        if (d < 0)
-            return -1;
-        v = v * 36 + d;
-    }
-    return v;
-}
 
 static json_t *object_json(vcm_req *req, const vcm_object *o)
 {
@@ -60,25 +29,13 @@ static json_t *object_json(vcm_req *req, const vcm_object *o)
 
 int vcm_api_objects(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params p;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_OBJECTS, &p, NULL))
+        return 0;
     vcm_filter f;
-    char err[200];
-    if (vcm_web_filter(req, &f, err, sizeof err) < 0)
-        return vcm_web_error(req, resp, 400, err);
-    const char *v = vcm_req_query_get(req, "limit");
-    long limit = API_DEFAULT_LIMIT;
-    if (v && *v) {
-        char *end;
-        limit = strtol(v, &end, 10);
-        if (*end || limit < 1 || limit > API_MAX_LIMIT)
-            return vcm_web_error(req, resp, 400, "limit must be a number from 1 to 1000.");
-    }
-    if ((v = vcm_req_query_get(req, "cursor")) && *v) {
-        int64_t after = cursor_decode(v);
-        if (after < 0)
-            return vcm_web_error(req, resp, 400, "cursor is not one this API gave out.");
-        f.after_id = after;
-    }
-    f.limit = (int)limit;
+    vcm_params_filter(&p, &f);
+    if (!f.limit)
+        f.limit = API_DEFAULT_LIMIT;
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;
@@ -95,18 +52,17 @@ int vcm_api_objects(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "items", items);
     if (n == (size_t)f.limit) {
         char c[20];
-        cursor_encode(list[n - 1].id, c);
+        vcm_params_cursor_encode(list[n - 1].id, c);
         json_object_set_new(d, "next_cursor", json_string(c));
         /* The next page's URL: this query with the cursor replaced. */
         vcm_buf b;
         vcm_buf_init(&b, 8192);
         vcm_buf_printf(&b, "%s/api/v1/objects?", vcm_web_base(req));
-        const char *keys[] = {"region", "country", "museum", "classification", "century",
-                              "source_id", "limit"};
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-            const char *qv = vcm_req_query_get(req, keys[k]);
-            if (qv && *qv) {
-                vcm_buf_printf(&b, "%s=", keys[k]);
+        for (size_t k = 0; k < vcm_param_ndefs; k++) {
+            const vcm_param_def *pd = &vcm_param_defs[k];
+            const char *qv = p.raw[pd->id];
+            if ((pd->routes & VCM_ROUTE_API_OBJECTS) && pd->id != VCM_P_CURSOR && qv) {
+                vcm_buf_printf(&b, "%s=", pd->name);
                 vcm_buf_urlenc(&b, qv, strlen(qv));
                 vcm_buf_putc(&b, '&');
             }
@@ -127,6 +83,9 @@ int vcm_api_objects(vcm_req *req, vcm_resp *resp)
 
 int vcm_api_object(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params p;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_RECORD, &p, NULL))
+        return 0;
     vcm_store *s;
     vcm_object o;
     if (vcm_web_load_object(req, resp, &s, &o) <= 0)
@@ -136,12 +95,15 @@ int vcm_api_object(vcm_req *req, vcm_resp *resp)
 
 int vcm_api_museums(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params p;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_MUSEUMS, &p, NULL))
+        return 0;
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;
     vcm_museum *ms;
     size_t n;
-    const char *country = vcm_req_query_get(req, "country");
+    const char *country = vcm_params_str(&p, VCM_P_COUNTRY);
     if (s->ops->museum_list(s, req->arena, country ? country : "", &ms, &n) < 0)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *items = json_array();
@@ -154,6 +116,9 @@ int vcm_api_museums(vcm_req *req, vcm_resp *resp)
 
 int vcm_api_museum(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params p;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_RECORD, &p, NULL))
+        return 0;
     int64_t id = vcm_web_id(vcm_req_param(req, "id"));
     if (!id)
         return vcm_web_error(req, resp, 404, "There is no museum with that id.");
@@ -171,13 +136,15 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp)
 
 int vcm_api_countries(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params p;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_COUNTRIES, &p, NULL))
+        return 0;
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;
     vcm_country *cs;
     size_t n;
-    const char *all = vcm_req_query_get(req, "all");
-    if (s->ops->country_list(s, req->arena, !(all && strcmp(all, "1") == 0), &cs, &n) < 0)
+    if (s->ops->country_list(s, req->arena, !vcm_params_int(&p, VCM_P_ALL, 0), &cs, &n) < 0)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *items = json_array();
     for (size_t i = 0; i < n; i++)
@@ -189,6 +156,9 @@ int vcm_api_countries(vcm_req *req, vcm_resp *resp)
 
 int vcm_api_country(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params p;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_RECORD, &p, NULL))
+        return 0;
     const char *code = vcm_req_param(req, "code");
     char c2[3] = "";
     if (code && strlen(code) == 2) {

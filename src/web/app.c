@@ -1,5 +1,4 @@
 #include <ctype.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,50 +379,4 @@ const char *vcm_web_rights_label(const char *uri)
         if (strcmp(uri, rights_labels[i].uri) == 0)
             return vcm_t("en", rights_labels[i].label);
     return uri ? uri : vcm_t("en", "rights.unknown");
-}
-
-int vcm_web_filter(vcm_req *req, vcm_filter *f, char *err, size_t errlen)
-{
-    memset(f, 0, sizeof *f);
-    if (vcm_req_bad_query(req)) {
-        snprintf(err, errlen, "The address has a malformed query (a bad %%-escape or invalid UTF-8).");
-        return -1;
-    }
-    const char *v;
-    if ((v = vcm_req_query_get(req, "region")) && *v) {
-        if (vcm_region_parse(v, &f->region) < 0) {
-            snprintf(err, errlen, "region must be asia, europe or other.");
-            return -1;
-        }
-        f->has_region = true;
-    }
-    if ((v = vcm_req_query_get(req, "country")) && *v) {
-        if (strlen(v) != 2 || !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1])) {
-            snprintf(err, errlen, "country must be a two-letter ISO 3166 code, like KR.");
-            return -1;
-        }
-        f->country[0] = (char)toupper((unsigned char)v[0]);
-        f->country[1] = (char)toupper((unsigned char)v[1]);
-    }
-    if ((v = vcm_req_query_get(req, "museum")) && *v) {
-        if (!(f->museum = vcm_web_id(v))) {
-            snprintf(err, errlen, "museum must be a museum's number.");
-            return -1;
-        }
-    }
-    if ((v = vcm_req_query_get(req, "classification")) && *v)
-        f->classification = v;
-    if ((v = vcm_req_query_get(req, "source_id")) && *v)
-        f->source_id = v;
-    if ((v = vcm_req_query_get(req, "century")) && *v) {
-        char *end;
-        errno = 0;
-        long c = strtol(v, &end, 10);
-        if (errno || *end || c == 0 || c < -1000 || c > 21) {
-            snprintf(err, errlen, "century must be a number like 17 (CE) or -3 (BCE).");
-            return -1;
-        }
-        f->century = (int)c;
-    }
-    return 0;
 }

@@ -11,7 +11,6 @@
 #include "core/banned.h"
 
 #define PER_PAGE 48
-#define MAX_PAGE 100000
 
 struct param {
     const char *key, *value;
@@ -72,21 +71,18 @@ static json_t *facet_links(vcm_arena *a, const struct param *ps, size_t n, const
 
 int vcm_page_browse(vcm_req *req, vcm_resp *resp)
 {
-    vcm_filter f;
-    char err[200];
-    if (vcm_web_filter(req, &f, err, sizeof err) < 0)
-        return vcm_web_error(req, resp, 400, err);
-    long page = 1;
-    const char *pv = vcm_req_query_get(req, "page");
-    if (pv && *pv) {
-        char *end;
-        page = strtol(pv, &end, 10);
-        if (*end || page < 1 || page > MAX_PAGE)
-            return vcm_web_error(req, resp, 400, "page must be a number from 1.");
-    }
-    vcm_store *s = vcm_web_store(req, resp);
-    if (!s)
+    vcm_params prm;
+    json_t *notes;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_BROWSE, &prm, &notes))
         return 0;
+    vcm_filter f;
+    vcm_params_filter(&prm, &f);
+    long page = (long)vcm_params_int(&prm, VCM_P_PAGE, 1);
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s) {
+        json_decref(notes);
+        return 0;
+    }
     f.limit = PER_PAGE;
     f.offset = (page - 1) * PER_PAGE;
     int64_t total;
@@ -95,11 +91,15 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
     vcm_facets fc;
     if (s->ops->object_count(s, &f, &total) < 0 ||
         s->ops->object_list(s, req->arena, &f, &list, &n) < 0 ||
-        s->ops->object_facets(s, req->arena, &f, &fc) < 0)
+        s->ops->object_facets(s, req->arena, &f, &fc) < 0) {
+        json_decref(notes);
         return vcm_web_store_error(req, resp, s);
+    }
     int64_t pages = (total + PER_PAGE - 1) / PER_PAGE;
-    if (page > 1 && page > pages)
-        return vcm_web_error(req, resp, 404, "There are not that many pages for this selection.");
+    if (page > 1 && page > pages) {
+        json_decref(notes);
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "browse.no_such_page"));
+    }
 
     char museum[24] = "", century[16] = "";
     if (f.museum)
@@ -116,7 +116,9 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
     size_t np = sizeof ps / sizeof ps[0];
 
     json_t *d = json_object();
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", "browse.title")));
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "browse.title")));
+    if (notes)
+        json_object_set_new(d, "notes", notes);
     json_object_set_new(d, "total", json_integer(total));
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
@@ -148,14 +150,14 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
             continue;
         json_t *grp = json_object();
         json_object_set_new(grp, "key", json_string(g[i].key));
-        json_object_set_new(grp, "label", json_string(vcm_t("en", g[i].label)));
+        json_object_set_new(grp, "label", json_string(vcm_web_t(req, g[i].label)));
         json_object_set_new(grp, "items", facet_links(req->arena, ps, np, g[i].key, g[i].fs,
                                                       g[i].n, g[i].active));
         json_array_append_new(groups, grp);
         for (size_t k = 0; g[i].active && k < g[i].n; k++)
             if (strcmp(g[i].fs[k].value, g[i].active) == 0)
                 json_array_append_new(
-                    chips, json_pack("{s:s, s:s, s:s}", "group", vcm_t("en", g[i].label), "label",
+                    chips, json_pack("{s:s, s:s, s:s}", "group", vcm_web_t(req, g[i].label), "label",
                                      g[i].fs[k].label, "url",
                                      browse_url(req->arena, ps, np, g[i].key, NULL, 1)));
     }

@@ -206,16 +206,12 @@ int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp)
 static int collection(vcm_req *req, vcm_resp *resp, vcm_filter *f, const char *path,
                       json_t *label)
 {
-    const char *pv = vcm_req_query_get(req, "page");
-    long page = 0;
-    if (pv && *pv) {
-        char *end;
-        page = strtol(pv, &end, 10);
-        if (*end || page < 1 || page > 1000000) {
-            json_decref(label);
-            return vcm_web_error(req, resp, 400, "page must be a number from 1.");
-        }
+    vcm_params prm;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_COLLECTION, &prm, NULL)) {
+        json_decref(label);
+        return 0;
     }
+    long page = (long)vcm_params_int(&prm, VCM_P_PAGE, 0);
     vcm_store *s = vcm_web_store(req, resp);
     if (!s) {
         json_decref(label);

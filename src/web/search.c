@@ -25,8 +25,6 @@
 #include "core/banned.h"
 
 #define PAGE_SIZE 24
-#define API_MAX_LIMIT 100
-#define MAX_OFFSET 100000
 
 static vcm_search *search;
 
@@ -60,14 +58,12 @@ int vcm_web_search_ready(size_t *done, size_t *total)
 static const char *const keys[] = {"q", "region", "country", "museum", "classification",
                                    "material", "century", "image", "licence", "date",
                                    "sort", "expand", "noexpand"};
+static const vcm_param_id key_ids[] = {VCM_P_Q, VCM_P_REGION, VCM_P_COUNTRY, VCM_P_MUSEUM,
+                                       VCM_P_CLASSIFICATION, VCM_P_MATERIAL, VCM_P_CENTURY,
+                                       VCM_P_IMAGE, VCM_P_LICENCE, VCM_P_DATE, VCM_P_SORT,
+                                       VCM_P_EXPAND, VCM_P_NOEXPAND};
 #define NKEYS (sizeof keys / sizeof *keys)
 
-/* The longest free-text filters taken: a search page has hundreds of links
- * that each carry every parameter, so none may be long (q is bounded by
- * VCM_SQUERY_MAX_BYTES). */
-#define MAX_CLASSIFICATION 200
-#define MAX_NOEXPAND 300 /* thesaurus ids, comma-separated */
-#define MAX_EXPAND 8
 /* Bytes of facet links a page may hold. Each repeats the search's
  * parameters: a few hundred facet items by a query of 500 bytes of Chinese
  * (1,500 once %-escaped) made pages of 600 KB. Beyond the budget each
@@ -75,16 +71,17 @@ static const char *const keys[] = {"q", "region", "country", "museum", "classifi
 #define FACET_LINK_BUDGET (128 * 1024)
 
 /* The parameters a page's links carry: those the search ran with, q as it
- * was searched and the filters only when they were read without error. */
+ * was searched and the others as given, when they were read without error
+ * (params.c leaves out the others). */
 typedef struct echo {
     const char *v[NKEYS];
 } echo;
 
-static void echo_init(echo *e, vcm_req *req, const char *q, bool filters)
+static void echo_init(echo *e, const vcm_params *prm, const char *q)
 {
     e->v[0] = q;
     for (size_t i = 1; i < NKEYS; i++)
-        e->v[i] = filters ? vcm_req_query_get(req, keys[i]) : NULL;
+        e->v[i] = prm->raw[key_ids[i]];
 }
 
 static const char *echo_get(const echo *e, const char *key)
@@ -93,103 +90,6 @@ static const char *echo_get(const echo *e, const char *key)
         if (strcmp(keys[i], key) == 0)
             return e->v[i];
     return NULL;
-}
-
-/* Reads the parameters; a bad one gives a message in err and -1. */
-static int read_params(vcm_req *req, vcm_search_params *p, char *err, size_t errlen)
-{
-    vcm_search_params_init(p);
-    if (vcm_req_bad_query(req)) {
-        snprintf(err, errlen, "The address has a malformed query (a bad %%-escape or invalid UTF-8).");
-        return -1;
-    }
-    const char *v;
-    p->q = vcm_req_query_get(req, "q");
-    if ((v = vcm_req_query_get(req, "region")) && *v) {
-        vcm_region r;
-        if (vcm_region_parse(v, &r) < 0) {
-            snprintf(err, errlen, "region must be asia, europe or other.");
-            return -1;
-        }
-        p->filter.region = (int)r;
-    }
-    if ((v = vcm_req_query_get(req, "country")) && *v) {
-        if (strlen(v) != 2 || !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1])) {
-            snprintf(err, errlen, "country must be a two-letter ISO 3166 code, like KR.");
-            return -1;
-        }
-        p->filter.country[0] = (char)toupper((unsigned char)v[0]);
-        p->filter.country[1] = (char)toupper((unsigned char)v[1]);
-    }
-    if ((v = vcm_req_query_get(req, "museum")) && *v && !(p->filter.museum = vcm_web_id(v))) {
-        snprintf(err, errlen, "museum must be a museum's number.");
-        return -1;
-    }
-    const char *ce = vcm_req_query_get(req, "classification");
-    const char *ne = vcm_req_query_get(req, "noexpand"), *ee = vcm_req_query_get(req, "expand");
-    if ((ce && strlen(ce) > MAX_CLASSIFICATION) || (ne && strlen(ne) > MAX_NOEXPAND) ||
-        (ne && strspn(ne, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-,") !=
-                   strlen(ne)) ||
-        (ee && strlen(ee) > MAX_EXPAND)) {
-        snprintf(err, errlen, "%s", vcm_t("en", "search.filter_too_long"));
-        return -1;
-    }
-    if ((v = vcm_req_query_get(req, "classification")) && *v)
-        p->filter.classification = v;
-    if ((v = vcm_req_query_get(req, "material")) && *v) {
-        const vcm_thesaurus *th = vcm_thesaurus_builtin();
-        size_t first = vcm_thesaurus_first(th, VCM_TH_MATERIAL);
-        for (size_t i = first; i < vcm_thesaurus_count(th) && i < first + 64; i++) {
-            const vcm_th_entry *e = vcm_thesaurus_entry(th, i);
-            if (e->kind == VCM_TH_MATERIAL && strcmp(e->id, v) == 0)
-                p->filter.material = (int)(i - first);
-        }
-        if (p->filter.material < 0) {
-            snprintf(err, errlen, "material must be a thesaurus material id, like porcelain.");
-            return -1;
-        }
-    }
-    if ((v = vcm_req_query_get(req, "century")) && *v) {
-        char *end;
-        errno = 0;
-        long c = strtol(v, &end, 10);
-        if (errno || *end || c == 0 || c < -1000 || c > 21) {
-            snprintf(err, errlen, "century must be a number like 17 (CE) or -3 (BCE).");
-            return -1;
-        }
-        p->filter.century = (int)c;
-    }
-    if ((v = vcm_req_query_get(req, "image")) && *v) {
-        if (strcmp(v, "yes") && strcmp(v, "no")) {
-            snprintf(err, errlen, "image must be yes or no.");
-            return -1;
-        }
-        p->filter.image = strcmp(v, "yes") == 0;
-    }
-    if ((v = vcm_req_query_get(req, "licence")) && *v) {
-        if (strcmp(v, "open") && strcmp(v, "other")) {
-            snprintf(err, errlen, "licence must be open or other.");
-            return -1;
-        }
-        p->filter.open = strcmp(v, "open") == 0;
-    }
-    if ((v = vcm_req_query_get(req, "date")) && *v) {
-        if (vcm_squery_years(v, strlen(v), &p->filter.date_from, &p->filter.date_to) < 0) {
-            snprintf(err, errlen, "date must be years like 1600..1700 or -500..-200 (BCE).");
-            return -1;
-        }
-        p->filter.has_date = true;
-    }
-    if ((v = vcm_req_query_get(req, "sort")) && *v && vcm_sort_parse(v, &p->sort) < 0) {
-        snprintf(err, errlen, "sort must be relevance, date, -date, title or museum.");
-        return -1;
-    }
-    if ((v = vcm_req_query_get(req, "expand")) && *v)
-        p->no_expand = strcmp(v, "0") == 0 || strcmp(v, "no") == 0;
-    p->no_expand_ids = vcm_req_query_get(req, "noexpand");
-    p->cursor = vcm_req_query_get(req, "cursor");
-    p->lang = "en";
-    return 0;
 }
 
 /* "/search?…" with the parameters of e, `key` replaced by value (removed
@@ -318,7 +218,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
         if (page) {
             if (r->nfacets[k])
                 json_array_append_new(facets, json_pack("{s:s, s:s, s:o}", "key", fkeys[k],
-                                                        "label", vcm_t("en", facet_labels[k]),
+                                                        "label", vcm_web_t(req, facet_labels[k]),
                                                         "items", items));
             else
                 json_decref(items);
@@ -369,7 +269,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
     for (size_t i = 0; i < r->nmessages; i++)
         json_array_append_new(msgs, json_string(r->messages[i]));
     if (trimmed)
-        json_array_append_new(msgs, json_string(vcm_t("en", "search.facets_trimmed")));
+        json_array_append_new(msgs, json_string(vcm_web_t(req, "search.facets_trimmed")));
     json_object_set_new(d, "messages", msgs);
     json_t *alts = json_array();
     for (size_t i = 0; i < r->nalternatives; i++) {
@@ -396,21 +296,24 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
 static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_results *r)
 {
     if (!search)
-        return vcm_web_error(req, resp, 503, "Search is not available on this server.");
+        return vcm_web_error(req, resp, 503, vcm_web_t(req, "search.unavailable"));
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return -1;
     char err[300];
     int rc = vcm_search_run(search, s, req->arena, p, r, err, sizeof err);
     if (rc == -2) {
+        size_t done = 0, total = 0;
+        vcm_search_ready(search, &done, &total);
         vcm_resp_header(resp, req, "Retry-After", "5");
-        char *m = vcm_arena_printf(req->arena, "Search is starting: %s. Please try again in a moment.", err);
-        vcm_web_error(req, resp, 503, m ? m : "Search is starting.");
+        vcm_web_error(req, resp, 503, vcm_web_tf(req, "search.starting",
+                                                 vcm_arena_printf(req->arena, "%zu / %zu", done,
+                                                                  total)));
         return -1;
     }
     if (rc < 0) {
         vcm_error("search failed", "error=\"%s\"", err);
-        vcm_web_error(req, resp, 500, "The search failed; please try again.");
+        vcm_web_error(req, resp, 500, vcm_web_t(req, "search.failed"));
         return -1;
     }
     return 0;
@@ -418,61 +321,29 @@ static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_re
 
 int vcm_api_search(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params prm;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_SEARCH, &prm, NULL))
+        return 0;
     vcm_search_params p;
-    char err[300];
-    if (read_params(req, &p, err, sizeof err) < 0)
-        return vcm_web_error(req, resp, 400, err);
+    vcm_params_search(&prm, req, &p);
     if (p.q && vcm_squery_too_big(p.q, strlen(p.q)))
-        return vcm_web_error(req, resp, 400, vcm_t("en", "search.too_long"));
-    const char *v;
-    if ((v = vcm_req_query_get(req, "limit")) && *v) {
-        char *end;
-        long l = strtol(v, &end, 10);
-        if (*end || l < 1 || l > API_MAX_LIMIT)
-            return vcm_web_error(req, resp, 400, "limit must be a number from 1 to 100.");
-        p.limit = (size_t)l;
-    }
-    if ((v = vcm_req_query_get(req, "offset")) && *v) {
-        char *end;
-        long o = strtol(v, &end, 10);
-        if (*end || o < 0 || o > MAX_OFFSET)
-            return vcm_web_error(req, resp, 400, "offset must be a number from 0 to 100000 "
-                                                 "(use the cursor in next to go further).");
-        p.offset = (size_t)o;
-    }
-    p.facets = (1u << VCM_FACET_KINDS) - 1;
-    if ((v = vcm_req_query_get(req, "facets"))) {
-        p.facets = 0;
-        for (const char *s = v; *s && strcmp(v, "none") != 0;) {
-            const char *c = strchr(s, ',');
-            size_t n = c ? (size_t)(c - s) : strlen(s);
-            int k = vcm_facet_parse(s, n);
-            if (k < 0)
-                return vcm_web_error(req, resp, 400, "facets must be a comma-separated list of "
-                                                     "region, country, museum, classification, "
-                                                     "material, century, image, licence (or none).");
-            p.facets |= 1u << k;
-            s += n + (c ? 1 : 0);
-        }
-    }
-    if (p.cursor && *p.cursor && p.cursor[0] != "rdDtm"[p.sort])
-        return vcm_web_error(req, resp, 400, "cursor is not one this API gave out for this sort.");
+        return vcm_web_error(req, resp, 400, vcm_web_t(req, "search.too_long"));
     p.want_objects = true;
     p.want_alternatives = true;
     vcm_search_results r;
     if (run(req, resp, &p, &r) < 0)
         return 0;
     echo e;
-    echo_init(&e, req, p.q, true);
+    echo_init(&e, &prm, p.q);
     json_t *d = results_json(req, &p, &e, &r, false);
     if (r.next) {
         char *next = vcm_arena_printf(req->arena, "cursor=%s", r.next);
-        const char *lim = vcm_req_query_get(req, "limit");
-        const char *fac = vcm_req_query_get(req, "facets");
+        const char *lim = prm.raw[VCM_P_LIMIT];
+        const char *fac = prm.raw[VCM_P_FACETS];
         vcm_buf b;
         vcm_buf_init(&b, 8192);
         vcm_buf_puts(&b, search_url(req, &e, "/api/v1/search", NULL, NULL, next));
-        if (lim && *lim)
+        if (lim)
             vcm_buf_printf(&b, "&limit=%s", lim);
         if (fac) {
             vcm_buf_puts(&b, "&facets=");
@@ -493,21 +364,15 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp)
 
 int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
 {
-    if (vcm_req_bad_query(req))
-        return vcm_web_error(req, resp, 400, "The address has a malformed query (a bad %-escape or invalid UTF-8).");
-    const char *q = vcm_req_query_get(req, "q");
-    const char *v = vcm_req_query_get(req, "limit");
-    long limit = 10;
-    if (v && *v) {
-        char *end;
-        limit = strtol(v, &end, 10);
-        if (*end || limit < 1 || limit > 50)
-            return vcm_web_error(req, resp, 400, "limit must be a number from 1 to 50.");
-    }
+    vcm_params prm;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_API_SUGGEST, &prm, NULL))
+        return 0;
+    const char *q = vcm_params_str(&prm, VCM_P_Q);
+    size_t limit = (size_t)vcm_params_int(&prm, VCM_P_LIMIT, 10);
     if (!search)
-        return vcm_web_error(req, resp, 503, "Search is not available on this server.");
+        return vcm_web_error(req, resp, 503, vcm_web_t(req, "search.unavailable"));
     vcm_suggestion out[50];
-    size_t n = q && *q ? vcm_search_suggest(search, req->arena, q, strlen(q), out, (size_t)limit) : 0;
+    size_t n = q && *q ? vcm_search_suggest(search, req->arena, q, strlen(q), out, limit) : 0;
     static const char *const kinds[] = {"title", "creator", "term"};
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
@@ -518,41 +383,29 @@ int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
 
 int vcm_page_search(vcm_req *req, vcm_resp *resp)
 {
+    vcm_params prm;
+    json_t *notes;
+    /* a bad parameter in a hand-edited address is left out, with a note */
+    if (!vcm_web_params(req, resp, VCM_ROUTE_SEARCH, &prm, &notes))
+        return 0;
+    if (!notes)
+        notes = json_array();
     vcm_search_params p;
-    char err[300];
-    json_t *notes = json_array();
-    bool filters = true;
-    if (read_params(req, &p, err, sizeof err) < 0) {
-        filters = false;
-        /* a bad filter in a hand-edited address: search without filters */
-        json_array_append_new(notes, json_string(err));
-        const char *q = vcm_req_bad_query(req) ? NULL : vcm_req_query_get(req, "q");
-        vcm_search_params_init(&p);
-        p.q = q;
-        p.lang = "en";
-    }
+    vcm_params_search(&prm, req, &p);
     /* A query longer than a search takes is not searched: the page says so
      * and keeps only what fits in the box and in its links, so that what
      * is sent back stays small whatever was asked (2,700 quotation marks
      * once made a 2.9 MB page, every link repeating them). */
     bool too_big = p.q && vcm_squery_too_big(p.q, strlen(p.q));
     if (too_big) {
-        json_array_append_new(notes, json_string(vcm_t("en", "search.too_long")));
+        json_array_append_new(notes, json_string(vcm_web_t(req, "search.too_long")));
         p.q = vcm_arena_strndup(req->arena, p.q,
                                 vcm_squery_cut(p.q, strlen(p.q), VCM_SQUERY_MAX_BYTES));
         if (!p.q)
             p.q = "";
     }
     const char *v;
-    long page = 1;
-    if ((v = vcm_req_query_get(req, "page")) && *v) {
-        char *end;
-        page = strtol(v, &end, 10);
-        if (*end || page < 1 || (page - 1) * PAGE_SIZE > MAX_OFFSET) {
-            json_array_append_new(notes, json_string("That page number was not understood: showing the first page."));
-            page = 1;
-        }
-    }
+    long page = (long)vcm_params_int(&prm, VCM_P_PAGE, 1);
     p.limit = PAGE_SIZE;
     p.offset = p.cursor && *p.cursor ? 0 : (size_t)(page - 1) * PAGE_SIZE;
     p.facets = (1u << VCM_FACET_KINDS) - 1;
@@ -566,7 +419,7 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
         return 0;
     }
     echo e;
-    echo_init(&e, req, p.q, filters);
+    echo_init(&e, &prm, p.q);
     json_t *d = results_json(req, &p, &e, &r, true);
     json_t *msgs = json_object_get(d, "messages");
     json_array_extend(notes, msgs);
@@ -574,8 +427,8 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     json_decref(notes);
     const char *q = p.q ? p.q : "";
     json_object_set_new(d, "page_title", json_string(*q ? vcm_arena_printf(req->arena, "%s: %s",
-                                                                           vcm_t("en", "search.title"), q)
-                                                        : vcm_t("en", "search.title")));
+                                                                           vcm_web_t(req, "search.title"), q)
+                                                        : vcm_web_t(req, "search.title")));
     json_object_set_new(d, "q", json_string(q));
     json_object_set_new(d, "noindex", json_true());
     /* chips: each active filter, with a link that removes it */
@@ -592,7 +445,7 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     for (int s = VCM_SORT_RELEVANCE; s <= VCM_SORT_MUSEUM; s++)
         json_array_append_new(sorts, json_pack("{s:s, s:s, s:b}", "value", vcm_sort_name(s),
                                                "label",
-                                               vcm_t("en", vcm_arena_printf(req->arena, "search.sort.%s",
+                                               vcm_web_t(req, vcm_arena_printf(req->arena, "search.sort.%s",
                                                                             s == VCM_SORT_DATE_DESC ? "date_desc" : vcm_sort_name(s))),
                                                "selected", (int)p.sort == s));
     json_object_set_new(d, "sorts", sorts);

@@ -14,8 +14,10 @@
 #include "http/req.h"
 #include "http/router.h"
 #include "model/model.h"
+#include "search/search.h"
 #include "store/store.h"
 #include "view/template.h"
+#include "web/params.h"
 
 typedef struct vcm_app {
     const vcm_config *cfg;
@@ -143,7 +145,19 @@ int vcm_iiif_collection_country(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_activity(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_activity_page(vcm_req *req, vcm_resp *resp);
 
-/* The filter browse and the API share, read from the query string.
- * Returns -1 with a message for a bad value. */
-int vcm_web_filter(vcm_req *req, vcm_filter *f, char *err, size_t errlen);
+/* Parameters (params.c, params.h): reads the request's query for route
+ * (a VCM_ROUTE_* bit) into p. Returns 1 when the handler goes on, 0 when
+ * the answer is already in resp: on the API and the IIIF collections, a
+ * 400 problem document naming each parameter left out and why. On a page
+ * those are left out and, when notes is not NULL, *notes is an array of
+ * sentences saying so (NULL when there are none). */
+int vcm_web_params(vcm_req *req, vcm_resp *resp, unsigned route, vcm_params *p, json_t **notes);
+/* What the parameters select, for the store and for the search. */
+void vcm_params_filter(const vcm_params *p, vcm_filter *f);
+void vcm_params_search(const vcm_params *p, const vcm_req *req, vcm_search_params *sp);
+/* The visitor's language, and a catalogue sentence in it; vcm_web_tf puts
+ * arg where the sentence says {} (allocated from the request). */
+const char *vcm_web_lang(const vcm_req *req);
+const char *vcm_web_t(const vcm_req *req, const char *key);
+const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg);
 #endif
