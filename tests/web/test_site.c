@@ -247,6 +247,98 @@ static void test_errors(void **state)
     vt_resp_free(&r);
 }
 
+/* Every parameter of the API, malformed, and filters the API does not take:
+ * 400 with a problem document naming the parameter (they were once ignored:
+ * /api/v1/objects?licence=open answered the whole collection). */
+static void test_api_bad_params(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        /* unknown filters */
+        {"/api/v1/objects?licence=open", "licence"},
+        {"/api/v1/objects?material=porcelain", "material"},
+        {"/api/v1/objects?colour=blue", "colour"},
+        {"/api/v1/museums?region=asia", "region"},
+        {"/api/v1/countries?limit=3", "limit"},
+        {"/api/v1/objects/1?fields=title", "fields"},
+        {"/api/v1/museums/1?x=1", "x"},
+        {"/api/v1/countries/TW?all=1", "all"},
+        {"/api/v1/suggest?q=a&region=asia", "region"},
+        {"/iiif/collection/top?museum=1", "museum"},
+        /* each parameter of the object list, malformed */
+        {"/api/v1/objects?region=atlantis", "region"},
+        {"/api/v1/objects?country=Korea", "country"},
+        {"/api/v1/objects?museum=x", "museum"},
+        {"/api/v1/objects?classification=", "classification"}, /* + 300 bytes below */
+        {"/api/v1/objects?century=0", "century"},
+        {"/api/v1/objects?source_id=", "source_id"}, /* + 300 bytes below */
+        {"/api/v1/objects?limit=5000", "limit"},
+        {"/api/v1/objects?cursor=nonsense", "cursor"},
+        {"/api/v1/objects?lang=%3Cb%3E", "lang"},
+        {"/api/v1/objects?region=asia&region=europe", "region"},
+        {"/api/v1/objects?country=%FF", "country"},
+        /* of the other lists and records */
+        {"/api/v1/museums?country=K", "country"},
+        {"/api/v1/countries?all=perhaps", "all"},
+        {"/api/v1/objects/1?lang=1", "lang"},
+        {"/iiif/collection/top?page=0", "page"},
+        {"/iiif/collection/country/TW?page=x", "page"},
+        /* of the search API and autocomplete */
+        {"/api/v1/search?q=%FF", "q"},
+        {"/api/v1/search?region=mars", "region"},
+        {"/api/v1/search?country=Korea", "country"},
+        {"/api/v1/search?museum=x", "museum"},
+        {"/api/v1/search?classification=", "classification"}, /* + 300 bytes below */
+        {"/api/v1/search?material=unobtainium", "material"},
+        {"/api/v1/search?century=22", "century"},
+        {"/api/v1/search?image=maybe", "image"},
+        {"/api/v1/search?licence=free", "licence"},
+        {"/api/v1/search?date=abc", "date"},
+        {"/api/v1/search?sort=bogus", "sort"},
+        {"/api/v1/search?expand=perhaps", "expand"},
+        {"/api/v1/search?noexpand=a%20b", "noexpand"},
+        {"/api/v1/search?facets=bogus", "facets"},
+        {"/api/v1/search?cursor=zzz", "cursor"},
+        {"/api/v1/search?offset=-1", "offset"},
+        {"/api/v1/search?limit=101", "limit"},
+        {"/api/v1/search?source_id=x", "source_id"},
+        {"/api/v1/search?page=2", "page"},
+        {"/api/v1/suggest?limit=51", "limit"},
+        {"/api/v1/suggest?q=%FF", "q"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[1024];
+        int n = snprintf(path, sizeof path, "%s", cases[i][0]);
+        if (path[n - 1] == '=')
+            memset(path + n, 'x', 300), path[n + 300] = '\0';
+        struct vt_resp r = vt_get(&demo, path);
+        if (r.status != 400)
+            fail_msg("%s: status %ld, wanted 400", cases[i][0], r.status);
+        assert_contains(vt_header(&r, "Content-Type"), "application/problem+json");
+        json_t *j = json_loadb(r.body, r.len, 0, NULL);
+        assert_non_null(j);
+        assert_int_equal(json_integer_value(json_object_get(j, "status")), 400);
+        const char *detail = json_string_value(json_object_get(j, "detail"));
+        json_t *inv = json_array_get(json_object_get(j, "invalid-params"), 0);
+        const char *name = json_string_value(json_object_get(inv, "name"));
+        if (!name || strcmp(name, cases[i][1]) != 0 || !detail || !strstr(detail, cases[i][1]))
+            fail_msg("%s: %s", cases[i][0], r.body);
+        assert_non_null(json_string_value(json_object_get(inv, "reason")));
+        json_decref(j);
+        vt_resp_free(&r);
+    }
+    /* the good ones still answer */
+    const char *good[] = {"/api/v1/objects?region=&lang=en&limit=2", "/api/v1/countries?all=1",
+                          "/api/v1/museums?country=gb", "/iiif/collection/top?page=1",
+                          "/api/v1/objects/1?lang=en"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        struct vt_resp r = vt_get(&demo, good[i]);
+        if (r.status != 200 && !(r.status == 404 && strstr(good[i], "objects/1")))
+            fail_msg("%s: status %ld", good[i], r.status);
+        vt_resp_free(&r);
+    }
+}
+
 /* Cursor pagination walks the whole collection: no 1,000-result cliff. */
 static void test_api_cursor_walk(void **state)
 {
@@ -413,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_browse_filters),
         cmocka_unit_test(test_museum_country_region_pages),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_api_bad_params),
         cmocka_unit_test(test_api_cursor_walk),
         cmocka_unit_test(test_static_etag),
         cmocka_unit_test(test_escaping),
