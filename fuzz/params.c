@@ -1,0 +1,108 @@
+/* libFuzzer driver for the query-parameter parser (src/web/params.c): the
+ * first byte picks the route, the rest is the query string after '?'.
+ * Beyond "no crash", it checks what handlers rely on: the result says 0
+ * exactly when nothing was left out; every parameter given was declared
+ * for the route, holds valid UTF-8 and a value within its row's bounds
+ * (integers in range, codes of two capital letters, enum indexes among the
+ * values); every error names a parameter and has a sentence key; and the
+ * store's and the search's filters can be made from any result.
+ *
+ *   make fuzz && build/fuzz/params -max_total_time=120 WORK fuzz/corpus/params */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "web/web.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const vcm_param_def *row(unsigned route, vcm_param_id id)
+{
+    for (size_t i = 0; i < vcm_param_ndefs; i++)
+        if (vcm_param_defs[i].id == id && (vcm_param_defs[i].routes & route))
+            return &vcm_param_defs[i];
+    return NULL;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    unsigned route = 1u << (data[0] % 9);
+    vcm_arena a;
+    vcm_arena_init(&a, 1 << 20);
+    vcm_params p;
+    int rc = vcm_params_parse(&a, (const char *)data + 1, size - 1, route, &p);
+    if (rc < -1 || rc > 1 || (rc == 0) != (p.nerrors == 0) || (rc == 1 && !p.nerrors))
+        abort();
+    if (rc < 0)
+        goto out;
+    for (int id = 0; id < VCM_P_COUNT; id++) {
+        if (!p.set[id]) {
+            if (p.raw[id])
+                abort();
+            continue;
+        }
+        const vcm_param_def *d = row(route, (vcm_param_id)id);
+        const char *raw = p.raw[id];
+        if (!d || !raw || !*raw || !vcm_utf8_valid(raw, strlen(raw)))
+            abort();
+        const vcm_param_value *v = &p.v[id];
+        switch (d->kind) {
+        case VCM_PK_INT:
+        case VCM_PK_PAGE:
+            if (v->i < d->min || v->i > d->max)
+                abort();
+            break;
+        case VCM_PK_ID:
+            if (v->i < 1)
+                abort();
+            break;
+        case VCM_PK_CODE:
+            if (strlen(v->s) != 2 || v->s[0] < 'A' || v->s[0] > 'Z' || v->s[1] < 'A' ||
+                v->s[1] > 'Z')
+                abort();
+            break;
+        case VCM_PK_ENUM:
+            if (v->i < 0)
+                abort();
+            if (d->values)
+                for (int64_t k = 0; k <= v->i; k++)
+                    if (!d->values[k])
+                        abort();
+            break;
+        case VCM_PK_BOOL:
+            if (v->i != 0 && v->i != 1)
+                abort();
+            break;
+        case VCM_PK_YEARS:
+            if (v->years.from > v->years.to)
+                abort();
+            break;
+        case VCM_PK_TEXT:
+        case VCM_PK_IDS:
+        case VCM_PK_LANG:
+            if (d->max && strlen(v->s) > (size_t)d->max)
+                abort();
+            break;
+        case VCM_PK_CURSOR:
+        case VCM_PK_LIST:
+            break;
+        }
+    }
+    size_t n = p.nerrors < VCM_PARAMS_MAX_ERRORS ? p.nerrors : VCM_PARAMS_MAX_ERRORS;
+    for (size_t i = 0; i < n; i++)
+        if (!p.errors[i].name || !vcm_param_error_key(&p.errors[i]))
+            abort();
+    vcm_filter f;
+    vcm_params_filter(&p, &f);
+    vcm_search_params sp;
+    vcm_req req = {.arena = &a};
+    vcm_params_search(&p, &req, &sp);
+    if (f.limit < 0 || (f.country[0] && strlen(f.country) != 2))
+        abort();
+out:
+    vcm_arena_release(&a);
+    return 0;
+}
