@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "search/search.h"
 #include "core/banned.h"
 
@@ -67,6 +68,12 @@ static int query(vcm_config *c, const char *q)
     vcm_store *st = vcm_store_open(c->db, err, sizeof err);
     vcm_arena a;
     vcm_arena_init(&a, 0);
+    /* the search's notes are the visitor's sentences, from the catalogue */
+    if (vcm_i18n_load_builtin(err, sizeof err) < 0) {
+        fprintf(stderr, "vcm search: %s\n", err);
+        vcm_search_close(s);
+        return VCM_EXIT_FAIL;
+    }
     vcm_search_params p;
     vcm_search_params_init(&p);
     p.q = q;

@@ -30,15 +30,14 @@ const char *vcm_qfield_name(vcm_qfield f)
     return "";
 }
 
-static void note(vcm_squery *q, vcm_arena *a, const char *fmt, const char *arg, size_t arglen)
+static void note(vcm_squery *q, vcm_arena *a, const char *key, const char *arg, size_t arglen)
 {
     if (q->nmessages == VCM_SQUERY_MAX_MESSAGES)
         return;
     if (arglen > 40)
-        arglen = 40;
-    char *m = vcm_arena_printf(a, fmt, (int)arglen, arg ? arg : "");
-    if (m)
-        q->messages[q->nmessages++] = m;
+        arglen = vcm_squery_cut(arg, arglen, 40);
+    q->message_args[q->nmessages] = arg ? vcm_arena_strndup(a, arg, arglen) : NULL;
+    q->messages[q->nmessages++] = key;
 }
 
 static int year(const char *s, size_t len, int32_t *out)
@@ -188,7 +187,7 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
         return -1;
     if (len > VCM_SQUERY_MAX_BYTES) {
         len = vcm_squery_cut(text, len, VCM_SQUERY_MAX_BYTES);
-        note(q, a, "The query was too long: only its first 500 bytes were searched.%.*s", "", 0);
+        note(q, a, "query.cut", NULL, 0);
     }
     /* Work on a clean copy: valid UTF-8, no control characters. */
     char *s = vcm_arena_strndup(a, text, len);
@@ -204,7 +203,7 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
         }
         len = o;
         s[len] = 0;
-        note(q, a, "Some bytes of the query were not text and were left out.%.*s", "", 0);
+        note(q, a, "query.not_text", NULL, 0);
     }
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20)
@@ -240,7 +239,7 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
             if (known) {
                 i = j + 1;
             } else {
-                note(q, a, "There is no field '%.*s:'; it was searched as words.", s + i, j - i);
+                note(q, a, "query.no_field", s + i, j - i);
             }
         }
         if (i < len && s[i] == '"') {
@@ -248,7 +247,7 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
             while (i < len && s[i] != '"')
                 i++;
             if (i >= len)
-                note(q, a, "A quotation mark was not closed: the rest of the query was read as one phrase.%.*s", "", 0);
+                note(q, a, "query.unclosed_quote", NULL, 0);
             t.t.text = s + start;
             t.t.len = i - start;
             t.t.phrase = true;
@@ -279,12 +278,9 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
         if (t.is_date) {
             int32_t from, to;
             if (vcm_squery_years(t.t.text, t.t.len, &from, &to) < 0) {
-                note(q, a, "date: takes years such as date:1600..1700 or date:-500..-200 "
-                           "(negative years are BCE); '%.*s' was left out.",
-                     t.t.text, t.t.len);
+                note(q, a, "query.bad_date", t.t.text, t.t.len);
             } else if (t.negated) {
-                note(q, a, "A date range cannot be left out with '-'; '%.*s' was ignored.",
-                     t.t.text, t.t.len);
+                note(q, a, "query.negated_date", t.t.text, t.t.len);
             } else {
                 if (q->has_date) {
                     if (from < q->date_from)
@@ -307,13 +303,12 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
             continue;
         }
         if (t.t.prefix && t.t.len < 2 && (unsigned char)t.t.text[0] < 0x80) {
-            note(q, a, "A word before '*' needs two letters or more; '%.*s*' was searched as a word.",
-                 t.t.text, t.t.len);
+            note(q, a, "query.short_prefix", t.t.text, t.t.len);
             t.t.prefix = false;
         }
         join_next = pending_or && !t.negated && !q->clauses[q->nclauses - 1].negated;
         if (pending_or && !join_next)
-            note(q, a, "OR joins two words that are not left out; it was ignored.%.*s", "", 0);
+            note(q, a, "query.or_negated", NULL, 0);
         pending_or = false;
         int r = add_clause(q, a, &t, join_next);
         if (r < 0)
@@ -322,8 +317,8 @@ int vcm_squery_parse(const char *text, size_t len, vcm_arena *a, vcm_squery *q)
             dropped = true;
     }
     if (pending_or)
-        note(q, a, "OR at the end joins nothing; it was ignored.%.*s", "", 0);
+        note(q, a, "query.or_end", NULL, 0);
     if (dropped)
-        note(q, a, "Only the first 24 terms of the query were searched.%.*s", "", 0);
+        note(q, a, "query.too_many_terms", NULL, 0);
     return 0;
 }

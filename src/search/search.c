@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "model/country.h"
 #include "search/thesaurus.h"
@@ -1262,10 +1263,18 @@ static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h,
         memset(&h->snippet, 0, sizeof h->snippet);
 }
 
-static void message(vcm_search_results *r, const char *m)
+/* Adds the catalogue sentence key in the visitor's language, with arg
+ * where it says {}. */
+static void message(vcm_search_results *r, vcm_arena *a, const char *lang, const char *key,
+                    const char *arg)
 {
-    if (m && r->nmessages < sizeof r->messages / sizeof *r->messages)
-        r->messages[r->nmessages++] = m;
+    if (r->nmessages == sizeof r->messages / sizeof *r->messages)
+        return;
+    const char *t = vcm_t(lang ? lang : "en", key);
+    const char *at = strstr(t, "{}");
+    const char *m = at ? vcm_arena_printf(a, "%.*s%s%s", (int)(at - t), t, arg ? arg : "", at + 2)
+                       : t;
+    r->messages[r->nmessages++] = m ? m : t;
 }
 
 /* ---- when nothing matches ---- */
@@ -1395,7 +1404,7 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
     if (vcm_squery_parse(text, strlen(text), a, &q) < 0)
         goto oom;
     for (size_t i = 0; i < q.nmessages; i++)
-        message(r, q.messages[i]);
+        message(r, a, p->lang, q.messages[i], q.message_args[i]);
     r->expansions = vcm_arena_calloc(a, 16, sizeof *r->expansions);
     if (!r->expansions)
         goto oom;
@@ -1424,7 +1433,7 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
     if (plan_query(pl, &q, &req) < 0)
         goto oom;
     if (q.nclauses && !req.must && !req.must_not && !req.filter.museum && !req.filter.country[0])
-        message(r, "The query has no words to search for; showing everything.");
+        message(r, a, p->lang, "search.no_words", NULL);
     req.sort = p->sort;
     req.limit = p->limit < 1 ? 1 : p->limit > 100 ? 100 : p->limit;
     req.offset = p->offset > 100000 ? 100000 : p->offset;
@@ -1434,7 +1443,7 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
             req.has_after = true;
             req.offset = 0;
         } else {
-            message(r, "The page link was not understood (or the sort changed): showing the first page.");
+            message(r, a, p->lang, "search.bad_cursor", NULL);
         }
     }
     vcm_index_result ir;

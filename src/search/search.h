@@ -117,7 +117,8 @@ typedef struct vcm_search_results {
     size_t nfacets[VCM_FACET_KINDS];
     vcm_search_expansion *expansions;
     size_t nexpansions;
-    const char *messages[12];    /* for the visitor */
+    const char *messages[12];    /* for the visitor, in p->lang (vcm_t: the
+                                    catalogues must be loaded) */
     size_t nmessages;
     vcm_search_alternative alternatives[6];
     size_t nalternatives;

@@ -121,7 +121,7 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp)
         return 0;
     int64_t id = vcm_web_id(vcm_req_param(req, "id"));
     if (!id)
-        return vcm_web_error(req, resp, 404, "There is no museum with that id.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;
@@ -130,7 +130,7 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp)
     if (r < 0)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
-        return vcm_web_error(req, resp, 404, "There is no museum with that id.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
     return vcm_web_json(req, resp, 200, vcm_web_museum_json(&m, NULL));
 }
 
@@ -173,7 +173,7 @@ int vcm_api_country(vcm_req *req, vcm_resp *resp)
     if (r < 0)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
-        return vcm_web_error(req, resp, 404, "There is no country with that code.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "country.missing_code"));
     return vcm_web_json(req, resp, 200, vcm_web_country_json(&c));
 }
 

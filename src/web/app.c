@@ -57,7 +57,7 @@ int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen)
     store_cfg = cfg;
     pthread_once(&store_once, make_key);
     json_set_alloc_funcs(json_alloc, json_free);
-    if (vcm_i18n_load_builtin(err, errlen) < 0)
+    if (vcm_web_catalogues(err, errlen) < 0)
         return -1;
     app->tpl = vcm_tpl_set_new();
     if (!app->tpl) {
@@ -138,7 +138,7 @@ vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp)
 int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s)
 {
     vcm_error("store failed", "path=%s error=\"%s\"", req->path, vcm_store_error(s));
-    return vcm_web_error(req, resp, 500, "Something went wrong on our side.");
+    return vcm_web_error(req, resp, 500, vcm_web_t(req, "error.500"));
 }
 
 static bool is_api(const vcm_req *req)
@@ -199,7 +199,7 @@ static const char *status_title(int status)
 }
 
 
-void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
+static void answer_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
 {
     /* A 500 is most often the store failing because the database went
      * away: if it does not answer now, say so with a 503. */
@@ -243,9 +243,20 @@ static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *mess
     resp->status = status;
 }
 
+/* The server's own errors (no route, a bad method, a body too large) carry
+ * a message in English for the log; the visitor reads the catalogue's. */
+void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
+{
+    (void)message;
+    char key[32];
+    snprintf(key, sizeof key, "error.%d", status);
+    const char *t = vcm_web_t(req, key);
+    answer_error(req, resp, status, strcmp(t, key) ? t : vcm_web_t(req, "error.500"));
+}
+
 int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
 {
-    vcm_app_error(req, resp, status, message);
+    answer_error(req, resp, status, message);
     return 0;
 }
 
@@ -283,7 +294,7 @@ int64_t vcm_web_id(const char *s)
 
 int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object *o)
 {
-    const char *missing = "There is no object with that number.";
+    const char *missing = vcm_web_t(req, "object.missing");
     int64_t id = vcm_web_id(vcm_req_param(req, "id"));
     if (!id)
         return vcm_web_error(req, resp, 404, missing);

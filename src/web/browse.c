@@ -125,6 +125,8 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         json_array_append_new(items, vcm_web_card(&list[i]));
     json_object_set_new(d, "items", items);
 
+    for (size_t i = 0; i < fc.ncentury; i++)
+        fc.century[i].label = vcm_web_century(req, atoi(fc.century[i].value));
     for (size_t i = 0; i < fc.nregion; i++) {
         vcm_region rg = VCM_REGION_OTHER;
         vcm_region_parse(fc.region[i].value, &rg);

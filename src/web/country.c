@@ -56,8 +56,7 @@ int vcm_page_country(vcm_req *req, vcm_resp *resp)
 {
     char code[3];
     if (!route_code(req, code))
-        return vcm_web_error(req, resp, 404, "Countries are named by their two-letter ISO code, "
-                                             "like /countries/KR.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "country.bad_code"));
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;
@@ -66,7 +65,7 @@ int vcm_page_country(vcm_req *req, vcm_resp *resp)
     if (r < 0)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
-        return vcm_web_error(req, resp, 404, "No museum of the network is in that country yet.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "country.missing"));
     vcm_museum *ms;
     size_t n;
     if (s->ops->museum_list(s, req->arena, code, &ms, &n) < 0)
@@ -87,7 +86,7 @@ int vcm_page_region(vcm_req *req, vcm_resp *resp)
     vcm_region region;
     const char *v = vcm_req_param(req, "region");
     if (!v || vcm_region_parse(v, &region) < 0)
-        return vcm_web_error(req, resp, 404, "The regions are asia, europe and other.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "region.missing"));
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;

@@ -193,7 +193,7 @@ int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp)
     if (vcm_web_load_object(req, resp, &s, &o) <= 0)
         return 0;
     if (!o.nmedia)
-        return vcm_web_error(req, resp, 404, "This object has no image yet, so no IIIF manifest.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.no_manifest"));
     vcm_museum mu;
     int r = s->ops->museum_get(s, req->arena, o.museum_id, &mu);
     if (r <= 0)
@@ -246,7 +246,7 @@ static int collection(vcm_req *req, vcm_resp *resp, vcm_filter *f, const char *p
     } else {
         if (page > 1 && page > pages) {
             json_decref(d);
-            return vcm_web_error(req, resp, 404, "There are not that many pages.");
+            return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.no_such_page"));
         }
         json_object_set_new(d, "id", json_string(page ? vcm_arena_printf(req->arena, "%s?page=%ld",
                                                                         top, page)
@@ -297,7 +297,7 @@ int vcm_iiif_collection_museum(vcm_req *req, vcm_resp *resp)
     if (r < 0)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
-        return vcm_web_error(req, resp, 404, "There is no museum with that number.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
     vcm_filter f = {.museum = id};
     char path[64];
     snprintf(path, sizeof path, "/iiif/collection/museum/%lld", (long long)id);
@@ -320,7 +320,7 @@ int vcm_iiif_collection_country(vcm_req *req, vcm_resp *resp)
     if (r < 0)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
-        return vcm_web_error(req, resp, 404, "There is no country with that code.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "country.missing_code"));
     vcm_filter f = {0};
     memcpy(f.country, up, 3);
     char path[64];
@@ -367,7 +367,7 @@ int vcm_iiif_activity_page(vcm_req *req, vcm_resp *resp)
     char *end = NULL;
     long page = pv ? strtol(pv, &end, 10) : -1;
     if (!pv || !*pv || *end || page < 0 || page > 100000000)
-        return vcm_web_error(req, resp, 404, "There is no such page of activities.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.no_such_activity_page"));
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;
@@ -379,7 +379,7 @@ int vcm_iiif_activity_page(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     int64_t pages = total ? (total + ACTIVITY_PAGE - 1) / ACTIVITY_PAGE : 1;
     if (page >= pages)
-        return vcm_web_error(req, resp, 404, "There is no such page of activities.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.no_such_activity_page"));
     const char *base = vcm_web_base(req);
     json_t *d = json_object();
     json_object_set_new(d, "@context", json_string(DISCOVERY_CONTEXT));

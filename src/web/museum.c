@@ -58,7 +58,7 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
 {
     int64_t id = vcm_web_id(vcm_req_param(req, "id"));
     if (!id)
-        return vcm_web_error(req, resp, 404, "There is no museum with that number.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
     vcm_store *s = vcm_web_store(req, resp);
     if (!s)
         return 0;
@@ -68,7 +68,7 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
     if (r < 0)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
-        return vcm_web_error(req, resp, 404, "There is no museum with that number.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
     if (s->ops->country_get(s, req->arena, m.country, &c) <= 0)
         return vcm_web_store_error(req, resp, s);
     vcm_filter f = {.museum = id, .limit = MUSEUM_OBJECTS};

@@ -385,8 +385,69 @@ int64_t vcm_params_cursor_decode(const char *s)
 
 /* ---- for handlers: reading a request, and what its parameters become ---- */
 
+#include <dirent.h>
+#include <stdlib.h>
+
 #include "core/i18n.h"
 #include "web/web.h"
+
+#define MAX_CATALOGUE (1 << 20)
+
+/* Reads DIR/LANG.tsv for every LANG in dir. */
+static int load_dir(const char *dir, char *err, size_t errlen)
+{
+    int rc = -1, n = 0;
+    char *text = NULL;
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(err, errlen, "cannot open VCM_LOCALE_DIR '%s'", dir);
+        return -1;
+    }
+    text = malloc(MAX_CATALOGUE + 1);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || l > 20 || strcmp(e->d_name + l - 4, ".tsv") != 0)
+            continue;
+        char path[4200], lang[16];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        snprintf(lang, sizeof lang, "%.*s", (int)(l - 4), e->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            snprintf(err, errlen, "cannot open '%s'", path);
+            goto out;
+        }
+        size_t len = fread(text, 1, MAX_CATALOGUE + 1, f);
+        bool bad = ferror(f) || len > MAX_CATALOGUE;
+        fclose(f);
+        if (bad) {
+            snprintf(err, errlen, "cannot read '%s' (at most %d bytes)", path, MAX_CATALOGUE);
+            goto out;
+        }
+        if (vcm_i18n_load(lang, text, len, err, errlen) < 0)
+            goto out;
+        n++;
+    }
+    if (!n) {
+        snprintf(err, errlen, "VCM_LOCALE_DIR '%s' holds no LANG.tsv", dir);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(text);
+    closedir(d);
+    return rc;
+}
+
+int vcm_web_catalogues(char *err, size_t errlen)
+{
+    const char *dir = getenv("VCM_LOCALE_DIR");
+    return dir && *dir ? load_dir(dir, err, errlen) : vcm_i18n_load_builtin(err, errlen);
+}
 
 const char *vcm_web_lang(const vcm_req *req)
 {
@@ -409,6 +470,18 @@ const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg)
         return t;
     char *r = vcm_arena_printf(req->arena, "%.*s%s%s", (int)(at - t), t, arg ? arg : "", at + 2);
     return r ? r : t;
+}
+
+const char *vcm_web_century(const vcm_req *req, int century)
+{
+    int n = century < 0 ? -century : century;
+    const char *suffix = (n % 100 >= 11 && n % 100 <= 13) ? "ordinal.th"
+                         : n % 10 == 1                    ? "ordinal.st"
+                         : n % 10 == 2                    ? "ordinal.nd"
+                         : n % 10 == 3                    ? "ordinal.rd"
+                                                          : "ordinal.th";
+    const char *ord = vcm_arena_printf(req->arena, "%d%s", n, vcm_web_t(req, suffix));
+    return vcm_web_tf(req, century < 0 ? "century.bce" : "century.ce", ord ? ord : "");
 }
 
 static const char *error_sentence(const vcm_req *req, const vcm_param_error *e)

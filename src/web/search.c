@@ -200,10 +200,16 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
         for (size_t i = 0; i < r->nfacets[k] && i < per_kind; i++) {
             const vcm_index_facet *f = &r->facets[k][i];
             const char *label = f->label;
+            /* the labels the search makes in English, from the catalogue */
             if (k == VCM_FACET_REGION) {
                 vcm_region rg = VCM_REGION_OTHER;
                 vcm_region_parse(f->value, &rg);
                 label = vcm_web_region_label(rg);
+            } else if (k == VCM_FACET_CENTURY) {
+                label = vcm_web_century(req, atoi(f->value));
+            } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
+                label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", fkeys[k],
+                                                        f->value));
             }
             bool on = active && strcmp(active, f->value) == 0;
             json_t *it = json_pack("{s:s, s:s, s:I}", "value", f->value, "label", label, "count",
@@ -291,6 +297,28 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                                                  r->date_to));
     json_object_set_new(d, "sort", json_string(vcm_sort_name(p->sort)));
     return d;
+}
+
+/* The label of the active filter key=v on a results page d. */
+static const char *chip_label(vcm_req *req, json_t *d, const char *key, const char *v)
+{
+    size_t i, k;
+    json_t *g, *it;
+    json_array_foreach(json_object_get(d, "facets"), i, g) {
+        if (strcmp(json_string_value(json_object_get(g, "key")), key) != 0)
+            continue;
+        json_array_foreach(json_object_get(g, "items"), k, it)
+            if (strcmp(json_string_value(json_object_get(it, "value")), v) == 0)
+                return json_string_value(json_object_get(it, "label"));
+    }
+    vcm_region rg;
+    if (strcmp(key, "region") == 0 && vcm_region_parse(v, &rg) == 0)
+        return vcm_web_region_label(rg);
+    if (strcmp(key, "century") == 0)
+        return vcm_web_century(req, atoi(v));
+    if (strcmp(key, "image") == 0 || strcmp(key, "licence") == 0)
+        return vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", key, v));
+    return v; /* record data: a museum's number, a country code, a classification, years */
 }
 
 static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_results *r)
@@ -435,11 +463,17 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     json_t *chips = json_array();
     const char *fkeys[] = {"region", "country", "museum", "classification", "material",
                            "century", "image", "licence", "date"};
-    for (size_t i = 0; i < sizeof fkeys / sizeof *fkeys; i++)
-        if ((v = echo_get(&e, fkeys[i])) && *v)
-            json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group", fkeys[i], "label",
-                                                   v, "url",
-                                                   search_url(req, &e, "/search", fkeys[i], NULL, NULL)));
+    for (size_t i = 0; i < sizeof fkeys / sizeof *fkeys; i++) {
+        if (!(v = echo_get(&e, fkeys[i])) || !*v)
+            continue;
+        /* named as the facets name the group and the value; a value the
+         * facets do not list (nothing matches) as the site says it */
+        const char *group = vcm_web_t(req, i < 8 ? facet_labels[i] : "facet.date");
+        const char *label = chip_label(req, d, fkeys[i], v);
+        json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group", group, "label", label,
+                                               "url", search_url(req, &e, "/search", fkeys[i],
+                                                                 NULL, NULL)));
+    }
     json_object_set_new(d, "chips", chips);
     json_t *sorts = json_array();
     for (int s = VCM_SORT_RELEVANCE; s <= VCM_SORT_MUSEUM; s++)

@@ -50,8 +50,9 @@ int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h);
 
 /* Registers every route of the site and the API. */
 int vcm_app_routes(vcm_router *r);
-/* Builds the body of errors the server or a handler answers with: an HTML
- * page, or an RFC 9457 problem document under /api/. */
+/* Builds the body of the errors the server answers with (its message, in
+ * English for the log, is replaced by the catalogue's error.STATUS): an
+ * HTML page, or an RFC 9457 problem document under /api/ and /iiif/. */
 void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
 
 /* This thread's store connection; NULL (and a 503 with Retry-After sent)
@@ -155,9 +156,16 @@ int vcm_web_params(vcm_req *req, vcm_resp *resp, unsigned route, vcm_params *p, 
 /* What the parameters select, for the store and for the search. */
 void vcm_params_filter(const vcm_params *p, vcm_filter *f);
 void vcm_params_search(const vcm_params *p, const vcm_req *req, vcm_search_params *sp);
+/* Loads the message catalogues: those built into the program, or with
+ * VCM_LOCALE_DIR set, every LANG.tsv in that folder instead (to try a
+ * catalogue without rebuilding; the test of the pages' sentences uses one
+ * that brackets every message). */
+int vcm_web_catalogues(char *err, size_t errlen);
 /* The visitor's language, and a catalogue sentence in it; vcm_web_tf puts
  * arg where the sentence says {} (allocated from the request). */
 const char *vcm_web_lang(const vcm_req *req);
 const char *vcm_web_t(const vcm_req *req, const char *key);
 const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg);
+/* "17th century", "3rd century BCE", from the catalogue. */
+const char *vcm_web_century(const vcm_req *req, int century);
 #endif

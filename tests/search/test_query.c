@@ -58,7 +58,7 @@ static void test_or(void **state)
     q = parse("OR jade OR");
     assert_int_equal(q.nclauses, 1);
     assert_int_equal(q.nmessages, 1);
-    assert_non_null(strstr(q.messages[0], "OR"));
+    assert_string_equal(q.messages[0], "query.or_end");
     q = parse("jade OR -bowl");
     assert_int_equal(q.nclauses, 2);
     assert_true(q.clauses[1].negated);
@@ -85,7 +85,8 @@ static void test_fields_and_prefix(void **state)
     q = parse("colour:blue");
     assert_int_equal(q.nclauses, 1);
     assert_int_equal(q.nmessages, 1);
-    assert_non_null(strstr(q.messages[0], "colour:"));
+    assert_string_equal(q.messages[0], "query.no_field");
+    assert_string_equal(q.message_args[0], "colour");
     /* one letter before * is a word: prefixes that short match too much */
     q = parse("p*");
     assert_term(&q.clauses[0].alts[0], "p", false, false, VCM_QF_ANY);
@@ -130,13 +131,14 @@ static void test_repairs(void **state)
     assert_int_equal(q.nclauses, 2);
     assert_term(&q.clauses[1].alts[0], "blue and white", true, false, VCM_QF_ANY);
     assert_int_equal(q.nmessages, 1);
-    assert_non_null(strstr(q.messages[0], "quotation mark"));
+    assert_string_equal(q.messages[0], "query.unclosed_quote");
     /* a date that is not one is left out, with a note naming it */
     q = parse("date:abc vase");
     assert_int_equal(q.nclauses, 1);
     assert_false(q.has_date);
     assert_int_equal(q.nmessages, 1);
-    assert_non_null(strstr(q.messages[0], "'abc'"));
+    assert_string_equal(q.messages[0], "query.bad_date");
+    assert_string_equal(q.message_args[0], "abc");
     q = parse("-date:1600..1700");
     assert_false(q.has_date);
     assert_int_equal(q.nmessages, 1);
@@ -150,7 +152,7 @@ static void test_repairs(void **state)
     assert_true(q.clauses[0].alts[0].len <= VCM_SQUERY_MAX_BYTES);
     assert_int_equal(q.clauses[0].alts[0].len % 3, 0);
     assert_int_equal(q.nmessages, 1);
-    assert_non_null(strstr(q.messages[0], "too long"));
+    assert_string_equal(q.messages[0], "query.cut");
     free(big);
     /* many words: the first 24 */
     char many[2000] = "";
@@ -158,7 +160,7 @@ static void test_repairs(void **state)
         snprintf(many + strlen(many), sizeof many - strlen(many), "w%d ", i);
     q = parse(many);
     assert_int_equal(q.nclauses, VCM_SQUERY_MAX_CLAUSES);
-    assert_non_null(strstr(q.messages[q.nmessages - 1], "24"));
+    assert_string_equal(q.messages[q.nmessages - 1], "query.too_many_terms");
     /* bytes that are not UTF-8, NUL and control characters */
     q = parse("ja\xff\xfe" "de\x01vase");
     assert_int_equal(q.nclauses, 2);

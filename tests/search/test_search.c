@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include "core/buf.h"
+#include "core/i18n.h"
 #include "model/model.h"
 #include "search/search.h"
 #include "search/thesaurus.h"
@@ -93,6 +94,8 @@ static int group_setup(void **state)
     vt_demo_db(db, sizeof db, dir, "demo");
     snprintf(index_path, sizeof index_path, "%s/demo.index", dir);
     char err[600];
+    if (vcm_i18n_load_builtin(err, sizeof err) < 0) /* the search's notes are sentences */
+        fail_msg("catalogue: %s", err);
     if (!(st = vcm_store_open(db, err, sizeof err)))
         fail_msg("store: %s", err);
     if (!(se = vcm_search_open(db, index_path, false, NULL, NULL, err, sizeof err)))
