@@ -182,7 +182,7 @@ static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *mtime
     const char *id = vcm_req_param(req, "id");
     int64_t version = vcm_web_version(req, resp);
     if (version < 0)
-        return resp->body.len ? 0 : vcm_web_error(req, resp, 500, "Something went wrong on our side.");
+        return resp->body.len ? 0 : vcm_web_error(req, resp, 500, vcm_web_t(req, "error.500"));
     vcm_memo *memo = vcm_memo_thread(1, 1024, (size_t)1 << 20, version);
     size_t len;
     const struct media_rec *rec = id && *id ? vcm_memo_get(memo, id, &len) : NULL;
@@ -208,7 +208,7 @@ static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *mtime
                 total += strlen(parts[i]) + 1;
             struct media_rec *nr = vcm_arena_alloc(req->arena, total);
             if (!nr)
-                return vcm_web_error(req, resp, 500, "Something went wrong on our side.");
+                return vcm_web_error(req, resp, 500, vcm_web_t(req, "error.500"));
             nr->width = found.width;
             nr->height = found.height;
             nr->public_ = ro == 1 && o.status == VCM_PUBLISHED;
@@ -224,7 +224,7 @@ static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *mtime
         }
     }
     if (!rec || !rec->public_)
-        return vcm_web_error(req, resp, 404, "There is no image with that identifier.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.no_image"));
     memset(m, 0, sizeof *m);
     m->width = rec->width;
     m->height = rec->height;
@@ -351,13 +351,13 @@ static int render_answer(vcm_req *req, vcm_resp *resp, void *ud)
     int rc = 0;
     if (rd->job.turned_away) {
         vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
-        rc = vcm_web_error(req, resp, 503, "The server is stopping; try again in a moment.");
+        rc = vcm_web_error(req, resp, 503, vcm_web_t(req, "iiif.stopping"));
         goto out;
     }
     if (rd->job.rc != 0) {
         vcm_error("image failed", "identifier=\"%s\" request=%s error=\"%s\"", rd->identifier,
                   rd->job.r.canonical, rd->job.err);
-        rc = vcm_web_error(req, resp, 500, "The image could not be made.");
+        rc = vcm_web_error(req, resp, 500, vcm_web_t(req, "iiif.failed"));
         goto out;
     }
     image_cors(req, resp);
@@ -386,11 +386,9 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
      * served must not depend on what happens to be in a cache. */
     int64_t cost = vcm_iiif_cost(m.width, m.height, &r);
     if (cost > max_cost) {
-        snprintf(err, sizeof err,
-                 "this image would take %lld pixels of work, more than this server allows "
-                 "(%lld); ask for a smaller size or region",
-                 (long long)cost, (long long)max_cost);
-        return vcm_web_error(req, resp, 400, err);
+        const char *why = vcm_arena_printf(req->arena, "%lld > %lld", (long long)cost,
+                                           (long long)max_cost);
+        return vcm_web_error(req, resp, 400, vcm_web_tf(req, "iiif.too_costly", why));
     }
     const char *key = vcm_arena_printf(req->arena, "%s/%s", m.checksum ? m.checksum : m.identifier,
                                        r.canonical);
@@ -442,8 +440,7 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
     vcm_buf_reset(&resp->body);
     if (vcm_iiif_pool_reserve(pool) < 0) {
         vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
-        return vcm_web_error(req, resp, 503,
-                             "The server is busy making other images; try again in a moment.");
+        return vcm_web_error(req, resp, 503, vcm_web_t(req, "iiif.busy"));
     }
     struct render *rd = vcm_arena_alloc(req->arena, sizeof *rd);
     const char *path = media_path(req, m.file);
@@ -469,5 +466,5 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
  * asks for it), not the 405 the OPTIONS route there would give. */
 int vcm_iiif_unknown(vcm_req *req, vcm_resp *resp)
 {
-    return vcm_web_error(req, resp, 404, "There is no IIIF resource at this address.");
+    return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.nothing_here"));
 }

@@ -54,10 +54,10 @@ int vcm_static(vcm_req *req, vcm_resp *resp)
         snprintf(path, sizeof path, "%s%s",
                  osd ? "node_modules/openseadragon/build/openseadragon/" : "static/",
                  osd ? rest + 4 : rest) >= (int)sizeof path)
-        return vcm_web_error(req, resp, 404, "There is no such file.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "static.missing"));
     const struct vcm_asset *a = vcm_asset_find(path);
     if (!a)
-        return vcm_web_error(req, resp, 404, "There is no such file.");
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "static.missing"));
     char etag[24];
     snprintf(etag, sizeof etag, "%016llx", (unsigned long long)asset_hash(a));
     vcm_resp_header(resp, req, "Cache-Control", "public, max-age=86400");
