@@ -6,17 +6,26 @@
  * first whose name and routes match wins, so a name may mean different
  * bounds on different routes (limit ≤ 100 on the search API, ≤ 1000 on the
  * object list). Parameters every URL may carry (lang) have a row with
- * VCM_ROUTE_ALL, written once. */
+ * VCM_ROUTE_ALL, written once.
+ *
+ * The second half is for handlers: reading a request's query (the API
+ * refuses what the parser left out, a page says so), turning the result
+ * into the store's and the search's filters, the visitor's language and
+ * the catalogues. Only the first half is fuzzed; it touches no request. */
 #include "web/params.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/i18n.h"
 #include "http/query.h"
 #include "search/query.h"
 #include "search/thesaurus.h"
+#include "web/web.h"
 #include "core/banned.h"
 
 #define R_PAGES (VCM_ROUTE_BROWSE | VCM_ROUTE_SEARCH)
@@ -384,12 +393,6 @@ int64_t vcm_params_cursor_decode(const char *s)
 }
 
 /* ---- for handlers: reading a request, and what its parameters become ---- */
-
-#include <dirent.h>
-#include <stdlib.h>
-
-#include "core/i18n.h"
-#include "web/web.h"
 
 #define MAX_CATALOGUE (1 << 20)
 
