@@ -8,8 +8,9 @@
  * all), expand=0 and noexpand=id,id (thesaurus expansions off).
  *
  * What the visitor typed is never an error: the search repairs it and says
- * so. A parameter only software sends (limit=abc) is a 400 on the API and
- * is ignored, with a note, on the page. */
+ * so. The other parameters are read through the table of params.c: one
+ * that is unknown or malformed (limit=abc) is a 400 on the API and is left
+ * out, with a note, on the page. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
