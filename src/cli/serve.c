@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "iiif/image.h"
 #include "store/store.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -23,48 +25,32 @@ int vcm_cmd_serve(vcm_config *c)
     s->ops->stats(s, &st);
     vcm_store_close(s);
 
+    /* What the libraries keep for the whole process, loaded once before the
+     * app and unloaded after it: the message catalogue and libvips. */
+    if (vcm_i18n_load_builtin(err, sizeof err) < 0 || vcm_iiif_init(err, sizeof err) < 0) {
+        fprintf(stderr, "vcm serve: %s\n", err);
+        vcm_i18n_free();
+        return VCM_EXIT_FAIL;
+    }
+    /* Everything the site keeps while it runs hangs from app, made here and
+     * released here (web/web.h). */
     vcm_app app;
+    vcm_router *r = NULL;
+    vcm_server *srv = NULL;
+    int rc = VCM_EXIT_FAIL;
     if (vcm_app_init(&app, c, err, sizeof err) < 0) {
         fprintf(stderr, "vcm serve: %s\n", err);
-        return VCM_EXIT_FAIL;
+        goto out_lib;
     }
-    vcm_web_cache_init(c->page_cache);
-    vcm_memo_limit((size_t)c->memo_size);
-    /* The IIIF layer keeps its derivative cache in CFG->media/cache, one
-     * process a folder: a node that shares --media with others names a
-     * folder of its own with --node-dir, and the cache goes there. */
-    static vcm_config iiif_cfg;
-    iiif_cfg = *c;
-    if (c->node_dir[0])
-        memcpy(iiif_cfg.media, c->node_dir, sizeof iiif_cfg.media);
-    if (vcm_web_iiif_init(&iiif_cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "vcm serve: %s\n", err);
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
-    }
-    if (vcm_web_search_init(c, err, sizeof err) < 0) {
-        fprintf(stderr, "vcm serve: search: %s\n", err);
-        vcm_web_iiif_release();
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
-    }
-    vcm_router *r = vcm_router_new();
+    r = vcm_router_new();
     if (!r || vcm_app_routes(r) < 0) {
         fprintf(stderr, "vcm serve: cannot set up the routes\n");
-        vcm_router_free(r);
-        vcm_web_search_release();
-        vcm_web_iiif_release();
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
+        goto out;
     }
-    vcm_server *srv = vcm_server_start(c, r, &app, vcm_app_error, err, sizeof err);
+    srv = vcm_server_start(c, r, &app, vcm_app_error, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "vcm serve: %s\n", err);
-        vcm_router_free(r);
-        vcm_web_search_release();
-        vcm_web_iiif_release();
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
+        goto out;
     }
     char db[VCM_CONFIG_STR + 8];
     vcm_store_url_redact(c->db, db, sizeof db);
@@ -85,13 +71,15 @@ int vcm_cmd_serve(vcm_config *c)
     while (sigwait(&set, &sig) != 0)
         ;
     vcm_info("stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
-    vcm_web_iiif_stop_taking();
+    vcm_app_stop_taking(&app);
     vcm_server_stop(srv);
-    int rc = 0;
+    rc = VCM_EXIT_OK;
+    vcm_info("stopped", "status=0");
+out:
     vcm_router_free(r);
-    vcm_web_search_release();
-    vcm_web_iiif_release();
     vcm_app_release(&app);
-    vcm_info("stopped", "status=%d", rc);
-    return rc == 0 ? VCM_EXIT_OK : VCM_EXIT_FAIL;
+out_lib:
+    vcm_iiif_shutdown();
+    vcm_i18n_free();
+    return rc;
 }

@@ -16,13 +16,6 @@
 
 #define MAX_PAGE ((size_t)256 << 10)
 
-static long cache_size = 256;
-
-void vcm_web_cache_init(long entries)
-{
-    cache_size = entries;
-}
-
 int64_t vcm_web_version(vcm_req *req, vcm_resp *resp)
 {
     vcm_store *s = vcm_web_store(req, resp);
@@ -34,12 +27,14 @@ int64_t vcm_web_version(vcm_req *req, vcm_resp *resp)
 
 int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h)
 {
-    if (cache_size <= 0)
+    vcm_app *app = vcm_web_app(req);
+    if (app->page_cache <= 0)
         return h(req, resp);
     int64_t version = vcm_web_version(req, resp);
     if (version < 0)
         return resp->body.len ? 0 : h(req, resp); /* no store: the error is in resp */
-    vcm_memo *m = vcm_memo_thread(0, (size_t)cache_size, (size_t)cache_size * MAX_PAGE, version);
+    vcm_memo *m = vcm_memo_thread(app, 0, (size_t)app->page_cache,
+                                  (size_t)app->page_cache * MAX_PAGE, version);
     if (!m)
         return h(req, resp);
     const char *host = vcm_req_header(req, "Host");
