@@ -105,7 +105,9 @@ struct vcm_web_thread *vcm_web_thread(vcm_app *app);
 int64_t vcm_web_version(vcm_req *req, vcm_resp *resp);
 
 /* The page cache (cache.c): app->page_cache entries per server thread.
- * Answers from this thread's cache, or runs h and keeps its page. */
+ * Answers from this thread's cache, or runs h and keeps its page. Requests
+ * that carry the session cookie are never answered from it nor kept. */
+#define VCM_SESSION_COOKIE "vcm_session"
 int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h);
 
 /* Registers every route of the site and the API. */
