@@ -43,7 +43,7 @@ static int h_count(vcm_req *req, vcm_resp *resp)
     return vcm_web_cached(req, resp, count_page);
 }
 
-static void make_db(char *url, size_t size, const char *name, const char *museum)
+static void make_db_at(char *url, const char *name, const char *museum)
 {
     char path[800], rec[600];
     snprintf(path, sizeof path, "%s/%s.jsonl", dir, name);
@@ -52,9 +52,24 @@ static void make_db(char *url, size_t size, const char *name, const char *museum
              "\"%s-1\", \"title\": \"%s jar\", \"date_start\": 1600, \"date_end\": 1650}\n",
              museum, name, museum);
     vt_write_file(path, rec);
-    vt_db_url(url, size, dir, name);
     if (vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), url, path) != 0)
         fail_msg("the import of %s failed", name);
+}
+
+static void make_db(char *url, size_t size, const char *name, const char *museum)
+{
+    vt_db_url(url, size, dir, name);
+    make_db_at(url, name, museum);
+}
+
+/* How many of this process's open files have name in their path. */
+static int open_files(const char *name)
+{
+    char *out;
+    vt_sh(&out, "ls -l /proc/%d/fd | grep -c '%s'", (int)getpid(), name);
+    int n = atoi(out);
+    free(out);
+    return n;
 }
 
 static void site_start(struct site *s, const char *name, const char *museum, long page_cache)
@@ -272,14 +287,17 @@ static void *hold(void *p)
 }
 
 /* Releasing an app frees the connections and memos of threads still
- * alive (this one, another), and nothing of it runs when those threads end
- * later: the ASan pass reports a leak or a use after free otherwise. */
+ * alive (this one, another): their database files are closed at once, and
+ * nothing of it runs when those threads end later (the ASan pass reports a
+ * use after free otherwise). On an SQLite file, so that its open files can
+ * be counted; which backend does not matter here. */
 static void test_release_frees_live_threads(void **state)
 {
     (void)state;
     struct site s = {0};
     vcm_config_defaults(&s.cfg);
-    make_db(s.cfg.db, sizeof s.cfg.db, "gamma", "Gamma");
+    snprintf(s.cfg.db, sizeof s.cfg.db, "sqlite:%s/gamma.db", dir);
+    make_db_at(s.cfg.db, "gamma", "Gamma");
     snprintf(s.cfg.media, sizeof s.cfg.media, "%s/gamma-media", dir);
     snprintf(s.cfg.index, sizeof s.cfg.index, "%s/gamma.index", dir);
     s.cfg.render_threads = 1;
@@ -297,7 +315,9 @@ static void test_release_frees_live_threads(void **state)
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, hold, &h), 0);
     pthread_barrier_wait(&made);
+    assert_true(open_files("gamma.db") >= 2);
     vcm_app_release(&s.app);
+    assert_int_equal(open_files("gamma.db"), 0);
     vcm_app_release(&s.app); /* twice is harmless */
     pthread_barrier_wait(&released);
     pthread_join(th, NULL);
