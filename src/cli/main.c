@@ -4,12 +4,19 @@
 
 #include "cli/cli.h"
 #include "core/config.h"
+#include "web/web.h"
 #include "core/banned.h"
 
 /* The options of the commands that have their own. */
 struct command_opts {
+    vcm_web_config serve;
     vcm_media_opts media;
 };
+
+static int run_serve(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_serve(c, &o->serve);
+}
 
 static int run_media(vcm_config *c, const struct command_opts *o)
 {
@@ -21,7 +28,7 @@ static const struct command {
     int (*run)(vcm_config *c);
     int (*run_opts)(vcm_config *c, const struct command_opts *o);
 } commands[] = {
-    {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", vcm_cmd_serve, NULL},
+    {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", NULL, run_serve},
     {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv)", vcm_cmd_import, NULL},
     {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export, NULL},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
@@ -54,8 +61,9 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[1];
-    vcm_media_options(&opts.media, &sets[0]);
+    vcm_option_set sets[2];
+    vcm_serve_options(&opts.serve, &sets[0]);
+    vcm_media_options(&opts.media, &sets[1]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

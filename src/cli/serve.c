@@ -11,7 +11,30 @@
 #include "web/web.h"
 #include "core/banned.h"
 
-int vcm_cmd_serve(vcm_config *c)
+/* The options only this command reads: the site's settings (web/web.h).
+ * The HTTP server's (--listen, --threads, the limits) are in vcm_config,
+ * which vcm_server_start takes. */
+#define W(f) VCM_OPTION_AT(vcm_web_config, f)
+static const vcm_option serve_options[] = {
+    {"node-dir", "VCM_NODE_DIR", "DIR", "serve: this node's own folder for the image derivative cache and the search index, when nodes share --media (default: --media)", VCM_OPT_STR, W(node_dir), 0, 0},
+    {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", VCM_OPT_NUM, W(page_cache), 0, 100000},
+    {"memo-size", "VCM_MEMO_SIZE", "BYTES", "serve: most memory each in-process memo of a thread may hold (image records, info.json, images; default 16777216)", VCM_OPT_NUM, W(memo_size), 65536, (long)1 << 32},
+    {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", VCM_OPT_NUM, W(cache_size), 1 << 20, 1L << 50},
+    {"render-threads", "VCM_RENDER_THREADS", "N", "serve: threads that render IIIF images, apart from the connection threads (default: one per core)", VCM_OPT_NUM, W(render_threads), 0, 256},
+    {"render-queue", "VCM_RENDER_QUEUE", "N", "serve: IIIF renders waiting for a render thread at most; more are answered 503 (default 64)", VCM_OPT_NUM, W(render_queue), 1, 100000},
+    {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", VCM_OPT_NUM, W(iiif_max_size), 16, 1 << 20},
+    {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", VCM_OPT_NUM, W(iiif_max_area), 256, 1L << 40},
+    {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", VCM_OPT_NUM, W(iiif_max_cost), 1024, 1L << 50},
+};
+#undef W
+
+void vcm_serve_options(vcm_web_config *w, vcm_option_set *set)
+{
+    vcm_web_config_defaults(w);
+    *set = (vcm_option_set){serve_options, sizeof serve_options / sizeof *serve_options, w};
+}
+
+int vcm_cmd_serve(vcm_config *c, const vcm_web_config *w)
 {
     char err[1024];
     /* Open the store once up front: migrations run here, and a bad --db
@@ -38,7 +61,7 @@ int vcm_cmd_serve(vcm_config *c)
     vcm_router *r = NULL;
     vcm_server *srv = NULL;
     int rc = VCM_EXIT_FAIL;
-    if (vcm_app_init(&app, c, err, sizeof err) < 0) {
+    if (vcm_app_init(&app, c, w, err, sizeof err) < 0) {
         fprintf(stderr, "vcm serve: %s\n", err);
         goto out_lib;
     }

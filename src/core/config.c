@@ -18,7 +18,6 @@ static const vcm_option options[] = {
     {"listen", "VCM_LISTEN", "ADDR:PORT", "where serve listens (default 127.0.0.1:8080)", STR, S(listen), 0, 0},
     {"media", "VCM_MEDIA", "DIR", "folder of images and derivatives (default var/media)", STR, S(media), 0, 0},
     {"index", "VCM_INDEX", "FILE", "search index (default: DB.index beside an SQLite database, else NODE-DIR/search.index or var/vcm.index)", STR, S(index), 0, 0},
-    {"node-dir", "VCM_NODE_DIR", "DIR", "serve: this node's own folder for the image derivative cache, when nodes share --media (default: --media)", STR, S(node_dir), 0, 0},
     {"data", "VCM_DATA", "DIR", "folder of the demo and test data (default ../shared/data)", STR, S(data), 0, 0},
     {"base-url", "VCM_BASE_URL", "URL", "public base URL for links in pages and data (default: from each request)", STR, S(base_url), 0, 0},
     {"log-level", "VCM_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)", STR, S(log_level), 0, 0},
@@ -29,14 +28,6 @@ static const vcm_option options[] = {
     {"max-per-ip", "VCM_MAX_PER_IP", "N", "serve: open connections from one client address at most, 0 = no limit (default 256; 0 behind a proxy)", NUM, S(max_per_ip), 0, 100000},
     {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
     {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
-    {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
-    {"memo-size", "VCM_MEMO_SIZE", "BYTES", "serve: most memory each in-process memo of a thread may hold (image records, info.json, images; default 16777216)", NUM, S(memo_size), 65536, (long)1 << 32},
-    {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", NUM, S(cache_size), 1 << 20, 1L << 50},
-    {"render-threads", "VCM_RENDER_THREADS", "N", "serve: threads that render IIIF images, apart from the connection threads (default: one per core)", NUM, S(render_threads), 0, 256},
-    {"render-queue", "VCM_RENDER_QUEUE", "N", "serve: IIIF renders waiting for a render thread at most; more are answered 503 (default 64)", NUM, S(render_queue), 1, 100000},
-    {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", NUM, S(iiif_max_size), 16, 1 << 20},
-    {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", NUM, S(iiif_max_area), 256, 1L << 40},
-    {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", NUM, S(iiif_max_cost), 1024, 1L << 50},
     {"batch", "VCM_BATCH", "N", "import: records per transaction (default 1000)", NUM, S(batch), 1, 1000000},
     {"quiet", NULL, NULL, "no progress output", FLAG, S(quiet), 0, 0},
     {"config", "VCM_CONFIG", "FILE", "read options from FILE (name = value per line)", STR, 0, 0, 0, 0},
@@ -70,13 +61,6 @@ void vcm_config_defaults(vcm_config *c)
     c->max_header = 32768;
     c->max_body = 1 << 20;
     c->batch = 1000;
-    c->page_cache = 256;
-    c->memo_size = (long)16 << 20;
-    c->cache_size = 1L << 30;
-    c->render_queue = 64;
-    c->iiif_max_size = 8192;
-    c->iiif_max_area = 4096L * 4096;
-    c->iiif_max_cost = 128000000;
 }
 
 /* An option found by name, and the struct it fills. */

@@ -43,7 +43,6 @@ typedef struct vcm_config {
     char db[VCM_CONFIG_STR];        /* sqlite:PATH or postgres://… */
     char listen[VCM_CONFIG_STR];    /* ADDR:PORT */
     char media[VCM_CONFIG_STR];
-    char node_dir[VCM_CONFIG_STR];  /* serve: this node's own folder (derivative cache); "" = --media */
     char data[VCM_CONFIG_STR];
     char index[VCM_CONFIG_STR];     /* search index file; "" = beside the database */
     char base_url[VCM_CONFIG_STR];  /* public base URL; empty = from the request */
@@ -56,14 +55,6 @@ typedef struct vcm_config {
     long max_header;                /* bytes per connection for headers */
     long max_body;                  /* bytes */
     long batch;                     /* import: records per transaction */
-    long page_cache;                /* serve: cached pages per thread, 0 = off */
-    long memo_size;                 /* serve: bytes each per-thread memo may hold at most */
-    long cache_size;                /* serve: bytes of image derivatives kept on disk */
-    long render_threads;            /* serve: IIIF render threads, 0 = one per core */
-    long render_queue;              /* serve: IIIF renders waiting at most */
-    long iiif_max_size;             /* serve: widest or highest IIIF image made */
-    long iiif_max_area;             /* serve: most pixels of one IIIF image made */
-    long iiif_max_cost;             /* serve: most pixels decoded + written for one IIIF request */
     int help, version, quiet;
     /* The options of commands, read along with these (NULL: none). */
     const vcm_option_set *sets;

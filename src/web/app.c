@@ -118,12 +118,26 @@ static int hash_assets(vcm_app *app)
     return 0;
 }
 
-int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen)
+void vcm_web_config_defaults(vcm_web_config *w)
+{
+    memset(w, 0, sizeof *w);
+    w->page_cache = 256;
+    w->memo_size = (long)16 << 20;
+    w->cache_size = 1L << 30;
+    w->render_queue = 64;
+    w->iiif_max_size = 8192;
+    w->iiif_max_area = 4096L * 4096;
+    w->iiif_max_cost = 128000000;
+}
+
+int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,
+                 size_t errlen)
 {
     memset(app, 0, sizeof *app);
     app->cfg = cfg;
-    app->page_cache = cfg->page_cache;
-    app->memo_limit = cfg->memo_size > 0 ? (size_t)cfg->memo_size : 0;
+    app->web = *web;
+    app->page_cache = web->page_cache;
+    app->memo_limit = web->memo_size > 0 ? (size_t)web->memo_size : 0;
     /* process-wide, and the same functions for every app: see json_arena */
     json_set_alloc_funcs(json_alloc, json_free);
     if (pthread_mutex_init(&app->lock, NULL) != 0) {

@@ -70,27 +70,28 @@ static int make_dirs(const char *path, char *err, size_t errlen)
 int vcm_web_iiif_init(vcm_app *app, char *err, size_t errlen)
 {
     const vcm_config *cfg = app->cfg;
+    const vcm_web_config *w = &app->web;
     if (vcm_iiif_init(err, errlen) < 0)
         return -1;
     /* The limits info.json announces are the ones vcm_iiif_parse enforces,
      * upscaled sizes included. */
-    int size = cfg->iiif_max_size > 0 ? (int)cfg->iiif_max_size : 8192;
+    int size = w->iiif_max_size > 0 ? (int)w->iiif_max_size : 8192;
     app->iiif.limits = (vcm_iiif_limits){.max_width = size, .max_height = size,
-                                         .max_area = cfg->iiif_max_area > 0 ? cfg->iiif_max_area
-                                                                            : 4096LL * 4096};
-    app->iiif.max_cost = cfg->iiif_max_cost > 0 ? cfg->iiif_max_cost : 128000000;
+                                         .max_area = w->iiif_max_area > 0 ? w->iiif_max_area
+                                                                          : 4096LL * 4096};
+    app->iiif.max_cost = w->iiif_max_cost > 0 ? w->iiif_max_cost : 128000000;
     /* one process a cache folder: a node that shares --media with others
      * names a folder of its own with --node-dir */
     char dir[VCM_CONFIG_STR + 16];
-    snprintf(dir, sizeof dir, "%s/cache", cfg->node_dir[0] ? cfg->node_dir : cfg->media);
+    snprintf(dir, sizeof dir, "%s/cache", w->node_dir[0] ? w->node_dir : cfg->media);
     if (make_dirs(dir, err, errlen) < 0)
         return -1;
-    app->iiif.cache = vcm_iiif_cache_open(dir, cfg->cache_size, err, errlen);
+    app->iiif.cache = vcm_iiif_cache_open(dir, w->cache_size, err, errlen);
     if (!app->iiif.cache)
         return -1;
-    long threads = cfg->render_threads > 0 ? cfg->render_threads : sysconf(_SC_NPROCESSORS_ONLN);
+    long threads = w->render_threads > 0 ? w->render_threads : sysconf(_SC_NPROCESSORS_ONLN);
     app->iiif.pool = vcm_iiif_pool_new(threads > 0 ? (int)threads : 1,
-                                       cfg->render_queue > 0 ? (int)cfg->render_queue : 64, err,
+                                       w->render_queue > 0 ? (int)w->render_queue : 64, err,
                                        errlen);
     if (!app->iiif.pool) {
         vcm_iiif_cache_close(app->iiif.cache);

@@ -34,8 +34,8 @@ int vcm_web_search_init(vcm_app *app, char *err, size_t errlen)
     char path[VCM_CONFIG_STR + 16];
     if (cfg->index[0])
         snprintf(path, sizeof path, "%s", cfg->index);
-    else if (cfg->node_dir[0])
-        snprintf(path, sizeof path, "%s/search.index", cfg->node_dir); /* one a node */
+    else if (app->web.node_dir[0])
+        snprintf(path, sizeof path, "%s/search.index", app->web.node_dir); /* one a node */
     else
         vcm_search_index_path(cfg->db, path, sizeof path);
     app->search = vcm_search_open(cfg->db, path, true, NULL, NULL, err, errlen);

@@ -32,6 +32,22 @@
 #include "store/store.h"
 #include "view/template.h"
 
+/* The settings of the site that only vcm serve has (its options, in
+ * cli/serve.c); the rest comes from vcm_config. */
+typedef struct vcm_web_config {
+    char node_dir[VCM_CONFIG_STR]; /* this node's own folder (derivative cache, search
+                                    * index); "" = --media and beside the database */
+    long page_cache;               /* cached pages per thread, 0 = off */
+    long memo_size;                /* bytes each per-thread memo may hold at most */
+    long cache_size;               /* bytes of image derivatives kept on disk */
+    long render_threads;           /* IIIF render threads, 0 = one per core */
+    long render_queue;             /* IIIF renders waiting at most */
+    long iiif_max_size;            /* widest or highest IIIF image made */
+    long iiif_max_area;            /* most pixels of one IIIF image made */
+    long iiif_max_cost;            /* most pixels decoded + written for one IIIF request */
+} vcm_web_config;
+void vcm_web_config_defaults(vcm_web_config *w);
+
 struct vcm_search;
 struct vcm_iiif_cache;
 struct vcm_iiif_pool;
@@ -39,6 +55,7 @@ struct vcm_web_thread;
 
 typedef struct vcm_app {
     const vcm_config *cfg;
+    vcm_web_config web; /* a copy */
     vcm_tpl_set *tpl;
     /* Per-thread state (a store connection, the memos), one struct
      * vcm_web_thread a thread, found through key and listed in threads so
@@ -61,12 +78,14 @@ typedef struct vcm_app {
     uint64_t *asset_hash;
 } vcm_app;
 
-/* Makes app ready to serve with cfg (which must outlive it): compiles the
+/* Makes app ready to serve with cfg (which must outlive it) and the site's
+ * settings web (copied): compiles the
  * templates, opens the search index (built when missing; it follows the
  * store from then on), sets up the IIIF cache and render pool. The message
  * catalogue must be loaded before (vcm_i18n_load_builtin). On error returns
  * -1 with a message in err and app holds nothing. */
-int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen);
+int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,
+                 size_t errlen);
 /* Before the server stops: renders still queued are answered 503 at once,
  * new ones refused; those being made finish. */
 void vcm_app_stop_taking(vcm_app *app);
@@ -186,7 +205,7 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp);
 int vcm_api_suggest(vcm_req *req, vcm_resp *resp);
 
 /* IIIF (iiif.c, manifest.c), set up by vcm_app_init. The derivative cache
- * goes under cfg->node_dir when set, else cfg->media. */
+ * goes under web.node_dir when set, else cfg->media. */
 int vcm_web_iiif_init(vcm_app *app, char *err, size_t errlen);
 void vcm_web_iiif_stop_taking(vcm_app *app);
 void vcm_web_iiif_release(vcm_app *app);

@@ -19,6 +19,7 @@
 
 struct site {
     vcm_config cfg;
+    vcm_web_config web;
     vcm_app app;
     vcm_router *router;
     vcm_server *srv;
@@ -75,6 +76,7 @@ static int open_files(const char *name)
 static void site_start(struct site *s, const char *name, const char *museum, long page_cache)
 {
     vcm_config_defaults(&s->cfg);
+    vcm_web_config_defaults(&s->web);
     make_db(s->cfg.db, sizeof s->cfg.db, name, museum);
     snprintf(s->cfg.media, sizeof s->cfg.media, "%s/%s-media", dir, name);
     snprintf(s->cfg.index, sizeof s->cfg.index, "%s/%s.index", dir, name);
@@ -82,10 +84,10 @@ static void site_start(struct site *s, const char *name, const char *museum, lon
     /* one connection thread: the page cache is per thread, and every
      * request must find the pages the ones before it kept */
     s->cfg.threads = 1;
-    s->cfg.render_threads = 1;
-    s->cfg.page_cache = page_cache;
+    s->web.render_threads = 1;
+    s->web.page_cache = page_cache;
     char err[1024];
-    if (vcm_app_init(&s->app, &s->cfg, err, sizeof err) < 0)
+    if (vcm_app_init(&s->app, &s->cfg, &s->web, err, sizeof err) < 0)
         fail_msg("app %s: %s", name, err);
     s->router = vcm_router_new();
     assert_non_null(s->router);
@@ -296,13 +298,14 @@ static void test_release_frees_live_threads(void **state)
     (void)state;
     struct site s = {0};
     vcm_config_defaults(&s.cfg);
+    vcm_web_config_defaults(&s.web);
     snprintf(s.cfg.db, sizeof s.cfg.db, "sqlite:%s/gamma.db", dir);
     make_db_at(s.cfg.db, "gamma", "Gamma");
     snprintf(s.cfg.media, sizeof s.cfg.media, "%s/gamma-media", dir);
     snprintf(s.cfg.index, sizeof s.cfg.index, "%s/gamma.index", dir);
-    s.cfg.render_threads = 1;
+    s.web.render_threads = 1;
     char err[1024];
-    if (vcm_app_init(&s.app, &s.cfg, err, sizeof err) < 0)
+    if (vcm_app_init(&s.app, &s.cfg, &s.web, err, sizeof err) < 0)
         fail_msg("%s", err);
     assert_true(vcm_web_store_ready(&s.app, err, sizeof err));
     vcm_memo *m = vcm_memo_thread(&s.app, 0, 16, 4096, 1);
