@@ -142,11 +142,13 @@ int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web,
     json_set_alloc_funcs(json_alloc, json_free);
     if (pthread_mutex_init(&app->lock, NULL) != 0) {
         snprintf(err, errlen, "cannot create a lock");
+        memset(app, 0, sizeof *app);
         return -1;
     }
     if (pthread_key_create(&app->key, thread_end) != 0) {
         snprintf(err, errlen, "cannot create a thread key");
         pthread_mutex_destroy(&app->lock);
+        memset(app, 0, sizeof *app);
         return -1;
     }
     app->has_key = true;
@@ -201,9 +203,13 @@ void vcm_app_release(vcm_app *app)
  * database is back. */
 static vcm_store *thread_store(vcm_app *app, char *err, size_t errlen)
 {
-    struct vcm_web_thread *t = app ? vcm_web_thread(app) : NULL;
+    if (!app) {
+        snprintf(err, errlen, "no store configured");
+        return NULL;
+    }
+    struct vcm_web_thread *t = vcm_web_thread(app);
     if (!t) {
-        snprintf(err, errlen, app ? "out of memory" : "no store configured");
+        snprintf(err, errlen, "out of memory");
         return NULL;
     }
     if (!t->store)
