@@ -10,7 +10,10 @@
  * command reads belongs to that command: it declares a table of vcm_option
  * over a struct of its own and hands it in as a vcm_option_set (c->sets),
  * so that flags, environment and files fill it the same way, and --help
- * lists it with the others. */
+ * lists it with the others (vcm serve: the site's, web/web.h; vcm media
+ * add: the image's, cli/cli.h). The HTTP server's settings (listen address,
+ * threads, limits, base URL) are still here because vcm_server_start, in
+ * src/http/, reads them from vcm_config. */
 #ifndef VCM_CONFIG_H
 #define VCM_CONFIG_H
 #include <stddef.h>
