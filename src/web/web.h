@@ -79,11 +79,11 @@ typedef struct vcm_app {
 } vcm_app;
 
 /* Makes app ready to serve with cfg (which must outlive it) and the site's
- * settings web (copied): compiles the
- * templates, opens the search index (built when missing; it follows the
- * store from then on), sets up the IIIF cache and render pool. The message
- * catalogue must be loaded before (vcm_i18n_load_builtin). On error returns
- * -1 with a message in err and app holds nothing. */
+ * settings web (copied): compiles the templates, opens the search index
+ * (built when missing; it follows the store from then on), sets up the IIIF
+ * cache and render pool. The message catalogue must be loaded before
+ * (vcm_i18n_load_builtin). On error returns -1 with a message in err and
+ * app holds nothing. */
 int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,
                  size_t errlen);
 /* Before the server stops: renders still queued are answered 503 at once,
