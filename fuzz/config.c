@@ -50,20 +50,14 @@ static void check(const vcm_config *c, char **argv, int argc)
     check_str(c->db, sizeof c->db);
     check_str(c->listen, sizeof c->listen);
     check_str(c->media, sizeof c->media);
-    check_str(c->node_dir, sizeof c->node_dir);
     check_str(c->data, sizeof c->data);
     check_str(c->index, sizeof c->index);
     check_str(c->base_url, sizeof c->base_url);
     check_str(c->log_level, sizeof c->log_level);
-    check_str(c->id, sizeof c->id);
-    check_str(c->rights, sizeof c->rights);
-    check_str(c->label, sizeof c->label);
     if (c->threads < 0 || c->threads > 256 || c->max_connections < 1 ||
         c->max_connections > 100000 || c->idle_timeout < 1 || c->idle_timeout > 3600 ||
         c->max_header < 4096 || c->max_header > 1 << 20 || c->max_body < 0 ||
-        c->max_body > 1L << 30 || c->page_cache < 0 || c->page_cache > 100000 ||
-        c->cache_size < 1 << 20 || c->cache_size > 1L << 50 || c->max_pixels < 1 ||
-        c->max_pixels > 1L << 40 || c->batch < 1 || c->batch > 1000000)
+        c->max_body > 1L << 30 || c->batch < 1 || c->batch > 1000000)
         abort();
     if (c->argc < 0 || c->argc > VCM_CONFIG_MAX_ARGS)
         abort();

@@ -8,11 +8,24 @@
 
 enum { VCM_EXIT_OK = 0, VCM_EXIT_BAD_INPUT = 1, VCM_EXIT_USAGE = 2, VCM_EXIT_FAIL = 3 };
 
-int vcm_cmd_serve(vcm_config *c);
+/* vcm serve's own options fill a vcm_web_config (web/web.h). */
+struct vcm_web_config;
+/* Sets w to its defaults and set to the table that fills it. */
+void vcm_serve_options(struct vcm_web_config *w, vcm_option_set *set);
+int vcm_cmd_serve(vcm_config *c, const struct vcm_web_config *w);
 int vcm_cmd_import(vcm_config *c);
 int vcm_cmd_export(vcm_config *c);
 int vcm_cmd_stats(vcm_config *c);
-int vcm_cmd_media(vcm_config *c);
+/* vcm media add's own options (cli/media.c). */
+typedef struct vcm_media_opts {
+    long max_pixels;             /* largest image accepted, width × height */
+    char id[VCM_CONFIG_STR];     /* the image's identifier */
+    char rights[VCM_CONFIG_STR]; /* rights URI of the image */
+    char label[VCM_CONFIG_STR];  /* label of the image */
+} vcm_media_opts;
+/* Sets o to its defaults and set to the table that fills it. */
+void vcm_media_options(vcm_media_opts *o, vcm_option_set *set);
+int vcm_cmd_media(vcm_config *c, const vcm_media_opts *o);
 int vcm_cmd_db(vcm_config *c);
 int vcm_cmd_search(vcm_config *c);
 #endif

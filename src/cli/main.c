@@ -4,24 +4,42 @@
 
 #include "cli/cli.h"
 #include "core/config.h"
+#include "web/web.h"
 #include "core/banned.h"
+
+/* The options of the commands that have their own. */
+struct command_opts {
+    vcm_web_config serve;
+    vcm_media_opts media;
+};
+
+static int run_serve(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_serve(c, &o->serve);
+}
+
+static int run_media(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_media(c, &o->media);
+}
 
 static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
+    int (*run_opts)(vcm_config *c, const struct command_opts *o);
 } commands[] = {
-    {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", vcm_cmd_serve},
-    {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv)", vcm_cmd_import},
-    {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export},
-    {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats},
-    {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search},
-    {"media", "add OBJECT FILE", "add an image to an object (its number or source id)", vcm_cmd_media},
-    {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db},
-    {"version", "", "print the version", NULL},
-    {"help", "", "show this help", NULL},
+    {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", NULL, run_serve},
+    {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv)", vcm_cmd_import, NULL},
+    {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export, NULL},
+    {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
+    {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
+    {"media", "add OBJECT FILE", "add an image to an object (its number or source id)", NULL, run_media},
+    {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
+    {"version", "", "print the version", NULL, NULL},
+    {"help", "", "show this help", NULL, NULL},
 };
 
-static void usage(FILE *f)
+static void usage(FILE *f, const vcm_config *c)
 {
     fprintf(f, "vcm %s: the Virtual Collection of Masterpieces\n\n"
                "usage: vcm [OPTION...] COMMAND [ARG...]\n\ncommands:\n",
@@ -33,7 +51,7 @@ static void usage(FILE *f)
     }
     fprintf(f, "\noptions (each also read from the environment variable in brackets,\n"
                "or from a config file given by --config):\n");
-    vcm_config_usage(f);
+    vcm_config_usage_sets(f, c->sets, c->nsets);
     fprintf(f, "\nexit status: 0 done, 1 done but some input was rejected, 2 usage error,\n"
                "3 could not run (file, database, port).\n");
 }
@@ -42,7 +60,13 @@ int main(int argc, char **argv)
 {
     vcm_config c;
     char err[1024];
+    struct command_opts opts;
+    vcm_option_set sets[2];
+    vcm_serve_options(&opts.serve, &sets[0]);
+    vcm_media_options(&opts.media, &sets[1]);
     vcm_config_defaults(&c);
+    c.sets = sets;
+    c.nsets = sizeof sets / sizeof *sets;
     if (vcm_config_load(&c, argc, argv, err, sizeof err) < 0) {
         fprintf(stderr, "vcm: %s\n", err);
         return VCM_EXIT_USAGE;
@@ -52,7 +76,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (c.help || c.argc == 0) {
-        usage(c.argc == 0 && !c.help ? stderr : stdout);
+        usage(c.argc == 0 && !c.help ? stderr : stdout, &c);
         return c.help ? 0 : VCM_EXIT_USAGE;
     }
     const char *name = c.argv[0];
@@ -64,10 +88,10 @@ int main(int argc, char **argv)
             return 0;
         }
         if (strcmp(name, "help") == 0) {
-            usage(stdout);
+            usage(stdout, &c);
             return 0;
         }
-        return commands[i].run(&c);
+        return commands[i].run_opts ? commands[i].run_opts(&c, &opts) : commands[i].run(&c);
     }
     fprintf(stderr, "vcm: unknown command '%s' (see vcm help)\n", name);
     return VCM_EXIT_USAGE;

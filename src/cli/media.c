@@ -11,6 +11,21 @@
 #include "store/store.h"
 #include "core/banned.h"
 
+/* The options only this command reads. */
+static const vcm_option media_options[] = {
+    {"max-pixels", "VCM_MAX_PIXELS", "N", "media add: refuse images of more pixels than this, read before decoding (default 1000000000)", VCM_OPT_NUM, VCM_OPTION_AT(vcm_media_opts, max_pixels), 1, 1L << 40},
+    {"id", NULL, "IDENTIFIER", "media add: the image's IIIF identifier (default: from the file name)", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, id), 0, 0},
+    {"rights", NULL, "URI", "media add: rights of the image (default: the object's)", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, rights), 0, 0},
+    {"label", NULL, "TEXT", "media add: a label for the image (a view, a detail)", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, label), 0, 0},
+};
+
+void vcm_media_options(vcm_media_opts *o, vcm_option_set *set)
+{
+    memset(o, 0, sizeof *o);
+    o->max_pixels = 1000000000;
+    *set = (vcm_option_set){media_options, sizeof media_options / sizeof *media_options, o};
+}
+
 static void progress(int percent, void *ud)
 {
     (void)ud;
@@ -72,7 +87,7 @@ static int find_object(vcm_store *s, const char *spec, int64_t *id, char *err, s
     return 0;
 }
 
-static int media_add(vcm_config *c)
+static int media_add(vcm_config *c, const vcm_media_opts *mo)
 {
     if (c->argc != 4) {
         fprintf(stderr, "vcm media add: usage: vcm media add OBJECT FILE [--id IDENTIFIER] "
@@ -81,8 +96,8 @@ static int media_add(vcm_config *c)
     }
     const char *spec = c->argv[2], *file = c->argv[3];
     char err[1024], ident[VCM_CONFIG_STR];
-    if (c->id[0])
-        snprintf(ident, sizeof ident, "%s", c->id);
+    if (mo->id[0])
+        snprintf(ident, sizeof ident, "%s", mo->id);
     else
         default_identifier(file, ident, sizeof ident);
     if (reserved(ident) || strchr(ident, '/')) {
@@ -117,7 +132,7 @@ static int media_add(vcm_config *c)
         fprintf(stderr, "vcm media add: %s\n", err);
         goto out;
     }
-    vcm_iiif_ingest_opts opts = {.max_pixels = c->max_pixels,
+    vcm_iiif_ingest_opts opts = {.max_pixels = mo->max_pixels,
                                  .progress = isatty(STDERR_FILENO) && !c->quiet ? progress : NULL};
     vcm_iiif_media im;
     if (vcm_iiif_ingest(file, c->media, &opts, &im, err, sizeof err) < 0) {
@@ -150,8 +165,8 @@ static int media_add(vcm_config *c)
         .width = im.width,
         .height = im.height,
         .checksum = im.sha256,
-        .rights = c->rights[0] ? c->rights : o.rights,
-        .label = c->label[0] ? c->label : NULL,
+        .rights = mo->rights[0] ? mo->rights : o.rights,
+        .label = mo->label[0] ? mo->label : NULL,
     };
     if (vcm_store_begin(s) < 0 || s->ops->media_add(s, oid, &m) < 0 || vcm_store_commit(s) < 0) {
         fprintf(stderr, "vcm media add: %s\n", vcm_store_error(s));
@@ -169,10 +184,10 @@ out:
     return status;
 }
 
-int vcm_cmd_media(vcm_config *c)
+int vcm_cmd_media(vcm_config *c, const vcm_media_opts *o)
 {
     if (c->argc >= 2 && strcmp(c->argv[1], "add") == 0)
-        return media_add(c);
+        return media_add(c, o);
     fprintf(stderr, "vcm media: the one subcommand is 'add' (vcm media add OBJECT FILE)\n");
     return VCM_EXIT_USAGE;
 }

@@ -3,13 +3,38 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "iiif/image.h"
 #include "store/store.h"
 #include "web/web.h"
 #include "core/banned.h"
 
-int vcm_cmd_serve(vcm_config *c)
+/* The options only this command reads: the site's settings (web/web.h).
+ * The HTTP server's (--listen, --threads, the limits) are in vcm_config,
+ * which vcm_server_start takes. */
+#define W(f) VCM_OPTION_AT(vcm_web_config, f)
+static const vcm_option serve_options[] = {
+    {"node-dir", "VCM_NODE_DIR", "DIR", "serve: this node's own folder for the image derivative cache and the search index, when nodes share --media (default: --media)", VCM_OPT_STR, W(node_dir), 0, 0},
+    {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", VCM_OPT_NUM, W(page_cache), 0, 100000},
+    {"memo-size", "VCM_MEMO_SIZE", "BYTES", "serve: most memory each in-process memo of a thread may hold (image records, info.json, images; default 16777216)", VCM_OPT_NUM, W(memo_size), 65536, (long)1 << 32},
+    {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", VCM_OPT_NUM, W(cache_size), 1 << 20, 1L << 50},
+    {"render-threads", "VCM_RENDER_THREADS", "N", "serve: threads that render IIIF images, apart from the connection threads (default: one per core)", VCM_OPT_NUM, W(render_threads), 0, 256},
+    {"render-queue", "VCM_RENDER_QUEUE", "N", "serve: IIIF renders waiting for a render thread at most; more are answered 503 (default 64)", VCM_OPT_NUM, W(render_queue), 1, 100000},
+    {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", VCM_OPT_NUM, W(iiif_max_size), 16, 1 << 20},
+    {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", VCM_OPT_NUM, W(iiif_max_area), 256, 1L << 40},
+    {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", VCM_OPT_NUM, W(iiif_max_cost), 1024, 1L << 50},
+};
+#undef W
+
+void vcm_serve_options(vcm_web_config *w, vcm_option_set *set)
+{
+    vcm_web_config_defaults(w);
+    *set = (vcm_option_set){serve_options, sizeof serve_options / sizeof *serve_options, w};
+}
+
+int vcm_cmd_serve(vcm_config *c, const vcm_web_config *w)
 {
     char err[1024];
     /* Open the store once up front: migrations run here, and a bad --db
@@ -23,48 +48,32 @@ int vcm_cmd_serve(vcm_config *c)
     s->ops->stats(s, &st);
     vcm_store_close(s);
 
+    /* What the libraries keep for the whole process, loaded once before the
+     * app and unloaded after it: the message catalogue and libvips. */
+    if (vcm_web_catalogues(err, sizeof err) < 0 || vcm_iiif_init(err, sizeof err) < 0) {
+        fprintf(stderr, "vcm serve: %s\n", err);
+        vcm_i18n_free();
+        return VCM_EXIT_FAIL;
+    }
+    /* Everything the site keeps while it runs hangs from app, made here and
+     * released here (web/web.h). */
     vcm_app app;
-    if (vcm_app_init(&app, c, err, sizeof err) < 0) {
+    vcm_router *r = NULL;
+    vcm_server *srv = NULL;
+    int rc = VCM_EXIT_FAIL;
+    if (vcm_app_init(&app, c, w, err, sizeof err) < 0) {
         fprintf(stderr, "vcm serve: %s\n", err);
-        return VCM_EXIT_FAIL;
+        goto out_lib;
     }
-    vcm_web_cache_init(c->page_cache);
-    vcm_memo_limit((size_t)c->memo_size);
-    /* The IIIF layer keeps its derivative cache in CFG->media/cache, one
-     * process a folder: a node that shares --media with others names a
-     * folder of its own with --node-dir, and the cache goes there. */
-    static vcm_config iiif_cfg;
-    iiif_cfg = *c;
-    if (c->node_dir[0])
-        memcpy(iiif_cfg.media, c->node_dir, sizeof iiif_cfg.media);
-    if (vcm_web_iiif_init(&iiif_cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "vcm serve: %s\n", err);
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
-    }
-    if (vcm_web_search_init(c, err, sizeof err) < 0) {
-        fprintf(stderr, "vcm serve: search: %s\n", err);
-        vcm_web_iiif_release();
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
-    }
-    vcm_router *r = vcm_router_new();
+    r = vcm_router_new();
     if (!r || vcm_app_routes(r) < 0) {
         fprintf(stderr, "vcm serve: cannot set up the routes\n");
-        vcm_router_free(r);
-        vcm_web_search_release();
-        vcm_web_iiif_release();
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
+        goto out;
     }
-    vcm_server *srv = vcm_server_start(c, r, &app, vcm_app_error, err, sizeof err);
+    srv = vcm_server_start(c, r, &app, vcm_app_error, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "vcm serve: %s\n", err);
-        vcm_router_free(r);
-        vcm_web_search_release();
-        vcm_web_iiif_release();
-        vcm_app_release(&app);
-        return VCM_EXIT_FAIL;
+        goto out;
     }
     char db[VCM_CONFIG_STR + 8];
     vcm_store_url_redact(c->db, db, sizeof db);
@@ -85,13 +94,15 @@ int vcm_cmd_serve(vcm_config *c)
     while (sigwait(&set, &sig) != 0)
         ;
     vcm_info("stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
-    vcm_web_iiif_stop_taking();
+    vcm_app_stop_taking(&app);
     vcm_server_stop(srv);
-    int rc = 0;
+    rc = VCM_EXIT_OK;
+    vcm_info("stopped", "status=0");
+out:
     vcm_router_free(r);
-    vcm_web_search_release();
-    vcm_web_iiif_release();
     vcm_app_release(&app);
-    vcm_info("stopped", "status=%d", rc);
-    return rc == 0 ? VCM_EXIT_OK : VCM_EXIT_FAIL;
+out_lib:
+    vcm_iiif_shutdown();
+    vcm_i18n_free();
+    return rc;
 }

@@ -9,22 +9,15 @@
 #include "core/banned.h"
 #include "core/log.h"
 
-enum kind { STR, NUM, FLAG };
-
-struct option {
-    const char *name, *env, *arg, *help;
-    enum kind kind;
-    size_t off, size;
-    long min, max;
-};
-
-#define S(f) offsetof(vcm_config, f), sizeof(((vcm_config *)0)->f)
-static const struct option options[] = {
+#define STR VCM_OPT_STR
+#define NUM VCM_OPT_NUM
+#define FLAG VCM_OPT_FLAG
+#define S(f) VCM_OPTION_AT(vcm_config, f)
+static const vcm_option options[] = {
     {"db", "VCM_DB", "URL", "database: sqlite:PATH or postgres://[USER[:PASSWORD]@]HOST[:PORT]/NAME (default sqlite:var/vcm.db)", STR, S(db), 0, 0},
     {"listen", "VCM_LISTEN", "ADDR:PORT", "where serve listens (default 127.0.0.1:8080)", STR, S(listen), 0, 0},
     {"media", "VCM_MEDIA", "DIR", "folder of images and derivatives (default var/media)", STR, S(media), 0, 0},
     {"index", "VCM_INDEX", "FILE", "search index (default: DB.index beside an SQLite database, else NODE-DIR/search.index or var/vcm.index)", STR, S(index), 0, 0},
-    {"node-dir", "VCM_NODE_DIR", "DIR", "serve: this node's own folder for the image derivative cache, when nodes share --media (default: --media)", STR, S(node_dir), 0, 0},
     {"data", "VCM_DATA", "DIR", "folder of the demo and test data (default ../shared/data)", STR, S(data), 0, 0},
     {"base-url", "VCM_BASE_URL", "URL", "public base URL for links in pages and data (default: from each request)", STR, S(base_url), 0, 0},
     {"log-level", "VCM_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)", STR, S(log_level), 0, 0},
@@ -35,18 +28,6 @@ static const struct option options[] = {
     {"max-per-ip", "VCM_MAX_PER_IP", "N", "serve: open connections from one client address at most, 0 = no limit (default 256; 0 behind a proxy)", NUM, S(max_per_ip), 0, 100000},
     {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
     {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
-    {"page-cache", "VCM_PAGE_CACHE", "N", "serve: rendered pages kept per thread until the data changes (default 256, 0 = off)", NUM, S(page_cache), 0, 100000},
-    {"memo-size", "VCM_MEMO_SIZE", "BYTES", "serve: most memory each in-process memo of a thread may hold (image records, info.json, images; default 16777216)", NUM, S(memo_size), 65536, (long)1 << 32},
-    {"cache-size", "VCM_CACHE_SIZE", "BYTES", "serve: disk space for image derivatives under --media (default 1 GiB)", NUM, S(cache_size), 1 << 20, 1L << 50},
-    {"render-threads", "VCM_RENDER_THREADS", "N", "serve: threads that render IIIF images, apart from the connection threads (default: one per core)", NUM, S(render_threads), 0, 256},
-    {"render-queue", "VCM_RENDER_QUEUE", "N", "serve: IIIF renders waiting for a render thread at most; more are answered 503 (default 64)", NUM, S(render_queue), 1, 100000},
-    {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", NUM, S(iiif_max_size), 16, 1 << 20},
-    {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", NUM, S(iiif_max_area), 256, 1L << 40},
-    {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", NUM, S(iiif_max_cost), 1024, 1L << 50},
-    {"max-pixels", "VCM_MAX_PIXELS", "N", "media add: refuse images of more pixels than this, read before decoding (default 1000000000)", NUM, S(max_pixels), 1, 1L << 40},
-    {"id", NULL, "IDENTIFIER", "media add: the image's IIIF identifier (default: from the file name)", STR, S(id), 0, 0},
-    {"rights", NULL, "URI", "media add: rights of the image (default: the object's)", STR, S(rights), 0, 0},
-    {"label", NULL, "TEXT", "media add: a label for the image (a view, a detail)", STR, S(label), 0, 0},
     {"batch", "VCM_BATCH", "N", "import: records per transaction (default 1000)", NUM, S(batch), 1, 1000000},
     {"quiet", NULL, NULL, "no progress output", FLAG, S(quiet), 0, 0},
     {"config", "VCM_CONFIG", "FILE", "read options from FILE (name = value per line)", STR, 0, 0, 0, 0},
@@ -80,29 +61,33 @@ void vcm_config_defaults(vcm_config *c)
     c->max_header = 32768;
     c->max_body = 1 << 20;
     c->batch = 1000;
-    c->page_cache = 256;
-    c->memo_size = (long)16 << 20;
-    c->cache_size = 1L << 30;
-    c->render_queue = 64;
-    c->iiif_max_size = 8192;
-    c->iiif_max_area = 4096L * 4096;
-    c->iiif_max_cost = 128000000;
-    c->max_pixels = 1000000000;
 }
 
-static const struct option *find(const char *name, size_t n)
+/* An option found by name, and the struct it fills. */
+struct found {
+    const vcm_option *o;
+    void *base;
+};
+
+static struct found find(const vcm_config *c, const char *name, size_t n)
 {
     for (size_t i = 0; i < NOPT; i++)
         if (strlen(options[i].name) == n && memcmp(options[i].name, name, n) == 0)
-            return &options[i];
-    return NULL;
+            return (struct found){&options[i], (void *)c};
+    for (size_t k = 0; k < c->nsets; k++)
+        for (size_t i = 0; i < c->sets[k].n; i++) {
+            const vcm_option *o = &c->sets[k].v[i];
+            if (strlen(o->name) == n && memcmp(o->name, name, n) == 0)
+                return (struct found){o, c->sets[k].base};
+        }
+    return (struct found){NULL, NULL};
 }
 
 /* Sets one option from text; `where` names the source for messages. */
-static int set(vcm_config *c, const struct option *o, const char *value, const char *where,
-               char *err, size_t errlen)
+static int set(struct found f, const char *value, const char *where, char *err, size_t errlen)
 {
-    char *field = (char *)c + o->off;
+    const vcm_option *o = f.o;
+    char *field = (char *)f.base + o->off;
     switch (o->kind) {
     case STR:
         if (strlen(value) >= o->size) {
@@ -177,13 +162,13 @@ int vcm_config_file(vcm_config *c, const char *path, char *err, size_t errlen)
         }
         *eq = '\0';
         char *name = trim(s), *value = trim(eq + 1);
-        const struct option *o = find(name, strlen(name));
-        if (!o || !o->size) {
+        struct found o = find(c, name, strlen(name));
+        if (!o.o || !o.o->size) {
             snprintf(err, errlen, "%s: unknown option '%s'", where, name);
             rc = -1;
             break;
         }
-        if (set(c, o, value, where, err, errlen) < 0) {
+        if (set(o, value, where, err, errlen) < 0) {
             rc = -1;
             break;
         }
@@ -207,13 +192,18 @@ int vcm_config_load(vcm_config *c, int argc, char **argv, char *err, size_t errl
     if (file && *file && vcm_config_file(c, file, err, errlen) < 0)
         return -1;
 
-    for (size_t i = 0; i < NOPT; i++) {
-        const char *v = options[i].env ? getenv(options[i].env) : NULL;
-        if (v && options[i].size) {
-            char where[64];
-            snprintf(where, sizeof where, "environment %s", options[i].env);
-            if (set(c, &options[i], v, where, err, errlen) < 0)
-                return -1;
+    for (size_t k = 0; k <= c->nsets; k++) {
+        const vcm_option *v = k ? c->sets[k - 1].v : options;
+        size_t n = k ? c->sets[k - 1].n : NOPT;
+        void *base = k ? c->sets[k - 1].base : (void *)c;
+        for (size_t i = 0; i < n; i++) {
+            const char *e = v[i].env ? getenv(v[i].env) : NULL;
+            if (e && v[i].size) {
+                char where[64];
+                snprintf(where, sizeof where, "environment %s", v[i].env);
+                if (set((struct found){&v[i], base}, e, where, err, errlen) < 0)
+                    return -1;
+            }
         }
     }
 
@@ -235,7 +225,8 @@ int vcm_config_load(vcm_config *c, int argc, char **argv, char *err, size_t errl
         }
         const char *name = a + 2, *eq = strchr(name, '=');
         size_t n = eq ? (size_t)(eq - name) : strlen(name);
-        const struct option *o = find(name, n);
+        struct found f = find(c, name, n);
+        const vcm_option *o = f.o;
         if (!o) {
             snprintf(err, errlen, "unknown option '%.*s' (see vcm --help)", (int)(n + 2), a);
             return -1;
@@ -255,7 +246,7 @@ int vcm_config_load(vcm_config *c, int argc, char **argv, char *err, size_t errl
             continue; /* --config: already read */
         char where[80];
         snprintf(where, sizeof where, "option --%s", o->name);
-        if (set(c, o, value, where, err, errlen) < 0)
+        if (set(f, value, where, err, errlen) < 0)
             return -1;
     }
     enum vcm_log_level lvl;
@@ -268,16 +259,27 @@ int vcm_config_load(vcm_config *c, int argc, char **argv, char *err, size_t errl
     return 0;
 }
 
-void vcm_config_usage(void *stream)
+static void usage_of(FILE *f, const vcm_option *v, size_t n)
 {
-    FILE *f = stream;
-    for (size_t i = 0; i < NOPT; i++) {
+    for (size_t i = 0; i < n; i++) {
         char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", options[i].name, options[i].arg ? " " : "",
-                 options[i].arg ? options[i].arg : "");
-        fprintf(f, "  %-26s %s", left, options[i].help);
-        if (options[i].env)
-            fprintf(f, " [%s]", options[i].env);
+        snprintf(left, sizeof left, "--%s%s%s", v[i].name, v[i].arg ? " " : "",
+                 v[i].arg ? v[i].arg : "");
+        fprintf(f, "  %-26s %s", left, v[i].help);
+        if (v[i].env)
+            fprintf(f, " [%s]", v[i].env);
         fputc('\n', f);
     }
+}
+
+void vcm_config_usage_sets(void *stream, const vcm_option_set *sets, size_t nsets)
+{
+    usage_of(stream, options, NOPT);
+    for (size_t k = 0; k < nsets; k++)
+        usage_of(stream, sets[k].v, sets[k].n);
+}
+
+void vcm_config_usage(void *stream)
+{
+    vcm_config_usage_sets(stream, NULL, 0);
 }

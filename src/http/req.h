@@ -97,6 +97,11 @@ void vcm_req_resume(vcm_req *req);
  * server (req->impl == NULL) there are no headers. */
 const char *vcm_req_header(const vcm_req *r, const char *name);
 
+/* Stores up to max values of the request header name (case-insensitive),
+ * in the order received, into vals and returns how many it stored: all the
+ * values of a header a client may send several times (Cookie). */
+int vcm_req_header_all(const vcm_req *r, const char *name, const char **vals, int max);
+
 /* Initialises resp for a handler: status 200, empty body capped at the
  * default vcm_buf maximum, no headers. The server does this; tests that call
  * handlers directly do it too, and release with vcm_resp_release. */

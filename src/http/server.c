@@ -244,6 +244,35 @@ const char *vcm_req_header(const vcm_req *r, const char *name)
     return MHD_lookup_connection_value(im->conn, MHD_HEADER_KIND, name);
 }
 
+struct header_all {
+    const char *name;
+    const char **vals;
+    int max, n;
+};
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind, (void)value_size;
+    struct header_all *a = cls;
+    if (key && strlen(a->name) == key_size && strncasecmp(key, a->name, key_size) == 0) {
+        if (a->n < a->max)
+            a->vals[a->n] = value ? value : "";
+        a->n++;
+    }
+    return MHD_YES;
+}
+
+int vcm_req_header_all(const vcm_req *r, const char *name, const char **vals, int max)
+{
+    const struct vcm_req_impl *im = r->impl;
+    if (!im || !im->conn || max <= 0)
+        return 0;
+    struct header_all a = {name, vals, max, 0};
+    MHD_get_connection_values_n(im->conn, MHD_HEADER_KIND, collect_header, &a);
+    return a.n < max ? a.n : max;
+}
+
 /* ---- the header deadline ----
  *
  * MHD's own timeout is an idle timeout: a client that sends one header

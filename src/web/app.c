@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/asset.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "web/web.h"
@@ -13,7 +14,12 @@
  * builds hundreds of small JSON values, and malloc/free of each was a fifth
  * of the time of a page. Outside a request (start-up, imports) it is
  * malloc as usual. Values made in a request never outlive it, and nothing
- * made outside one is freed inside one, so the two never mix. */
+ * made outside one is freed inside one, so the two never mix.
+ *
+ * This is the one mutable variable of src/web/ (tests/web/globals.sh allows
+ * it by name): jansson's allocator hook, json_set_alloc_funcs, is
+ * process-wide and its functions take no context pointer, so the arena of
+ * the request a thread is running can only be found through the thread. */
 static _Thread_local vcm_arena *json_arena;
 
 static void *json_alloc(size_t n)
@@ -36,70 +42,183 @@ vcm_arena *vcm_web_json_arena(vcm_arena *a)
 
 #define RETRY_AFTER "5" /* seconds; a database restart usually takes about that */
 
-static pthread_key_t store_key;
-static pthread_once_t store_once = PTHREAD_ONCE_INIT;
-static const vcm_config *store_cfg;
+/* ---- per-thread state ----
+ *
+ * Each thread that serves the app has one struct vcm_web_thread: its store
+ * connection and its memos, so that requests need no locks. The app's
+ * pthread key finds it; the app's list holds them all, so that the key's
+ * destructor frees a thread's state when the thread ends and
+ * vcm_app_release frees those of threads still alive (the caller's, a
+ * test's). The key is the app's own: two apps never see each other's. */
 
-static void close_store(void *p)
+static void thread_free(struct vcm_web_thread *t)
 {
-    vcm_store_close(p);
+    vcm_store_close(t->store);
+    for (int i = 0; i < VCM_MEMO_SLOTS; i++)
+        vcm_memo_free(t->memo[i]);
+    free(t);
 }
 
-static void make_key(void)
+static void thread_unlink(struct vcm_web_thread *t)
 {
-    pthread_key_create(&store_key, close_store);
+    vcm_app *app = t->app;
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        app->threads = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
 }
 
-int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen)
+/* The key's destructor: the thread ends. */
+static void thread_end(void *p)
 {
-    memset(app, 0, sizeof *app);
-    app->cfg = cfg;
-    store_cfg = cfg;
-    pthread_once(&store_once, make_key);
-    json_set_alloc_funcs(json_alloc, json_free);
-    if (vcm_web_catalogues(err, errlen) < 0)
-        return -1;
-    app->tpl = vcm_tpl_set_new();
-    if (!app->tpl) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
+    struct vcm_web_thread *t = p;
+    pthread_mutex_lock(&t->app->lock);
+    thread_unlink(t);
+    pthread_mutex_unlock(&t->app->lock);
+    thread_free(t);
+}
+
+struct vcm_web_thread *vcm_web_thread(vcm_app *app)
+{
+    struct vcm_web_thread *t = pthread_getspecific(app->key);
+    if (t)
+        return t;
+    if (!(t = calloc(1, sizeof *t)))
+        return NULL;
+    t->app = app;
+    if (pthread_setspecific(app->key, t) != 0) {
+        free(t);
+        return NULL;
     }
-    if (vcm_tpl_set_add_builtin(app->tpl, err, errlen) < 0) {
-        vcm_tpl_set_free(app->tpl);
-        app->tpl = NULL;
+    pthread_mutex_lock(&app->lock);
+    t->next = app->threads;
+    if (t->next)
+        t->next->prev = t;
+    app->threads = t;
+    pthread_mutex_unlock(&app->lock);
+    return t;
+}
+
+/* The hash of each built-in file, for its ETag: the files never change
+ * while the program runs, so they are hashed once, here. */
+static int hash_assets(vcm_app *app)
+{
+    app->asset_hash = calloc(vcm_assets_count ? vcm_assets_count : 1, sizeof *app->asset_hash);
+    if (!app->asset_hash)
         return -1;
+    for (size_t i = 0; i < vcm_assets_count; i++) {
+        uint64_t h = 1469598103934665603ull;
+        for (size_t k = 0; k < vcm_assets[i].len; k++)
+            h = (h ^ vcm_assets[i].data[k]) * 1099511628211ull;
+        app->asset_hash[i] = h;
     }
     return 0;
 }
 
+void vcm_web_config_defaults(vcm_web_config *w)
+{
+    memset(w, 0, sizeof *w);
+    w->page_cache = 256;
+    w->memo_size = (long)16 << 20;
+    w->cache_size = 1L << 30;
+    w->render_queue = 64;
+    w->iiif_max_size = 8192;
+    w->iiif_max_area = 4096L * 4096;
+    w->iiif_max_cost = 128000000;
+}
+
+int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,
+                 size_t errlen)
+{
+    memset(app, 0, sizeof *app);
+    app->cfg = cfg;
+    app->web = *web;
+    app->page_cache = web->page_cache;
+    app->memo_limit = web->memo_size > 0 ? (size_t)web->memo_size : 0;
+    /* process-wide, and the same functions for every app: see json_arena */
+    json_set_alloc_funcs(json_alloc, json_free);
+    if (pthread_mutex_init(&app->lock, NULL) != 0) {
+        snprintf(err, errlen, "cannot create a lock");
+        memset(app, 0, sizeof *app);
+        return -1;
+    }
+    if (pthread_key_create(&app->key, thread_end) != 0) {
+        snprintf(err, errlen, "cannot create a thread key");
+        pthread_mutex_destroy(&app->lock);
+        memset(app, 0, sizeof *app);
+        return -1;
+    }
+    app->has_key = true;
+    if (hash_assets(app) < 0 || !(app->tpl = vcm_tpl_set_new())) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    if (vcm_tpl_set_add_builtin(app->tpl, err, errlen) < 0)
+        goto fail;
+    if (vcm_web_iiif_init(app, err, errlen) < 0)
+        goto fail;
+    char why[900];
+    if (vcm_web_search_init(app, why, sizeof why) < 0) {
+        snprintf(err, errlen, "search: %s", why);
+        goto fail;
+    }
+    return 0;
+fail:
+    vcm_app_release(app);
+    return -1;
+}
+
+void vcm_app_stop_taking(vcm_app *app)
+{
+    vcm_web_iiif_stop_taking(app);
+}
+
 void vcm_app_release(vcm_app *app)
 {
+    if (!app->cfg)
+        return; /* released already, or never made */
+    vcm_web_search_release(app);
+    vcm_web_iiif_release(app);
+    if (app->has_key) {
+        /* no destructor runs after this: what threads still hold is freed
+         * from the list */
+        pthread_key_delete(app->key);
+        while (app->threads) {
+            struct vcm_web_thread *t = app->threads;
+            thread_unlink(t);
+            thread_free(t);
+        }
+        pthread_mutex_destroy(&app->lock);
+    }
     vcm_tpl_set_free(app->tpl);
-    app->tpl = NULL;
-    vcm_i18n_free();
+    free(app->asset_hash);
+    memset(app, 0, sizeof *app);
 }
 
 /* This thread's store, opened on first use. A failed open is not kept:
  * the next request tries again, so a node recovers by itself once the
  * database is back. */
-static vcm_store *thread_store(char *err, size_t errlen)
+static vcm_store *thread_store(vcm_app *app, char *err, size_t errlen)
 {
-    vcm_store *s = pthread_getspecific(store_key);
-    if (s)
-        return s;
-    if (!store_cfg) {
+    if (!app) {
         snprintf(err, errlen, "no store configured");
         return NULL;
     }
-    s = vcm_store_open(store_cfg->db, err, errlen);
-    if (s)
-        pthread_setspecific(store_key, s);
-    return s;
+    struct vcm_web_thread *t = vcm_web_thread(app);
+    if (!t) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (!t->store)
+        t->store = vcm_store_open(app->cfg->db, err, errlen);
+    return t->store;
 }
 
-bool vcm_web_store_ready(char *err, size_t errlen)
+bool vcm_web_store_ready(vcm_app *app, char *err, size_t errlen)
 {
-    vcm_store *s = thread_store(err, errlen);
+    vcm_store *s = thread_store(app, err, errlen);
     if (!s)
         return false;
     /* the cheapest read there is; on PostgreSQL it also reconnects a
@@ -129,7 +248,7 @@ static int store_unavailable(vcm_req *req, vcm_resp *resp, const char *why)
 vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp)
 {
     char err[600];
-    vcm_store *s = thread_store(err, sizeof err);
+    vcm_store *s = thread_store(vcm_web_app(req), err, sizeof err);
     if (!s)
         store_unavailable(req, resp, err);
     return s;
@@ -148,15 +267,16 @@ static bool is_api(const vcm_req *req)
 
 const char *vcm_web_base(vcm_req *req)
 {
-    if (store_cfg && store_cfg->base_url[0])
-        return store_cfg->base_url;
+    const vcm_config *cfg = vcm_web_app(req) ? vcm_web_app(req)->cfg : NULL;
+    if (cfg && cfg->base_url[0])
+        return cfg->base_url;
     const char *host = vcm_req_header(req, "Host");
     /* Only a plain host[:port] may come back in links. */
     bool ok = host && *host && strlen(host) < 256;
     for (const char *p = host; ok && *p; p++)
         ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
     if (!ok)
-        host = store_cfg ? store_cfg->listen : "localhost";
+        host = cfg ? cfg->listen : "localhost";
     const char *proto = vcm_req_header(req, "X-Forwarded-Proto");
     bool https = proto && strcmp(proto, "https") == 0;
     char *b = vcm_arena_printf(req->arena, "%s://%s", https ? "https" : "http", host);
@@ -204,7 +324,7 @@ static void answer_error(vcm_req *req, vcm_resp *resp, int status, const char *m
     /* A 500 is most often the store failing because the database went
      * away: if it does not answer now, say so with a 503. */
     char why[600];
-    if (status == 500 && !vcm_web_store_ready(why, sizeof why)) {
+    if (status == 500 && !vcm_web_store_ready(vcm_web_app(req), why, sizeof why)) {
         store_unavailable(req, resp, why);
         return;
     }
@@ -262,7 +382,7 @@ int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message)
 
 int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
 {
-    vcm_app *app = req->app;
+    vcm_app *app = vcm_web_app(req);
     char err[300];
     json_object_set_new(data, "base", json_string(vcm_web_base(req)));
     json_object_set_new(data, "path", json_string(req->path));

@@ -31,11 +31,11 @@ int vcm_health_live(vcm_req *req, vcm_resp *resp)
 int vcm_health_ready(vcm_req *req, vcm_resp *resp)
 {
     char why[600];
-    bool store = vcm_web_store_ready(why, sizeof why);
+    bool store = vcm_web_store_ready(vcm_web_app(req), why, sizeof why);
     if (!store)
         vcm_warn("not ready: the database cannot be reached", "error=\"%s\"", why);
     size_t done = 0, total = 0;
-    int search = vcm_web_search_ready(&done, &total);
+    int search = vcm_web_search_ready(vcm_web_app(req), &done, &total);
     bool ready = store && search == 1;
     plain(req, resp, ready ? 200 : 503);
     if (!ready)

@@ -43,12 +43,6 @@
 #define LEVEL2 "http://iiif.io/api/image/3/level2.json"
 #define TILE 256
 
-/* Set once by vcm_web_iiif_init, before the server starts; read-only after. */
-static vcm_iiif_limits limits;
-static int64_t max_cost;
-static vcm_iiif_cache *cache;
-static vcm_iiif_pool *pool;
-
 /* Seconds a client refused for a full render queue is asked to wait. */
 #define RETRY_AFTER "2"
 
@@ -72,54 +66,61 @@ static int make_dirs(const char *path, char *err, size_t errlen)
     }
 }
 
-int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen)
+/* Sets app->iiif once, before the server starts; read-only after. */
+int vcm_web_iiif_init(vcm_app *app, char *err, size_t errlen)
 {
+    const vcm_config *cfg = app->cfg;
+    const vcm_web_config *w = &app->web;
     if (vcm_iiif_init(err, errlen) < 0)
         return -1;
     /* The limits info.json announces are the ones vcm_iiif_parse enforces,
      * upscaled sizes included. */
-    int size = cfg->iiif_max_size > 0 ? (int)cfg->iiif_max_size : 8192;
-    limits = (vcm_iiif_limits){.max_width = size, .max_height = size,
-                               .max_area = cfg->iiif_max_area > 0 ? cfg->iiif_max_area
-                                                                  : 4096LL * 4096};
-    max_cost = cfg->iiif_max_cost > 0 ? cfg->iiif_max_cost : 128000000;
+    int size = w->iiif_max_size > 0 ? (int)w->iiif_max_size : 8192;
+    app->iiif.limits = (vcm_iiif_limits){.max_width = size, .max_height = size,
+                                         .max_area = w->iiif_max_area > 0 ? w->iiif_max_area
+                                                                          : 4096LL * 4096};
+    app->iiif.max_cost = w->iiif_max_cost > 0 ? w->iiif_max_cost : 128000000;
+    /* one process a cache folder: a node that shares --media with others
+     * names a folder of its own with --node-dir */
     char dir[VCM_CONFIG_STR + 16];
-    snprintf(dir, sizeof dir, "%s/cache", cfg->media);
+    snprintf(dir, sizeof dir, "%s/cache", w->node_dir[0] ? w->node_dir : cfg->media);
     if (make_dirs(dir, err, errlen) < 0)
         return -1;
-    cache = vcm_iiif_cache_open(dir, cfg->cache_size, err, errlen);
-    if (!cache)
+    app->iiif.cache = vcm_iiif_cache_open(dir, w->cache_size, err, errlen);
+    if (!app->iiif.cache)
         return -1;
-    long threads = cfg->render_threads > 0 ? cfg->render_threads : sysconf(_SC_NPROCESSORS_ONLN);
-    pool = vcm_iiif_pool_new(threads > 0 ? (int)threads : 1,
-                             cfg->render_queue > 0 ? (int)cfg->render_queue : 64, err, errlen);
-    if (!pool) {
-        vcm_iiif_cache_close(cache);
-        cache = NULL;
+    long threads = w->render_threads > 0 ? w->render_threads : sysconf(_SC_NPROCESSORS_ONLN);
+    app->iiif.pool = vcm_iiif_pool_new(threads > 0 ? (int)threads : 1,
+                                       w->render_queue > 0 ? (int)w->render_queue : 64, err,
+                                       errlen);
+    if (!app->iiif.pool) {
+        vcm_iiif_cache_close(app->iiif.cache);
+        app->iiif.cache = NULL;
         return -1;
     }
     return 0;
 }
 
-void vcm_web_iiif_stop_taking(void)
+void vcm_web_iiif_stop_taking(vcm_app *app)
 {
-    if (pool)
-        vcm_iiif_pool_stop_taking(pool);
+    if (app->iiif.pool)
+        vcm_iiif_pool_stop_taking(app->iiif.pool);
 }
 
-void vcm_web_iiif_release(void)
+/* libvips itself stays: it is the process's (vcm_iiif_shutdown, by the
+ * command, after the last app). */
+void vcm_web_iiif_release(vcm_app *app)
 {
     /* renders first: their done callbacks write the cache */
-    vcm_iiif_pool_free(pool);
-    pool = NULL;
-    vcm_iiif_cache_close(cache);
-    cache = NULL;
-    vcm_iiif_shutdown();
+    vcm_iiif_pool_free(app->iiif.pool);
+    app->iiif.pool = NULL;
+    vcm_iiif_cache_close(app->iiif.cache);
+    app->iiif.cache = NULL;
 }
 
 static const char *media_dir(vcm_req *req)
 {
-    return ((vcm_app *)req->app)->cfg->media;
+    return vcm_web_app(req)->cfg->media;
 }
 
 /* The identifier as it goes into a URL path segment. */
@@ -183,7 +184,7 @@ static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *mtime
     int64_t version = vcm_web_version(req, resp);
     if (version < 0)
         return resp->body.len ? 0 : vcm_web_error(req, resp, 500, vcm_web_t(req, "error.500"));
-    vcm_memo *memo = vcm_memo_thread(1, 1024, (size_t)1 << 20, version);
+    vcm_memo *memo = vcm_memo_thread(vcm_web_app(req), 1, 1024, (size_t)1 << 20, version);
     size_t len;
     const struct media_rec *rec = id && *id ? vcm_memo_get(memo, id, &len) : NULL;
     if (!rec && id && *id) {
@@ -269,9 +270,9 @@ static json_t *info_doc(vcm_req *req, const vcm_media *m)
     json_object_set_new(d, "profile", json_string("level2"));
     json_object_set_new(d, "width", json_integer(m->width));
     json_object_set_new(d, "height", json_integer(m->height));
-    json_object_set_new(d, "maxWidth", json_integer(limits.max_width));
-    json_object_set_new(d, "maxHeight", json_integer(limits.max_height));
-    json_object_set_new(d, "maxArea", json_integer(limits.max_area));
+    json_object_set_new(d, "maxWidth", json_integer(vcm_web_app(req)->iiif.limits.max_width));
+    json_object_set_new(d, "maxHeight", json_integer(vcm_web_app(req)->iiif.limits.max_height));
+    json_object_set_new(d, "maxArea", json_integer(vcm_web_app(req)->iiif.limits.max_area));
     json_t *sizes = json_array(), *factors = json_array();
     int w = m->width, h = m->height;
     for (int f = 1; f <= 1 << 20; f *= 2) {
@@ -310,7 +311,7 @@ int vcm_iiif_info(vcm_req *req, vcm_resp *resp)
     vcm_resp_header(resp, req, "Cache-Control", "public, max-age=3600");
     /* the document depends on the image and on the base URL it names */
     const char *key = vcm_arena_printf(req->arena, "%s|%s", vcm_web_base(req), m.identifier);
-    vcm_memo *memo = vcm_memo_thread(2, 1024, (size_t)4 << 20, vcm_web_version(req, resp));
+    vcm_memo *memo = vcm_memo_thread(vcm_web_app(req), 2, 1024, (size_t)4 << 20, vcm_web_version(req, resp));
     size_t len;
     const void *doc = key ? vcm_memo_get(memo, key, &len) : NULL;
     if (doc) {
@@ -339,6 +340,7 @@ struct render {
 static void render_done(vcm_iiif_job *job)
 {
     struct render *rd = job->ud;
+    vcm_iiif_cache *cache = vcm_web_app(rd->req)->iiif.cache;
     if (job->rc == 0 && cache)
         vcm_iiif_cache_put(cache, rd->key, job->out.data, job->out.len);
     vcm_req_resume(rd->req);
@@ -361,7 +363,7 @@ static int render_answer(vcm_req *req, vcm_resp *resp, void *ud)
         goto out;
     }
     image_cors(req, resp);
-    vcm_memo_put(vcm_memo_thread(3, 512, (size_t)16 << 20, 0), rd->key, rd->job.out.data,
+    vcm_memo_put(vcm_memo_thread(vcm_web_app(req), 3, 512, (size_t)16 << 20, 0), rd->key, rd->job.out.data,
                  rd->job.out.len);
     rc = vcm_buf_append(&resp->body, rd->job.out.data, rd->job.out.len);
 out:
@@ -375,6 +377,10 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
     int64_t mtime;
     if (load_media(req, resp, &m, &mtime) <= 0)
         return 0;
+    const vcm_iiif_limits limits = vcm_web_app(req)->iiif.limits;
+    int64_t max_cost = vcm_web_app(req)->iiif.max_cost;
+    vcm_iiif_cache *cache = vcm_web_app(req)->iiif.cache;
+    vcm_iiif_pool *pool = vcm_web_app(req)->iiif.pool;
     vcm_iiif_req r;
     char err[300];
     int status = vcm_iiif_parse(vcm_req_param(req, "region"), vcm_req_param(req, "size"),
@@ -417,7 +423,7 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
         return 0;
     }
     /* the bytes: from this thread's memory, the disk cache, or made now */
-    vcm_memo *hot = vcm_memo_thread(3, 512, (size_t)16 << 20, 0);
+    vcm_memo *hot = vcm_memo_thread(vcm_web_app(req), 3, 512, (size_t)16 << 20, 0);
     size_t len;
     const void *bytes = vcm_memo_get(hot, key, &len);
     if (bytes) {

@@ -7,16 +7,15 @@
  * has its own memos: no locks. Each memo is bounded in entries and bytes;
  * when full, entries are replaced in round-robin order (a clock without the
  * reference bit: simple, and good enough for hot sets far smaller than the
- * bound). Lookups go through a hash table of chains. */
-#include <pthread.h>
+ * bound). Lookups go through a hash table of chains. The memos of a thread
+ * hang from its struct vcm_web_thread in the app (app.c), which frees them
+ * with the thread or the app. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "web/web.h"
 #include "core/banned.h"
-
-#define SLOTS 4
 
 struct memo_entry {
     uint64_t hash;
@@ -34,21 +33,6 @@ struct vcm_memo {
     int *buckets;
 };
 
-struct thread_memos {
-    struct vcm_memo *m[SLOTS];
-};
-
-static pthread_key_t memo_key;
-static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
-/* --memo-size: a ceiling on every memo's bytes, set once before the server
- * starts (0 = the callers' own bounds). */
-static size_t memo_limit;
-
-void vcm_memo_limit(size_t max_bytes)
-{
-    memo_limit = max_bytes;
-}
-
 static void drop(struct vcm_memo *m)
 {
     for (size_t i = 0; i < m->n; i++) {
@@ -61,7 +45,7 @@ static void drop(struct vcm_memo *m)
     m->n = m->hand = m->bytes = 0;
 }
 
-static void free_memo(struct vcm_memo *m)
+void vcm_memo_free(struct vcm_memo *m)
 {
     if (!m)
         return;
@@ -69,19 +53,6 @@ static void free_memo(struct vcm_memo *m)
     free(m->e);
     free(m->buckets);
     free(m);
-}
-
-static void free_thread(void *p)
-{
-    struct thread_memos *t = p;
-    for (int i = 0; i < SLOTS; i++)
-        free_memo(t->m[i]);
-    free(t);
-}
-
-static void make_key(void)
-{
-    pthread_key_create(&memo_key, free_thread);
 }
 
 static uint64_t hash_of(const char *s)
@@ -92,18 +63,18 @@ static uint64_t hash_of(const char *s)
     return h ^ (h >> 29);
 }
 
-vcm_memo *vcm_memo_thread(int slot, size_t entries, size_t max_bytes, int64_t version)
+vcm_memo *vcm_memo_thread(vcm_app *app, int slot, size_t entries, size_t max_bytes,
+                          int64_t version)
 {
-    if (slot < 0 || slot >= SLOTS || entries == 0)
+    if (slot < 0 || slot >= VCM_MEMO_SLOTS || entries == 0)
         return NULL;
-    pthread_once(&memo_once, make_key);
-    struct thread_memos *t = pthread_getspecific(memo_key);
-    if (!t) {
-        if (!(t = calloc(1, sizeof *t)))
-            return NULL;
-        pthread_setspecific(memo_key, t);
-    }
-    struct vcm_memo *m = t->m[slot];
+    struct vcm_web_thread *t = vcm_web_thread(app);
+    if (!t)
+        return NULL;
+    struct vcm_memo *m = t->memo[slot];
+    /* --memo-size: a ceiling on every memo's bytes (0 = the callers' own
+     * bounds) */
+    size_t memo_limit = app->memo_limit;
     if (memo_limit && max_bytes > memo_limit) {
         /* fewer entries too, in proportion, so small limits evict by count
          * as well as by bytes */
@@ -128,7 +99,7 @@ vcm_memo *vcm_memo_thread(int slot, size_t entries, size_t max_bytes, int64_t ve
         for (size_t i = 0; i < m->nbuckets; i++)
             m->buckets[i] = -1;
         m->version = version;
-        t->m[slot] = m;
+        t->memo[slot] = m;
     }
     if (m->version != version) {
         drop(m);

@@ -27,32 +27,31 @@
 
 #define PAGE_SIZE 24
 
-static vcm_search *search;
-
-int vcm_web_search_init(const vcm_config *cfg, char *err, size_t errlen)
+int vcm_web_search_init(vcm_app *app, char *err, size_t errlen)
 {
+    const vcm_config *cfg = app->cfg;
     char path[VCM_CONFIG_STR + 16];
     if (cfg->index[0])
         snprintf(path, sizeof path, "%s", cfg->index);
-    else if (cfg->node_dir[0])
-        snprintf(path, sizeof path, "%s/search.index", cfg->node_dir); /* one a node */
+    else if (app->web.node_dir[0])
+        snprintf(path, sizeof path, "%s/search.index", app->web.node_dir); /* one a node */
     else
         vcm_search_index_path(cfg->db, path, sizeof path);
-    search = vcm_search_open(cfg->db, path, true, NULL, NULL, err, errlen);
-    return search ? 0 : -1;
+    app->search = vcm_search_open(cfg->db, path, true, NULL, NULL, err, errlen);
+    return app->search ? 0 : -1;
 }
 
-void vcm_web_search_release(void)
+void vcm_web_search_release(vcm_app *app)
 {
-    vcm_search_close(search);
-    search = NULL;
+    vcm_search_close(app->search);
+    app->search = NULL;
 }
 
-int vcm_web_search_ready(size_t *done, size_t *total)
+int vcm_web_search_ready(vcm_app *app, size_t *done, size_t *total)
 {
-    if (!search)
+    if (!app->search)
         return -1;
-    return vcm_search_ready(search, done, total) ? 1 : 0;
+    return vcm_search_ready(app->search, done, total) ? 1 : 0;
 }
 
 /* The parameters every search URL carries, in this order. */
@@ -324,6 +323,7 @@ static const char *chip_label(vcm_req *req, json_t *d, const char *key, const ch
 
 static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_results *r)
 {
+    vcm_search *search = vcm_web_app(req)->search;
     if (!search)
         return vcm_web_error(req, resp, 503, vcm_web_t(req, "search.unavailable"));
     vcm_store *s = vcm_web_store(req, resp);
@@ -398,6 +398,7 @@ int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
         return 0;
     const char *q = vcm_params_str(&prm, VCM_P_Q);
     size_t limit = (size_t)vcm_params_int(&prm, VCM_P_LIMIT, 10);
+    vcm_search *search = vcm_web_app(req)->search;
     if (!search)
         return vcm_web_error(req, resp, 503, vcm_web_t(req, "search.unavailable"));
     vcm_suggestion out[50];

@@ -1,5 +1,6 @@
 /* Static files (CSS, icons, the few scripts pages need), built into the
- * program. Their ETag is a hash of their bytes, computed once. */
+ * program. Their ETag is a hash of their bytes, computed once when the app
+ * is made. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,23 +26,11 @@ static const char *content_type(const char *path)
     return "application/octet-stream";
 }
 
-/* The hash of a built-in file, computed on first use and kept: the files
- * never change while the program runs. */
-#define MAX_ASSETS 256
-static _Atomic uint64_t hashes[MAX_ASSETS];
-
-static uint64_t asset_hash(const struct vcm_asset *a)
+/* The hash of a built-in file, computed once by vcm_app_init. */
+static uint64_t asset_hash(const vcm_app *app, const struct vcm_asset *a)
 {
     size_t i = (size_t)(a - vcm_assets);
-    uint64_t h = i < MAX_ASSETS ? hashes[i] : 0;
-    if (h)
-        return h;
-    h = 1469598103934665603ull;
-    for (size_t k = 0; k < a->len; k++)
-        h = (h ^ a->data[k]) * 1099511628211ull;
-    if (i < MAX_ASSETS)
-        hashes[i] = h;
-    return h;
+    return i < vcm_assets_count ? app->asset_hash[i] : 0;
 }
 
 int vcm_static(vcm_req *req, vcm_resp *resp)
@@ -59,7 +48,7 @@ int vcm_static(vcm_req *req, vcm_resp *resp)
     if (!a)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "static.missing"));
     char etag[24];
-    snprintf(etag, sizeof etag, "%016llx", (unsigned long long)asset_hash(a));
+    snprintf(etag, sizeof etag, "%016llx", (unsigned long long)asset_hash(vcm_web_app(req), a));
     vcm_resp_header(resp, req, "Cache-Control", "public, max-age=86400");
     resp->content_type = content_type(path);
     if (vcm_resp_etag(resp, req, etag))

@@ -1,51 +1,134 @@
 /* The web application: one handler file per resource (home, browse, object,
  * museum, country, api, static), sharing what is here.
  *
+ * All the state of a running site hangs from one vcm_app: the
+ * configuration, the templates, the per-thread store connections and memos,
+ * the search, the IIIF limits, derivative cache and render pool, the page
+ * cache's size, the memo ceiling and the static files' hashes. cli/serve.c
+ * creates it with vcm_app_init and releases it with vcm_app_release, and
+ * hands it to the HTTP server, which gives it to every handler as req->app
+ * (vcm_web_app). Nothing in src/web/ keeps state in a file-level variable
+ * (tests/web/globals.sh checks the objects), so two apps in one process
+ * share nothing but what the libraries below keep process-wide: the
+ * message catalogue (core/i18n.c) and libvips, which the command loads
+ * before and unloads after its app (docs/internals/web.md).
+ *
  * Each server thread has its own store connection, opened on first use and
- * closed when the thread ends; templates are compiled once at start-up and
- * rendered from every thread. Handlers build a JSON document of what the
- * page shows and hand it to a template; the API hands the same kind of
- * document to the client. */
+ * closed when the thread ends or the app is released; templates are
+ * compiled once at start-up and rendered from every thread. Handlers build
+ * a JSON document of what the page shows and hand it to a template; the API
+ * hands the same kind of document to the client. */
 #ifndef VCM_WEB_H
 #define VCM_WEB_H
 #include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
 
 #include "core/config.h"
 #include "http/req.h"
 #include "http/router.h"
+#include "iiif/request.h"
 #include "model/model.h"
 #include "search/search.h"
 #include "store/store.h"
 #include "view/template.h"
 #include "web/params.h"
 
+/* The settings of the site that only vcm serve has (its options, in
+ * cli/serve.c); the rest comes from vcm_config. */
+typedef struct vcm_web_config {
+    char node_dir[VCM_CONFIG_STR]; /* this node's own folder (derivative cache, search
+                                    * index); "" = --media and beside the database */
+    long page_cache;               /* cached pages per thread, 0 = off */
+    long memo_size;                /* bytes each per-thread memo may hold at most */
+    long cache_size;               /* bytes of image derivatives kept on disk */
+    long render_threads;           /* IIIF render threads, 0 = one per core */
+    long render_queue;             /* IIIF renders waiting at most */
+    long iiif_max_size;            /* widest or highest IIIF image made */
+    long iiif_max_area;            /* most pixels of one IIIF image made */
+    long iiif_max_cost;            /* most pixels decoded + written for one IIIF request */
+} vcm_web_config;
+void vcm_web_config_defaults(vcm_web_config *w);
+
+struct vcm_search;
+struct vcm_iiif_cache;
+struct vcm_iiif_pool;
+struct vcm_web_thread;
+
 typedef struct vcm_app {
     const vcm_config *cfg;
+    vcm_web_config web; /* a copy */
     vcm_tpl_set *tpl;
+    /* Per-thread state (a store connection, the memos), one struct
+     * vcm_web_thread a thread, found through key and listed in threads so
+     * that vcm_app_release frees those of threads still alive. */
+    pthread_key_t key;
+    bool has_key;
+    pthread_mutex_t lock; /* guards threads */
+    struct vcm_web_thread *threads;
+    long page_cache;   /* pages kept per thread, 0 = off (cache.c) */
+    size_t memo_limit; /* ceiling on every memo's bytes, 0 = none (memo.c) */
+    struct vcm_search *search;
+    /* IIIF (iiif.c): set by vcm_web_iiif_init, read-only afterwards */
+    struct {
+        vcm_iiif_limits limits;
+        int64_t max_cost;
+        struct vcm_iiif_cache *cache;
+        struct vcm_iiif_pool *pool;
+    } iiif;
+    /* The ETag of each built-in file (static.c), by index in vcm_assets. */
+    uint64_t *asset_hash;
 } vcm_app;
 
-/* Compiles the templates and loads the message catalogues. */
-int vcm_app_init(vcm_app *app, const vcm_config *cfg, char *err, size_t errlen);
+/* Makes app ready to serve with cfg (which must outlive it) and the site's
+ * settings web (copied): compiles the templates, opens the search index
+ * (built when missing; it follows the store from then on), sets up the IIIF
+ * cache and render pool. The message catalogue must be loaded before
+ * (vcm_web_catalogues). On error returns -1 with a message in err and
+ * app holds nothing. */
+int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,
+                 size_t errlen);
+/* Before the server stops: renders still queued are answered 503 at once,
+ * new ones refused; those being made finish. */
+void vcm_app_stop_taking(vcm_app *app);
+/* Frees everything app holds, the store connections and memos of every
+ * thread included. The server that used it must be stopped first. */
 void vcm_app_release(vcm_app *app);
+/* The app a request runs in. */
+static inline vcm_app *vcm_web_app(const vcm_req *req)
+{
+    return req->app;
+}
 /* Makes jansson allocate from a (the request's arena) on this thread, or
  * from malloc with NULL; returns the previous one. */
 vcm_arena *vcm_web_json_arena(vcm_arena *a);
 
 /* Memos (memo.c): per-thread caches of bytes by key, dropped when the data
  * version changes. slot 0 pages, 1 image records, 2 info.json, 3 images. */
+#define VCM_MEMO_SLOTS 4
 typedef struct vcm_memo vcm_memo;
-vcm_memo *vcm_memo_thread(int slot, size_t entries, size_t max_bytes, int64_t version);
+vcm_memo *vcm_memo_thread(vcm_app *app, int slot, size_t entries, size_t max_bytes,
+                          int64_t version);
 const void *vcm_memo_get(vcm_memo *m, const char *key, size_t *len);
 void vcm_memo_put(vcm_memo *m, const char *key, const void *data, size_t len);
-/* Caps the bytes (and, in proportion, the entries) of every memo made from
- * now on; 0 leaves the callers' bounds. Called once, before serving. */
-void vcm_memo_limit(size_t max_bytes);
+void vcm_memo_free(vcm_memo *m);
+/* What one thread keeps for one app: made on the thread's first use of the
+ * app, freed when the thread ends or the app is released (app.c). */
+struct vcm_web_thread {
+    vcm_app *app;
+    vcm_store *store; /* NULL until opened */
+    vcm_memo *memo[VCM_MEMO_SLOTS];
+    struct vcm_web_thread *prev, *next; /* in app->threads */
+};
+/* This thread's state in app, made on first use; NULL when out of memory. */
+struct vcm_web_thread *vcm_web_thread(vcm_app *app);
 /* The store's data version for this request's thread, or -1. */
 int64_t vcm_web_version(vcm_req *req, vcm_resp *resp);
 
-/* The page cache (cache.c): entries per server thread, 0 = off. */
-void vcm_web_cache_init(long entries);
-/* Answers from this thread's cache, or runs h and keeps its page. */
+/* The page cache (cache.c): app->page_cache entries per server thread.
+ * Answers from this thread's cache, or runs h and keeps its page. Requests
+ * that carry the session cookie are never answered from it nor kept. */
+#define VCM_SESSION_COOKIE "vcm_session"
 int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h);
 
 /* Registers every route of the site and the API. */
@@ -59,7 +142,7 @@ void vcm_app_error(vcm_req *req, vcm_resp *resp, int status, const char *message
  * when it cannot be opened. */
 vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp);
 /* Whether this thread's store opens and answers a read now; why not in err. */
-bool vcm_web_store_ready(char *err, size_t errlen);
+bool vcm_web_store_ready(vcm_app *app, char *err, size_t errlen);
 
 /* Renders the page template `name` inside the layout with data (stolen). */
 int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data);
@@ -113,23 +196,22 @@ int vcm_api_options(vcm_req *req, vcm_resp *resp);
 int vcm_health_live(vcm_req *req, vcm_resp *resp);
 int vcm_health_ready(vcm_req *req, vcm_resp *resp);
 
-/* Search (search.c): the index is opened (built when missing) at start-up
- * and follows the store's changes from then on. */
-int vcm_web_search_init(const vcm_config *cfg, char *err, size_t errlen);
-void vcm_web_search_release(void);
+/* Search (search.c): the index is opened (built when missing) by
+ * vcm_app_init and follows the store's changes from then on. */
+int vcm_web_search_init(vcm_app *app, char *err, size_t errlen);
+void vcm_web_search_release(vcm_app *app);
 /* 1 when queries can run, 0 while the index is still being built (how far
  * in done and total), -1 when search was not started. */
-int vcm_web_search_ready(size_t *done, size_t *total);
+int vcm_web_search_ready(vcm_app *app, size_t *done, size_t *total);
 int vcm_page_search(vcm_req *req, vcm_resp *resp);
 int vcm_api_search(vcm_req *req, vcm_resp *resp);
 int vcm_api_suggest(vcm_req *req, vcm_resp *resp);
 
-/* IIIF (iiif.c, manifest.c). */
-int vcm_web_iiif_init(const vcm_config *cfg, char *err, size_t errlen);
-/* Before the server stops: renders still queued are answered 503 at once,
- * new ones refused; those being made finish. */
-void vcm_web_iiif_stop_taking(void);
-void vcm_web_iiif_release(void);
+/* IIIF (iiif.c, manifest.c), set up by vcm_app_init. The derivative cache
+ * goes under web.node_dir when set, else cfg->media. */
+int vcm_web_iiif_init(vcm_app *app, char *err, size_t errlen);
+void vcm_web_iiif_stop_taking(vcm_app *app);
+void vcm_web_iiif_release(vcm_app *app);
 json_t *vcm_web_manifest(vcm_req *req, const vcm_object *o, const vcm_museum *m);
 /* Sends a IIIF document (stolen): application/ld+json with the profile when
  * the client asks for it (the specifications' content negotiation), else

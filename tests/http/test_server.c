@@ -84,6 +84,18 @@ static int h_id(vcm_req *req, vcm_resp *resp)
     return 0;
 }
 
+/* Every value of a repeated header, in order: "(a)(b)", or "n=0". */
+static int h_cookies(vcm_req *req, vcm_resp *resp)
+{
+    const char *v[3];
+    int n = vcm_req_header_all(req, "cookie", v, 3);
+    if (n == 0)
+        vcm_buf_puts(&resp->body, "n=0");
+    for (int i = 0; i < n; i++)
+        vcm_buf_printf(&resp->body, "(%s)", v[i]);
+    return 0;
+}
+
 static int h_query(vcm_req *req, vcm_resp *resp)
 {
     if (vcm_req_bad_query(req)) {
@@ -136,6 +148,7 @@ static vcm_router *make_router(void)
     assert_int_equal(vcm_router_add(r, "GET", "/gone", h_gone), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/id", h_id), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/query", h_query), 0);
+    assert_int_equal(vcm_router_add(r, "GET", "/cookies", h_cookies), 0);
     return r;
 }
 
@@ -261,6 +274,30 @@ static void test_query_and_request_headers(void **state)
     r = req(f, "GET", "/query?f=%C3%28", NULL, NULL);
     assert_int_equal(r.status, 400);
     vt_resp_free(&r);
+}
+
+static char *raw(const struct fixture *f, const char *data, size_t n, int ms, bool *closed);
+
+/* A header sent several times (Cookie) is seen whole, each value in order,
+ * up to what the caller takes. */
+static void test_repeated_header(void **state)
+{
+    struct fixture *f = *state;
+    struct vt_resp r = req(f, "GET", "/cookies", NULL, NULL);
+    assert_string_equal(r.body, "n=0");
+    vt_resp_free(&r);
+    static const char two[] = "GET /cookies HTTP/1.1\r\nHost: t\r\nCookie: a=1\r\n"
+                              "X-Other: x\r\nCOOKIE: b=2; c=3\r\nConnection: close\r\n\r\n";
+    bool closed;
+    char *out = raw(f, two, sizeof two - 1, 3000, &closed);
+    assert_contains(out, "\r\n\r\n(a=1)(b=2; c=3)");
+    free(out);
+    static const char four[] = "GET /cookies HTTP/1.1\r\nHost: t\r\nCookie: a\r\n"
+                               "Cookie: b\r\nCookie: c\r\nCookie: d\r\nConnection: close\r\n\r\n";
+    out = raw(f, four, sizeof four - 1, 3000, &closed);
+    assert_contains(out, "\r\n\r\n(a)(b)(c)");
+    assert_not_contains(out, "(d)");
+    free(out);
 }
 
 static void test_body_and_413(void **state)
@@ -1163,6 +1200,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_method_not_allowed_via_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_path_parameter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_and_request_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_and_413, setup, teardown),
         cmocka_unit_test_setup_teardown(test_etag_304, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_has_headers_not_body, setup, teardown),
