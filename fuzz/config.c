@@ -22,13 +22,14 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "http/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const envs[] = {
     "VCM_DB", "VCM_LISTEN", "VCM_MEDIA", "VCM_INDEX", "VCM_NODE_DIR", "VCM_DATA",
     "VCM_BASE_URL", "VCM_LOG_LEVEL", "VCM_THREADS", "VCM_MAX_CONNECTIONS",
-    "VCM_IDLE_TIMEOUT", "VCM_MAX_HEADER", "VCM_MAX_BODY", "VCM_PAGE_CACHE",
+    "VCM_IDLE_TIMEOUT", "VCM_HEADER_TIMEOUT", "VCM_MAX_PER_IP", "VCM_MAX_HEADER", "VCM_MAX_BODY", "VCM_PAGE_CACHE",
     "VCM_CACHE_SIZE", "VCM_MAX_PIXELS", "VCM_BATCH", "VCM_CONFIG",
 };
 #define NENV (sizeof envs / sizeof envs[0])
@@ -45,19 +46,20 @@ static void check_str(const char *s, size_t size)
         abort();
 }
 
-static void check(const vcm_config *c, char **argv, int argc)
+static void check(const vcm_config *c, const vcm_http_config *h, char **argv, int argc)
 {
     check_str(c->db, sizeof c->db);
-    check_str(c->listen, sizeof c->listen);
+    check_str(h->listen, sizeof h->listen);
     check_str(c->media, sizeof c->media);
     check_str(c->data, sizeof c->data);
     check_str(c->index, sizeof c->index);
     check_str(c->base_url, sizeof c->base_url);
     check_str(c->log_level, sizeof c->log_level);
-    if (c->threads < 0 || c->threads > 256 || c->max_connections < 1 ||
-        c->max_connections > 100000 || c->idle_timeout < 1 || c->idle_timeout > 3600 ||
-        c->max_header < 4096 || c->max_header > 1 << 20 || c->max_body < 0 ||
-        c->max_body > 1L << 30 || c->batch < 1 || c->batch > 1000000)
+    if (h->threads < 0 || h->threads > 256 || h->max_connections < 1 ||
+        h->max_connections > 100000 || h->idle_timeout < 1 || h->idle_timeout > 3600 ||
+        h->header_timeout < 1 || h->header_timeout > 3600 || h->max_per_ip < 0 ||
+        h->max_per_ip > 100000 || h->max_header < 4096 || h->max_header > 1 << 20 ||
+        h->max_body < 0 || h->max_body > 1L << 30 || c->batch < 1 || c->batch > 1000000)
         abort();
     if (c->argc < 0 || c->argc > VCM_CONFIG_MAX_ARGS)
         abort();
@@ -139,18 +141,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (copy) {
         memcpy(copy, argv, (size_t)(argc + 1) * sizeof *copy);
         vcm_config c;
+        vcm_http_config h;
+        vcm_option_set hset;
         char err[1024];
         vcm_config_defaults(&c);
+        vcm_http_options(&h, &hset); /* the server's options, as vcm serve reads them */
+        c.sets = &hset;
+        c.nsets = 1;
         err[0] = '\0';
         if (vcm_config_load(&c, argc, copy, err, sizeof err) == 0)
-            check(&c, copy, argc);
+            check(&c, &h, copy, argc);
         else if (!err[0] || !memchr(err, '\0', sizeof err))
             abort();
         /* and the file alone, as `vcm` reads it when named */
         vcm_config_defaults(&c);
+        vcm_http_options(&h, &hset);
+        c.sets = &hset;
+        c.nsets = 1;
         err[0] = '\0';
         if (vcm_config_file(&c, path, err, sizeof err) == 0)
-            check(&c, copy, 1);
+            check(&c, &h, copy, 1);
         else if (!err[0])
             abort();
         free(copy);

@@ -8,11 +8,14 @@
 
 enum { VCM_EXIT_OK = 0, VCM_EXIT_BAD_INPUT = 1, VCM_EXIT_USAGE = 2, VCM_EXIT_FAIL = 3 };
 
-/* vcm serve's own options fill a vcm_web_config (web/web.h). */
+/* vcm serve's own options fill a vcm_web_config (web/web.h) and a
+ * vcm_http_config (http/server.h). */
 struct vcm_web_config;
+struct vcm_http_config;
 /* Sets w to its defaults and set to the table that fills it. */
 void vcm_serve_options(struct vcm_web_config *w, vcm_option_set *set);
-int vcm_cmd_serve(vcm_config *c, const struct vcm_web_config *w);
+int vcm_cmd_serve(vcm_config *c, const struct vcm_http_config *http,
+                  const struct vcm_web_config *w);
 int vcm_cmd_import(vcm_config *c);
 int vcm_cmd_export(vcm_config *c);
 int vcm_cmd_stats(vcm_config *c);

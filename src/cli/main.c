@@ -4,18 +4,20 @@
 
 #include "cli/cli.h"
 #include "core/config.h"
+#include "http/server.h"
 #include "web/web.h"
 #include "core/banned.h"
 
 /* The options of the commands that have their own. */
 struct command_opts {
+    vcm_http_config http;
     vcm_web_config serve;
     vcm_media_opts media;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
 {
-    return vcm_cmd_serve(c, &o->serve);
+    return vcm_cmd_serve(c, &o->http, &o->serve);
 }
 
 static int run_media(vcm_config *c, const struct command_opts *o)
@@ -61,9 +63,10 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[2];
-    vcm_serve_options(&opts.serve, &sets[0]);
-    vcm_media_options(&opts.media, &sets[1]);
+    vcm_option_set sets[3];
+    vcm_http_options(&opts.http, &sets[0]);
+    vcm_serve_options(&opts.serve, &sets[1]);
+    vcm_media_options(&opts.media, &sets[2]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

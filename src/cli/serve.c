@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "core/i18n.h"
@@ -11,9 +12,9 @@
 #include "web/web.h"
 #include "core/banned.h"
 
-/* The options only this command reads: the site's settings (web/web.h).
- * The HTTP server's (--listen, --threads, the limits) are in vcm_config,
- * which vcm_server_start takes. */
+/* The options only this command reads: the site's settings (web/web.h),
+ * here; the HTTP server's (--listen, --threads, the limits) are declared
+ * by the server itself (vcm_http_options, http/server.h). */
 #define W(f) VCM_OPTION_AT(vcm_web_config, f)
 static const vcm_option serve_options[] = {
     {"node-dir", "VCM_NODE_DIR", "DIR", "serve: this node's own folder for the image derivative cache and the search index, when nodes share --media (default: --media)", VCM_OPT_STR, W(node_dir), 0, 0},
@@ -34,7 +35,7 @@ void vcm_serve_options(vcm_web_config *w, vcm_option_set *set)
     *set = (vcm_option_set){serve_options, sizeof serve_options / sizeof *serve_options, w};
 }
 
-int vcm_cmd_serve(vcm_config *c, const vcm_web_config *w)
+int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_config *w)
 {
     char err[1024];
     /* Open the store once up front: migrations run here, and a bad --db
@@ -70,14 +71,17 @@ int vcm_cmd_serve(vcm_config *c, const vcm_web_config *w)
         fprintf(stderr, "vcm serve: cannot set up the routes\n");
         goto out;
     }
-    srv = vcm_server_start(c, r, &app, vcm_app_error, err, sizeof err);
+    app.listen = http->listen;
+    vcm_http_config h = *http;
+    h.https = strncasecmp(c->base_url, "https://", 8) == 0;
+    srv = vcm_server_start(&h, r, &app, vcm_app_error, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "vcm serve: %s\n", err);
         goto out;
     }
     char db[VCM_CONFIG_STR + 8];
     vcm_store_url_redact(c->db, db, sizeof db);
-    vcm_info("serving", "listen=%s port=%d db=%s objects=%lld museums=%lld", c->listen,
+    vcm_info("serving", "listen=%s port=%d db=%s objects=%lld museums=%lld", http->listen,
              vcm_server_port(srv), db, (long long)st.objects, (long long)st.museums);
     if (st.objects == 0)
         vcm_warn("the collection is empty",

@@ -15,19 +15,11 @@
 #define S(f) VCM_OPTION_AT(vcm_config, f)
 static const vcm_option options[] = {
     {"db", "VCM_DB", "URL", "database: sqlite:PATH or postgres://[USER[:PASSWORD]@]HOST[:PORT]/NAME (default sqlite:var/vcm.db)", STR, S(db), 0, 0},
-    {"listen", "VCM_LISTEN", "ADDR:PORT", "where serve listens (default 127.0.0.1:8080)", STR, S(listen), 0, 0},
     {"media", "VCM_MEDIA", "DIR", "folder of images and derivatives (default var/media)", STR, S(media), 0, 0},
     {"index", "VCM_INDEX", "FILE", "search index (default: DB.index beside an SQLite database, else NODE-DIR/search.index or var/vcm.index)", STR, S(index), 0, 0},
     {"data", "VCM_DATA", "DIR", "folder of the demo and test data (default ../shared/data)", STR, S(data), 0, 0},
     {"base-url", "VCM_BASE_URL", "URL", "public base URL for links in pages and data (default: from each request)", STR, S(base_url), 0, 0},
     {"log-level", "VCM_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)", STR, S(log_level), 0, 0},
-    {"threads", "VCM_THREADS", "N", "serve: worker threads (default: one per core)", NUM, S(threads), 0, 256},
-    {"max-connections", "VCM_MAX_CONNECTIONS", "N", "serve: open connections at most (default 1000)", NUM, S(max_connections), 1, 100000},
-    {"idle-timeout", "VCM_IDLE_TIMEOUT", "SECONDS", "serve: close idle connections after (default 30)", NUM, S(idle_timeout), 1, 3600},
-    {"header-timeout", "VCM_HEADER_TIMEOUT", "SECONDS", "serve: close a connection whose request line and headers are not all in this long after it opened or after its previous response (default 10)", NUM, S(header_timeout), 1, 3600},
-    {"max-per-ip", "VCM_MAX_PER_IP", "N", "serve: open connections from one client address at most, 0 = no limit (default 256; 0 behind a proxy)", NUM, S(max_per_ip), 0, 100000},
-    {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", NUM, S(max_header), 4096, 1 << 20},
-    {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", NUM, S(max_body), 0, 1L << 30},
     {"batch", "VCM_BATCH", "N", "import: records per transaction (default 1000)", NUM, S(batch), 1, 1000000},
     {"quiet", NULL, NULL, "no progress output", FLAG, S(quiet), 0, 0},
     {"config", "VCM_CONFIG", "FILE", "read options from FILE (name = value per line)", STR, 0, 0, 0, 0},
@@ -50,16 +42,9 @@ void vcm_config_defaults(vcm_config *c)
 {
     memset(c, 0, sizeof *c);
     copy_str(c->db, sizeof c->db, "sqlite:var/vcm.db");
-    copy_str(c->listen, sizeof c->listen, "127.0.0.1:8080");
     copy_str(c->media, sizeof c->media, "var/media");
     copy_str(c->data, sizeof c->data, "../shared/data");
     copy_str(c->log_level, sizeof c->log_level, "info");
-    c->max_connections = 1000;
-    c->idle_timeout = 30;
-    c->header_timeout = 10;
-    c->max_per_ip = 256;
-    c->max_header = 32768;
-    c->max_body = 1 << 20;
     c->batch = 1000;
 }
 

@@ -11,9 +11,11 @@
  * over a struct of its own and hands it in as a vcm_option_set (c->sets),
  * so that flags, environment and files fill it the same way, and --help
  * lists it with the others (vcm serve: the site's, web/web.h; vcm media
- * add: the image's, cli/cli.h). The HTTP server's settings (listen address,
- * threads, limits, base URL) are still here because vcm_server_start, in
- * src/http/, reads them from vcm_config. */
+ * add: the image's, cli/cli.h; the HTTP server's, http/server.h). What is
+ * left here is read by more than one command: the database, the media and
+ * data folders, the search index, the public base URL (pages, and the
+ * links of what other commands write), the log level, import's batch (also
+ * read by db copy). */
 #ifndef VCM_CONFIG_H
 #define VCM_CONFIG_H
 #include <stddef.h>
@@ -44,19 +46,11 @@ typedef struct vcm_option_set {
 
 typedef struct vcm_config {
     char db[VCM_CONFIG_STR];        /* sqlite:PATH or postgres://… */
-    char listen[VCM_CONFIG_STR];    /* ADDR:PORT */
     char media[VCM_CONFIG_STR];
     char data[VCM_CONFIG_STR];
     char index[VCM_CONFIG_STR];     /* search index file; "" = beside the database */
     char base_url[VCM_CONFIG_STR];  /* public base URL; empty = from the request */
     char log_level[16];
-    long threads;                   /* 0 = one per core */
-    long max_connections;
-    long idle_timeout;              /* seconds */
-    long header_timeout;            /* serve: seconds to send a request line and headers */
-    long max_per_ip;                /* serve: open connections from one address, 0 = no limit */
-    long max_header;                /* bytes per connection for headers */
-    long max_body;                  /* bytes */
     long batch;                     /* import: records per transaction */
     int help, version, quiet;
     /* The options of commands, read along with these (NULL: none). */

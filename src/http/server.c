@@ -999,7 +999,38 @@ static int open_listen(const char *spec, const struct sockaddr_storage *ss, sock
     return fd;
 }
 
-vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *app,
+#define H(f) VCM_OPTION_AT(vcm_http_config, f)
+static const vcm_option http_options[] = {
+    {"listen", "VCM_LISTEN", "ADDR:PORT", "where serve listens (default 127.0.0.1:8080)", VCM_OPT_STR, H(listen), 0, 0},
+    {"threads", "VCM_THREADS", "N", "serve: worker threads (default: one per core)", VCM_OPT_NUM, H(threads), 0, 256},
+    {"max-connections", "VCM_MAX_CONNECTIONS", "N", "serve: open connections at most (default 1000)", VCM_OPT_NUM, H(max_connections), 1, 100000},
+    {"idle-timeout", "VCM_IDLE_TIMEOUT", "SECONDS", "serve: close idle connections after (default 30)", VCM_OPT_NUM, H(idle_timeout), 1, 3600},
+    {"header-timeout", "VCM_HEADER_TIMEOUT", "SECONDS", "serve: close a connection whose request line and headers are not all in this long after it opened or after its previous response (default 10)", VCM_OPT_NUM, H(header_timeout), 1, 3600},
+    {"max-per-ip", "VCM_MAX_PER_IP", "N", "serve: open connections from one client address at most, 0 = no limit (default 256; 0 behind a proxy)", VCM_OPT_NUM, H(max_per_ip), 0, 100000},
+    {"max-header", "VCM_MAX_HEADER", "BYTES", "serve: memory for one request's headers (default 32768)", VCM_OPT_NUM, H(max_header), 4096, 1 << 20},
+    {"max-body", "VCM_MAX_BODY", "BYTES", "serve: largest request body (default 1048576)", VCM_OPT_NUM, H(max_body), 0, 1L << 30},
+};
+#undef H
+
+void vcm_http_config_defaults(vcm_http_config *h)
+{
+    memset(h, 0, sizeof *h);
+    snprintf(h->listen, sizeof h->listen, "%s", "127.0.0.1:8080");
+    h->max_connections = 1000;
+    h->idle_timeout = 30;
+    h->header_timeout = 10;
+    h->max_per_ip = 256;
+    h->max_header = 32768;
+    h->max_body = 1 << 20;
+}
+
+void vcm_http_options(vcm_http_config *h, vcm_option_set *set)
+{
+    vcm_http_config_defaults(h);
+    *set = (vcm_option_set){http_options, sizeof http_options / sizeof *http_options, h};
+}
+
+vcm_server *vcm_server_start(const vcm_http_config *cfg, vcm_router *router, void *app,
                              vcm_error_hook on_error, char *err, size_t errlen)
 {
     vcm_server *s = NULL;
@@ -1022,7 +1053,7 @@ vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *ap
     atomic_init(&s->starting, true);
     atomic_init(&s->stopping, false);
     s->header_timeout_ms = (cfg->header_timeout > 0 ? cfg->header_timeout : 10) * 1000LL;
-    s->https_base = strncasecmp(cfg->base_url, "https://", 8) == 0;
+    s->https_base = cfg->https != 0;
     pthread_mutex_init(&s->watch_lock, NULL);
     pthread_mutex_init(&s->log_lock, NULL);
 

@@ -3,7 +3,9 @@
  *
  *     vcm_router *r = vcm_router_new();
  *     vcm_router_add(r, "GET", "/objects/{id}", object_page);
- *     vcm_server *s = vcm_server_start(&cfg, r, app, error_page, err, sizeof err);
+ *     vcm_http_config h;
+ *     vcm_http_config_defaults(&h);   // or filled through vcm_http_options
+ *     vcm_server *s = vcm_server_start(&h, r, app, error_page, err, sizeof err);
  *     if (!s) ... print err ...
  *     vcm_server_run(s);          // until SIGTERM or SIGINT, then stops
  *     vcm_router_free(r);
@@ -19,6 +21,26 @@
 #include "http/router.h"
 
 typedef struct vcm_server vcm_server;
+
+/* The server's settings. Only `vcm serve` reads them, so they are not in
+ * vcm_config: the command hands vcm_http_options' set to the config loader
+ * (flags, environment, config file and --help as for every option). */
+typedef struct vcm_http_config {
+    char listen[VCM_CONFIG_STR]; /* ADDR:PORT */
+    int https;                   /* the public address is https: send HSTS */
+    long threads;                /* 0 = one per core */
+    long max_connections;
+    long idle_timeout;           /* seconds */
+    long header_timeout;         /* seconds to send a request line and headers */
+    long max_per_ip;             /* open connections from one address, 0 = no limit */
+    long max_header;             /* bytes per connection for headers */
+    long max_body;               /* bytes */
+} vcm_http_config;
+
+void vcm_http_config_defaults(vcm_http_config *h);
+/* Sets h to the defaults and set to the options that fill it (--listen,
+ * --threads, the limits). */
+void vcm_http_options(vcm_http_config *h, vcm_option_set *set);
 
 /* Builds the body of the responses the server makes itself (400, 404, 405,
  * 411, 413, 500, 501) and of handler responses left empty with a status >=
@@ -39,7 +61,7 @@ typedef void (*vcm_error_hook)(vcm_req *req, vcm_resp *resp, int status, const c
  *
  * Returns the running server, or NULL with a message in err saying what
  * failed, e.g. "cannot listen on '127.0.0.1:8080': port already in use". */
-vcm_server *vcm_server_start(const vcm_config *cfg, vcm_router *router, void *app,
+vcm_server *vcm_server_start(const vcm_http_config *cfg, vcm_router *router, void *app,
                              vcm_error_hook on_error, char *err, size_t errlen);
 
 /* The port the server is bound to (the real one when the config said 0). */

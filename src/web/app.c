@@ -267,7 +267,8 @@ static bool is_api(const vcm_req *req)
 
 const char *vcm_web_base(vcm_req *req)
 {
-    const vcm_config *cfg = vcm_web_app(req) ? vcm_web_app(req)->cfg : NULL;
+    const vcm_app *app = vcm_web_app(req);
+    const vcm_config *cfg = app ? app->cfg : NULL;
     if (cfg && cfg->base_url[0])
         return cfg->base_url;
     const char *host = vcm_req_header(req, "Host");
@@ -276,7 +277,7 @@ const char *vcm_web_base(vcm_req *req)
     for (const char *p = host; ok && *p; p++)
         ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
     if (!ok)
-        host = cfg ? cfg->listen : "localhost";
+        host = app && app->listen ? app->listen : "localhost";
     const char *proto = vcm_req_header(req, "X-Forwarded-Proto");
     bool https = proto && strcmp(proto, "https") == 0;
     char *b = vcm_arena_printf(req->arena, "%s://%s", https ? "https" : "http", host);

@@ -58,6 +58,8 @@ struct vcm_web_thread;
 typedef struct vcm_app {
     const vcm_config *cfg;
     vcm_web_config web; /* a copy */
+    const char *listen; /* the server's ADDR:PORT, for links when a request
+                         * names no usable Host; NULL: "localhost" */
     vcm_tpl_set *tpl;
     /* Per-thread state (a store connection, the memos), one struct
      * vcm_web_thread a thread, found through key and listed in threads so

@@ -4,6 +4,20 @@
 #include "testutil.h"
 
 #include "core/config.h"
+#include "http/server.h"
+
+/* The server's options (listen, threads, the limits) are its own option
+ * set; every load here reads them too, as vcm serve does. */
+static vcm_http_config H;
+static vcm_option_set Hset;
+
+static void defaults(vcm_config *c)
+{
+    vcm_config_defaults(c);
+    vcm_http_options(&H, &Hset);
+    c->sets = &Hset;
+    c->nsets = 1;
+}
 
 static const char *const ENV[] = {
     "VCM_DB", "VCM_LISTEN", "VCM_MEDIA", "VCM_DATA", "VCM_BASE_URL", "VCM_LOG_LEVEL",
@@ -53,7 +67,7 @@ static int load_argv(vcm_config *c, char *err, size_t errlen, char **argv)
     int argc = 0;
     while (argv[argc])
         argc++;
-    vcm_config_defaults(c);
+    defaults(c);
     err[0] = '\0';
     return vcm_config_load(c, argc, argv, err, errlen);
 }
@@ -70,19 +84,19 @@ static void test_defaults(void **state)
     vcm_config c;
     char err[256];
     char *argv[] = {"vcm", NULL};
-    vcm_config_defaults(&c);
+    defaults(&c);
     expect_ok(vcm_config_load(&c, 1, argv, err, sizeof err), err);
     assert_string_equal(c.db, "sqlite:var/vcm.db");
-    assert_string_equal(c.listen, "127.0.0.1:8080");
+    assert_string_equal(H.listen, "127.0.0.1:8080");
     assert_string_equal(c.media, "var/media");
     assert_string_equal(c.data, "../shared/data");
     assert_string_equal(c.base_url, "");
     assert_string_equal(c.log_level, "info");
-    assert_int_equal(c.threads, 0);
-    assert_int_equal(c.max_connections, 1000);
-    assert_int_equal(c.idle_timeout, 30);
-    assert_int_equal(c.max_header, 32768);
-    assert_int_equal(c.max_body, 1 << 20);
+    assert_int_equal(H.threads, 0);
+    assert_int_equal(H.max_connections, 1000);
+    assert_int_equal(H.idle_timeout, 30);
+    assert_int_equal(H.max_header, 32768);
+    assert_int_equal(H.max_body, 1 << 20);
     assert_int_equal(c.batch, 1000);
     assert_int_equal(c.help, 0);
     assert_int_equal(c.version, 0);
@@ -103,10 +117,10 @@ static void test_environment_overrides_defaults(void **state)
     char err[256];
     expect_ok(LOAD(&c, err, "serve"), err);
     assert_string_equal(c.db, "postgres://vcm@db.example/vcm");
-    assert_string_equal(c.listen, "0.0.0.0:9090");
+    assert_string_equal(H.listen, "0.0.0.0:9090");
     assert_string_equal(c.media, "/srv/media");
     assert_string_equal(c.data, "/srv/data");
-    assert_int_equal(c.threads, 12);
+    assert_int_equal(H.threads, 12);
     assert_string_equal(c.base_url, "https://vcm.example");
     /* What the environment does not name keeps its default. */
     assert_int_equal(c.batch, 1000);
@@ -128,7 +142,7 @@ static void test_flags_override_environment(void **state)
                    "--media", "flag-media", "--data=flag-data"),
               err);
     assert_string_equal(c.db, "sqlite:from-flag.db");
-    assert_string_equal(c.listen, "127.0.0.1:2222");
+    assert_string_equal(H.listen, "127.0.0.1:2222");
     assert_string_equal(c.media, "flag-media");
     assert_string_equal(c.data, "flag-data");
     assert_int_equal(c.batch, 5); /* from the environment, no flag */
@@ -142,9 +156,9 @@ static void test_equals_form(void **state)
     expect_ok(LOAD(&c, err, "--threads=4", "--max-body=0", "--idle-timeout=3600",
                    "--base-url=https://x.example/a=b", "--log-level=warn", "--batch", "7"),
               err);
-    assert_int_equal(c.threads, 4);
-    assert_int_equal(c.max_body, 0);
-    assert_int_equal(c.idle_timeout, 3600);
+    assert_int_equal(H.threads, 4);
+    assert_int_equal(H.max_body, 0);
+    assert_int_equal(H.idle_timeout, 3600);
     /* Only the first '=' separates name and value. */
     assert_string_equal(c.base_url, "https://x.example/a=b");
     assert_string_equal(c.log_level, "warn");
@@ -204,11 +218,11 @@ static void test_numeric_range_errors(void **state)
     expect_ok(LOAD(&c, err, "--threads=256", "--batch=1", "--max-header=4096",
                    "--max-connections=100000", "--max-body=1073741824"),
               err);
-    assert_int_equal(c.threads, 256);
+    assert_int_equal(H.threads, 256);
     assert_int_equal(c.batch, 1);
-    assert_int_equal(c.max_header, 4096);
-    assert_int_equal(c.max_connections, 100000);
-    assert_int_equal(c.max_body, 1L << 30);
+    assert_int_equal(H.max_header, 4096);
+    assert_int_equal(H.max_connections, 100000);
+    assert_int_equal(H.max_body, 1L << 30);
     assert_int_equal(LOAD(&c, err, "--threads", "300"), -1);
     assert_contains(err, "option --threads");
     assert_contains(err, "300");
@@ -309,7 +323,7 @@ static void test_positional_arguments(void **state)
     assert_string_equal(c.argv[5], "b.jsonl");
     /* The value of an option is not positional. */
     expect_ok(LOAD(&c, err, "--listen", "serve", "export"), err);
-    assert_string_equal(c.listen, "serve");
+    assert_string_equal(H.listen, "serve");
     assert_int_equal(c.argc, 1);
     assert_string_equal(c.argv[0], "export");
 }
@@ -323,10 +337,10 @@ static void test_too_many_arguments(void **state)
         argv[i] = "x";
     vcm_config c;
     char err[256];
-    vcm_config_defaults(&c);
+    defaults(&c);
     assert_int_equal(vcm_config_load(&c, VCM_CONFIG_MAX_ARGS + 1, argv, err, sizeof err), 0);
     assert_int_equal(c.argc, VCM_CONFIG_MAX_ARGS);
-    vcm_config_defaults(&c);
+    defaults(&c);
     assert_int_equal(vcm_config_load(&c, VCM_CONFIG_MAX_ARGS + 2, argv, err, sizeof err), -1);
     assert_contains(err, "too many arguments");
 }
@@ -345,11 +359,11 @@ static void test_config_file(void **state)
                            "media = /srv/media");  /* no final newline */
     vcm_config c;
     char err[256];
-    vcm_config_defaults(&c);
+    defaults(&c);
     expect_ok(vcm_config_file(&c, f->path, err, sizeof err), err);
     assert_string_equal(c.db, "sqlite:/srv/vcm.db");
-    assert_string_equal(c.listen, "0.0.0.0:80");
-    assert_int_equal(c.threads, 8);
+    assert_string_equal(H.listen, "0.0.0.0:80");
+    assert_int_equal(H.threads, 8);
     assert_int_equal(c.quiet, 1);
     assert_string_equal(c.base_url, "https://vcm.example");
     assert_string_equal(c.media, "/srv/media");
@@ -363,20 +377,20 @@ static void test_config_file_errors_name_file_and_line(void **state)
     char err[1024], want[700];
 
     vt_write_file(f->path, "db = sqlite:a.db\n# fine\nthis line has no equals sign\n");
-    vcm_config_defaults(&c);
+    defaults(&c);
     assert_int_equal(vcm_config_file(&c, f->path, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s:3:", f->path);
     assert_contains(err, want);
     assert_contains(err, "name = value");
 
     vt_write_file(f->path, "db = sqlite:a.db\ncolour = blue\n");
-    vcm_config_defaults(&c);
+    defaults(&c);
     assert_int_equal(vcm_config_file(&c, f->path, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s:2: unknown option 'colour'", f->path);
     assert_contains(err, want);
 
     vt_write_file(f->path, "\n\n\n\nthreads = 1000\n");
-    vcm_config_defaults(&c);
+    defaults(&c);
     assert_int_equal(vcm_config_file(&c, f->path, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s:5:", f->path);
     assert_contains(err, want);
@@ -385,7 +399,7 @@ static void test_config_file_errors_name_file_and_line(void **state)
 
     /* "config" is an option on the command line, not in a file. */
     vt_write_file(f->path, "config = other.conf\n");
-    vcm_config_defaults(&c);
+    defaults(&c);
     assert_int_equal(vcm_config_file(&c, f->path, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s:1:", f->path);
     assert_contains(err, want);
@@ -408,7 +422,7 @@ static void test_config_file_line_too_long(void **state)
     free(text);
     vcm_config c;
     char err[1024];
-    vcm_config_defaults(&c);
+    defaults(&c);
     assert_int_equal(vcm_config_file(&c, f->path, err, sizeof err), -1);
     assert_contains(err, ":1:");
     assert_string_equal(c.data, "../shared/data");
@@ -428,7 +442,7 @@ static void test_precedence_file_env_flags(void **state)
     /* --config stands after the flags: the file is still read first. */
     expect_ok(LOAD(&c, err, "--media", "flag-media", "--config", f->path, "serve"), err);
     assert_string_equal(c.db, "sqlite:file.db");      /* file only */
-    assert_string_equal(c.listen, "127.0.0.1:2");     /* env over file */
+    assert_string_equal(H.listen, "127.0.0.1:2");     /* env over file */
     assert_string_equal(c.media, "flag-media");       /* flag over env and file */
     assert_int_equal(c.batch, 11);
     assert_int_equal(c.argc, 1);
@@ -469,7 +483,7 @@ static void test_usage_lists_every_option(void **state)
     struct fixture *f = *state;
     FILE *out = fopen(f->path, "w+");
     assert_non_null(out);
-    vcm_config_usage(out);
+    vcm_config_usage_sets(out, &Hset, 1);
     rewind(out);
     char text[8192];
     size_t n = fread(text, 1, sizeof text - 1, out);

@@ -152,21 +152,21 @@ static vcm_router *make_router(void)
     return r;
 }
 
-static void config(vcm_config *cfg, const char *listen)
+static void config(vcm_http_config *cfg, const char *listen)
 {
-    vcm_config_defaults(cfg);
+    vcm_http_config_defaults(cfg);
     snprintf(cfg->listen, sizeof cfg->listen, "%s", listen);
     cfg->threads = 4;
     cfg->max_body = MAX_BODY;
 }
 
 /* Starts the fixture's server; tune, when not NULL, changes the config. */
-static int setup_with(void **state, void (*tune)(vcm_config *))
+static int setup_with(void **state, void (*tune)(vcm_http_config *))
 {
     vcm_log_set_level(getenv("VCM_TEST_LOG") ? VCM_LOG_DEBUG : VCM_LOG_ERROR);
     struct fixture *f = calloc(1, sizeof *f);
     f->router = make_router();
-    vcm_config cfg;
+    vcm_http_config cfg;
     char listen[64], err[256];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", vt_free_port());
     config(&cfg, listen);
@@ -588,7 +588,7 @@ static void test_burst_from_threads(void **state)
 static void test_listen_errors(void **state)
 {
     struct fixture *f = *state;
-    vcm_config cfg;
+    vcm_http_config cfg;
     char err[256];
     const char *bad[] = {"nonsense", "127.0.0.1", "127.0.0.1:", "127.0.0.1:99999",
                          "127.0.0.1:80a", "localhost:8080", "::1:8080", "[::1]8080",
@@ -615,7 +615,7 @@ static void test_listen_errors(void **state)
 static void test_port_zero_and_plain_errors(void **state)
 {
     struct fixture *f = *state;
-    vcm_config cfg;
+    vcm_http_config cfg;
     char err[256];
     config(&cfg, "127.0.0.1:0");
     cfg.threads = 1;
@@ -645,7 +645,7 @@ static void test_ipv6_loopback(void **state)
         skip();
         return;
     }
-    vcm_config cfg;
+    vcm_http_config cfg;
     char err[256];
     config(&cfg, "[::1]:0");
     vcm_server *s = vcm_server_start(&cfg, f->router, NULL, NULL, err, sizeof err);
@@ -943,7 +943,7 @@ static void test_bad_length_refused_by_mhd(void **state)
     }
 }
 
-static void tune_deadline(vcm_config *cfg)
+static void tune_deadline(vcm_http_config *cfg)
 {
     cfg->header_timeout = 2;
     cfg->idle_timeout = 30;
@@ -1016,7 +1016,7 @@ static void test_silent_connections_released(void **state)
         close(fds[i]);
 }
 
-static void tune_per_ip(vcm_config *cfg)
+static void tune_per_ip(vcm_http_config *cfg)
 {
     cfg->header_timeout = 10;
     cfg->max_per_ip = 50;
@@ -1162,7 +1162,7 @@ static void test_hsts_trust(void **state)
                           sizeof addr);
         freeifaddrs(ifs);
     }
-    vcm_config cfg;
+    vcm_http_config cfg;
     char err[256], url[128];
     if (addr[0]) {
         config(&cfg, "0.0.0.0:0");
@@ -1179,7 +1179,7 @@ static void test_hsts_trust(void **state)
         fprintf(stderr, "no address but loopback: the untrusted-proxy half is not run\n");
     }
     config(&cfg, "127.0.0.1:0");
-    snprintf(cfg.base_url, sizeof cfg.base_url, "https://collection.example.org");
+    cfg.https = 1; /* vcm serve sets it when --base-url is https:// */
     vcm_server *s = vcm_server_start(&cfg, f->router, NULL, NULL, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
