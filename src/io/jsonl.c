@@ -168,7 +168,7 @@ struct slot {
     char why[600];
 };
 
-#define NSLOTS 128
+#define NSLOTS 1024
 #define WAKE 16 /* a side that waits is woken when this many slots are ready */
 
 struct ring {

@@ -223,45 +223,54 @@ static bool known_absent(store *s, const char *source_id)
 /* ---- reading ahead --------------------------------------------------------- */
 
 /* The rows of the source ids a caller said would come (vcm_object_expect),
- * read in one request, for this write transaction. */
+ * read in one request, for this write transaction: a hash table of the
+ * source ids it covers, each with the chain of its stored rows (one per
+ * museum that has it). */
 struct ahead_row {
     int64_t museum_id, id, created;
-    const char *source_id, *hash;
+    const char *hash;
+    struct ahead_row *next;
+};
+struct ahead_key {
+    const char *source_id; /* NULL: a free place */
+    bool written;          /* since it was read: what was read holds no longer */
+    struct ahead_row *rows;
 };
 
 void vcm_ahead_drop(store *s)
 {
-    s->ahead.sids = NULL;
-    s->ahead.rows = NULL;
-    s->ahead.nsids = s->ahead.nrows = 0;
+    s->ahead.keys = NULL;
+    s->ahead.mask = 0;
     vcm_arena_reset(&s->ahead.arena);
 }
 
-/* Whether source_id was read ahead: -1 not, 0 read and not stored in this
- * museum, 1 stored (*hit). */
+static struct ahead_key *ahead_key(store *s, const char *source_id)
+{
+    if (!s->ahead.keys)
+        return NULL;
+    uint64_t h[2];
+    key_hashes(source_id, h);
+    for (size_t i = (size_t)h[0];; i++) {
+        struct ahead_key *k = &s->ahead.keys[i & s->ahead.mask];
+        if (!k->source_id || strcmp(k->source_id, source_id) == 0)
+            return k;
+    }
+}
+
+/* Whether source_id was read ahead: -1 not (or written since), 0 read and
+ * not stored in this museum, 1 stored (*hit). */
 static int ahead_find(store *s, int64_t museum_id, const char *source_id,
                       const struct ahead_row **hit)
 {
-    size_t i = 0;
-    while (i < s->ahead.nsids && !(s->ahead.sids[i] && strcmp(s->ahead.sids[i], source_id) == 0))
-        i++;
-    if (i == s->ahead.nsids)
+    const struct ahead_key *k = ahead_key(s, source_id);
+    if (!k || !k->source_id || k->written)
         return -1;
-    const struct ahead_row *r = s->ahead.rows;
-    for (i = 0; i < s->ahead.nrows; i++)
-        if (r[i].museum_id == museum_id && strcmp(r[i].source_id, source_id) == 0) {
-            *hit = &r[i];
+    for (const struct ahead_row *r = k->rows; r; r = r->next)
+        if (r->museum_id == museum_id) {
+            *hit = r;
             return 1;
         }
     return 0;
-}
-
-/* What was read of source_id no longer holds once it is written. */
-static void ahead_forget(store *s, const char *source_id)
-{
-    for (size_t i = 0; i < s->ahead.nsids; i++)
-        if (s->ahead.sids[i] && strcmp(s->ahead.sids[i], source_id) == 0)
-            s->ahead.sids[i] = NULL;
 }
 
 /* A list of texts bound as one value (a PostgreSQL array literal). */
@@ -289,52 +298,62 @@ int vcm_object_expect(vcm_store *b, const char *const *source_ids, size_t n)
     if (n == 0 || !vcm_sql(S_OBJECT_AHEAD, s->d->dialect) || !s->in_write)
         return 0;
     vcm_arena *a = &s->ahead.arena;
-    const char **sids = vcm_arena_alloc(a, n * sizeof *sids), **maybe = vcm_arena_alloc(a, n * sizeof *maybe);
-    if (!sids || !maybe)
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    const char **maybe = vcm_arena_alloc(a, n * sizeof *maybe);
+    s->ahead.keys = vcm_arena_calloc(a, size, sizeof *s->ahead.keys);
+    s->ahead.mask = size - 1;
+    if (!maybe || !s->ahead.keys) {
+        vcm_ahead_drop(s);
         return vcm_store_fail(b, "out of memory");
+    }
     bool ready = known_ready(s);
     size_t nmaybe = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!(sids[i] = vcm_arena_strdup(a, source_ids[i])))
+        struct ahead_key *k = ahead_key(s, source_ids[i]);
+        if (k->source_id)
+            continue; /* said twice */
+        if (!(k->source_id = vcm_arena_strdup(a, source_ids[i]))) {
+            vcm_ahead_drop(s);
             return vcm_store_fail(b, "out of memory");
-        if (!ready || known_bits(&s->known, sids[i], false))
-            maybe[nmaybe++] = sids[i];
+        }
+        if (!ready || known_bits(&s->known, k->source_id, false))
+            maybe[nmaybe++] = k->source_id;
     }
+    int rc = VCM_DONE;
     if (nmaybe == 0) { /* no request: see that the server is still there */
         if (!s->d->connected(s->c))
-            return vcm_fail_db(s, "cannot look up objects");
+            rc = vcm_fail_db(s, "cannot look up objects");
     } else {
         vcm_stmt *q = vcm_st(s, S_OBJECT_AHEAD);
-        if (!q || text_list(s, maybe, nmaybe) < 0)
+        if (!q || text_list(s, maybe, nmaybe) < 0) {
+            vcm_ahead_drop(s);
             return -1;
+        }
         s->d->bind_text(q, 1, s->list.data);
-        int rc;
-        size_t nrows = 0;
-        struct ahead_row *rows = NULL;
         while ((rc = s->d->step(q)) == VCM_ROW) {
-            if (!(rows = vcm_grow(a, rows, &nrows, sizeof *rows)))
-                break;
-            struct ahead_row *r = &rows[nrows - 1];
+            struct ahead_row *r = vcm_arena_alloc(a, sizeof *r);
+            const char *sid = s->d->col_text(q, 1, NULL);
+            struct ahead_key *k = sid ? ahead_key(s, sid) : NULL;
+            if (!r || !k || !k->source_id || !(r->hash = vcm_col_dup(s, a, q, 3)))
+                break; /* out of memory, or a row of no source id asked for */
             r->museum_id = s->d->col_int(q, 0);
-            r->source_id = vcm_col_dup(s, a, q, 1);
             r->id = s->d->col_int(q, 2);
-            r->hash = vcm_col_dup(s, a, q, 3);
             r->created = s->d->col_int(q, 4);
-            if (!r->source_id || !r->hash)
-                break;
+            r->next = k->rows;
+            k->rows = r;
         }
         if (rc < 0)
             vcm_fail_db(s, "cannot look up objects");
         else if (rc == VCM_ROW)
-            vcm_store_fail(b, "out of memory");
+            vcm_store_fail(b, "out of memory reading objects ahead");
         s->d->reset(q);
-        if (rc != VCM_DONE)
-            return -1;
-        s->ahead.rows = rows;
-        s->ahead.nrows = nrows;
     }
-    s->ahead.sids = sids;
-    s->ahead.nsids = n;
+    if (rc != VCM_DONE) {
+        vcm_ahead_drop(s);
+        return -1;
+    }
     return 0;
 }
 
@@ -455,8 +474,8 @@ int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_t
         if (rc < 0)
             return -1;
     }
-    if (ahead >= 0 && !same)
-        ahead_forget(s, o->source_id);
+    if (ahead >= 0 && !same) /* written below */
+        ahead_key(s, o->source_id)->written = true;
     int64_t now = vcm_now();
     if (rc == VCM_ROW) {
         o->id = id;

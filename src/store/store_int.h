@@ -134,13 +134,12 @@ struct known {
 };
 
 /* What vcm_object_expect read ahead for this write transaction (object.c):
- * the source ids it covers (NULL once written) and the stored rows. */
+ * a hash table of the source ids it covers (mask + 1 places), with their
+ * stored rows. */
 struct ahead {
     vcm_arena arena;
-    const char **sids;
-    size_t nsids;
-    struct ahead_row *rows;
-    size_t nrows;
+    struct ahead_key *keys;
+    size_t mask;
 };
 
 typedef struct store {
