@@ -65,10 +65,11 @@ struct vcm_conn {
     struct vcm_stmt version;
     char error[512];
     /* the COPY kept open inside a transaction: its table, the rows not yet
-     * handed to libpq, and whether its failure has been told already */
+     * handed to libpq; copy_failed: a request was not sent because the
+     * COPY ended in an error, whose message stands */
     const vcm_table *copying;
     vcm_buf out;
-    int copy_code;
+    bool copy_failed;
 };
 
 #define COPY_CHUNK ((size_t)64 << 10) /* rows handed to the server at once */
@@ -106,8 +107,8 @@ static void pg_describe(vcm_conn *c, const char *name, char *out, size_t size)
  * end of a COPY has just left its own). */
 static int fail_pg(vcm_conn *c, const PGresult *r)
 {
-    if (!r && c->copy_code) {
-        c->copy_code = 0;
+    if (!r && c->copy_failed) {
+        c->copy_failed = false;
         return -1;
     }
     const char *m = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r)
@@ -156,7 +157,10 @@ static int copy_end(vcm_conn *c, const char *abandon)
         code = VCM_E_FAIL;
         fail_pg(c, NULL);
     }
-    c->copy_code = code;
+    if (code && PQstatus(c->conn) != CONNECTION_OK)
+        snprintf(c->error, sizeof c->error,
+                 "lost the connection to the database server at %s during a transaction",
+                 c->where);
     return code;
 }
 
@@ -164,8 +168,10 @@ static int copy_end(vcm_conn *c, const char *abandon)
  * failed. */
 static PGresult *exec_text(vcm_conn *c, const char *sql)
 {
-    if (copy_end(c, NULL) < 0)
+    if (copy_end(c, NULL) < 0) {
+        c->copy_failed = true;
         return NULL;
+    }
     c->trips++;
     return PQexec(c->conn, sql);
 }
@@ -453,7 +459,7 @@ static int pg_rollback(vcm_conn *c)
         return 0; /* the server dropped it with the connection */
     }
     copy_end(c, "rolled back");
-    c->copy_code = 0;
+    c->copy_failed = false;
     return pg_exec(c, "ROLLBACK");
 }
 
