@@ -459,6 +459,16 @@ static void progress(struct importer *im, int64_t done_bytes, int64_t total_byte
     fflush(im->report);
 }
 
+/* A store failure inside the batch of lines first to line: on a server the
+ * rows of a batch are written together, so a row refused may be told by a
+ * later line or by the commit; the batch is rolled back either way. */
+static void store_failed(char *err, size_t errlen, const char *path, int64_t first,
+                         int64_t line, const char *why)
+{
+    snprintf(err, errlen, "%s:%lld: %s (the batch of lines %lld to %lld was rolled back)", path,
+             (long long)line, why, (long long)first, (long long)line);
+}
+
 /* Waits until n records are ready (fewer at the end of the input); the
  * number ready, 0 at the end. */
 static size_t wait_ready(struct ring *r, size_t n)
@@ -523,6 +533,7 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
     pthread_t reader;
     int rc = -1, in_tx = 0, pending = 0;
     size_t ahead = 0; /* the slots before this one were told to the store */
+    int64_t first = 0, last = 0; /* the lines of the batch in the transaction */
     int64_t done = 0;
     if (pthread_create(&reader, NULL, producer, r) != 0) {
         snprintf(err, errlen, "cannot start the reader thread");
@@ -547,10 +558,10 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
                 }
                 in_tx = 1;
                 ahead = r->head;
+                first = sl->lineno;
             }
             if (in_tx && r->head >= ahead && look_ahead(s, r, &ahead) < 0) {
-                snprintf(err, errlen, "%s:%lld: %s", path, (long long)sl->lineno,
-                         vcm_store_error(s));
+                store_failed(err, errlen, path, first, sl->lineno, vcm_store_error(s));
                 goto out;
             }
             res = apply(&im, sl);
@@ -561,9 +572,10 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
             }
         }
         if (res == -2) {
-            snprintf(err, errlen, "%s:%lld: %s", path, (long long)sl->lineno, sl->why);
+            store_failed(err, errlen, path, first, sl->lineno, sl->why);
             goto out;
         }
+        last = sl->lineno;
         if (res < 0) {
             if (sl->kind != K_OBJECT && sl->kind != K_BAD)
                 stats->read++;
@@ -581,7 +593,7 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
         pthread_mutex_unlock(&r->mu);
         if (in_tx && ++pending >= batch) {
             if (vcm_store_commit(s) < 0) {
-                snprintf(err, errlen, "%s", vcm_store_error(s));
+                store_failed(err, errlen, path, first, last, vcm_store_error(s));
                 goto out;
             }
             in_tx = pending = 0;
@@ -595,7 +607,7 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
     }
     if (in_tx) {
         if (vcm_store_commit(s) < 0) {
-            snprintf(err, errlen, "%s", vcm_store_error(s));
+            store_failed(err, errlen, path, first, last, vcm_store_error(s));
             goto out;
         }
         in_tx = 0;
