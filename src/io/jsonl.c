@@ -168,12 +168,19 @@ struct slot {
     char why[600];
 };
 
-#define NSLOTS 128
+#define NSLOTS 1024
+#define WAKE 16 /* a side that waits is woken when this many slots are ready */
 
 struct ring {
     pthread_mutex_t mu;
     pthread_cond_t filled, emptied;
     size_t head, tail;     /* consumer takes head, producer fills tail */
+    /* Each side waits for a run of slots, not for one: waking a thread
+     * for every record costs more than the record (futex calls, switches).
+     * want: records the consumer waits for (0: it does not wait);
+     * full: the producer waits for room. */
+    size_t want;
+    bool full;
     bool eof, stop;
     int read_errno;
     struct slot slots[NSLOTS];
@@ -289,8 +296,11 @@ static void *producer(void *arg)
     bool toolong;
     for (;;) {
         pthread_mutex_lock(&r->mu);
-        while (r->tail - r->head == NSLOTS && !r->stop)
+        while (r->tail - r->head == NSLOTS && !r->stop) {
+            r->full = true;
             pthread_cond_wait(&r->emptied, &r->mu);
+        }
+        r->full = false;
         bool stop = r->stop;
         pthread_mutex_unlock(&r->mu);
         if (stop)
@@ -310,7 +320,8 @@ static void *producer(void *arg)
         prepare(sl, &line, toolong, r->max_line);
         pthread_mutex_lock(&r->mu);
         r->tail++;
-        pthread_cond_signal(&r->filled);
+        if (r->want && r->tail - r->head >= r->want)
+            pthread_cond_signal(&r->filled);
         pthread_mutex_unlock(&r->mu);
     }
     pthread_mutex_lock(&r->mu);
@@ -448,6 +459,49 @@ static void progress(struct importer *im, int64_t done_bytes, int64_t total_byte
     fflush(im->report);
 }
 
+/* A store failure inside the batch of lines first to line: on a server the
+ * rows of a batch are written together, so a row refused may be told by a
+ * later line or by the commit; the batch is rolled back either way. */
+static void store_failed(char *err, size_t errlen, const char *path, int64_t first,
+                         int64_t line, const char *why)
+{
+    snprintf(err, errlen, "%s:%lld: %s (the batch of lines %lld to %lld was rolled back)", path,
+             (long long)line, why, (long long)first, (long long)line);
+}
+
+/* Waits until n records are ready (fewer at the end of the input); the
+ * number ready, 0 at the end. */
+static size_t wait_ready(struct ring *r, size_t n)
+{
+    pthread_mutex_lock(&r->mu);
+    if (r->tail - r->head < n && !r->eof) {
+        r->want = n > WAKE ? n : WAKE;
+        while (r->tail - r->head < r->want && !r->eof)
+            pthread_cond_wait(&r->filled, &r->mu);
+        r->want = 0;
+    }
+    size_t ready = r->tail - r->head;
+    pthread_mutex_unlock(&r->mu);
+    return ready;
+}
+
+/* Tells the store the source ids of the records that come next (half a
+ * ring or more), so that it reads the stored ones in one request; *ahead:
+ * the first slot not told. */
+static int look_ahead(vcm_store *s, struct ring *r, size_t *ahead)
+{
+    size_t ready = wait_ready(r, NSLOTS / 2);
+    const char *sids[NSLOTS];
+    size_t n = 0;
+    for (size_t i = r->head; i < r->head + ready; i++) {
+        const struct slot *sl = &r->slots[i % NSLOTS];
+        if (sl->kind == K_OBJECT && sl->object.source_id)
+            sids[n++] = sl->object.source_id;
+    }
+    *ahead = r->head + ready;
+    return s->ops->object_expect(s, sids, n);
+}
+
 int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts,
                      vcm_import_stats *stats, char *err, size_t errlen)
 {
@@ -478,6 +532,8 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
     stats->seconds = now_s();
     pthread_t reader;
     int rc = -1, in_tx = 0, pending = 0;
+    size_t ahead = 0; /* the slots before this one were told to the store */
+    int64_t first = 0, last = 0; /* the lines of the batch in the transaction */
     int64_t done = 0;
     if (pthread_create(&reader, NULL, producer, r) != 0) {
         snprintf(err, errlen, "cannot start the reader thread");
@@ -485,12 +541,8 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
     }
 
     for (;;) {
-        pthread_mutex_lock(&r->mu);
-        while (r->head == r->tail && !r->eof)
-            pthread_cond_wait(&r->filled, &r->mu);
-        bool empty = r->head == r->tail;
-        pthread_mutex_unlock(&r->mu);
-        if (empty)
+        size_t ready = wait_ready(r, 1);
+        if (ready == 0)
             break;
         struct slot *sl = &r->slots[r->head % NSLOTS];
         im.lineno = sl->lineno;
@@ -505,6 +557,12 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
                     goto out;
                 }
                 in_tx = 1;
+                ahead = r->head;
+                first = sl->lineno;
+            }
+            if (in_tx && r->head >= ahead && look_ahead(s, r, &ahead) < 0) {
+                store_failed(err, errlen, path, first, sl->lineno, vcm_store_error(s));
+                goto out;
             }
             res = apply(&im, sl);
             if (sl->warning && res == 0) {
@@ -514,9 +572,10 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
             }
         }
         if (res == -2) {
-            snprintf(err, errlen, "%s:%lld: %s", path, (long long)sl->lineno, sl->why);
+            store_failed(err, errlen, path, first, sl->lineno, sl->why);
             goto out;
         }
+        last = sl->lineno;
         if (res < 0) {
             if (sl->kind != K_OBJECT && sl->kind != K_BAD)
                 stats->read++;
@@ -529,11 +588,12 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
         vcm_arena_reset(&im.arena);
         pthread_mutex_lock(&r->mu);
         r->head++;
-        pthread_cond_signal(&r->emptied);
+        if (r->full && NSLOTS - (r->tail - r->head) >= WAKE)
+            pthread_cond_signal(&r->emptied);
         pthread_mutex_unlock(&r->mu);
         if (in_tx && ++pending >= batch) {
             if (vcm_store_commit(s) < 0) {
-                snprintf(err, errlen, "%s", vcm_store_error(s));
+                store_failed(err, errlen, path, first, last, vcm_store_error(s));
                 goto out;
             }
             in_tx = pending = 0;
@@ -547,7 +607,7 @@ int vcm_import_jsonl(vcm_store *s, const char *path, const vcm_import_opts *opts
     }
     if (in_tx) {
         if (vcm_store_commit(s) < 0) {
-            snprintf(err, errlen, "%s", vcm_store_error(s));
+            store_failed(err, errlen, path, first, last, vcm_store_error(s));
             goto out;
         }
         in_tx = 0;

@@ -97,7 +97,10 @@ typedef struct vcm_driver {
     int (*migrations)(vcm_conn *c, bool lock, int want, bool *skip);
 
     /* Bulk write: inserts n rows of table t as given (PostgreSQL: COPY;
-     * SQLite: one prepared statement run for each). */
+     * SQLite: one prepared statement run for each). Inside a transaction a
+     * driver may keep it open for the rows of its next calls for the same
+     * table, and report what the rows met later: it ends it before any
+     * other request, and when called with n == 0. */
     int (*copy)(vcm_conn *c, const vcm_table *t, const vcm_value *rows, size_t n);
     /* Whether the connection still stands, by what has arrived already
      * (no request): a call that skips its request checks it, so that a

@@ -21,7 +21,12 @@
  *   starting together do not apply one twice; a hot standby migrates
  *   nothing and is refused when its schema is older than the program.
  * - copy is COPY … FROM STDIN in text format: any number of rows in one
- *   request. */
+ *   request. Inside a transaction the COPY stays open after the call: the
+ *   rows of the next calls for the same table go into it, sent as they
+ *   come, so that the server writes them while the store prepares the
+ *   next ones; any other request (a statement, another table, commit) or
+ *   copy with no rows ends it first and waits for its answer. An error the
+ *   rows met is then reported by that request. */
 #include <assert.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -59,7 +64,15 @@ struct vcm_conn {
     struct vcm_stmt *slot[VCM_SLOTS];
     struct vcm_stmt version;
     char error[512];
+    /* the COPY kept open inside a transaction: its table, the rows not yet
+     * handed to libpq; copy_failed: a request was not sent because the
+     * COPY ended in an error, whose message stands */
+    const vcm_table *copying;
+    vcm_buf out;
+    bool copy_failed;
 };
+
+#define COPY_CHUNK ((size_t)64 << 10) /* rows handed to the server at once */
 
 /* libpq's message m on one line: newlines and tabs become spaces, the
  * trailing ones go. */
@@ -90,9 +103,14 @@ static void pg_describe(vcm_conn *c, const char *name, char *out, size_t size)
     snprintf(out, size, "database at %s", c->where);
 }
 
-/* The message of a failed result, or else of the connection. */
+/* The message of a failed result, or else of the connection (unless the
+ * end of a COPY has just left its own). */
 static int fail_pg(vcm_conn *c, const PGresult *r)
 {
+    if (!r && c->copy_failed) {
+        c->copy_failed = false;
+        return -1;
+    }
     const char *m = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r)
                                                      : PQerrorMessage(c->conn);
     one_line(m, c->error, sizeof c->error);
@@ -105,8 +123,55 @@ static int fail_msg(vcm_conn *c, const char *m)
     return -1;
 }
 
+static int step_code(const PGresult *r)
+{
+    const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return st && strcmp(st, "23505") == 0   ? VCM_E_UNIQUE
+           : st && strcmp(st, "23503") == 0 ? VCM_E_FOREIGN
+                                            : VCM_E_FAIL;
+}
+
+/* Ends the COPY left open, if any, and waits for its answer: 0, or a
+ * VCM_E_* code with the message kept. abandon: a reason to give it up
+ * instead (its rows are not wanted; nothing is reported). */
+static int copy_end(vcm_conn *c, const char *abandon)
+{
+    if (!c->copying)
+        return 0;
+    c->copying = NULL;
+    bool sent = abandon || !c->out.len ||
+                PQputCopyData(c->conn, c->out.data, (int)c->out.len) == 1;
+    vcm_buf_reset(&c->out);
+    sent = PQputCopyEnd(c->conn, abandon ? abandon : sent ? NULL : "cannot send rows") == 1 &&
+           sent;
+    int code = 0;
+    PGresult *r;
+    while ((r = PQgetResult(c->conn))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !code && !abandon) {
+            code = step_code(r);
+            fail_pg(c, r);
+        }
+        PQclear(r);
+    }
+    if (!code && !abandon && !sent) {
+        code = VCM_E_FAIL;
+        fail_pg(c, NULL);
+    }
+    if (code && PQstatus(c->conn) != CONNECTION_OK)
+        snprintf(c->error, sizeof c->error,
+                 "lost the connection to the database server at %s during a transaction",
+                 c->where);
+    return code;
+}
+
+/* A request: the open COPY ends first; NULL (the message kept) when it
+ * failed. */
 static PGresult *exec_text(vcm_conn *c, const char *sql)
 {
+    if (copy_end(c, NULL) < 0) {
+        c->copy_failed = true;
+        return NULL;
+    }
     c->trips++;
     return PQexec(c->conn, sql);
 }
@@ -236,10 +301,7 @@ static void pg_bind_text(vcm_stmt *q, int i, const char *v)
 
 static int step_error(vcm_stmt *q, PGresult *r)
 {
-    const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    int code = st && strcmp(st, "23505") == 0   ? VCM_E_UNIQUE
-               : st && strcmp(st, "23503") == 0 ? VCM_E_FOREIGN
-                                                : VCM_E_FAIL;
+    int code = step_code(r);
     if (PQstatus(q->c->conn) != CONNECTION_OK)
         snprintf(q->c->error, sizeof q->c->error,
                  "lost the connection to the database server at %s", q->c->where);
@@ -255,6 +317,9 @@ static int step_error(vcm_stmt *q, PGresult *r)
 static int execute(vcm_stmt *q)
 {
     vcm_conn *c = q->c;
+    int ended = copy_end(c, NULL);
+    if (ended < 0)
+        return ended;
     for (int attempt = 0;; attempt++) {
         if (ensure_conn(c) < 0)
             return VCM_E_FAIL;
@@ -377,8 +442,10 @@ static int pg_commit(vcm_conn *c)
         return fail_msg(c, "lost the connection to the database server during the transaction");
     PGresult *r = exec_text(c, "COMMIT");
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : fail_pg(c, r);
+    if (!r) /* the open COPY failed: the transaction is lost */
+        PQclear(exec_text(c, "ROLLBACK"));
     /* COMMIT of a transaction that failed answers ROLLBACK */
-    if (rc == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+    else if (rc == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
         rc = fail_msg(c, "the transaction had failed");
     PQclear(r);
     return rc;
@@ -387,8 +454,12 @@ static int pg_commit(vcm_conn *c)
 static int pg_rollback(vcm_conn *c)
 {
     c->in_tx = false;
-    if (PQstatus(c->conn) != CONNECTION_OK)
+    if (PQstatus(c->conn) != CONNECTION_OK) {
+        c->copying = NULL;
         return 0; /* the server dropped it with the connection */
+    }
+    copy_end(c, "rolled back");
+    c->copy_failed = false;
     return pg_exec(c, "ROLLBACK");
 }
 
@@ -454,67 +525,62 @@ static void copy_value(vcm_buf *b, const vcm_value *v)
     case VCM_V_REAL: vcm_buf_printf(b, "%.17g", v->r); return;
     case VCM_V_TEXT: break;
     }
-    for (const char *p = v->t; *p; p++) {
-        const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
-                                            : *p == '\r' ? "\\r" : NULL;
-        if (esc)
-            vcm_buf_puts(b, esc);
-        else
-            vcm_buf_putc(b, *p);
+    for (const char *p = v->t; *p;) {
+        size_t plain = strcspn(p, "\\\t\n\r");
+        vcm_buf_append(b, p, plain);
+        p += plain;
+        if (*p) {
+            char esc[3] = {'\\', *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : '\\', 0};
+            vcm_buf_append(b, esc, 2);
+            p++;
+        }
     }
+}
+
+/* Starts a COPY of t's columns. */
+static int copy_start(vcm_conn *c, const vcm_table *t)
+{
+    if (ensure_conn(c) < 0)
+        return -1;
+    vcm_buf_reset(&c->out);
+    vcm_buf_printf(&c->out, "COPY %s(", t->name);
+    for (size_t i = 0; i < t->ncols; i++)
+        vcm_buf_printf(&c->out, "%s%s", i ? ", " : "", t->cols[i]);
+    vcm_buf_puts(&c->out, ") FROM STDIN");
+    PGresult *r = c->out.toobig ? NULL : exec_text(c, c->out.data);
+    vcm_buf_reset(&c->out);
+    int rc = PQresultStatus(r) == PGRES_COPY_IN ? 0 : fail_pg(c, r);
+    PQclear(r);
+    if (rc == 0)
+        c->copying = t;
+    return rc;
 }
 
 static int pg_copy(vcm_conn *c, const vcm_table *t, const vcm_value *rows, size_t n)
 {
-    if (n == 0)
-        return 0;
-    if (ensure_conn(c) < 0)
+    if (c->copying && (c->copying != t || n == 0) && copy_end(c, NULL) < 0)
         return -1;
-    vcm_buf b;
-    vcm_buf_init(&b, (size_t)64 << 20);
-    vcm_buf_printf(&b, "COPY %s(", t->name);
-    for (size_t i = 0; i < t->ncols; i++)
-        vcm_buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i]);
-    vcm_buf_puts(&b, ") FROM STDIN");
-    PGresult *r = exec_text(c, b.data);
-    int rc = -1;
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-        fail_pg(c, r);
-        PQclear(r);
-        goto out;
-    }
-    PQclear(r);
-    bool sent = true;
-    for (size_t k = 0; k < n && sent; k++) {
-        if (k == 0 || b.len > ((size_t)1 << 20)) {
-            if (k && PQputCopyData(c->conn, b.data, (int)b.len) != 1)
-                sent = false;
-            vcm_buf_reset(&b);
-        }
+    if (n == 0 || (!c->copying && copy_start(c, t) < 0))
+        return n == 0 ? 0 : -1;
+    for (size_t k = 0; k < n; k++) {
         for (size_t i = 0; i < t->ncols; i++) {
             if (i)
-                vcm_buf_putc(&b, '\t');
-            copy_value(&b, &rows[k * t->ncols + i]);
+                vcm_buf_putc(&c->out, '\t');
+            copy_value(&c->out, &rows[k * t->ncols + i]);
         }
-        vcm_buf_putc(&b, '\n');
+        vcm_buf_putc(&c->out, '\n');
+        if (c->out.toobig) {
+            copy_end(c, "a row is too large");
+            return fail_msg(c, "cannot store rows: a row is too large");
+        }
+        if (c->out.len >= COPY_CHUNK) {
+            if (PQputCopyData(c->conn, c->out.data, (int)c->out.len) != 1)
+                return copy_end(c, NULL) < 0 ? -1 : fail_pg(c, NULL);
+            vcm_buf_reset(&c->out);
+        }
     }
-    if (b.toobig || !sent || PQputCopyData(c->conn, b.data, (int)b.len) != 1) {
-        PQputCopyEnd(c->conn, b.toobig ? "a row is too large" : "cannot send rows");
-        sent = false;
-    } else if (PQputCopyEnd(c->conn, NULL) != 1) {
-        sent = false;
-    }
-    rc = 0;
-    while ((r = PQgetResult(c->conn))) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
-            rc = fail_pg(c, r);
-        PQclear(r);
-    }
-    if (rc == 0 && !sent)
-        rc = fail_pg(c, NULL);
-out:
-    vcm_buf_release(&b);
-    return rc;
+    /* outside a transaction the caller counts on the rows being written */
+    return c->in_tx ? 0 : copy_end(c, NULL) < 0 ? -1 : 0;
 }
 
 /* A server that went away sent its goodbye (or closed the socket): reading
@@ -554,6 +620,7 @@ static void pg_close(vcm_conn *c)
     stmt_free(&c->version);
     if (c->conn)
         PQfinish(c->conn);
+    vcm_buf_release(&c->out);
     free(c);
 }
 
@@ -584,6 +651,7 @@ static vcm_conn *pg_open(const char *url, char *err, size_t errlen)
         return NULL;
     }
     c->gen = 1;
+    vcm_buf_init(&c->out, (size_t)64 << 20);
     c->version.c = c;
     snprintf(c->version.name, sizeof c->version.name, "dv");
     c->version.sql = strdup("SELECT v FROM data_version");

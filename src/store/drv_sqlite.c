@@ -195,6 +195,8 @@ static int sq_migrations(vcm_conn *c, bool lock, int want, bool *skip)
 /* A prepared batch: the table's insert, prepared once, run for each row. */
 static int sq_copy(vcm_conn *c, const vcm_table *t, const vcm_value *rows, size_t n)
 {
+    if (n == 0) /* rows are written at once: no bulk write is left open */
+        return 0;
     size_t ti = 0, np = sizeof c->put / sizeof c->put[0];
     while (ti < np && c->put[ti].t && c->put[ti].t != t)
         ti++;

@@ -15,7 +15,7 @@
 #include "store/store_int.h"
 #include "core/banned.h"
 
-#define ID_BLOCK 512 /* object ids drawn at once for gathered objects */
+#define ID_BLOCK 1024 /* object ids drawn at once for gathered objects */
 #define OBJECT_NCOLS 24
 
 static vcm_value v_text(const char *t)
@@ -137,36 +137,27 @@ static int log_activity(store *s, int64_t object_id, const char *type, int64_t w
     return vcm_gather(s, GATHER_ACTIVITY, row);
 }
 
-/* Whether an object of this museum and source id waits to be written. */
-static bool waiting(store *s, int64_t museum_id, const char *source_id)
-{
-    const struct gathered *g = &s->g.t[vcm_table_index("objects")];
-    for (size_t i = 0; i < g->n; i++) {
-        const vcm_value *r = g->rows + i * OBJECT_NCOLS;
-        if (r[1].i == museum_id && strcmp(r[2].t, source_id) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* ---- the known keys ------------------------------------------------------- */
 
-static void key_hashes(int64_t museum_id, const char *source_id, uint64_t h[2])
+/* Keyed on the source id alone, so that a look-ahead (which does not know
+ * the museums yet) can ask it too; a source id that another museum uses
+ * merely costs a look-up. */
+static void key_hashes(const char *source_id, uint64_t h[2])
 {
-    uint64_t a = 1469598103934665603u ^ (uint64_t)museum_id, b = 0x9e3779b97f4a7c15u;
+    uint64_t a = 1469598103934665603u, b = 0x9e3779b97f4a7c15u;
     for (const unsigned char *p = (const unsigned char *)source_id; *p; p++) {
         a = (a ^ *p) * 1099511628211u;
         b = (b ^ *p) * 0xff51afd7ed558ccdu;
     }
     h[0] = a;
-    h[1] = (b ^ (uint64_t)museum_id) | 1;
+    h[1] = b | 1;
 }
 
 /* Three bits a key; add sets them, has tests them. */
-static bool known_bits(struct known *k, int64_t museum_id, const char *source_id, bool add)
+static bool known_bits(struct known *k, const char *source_id, bool add)
 {
     uint64_t h[2];
-    key_hashes(museum_id, source_id, h);
+    key_hashes(source_id, h);
     bool all = true;
     for (int i = 0; i < 3; i++) {
         size_t bit = (size_t)((h[0] + (uint64_t)i * h[1]) & (KNOWN_BITS - 1));
@@ -178,10 +169,10 @@ static bool known_bits(struct known *k, int64_t museum_id, const char *source_id
     return all;
 }
 
-static void known_add(store *s, int64_t museum_id, const char *source_id)
+static void known_add(store *s, const char *source_id)
 {
     if (s->known.valid)
-        known_bits(&s->known, museum_id, source_id, true);
+        known_bits(&s->known, source_id, true);
 }
 
 /* Reads every stored key into the filter. */
@@ -196,17 +187,17 @@ static int known_load(store *s)
         return -1;
     int rc;
     while ((rc = s->d->step(q)) == VCM_ROW) {
-        const char *sid = s->d->col_text(q, 1, NULL);
-        known_bits(k, s->d->col_int(q, 0), sid ? sid : "", true);
+        const char *sid = s->d->col_text(q, 0, NULL);
+        known_bits(k, sid ? sid : "", true);
     }
     s->d->reset(q);
     k->valid = rc == VCM_DONE;
     return rc == VCM_DONE ? 0 : -1;
 }
 
-/* Whether no object of this museum and source id is stored, for certain;
- * false when it may be (or when the filter cannot tell). */
-static bool known_absent(store *s, int64_t museum_id, const char *source_id)
+/* Whether the filter can answer in this write transaction (remote only):
+ * loaded, and no one else wrote since. */
+static bool known_ready(store *s)
 {
     struct known *k = &s->known;
     if (!s->d->remote || !s->in_write)
@@ -219,7 +210,151 @@ static bool known_absent(store *s, int64_t museum_id, const char *source_id)
         if (!k->valid && known_load(s) < 0)
             return false;
     }
-    return k->valid && !known_bits(k, museum_id, source_id, false);
+    return k->valid;
+}
+
+/* Whether no object of this source id is stored, for certain; false when
+ * one may be (or when the filter cannot tell). */
+static bool known_absent(store *s, const char *source_id)
+{
+    return known_ready(s) && !known_bits(&s->known, source_id, false);
+}
+
+/* ---- reading ahead --------------------------------------------------------- */
+
+/* The rows of the source ids a caller said would come (vcm_object_expect),
+ * read in one request, for this write transaction: a hash table of the
+ * source ids it covers, each with the chain of its stored rows (one per
+ * museum that has it). */
+struct ahead_row {
+    int64_t museum_id, id, created;
+    const char *hash;
+    struct ahead_row *next;
+};
+struct ahead_key {
+    const char *source_id; /* NULL: a free place */
+    bool written;          /* since it was read: what was read holds no longer */
+    struct ahead_row *rows;
+};
+
+void vcm_ahead_drop(store *s)
+{
+    s->ahead.keys = NULL;
+    s->ahead.mask = 0;
+    vcm_arena_reset(&s->ahead.arena);
+}
+
+static struct ahead_key *ahead_key(store *s, const char *source_id)
+{
+    if (!s->ahead.keys)
+        return NULL;
+    uint64_t h[2];
+    key_hashes(source_id, h);
+    for (size_t i = (size_t)h[0];; i++) {
+        struct ahead_key *k = &s->ahead.keys[i & s->ahead.mask];
+        if (!k->source_id || strcmp(k->source_id, source_id) == 0)
+            return k;
+    }
+}
+
+/* Whether source_id was read ahead: -1 not (or written since), 0 read and
+ * not stored in this museum, 1 stored (*hit). */
+static int ahead_find(store *s, int64_t museum_id, const char *source_id,
+                      const struct ahead_row **hit)
+{
+    const struct ahead_key *k = ahead_key(s, source_id);
+    if (!k || !k->source_id || k->written)
+        return -1;
+    for (const struct ahead_row *r = k->rows; r; r = r->next)
+        if (r->museum_id == museum_id) {
+            *hit = r;
+            return 1;
+        }
+    return 0;
+}
+
+/* A list of texts bound as one value (a PostgreSQL array literal). */
+static int text_list(store *s, const char *const *v, size_t n)
+{
+    vcm_buf_reset(&s->list);
+    vcm_buf_putc(&s->list, '{');
+    for (size_t i = 0; i < n; i++) {
+        vcm_buf_puts(&s->list, i ? ",\"" : "\"");
+        for (const char *p = v[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                vcm_buf_putc(&s->list, '\\');
+            vcm_buf_putc(&s->list, *p);
+        }
+        vcm_buf_putc(&s->list, '"');
+    }
+    vcm_buf_putc(&s->list, '}');
+    return s->list.toobig ? vcm_store_fail(&s->base, "too many records read ahead at once") : 0;
+}
+
+int vcm_object_expect(vcm_store *b, const char *const *source_ids, size_t n)
+{
+    store *s = S(b);
+    vcm_ahead_drop(s);
+    if (n == 0 || !vcm_sql(S_OBJECT_AHEAD, s->d->dialect) || !s->in_write)
+        return 0;
+    vcm_arena *a = &s->ahead.arena;
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    const char **maybe = vcm_arena_alloc(a, n * sizeof *maybe);
+    s->ahead.keys = vcm_arena_calloc(a, size, sizeof *s->ahead.keys);
+    s->ahead.mask = size - 1;
+    if (!maybe || !s->ahead.keys) {
+        vcm_ahead_drop(s);
+        return vcm_store_fail(b, "out of memory");
+    }
+    bool ready = known_ready(s);
+    size_t nmaybe = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct ahead_key *k = ahead_key(s, source_ids[i]);
+        if (k->source_id)
+            continue; /* said twice */
+        if (!(k->source_id = vcm_arena_strdup(a, source_ids[i]))) {
+            vcm_ahead_drop(s);
+            return vcm_store_fail(b, "out of memory");
+        }
+        if (!ready || known_bits(&s->known, k->source_id, false))
+            maybe[nmaybe++] = k->source_id;
+    }
+    int rc = VCM_DONE;
+    if (nmaybe == 0) { /* no request: see that the server is still there */
+        if (!s->d->connected(s->c))
+            rc = vcm_fail_db(s, "cannot look up objects");
+    } else {
+        vcm_stmt *q = vcm_st(s, S_OBJECT_AHEAD);
+        if (!q || text_list(s, maybe, nmaybe) < 0) {
+            vcm_ahead_drop(s);
+            return -1;
+        }
+        s->d->bind_text(q, 1, s->list.data);
+        while ((rc = s->d->step(q)) == VCM_ROW) {
+            struct ahead_row *r = vcm_arena_alloc(a, sizeof *r);
+            const char *sid = s->d->col_text(q, 1, NULL);
+            struct ahead_key *k = sid ? ahead_key(s, sid) : NULL;
+            if (!r || !k || !k->source_id || !(r->hash = vcm_col_dup(s, a, q, 3)))
+                break; /* out of memory, or a row of no source id asked for */
+            r->museum_id = s->d->col_int(q, 0);
+            r->id = s->d->col_int(q, 2);
+            r->created = s->d->col_int(q, 4);
+            r->next = k->rows;
+            k->rows = r;
+        }
+        if (rc < 0)
+            vcm_fail_db(s, "cannot look up objects");
+        else if (rc == VCM_ROW)
+            vcm_store_fail(b, "out of memory reading objects ahead");
+        s->d->reset(q);
+    }
+    if (rc != VCM_DONE) {
+        vcm_ahead_drop(s);
+        return -1;
+    }
+    return 0;
 }
 
 void vcm_known_commit(store *s)
@@ -307,32 +442,40 @@ int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_t
     store *s = S(b);
     vcm_stmt *q = NULL;
     int rc = VCM_DONE;
-    if (known_absent(s, o->museum_id, o->source_id)) {
+    int64_t id = 0, created = 0;
+    bool same = false;
+    const struct ahead_row *hit = NULL;
+    int ahead = ahead_find(s, o->museum_id, o->source_id, &hit);
+    if (ahead == 1) {
+        rc = VCM_ROW;
+        id = hit->id;
+        same = strcmp(hit->hash, hash) == 0;
+        created = hit->created;
+    } else if (ahead == 0) {
+        /* known absent: the look-ahead checked the connection */
+    } else if (known_absent(s, o->source_id)) {
         if (!s->d->connected(s->c))
             return vcm_fail_db(s, "cannot store an object");
     } else {
-        if (vcm_gathering(s) && waiting(s, o->museum_id, o->source_id) && vcm_flush(s) < 0)
-            return -1;
         if (!(q = vcm_st(s, S_OBJECT_FIND)))
             return -1;
         s->d->bind_int(q, 1, o->museum_id);
         s->d->bind_text(q, 2, o->source_id);
         rc = s->d->step(q);
-    }
-    int64_t id = 0, created = 0;
-    bool same = false;
-    if (rc == VCM_ROW) {
-        id = s->d->col_int(q, 0);
-        const char *h = s->d->col_text(q, 1, NULL);
-        same = h && strcmp(h, hash) == 0;
-        created = s->d->col_int(q, 2);
-    } else if (rc < 0) {
-        vcm_fail_db(s, "cannot look up an object");
-    }
-    if (q)
+        if (rc == VCM_ROW) {
+            id = s->d->col_int(q, 0);
+            const char *h = s->d->col_text(q, 1, NULL);
+            same = h && strcmp(h, hash) == 0;
+            created = s->d->col_int(q, 2);
+        } else if (rc < 0) {
+            vcm_fail_db(s, "cannot look up an object");
+        }
         s->d->reset(q);
-    if (rc < 0)
-        return -1;
+        if (rc < 0)
+            return -1;
+    }
+    if (ahead >= 0 && !same) /* written below */
+        ahead_key(s, o->source_id)->written = true;
     int64_t now = vcm_now();
     if (rc == VCM_ROW) {
         o->id = id;
@@ -371,7 +514,7 @@ int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_t
     }
     if (!keep_times)
         o->created = o->updated = now;
-    known_add(s, o->museum_id, o->source_id);
+    known_add(s, o->source_id);
     if (insert_object(s, o, hash, use_id) < 0 || put_children(s, o, false) < 0 ||
         (o->nmedia && o->status == VCM_PUBLISHED && log_activity(s, o->id, "Create", o->created) < 0))
         return -1;

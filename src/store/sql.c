@@ -50,7 +50,7 @@ static const char *const common[S_COUNT] = {
         "period = ?11, culture = ?12, classification = ?13, materials = ?14, technique = ?15, "
         "dimensions = ?16, credit_line = ?17, rights = ?18, licence = ?19, source_url = ?20, "
         "status = ?21, created = ?22, updated = ?23, content_hash = ?24 WHERE id = ?1",
-    [S_OBJECT_KEYS] = "SELECT museum_id, source_id FROM objects",
+    [S_OBJECT_KEYS] = "SELECT source_id FROM objects",
     [S_OBJECT_ID_FREE] = "SELECT NOT EXISTS (SELECT 1 FROM objects WHERE id = ?1)",
     [S_TEXTS_DEL] = "DELETE FROM object_texts WHERE object_id = ?1",
     [S_CREATORS_DEL] = "DELETE FROM object_creators WHERE object_id = ?1",
@@ -141,6 +141,11 @@ static const struct {
     {S_OBJECT_IDS,
      {NULL, "SELECT nextval('objects_id_seq') FROM generate_series(1, ?1)"},
      "a block of ids for gathered objects: only a driver that gathers draws one"},
+    {S_OBJECT_AHEAD,
+     {NULL, "SELECT museum_id, source_id, id, content_hash, created FROM objects "
+            "WHERE source_id = ANY(?1::text[])"},
+     "the stored objects of the records an import is about to write, in one request: only "
+     "a driver that gathers reads ahead, as a look-up is no round trip on the other"},
     {S_OBJECT_IDS_BACK,
      {NULL, "SELECT setval('objects_id_seq', ?1, false) FROM objects_id_seq "
             "WHERE last_value = ?2"},
@@ -174,11 +179,11 @@ const char *vcm_sql(enum stmt k, vcm_dialect d)
 }
 
 /* Statements that never read the gathered tables, so they may run while
- * rows wait: drawing ids and looking an object up (object.c first checks
- * the waiting objects). */
+ * rows wait: drawing ids and looking objects up (objects never wait: the
+ * driver ends their bulk write before it sends anything else). */
 bool vcm_sql_blind(enum stmt k)
 {
-    return k == S_OBJECT_IDS || k == S_OBJECT_FIND;
+    return k == S_OBJECT_IDS || k == S_OBJECT_FIND || k == S_OBJECT_AHEAD;
 }
 
 const char *vcm_sql_list(vcm_dialect d)

@@ -174,13 +174,14 @@ static void gather_drop(store *s)
     for (size_t i = 0; i < GATHER_TARGETS; i++)
         s->g.t[i].n = 0;
     s->g.rows = 0;
+    s->g.streaming = false;
     s->g.next_id = s->g.end_id = 0;
     vcm_arena_reset(&s->g.arena);
 }
 
 int vcm_flush(store *s)
 {
-    if (!s->g.rows)
+    if (!s->g.rows && !s->g.streaming)
         return 0;
     int rc = 0;
     for (size_t i = 0; i < GATHER_TARGETS && rc == 0; i++) {
@@ -189,6 +190,10 @@ int vcm_flush(store *s)
             rc = vcm_fail_db(s, "cannot store rows");
         t->n = 0;
     }
+    /* the last bulk write ends here, and tells how it went */
+    if (rc == 0 && s->d->copy(s->c, target(0), NULL, 0) < 0)
+        rc = vcm_fail_db(s, "cannot store rows");
+    s->g.streaming = false;
     int64_t next = s->g.next_id, end = s->g.end_id;
     gather_drop(s);
     s->g.next_id = next; /* the block of ids stays drawn */
@@ -206,6 +211,15 @@ int vcm_gather(store *s, size_t table, const vcm_value *row)
         if (vcm_flush(s) < 0)
             return -1;
         return s->d->copy(s->c, t, row, 1) < 0 ? vcm_fail_db(s, "cannot store a row") : 0;
+    }
+    if (table == STREAMED) {
+        /* sent at once, into a bulk write kept open: the server writes
+         * them while the next are prepared; parents waiting go first */
+        for (size_t i = 0; i < STREAMED; i++)
+            if (s->g.t[i].n && vcm_flush(s) < 0)
+                return -1;
+        s->g.streaming = true;
+        return s->d->copy(s->c, t, row, 1) < 0 ? vcm_fail_db(s, "cannot store rows") : 0;
     }
     struct gathered *g = &s->g.t[table];
     if (g->n == g->cap) {
@@ -237,6 +251,7 @@ static int st_begin(vcm_store *b)
         return vcm_fail_db(s, "cannot begin a transaction");
     s->in_write = s->in_tx = true;
     s->known.checked = false;
+    vcm_ahead_drop(s);
     return 0;
 }
 
@@ -256,6 +271,7 @@ static int st_commit(vcm_store *b)
     if (vcm_flush(s) < 0 || vcm_ids_back(s) < 0)
         return -1; /* the caller rolls back */
     vcm_known_commit(s);
+    vcm_ahead_drop(s);
     s->in_write = s->in_tx = false;
     s->g.next_id = s->g.end_id = 0;
     return s->d->commit(s->c) < 0 ? vcm_fail_db(s, "cannot commit") : 0;
@@ -266,6 +282,7 @@ static int st_rollback(vcm_store *b)
     store *s = S(b);
     vcm_cache_drop(s);
     gather_drop(s);
+    vcm_ahead_drop(s);
     s->in_write = s->in_tx = false;
     return s->d->rollback(s->c) < 0 ? vcm_fail_db(s, "cannot roll back") : 0;
 }
@@ -510,6 +527,7 @@ static void st_close(vcm_store *b)
     for (size_t i = 0; i < GATHER_TARGETS; i++)
         free(s->g.t[i].rows);
     vcm_arena_release(&s->g.arena);
+    vcm_arena_release(&s->ahead.arena);
     vcm_arena_release(&s->cache.arena);
     vcm_buf_release(&s->list);
     free(s->known.bits);
@@ -531,6 +549,7 @@ static const struct vcm_store_ops store_ops = {
     .museum_get = vcm_museum_get,
     .museum_list = vcm_museum_list,
     .object_upsert = vcm_object_upsert,
+    .object_expect = vcm_object_expect,
     .object_get = vcm_object_get,
     .object_get_many = vcm_object_get_many,
     .object_list = vcm_object_list,
@@ -564,6 +583,7 @@ vcm_store *vcm_store_open_driver(const vcm_driver *d, const char *url, const cha
     s->base.ops = &store_ops;
     s->d = d;
     vcm_arena_init(&s->g.arena, 0);
+    vcm_arena_init(&s->ahead.arena, 0);
     vcm_buf_init(&s->list, (size_t)1 << 20);
     if (!(s->c = d->open(url, err, errlen))) {
         st_close(&s->base);

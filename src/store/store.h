@@ -127,6 +127,12 @@ struct vcm_store_ops {
      * free, the object gets that id. Sets o->id. */
     int (*object_upsert)(vcm_store *s, vcm_object *o, const char *content_hash,
                          bool keep_times, vcm_upsert *result);
+    /* Inside a write transaction: the source ids of the records about to be
+     * upserted (an importer's look-ahead), so that a store on a server reads
+     * the stored ones in one request instead of one each. What it read
+     * holds until the transaction ends, each source id until it is written;
+     * a later call replaces it. Calling it is never needed for correctness. */
+    int (*object_expect)(vcm_store *s, const char *const *source_ids, size_t n);
     int (*object_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_object *out);
     /* The objects of n ids at once (a page of search hits): out[i] and
      * found[i] for ids[i], in three queries whatever n. */

@@ -17,8 +17,9 @@
  *   GATHER_MAX rows. New objects take ids from a block drawn in one request
  *   (the writers' lock is held, so no one else draws). The only statements
  *   that run with rows still waiting are the ones that cannot see them
- *   (marked in sql.c); looking an object up by (museum, source id) first
- *   checks the waiting ones. A rollback drops them. */
+ *   (marked in sql.c). The objects themselves never wait: they stream into
+ *   a bulk write that the driver ends before any other request, so a
+ *   look-up finds them. A rollback drops them. */
 #ifndef VCM_STORE_INT_H
 #define VCM_STORE_INT_H
 #include <stdbool.h>
@@ -36,7 +37,7 @@ enum stmt {
     S_MUSEUM_NAME_PUT, S_MUSEUM_GET, S_MUSEUM_NAMES, S_MUSEUM_LIST, S_MUSEUM_LIST_COUNTRY,
     S_MUSEUM_ID_FOLLOW,
     S_OBJECT_FIND, S_OBJECT_INSERT, S_OBJECT_UPDATE, S_OBJECT_ID_FREE, S_OBJECT_ID_FOLLOW,
-    S_OBJECT_IDS, S_OBJECT_IDS_BACK, S_OBJECT_KEYS,
+    S_OBJECT_IDS, S_OBJECT_IDS_BACK, S_OBJECT_KEYS, S_OBJECT_AHEAD,
     S_TEXTS_DEL, S_CREATORS_DEL, S_MEDIA_DEL, S_MEDIA_PUT,
     S_OBJECTS_GET, S_OBJECTS_TEXTS, S_OBJECTS_MEDIA,
     S_STATS, S_MUSEUM_COUNTS,
@@ -102,10 +103,13 @@ struct agg_cache {
 
 /* Rows waiting for one bulk write, by table: the indexes of
  * vcm_store_tables (parents first), then the activity log without its ids
- * (GATHER_ACTIVITY); written in that order. */
+ * (GATHER_ACTIVITY); written in that order. The objects (STREAMED) do not
+ * wait: they go at once into a bulk write the driver keeps open, which
+ * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
 #define GATHER_ACTIVITY 10
 #define GATHER_TARGETS 11
+#define STREAMED 4
 struct gathered {
     vcm_value *rows;
     size_t n, cap; /* in rows */
@@ -114,12 +118,12 @@ struct gather {
     vcm_arena arena;
     struct gathered t[GATHER_TARGETS];
     size_t rows;
+    bool streaming; /* objects were sent into a bulk write not yet ended */
     int64_t next_id, end_id; /* the block of object ids drawn: [next, end) */
 };
 
-/* The (museum, source id) keys of the stored objects, as a Bloom filter
- * (object.c): on a remote driver, an import of new records then skips the
- * look-up of each. Kept across transactions while no one else writes: the
+/* The source ids of the stored objects, as a Bloom filter (object.c): on a
+ * remote driver, an import of new records then skips the look-up of each. Kept across transactions while no one else writes: the
  * data version is read at the end of each of ours and checked at the
  * start of the next. */
 #define KNOWN_BITS ((size_t)1 << 23)
@@ -127,6 +131,15 @@ struct known {
     uint64_t *bits;
     bool valid, checked;
     int64_t version;
+};
+
+/* What vcm_object_expect read ahead for this write transaction (object.c):
+ * a hash table of the source ids it covers (mask + 1 places), with their
+ * stored rows. */
+struct ahead {
+    vcm_arena arena;
+    struct ahead_key *keys;
+    size_t mask;
 };
 
 typedef struct store {
@@ -138,6 +151,7 @@ typedef struct store {
     struct gather g;
     vcm_buf list; /* the ids of the last page read (object.c) */
     struct known known;
+    struct ahead ahead;
 } store;
 
 #define S(b) ((store *)(b))
@@ -174,6 +188,9 @@ int vcm_museum_list(vcm_store *b, vcm_arena *a, const char *country, vcm_museum 
 /* object.c: objects, images, the activity log, the change sequence. */
 int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_times,
                       vcm_upsert *result);
+int vcm_object_expect(vcm_store *b, const char *const *source_ids, size_t n);
+/* At the end of a transaction: what was read ahead holds no longer. */
+void vcm_ahead_drop(store *s);
 int vcm_object_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_object *out);
 int vcm_object_get_many(vcm_store *b, vcm_arena *a, const int64_t *ids, size_t n,
                         vcm_object *out, bool *found);

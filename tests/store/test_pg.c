@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 
 #include "core/arena.h"
+#include "io/jsonl.h"
 #include "model/country.h"
 #include "store/store.h"
 
@@ -264,6 +265,49 @@ static void test_lost_transaction(void **state)
     assert_int_equal(st.objects_all, 1);
 }
 
+/* A record the server refuses (a source id longer than a PostgreSQL index
+ * entry may be) stops the import with a message naming the file, a line and
+ * the batch rolled back; the batches before it stay, and the same import
+ * again fails the same way without storing anything twice. */
+static void test_import_refused_batch(void **state)
+{
+    struct fx *f = *state;
+    if (!f)
+        skip();
+    char path[600];
+    snprintf(path, sizeof path, "%s/refused.jsonl", f->dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (int i = 1; i <= 9; i++) {
+        char sid[4000];
+        if (i == 6) { /* letters that do not compress */
+            uint32_t x = 12345;
+            for (int k = 0; k < 3000; k++, x = x * 1103515245u + 12345u)
+                sid[k] = (char)('a' + (x >> 16) % 26);
+            sid[3000] = '\0';
+        } else {
+            snprintf(sid, sizeof sid, "R%d", i);
+        }
+        fprintf(fp, "{\"source_museum\": \"Museum R\", \"source_country\": \"KR\", "
+                    "\"source_id\": \"%s\", \"title\": \"Record %d\"}\n", sid, i);
+    }
+    fclose(fp);
+    for (int run = 0; run < 2; run++) {
+        vcm_import_opts o = {.batch = 4};
+        vcm_import_stats st;
+        char err[1200];
+        assert_int_equal(vcm_import_jsonl(f->s, path, &o, &st, err, sizeof err), -1);
+        char want[700];
+        snprintf(want, sizeof want, "%s:8: ", path);
+        assert_contains(err, want);
+        assert_contains(err, "index row size");
+        assert_contains(err, "(the batch of lines 5 to 8 was rolled back)");
+        vcm_stats s;
+        assert_int_equal(f->s->ops->stats(f->s, &s), 0);
+        assert_int_equal(s.objects_all, 4);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_data_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lost_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_refused_batch, setup, teardown),
     };
     return cmocka_run_group_tests_name("store/pg", tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 
 #include "core/arena.h"
 #include "model/country.h"
+#include "io/jsonl.h"
 #include "store/driver.h"
 #include "store/store.h"
 
@@ -526,6 +527,167 @@ static void test_gathered_writes(void **state)
     assert_int_equal(st.objects_all, 2);
 }
 
+/* Writes n museum records of two museums: B repeats A's first source ids,
+ * so that a source id alone does not name one object. title_from: the
+ * number the titles start at (another number: every record changed). */
+static void write_records(const char *path, int n, int title_from)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < n; i++) {
+        bool b = i >= n - n / 10;
+        fprintf(fp, "{\"source_museum\": \"Museum %s\", \"source_country\": \"GB\", "
+                    "\"source_id\": \"S%d\", \"title\": \"Title %d\", \"artist\": \"Maker %d\", "
+                    "\"date_start\": 1900, \"date_end\": 1950}\n",
+                b ? "B" : "A", b ? i - (n - n / 10) : i, title_from + i, i % 7);
+    }
+    fclose(fp);
+}
+
+static int64_t import_file(struct fx *f, const char *path, int batch, vcm_import_stats *st)
+{
+    vcm_import_opts o = {.batch = batch};
+    char err[600];
+    int64_t before = vcm_store_round_trips(f->s);
+    if (vcm_import_jsonl(f->s, path, &o, st, err, sizeof err) < 0)
+        fail_msg("import: %s", err);
+    return vcm_store_round_trips(f->s) - before;
+}
+
+/* An import costs a few requests per batch on a server, not one or more
+ * per record: new records need no look-up (the known keys), and a re-import
+ * reads the stored rows of what comes in one request for many records. */
+static void test_import_round_trips(void **state)
+{
+    struct fx *f = *state;
+    enum { N = 3000 };
+    char path[600];
+    snprintf(path, sizeof path, "%s/records.jsonl", f->dir);
+    write_records(path, N, 0);
+    vcm_import_stats st;
+    int64_t fresh = import_file(f, path, 1000, &st);
+    assert_int_equal(st.inserted, N);
+    int64_t again = import_file(f, path, 1000, &st);
+    assert_int_equal(st.unchanged, N);
+    write_records(path, N, 1);
+    import_file(f, path, 1000, &st);
+    assert_int_equal(st.updated, N);
+    if (fresh > N / 30 || again > N / 30)
+        fail_msg("%d records: %lld round trips to import, %lld to import again; at most %d each",
+                 N, (long long)fresh, (long long)again, N / 30);
+    /* what is stored is what the last file says, numbered in file order */
+    vcm_stats s;
+    assert_int_equal(f->s->ops->stats(f->s, &s), 0);
+    assert_int_equal(s.objects_all, N);
+    int64_t ids[4];
+    size_t n;
+    assert_int_equal(f->s->ops->object_by_source_id(f->s, "S5", ids, 4, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 6);
+    assert_int_equal(ids[1], N - N / 10 + 6);
+    vcm_object o;
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, ids[1], &o), 1);
+    char want[64];
+    snprintf(want, sizeof want, "Title %d", N - N / 10 + 5 + 1);
+    assert_string_equal(o.title.v[0].text, want);
+    assert_int_equal(o.ncreators, 1);
+}
+
+/* What was read ahead answers the look-ups of a transaction until its
+ * source id is written: a record that comes twice is found as the first
+ * left it. */
+static void test_read_ahead(void **state)
+{
+    struct fx *f = *state;
+    int64_t ma = add_museum(f, "Museum A", "GB"), mb = add_museum(f, "Museum B", "GB");
+    vcm_upsert r;
+    vcm_object o = make_object(f, ma, "X1", "Glass", 1800);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h1", false, &r), 0);
+    int64_t x1 = o.id;
+    o = make_object(f, mb, "X2", "Glass", 1800);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h2", false, &r), 0);
+
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    const char *sids[] = {"X1", "X2", "X3", "X1", "X3"};
+    assert_int_equal(f->s->ops->object_expect(f->s, sids, 5), 0);
+    struct { int64_t museum; const char *sid, *hash; vcm_upsert want; } steps[] = {
+        {ma, "X1", "h1", VCM_UPSERT_UNCHANGED}, /* stored, same */
+        {ma, "X2", "h2", VCM_UPSERT_INSERTED},  /* stored in the other museum only */
+        {ma, "X3", "h3", VCM_UPSERT_INSERTED},  /* new */
+        {ma, "X1", "h1b", VCM_UPSERT_UPDATED},  /* changed */
+        {ma, "X1", "h1b", VCM_UPSERT_UNCHANGED}, /* as the last one left it */
+        {ma, "X3", "h3", VCM_UPSERT_UNCHANGED}, /* as this transaction wrote it */
+        {ma, "X3", "h3b", VCM_UPSERT_UPDATED},
+    };
+    int64_t x3 = 0;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        o = make_object(f, steps[i].museum, steps[i].sid, "Glass", 1800);
+        assert_int_equal(f->s->ops->object_upsert(f->s, &o, steps[i].hash, false, &r), 0);
+        if (r != steps[i].want)
+            fail_msg("step %zu (%s, %s): upsert answered %d, not %d", i, steps[i].sid,
+                     steps[i].hash, (int)r, (int)steps[i].want);
+        if (strcmp(steps[i].sid, "X1") == 0)
+            assert_int_equal(o.id, x1);
+        if (strcmp(steps[i].sid, "X3") == 0) {
+            if (x3)
+                assert_int_equal(o.id, x3);
+            x3 = o.id;
+        }
+    }
+    assert_int_equal(vcm_store_commit(f->s), 0);
+    vcm_stats st;
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects_all, 4);
+    /* what was read holds no longer in the next transaction */
+    o = make_object(f, mb, "X4", "Glass", 1800);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h4", false, &r), 0);
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    o = make_object(f, mb, "X4", "Glass", 1800);
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h4", false, &r), 0);
+    assert_int_equal(r, VCM_UPSERT_UNCHANGED);
+    assert_int_equal(vcm_store_commit(f->s), 0);
+}
+
+/* Rows a bulk write refuses (here an object of a museum that does not
+ * exist) fail the transaction, with the engine's reason, by the call that
+ * wrote them or at the latest by the commit; the rollback leaves nothing
+ * and the next transaction works. */
+static void test_bulk_write_refused(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "GB");
+    size_t ti = 4;
+    assert_string_equal(vcm_store_tables[ti].name, "objects");
+    vcm_value row[24];
+    for (size_t i = 0; i < 24; i++)
+        row[i] = (vcm_value){.type = VCM_V_NULL};
+    row[0] = (vcm_value){.type = VCM_V_INT, .i = 1};
+    row[1] = (vcm_value){.type = VCM_V_INT, .i = mid + 1000};
+    row[2] = (vcm_value){.type = VCM_V_TEXT, .t = "B-1"};
+    row[20] = (vcm_value){.type = VCM_V_TEXT, .t = "published"};
+    row[21] = row[22] = (vcm_value){.type = VCM_V_INT, .i = 1};
+    row[23] = (vcm_value){.type = VCM_V_TEXT, .t = "h"};
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    int rc = f->s->ops->table_put(f->s, ti, row);
+    if (rc == 0)
+        rc = vcm_store_commit(f->s);
+    assert_int_equal(rc, -1);
+    const char *e = vcm_store_error(f->s);
+    if (!strstr(e, "foreign key") && !strstr(e, "FOREIGN KEY"))
+        fail_msg("the error does not say which rule the row broke: %s", e);
+    assert_int_equal(vcm_store_rollback(f->s), 0);
+    vcm_stats st;
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects_all, 0);
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    vcm_object o = make_object(f, mid, "B-2", "Glass", 1800);
+    vcm_upsert r;
+    assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h", false, &r), 0);
+    assert_int_equal(vcm_store_commit(f->s), 0);
+    assert_int_equal(f->s->ops->stats(f->s, &st), 0);
+    assert_int_equal(st.objects_all, 1);
+}
+
 /* The change sequence: every committed write moves its object to the end;
  * unchanged upserts and rolled-back ones leave it as it was. */
 static void test_change_sequence(void **state)
@@ -711,6 +873,9 @@ int main(void)
         cmocka_unit_test(test_url_redact),
         cmocka_unit_test_setup_teardown(test_every_table_copied, setup, teardown),
         cmocka_unit_test(test_no_sql_outside_store),
+        cmocka_unit_test_setup_teardown(test_import_round_trips, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_ahead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_write_refused, setup, teardown),
     };
     return cmocka_run_group_tests_name(vt_pg() ? "store/postgres" : "store/sqlite", tests, NULL,
                                        NULL);
