@@ -218,6 +218,15 @@ static bool id_ok(int64_t id)
     return id >= 0 && id <= VCM_ID_MAX;
 }
 
+/* Values the store indexes (a museum's names, an object's source id and
+ * classification) are bounded: PostgreSQL refuses a B-tree entry over
+ * about 2,700 bytes, where SQLite takes any length, so without a bound the
+ * two backends would keep different data for the same input. */
+static bool key_len_ok(const char *s)
+{
+    return !s || strlen(s) <= VCM_KEY_MAX;
+}
+
 int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen)
 {
     if (!id_ok(m->id)) {
@@ -229,6 +238,11 @@ int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen)
         snprintf(err, errlen, "museum: a name is required");
         return -1;
     }
+    for (size_t i = 0; i < m->names.n; i++)
+        if (!key_len_ok(m->names.v[i].text)) {
+            snprintf(err, errlen, "museum: a name is longer than %d bytes", VCM_KEY_MAX);
+            return -1;
+        }
     if (!country_code(m->country)) {
         snprintf(err, errlen, "museum: country '%s' is not ISO 3166-1 alpha-2", m->country);
         return -1;
@@ -268,6 +282,11 @@ int vcm_object_validate_content(const vcm_object *o, char *err, size_t errlen)
     }
     if (blank(o->source_id)) {
         snprintf(err, errlen, "object: source_id is required");
+        return -1;
+    }
+    if (!key_len_ok(o->source_id) || !key_len_ok(o->classification)) {
+        snprintf(err, errlen, "object: %s is longer than %d bytes",
+                 key_len_ok(o->source_id) ? "classification" : "source_id", VCM_KEY_MAX);
         return -1;
     }
     if (!year_ok(o->date_start) || !year_ok(o->date_end)) {

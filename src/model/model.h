@@ -123,6 +123,8 @@ bool vcm_lang_valid(const char *tag);
 const char *vcm_lang_guess(const char *text);
 
 /* Each returns 0, or -1 with a message in err naming the field. */
+/* The longest museum name, source id or classification kept, in bytes. */
+#define VCM_KEY_MAX 1000
 int vcm_country_validate(const vcm_country *c, char *err, size_t errlen);
 int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen);
 int vcm_object_validate(const vcm_object *o, char *err, size_t errlen);

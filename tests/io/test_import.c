@@ -506,6 +506,54 @@ static void test_nulls_refused(void **state)
     free(db);
 }
 
+/* Values the store indexes are bounded in length, the same on both
+ * backends: PostgreSQL refuses an index entry over about 2,700 bytes that
+ * SQLite takes, so a 3,000-byte source id, classification or museum name
+ * used to be kept on one backend and fail the whole batch on the other. */
+static void test_long_keys_refused(void **state)
+{
+    (void)state;
+    char path[600], *out;
+    snprintf(path, sizeof path, "%s/long.jsonl", dir);
+    char *big = malloc(3001);
+    memset(big, 'x', 3000);
+    big[3000] = '\0';
+    char *text = malloc(20000);
+    snprintf(text, 20000,
+             "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"L1\", "
+             "\"title\": \"kept\"}\n"
+             "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"%s\", "
+             "\"title\": \"a\"}\n"
+             "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"L3\", "
+             "\"title\": \"b\", \"classification\": \"%s\"}\n"
+             "{\"source_museum\": \"%s\", \"source_country\": \"GB\", \"source_id\": \"L4\", "
+             "\"title\": \"c\"}\n"
+             "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"L5\", "
+             "\"title\": \"also kept\", \"classification\": \"%.1000s\"}\n",
+             big, big, big, big);
+    vt_write_file(path, text);
+    char *db = fresh_db("long");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path), 1);
+    assert_contains(out, "read 5, inserted 2, updated 0, unchanged 0, rejected 3");
+    char w[700];
+    snprintf(w, sizeof w, "%s:2: object: source_id is longer than 1000 bytes", path);
+    assert_contains(out, w);
+    snprintf(w, sizeof w, "%s:3: object: classification is longer than 1000 bytes", path);
+    assert_contains(out, w);
+    snprintf(w, sizeof w, "%s:4:", path);
+    assert_contains(out, w);
+    assert_contains(out, "longer than 1000 bytes");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' - 2>/dev/null", vt_bin(), db), 0);
+    assert_contains(out, "\"source_id\":\"L1\"");
+    assert_contains(out, "\"source_id\":\"L5\"");
+    assert_not_contains(out, "\"source_id\":\"L3\"");
+    free(out);
+    free(db);
+    free(text);
+    free(big);
+}
+
 /* The summary counts what the store did not have: before, a lower-case
  * country code was created again at every look-up ("gb": 2 countries
  * created for one record, and the record refused), and the countries and
@@ -581,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_nulls_refused),
         cmocka_unit_test(test_truthful_summary),
+        cmocka_unit_test(test_long_keys_refused),
         cmocka_unit_test(test_export_roundtrip),
         cmocka_unit_test(test_demo_import_and_reimport),
         cmocka_unit_test(test_sigkill_and_rerun),
