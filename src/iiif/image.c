@@ -1143,6 +1143,9 @@ static int fit_exact(VipsObject *scope, VipsImage *in, int w, int h, VipsImage *
  * libvips instead, in bounded memory. */
 enum { DIRECT_MAX_PIXELS = 8 << 20, WBITS = 14 };
 
+/* The quality of every JPEG rendered, through libvips or not. */
+#define JPEG_Q 85
+
 /* For each of out pixels, the n source indexes and weights (summing to
  * 1 << WBITS) of a triangle filter as wide as the scale when reducing
  * (each source pixel counted in proportion to its share), and of plain
@@ -1265,6 +1268,20 @@ out:
     return rc;
 }
 
+/* Turns w × h RGB pixels left for right. */
+static void mirror_rows(unsigned char *px, int w, int h)
+{
+    for (int y = 0; y < h; y++) {
+        unsigned char *a = px + (size_t)y * (size_t)w * 3, *b = a + (size_t)(w - 1) * 3;
+        for (; a < b; a += 3, b -= 3)
+            for (int c = 0; c < 3; c++) {
+                unsigned char t = a[c];
+                a[c] = b[c];
+                b[c] = t;
+            }
+    }
+}
+
 /* The region and size of r as r->w × r->h RGB pixels in *pixels (the
  * caller frees them): 1. 0 when the direct path does not apply (a pyramid
  * of another layout, a region outside the image, too many pixels): read
@@ -1341,7 +1358,7 @@ static int encode(VipsImage *x, const vcm_iiif_req *r, void **buf, size_t *len)
     bool bitonal = r->quality == VCM_IIIF_BITONAL;
     switch (r->format) {
     case VCM_IIIF_JPG:
-        return vips_jpegsave_buffer(x, buf, len, "Q", 85, "strip", TRUE, NULL);
+        return vips_jpegsave_buffer(x, buf, len, "Q", JPEG_Q, "strip", TRUE, NULL);
     case VCM_IIIF_PNG:
         return vips_pngsave_buffer(x, buf, len, "compression", 3, "bitdepth", bitonal ? 1 : 8,
                                    "strip", TRUE, NULL);
@@ -1383,6 +1400,14 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     int direct = render_direct(pyramid, r, &pixels, err, errlen);
     if (direct < 0)
         goto out;
+    if (direct && r->format == VCM_IIIF_JPG && r->rotation == 0 &&
+        (r->quality == VCM_IIIF_DEFAULT || r->quality == VCM_IIIF_COLOR)) {
+        /* The usual request: no libvips at all. */
+        if (r->mirror)
+            mirror_rows(pixels, r->w, r->h);
+        rc = vcm_iiif_encode_jpeg(pixels, r->w, r->h, JPEG_Q, out, err, errlen);
+        goto out;
+    }
     if (direct) {
         step = "cannot wrap pixels";
         if (!(x = t[13] = vips_image_new_from_memory(pixels, (size_t)r->w * (size_t)r->h * 3, r->w,

@@ -425,3 +425,62 @@ out:
     free(row);
     return rc;
 }
+
+/* ---- encoding --------------------------------------------------------------- */
+
+/* Kept apart for setjmp, like decode_tile. */
+static int encode_rows(struct jpeg_compress_struct *c, struct jerr *e, const unsigned char *rgb,
+                       int w, int h, int quality, unsigned char **mem, unsigned long *len)
+{
+    if (setjmp(e->back))
+        return -1;
+    jpeg_mem_dest(c, mem, len);
+    c->image_width = (JDIMENSION)w;
+    c->image_height = (JDIMENSION)h;
+    c->input_components = 3;
+    c->in_color_space = JCS_RGB;
+    jpeg_set_defaults(c);
+    jpeg_set_quality(c, quality, TRUE);
+    if (quality >= 90) /* no chroma subsampling at high quality, as libvips */
+        for (int i = 0; i < 3; i++)
+            c->comp_info[i].h_samp_factor = c->comp_info[i].v_samp_factor = 1;
+    jpeg_start_compress(c, TRUE);
+    JSAMPROW rows[64];
+    while (c->next_scanline < c->image_height) {
+        int n = 0;
+        for (JDIMENSION y = c->next_scanline; y < c->image_height && n < 64; y++)
+            rows[n++] = (JSAMPROW)(rgb + (size_t)y * (size_t)w * 3);
+        jpeg_write_scanlines(c, rows, (JDIMENSION)n);
+    }
+    jpeg_finish_compress(c);
+    return 0;
+}
+
+int vcm_iiif_encode_jpeg(const unsigned char *rgb, int w, int h, int quality, vcm_buf *out,
+                         char *err, size_t errlen)
+{
+    struct jpeg_compress_struct c;
+    struct jerr e = {0};
+    unsigned char *mem = NULL;
+    unsigned long len = 0;
+    int rc = -1;
+    vcm_buf_reset(out);
+    c.err = jpeg_std_error(&e.pub);
+    e.pub.error_exit = on_jpeg_error;
+    e.pub.emit_message = on_jpeg_message;
+    jpeg_create_compress(&c);
+    if (encode_rows(&c, &e, rgb, w, h, quality, &mem, &len) < 0) {
+        snprintf(err, errlen, "cannot encode a %dx%d JPEG: %s", w, h, e.msg);
+        goto out;
+    }
+    if (vcm_buf_append(out, mem, len) < 0) {
+        snprintf(err, errlen, "rendered image of %lu bytes is over the buffer's cap", len);
+        vcm_buf_reset(out);
+        goto out;
+    }
+    rc = 0;
+out:
+    jpeg_destroy_compress(&c);
+    free(mem);
+    return rc;
+}

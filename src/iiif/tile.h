@@ -6,6 +6,8 @@
 #define VCM_IIIF_TILE_H
 #include <stddef.h>
 
+#include "core/buf.h"
+
 /* Size of the decoded tiles, in pixels of their level. */
 #define VCM_IIIF_TILE 256
 
@@ -28,4 +30,10 @@ int vcm_iiif_pages(const char *pyramid);
  * vcm_iiif_jpeg_level accepted. Returns 0, or -1 with a message in err. */
 int vcm_iiif_decode_region(const char *pyramid, int page, int m, int x0, int y0, int x1, int y1,
                            unsigned char *dst, char *err, size_t errlen);
+/* Encodes w × h RGB pixels (rows of 3·w bytes) as a baseline JPEG of the
+ * given quality, 4:2:0 below quality 90 and 4:4:4 from it (as libvips
+ * does), with no metadata, into out (reset first; its cap applies).
+ * Returns 0, or -1 with a message in err (and out empty). */
+int vcm_iiif_encode_jpeg(const unsigned char *rgb, int w, int h, int quality, vcm_buf *out,
+                         char *err, size_t errlen);
 #endif

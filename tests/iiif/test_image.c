@@ -1015,6 +1015,29 @@ static void test_render_mirror_and_rotations(void **state)
     g_object_unref(im);
 }
 
+/* The usual request (JPEG, default quality, no rotation) is made without
+ * libvips (image.c's direct path): mirrored, too. */
+static void test_render_jpg_mirrored(void **state)
+{
+    (void)state;
+    const int w = 240, h = 180; /* the grid at 1/5: cells of 60 */
+    for (int mi = 0; mi < 2; mi++) {
+        VipsImage *im = render(grid.pyramid, req(0, 0, GW, GH, w, h, 0, mi, VCM_IIIF_DEFAULT,
+                                                 VCM_IIIF_JPG));
+        assert_int_equal(im->Xsize, w);
+        assert_int_equal(im->Ysize, h);
+        for (int r = 0; r < ROWS; r++)
+            for (int c = 0; c < COLS; c++) {
+                int ox, oy;
+                place(w, h, c * 60 + 30, r * 60 + 30, mi, 0, &ox, &oy);
+                char what[64];
+                snprintf(what, sizeof what, "jpg mirror %d cell %d,%d", mi, r, c);
+                assert_rgb(im, ox, oy, colour[r][c], 12, what);
+            }
+        g_object_unref(im);
+    }
+}
+
 static void test_render_quality(void **state)
 {
     (void)state;
@@ -1396,6 +1419,7 @@ int main(void)
         cmocka_unit_test(test_render_regions_and_sizes),
         cmocka_unit_test(test_render_picks_smallest_sufficient_level),
         cmocka_unit_test(test_render_mirror_and_rotations),
+        cmocka_unit_test(test_render_jpg_mirrored),
         cmocka_unit_test(test_render_quality),
         cmocka_unit_test(test_render_formats),
         cmocka_unit_test(test_render_errors),
