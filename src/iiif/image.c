@@ -1200,17 +1200,17 @@ static void taps_release(struct taps *t)
 }
 
 /* acc[x] += w · s[x] for x < n, and the last pass rounds acc into out:
- * the inner loop of the column pass, over whole rows. -O2 leaves it
- * scalar; vectorised it runs several times faster, and it is half of the
- * scaling work. */
-__attribute__((optimize("tree-vectorize"))) static void
+ * the inner loop of the column pass, over whole rows, half of the scaling
+ * work. -O2 leaves it scalar; vectorised (and with AVX2 where the CPU has
+ * it, chosen when the program loads) a render takes a fifth less time. */
+__attribute__((optimize("tree-vectorize"), target_clones("avx2", "default"))) static void
 row_add(int32_t *restrict acc, const unsigned char *restrict s, int32_t w, size_t n)
 {
     for (size_t x = 0; x < n; x++)
         acc[x] += w * s[x];
 }
 
-__attribute__((optimize("tree-vectorize"))) static void
+__attribute__((optimize("tree-vectorize"), target_clones("avx2", "default"))) static void
 row_round(const int32_t *restrict acc, unsigned char *restrict out, size_t n)
 {
     for (size_t x = 0; x < n; x++)
