@@ -311,9 +311,16 @@ static int decode_tile(struct jpeg_decompress_struct *d, struct jerr *e, const u
         jpeg_abort_decompress(d);
         return -1;
     }
+    /* Only the columns the region needs are turned into pixels (from the
+     * iMCU column before them: entropy decoding has to go through all). */
+    JDIMENSION xoff = (JDIMENSION)pc->ca, cw = (JDIMENSION)(pc->cb - pc->ca);
+    if (cw < d->output_width)
+        jpeg_crop_scanline(d, &xoff, &cw);
+    else
+        xoff = 0;
     if (pc->ra > 0)
         jpeg_skip_scanlines(d, (JDIMENSION)pc->ra);
-    size_t len = (size_t)(pc->cb - pc->ca) * 3;
+    size_t len = (size_t)(pc->cb - pc->ca) * 3, skip = (size_t)(pc->ca - (int)xoff) * 3;
     for (int y = pc->ra; y < pc->rb; y++) {
         JSAMPROW rp = row;
         if (jpeg_read_scanlines(d, &rp, 1) != 1) {
@@ -321,8 +328,8 @@ static int decode_tile(struct jpeg_decompress_struct *d, struct jerr *e, const u
             jpeg_abort_decompress(d);
             return -1;
         }
-        memcpy(dst + (size_t)(pc->dy + y - pc->ra) * stride + (size_t)pc->dx * 3,
-               row + (size_t)pc->ca * 3, len);
+        memcpy(dst + (size_t)(pc->dy + y - pc->ra) * stride + (size_t)pc->dx * 3, row + skip,
+               len);
     }
     /* The rows below the region are not needed: stop here. The tables
      * stay loaded for the next tile. */
