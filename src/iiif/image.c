@@ -1154,7 +1154,8 @@ enum { DIRECT_MAX_PIXELS = 8 << 20, WBITS = 14 };
  * edge pixel. */
 struct taps {
     int n;
-    int *idx;
+    int *idx;   /* clamped into the source */
+    int *first; /* of each output, not clamped: from -n to in - 1 */
     int32_t *w;
 };
 
@@ -1164,14 +1165,16 @@ static int taps_make(struct taps *t, int out, int in, double scale, double off)
     t->n = (int)ceil(2 * f) + 1;
     t->idx = malloc(sizeof *t->idx * (size_t)out * (size_t)t->n);
     t->w = malloc(sizeof *t->w * (size_t)out * (size_t)t->n);
+    t->first = malloc(sizeof *t->first * (size_t)out);
     double *wf = malloc(sizeof *wf * (size_t)t->n);
-    if (!t->idx || !t->w || !wf) {
+    if (!t->idx || !t->w || !t->first || !wf) {
         free(wf);
         return -1;
     }
     for (int i = 0; i < out; i++) {
         double c = (i + 0.5) * scale + off - 0.5, sum = 0;
         int first = (int)floor(c - f) + 1;
+        t->first[i] = VIPS_CLIP(-t->n, first, in - 1);
         for (int k = 0; k < t->n; k++) {
             double d = fabs((first + k - c) / f);
             wf[k] = d < 1 ? 1 - d : 0;
@@ -1196,6 +1199,7 @@ static int taps_make(struct taps *t, int out, int in, double scale, double off)
 static void taps_release(struct taps *t)
 {
     free(t->idx);
+    free(t->first);
     free(t->w);
 }
 
@@ -1217,6 +1221,28 @@ row_round(const int32_t *restrict acc, unsigned char *restrict out, size_t n)
         out[x] = (unsigned char)((acc[x] + (1 << (WBITS - 1))) >> WBITS);
 }
 
+/* One row along: output i is the sum of n consecutive pixels of mid from
+ * t->first[i]. Inlined with n a constant for the usual widths, so the
+ * compiler unrolls it. */
+static inline __attribute__((always_inline)) void
+row_taps(unsigned char *restrict d, const unsigned char *restrict mid, const struct taps *t, int w,
+         int n)
+{
+    for (int i = 0; i < w; i++) {
+        const unsigned char *p = mid + (ptrdiff_t)t->first[i] * 3;
+        const int32_t *wx = t->w + (size_t)i * (size_t)n;
+        int32_t r = 1 << (WBITS - 1), g = r, b = r;
+        for (int k = 0; k < n; k++) {
+            r += wx[k] * p[3 * k];
+            g += wx[k] * p[3 * k + 1];
+            b += wx[k] * p[3 * k + 2];
+        }
+        d[3 * i] = (unsigned char)(r >> WBITS);
+        d[3 * i + 1] = (unsigned char)(g >> WBITS);
+        d[3 * i + 2] = (unsigned char)(b >> WBITS);
+    }
+}
+
 /* Scales src (sw × sh, RGB) to dst (w × h): output pixel (i, j) is centred
  * on ((i + 0.5)·sx + ox − 0.5, (j + 0.5)·sy + oy − 0.5) of src. Columns
  * first for each output row (the same weight along a whole source row,
@@ -1226,11 +1252,16 @@ static int resample(const unsigned char *src, int sw, int sh, double ox, double 
                     double sy, unsigned char *dst, int w, int h)
 {
     struct taps tx = {0}, ty = {0};
-    size_t rowlen = (size_t)sw * 3;
+    size_t rowlen = (size_t)sw * 3, pad = 0;
     int32_t *acc = malloc(sizeof *acc * rowlen);
-    unsigned char *mid = malloc(rowlen);
+    unsigned char *mid = NULL;
     int rc = -1;
-    if (!acc || !mid || taps_make(&tx, w, sw, sx, ox) < 0 || taps_make(&ty, h, sh, sy, oy) < 0)
+    if (!acc || taps_make(&tx, w, sw, sx, ox) < 0 || taps_make(&ty, h, sh, sy, oy) < 0)
+        goto out;
+    /* The row between the passes has tx.n edge pixels repeated on each
+     * side, so that every output's taps are consecutive pixels. */
+    pad = (size_t)tx.n * 3;
+    if (!(mid = malloc(rowlen + 2 * pad)))
         goto out;
     for (int j = 0; j < h; j++) {
         const int *iy = ty.idx + (size_t)j * (size_t)ty.n;
@@ -1242,21 +1273,17 @@ static int resample(const unsigned char *src, int sw, int sh, double ox, double 
                 continue;
             row_add(acc, src + (size_t)iy[k] * rowlen, wk, rowlen);
         }
-        row_round(acc, mid, rowlen);
+        row_round(acc, mid + pad, rowlen);
+        for (size_t c = 0; c < pad; c++) {
+            mid[c] = mid[pad + c % 3];
+            mid[pad + rowlen + c] = mid[pad + rowlen - 3 + c % 3];
+        }
         unsigned char *d = dst + (size_t)j * (size_t)w * 3;
-        for (int i = 0; i < w; i++) {
-            const int *ix = tx.idx + (size_t)i * (size_t)tx.n;
-            const int32_t *wx = tx.w + (size_t)i * (size_t)tx.n;
-            int32_t r = 1 << (WBITS - 1), g = r, b = r;
-            for (int k = 0; k < tx.n; k++) {
-                const unsigned char *p = mid + (size_t)ix[k] * 3;
-                r += wx[k] * p[0];
-                g += wx[k] * p[1];
-                b += wx[k] * p[2];
-            }
-            d[3 * i] = (unsigned char)(r >> WBITS);
-            d[3 * i + 1] = (unsigned char)(g >> WBITS);
-            d[3 * i + 2] = (unsigned char)(b >> WBITS);
+        switch (tx.n) {
+        case 3: row_taps(d, mid + pad, &tx, w, 3); break;
+        case 4: row_taps(d, mid + pad, &tx, w, 4); break;
+        case 5: row_taps(d, mid + pad, &tx, w, 5); break;
+        default: row_taps(d, mid + pad, &tx, w, tx.n); break;
         }
     }
     rc = 0;
