@@ -299,9 +299,6 @@ static int decode_tile(struct jpeg_decompress_struct *d, struct jerr *e, const u
     d->out_color_space = JCS_RGB;
     d->scale_num = (unsigned)m;
     d->scale_denom = 8;
-    /* Chroma doubled by copying, not interpolated: the render scales down
-     * afterwards in nearly every case, and it saves a tenth of the decoding. */
-    d->do_fancy_upsampling = FALSE;
     jpeg_start_decompress(d);
     if (d->output_width != (JDIMENSION)(TILE * m / 8) ||
         d->output_height != (JDIMENSION)(TILE * m / 8) || d->output_components != 3) {
