@@ -1207,14 +1207,24 @@ static void taps_release(struct taps *t)
  * the inner loop of the column pass, over whole rows, half of the scaling
  * work. -O2 leaves it scalar; vectorised (and with AVX2 where the CPU has
  * it, chosen when the program loads) a render takes a fifth less time. */
-__attribute__((optimize("tree-vectorize"), target_clones("avx2", "default"))) static void
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define VECTORISED __attribute__((optimize("tree-vectorize"), target_clones("avx2", "default")))
+#elif defined(__GNUC__) && !defined(__clang__)
+/* The sanitizers instrument the resolver that picks a clone, which runs
+ * while the program is loaded, before their run-time is up: it crashes. */
+#define VECTORISED __attribute__((optimize("tree-vectorize")))
+#else
+#define VECTORISED /* clang vectorises at -O2 already */
+#endif
+VECTORISED static void
 row_add(int32_t *restrict acc, const unsigned char *restrict s, int32_t w, size_t n)
 {
     for (size_t x = 0; x < n; x++)
         acc[x] += w * s[x];
 }
 
-__attribute__((optimize("tree-vectorize"), target_clones("avx2", "default"))) static void
+VECTORISED static void
 row_round(const int32_t *restrict acc, unsigned char *restrict out, size_t n)
 {
     for (size_t x = 0; x < n; x++)
