@@ -22,9 +22,14 @@
  * Render opens the pyramid at the smallest level still at least as large as
  * the output (a tile of level k touches 256×256 stored pixels, not 4^k times
  * that), cuts the region there, and only resizes when the cut is not
- * already the requested size. Everything is built per call from the file:
- * nothing is shared between threads but libvips itself, whose operation
- * cache is off; each thread keeps its own few opened levels (open_level).
+ * already the requested size. A pyramid of JPEG tiles (every one ingest
+ * writes) takes the direct path (render_direct): libjpeg and our own
+ * scaling up to the pixels, and for a plain JPEG answer libjpeg's encoder
+ * too; libvips does the rest (turns, qualities, other formats) and reads
+ * other pyramids and very large regions. Everything is built per call from
+ * the file: nothing is shared between threads but libvips itself, whose
+ * operation cache is off; each thread keeps its own few opened levels
+ * (open_level here, open_page in tile.c).
  *
  * Colour: masters with an ICC profile (and every CMYK master) go through
  * lcms to sRGB; 16-bit masters go through lcms at 16 bits and are scaled to
@@ -1155,7 +1160,7 @@ enum { DIRECT_MAX_PIXELS = 8 << 20, WBITS = 14 };
 struct taps {
     int n;
     int *idx;   /* clamped into the source */
-    int *first; /* of each output, not clamped: from -n to in - 1 */
+    int *first; /* of each output, unclamped: taps past an end read the row's padding */
     int32_t *w;
 };
 
