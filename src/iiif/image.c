@@ -1236,38 +1236,36 @@ row_round(const int32_t *restrict acc, unsigned char *restrict out, size_t n)
         out[x] = (unsigned char)((acc[x] + (1 << (WBITS - 1))) >> WBITS);
 }
 
-/* One row along: output i is the sum of n consecutive pixels of mid from
- * t->first[i]. Inlined with n a constant for the usual widths, so the
- * compiler unrolls it. */
+/* One row along: output i is the sum of n consecutive pixels of mid
+ * (nb bytes each) from t->first[i]. Inlined with n and nb constants for
+ * the usual cases, so the compiler unrolls it. */
 static inline __attribute__((always_inline)) void
 row_taps(unsigned char *restrict d, const unsigned char *restrict mid, const struct taps *t, int w,
-         int n)
+         int n, int nb)
 {
     for (int i = 0; i < w; i++) {
-        const unsigned char *p = mid + (ptrdiff_t)t->first[i] * 3;
+        const unsigned char *p = mid + (ptrdiff_t)t->first[i] * nb;
         const int32_t *wx = t->w + (size_t)i * (size_t)n;
-        int32_t r = 1 << (WBITS - 1), g = r, b = r;
-        for (int k = 0; k < n; k++) {
-            r += wx[k] * p[3 * k];
-            g += wx[k] * p[3 * k + 1];
-            b += wx[k] * p[3 * k + 2];
+        for (int c = 0; c < nb; c++) {
+            int32_t v = 1 << (WBITS - 1);
+            for (int k = 0; k < n; k++)
+                v += wx[k] * p[nb * k + c];
+            d[nb * i + c] = (unsigned char)(v >> WBITS);
         }
-        d[3 * i] = (unsigned char)(r >> WBITS);
-        d[3 * i + 1] = (unsigned char)(g >> WBITS);
-        d[3 * i + 2] = (unsigned char)(b >> WBITS);
     }
 }
 
-/* Scales src (sw × sh, RGB) to dst (w × h): output pixel (i, j) is centred
- * on ((i + 0.5)·sx + ox − 0.5, (j + 0.5)·sy + oy − 0.5) of src. Columns
- * first for each output row (the same weight along a whole source row,
- * which the compiler vectorises), then along the row. Returns 0, or -1
- * out of memory. */
-static int resample(const unsigned char *src, int sw, int sh, double ox, double oy, double sx,
-                    double sy, unsigned char *dst, int w, int h)
+/* Scales src (sw × sh pixels of nb bytes, 1 or 3; rows stride bytes
+ * apart) to dst (w × h, rows packed): output pixel (i, j) is centred on
+ * ((i + 0.5)·sx + ox − 0.5, (j + 0.5)·sy + oy − 0.5) of src. Columns first
+ * for each output row (the same weight along a whole source row, which
+ * the compiler vectorises), then along the row. Returns 0, or -1 out of
+ * memory. */
+static int resample(const unsigned char *src, int sw, int sh, size_t stride, int nb, double ox,
+                    double oy, double sx, double sy, unsigned char *dst, int w, int h)
 {
     struct taps tx = {0}, ty = {0};
-    size_t rowlen = (size_t)sw * 3, pad = 0;
+    size_t rowlen = (size_t)sw * (size_t)nb, pad = 0;
     int32_t *acc = malloc(sizeof *acc * rowlen);
     unsigned char *mid = NULL;
     int rc = -1;
@@ -1275,7 +1273,7 @@ static int resample(const unsigned char *src, int sw, int sh, double ox, double 
         goto out;
     /* The row between the passes has tx.n edge pixels repeated on each
      * side, so that every output's taps are consecutive pixels. */
-    pad = (size_t)tx.n * 3;
+    pad = (size_t)tx.n * (size_t)nb;
     if (!(mid = malloc(rowlen + 2 * pad)))
         goto out;
     for (int j = 0; j < h; j++) {
@@ -1286,19 +1284,28 @@ static int resample(const unsigned char *src, int sw, int sh, double ox, double 
             int32_t wk = wy[k];
             if (!wk)
                 continue;
-            row_add(acc, src + (size_t)iy[k] * rowlen, wk, rowlen);
+            row_add(acc, src + (size_t)iy[k] * stride, wk, rowlen);
         }
         row_round(acc, mid + pad, rowlen);
         for (size_t c = 0; c < pad; c++) {
-            mid[c] = mid[pad + c % 3];
-            mid[pad + rowlen + c] = mid[pad + rowlen - 3 + c % 3];
+            mid[c] = mid[pad + c % (size_t)nb];
+            mid[pad + rowlen + c] = mid[pad + rowlen - (size_t)nb + c % (size_t)nb];
         }
-        unsigned char *d = dst + (size_t)j * (size_t)w * 3;
-        switch (tx.n) {
-        case 3: row_taps(d, mid + pad, &tx, w, 3); break;
-        case 4: row_taps(d, mid + pad, &tx, w, 4); break;
-        case 5: row_taps(d, mid + pad, &tx, w, 5); break;
-        default: row_taps(d, mid + pad, &tx, w, tx.n); break;
+        unsigned char *d = dst + (size_t)j * (size_t)w * (size_t)nb;
+        if (nb == 3) {
+            switch (tx.n) {
+            case 3: row_taps(d, mid + pad, &tx, w, 3, 3); break;
+            case 4: row_taps(d, mid + pad, &tx, w, 4, 3); break;
+            case 5: row_taps(d, mid + pad, &tx, w, 5, 3); break;
+            default: row_taps(d, mid + pad, &tx, w, tx.n, 3); break;
+            }
+        } else {
+            switch (tx.n) {
+            case 3: row_taps(d, mid + pad, &tx, w, 3, 1); break;
+            case 4: row_taps(d, mid + pad, &tx, w, 4, 1); break;
+            case 5: row_taps(d, mid + pad, &tx, w, 5, 1); break;
+            default: row_taps(d, mid + pad, &tx, w, tx.n, nb); break;
+            }
         }
     }
     rc = 0;
@@ -1324,15 +1331,20 @@ static void mirror_rows(unsigned char *px, int w, int h)
     }
 }
 
-/* The region and size of r as r->w × r->h RGB pixels in *pixels (the
- * caller frees them): 1. 0 when the direct path does not apply (a pyramid
- * of another layout, a region outside the image, too many pixels): read
- * through libvips then. -1 with a message in err. */
-static int render_direct(const char *pyramid, const vcm_iiif_req *r, unsigned char **pixels,
-                         char *err, size_t errlen)
+/* What the direct path reads for r: the page, decoded at m/8, and the
+ * region there, [fx0, fx1) x [fy0, fy1) in fractions of its pixels, within
+ * the whole pixels [sx0, sx1) x [sy0, sy1) that are decoded. */
+struct plan {
+    int page, m;
+    double fx0, fy0, fx1, fy1;
+    int sx0, sy0, sx1, sy1;
+};
+
+/* 1 and *p when the direct path applies to r, else 0 (a pyramid of another
+ * layout, a region outside the image, too many pixels). */
+static int plan_direct(const char *pyramid, const vcm_iiif_req *r, struct plan *p)
 {
     int W, H;
-    *pixels = NULL;
     if (!vcm_iiif_jpeg_level(pyramid, 0, &W, &H) || (int64_t)r->rx + r->rw > W ||
         (int64_t)r->ry + r->rh > H || (int64_t)r->w * r->h > DIRECT_MAX_PIXELS)
         return 0;
@@ -1345,13 +1357,14 @@ static int render_direct(const char *pyramid, const vcm_iiif_req *r, unsigned ch
             break;
         k = (int)i;
     }
-    int lw = W, lh = H, page = 0;
+    int lw = W, lh = H;
+    p->page = 0;
     for (; k > 0; k--) {
         int aw, ah;
         if (!vcm_iiif_jpeg_level(pyramid, k, &aw, &ah))
             return 0;
         if (level_serves(aw, ah, W, H, r)) {
-            lw = aw, lh = ah, page = k;
+            lw = aw, lh = ah, p->page = k;
             break;
         }
     }
@@ -1362,29 +1375,44 @@ static int render_direct(const char *pyramid, const vcm_iiif_req *r, unsigned ch
     while (m < 8 && !((int64_t)(x1 - x0) * m > (int64_t)8 * (r->w - 1) &&
                       (int64_t)(y1 - y0) * m > (int64_t)8 * (r->h - 1)))
         m *= 2;
-    double fx0 = x0 * m / 8.0, fy0 = y0 * m / 8.0, fx1 = x1 * m / 8.0, fy1 = y1 * m / 8.0;
-    int sx0 = (int)floor(fx0), sy0 = (int)floor(fy0);
-    int sx1 = VIPS_MIN((int)ceil(fx1), (lw * m + 7) / 8);
-    int sy1 = VIPS_MIN((int)ceil(fy1), (lh * m + 7) / 8);
-    int sw = sx1 - sx0, sh = sy1 - sy0;
-    if (sw < 1 || sh < 1 || (int64_t)sw * sh > DIRECT_MAX_PIXELS)
+    p->m = m;
+    p->fx0 = x0 * m / 8.0, p->fy0 = y0 * m / 8.0, p->fx1 = x1 * m / 8.0, p->fy1 = y1 * m / 8.0;
+    p->sx0 = (int)floor(p->fx0), p->sy0 = (int)floor(p->fy0);
+    p->sx1 = VIPS_MIN((int)ceil(p->fx1), (lw * m + 7) / 8);
+    p->sy1 = VIPS_MIN((int)ceil(p->fy1), (lh * m + 7) / 8);
+    int64_t sw = p->sx1 - p->sx0, sh = p->sy1 - p->sy0;
+    return sw >= 1 && sh >= 1 && sw * sh <= DIRECT_MAX_PIXELS;
+}
+
+/* The region and size of r as r->w × r->h RGB pixels in *pixels (the
+ * caller frees them): 1. 0 when the direct path does not apply: read
+ * through libvips then. -1 with a message in err. */
+static int render_direct(const char *pyramid, const vcm_iiif_req *r, unsigned char **pixels,
+                         char *err, size_t errlen)
+{
+    struct plan p;
+    *pixels = NULL;
+    if (!plan_direct(pyramid, r, &p))
         return 0;
+    int sw = p.sx1 - p.sx0, sh = p.sy1 - p.sy0;
     unsigned char *src = malloc((size_t)sw * (size_t)sh * 3), *dst = NULL;
     if (!src) {
         seterr(err, errlen, "out of memory for %dx%d pixels", sw, sh);
         return -1;
     }
-    if (vcm_iiif_decode_region(pyramid, page, m, sx0, sy0, sx1, sy1, src, err, errlen) < 0) {
+    if (vcm_iiif_decode_region(pyramid, p.page, p.m, p.sx0, p.sy0, p.sx1, p.sy1, src, err,
+                               errlen) < 0) {
         free(src);
         return -1;
     }
-    if (sw == r->w && sh == r->h && fx0 == sx0 && fy0 == sy0 && fx1 == sx1 && fy1 == sy1) {
+    if (sw == r->w && sh == r->h && p.fx0 == p.sx0 && p.fy0 == p.sy0 && p.fx1 == p.sx1 &&
+        p.fy1 == p.sy1) {
         *pixels = src; /* already the size asked for */
         return 1;
     }
     dst = malloc((size_t)r->w * (size_t)r->h * 3);
-    if (!dst || resample(src, sw, sh, fx0 - sx0, fy0 - sy0, (fx1 - fx0) / r->w,
-                         (fy1 - fy0) / r->h, dst, r->w, r->h) < 0) {
+    if (!dst || resample(src, sw, sh, (size_t)sw * 3, 3, p.fx0 - p.sx0, p.fy0 - p.sy0,
+                         (p.fx1 - p.fx0) / r->w, (p.fy1 - p.fy0) / r->h, dst, r->w, r->h) < 0) {
         seterr(err, errlen, "out of memory scaling %dx%d to %dx%d", sw, sh, r->w, r->h);
         free(src);
         free(dst);
@@ -1393,6 +1421,60 @@ static int render_direct(const char *pyramid, const vcm_iiif_req *r, unsigned ch
     free(src);
     *pixels = dst;
     return 1;
+}
+
+/* The usual request, a JPEG in default or colour quality, neither turned
+ * nor mirrored, from tiles of 4:2:0 JPEG, made as the tiles hold it: the
+ * luma plane at full resolution and the two chroma planes at half, each
+ * scaled on its own and handed to the encoder as they are. No chroma is
+ * upsampled, converted to RGB, back to YCbCr and downsampled again, and
+ * the chroma planes are a quarter of the scaling work. Returns 1 with the
+ * encoded image in out, 0 when this does not apply, -1 with a message in
+ * err. */
+static int render_420(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, char *err,
+                      size_t errlen)
+{
+    struct plan p;
+    if (r->format != VCM_IIIF_JPG || r->rotation != 0 || r->mirror || JPEG_Q >= 90 ||
+        (r->quality != VCM_IIIF_DEFAULT && r->quality != VCM_IIIF_COLOR) ||
+        !plan_direct(pyramid, r, &p) || !vcm_iiif_jpeg_420(pyramid, p.page))
+        return 0;
+    /* Chroma samples cover pairs of luma pixels from an even one: start
+     * there. */
+    p.sx0 &= ~1;
+    p.sy0 &= ~1;
+    int sw = p.sx1 - p.sx0, sh = p.sy1 - p.sy0, w = r->w, h = r->h;
+    int csw = (sw + 1) / 2, csh = (sh + 1) / 2, cw = (w + 1) / 2, ch = (h + 1) / 2;
+    size_t in = (size_t)sw * (size_t)sh, cin = (size_t)csw * (size_t)csh;
+    size_t o = (size_t)w * (size_t)h, co = (size_t)cw * (size_t)ch;
+    unsigned char *src = malloc(in + 2 * cin), *dst = malloc(o + 2 * co);
+    double ox = p.fx0 - p.sx0, oy = p.fy0 - p.sy0;
+    double sx = (p.fx1 - p.fx0) / w, sy = (p.fy1 - p.fy0) / h;
+    int rc = -1;
+    if (!src || !dst) {
+        seterr(err, errlen, "out of memory for %dx%d pixels", sw, sh);
+        goto out;
+    }
+    if (vcm_iiif_decode_region_420(pyramid, p.page, p.m, p.sx0, p.sy0, p.sx1, p.sy1, src,
+                                   src + in, src + in + cin, err, errlen) < 0)
+        goto out;
+    /* Output chroma sample k covers output pixels 2k and 2k + 1, centred
+     * between them: in source chroma that is (k + 0.5)·sx + ox / 2 − 0.5. */
+    if (resample(src, sw, sh, (size_t)sw, 1, ox, oy, sx, sy, dst, w, h) < 0 ||
+        resample(src + in, csw, csh, (size_t)csw, 1, ox / 2, oy / 2, sx, sy, dst + o, cw, ch) <
+            0 ||
+        resample(src + in + cin, csw, csh, (size_t)csw, 1, ox / 2, oy / 2, sx, sy, dst + o + co,
+                 cw, ch) < 0) {
+        seterr(err, errlen, "out of memory scaling %dx%d to %dx%d", sw, sh, w, h);
+        goto out;
+    }
+    if (vcm_iiif_encode_jpeg_420(dst, dst + o, dst + o + co, w, h, JPEG_Q, out, err, errlen) < 0)
+        goto out;
+    rc = 1;
+out:
+    free(src);
+    free(dst);
+    return rc;
 }
 
 static int encode(VipsImage *x, const vcm_iiif_req *r, void **buf, size_t *len)
@@ -1439,6 +1521,11 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     const char *step = NULL;
     unsigned char *pixels = NULL;
     VipsImage *x;
+    int done = render_420(pyramid, r, out, err, errlen);
+    if (done) {
+        rc = done > 0 ? 0 : -1;
+        goto out;
+    }
     int direct = render_direct(pyramid, r, &pixels, err, errlen);
     if (direct < 0)
         goto out;

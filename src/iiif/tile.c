@@ -255,6 +255,14 @@ int vcm_iiif_jpeg_level(const char *pyramid, int page, int *w, int *h)
     return 1;
 }
 
+int vcm_iiif_jpeg_420(const char *pyramid, int page)
+{
+    TIFF *tif = open_page(pyramid, page);
+    uint16_t sh = 0, sv = 0;
+    return tif && TIFFGetFieldDefaulted(tif, TIFFTAG_YCBCRSUBSAMPLING, &sh, &sv) && sh == 2 &&
+           sv == 2;
+}
+
 /* libjpeg's errors end the decoding by a jump back here, not by exit(). */
 struct jerr {
     struct jpeg_error_mgr pub;
@@ -348,8 +356,111 @@ static int load_tables(struct jpeg_decompress_struct *d, struct jerr *e,
     return 0;
 }
 
+/* The planes of a 4:2:0 region and where a tile's piece of each goes. */
+struct planes {
+    unsigned char *p[3];
+    size_t stride[3];
+    unsigned char *row[3]; /* one iMCU row of the tile, per plane */
+};
+
+/* Like decode_tile, for the planes: pc is the luma piece; the chroma piece
+ * is its half (the tile and the region start on even pixels). libjpeg
+ * gives raw data by whole iMCU rows (2·m luma rows, m chroma rows); rows
+ * above the region are decoded and dropped, and decoding stops after its
+ * last. */
+static int decode_tile_420(struct jpeg_decompress_struct *d, struct jerr *e,
+                           const unsigned char *src, size_t n, int m, const struct piece *pc,
+                           struct planes *pl)
+{
+    if (setjmp(e->back)) {
+        jpeg_abort_decompress(d);
+        return -1;
+    }
+    jpeg_mem_src(d, src, (unsigned long)n);
+    jpeg_read_header(d, TRUE);
+    d->raw_data_out = TRUE;
+    d->scale_num = (unsigned)m;
+    d->scale_denom = 8;
+    jpeg_start_decompress(d);
+    int st = TILE * m / 8;
+    if (d->num_components != 3 || d->comp_info[0].h_samp_factor != 2 ||
+        d->comp_info[0].v_samp_factor != 2 || d->comp_info[1].h_samp_factor != 1 ||
+        d->comp_info[1].v_samp_factor != 1 || d->comp_info[2].h_samp_factor != 1 ||
+        d->comp_info[2].v_samp_factor != 1 || d->output_width != (JDIMENSION)st ||
+        d->output_height != (JDIMENSION)st) {
+        snprintf(e->msg, sizeof e->msg, "a tile is not 4:2:0 YCbCr of %dx%d", st, st);
+        jpeg_abort_decompress(d);
+        return -1;
+    }
+    int lines = 2 * m; /* luma rows of an iMCU row */
+    JSAMPROW yr[16], cbr[8], crr[8];
+    JSAMPARRAY data[3] = {yr, cbr, crr};
+    for (int top = 0; top < pc->rb; top += lines) {
+        for (int i = 0; i < lines; i++)
+            yr[i] = pl->row[0] + (size_t)i * (size_t)st;
+        for (int i = 0; i < lines / 2; i++) {
+            cbr[i] = pl->row[1] + (size_t)i * (size_t)(st / 2);
+            crr[i] = pl->row[2] + (size_t)i * (size_t)(st / 2);
+        }
+        if (jpeg_read_raw_data(d, data, (JDIMENSION)lines) != (JDIMENSION)lines) {
+            snprintf(e->msg, sizeof e->msg, "a tile ends early");
+            jpeg_abort_decompress(d);
+            return -1;
+        }
+        for (int y = top; y < top + lines && y < pc->rb; y++)
+            if (y >= pc->ra)
+                memcpy(pl->p[0] + (size_t)(pc->dy + y - pc->ra) * pl->stride[0] + (size_t)pc->dx,
+                       yr[y - top] + pc->ca, (size_t)(pc->cb - pc->ca));
+        int ca = pc->ca / 2, cb = (pc->cb + 1) / 2, ra = pc->ra / 2, rb = (pc->rb + 1) / 2;
+        for (int y = top / 2; y < (top + lines) / 2 && y < rb; y++)
+            if (y >= ra)
+                for (int c = 1; c < 3; c++)
+                    memcpy(pl->p[c] + (size_t)(pc->dy / 2 + y - ra) * pl->stride[c] +
+                               (size_t)(pc->dx / 2),
+                           data[c][y - top / 2] + ca, (size_t)(cb - ca));
+    }
+    jpeg_abort_decompress(d);
+    return 0;
+}
+
+/* The tiles of [x0, x1) x [y0, y1) of the scaled page, each handed to
+ * one of the two decoders: rgb (dst) or 4:2:0 (pl). */
+static int decode_tiles(const char *pyramid, int page, int m, int x0, int y0, int x1, int y1,
+                        unsigned char *dst, struct planes *pl, char *err, size_t errlen);
+
+int vcm_iiif_decode_region_420(const char *pyramid, int page, int m, int x0, int y0, int x1,
+                               int y1, unsigned char *yp, unsigned char *cb, unsigned char *cr,
+                               char *err, size_t errlen)
+{
+    int st = TILE * m / 8;
+    if ((x0 | y0) & 1 || !vcm_iiif_jpeg_420(pyramid, page)) {
+        snprintf(err, errlen, "cannot read page %d of '%s' as 4:2:0 from %d,%d", page, pyramid,
+                 x0, y0);
+        return -1;
+    }
+    struct planes pl = {
+        .p = {yp, cb, cr},
+        .stride = {(size_t)(x1 - x0), (size_t)(x1 - x0 + 1) / 2, (size_t)(x1 - x0 + 1) / 2},
+        .row = {malloc((size_t)st * 16), malloc((size_t)st * 8), malloc((size_t)st * 8)},
+    };
+    int rc = -1;
+    if (!pl.row[0] || !pl.row[1] || !pl.row[2])
+        snprintf(err, errlen, "out of memory");
+    else
+        rc = decode_tiles(pyramid, page, m, x0, y0, x1, y1, NULL, &pl, err, errlen);
+    for (int c = 0; c < 3; c++)
+        free(pl.row[c]);
+    return rc;
+}
+
 int vcm_iiif_decode_region(const char *pyramid, int page, int m, int x0, int y0, int x1, int y1,
                            unsigned char *dst, char *err, size_t errlen)
+{
+    return decode_tiles(pyramid, page, m, x0, y0, x1, y1, dst, NULL, err, errlen);
+}
+
+static int decode_tiles(const char *pyramid, int page, int m, int x0, int y0, int x1, int y1,
+                        unsigned char *dst, struct planes *pl, char *err, size_t errlen)
 {
     TIFF *tif = open_page(pyramid, page);
     uint32_t ntables = 0, lw = 0, lh = 0;
@@ -417,7 +528,8 @@ int vcm_iiif_decode_region(const char *pyramid, int page, int m, int x0, int y0,
             };
             pc.dx = ox + pc.ca - x0;
             pc.dy = oy + pc.ra - y0;
-            if (decode_tile(&d, &e, raw, (size_t)got, m, &pc, row, dst, stride) < 0)
+            if (pl ? decode_tile_420(&d, &e, raw, (size_t)got, m, &pc, pl) < 0
+                   : decode_tile(&d, &e, raw, (size_t)got, m, &pc, row, dst, stride) < 0)
                 goto out;
         }
     rc = 0;
@@ -486,5 +598,88 @@ int vcm_iiif_encode_jpeg(const unsigned char *rgb, int w, int h, int quality, vc
 out:
     jpeg_destroy_compress(&c);
     free(mem);
+    return rc;
+}
+
+/* Kept apart for setjmp, like decode_tile. The planes are handed over in
+ * whole iMCU rows (16 luma rows, 8 chroma) of whole blocks: rows padded to
+ * a multiple of 16 luma pixels by repeating the last pixel, rows past the
+ * bottom repeating the last row. */
+static int encode_rows_420(struct jpeg_compress_struct *c, struct jerr *e, unsigned char *const pad[3],
+                           const unsigned char *const src[3], const size_t width[3], int h,
+                           int quality, unsigned char **mem, unsigned long *len)
+{
+    if (setjmp(e->back))
+        return -1;
+    jpeg_mem_dest(c, mem, len);
+    c->image_width = (JDIMENSION)width[0];
+    c->image_height = (JDIMENSION)h;
+    c->input_components = 3;
+    c->in_color_space = JCS_YCbCr;
+    jpeg_set_defaults(c);
+    jpeg_set_quality(c, quality, TRUE);
+    c->raw_data_in = TRUE;
+    c->comp_info[0].h_samp_factor = c->comp_info[0].v_samp_factor = 2;
+    for (int i = 1; i < 3; i++)
+        c->comp_info[i].h_samp_factor = c->comp_info[i].v_samp_factor = 1;
+    jpeg_start_compress(c, TRUE);
+    size_t pw[3] = {(width[0] + 15) / 16 * 16, (width[0] + 15) / 16 * 8, (width[0] + 15) / 16 * 8};
+    int ph[3] = {h, (h + 1) / 2, (h + 1) / 2};
+    JSAMPROW yr[16], cbr[8], crr[8];
+    JSAMPARRAY data[3] = {yr, cbr, crr};
+    for (int top = 0; top < h; top += 16) {
+        for (int p = 0; p < 3; p++) {
+            int n = p ? 8 : 16, t = p ? top / 2 : top;
+            for (int i = 0; i < n; i++) {
+                int y = t + i < ph[p] ? t + i : ph[p] - 1;
+                unsigned char *row = pad[p] + (size_t)i * pw[p];
+                memcpy(row, src[p] + (size_t)y * width[p], width[p]);
+                memset(row + width[p], row[width[p] - 1], pw[p] - width[p]);
+                data[p][i] = row;
+            }
+        }
+        jpeg_write_raw_data(c, data, 16);
+    }
+    jpeg_finish_compress(c);
+    return 0;
+}
+
+int vcm_iiif_encode_jpeg_420(const unsigned char *yp, const unsigned char *cb,
+                             const unsigned char *cr, int w, int h, int quality, vcm_buf *out,
+                             char *err, size_t errlen)
+{
+    struct jpeg_compress_struct c;
+    struct jerr e = {0};
+    unsigned char *mem = NULL;
+    unsigned long len = 0;
+    size_t width[3] = {(size_t)w, (size_t)(w + 1) / 2, (size_t)(w + 1) / 2};
+    size_t pw = (size_t)(w + 15) / 16 * 16;
+    unsigned char *pad[3] = {malloc(pw * 16), malloc(pw / 2 * 8), malloc(pw / 2 * 8)};
+    const unsigned char *src[3] = {yp, cb, cr};
+    int rc = -1;
+    vcm_buf_reset(out);
+    c.err = jpeg_std_error(&e.pub);
+    e.pub.error_exit = on_jpeg_error;
+    e.pub.emit_message = on_jpeg_message;
+    jpeg_create_compress(&c);
+    if (!pad[0] || !pad[1] || !pad[2]) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (encode_rows_420(&c, &e, pad, src, width, h, quality, &mem, &len) < 0) {
+        snprintf(err, errlen, "cannot encode a %dx%d JPEG: %s", w, h, e.msg);
+        goto out;
+    }
+    if (vcm_buf_append(out, mem, len) < 0) {
+        snprintf(err, errlen, "rendered image of %lu bytes is over the buffer's cap", len);
+        vcm_buf_reset(out);
+        goto out;
+    }
+    rc = 0;
+out:
+    jpeg_destroy_compress(&c);
+    free(mem);
+    for (int i = 0; i < 3; i++)
+        free(pad[i]);
     return rc;
 }

@@ -1038,6 +1038,47 @@ static void test_render_jpg_mirrored(void **state)
     }
 }
 
+/* A plain JPEG from JPEG tiles is scaled as the tiles hold it, luma and
+ * half-size chroma apart (image.c's render_420); PNG goes through RGB.
+ * Both must show the same picture, chroma in place, at odd offsets and
+ * sizes and at every decoding scale. */
+static void test_render_jpg_planes_match_rgb(void **state)
+{
+    (void)state;
+    /* Region, size, and the mean difference allowed: JPEG's own loss at
+     * the grid's sharp colour edges, with some room. Chroma put half a
+     * pixel off (in its own half-size pixels) goes past it in cases 3 and
+     * 4, a whole pixel off in every case but the last. */
+    static const struct {
+        int rx, ry, rw, rh, w, h;
+        double most;
+    } cases[] = {
+        {150, 150, 301, 299, 301, 299, 0.4}, /* no scaling, odd start */
+        {151, 149, 600, 450, 401, 301, 0.8}, /* 1.5 */
+        {1, 3, 1199, 897, 290, 217, 1.2},    /* 4.1: decoded at 1/4 */
+        {299, 1, 603, 599, 71, 70, 3.5},     /* 8.5: decoded at 1/8 */
+        {250, 261, 101, 77, 303, 231, 0.85}, /* enlarged */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vcm_iiif_req r = req(cases[i].rx, cases[i].ry, cases[i].rw, cases[i].rh, cases[i].w,
+                             cases[i].h, 0, false, VCM_IIIF_DEFAULT, VCM_IIIF_JPG);
+        VipsImage *a = render(grid.pyramid, r);
+        r.format = VCM_IIIF_PNG;
+        VipsImage *b = render(grid.pyramid, r);
+        assert_int_equal(a->Xsize, b->Xsize);
+        assert_int_equal(a->Ysize, b->Ysize);
+        VipsImage *d, *ad;
+        double mean;
+        assert_int_equal(vips_subtract(a, b, &d, NULL), 0);
+        assert_int_equal(vips_abs(d, &ad, NULL), 0);
+        assert_int_equal(vips_avg(ad, &mean, NULL), 0);
+        if (mean > cases[i].most)
+            fail_msg("case %zu: jpg and png differ by %.2f on average, more than %.2f", i, mean,
+                     cases[i].most);
+        g_object_unref(d), g_object_unref(ad), g_object_unref(a), g_object_unref(b);
+    }
+}
+
 static void test_render_quality(void **state)
 {
     (void)state;
@@ -1420,6 +1461,7 @@ int main(void)
         cmocka_unit_test(test_render_picks_smallest_sufficient_level),
         cmocka_unit_test(test_render_mirror_and_rotations),
         cmocka_unit_test(test_render_jpg_mirrored),
+        cmocka_unit_test(test_render_jpg_planes_match_rgb),
         cmocka_unit_test(test_render_quality),
         cmocka_unit_test(test_render_formats),
         cmocka_unit_test(test_render_errors),
