@@ -1424,7 +1424,9 @@ static int render_direct(const char *pyramid, const vcm_iiif_req *r, unsigned ch
 }
 
 /* The usual request, a JPEG in default or colour quality, neither turned
- * nor mirrored, from tiles of 4:2:0 JPEG, made as the tiles hold it: the
+ * nor mirrored, from tiles of 4:2:0 JPEG read at full size (the region 1
+ * to 2 times the output, the case of nearly every region a viewer asks
+ * for), made as the tiles hold it: the
  * luma plane at full resolution and the two chroma planes at half, each
  * scaled on its own and handed to the encoder as they are. No chroma is
  * upsampled, converted to RGB, back to YCbCr and downsampled again, and
@@ -1437,8 +1439,8 @@ static int render_420(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, 
     struct plan p;
     if (r->format != VCM_IIIF_JPG || r->rotation != 0 || r->mirror || JPEG_Q >= 90 ||
         (r->quality != VCM_IIIF_DEFAULT && r->quality != VCM_IIIF_COLOR) ||
-        !plan_direct(pyramid, r, &p) || !vcm_iiif_jpeg_420(pyramid, p.page))
-        return 0;
+        !plan_direct(pyramid, r, &p) || p.m != 8 || !vcm_iiif_jpeg_420(pyramid, p.page))
+        return 0; /* (a scaled decoding does not keep 4:2:0: see tile.c) */
     /* Chroma samples cover pairs of luma pixels from an even one: start
      * there. */
     p.sx0 &= ~1;

@@ -367,7 +367,9 @@ struct planes {
  * is its half (the tile and the region start on even pixels). libjpeg
  * gives raw data by whole iMCU rows (2·m luma rows, m chroma rows); rows
  * above the region are decoded and dropped, and decoding stops after its
- * last. */
+ * last. Only at full size (m = 8) in practice: when it scales, libjpeg
+ * decodes chroma at twice the luma's scale (to spare its upsampling), so
+ * the planes would not be 4:2:0 any more; that is refused here. */
 static int decode_tile_420(struct jpeg_decompress_struct *d, struct jerr *e,
                            const unsigned char *src, size_t n, int m, const struct piece *pc,
                            struct planes *pl)
@@ -387,13 +389,14 @@ static int decode_tile_420(struct jpeg_decompress_struct *d, struct jerr *e,
         d->comp_info[0].v_samp_factor != 2 || d->comp_info[1].h_samp_factor != 1 ||
         d->comp_info[1].v_samp_factor != 1 || d->comp_info[2].h_samp_factor != 1 ||
         d->comp_info[2].v_samp_factor != 1 || d->output_width != (JDIMENSION)st ||
-        d->output_height != (JDIMENSION)st) {
+        d->output_height != (JDIMENSION)st || d->comp_info[0].DCT_scaled_size != m ||
+        d->comp_info[1].DCT_scaled_size != m || d->comp_info[2].DCT_scaled_size != m) {
         snprintf(e->msg, sizeof e->msg, "a tile is not 4:2:0 YCbCr of %dx%d", st, st);
         jpeg_abort_decompress(d);
         return -1;
     }
     int lines = 2 * m; /* luma rows of an iMCU row */
-    JSAMPROW yr[16], cbr[8], crr[8];
+    JSAMPROW yr[16] = {0}, cbr[8] = {0}, crr[8] = {0};
     JSAMPARRAY data[3] = {yr, cbr, crr};
     for (int top = 0; top < pc->rb; top += lines) {
         for (int i = 0; i < lines; i++)

@@ -1048,15 +1048,20 @@ static void test_render_jpg_planes_match_rgb(void **state)
     /* Region, size, and the mean difference allowed: JPEG's own loss at
      * the grid's sharp colour edges, with some room. Chroma put half a
      * pixel off (in its own half-size pixels) goes past it in cases 3 and
-     * 4, a whole pixel off in every case but the last. */
+     * the last, a whole pixel off in the first four. The smallest level is
+     * 150 × 112: below half of that, libjpeg decodes it scaled (tiny images
+     * with sharp edges, so JPEG loses more there). */
     static const struct {
         int rx, ry, rw, rh, w, h;
         double most;
     } cases[] = {
         {150, 150, 301, 299, 301, 299, 0.4}, /* no scaling, odd start */
         {151, 149, 600, 450, 401, 301, 0.8}, /* 1.5 */
-        {1, 3, 1199, 897, 290, 217, 1.2},    /* 4.1: decoded at 1/4 */
-        {299, 1, 603, 599, 71, 70, 3.5},     /* 8.5: decoded at 1/8 */
+        {1, 3, 1199, 897, 290, 217, 1.2},    /* 4.1: level 2, 1.03 */
+        {299, 1, 603, 599, 71, 70, 3.5},     /* 8.5: level 3, 1.06 */
+        {0, 0, 1200, 900, 70, 52, 7},        /* level 3 (150 wide) at 1/2 */
+        {1, 3, 1199, 897, 35, 26, 13},       /* level 3 at 1/4 */
+        {0, 0, 1200, 900, 17, 13, 21},       /* level 3 at 1/8 */
         {250, 261, 101, 77, 303, 231, 0.85}, /* enlarged */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
