@@ -207,9 +207,10 @@ int vcm_iiif_stored_tile(const char *pyramid, int width, int height, const vcm_i
 static const unsigned char *jpeg_page(TIFF *tif, uint32_t *ntables, uint32_t *lw, uint32_t *lh)
 {
     uint32_t tw = 0, th = 0;
-    uint16_t compression = 0, photometric = 0, spp = 0, bps = 0;
+    uint16_t compression = 0, photometric = 0, spp = 0, bps = 0, planar = 0;
     const unsigned char *tables = NULL;
     *lw = *lh = 0;
+    TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &planar);
     TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, lw);
     TIFFGetField(tif, TIFFTAG_IMAGELENGTH, lh);
     TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
@@ -219,7 +220,8 @@ static const unsigned char *jpeg_page(TIFF *tif, uint32_t *ntables, uint32_t *lw
     if (!TIFFIsTiled(tif) || !TIFFGetField(tif, TIFFTAG_TILEWIDTH, &tw) ||
         !TIFFGetField(tif, TIFFTAG_TILELENGTH, &th) || tw != TILE || th != TILE ||
         compression != COMPRESSION_JPEG || photometric != PHOTOMETRIC_YCBCR || spp != 3 ||
-        bps != 8 || *lw < 1 || *lh < 1 || *lw > (1u << 24) || *lh > (1u << 24))
+        bps != 8 || planar != PLANARCONFIG_CONTIG || *lw < 1 || *lh < 1 || *lw > (1u << 24) ||
+        *lh > (1u << 24))
         return NULL;
     if (!TIFFGetField(tif, TIFFTAG_JPEGTABLES, ntables, &tables) || *ntables < 4 ||
         tables[0] != 0xFF || tables[1] != 0xD8)
@@ -608,9 +610,10 @@ out:
  * whole iMCU rows (16 luma rows, 8 chroma) of whole blocks: rows padded to
  * a multiple of 16 luma pixels by repeating the last pixel, rows past the
  * bottom repeating the last row. */
-static int encode_rows_420(struct jpeg_compress_struct *c, struct jerr *e, unsigned char *const pad[3],
-                           const unsigned char *const src[3], const size_t width[3], int h,
-                           int quality, unsigned char **mem, unsigned long *len)
+static int encode_rows_420(struct jpeg_compress_struct *c, struct jerr *e,
+                           unsigned char *const pad[3], const unsigned char *const src[3],
+                           const size_t width[3], int h, int quality, unsigned char **mem,
+                           unsigned long *len)
 {
     if (setjmp(e->back))
         return -1;
