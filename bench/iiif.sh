@@ -33,9 +33,16 @@
 #   (b) one tile, again and again (and nginx with the same bytes as a file);
 #   (c) info.json;
 #   (d) a thumbnail of the whole image, full/400,/0/default.jpg;
-#   (d') thumbnails of 200 different widths (300..499), walked in turn, vcm
-#       on the cold-cache server: (d) without vcm's cache, what a thumbnail
-#       costs to make.
+#   (d') thumbnails no cache can answer: the whole image less a margin of
+#       0..99 px on each side, 300..499 px wide, every URL different;
+#   (e) unique regions: random regions of 600..6000 px a side scaled to
+#       512 px wide, every URL different, what a visitor zooming into an
+#       image nobody looked at, or a crawler, costs;
+# (d') and (e) on the cold-cache server, from lists made with a fixed seed
+# (Park-Miller, so the same on every awk) far longer than a run can use up,
+# so that neither server's caches nor vcm's memos can answer any of them;
+# then the bytes per image of 40 regions of (e)'s list that the runs did not
+# reach, from both servers (both encode at JPEG quality 85);
 # and prints req/s, p50 and p99, vcm / IIPImage, (b) as a share of nginx,
 # and the goals beside them. IIPImage keeps compressed tiles in memory
 # (MAX_IMAGE_CACHE_SIZE, default 10 MB per process); nothing is done to
@@ -72,6 +79,10 @@ GOAL_A=2       # distinct tiles, vcm / IIPImage
 GOAL_B=50      # one tile, vcm as % of nginx serving it as a file
 GOAL_C=4       # info.json, vcm / IIPImage
 GOAL_D=3       # thumbnail, vcm / IIPImage
+GOAL_E=2       # unique regions, vcm / IIPImage
+GOAL_BYTES=15  # unique regions: vcm's bytes per image at most this % above IIPImage's
+NUNIQUE=100000 # URLs in each list of (d') and (e)
+NBYTES=40      # regions of (e) fetched from both servers to compare sizes
 part_start=$(bench_ms)
 
 echo "== 3. IIIF images =="
@@ -468,9 +479,36 @@ printf '%s\n' "$sfs" | tr ',' '\n' | sort -rn | awk -v W="$iw" -v H="$ih" -v T="
       } }' > "$tmp/levels.txt"
 cut -f 2 "$tmp/levels.txt" > "$tmp/tiles.txt"
 ntiles=$(wc -l < "$tmp/tiles.txt" | tr -d ' ')
-# The thumbnails of (d'): 200 widths.
-awk -v id="$ID" 'BEGIN { for (w = 300; w < 500; w++) printf "/iiif/%s/full/%d,/0/default.jpg\n", id, w }' > "$tmp/thumbs.txt"
+# The lists of (d') and (e): NUNIQUE different URLs each, from a fixed
+# seed. Park-Miller's generator (16807·x mod 2^31−1) is exact in awk's
+# doubles, so every awk makes the same lists. Lines seen twice are dropped.
+# unique_list KIND SEED: KIND thumbs or regions.
+unique_list() {
+  awk -v kind="$1" -v seed="$2" -v n=$((NUNIQUE + NBYTES + 1)) -v W="$iw" -v H="$ih" -v id="$ID" '
+    function rnd(lo, hi) { x = (16807 * x) % 2147483647; return lo + x % (hi - lo + 1) }
+    BEGIN {
+      x = seed
+      while (made < n) {
+        if (kind == "thumbs") {
+          l = rnd(0, 99); t = rnd(0, 99); rw = W - l - rnd(0, 99); rh = H - t - rnd(0, 99)
+          p = sprintf("/iiif/%s/%d,%d,%d,%d/%d,/0/default.jpg", id, l, t, rw, rh, rnd(300, 499))
+        } else {
+          rw = rnd(600, 6000); rh = rnd(600, 6000)
+          p = sprintf("/iiif/%s/%d,%d,%d,%d/512,/0/default.jpg", id, rnd(0, W - rw), rnd(0, H - rh), rw, rh)
+        }
+        if (!(p in seen)) { seen[p] = 1; print p; made++ }
+      } }'
+}
+# Line 1 is for the checks below, the last NBYTES for the sizes, the rest
+# for the runs.
+unique_list thumbs 20240601 > "$tmp/thumbs-all.txt"
+unique_list regions 19700101 > "$tmp/regions-all.txt"
+for k in thumbs regions; do
+  sed -n "2,$((NUNIQUE + 1))p" "$tmp/$k-all.txt" > "$tmp/$k.txt"
+done
+tail -n $NBYTES "$tmp/regions-all.txt" > "$tmp/regions-bytes.txt"
 nthumbs=$(wc -l < "$tmp/thumbs.txt" | tr -d ' ')
+nregions=$(wc -l < "$tmp/regions.txt" | tr -d ' ')
 # (b): a whole tile from the middle of the full-size level.
 cols=$(( (iw + tw - 1) / tw ))
 rows=$(( (ih + tw - 1) / tw ))
@@ -488,7 +526,8 @@ dims() { vipsheader -f width "$1" 2>/dev/null | tr -d '\n'; printf '×'; vipshea
     END { for (s in first) { print first[s]; print last[s] } }' "$tmp/levels.txt"
   echo "$TILE"
   echo "$THUMB"
-  sed -n '1p;$p' "$tmp/thumbs.txt"
+  sed -n 1p "$tmp/thumbs-all.txt"
+  sed -n 1p "$tmp/regions-all.txt"
 } > "$tmp/check.txt"
 sort -u "$tmp/check.txt" > "$tmp/check-u.txt"
 nchecked=0
@@ -556,8 +595,23 @@ load c-vcm "(c) vcm, info.json" "$VCMU" "$INFO" yes || failed=1
 load c-iip "(c) IIPImage, info.json" "$IIPU" "$INFO" yes || failed=1
 load d-vcm "(d) vcm, full/400," "$VCMU" "$THUMB" yes || failed=1
 load d-iip "(d) IIPImage, full/400," "$IIPU" "$THUMB" yes || failed=1
-load e-vcm "(d') vcm, $nthumbs widths in turn, cold cache" "$COLDU" "@$tmp/thumbs.txt" no || failed=1
-load e-iip "(d') IIPImage, $nthumbs widths in turn" "$IIPU" "@$tmp/thumbs.txt" no || failed=1
+load t-vcm "(d') vcm, unique thumbnails, cold cache" "$COLDU" "@$tmp/thumbs.txt" no || failed=1
+load t-iip "(d') IIPImage, unique thumbnails" "$IIPU" "@$tmp/thumbs.txt" no || failed=1
+load e-vcm "(e) vcm, unique regions, cold cache" "$COLDU" "@$tmp/regions.txt" no || failed=1
+load e-iip "(e) IIPImage, unique regions" "$IIPU" "@$tmp/regions.txt" no || failed=1
+
+# Bytes per image of (e): regions no run reached, from the warm vcm (the
+# cold one keeps its cache for nothing else) and IIPImage.
+vb=0 ib=0 nb=0 bdiff=""
+while read -r p; do
+  a=$(get "$VCMU$p" "$tmp/a.jpg")
+  b=$(get "$IIPU$p" "$tmp/b.jpg")
+  [ "$a" = 200 ] && [ "$b" = 200 ] || { echo "iiif: $p answered $a (vcm) and $b (IIPImage)" >&2; failed=1; continue; }
+  [ "$(dims "$tmp/a.jpg")" = "$(dims "$tmp/b.jpg")" ] || bdiff="$bdiff $(dims "$tmp/a.jpg")/$(dims "$tmp/b.jpg")"
+  vb=$((vb + $(fsize "$tmp/a.jpg")))
+  ib=$((ib + $(fsize "$tmp/b.jpg")))
+  nb=$((nb + 1))
+done < "$tmp/regions-bytes.txt"
 
 # Every server must have lived through it: a crash leaves wrk with errors only.
 for p in $vcm_pid $cold_pid $nginx_pid $iip_pids; do
@@ -601,26 +655,40 @@ ratio_b=$(ratio "$(val b-vcm 2)" "$(val b-iip 2)")
 ratio_c=$(ratio "$(val c-vcm 2)" "$(val c-iip 2)")
 ratio_d=$(ratio "$(val d-vcm 2)" "$(val d-iip 2)")
 ratio_e=$(ratio "$(val e-vcm 2)" "$(val e-iip 2)")
+ratio_t=$(ratio "$(val t-vcm 2)" "$(val t-iip 2)")
+bytes_pct=$(awk -v a="$vb" -v b="$ib" 'BEGIN { if (a > 0 && b > 0) printf "%+.1f", 100 * (a - b) / b; else print "" }')
+bytes_ok=$(awk -v p="$bytes_pct" -v g=$GOAL_BYTES 'BEGIN { if (p == "") print "no figure"; else print (p + 0 <= g) ? "goal met" : "above the goal" }')
 pb=$(awk -v a="$(val b-vcm 2)" -v r="$ngx_rps" 'BEGIN { if (a > 0 && r > 0) printf "%.1f%%", 100 * a / r; else print "-" }')
 pbi=$(awk -v a="$(val b-iip 2)" -v r="$ngx_rps" 'BEGIN { if (a > 0 && r > 0) printf "%.1f%%", 100 * a / r; else print "-" }')
 row a "(a) distinct tiles, cold" "≥ ${GOAL_A}×: $(verdict "${ratio_a%×}" $GOAL_A)"
 row b "(b) one tile repeated" "≥ $GOAL_B% of nginx: vcm $pb, $(verdict "${pb%\%}" $GOAL_B) (IIPImage $pbi)"
 row c "(c) info.json" "≥ ${GOAL_C}×: $(verdict "${ratio_c%×}" $GOAL_C)"
 row d "(d) thumbnail full/400," "≥ ${GOAL_D}×: $(verdict "${ratio_d%×}" $GOAL_D)"
-row e "(d') $nthumbs thumbnail widths, cold" "no goal: (d) without vcm's cache"
+row t "(d') unique thumbnails, cold" "no goal: (d) that no cache answers"
+row e "(e) unique regions → 512, cold" "≥ ${GOAL_E}×: $(verdict "${ratio_e%×}" $GOAL_E)"
+if [ "$nb" -gt 0 ]; then
+  echo "(e) bytes per image, $nb regions of the list no run reached, JPEG quality 85 on both: vcm $(bench_group $((vb / nb))),"
+  echo "    IIPImage $(bench_group $((ib / nb))): vcm ${bytes_pct}%; goal at most +${GOAL_BYTES}%: $bytes_ok${bdiff:+; pixel sizes differ (vcm/IIPImage):$bdiff}"
+fi
 printf '%-32s %9s %8s %8s\n' "nginx, the (b) tile as a file" "$(bench_group "$ngx_rps")" \
   "$(awk -v a="$(val ngx0 3)" -v b="$(val ngx1 3)" 'BEGIN { printf "%.2f", (a + b) / 2 }')" \
   "$(awk -v a="$(val ngx0 4)" -v b="$(val ngx1 4)" 'BEGIN { printf "%.2f", (a + b) / 2 }')"
 echo "nginx = mean of the runs just before and just after (b); its two runs: $(bench_group "$(val ngx0 2)") and $(bench_group "$(val ngx1 2)") req/s"
-for k in a e; do
+for k in a t e; do
   n=$(val "$k-vcm" 5)
   ni=$(val "$k-iip" 5)
-  if [ $k = a ]; then
-    tag="(a)" lines=$ntiles unit=tiles bytes=$tile_bytes
-  else
-    tag="(d')" lines=$nthumbs unit=thumbnails bytes=$thumb_bytes
-  fi
   [ -n "$n" ] && [ -n "$ni" ] || continue
+  if [ $k != a ]; then
+    tag="(d')" lines=$nthumbs
+    [ $k = t ] || tag="(e)" lines=$nregions
+    if [ "$n" -lt "$lines" ] && [ "$ni" -lt "$lines" ]; then
+      echo "$tag vcm answered $(bench_group "$n") requests, IIPImage $(bench_group "$ni"), of a list of $(bench_group "$lines"): every URL was asked for once"
+    else
+      echo "$tag note: a server answered more requests than the list holds ($(bench_group "$lines")): URLs came back; lengthen it (NUNIQUE)"
+    fi
+    continue
+  fi
+  tag="(a)" lines=$ntiles unit=tiles bytes=$tile_bytes
   echo "$tag vcm answered $(bench_group "$n") requests, $(awk -v r="$n" -v l="$lines" 'BEGIN { printf "%.1f", r / l }') per path, IIPImage $(bench_group "$ni"), $(awk -v r="$ni" -v l="$lines" 'BEGIN { printf "%.1f", r / l }') per path; a path comes back only"
   echo "    after all $(bench_group "$lines") others; vcm's disk cache holds $(bench_group $MIN_CACHE) bytes (about $((MIN_CACHE / (bytes > 0 ? bytes : 1))) $unit),"
   echo "    and each of its threads keeps its last 512 answers in memory (up to 16 MiB): a list longer than that is"
@@ -630,7 +698,7 @@ echo "vcm answers (b), (c), (d) from memory or its derivative cache on disk once
 echo "    (10 MB per process, about $((10485760 / ${tile_bytes:-20000})) tiles; in (a) a tile comes back after $(bench_group "$ntiles") others, spread over $IIP_PROCS processes,"
 echo "    so it is made again there too) and makes every thumbnail anew"
 errs=""
-for k in a b c d e; do
+for k in a b c d t e; do
   for s in vcm iip; do
     e=$(val "$k-$s" 6)
     [ -n "$e" ] && errs="$errs
@@ -653,7 +721,8 @@ sum_row a "IIIF (a) distinct tiles, cold" "IIPImage $(bench_group "$(val a-iip 2
 sum_row b "IIIF (b) one tile" "$pb of nginx, goal ≥ $GOAL_B% ($(verdict "${pb%\%}" $GOAL_B)); IIPImage $(bench_group "$(val b-iip 2)") req/s: vcm ${ratio_b}"
 sum_row c "IIIF (c) info.json" "IIPImage $(bench_group "$(val c-iip 2)") req/s: vcm ${ratio_c}, goal ≥ ${GOAL_C}× ($(verdict "${ratio_c%×}" $GOAL_C))"
 sum_row d "IIIF (d) thumbnail 400 px" "IIPImage $(bench_group "$(val d-iip 2)") req/s: vcm ${ratio_d}, goal ≥ ${GOAL_D}× ($(verdict "${ratio_d%×}" $GOAL_D))"
-sum_row e "IIIF (d') thumbnails, cold" "IIPImage $(bench_group "$(val e-iip 2)") req/s: vcm ${ratio_e}"
+sum_row t "IIIF (d') unique thumbnails, cold" "IIPImage $(bench_group "$(val t-iip 2)") req/s: vcm ${ratio_t}"
+sum_row e "IIIF (e) unique regions, cold" "IIPImage $(bench_group "$(val e-iip 2)") req/s: vcm ${ratio_e}, goal ≥ ${GOAL_E}× ($(verdict "${ratio_e%×}" $GOAL_E)); bytes per image vcm ${bytes_pct:-?}% of IIPImage's, goal ≤ +${GOAL_BYTES}% ($bytes_ok)"
 bench_summary iiif "reference: nginx, the tile as a file" "$(bench_group "$ngx_rps") req/s" "mean of 2 runs around (b)"
 
 secs=$(bench_secs "$part_start")

@@ -22,9 +22,14 @@
  * Render opens the pyramid at the smallest level still at least as large as
  * the output (a tile of level k touches 256×256 stored pixels, not 4^k times
  * that), cuts the region there, and only resizes when the cut is not
- * already the requested size. Everything is built per call from the file:
- * nothing is shared between threads but libvips itself, whose operation
- * cache is off; each thread keeps its own few opened levels (open_level).
+ * already the requested size. A pyramid of JPEG tiles (every one ingest
+ * writes) takes the direct path (render_direct): libjpeg and our own
+ * scaling up to the pixels, and for a plain JPEG answer libjpeg's encoder
+ * too; libvips does the rest (turns, qualities, other formats) and reads
+ * other pyramids and very large regions. Everything is built per call from
+ * the file: nothing is shared between threads but libvips itself, whose
+ * operation cache is off; each thread keeps its own few opened levels
+ * (open_level here, open_page in tile.c).
  *
  * Colour: masters with an ICC profile (and every CMYK master) go through
  * lcms to sRGB; 16-bit masters go through lcms at 16 bits and are scaled to
@@ -51,6 +56,7 @@
 #include <vips/vector.h>
 
 #include "core/log.h"
+#include "iiif/tile.h"
 #include "core/banned.h"
 
 /* ---- errors ------------------------------------------------------------- */
@@ -1130,12 +1136,355 @@ static int fit_exact(VipsObject *scope, VipsImage *in, int w, int h, VipsImage *
     return 0;
 }
 
+/* ---- the direct path -------------------------------------------------- */
+
+/* Most renders read a pyramid this program wrote (JPEG tiles) and ask for
+ * a region scaled down: those skip libvips up to the scaled pixels. The
+ * tiles the region meets are decoded by libjpeg straight into one buffer
+ * (tile.c), at 1/2, 1/4 or 1/8 size when the output is that much smaller,
+ * and scaled to the output by the separable filter below; libvips then
+ * only turns, reduces the quality and encodes. Regions larger than
+ * DIRECT_MAX_PIXELS decoded (or outputs that large) stream through
+ * libvips instead, in bounded memory. */
+enum { DIRECT_MAX_PIXELS = 8 << 20, WBITS = 14 };
+
+/* The quality of every JPEG rendered, through libvips or not. */
+#define JPEG_Q 85
+
+/* For each of out pixels, the n source indexes and weights (summing to
+ * 1 << WBITS) of a triangle filter as wide as the scale when reducing
+ * (each source pixel counted in proportion to its share), and of plain
+ * linear interpolation when enlarging. Output pixel i's centre lies at
+ * (i + 0.5)·scale + off − 0.5 in the source; taps past either end take the
+ * edge pixel. */
+struct taps {
+    int n;
+    int *idx;   /* clamped into the source */
+    int *first; /* of each output, unclamped: taps past an end read the row's padding */
+    int32_t *w;
+};
+
+static int taps_make(struct taps *t, int out, int in, double scale, double off)
+{
+    double f = scale > 1 ? scale : 1; /* the filter's width, in source pixels */
+    t->n = (int)ceil(2 * f) + 1;
+    t->idx = malloc(sizeof *t->idx * (size_t)out * (size_t)t->n);
+    t->w = malloc(sizeof *t->w * (size_t)out * (size_t)t->n);
+    t->first = malloc(sizeof *t->first * (size_t)out);
+    double *wf = malloc(sizeof *wf * (size_t)t->n);
+    if (!t->idx || !t->w || !t->first || !wf) {
+        free(wf);
+        return -1;
+    }
+    for (int i = 0; i < out; i++) {
+        double c = (i + 0.5) * scale + off - 0.5, sum = 0;
+        int first = (int)floor(c - f) + 1;
+        t->first[i] = VIPS_CLIP(-t->n, first, in - 1);
+        for (int k = 0; k < t->n; k++) {
+            double d = fabs((first + k - c) / f);
+            wf[k] = d < 1 ? 1 - d : 0;
+            sum += wf[k];
+        }
+        int *ix = t->idx + (size_t)i * (size_t)t->n;
+        int32_t *w = t->w + (size_t)i * (size_t)t->n, total = 0;
+        int big = 0;
+        for (int k = 0; k < t->n; k++) {
+            ix[k] = VIPS_CLIP(0, first + k, in - 1);
+            w[k] = sum > 0 ? (int32_t)lround(wf[k] / sum * (1 << WBITS)) : 0;
+            total += w[k];
+            if (w[k] > w[big])
+                big = k;
+        }
+        w[big] += (1 << WBITS) - total; /* exact sum, so flat areas stay flat */
+    }
+    free(wf);
+    return 0;
+}
+
+static void taps_release(struct taps *t)
+{
+    free(t->idx);
+    free(t->first);
+    free(t->w);
+}
+
+/* acc[x] += w · s[x] for x < n, and the last pass rounds acc into out:
+ * the inner loop of the column pass, over whole rows, half of the scaling
+ * work. -O2 leaves it scalar; vectorised (and with AVX2 where the CPU has
+ * it, chosen when the program loads) a render takes a fifth less time. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define VECTORISED __attribute__((optimize("tree-vectorize"), target_clones("avx2", "default")))
+#elif defined(__GNUC__) && !defined(__clang__)
+/* The sanitizers instrument the resolver that picks a clone, which runs
+ * while the program is loaded, before their run-time is up: it crashes. */
+#define VECTORISED __attribute__((optimize("tree-vectorize")))
+#else
+#define VECTORISED /* clang vectorises at -O2 already */
+#endif
+VECTORISED static void
+row_add(int32_t *restrict acc, const unsigned char *restrict s, int32_t w, size_t n)
+{
+    for (size_t x = 0; x < n; x++)
+        acc[x] += w * s[x];
+}
+
+VECTORISED static void
+row_round(const int32_t *restrict acc, unsigned char *restrict out, size_t n)
+{
+    for (size_t x = 0; x < n; x++)
+        out[x] = (unsigned char)((acc[x] + (1 << (WBITS - 1))) >> WBITS);
+}
+
+/* One row along: output i is the sum of n consecutive pixels of mid
+ * (nb bytes each) from t->first[i]. Inlined with n and nb constants for
+ * the usual cases, so the compiler unrolls it. */
+static inline __attribute__((always_inline)) void
+row_taps(unsigned char *restrict d, const unsigned char *restrict mid, const struct taps *t, int w,
+         int n, int nb)
+{
+    for (int i = 0; i < w; i++) {
+        const unsigned char *p = mid + (ptrdiff_t)t->first[i] * nb;
+        const int32_t *wx = t->w + (size_t)i * (size_t)n;
+        for (int c = 0; c < nb; c++) {
+            int32_t v = 1 << (WBITS - 1);
+            for (int k = 0; k < n; k++)
+                v += wx[k] * p[nb * k + c];
+            d[nb * i + c] = (unsigned char)(v >> WBITS);
+        }
+    }
+}
+
+/* Scales src (sw × sh pixels of nb bytes, 1 or 3; rows stride bytes
+ * apart) to dst (w × h, rows packed): output pixel (i, j) is centred on
+ * ((i + 0.5)·sx + ox − 0.5, (j + 0.5)·sy + oy − 0.5) of src. Columns first
+ * for each output row (the same weight along a whole source row, which
+ * the compiler vectorises), then along the row. Returns 0, or -1 out of
+ * memory. */
+static int resample(const unsigned char *src, int sw, int sh, size_t stride, int nb, double ox,
+                    double oy, double sx, double sy, unsigned char *dst, int w, int h)
+{
+    struct taps tx = {0}, ty = {0};
+    size_t rowlen = (size_t)sw * (size_t)nb, pad = 0;
+    int32_t *acc = malloc(sizeof *acc * rowlen);
+    unsigned char *mid = NULL;
+    int rc = -1;
+    if (!acc || taps_make(&tx, w, sw, sx, ox) < 0 || taps_make(&ty, h, sh, sy, oy) < 0)
+        goto out;
+    /* The row between the passes has tx.n edge pixels repeated on each
+     * side, so that every output's taps are consecutive pixels. */
+    pad = (size_t)tx.n * (size_t)nb;
+    if (!(mid = malloc(rowlen + 2 * pad)))
+        goto out;
+    for (int j = 0; j < h; j++) {
+        const int *iy = ty.idx + (size_t)j * (size_t)ty.n;
+        const int32_t *wy = ty.w + (size_t)j * (size_t)ty.n;
+        memset(acc, 0, sizeof *acc * rowlen);
+        for (int k = 0; k < ty.n; k++) {
+            int32_t wk = wy[k];
+            if (!wk)
+                continue;
+            row_add(acc, src + (size_t)iy[k] * stride, wk, rowlen);
+        }
+        row_round(acc, mid + pad, rowlen);
+        for (size_t c = 0; c < pad; c++) {
+            mid[c] = mid[pad + c % (size_t)nb];
+            mid[pad + rowlen + c] = mid[pad + rowlen - (size_t)nb + c % (size_t)nb];
+        }
+        unsigned char *d = dst + (size_t)j * (size_t)w * (size_t)nb;
+        if (nb == 3) {
+            switch (tx.n) {
+            case 3: row_taps(d, mid + pad, &tx, w, 3, 3); break;
+            case 4: row_taps(d, mid + pad, &tx, w, 4, 3); break;
+            case 5: row_taps(d, mid + pad, &tx, w, 5, 3); break;
+            default: row_taps(d, mid + pad, &tx, w, tx.n, 3); break;
+            }
+        } else {
+            switch (tx.n) {
+            case 3: row_taps(d, mid + pad, &tx, w, 3, 1); break;
+            case 4: row_taps(d, mid + pad, &tx, w, 4, 1); break;
+            case 5: row_taps(d, mid + pad, &tx, w, 5, 1); break;
+            default: row_taps(d, mid + pad, &tx, w, tx.n, nb); break;
+            }
+        }
+    }
+    rc = 0;
+out:
+    taps_release(&tx);
+    taps_release(&ty);
+    free(acc);
+    free(mid);
+    return rc;
+}
+
+/* Turns w × h RGB pixels left for right. */
+static void mirror_rows(unsigned char *px, int w, int h)
+{
+    for (int y = 0; y < h; y++) {
+        unsigned char *a = px + (size_t)y * (size_t)w * 3, *b = a + (size_t)(w - 1) * 3;
+        for (; a < b; a += 3, b -= 3)
+            for (int c = 0; c < 3; c++) {
+                unsigned char t = a[c];
+                a[c] = b[c];
+                b[c] = t;
+            }
+    }
+}
+
+/* What the direct path reads for r: the page, decoded at m/8, and the
+ * region there, [fx0, fx1) x [fy0, fy1) in fractions of its pixels, within
+ * the whole pixels [sx0, sx1) x [sy0, sy1) that are decoded. */
+struct plan {
+    int page, m;
+    double fx0, fy0, fx1, fy1;
+    int sx0, sy0, sx1, sy1;
+};
+
+/* 1 and *p when the direct path applies to r, else 0 (a pyramid of another
+ * layout, a region outside the image, too many pixels). */
+static int plan_direct(const char *pyramid, const vcm_iiif_req *r, struct plan *p)
+{
+    int W, H;
+    if (!vcm_iiif_jpeg_level(pyramid, 0, &W, &H) || (int64_t)r->rx + r->rw > W ||
+        (int64_t)r->ry + r->rh > H || (int64_t)r->w * r->h > DIRECT_MAX_PIXELS)
+        return 0;
+    /* The level, as the libvips path picks it. */
+    int pages = vcm_iiif_pages(pyramid), k = 0;
+    for (int64_t cw = W, ch = H, i = 1; i < pages; i++) {
+        cw /= 2;
+        ch /= 2;
+        if (cw < 1 || ch < 1 || !level_serves(cw, ch, W, H, r))
+            break;
+        k = (int)i;
+    }
+    int lw = W, lh = H;
+    p->page = 0;
+    for (; k > 0; k--) {
+        int aw, ah;
+        if (!vcm_iiif_jpeg_level(pyramid, k, &aw, &ah))
+            return 0;
+        if (level_serves(aw, ah, W, H, r)) {
+            lw = aw, lh = ah, p->page = k;
+            break;
+        }
+    }
+    int x0, y0, x1, y1;
+    level_region(W, H, lw, lh, r, &x0, &y0, &x1, &y1);
+    /* Decoded at m/8: the smallest of 1/8, 1/4, 1/2 that still serves. */
+    int m = 1;
+    while (m < 8 && !((int64_t)(x1 - x0) * m > (int64_t)8 * (r->w - 1) &&
+                      (int64_t)(y1 - y0) * m > (int64_t)8 * (r->h - 1)))
+        m *= 2;
+    p->m = m;
+    p->fx0 = x0 * m / 8.0, p->fy0 = y0 * m / 8.0, p->fx1 = x1 * m / 8.0, p->fy1 = y1 * m / 8.0;
+    p->sx0 = (int)floor(p->fx0), p->sy0 = (int)floor(p->fy0);
+    p->sx1 = VIPS_MIN((int)ceil(p->fx1), (lw * m + 7) / 8);
+    p->sy1 = VIPS_MIN((int)ceil(p->fy1), (lh * m + 7) / 8);
+    int64_t sw = p->sx1 - p->sx0, sh = p->sy1 - p->sy0;
+    return sw >= 1 && sh >= 1 && sw * sh <= DIRECT_MAX_PIXELS;
+}
+
+/* The region and size of r as r->w × r->h RGB pixels in *pixels (the
+ * caller frees them): 1. 0 when the direct path does not apply: read
+ * through libvips then. -1 with a message in err. */
+static int render_direct(const char *pyramid, const vcm_iiif_req *r, unsigned char **pixels,
+                         char *err, size_t errlen)
+{
+    struct plan p;
+    *pixels = NULL;
+    if (!plan_direct(pyramid, r, &p))
+        return 0;
+    int sw = p.sx1 - p.sx0, sh = p.sy1 - p.sy0;
+    unsigned char *src = malloc((size_t)sw * (size_t)sh * 3), *dst = NULL;
+    if (!src) {
+        seterr(err, errlen, "out of memory for %dx%d pixels", sw, sh);
+        return -1;
+    }
+    if (vcm_iiif_decode_region(pyramid, p.page, p.m, p.sx0, p.sy0, p.sx1, p.sy1, src, err,
+                               errlen) < 0) {
+        free(src);
+        return -1;
+    }
+    if (sw == r->w && sh == r->h && p.fx0 == p.sx0 && p.fy0 == p.sy0 && p.fx1 == p.sx1 &&
+        p.fy1 == p.sy1) {
+        *pixels = src; /* already the size asked for */
+        return 1;
+    }
+    dst = malloc((size_t)r->w * (size_t)r->h * 3);
+    if (!dst || resample(src, sw, sh, (size_t)sw * 3, 3, p.fx0 - p.sx0, p.fy0 - p.sy0,
+                         (p.fx1 - p.fx0) / r->w, (p.fy1 - p.fy0) / r->h, dst, r->w, r->h) < 0) {
+        seterr(err, errlen, "out of memory scaling %dx%d to %dx%d", sw, sh, r->w, r->h);
+        free(src);
+        free(dst);
+        return -1;
+    }
+    free(src);
+    *pixels = dst;
+    return 1;
+}
+
+/* The usual request, a JPEG in default or colour quality, neither turned
+ * nor mirrored, from tiles of 4:2:0 JPEG read at full size (the region 1
+ * to 2 times the output, the case of nearly every region a viewer asks
+ * for), made as the tiles hold it: the
+ * luma plane at full resolution and the two chroma planes at half, each
+ * scaled on its own and handed to the encoder as they are. No chroma is
+ * upsampled, converted to RGB, back to YCbCr and downsampled again, and
+ * the chroma planes are a quarter of the scaling work. Returns 1 with the
+ * encoded image in out, 0 when this does not apply, -1 with a message in
+ * err. */
+static int render_420(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, char *err,
+                      size_t errlen)
+{
+    struct plan p;
+    if (r->format != VCM_IIIF_JPG || r->rotation != 0 || r->mirror || JPEG_Q >= 90 ||
+        (r->quality != VCM_IIIF_DEFAULT && r->quality != VCM_IIIF_COLOR) ||
+        !plan_direct(pyramid, r, &p) || p.m != 8 || !vcm_iiif_jpeg_420(pyramid, p.page))
+        return 0; /* (a scaled decoding does not keep 4:2:0: see tile.c) */
+    /* Chroma samples cover pairs of luma pixels from an even one: start
+     * there. */
+    p.sx0 &= ~1;
+    p.sy0 &= ~1;
+    int sw = p.sx1 - p.sx0, sh = p.sy1 - p.sy0, w = r->w, h = r->h;
+    int csw = (sw + 1) / 2, csh = (sh + 1) / 2, cw = (w + 1) / 2, ch = (h + 1) / 2;
+    size_t in = (size_t)sw * (size_t)sh, cin = (size_t)csw * (size_t)csh;
+    size_t o = (size_t)w * (size_t)h, co = (size_t)cw * (size_t)ch;
+    unsigned char *src = malloc(in + 2 * cin), *dst = malloc(o + 2 * co);
+    double ox = p.fx0 - p.sx0, oy = p.fy0 - p.sy0;
+    double sx = (p.fx1 - p.fx0) / w, sy = (p.fy1 - p.fy0) / h;
+    int rc = -1;
+    if (!src || !dst) {
+        seterr(err, errlen, "out of memory for %dx%d pixels", sw, sh);
+        goto out;
+    }
+    if (vcm_iiif_decode_region_420(pyramid, p.page, p.m, p.sx0, p.sy0, p.sx1, p.sy1, src,
+                                   src + in, src + in + cin, err, errlen) < 0)
+        goto out;
+    /* Output chroma sample k covers output pixels 2k and 2k + 1, centred
+     * between them: in source chroma that is (k + 0.5)·sx + ox / 2 − 0.5. */
+    if (resample(src, sw, sh, (size_t)sw, 1, ox, oy, sx, sy, dst, w, h) < 0 ||
+        resample(src + in, csw, csh, (size_t)csw, 1, ox / 2, oy / 2, sx, sy, dst + o, cw, ch) <
+            0 ||
+        resample(src + in + cin, csw, csh, (size_t)csw, 1, ox / 2, oy / 2, sx, sy, dst + o + co,
+                 cw, ch) < 0) {
+        seterr(err, errlen, "out of memory scaling %dx%d to %dx%d", sw, sh, w, h);
+        goto out;
+    }
+    if (vcm_iiif_encode_jpeg_420(dst, dst + o, dst + o + co, w, h, JPEG_Q, out, err, errlen) < 0)
+        goto out;
+    rc = 1;
+out:
+    free(src);
+    free(dst);
+    return rc;
+}
+
 static int encode(VipsImage *x, const vcm_iiif_req *r, void **buf, size_t *len)
 {
     bool bitonal = r->quality == VCM_IIIF_BITONAL;
     switch (r->format) {
     case VCM_IIIF_JPG:
-        return vips_jpegsave_buffer(x, buf, len, "Q", 85, "strip", TRUE, NULL);
+        return vips_jpegsave_buffer(x, buf, len, "Q", JPEG_Q, "strip", TRUE, NULL);
     case VCM_IIIF_PNG:
         return vips_pngsave_buffer(x, buf, len, "compression", 3, "bitdepth", bitonal ? 1 : 8,
                                    "strip", TRUE, NULL);
@@ -1171,7 +1520,33 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     }
     VipsImage *scope = vips_image_new();
     VipsImage **t = (VipsImage **)vips_object_local_array(VIPS_OBJECT(scope), 16);
-    const char *step = "cannot open pyramid";
+    const char *step = NULL;
+    unsigned char *pixels = NULL;
+    VipsImage *x;
+    int done = render_420(pyramid, r, out, err, errlen);
+    if (done) {
+        rc = done > 0 ? 0 : -1;
+        goto out;
+    }
+    int direct = render_direct(pyramid, r, &pixels, err, errlen);
+    if (direct < 0)
+        goto out;
+    if (direct && r->format == VCM_IIIF_JPG && r->rotation == 0 &&
+        (r->quality == VCM_IIIF_DEFAULT || r->quality == VCM_IIIF_COLOR)) {
+        /* The usual request: no libvips at all. */
+        if (r->mirror)
+            mirror_rows(pixels, r->w, r->h);
+        rc = vcm_iiif_encode_jpeg(pixels, r->w, r->h, JPEG_Q, out, err, errlen);
+        goto out;
+    }
+    if (direct) {
+        step = "cannot wrap pixels";
+        if (!(x = t[13] = vips_image_new_from_memory(pixels, (size_t)r->w * (size_t)r->h * 3, r->w,
+                                                     r->h, 3, VIPS_FORMAT_UCHAR)))
+            goto out;
+        goto scaled;
+    }
+    step = "cannot open pyramid";
     if (!(t[0] = open_level(pyramid, 0)))
         goto out;
     int64_t W = t[0]->Xsize, H = t[0]->Ysize;
@@ -1206,7 +1581,7 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
     int x0, y0, x1, y1;
     level_region(W, H, lvl->Xsize, lvl->Ysize, r, &x0, &y0, &x1, &y1);
     int64_t lw = lvl->Xsize, lh = lvl->Ysize;
-    VipsImage *x = lvl;
+    x = lvl;
     step = "cannot cut region";
     if ((x0 != 0 || y0 != 0 || x1 != lw || y1 != lh) &&
         vips_extract_area(lvl, &t[2], x0, y0, x1 - x0, y1 - y0, NULL))
@@ -1221,6 +1596,7 @@ int vcm_iiif_render(const char *pyramid, const vcm_iiif_req *r, vcm_buf *out, ch
             goto out;
     }
 
+scaled:
     step = "cannot apply quality";
     if (r->quality == VCM_IIIF_GRAY || r->quality == VCM_IIIF_BITONAL) {
         if (vips_colourspace(x, &t[4], VIPS_INTERPRETATION_B_W, NULL))
@@ -1287,6 +1663,7 @@ out:
     }
     g_free(buf);
     g_object_unref(scope);
+    free(pixels); /* after the image made on them */
     if (rc != 0)
         vcm_buf_reset(out);
     return rc;

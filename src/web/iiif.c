@@ -336,14 +336,26 @@ struct render {
     const char *key, *identifier;
 };
 
-/* On the render thread, once the image is made: keep it, wake the connection. */
+/* On the render thread, once the image is made: wake the connection, then
+ * keep the image in the disk cache. The file is written from a copy after
+ * the wake-up, so the answer does not wait for it (the connection owns
+ * the job's bytes and its key from then on). Without memory for the copy,
+ * the image is only not kept. */
 static void render_done(vcm_iiif_job *job)
 {
     struct render *rd = job->ud;
+    /* the app outlives the request, which may be gone once resumed */
     vcm_iiif_cache *cache = vcm_web_app(rd->req)->iiif.cache;
-    if (job->rc == 0 && cache)
-        vcm_iiif_cache_put(cache, rd->key, job->out.data, job->out.len);
+    size_t n = job->out.len;
+    char *key = job->rc == 0 && cache ? strdup(rd->key) : NULL;
+    void *copy = key ? malloc(n ? n : 1) : NULL;
+    if (copy)
+        memcpy(copy, job->out.data, n);
     vcm_req_resume(rd->req);
+    if (copy)
+        vcm_iiif_cache_put(cache, key, copy, n);
+    free(copy);
+    free(key);
 }
 
 /* Back on the connection's thread: answer with the image. */

@@ -1015,6 +1015,75 @@ static void test_render_mirror_and_rotations(void **state)
     g_object_unref(im);
 }
 
+/* The usual request (JPEG, default quality, no rotation) is made without
+ * libvips (image.c's direct path): mirrored, too. */
+static void test_render_jpg_mirrored(void **state)
+{
+    (void)state;
+    const int w = 240, h = 180; /* the grid at 1/5: cells of 60 */
+    for (int mi = 0; mi < 2; mi++) {
+        VipsImage *im = render(grid.pyramid, req(0, 0, GW, GH, w, h, 0, mi, VCM_IIIF_DEFAULT,
+                                                 VCM_IIIF_JPG));
+        assert_int_equal(im->Xsize, w);
+        assert_int_equal(im->Ysize, h);
+        for (int r = 0; r < ROWS; r++)
+            for (int c = 0; c < COLS; c++) {
+                int ox, oy;
+                place(w, h, c * 60 + 30, r * 60 + 30, mi, 0, &ox, &oy);
+                char what[64];
+                snprintf(what, sizeof what, "jpg mirror %d cell %d,%d", mi, r, c);
+                assert_rgb(im, ox, oy, colour[r][c], 12, what);
+            }
+        g_object_unref(im);
+    }
+}
+
+/* A plain JPEG from JPEG tiles is scaled as the tiles hold it, luma and
+ * half-size chroma apart (image.c's render_420); PNG goes through RGB.
+ * Both must show the same picture, chroma in place, at odd offsets and
+ * sizes and at every decoding scale. */
+static void test_render_jpg_planes_match_rgb(void **state)
+{
+    (void)state;
+    /* Region, size, and the mean difference allowed: JPEG's own loss at
+     * the grid's sharp colour edges, with some room. Chroma put half a
+     * pixel off (in its own half-size pixels) goes past it in cases 3 and
+     * the last, a whole pixel off in the first four. The smallest level is
+     * 150 × 112: below half of that, libjpeg decodes it scaled (tiny images
+     * with sharp edges, so JPEG loses more there). */
+    static const struct {
+        int rx, ry, rw, rh, w, h;
+        double most;
+    } cases[] = {
+        {150, 150, 301, 299, 301, 299, 0.4}, /* no scaling, odd start */
+        {151, 149, 600, 450, 401, 301, 0.8}, /* 1.5 */
+        {1, 3, 1199, 897, 290, 217, 1.2},    /* 4.1: level 2, 1.03 */
+        {299, 1, 603, 599, 71, 70, 3.5},     /* 8.5: level 3, 1.06 */
+        {0, 0, 1200, 900, 70, 52, 7},        /* level 3 (150 wide) at 1/2 */
+        {1, 3, 1199, 897, 35, 26, 13},       /* level 3 at 1/4 */
+        {0, 0, 1200, 900, 17, 13, 21},       /* level 3 at 1/8 */
+        {250, 261, 101, 77, 303, 231, 0.85}, /* enlarged */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vcm_iiif_req r = req(cases[i].rx, cases[i].ry, cases[i].rw, cases[i].rh, cases[i].w,
+                             cases[i].h, 0, false, VCM_IIIF_DEFAULT, VCM_IIIF_JPG);
+        VipsImage *a = render(grid.pyramid, r);
+        r.format = VCM_IIIF_PNG;
+        VipsImage *b = render(grid.pyramid, r);
+        assert_int_equal(a->Xsize, b->Xsize);
+        assert_int_equal(a->Ysize, b->Ysize);
+        VipsImage *d, *ad;
+        double mean;
+        assert_int_equal(vips_subtract(a, b, &d, NULL), 0);
+        assert_int_equal(vips_abs(d, &ad, NULL), 0);
+        assert_int_equal(vips_avg(ad, &mean, NULL), 0);
+        if (mean > cases[i].most)
+            fail_msg("case %zu: jpg and png differ by %.2f on average, more than %.2f", i, mean,
+                     cases[i].most);
+        g_object_unref(d), g_object_unref(ad), g_object_unref(a), g_object_unref(b);
+    }
+}
+
 static void test_render_quality(void **state)
 {
     (void)state;
@@ -1396,6 +1465,8 @@ int main(void)
         cmocka_unit_test(test_render_regions_and_sizes),
         cmocka_unit_test(test_render_picks_smallest_sufficient_level),
         cmocka_unit_test(test_render_mirror_and_rotations),
+        cmocka_unit_test(test_render_jpg_mirrored),
+        cmocka_unit_test(test_render_jpg_planes_match_rgb),
         cmocka_unit_test(test_render_quality),
         cmocka_unit_test(test_render_formats),
         cmocka_unit_test(test_render_errors),
