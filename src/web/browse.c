@@ -1,7 +1,9 @@
 /* Browse: the collection as a grid of pages, narrowed by region, country,
- * museum, classification and century. Every filter is a link with its count
- * on the current result set, every active filter a chip that removes it, and
- * every page has its own URL, so a view can be shared and bookmarked. */
+ * museum, classification and century, each a link with its count on the
+ * current result set, and by image, licence and years (date=1600..1700),
+ * which links from elsewhere carry. Every active filter is a chip that
+ * removes it, and every page has its own URL, so a view can be shared and
+ * bookmarked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,12 +108,19 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         snprintf(museum, sizeof museum, "%lld", (long long)f.museum);
     if (f.century)
         snprintf(century, sizeof century, "%d", f.century);
+    const char *region = NULL;
+    for (int r = VCM_REGION_OTHER; r <= VCM_REGION_EUROPE; r++)
+        if (f.regions == 1u << r)
+            region = vcm_region_name((vcm_region)r);
     struct param ps[] = {
-        {"region", f.has_region ? vcm_region_name(f.region) : NULL},
+        {"region", region},
         {"country", f.country[0] ? f.country : NULL},
         {"museum", museum[0] ? museum : NULL},
         {"classification", f.classification},
         {"century", century[0] ? century : NULL},
+        {"image", f.image ? (f.image == VCM_YES ? "yes" : "no") : NULL},
+        {"licence", f.open ? (f.open == VCM_YES ? "open" : "other") : NULL},
+        {"date", f.has_date ? prm.raw[VCM_P_DATE] : NULL},
     };
     size_t np = sizeof ps / sizeof ps[0];
 
@@ -163,6 +172,20 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
                                      g[i].fs[k].label, "url",
                                      browse_url(req->arena, ps, np, g[i].key, NULL, 1)));
     }
+    /* the filters without a facet group here: a chip each */
+    for (size_t i = 5; i < np; i++)
+        if (ps[i].value)
+            json_array_append_new(
+                chips, json_pack("{s:s, s:s, s:s}", "group",
+                                 vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s",
+                                                                 ps[i].key)),
+                                 "label",
+                                 i == 7 ? ps[i].value
+                                        : vcm_web_t(req, vcm_arena_printf(req->arena,
+                                                                          "facet.%s.%s",
+                                                                          ps[i].key,
+                                                                          ps[i].value)),
+                                 "url", browse_url(req->arena, ps, np, ps[i].key, NULL, 1)));
     json_object_set_new(d, "facets", groups);
     json_object_set_new(d, "chips", chips);
     json_object_set_new(d, "page", json_integer(page));

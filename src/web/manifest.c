@@ -217,7 +217,7 @@ static int collection(vcm_req *req, vcm_resp *resp, vcm_filter *f, const char *p
         json_decref(label);
         return 0;
     }
-    f->has_media = true;
+    f->image = VCM_YES;
     int64_t total;
     if (s->ops->object_count(s, f, &total) < 0) {
         json_decref(label);

@@ -88,10 +88,6 @@ static vcm_index_request request(const vcm_plan *must)
 {
     vcm_index_request r = {0};
     r.must = must;
-    r.filter.region = -1;
-    r.filter.material = -1;
-    r.filter.image = -1;
-    r.filter.open = -1;
     r.limit = 20;
     return r;
 }
