@@ -660,6 +660,17 @@ static void test_store_filters_counted(void **state)
         free(ib);
     }
     free(recs);
+    /* a chip for each, with a link that removes it; the facets' links keep them */
+    struct vt_resp r = vt_get(&demo, "/browse?image=no&licence=other&date=1600..1700");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Images: without images");
+    assert_contains(r.body, "Licence: other rights");
+    assert_contains(r.body, "Years: 1600..1700");
+    assert_contains(r.body, "href=\"/browse?licence=other&amp;date=1600..1700\"");
+    assert_contains(r.body, "href=\"/browse?image=no&amp;date=1600..1700\"");
+    assert_contains(r.body, "href=\"/browse?image=no&amp;licence=other\"");
+    assert_contains(r.body, "country=US&amp;image=no&amp;licence=other&amp;date=1600..1700\"");
+    vt_resp_free(&r);
 }
 
 static void test_static_etag(void **state)
