@@ -458,6 +458,20 @@ static void test_malformed_queries(void **state)
     assert_non_null(strstr(r.messages[0], "abc"));
     assert_int_equal(r.total, total("vase", true));
     free(big);
+    /* a filter field only the store takes is an error, not ignored */
+    const char *store_only[] = {"source_id", "any_status", "offset"};
+    for (size_t i = 0; i < sizeof store_only / sizeof *store_only; i++) {
+        vcm_search_params b = params("vase");
+        if (i == 0)
+            b.filter.source_id = "35966";
+        else if (i == 1)
+            b.filter.any_status = true;
+        else
+            b.filter.offset = 20;
+        char err[300] = "";
+        assert_int_equal(vcm_search_run(se, st, &arena, &b, &r, err, sizeof err), -1);
+        assert_non_null(strstr(err, "cannot filter"));
+    }
 }
 
 static void test_folding_and_stemming(void **state)
