@@ -31,6 +31,9 @@ static const char *const fselect[F_KINDS] = {
                  "o.museum_id ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
     [F_CLASS] = "SELECT o.classification, o.classification, count(*)",
     [F_CENTURY] = "SELECT o.century, o.century, count(*)",
+    [F_IMAGE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
+                "THEN 'yes' ELSE 'no' END, NULL, count(*)",
+    [F_LICENCE] = NULL, /* open_text: it binds the marks */
 };
 static const char *const fgroup[F_KINDS] = {
     [F_LIST] = " ORDER BY o.id",
@@ -40,6 +43,8 @@ static const char *const fgroup[F_KINDS] = {
     [F_MUSEUM] = " GROUP BY 1 ORDER BY 3 DESC, 2",
     [F_CLASS] = " AND o.classification <> '' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
     [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
+    [F_IMAGE] = " GROUP BY 1 ORDER BY 1 DESC",
+    [F_LICENCE] = " GROUP BY 1 ORDER BY 1",
 };
 
 static unsigned filter_mask(const vcm_filter *f, enum fkind k)
@@ -124,9 +129,26 @@ static void region_values(const vcm_filter *f, const char *out[3])
         out[n] = out[n - 1];
 }
 
+/* Whether o.rights is open by the marks of vcm_rights_open, as it reads
+ * them: replace() finds a substring, case-sensitive, alike in both dialects
+ * (LIKE is not, and reads '_' and '%'). */
+static void open_text(struct walk *w)
+{
+    puts_text(w, "o.rights IS NOT NULL AND (false");
+    for (size_t i = 0; vcm_open_rights_marks[i]; i++)
+        cond_text(w, " OR replace(o.rights, ?%d, '') <> o.rights", vcm_open_rights_marks[i]);
+    puts_text(w, ")");
+}
+
 static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fkind k)
 {
-    puts_text(w, fselect[k]);
+    if (k == F_LICENCE) {
+        puts_text(w, "SELECT CASE WHEN ");
+        open_text(w);
+        puts_text(w, " THEN 'open' ELSE 'other' END, NULL, count(*)");
+    } else {
+        puts_text(w, fselect[k]);
+    }
     puts_text(w, " FROM objects o JOIN museums m ON m.id = o.museum_id");
     if ((m & B_REGION) || k == F_REGION)
         puts_text(w, " JOIN countries c ON c.code = m.country");
@@ -157,12 +179,9 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
         cond_int(w, " AND (CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
                     "THEN 1 ELSE 0 END) = ?%d", f->image == VCM_YES);
     if (m & B_OPEN) {
-        /* the marks of vcm_rights_open, as it reads them: replace() finds
-         * a substring, case-sensitive, alike in both dialects (LIKE is not) */
-        puts_text(w, " AND (CASE WHEN o.rights IS NOT NULL AND (false");
-        for (size_t i = 0; vcm_open_rights_marks[i]; i++)
-            cond_text(w, " OR replace(o.rights, ?%d, '') <> o.rights", vcm_open_rights_marks[i]);
-        cond_int(w, ") THEN 1 ELSE 0 END) = ?%d", f->open == VCM_YES);
+        puts_text(w, " AND (CASE WHEN ");
+        open_text(w);
+        cond_int(w, " THEN 1 ELSE 0 END) = ?%d", f->open == VCM_YES);
     }
     if (m & B_DATE) {
         /* as the search index: dated, and the range overlaps; an end year
@@ -284,7 +303,9 @@ static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
         !(dst->country = copy_facets(a, src->country, src->ncountry)) ||
         !(dst->museum = copy_facets(a, src->museum, src->nmuseum)) ||
         !(dst->classification = copy_facets(a, src->classification, src->nclassification)) ||
-        !(dst->century = copy_facets(a, src->century, src->ncentury)))
+        !(dst->century = copy_facets(a, src->century, src->ncentury)) ||
+        !(dst->image = copy_facets(a, src->image, src->nimage)) ||
+        !(dst->licence = copy_facets(a, src->licence, src->nlicence)))
         return -1;
     return 0;
 }
@@ -347,7 +368,9 @@ static int facets_uncached(store *s, vcm_arena *a, const vcm_filter *f, vcm_face
         facet(s, a, f, F_COUNTRY, &out->country, &out->ncountry) < 0 ||
         facet(s, a, f, F_MUSEUM, &out->museum, &out->nmuseum) < 0 ||
         facet(s, a, f, F_CLASS, &out->classification, &out->nclassification) < 0 ||
-        facet(s, a, f, F_CENTURY, &out->century, &out->ncentury) < 0)
+        facet(s, a, f, F_CENTURY, &out->century, &out->ncentury) < 0 ||
+        facet(s, a, f, F_IMAGE, &out->image, &out->nimage) < 0 ||
+        facet(s, a, f, F_LICENCE, &out->licence, &out->nlicence) < 0)
         return -1;
     for (size_t i = 0; i < out->ncentury; i++) {
         char label[64];

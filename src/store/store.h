@@ -32,7 +32,8 @@ typedef struct vcm_facet {
 
 typedef struct vcm_facets {
     vcm_facet *region, *country, *museum, *classification, *century;
-    size_t nregion, ncountry, nmuseum, nclassification, ncentury;
+    vcm_facet *image, *licence; /* "yes", "no"; "open", "other" (model/filter.h) */
+    size_t nregion, ncountry, nmuseum, nclassification, ncentury, nimage, nlicence;
 } vcm_facets;
 
 typedef struct vcm_stats {

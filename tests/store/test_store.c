@@ -467,6 +467,37 @@ static void test_filters_image_licence_date(void **state)
         for (size_t i = 0; i < fc.nmuseum; i++)
             sum += fc.museum[i].count;
         assert_int_equal(sum, direct);
+        /* the image and licence facets: each value's count is the count of
+         * the filter with that value added */
+        for (int kind = 0; kind < 2; kind++) {
+            const vcm_facet *fs = kind ? fc.licence : fc.image;
+            size_t nf = kind ? fc.nlicence : fc.nimage;
+            int64_t total = 0;
+            for (vcm_tri t = VCM_YES; t <= VCM_NO; t++) {
+                vcm_filter more = cases[c];
+                if (kind)
+                    more.open = t;
+                else
+                    more.image = t;
+                int64_t want = 0;
+                if ((kind ? cases[c].open : cases[c].image) == VCM_ANY ||
+                    (kind ? cases[c].open : cases[c].image) == t)
+                    for (size_t i = 0; i < nall; i++)
+                        want += selects(&more, &all[i]);
+                const char *value = kind ? (t == VCM_YES ? "open" : "other")
+                                         : (t == VCM_YES ? "yes" : "no");
+                int64_t got_count = 0;
+                for (size_t i = 0; i < nf; i++)
+                    if (strcmp(fs[i].value, value) == 0)
+                        got_count = fs[i].count;
+                if (got_count != want)
+                    fail_msg("case %zu: facet %s=%s counts %lld, direct %lld", c,
+                             kind ? "licence" : "image", value, (long long)got_count,
+                             (long long)want);
+                total += got_count;
+            }
+            assert_int_equal(total, direct);
+        }
     }
     free(all);
 

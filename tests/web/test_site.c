@@ -615,7 +615,7 @@ static void test_store_filters_counted(void **state)
         if (direct == 0 || direct == 42231)
             fail_msg("%s: selects %lld of the demo: choose a filter that narrows",
                      fc->query, (long long)direct);
-        char path[600], want[64], num[32];
+        char path[600], want[256], num[32];
         snprintf(path, sizeof path, "/api/v1/objects?%s&limit=1", fc->query);
         json_t *j = get_ok(path);
         if (json_integer_value(json_object_get(j, "total")) != direct)
@@ -639,6 +639,17 @@ static void test_store_filters_counted(void **state)
             fail_msg("%s: the browse page does not say %s", fc->query, want);
         assert_null(strstr(r.body, "is not a parameter of this address"));
         vt_resp_free(&r);
+        /* the unfiltered page offers image and licence with these counts */
+        if (strchr(fc->query, '&') == NULL && strncmp(fc->query, "date=", 5) != 0) {
+            r = vt_get(&demo, "/browse");
+            snprintf(want, sizeof want, "<a href=\"/browse?%s\">%s</a> <span class=\"n\">%s</span>",
+                     fc->query,
+                     fc->image == 1 ? "with images" : fc->image == 0 ? "without images"
+                     : fc->open == 1 ? "open licence" : "other rights", num);
+            if (!strstr(r.body, want))
+                fail_msg("/browse does not offer %s", want);
+            vt_resp_free(&r);
+        }
         if (!fc->sets)
             continue;
         size_t na, ns;
