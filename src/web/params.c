@@ -10,8 +10,9 @@
  *
  * The second half is for handlers: reading a request's query (the API
  * refuses what the parser left out, a page says so), turning the result
- * into the store's and the search's filters, the visitor's language and
- * the catalogues. Only the first half is fuzzed; it touches no request. */
+ * into the one filter of the store and the search (and the search's other
+ * parameters), the visitor's language and the catalogues. Only the first
+ * half is fuzzed; it touches no request. */
 #include "web/params.h"
 
 #include <ctype.h>
