@@ -18,6 +18,6 @@ bool vcm_rights_open(const char *rights)
 
 bool vcm_filter_narrows(const vcm_filter *f)
 {
-    return f->regions || f->country[0] || f->museum || f->classification || f->century ||
+    return (f->regions & 7u) || f->country[0] || f->museum || f->classification || f->century ||
            f->has_date || f->image || f->open || f->material;
 }

@@ -278,6 +278,12 @@ static void test_filters_facets_cursor(void **state)
     flt = (vcm_filter){.regions = 1u << VCM_REGION_ASIA, .classification = "Ceramics"};
     assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
     assert_int_equal(n, 100);
+    flt = (vcm_filter){.regions = 1u << VCM_REGION_ASIA | 1u << VCM_REGION_EUROPE};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 250);
+    flt = (vcm_filter){.regions = 1u << VCM_REGION_EUROPE | 1u << VCM_REGION_OTHER};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 50);
     flt = (vcm_filter){.century = -3};
     assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
     assert_int_equal(n, 84);
