@@ -78,14 +78,13 @@ static void search_all(vcm_index *x, vcm_arena *a)
             vcm_index_request r = {.must = plans[p], .must_not = p == 3 ? &phrases : NULL,
                                    .sort = (enum vcm_sort)sort, .limit = 5, .offset = 1,
                                    .facets = (1u << VCM_FACET_KINDS) - 1};
-            r.filter.region = r.filter.material = r.filter.image = r.filter.open = -1;
             if (sort == VCM_SORT_TITLE) {
                 r.filter.has_date = true;
                 r.filter.date_from = -500;
                 r.filter.date_to = 1900;
                 r.filter.classification = "Ceramics";
                 r.filter.century = 17;
-                r.filter.material = 3;
+                r.filter.material = "jade";
             }
             vcm_index_result res;
             if (vcm_index_search(x, a, &r, &res) == 0 && res.more && res.nhits) {

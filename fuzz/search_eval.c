@@ -28,6 +28,7 @@
 #include "model/model.h"
 #include "search/index.h"
 #include "search/query.h"
+#include "search/thesaurus.h"
 #include "search/tokenize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -256,7 +257,6 @@ static void plan_query(vcm_arena *a, const vcm_squery *q, vcm_index_request *req
 
 static const char *options(const char *s, size_t n, vcm_index_request *req)
 {
-    req->filter.region = req->filter.material = req->filter.image = req->filter.open = -1;
     req->limit = 10;
     if (n == 0 || s[0] != '#')
         return s;
@@ -279,11 +279,22 @@ static const char *options(const char *s, size_t n, vcm_index_request *req)
         case 'o': req->offset = v < 0 ? 0 : v > 1000 ? 1000 : (size_t)v; break;
         case 'l': req->limit = v < 1 ? 1 : v > 100 ? 100 : (size_t)v; break;
         case 'm': req->filter.museum = v; break;
-        case 'r': req->filter.region = v < -1 || v > 3 ? -1 : (int)v; break;
+        /* r, i, p, t: -1 any, then the value (the corpus was written so) */
+        case 'r': req->filter.regions = v >= 0 && v < 3 ? 1u << v : 0; break;
         case 'c': req->filter.century = (int)v; break;
-        case 'i': req->filter.image = v < -1 || v > 1 ? -1 : (int)v; break;
-        case 'p': req->filter.open = v < -1 || v > 1 ? -1 : (int)v; break;
-        case 't': req->filter.material = v < -1 || v > 63 ? -1 : (int)v; break;
+        case 'i': req->filter.image = v == 1 ? VCM_YES : v == 0 ? VCM_NO : VCM_ANY; break;
+        case 'p': req->filter.open = v == 1 ? VCM_YES : v == 0 ? VCM_NO : VCM_ANY; break;
+        case 't': {
+            /* the v-th material's id; one of no material past the end */
+            const vcm_thesaurus *th = vcm_thesaurus_builtin();
+            size_t e = vcm_thesaurus_first(th, VCM_TH_MATERIAL) + (size_t)(v < 0 ? 0 : v);
+            req->filter.material = v < 0 ? NULL
+                                   : e < vcm_thesaurus_count(th) &&
+                                           vcm_thesaurus_entry(th, e)->kind == VCM_TH_MATERIAL
+                                       ? vcm_thesaurus_entry(th, e)->id
+                                       : "no-such-material";
+            break;
+        }
         case 'y': req->filter.has_date = true; req->filter.date_from = (int32_t)v; break;
         case 'z': req->filter.has_date = true; req->filter.date_to = (int32_t)v; break;
         case 'k':

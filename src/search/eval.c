@@ -468,7 +468,8 @@ static int eval(ectx *c, const vcm_plan *p, hv *out)
 
 /* ---- filters, facets, order ---- */
 
-static bool pass(const ectx *c, uint32_t d, const vcm_index_filter *f)
+/* material: f->material's bit (vcm_thesaurus_material), -1 when it has none. */
+static bool pass(const ectx *c, uint32_t d, const vcm_filter *f, int material)
 {
     const struct idoc *doc = &c->x->docs[d];
     const struct museum *m = &c->x->museums[doc->museum];
@@ -479,7 +480,7 @@ static bool pass(const ectx *c, uint32_t d, const vcm_index_filter *f)
         return false;
     if (f->country[0] && memcmp(m->country, f->country, 2) != 0)
         return false;
-    if (f->region >= 0 && m->region != f->region)
+    if ((f->regions & 7u) && (m->region > 2 || !(f->regions & (1u << m->region))))
         return false;
     if (f->classification) {
         size_t kl;
@@ -487,13 +488,13 @@ static bool pass(const ectx *c, uint32_t d, const vcm_index_filter *f)
         if (strlen(f->classification) != kl || memcmp(k, f->classification, kl) != 0)
             return false;
     }
-    if (f->material >= 0 && !(doc->materials & (1ull << f->material)))
+    if (f->material && (material < 0 || !(doc->materials & (1ull << material))))
         return false;
     if (f->century && (doc->ds == VCM_NO_YEAR || vcm_century(doc->ds) != f->century))
         return false;
-    if (f->image >= 0 && !!(doc->flags & VCM_IDOC_IMAGE) != f->image)
+    if (f->image && !!(doc->flags & VCM_IDOC_IMAGE) != (f->image == VCM_YES))
         return false;
-    if (f->open >= 0 && !!(doc->flags & VCM_IDOC_OPEN) != f->open)
+    if (f->open && !!(doc->flags & VCM_IDOC_OPEN) != (f->open == VCM_YES))
         return false;
     return true;
 }
@@ -701,6 +702,11 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
                      vcm_index_result *out)
 {
     memset(out, 0, sizeof *out);
+    /* the index holds published objects and none of their source ids:
+     * what it cannot tell is refused, not ignored */
+    if (r->filter.any_status || r->filter.source_id || r->filter.after_id ||
+        r->filter.offset || r->filter.limit)
+        return -1;
     ectx c = {x, x->live ? (float)x->sumdl / (float)x->live : 1.0f, (double)x->live, 0};
     if (c.avgdl <= 0)
         c.avgdl = 1;
@@ -723,10 +729,9 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
     size_t nheap = 0;
     uint32_t nj = 0;
     entry after = {r->after_key, r->after_id, 0};
-    const vcm_index_filter *flt = &r->filter;
-    bool filtered = flt->has_date || flt->museum || flt->country[0] || flt->region >= 0 ||
-                    flt->classification || flt->material >= 0 || flt->century ||
-                    flt->image >= 0 || flt->open >= 0;
+    const vcm_filter *flt = &r->filter;
+    bool filtered = vcm_filter_narrows(flt);
+    int material = flt->material ? vcm_thesaurus_material(vcm_thesaurus_builtin(), flt->material) : -1;
     /* by relevance with nothing to filter or count, a hit's document is
      * read only when its score may enter the page */
     bool lean = !filtered && !r->facets && r->sort == VCM_SORT_RELEVANCE;
@@ -743,7 +748,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             if ((nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key))
                 continue;
         } else {
-            if (filtered && !pass(&c, d, flt))
+            if (filtered && !pass(&c, d, flt, material))
                 continue;
             out->total++;
         }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "model/filter.h"
 
 /* Fields of a document. Positions carry the field in their top bits, so a
  * phrase never runs from one field into the next and a query can name one. */
@@ -30,7 +31,7 @@ enum {
 };
 
 #define VCM_IDOC_IMAGE 1 /* has at least one image */
-#define VCM_IDOC_OPEN 2  /* its rights allow reuse (public domain, CC0, CC BY, CC BY-SA) */
+#define VCM_IDOC_OPEN 2  /* its rights allow reuse: vcm_rights_open() */
 
 /* One object as the index takes it. Strings are only read during prepare. */
 typedef struct vcm_index_doc {
@@ -134,23 +135,10 @@ enum vcm_facet_kind {
     VCM_FACET_MATERIAL, VCM_FACET_CENTURY, VCM_FACET_IMAGE, VCM_FACET_LICENCE, VCM_FACET_KINDS
 };
 
-typedef struct vcm_index_filter {
-    bool has_date;
-    int32_t date_from, date_to;  /* overlapping this range */
-    int64_t museum;              /* 0 = any */
-    char country[3];
-    int region;                  /* -1 = any */
-    const char *classification;
-    int material;                /* thesaurus entry index, -1 = any */
-    int century;                 /* 0 = any */
-    int image;                   /* -1 any, 0 without, 1 with */
-    int open;                    /* -1 any, 0 other, 1 open */
-} vcm_index_filter;
-
 typedef struct vcm_index_request {
     const vcm_plan *must;        /* NULL = every document */
     const vcm_plan *must_not;    /* NULL = nothing left out */
-    vcm_index_filter filter;
+    vcm_filter filter;           /* the search's fields (model/filter.h) */
     enum vcm_sort sort;
     bool has_after;              /* keyset cursor: hits after (after_key, after_id) */
     uint64_t after_key;
@@ -179,7 +167,9 @@ typedef struct vcm_index_result {
     size_t nfacets[VCM_FACET_KINDS];
 } vcm_index_result;
 
-/* Runs a request; results in a. Returns -1 when the arena is full. */
+/* Runs a request; results in a. Returns -1 when the arena is full, or
+ * when the filter asks for what the index does not hold (any status, a
+ * source id, the store's paging): the index holds published objects only. */
 int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
                      vcm_index_result *out);
 /* Dictionary terms close to a word (edit distance <= 2), most frequent

@@ -127,12 +127,6 @@ static const struct museum_cache *museum_of(struct reader *r, int64_t id)
     return c;
 }
 
-static bool open_rights(const char *r)
-{
-    return r && (strstr(r, "/publicdomain/") || strstr(r, "/licenses/by/") ||
-                 strstr(r, "/licenses/by-sa/"));
-}
-
 static void add_text(vcm_index_doc *d, int field, const char *text)
 {
     if (text && *text && d->ntexts < sizeof d->texts / sizeof *d->texts) {
@@ -166,7 +160,7 @@ static vcm_index_prep *prepare_object(const struct reader *r, const vcm_object *
     d.sort_title = t ? t->text : "";
     d.suggest = o->creators;
     d.nsuggest = o->ncreators;
-    d.flags = (uint8_t)((o->nmedia ? VCM_IDOC_IMAGE : 0) | (open_rights(o->rights) ? VCM_IDOC_OPEN : 0));
+    d.flags = (uint8_t)((o->nmedia ? VCM_IDOC_IMAGE : 0) | (vcm_rights_open(o->rights) ? VCM_IDOC_OPEN : 0));
     if (m)
         add_ltexts(&d, VCM_IF_MUSEUM, &m->m.names);
     else
@@ -703,10 +697,6 @@ out:
 void vcm_search_params_init(vcm_search_params *p)
 {
     memset(p, 0, sizeof *p);
-    p->filter.region = -1;
-    p->filter.material = -1;
-    p->filter.image = -1;
-    p->filter.open = -1;
     p->limit = 20;
 }
 
@@ -1368,9 +1358,7 @@ static void alternatives(vcm_search *s, vcm_arena *a, const vcm_search_params *p
             char *alt = rewrite(a, q, i, SIZE_MAX, NULL);
             alternative(r, alt, "broader", count_of(s, a, p, alt));
         }
-    if (q->has_date || p->filter.has_date || p->filter.museum || p->filter.country[0] ||
-        p->filter.region >= 0 || p->filter.classification || p->filter.material >= 0 ||
-        p->filter.century || p->filter.image >= 0 || p->filter.open >= 0) {
+    if (q->has_date || vcm_filter_narrows(&p->filter)) {
         vcm_search_params p2 = *p;
         vcm_search_params_init(&p2);
         p2.q = p->q;
@@ -1398,6 +1386,14 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
         snprintf(err, errlen, "the search index is being built (%zu of %zu objects)", s->built,
                  s->to_build);
         return -2;
+    }
+    if (p->filter.any_status || p->filter.source_id || p->filter.after_id ||
+        p->filter.offset || p->filter.limit) {
+        /* the index holds published objects, without source ids; pages
+         * come from p's own cursor, offset and limit */
+        snprintf(err, errlen, "the search cannot filter by status, source id or the store's "
+                              "paging");
+        return -1;
     }
     vcm_squery q;
     const char *text = p->q ? p->q : "";

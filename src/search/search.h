@@ -53,7 +53,9 @@ void vcm_search_index_path(const char *db_url, char *out, size_t size);
 
 typedef struct vcm_search_params {
     const char *q;               /* the query as typed; NULL or "" = everything */
-    vcm_index_filter filter;     /* facet selections (date may also come from q) */
+    vcm_filter filter;           /* facet selections (date may also come from q);
+                                    the store's fields (status, source id,
+                                    paging) must stay zero */
     enum vcm_sort sort;
     const char *cursor;          /* from a previous page's next; NULL = first page */
     size_t offset;               /* numbered pages (ignored with a cursor) */
@@ -128,8 +130,9 @@ typedef struct vcm_search_results {
 
 /* Runs a search. store: the caller's connection, for reading hits (may be
  * NULL without want_objects). Returns 0, -2 while the index is being built,
- * or -1 when the arena is full or the store fails (message in err in both
- * cases). A malformed query is never an error. */
+ * or -1 when the arena is full, the store fails, or the filter carries a
+ * field only the store takes (message in err in every case). A malformed
+ * query is never an error. */
 int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_search_params *p,
                    vcm_search_results *r, char *err, size_t errlen);
 

@@ -332,3 +332,14 @@ const char *vcm_th_label(const vcm_th_entry *e)
             return e->names[i].text;
     return e->names[0].text;
 }
+
+int vcm_thesaurus_material(const vcm_thesaurus *t, const char *id)
+{
+    size_t first = vcm_thesaurus_first(t, VCM_TH_MATERIAL);
+    for (size_t i = first; i < vcm_thesaurus_count(t) && i < first + 64; i++) {
+        const vcm_th_entry *e = vcm_thesaurus_entry(t, i);
+        if (e->kind == VCM_TH_MATERIAL && strcmp(e->id, id) == 0)
+            return (int)(i - first);
+    }
+    return -1;
+}

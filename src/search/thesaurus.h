@@ -56,6 +56,9 @@ size_t vcm_thesaurus_lookup(const vcm_thesaurus *t, const char *key, size_t keyl
 size_t vcm_thesaurus_first(const vcm_thesaurus *t, vcm_th_kind kind);
 /* The longest name, in tokens, of any entry (for matching runs of words). */
 size_t vcm_thesaurus_max_tokens(const vcm_thesaurus *t);
+/* The material with this id as documents of the index carry it: its place
+ * among the materials (0..63); -1 when no material has that id. */
+int vcm_thesaurus_material(const vcm_thesaurus *t, const char *id);
 /* The English name of an entry. */
 const char *vcm_th_label(const vcm_th_entry *e);
 #endif

@@ -42,7 +42,9 @@ enum {
     VCM_STREAM = 1, /* rows come one at a time (a whole table, larger than memory) */
 };
 
-#define VCM_SLOTS 4096
+/* Filter queries take most: one a kind and combination of conditions
+ * (store_int.h), prepared only when used. */
+#define VCM_SLOTS 20480
 
 typedef enum vcm_dialect { VCM_SQLITE, VCM_PG, VCM_DIALECTS } vcm_dialect;
 

@@ -6,7 +6,13 @@
  * condition, and kept in the slot of its kind and of the bit mask of the
  * conditions present; values are always bound. The same walk over the
  * conditions writes the text (first use) and binds the values (every use),
- * so the two cannot disagree on the numbering. */
+ * so the two cannot disagree on the numbering. A condition whose values
+ * change only its bound values (a region set, image or licence yes or no,
+ * a date range) keeps one text for all of them, so that the slots stay
+ * one per kind and mask.
+ *
+ * Every field of vcm_filter is evaluated here but material, which needs
+ * the thesaurus: a filter with one is refused (filter_check). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +31,9 @@ static const char *const fselect[F_KINDS] = {
                  "o.museum_id ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
     [F_CLASS] = "SELECT o.classification, o.classification, count(*)",
     [F_CENTURY] = "SELECT o.century, o.century, count(*)",
+    [F_IMAGE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
+                "THEN 'yes' ELSE 'no' END, NULL, count(*)",
+    [F_LICENCE] = NULL, /* open_text: it binds the marks */
 };
 static const char *const fgroup[F_KINDS] = {
     [F_LIST] = " ORDER BY o.id",
@@ -34,6 +43,8 @@ static const char *const fgroup[F_KINDS] = {
     [F_MUSEUM] = " GROUP BY 1 ORDER BY 3 DESC, 2",
     [F_CLASS] = " AND o.classification <> '' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
     [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
+    [F_IMAGE] = " GROUP BY 1 ORDER BY 1 DESC",
+    [F_LICENCE] = " GROUP BY 1 ORDER BY 1",
 };
 
 static unsigned filter_mask(const vcm_filter *f, enum fkind k)
@@ -41,7 +52,7 @@ static unsigned filter_mask(const vcm_filter *f, enum fkind k)
     unsigned m = 0;
     if (!f->any_status)
         m |= B_PUBLISHED;
-    if (f->has_region)
+    if (f->regions & 7u)
         m |= B_REGION;
     if (f->country[0])
         m |= B_COUNTRY;
@@ -55,9 +66,23 @@ static unsigned filter_mask(const vcm_filter *f, enum fkind k)
         m |= B_SOURCE_ID;
     if (f->after_id && k == F_LIST)
         m |= B_AFTER;
-    if (f->has_media)
-        m |= B_MEDIA;
+    if (f->image)
+        m |= B_IMAGE;
+    if (f->open)
+        m |= B_OPEN;
+    if (f->has_date)
+        m |= B_DATE;
     return m;
+}
+
+/* What the store cannot evaluate is refused, not ignored: an answer
+ * larger than asked would look right. */
+static int filter_check(store *s, const vcm_filter *f)
+{
+    if (f->material)
+        return vcm_store_fail(&s->base, "cannot filter objects by material here: only the "
+                                        "search can (it needs the thesaurus)");
+    return 0;
 }
 
 struct walk {
@@ -93,17 +118,50 @@ static void puts_text(struct walk *w, const char *t)
         vcm_buf_puts(w->b, t);
 }
 
+/* The regions of a filter's mask, as three values (the last repeated). */
+static void region_values(const vcm_filter *f, const char *out[3])
+{
+    size_t n = 0;
+    for (int r = VCM_REGION_OTHER; r <= VCM_REGION_EUROPE; r++)
+        if (f->regions & (1u << r))
+            out[n++] = vcm_region_name((vcm_region)r);
+    for (; n && n < 3; n++)
+        out[n] = out[n - 1];
+}
+
+/* Whether o.rights is open by the marks of vcm_rights_open, as it reads
+ * them: replace() finds a substring, case-sensitive, alike in both dialects
+ * (LIKE is not, and reads '_' and '%'). */
+static void open_text(struct walk *w)
+{
+    puts_text(w, "o.rights IS NOT NULL AND (false");
+    for (size_t i = 0; vcm_open_rights_marks[i]; i++)
+        cond_text(w, " OR replace(o.rights, ?%d, '') <> o.rights", vcm_open_rights_marks[i]);
+    puts_text(w, ")");
+}
+
 static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fkind k)
 {
-    puts_text(w, fselect[k]);
+    if (k == F_LICENCE) {
+        puts_text(w, "SELECT CASE WHEN ");
+        open_text(w);
+        puts_text(w, " THEN 'open' ELSE 'other' END, NULL, count(*)");
+    } else {
+        puts_text(w, fselect[k]);
+    }
     puts_text(w, " FROM objects o JOIN museums m ON m.id = o.museum_id");
     if ((m & B_REGION) || k == F_REGION)
         puts_text(w, " JOIN countries c ON c.code = m.country");
     puts_text(w, " WHERE true");
     if (m & B_PUBLISHED)
         puts_text(w, " AND o.status = 'published'");
-    if (m & B_REGION)
-        cond_text(w, " AND c.region = ?%d", vcm_region_name(f->region));
+    if (m & B_REGION) {
+        const char *r[3] = {0};
+        region_values(f, r);
+        cond_text(w, " AND c.region IN (?%d", r[0]);
+        cond_text(w, ", ?%d", r[1]);
+        cond_text(w, ", ?%d)", r[2]);
+    }
     if (m & B_COUNTRY)
         cond_text(w, " AND m.country = ?%d", f->country);
     if (m & B_MUSEUM)
@@ -116,8 +174,21 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
         cond_text(w, " AND o.source_id = ?%d", f->source_id);
     if (m & B_AFTER)
         cond_int(w, " AND o.id > ?%d", f->after_id);
-    if (m & B_MEDIA)
-        puts_text(w, " AND EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id)");
+    /* yes or no is a value, so that one text serves both */
+    if (m & B_IMAGE)
+        cond_int(w, " AND (CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
+                    "THEN 1 ELSE 0 END) = ?%d", f->image == VCM_YES);
+    if (m & B_OPEN) {
+        puts_text(w, " AND (CASE WHEN ");
+        open_text(w);
+        cond_int(w, " THEN 1 ELSE 0 END) = ?%d", f->open == VCM_YES);
+    }
+    if (m & B_DATE) {
+        /* as the search index: dated, and the range overlaps; an end year
+         * missing is the start year */
+        cond_int(w, " AND o.date_start IS NOT NULL AND o.date_start <= ?%d", f->date_to);
+        cond_int(w, " AND coalesce(o.date_end, o.date_start) >= ?%d", f->date_from);
+    }
     puts_text(w, fgroup[k]);
     if (k == F_LIST) {
         cond_int(w, " LIMIT ?%d", f->limit > 0 && f->limit <= 1000 ? f->limit : 20);
@@ -129,7 +200,7 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
 static vcm_stmt *filter_stmt(store *s, const vcm_filter *f, enum fkind k)
 {
     unsigned m = filter_mask(f, k), slot = SLOT_FILTER + (unsigned)k * B_MASKS + m;
-    if (vcm_flush(s) < 0)
+    if (filter_check(s, f) < 0 || vcm_flush(s) < 0)
         return NULL;
     vcm_stmt *q = s->d->prepare(s->c, slot, NULL, 0);
     if (!q) {
@@ -196,8 +267,9 @@ static struct facet_entry *facet_entry(store *s, const vcm_filter *f)
             return NULL;
     }
     char key[1024];
-    snprintf(key, sizeof key, "%u|%d|%s|%lld|%d|%s|%s", filter_mask(f, F_COUNT),
-             f->has_region ? (int)f->region : -1, f->country, (long long)f->museum, f->century,
+    snprintf(key, sizeof key, "%u|%u|%s|%lld|%d|%d|%d|%d|%d|%s|%s", filter_mask(f, F_COUNT),
+             f->regions & 7u, f->country, (long long)f->museum, f->century, (int)f->image,
+             (int)f->open, f->has_date ? (int)f->date_from : 0, f->has_date ? (int)f->date_to : 0,
              f->classification ? f->classification : "", f->source_id ? f->source_id : "");
     for (size_t i = 0; i < c->nfe; i++)
         if (strcmp(c->fe[i].key, key) == 0)
@@ -231,7 +303,9 @@ static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
         !(dst->country = copy_facets(a, src->country, src->ncountry)) ||
         !(dst->museum = copy_facets(a, src->museum, src->nmuseum)) ||
         !(dst->classification = copy_facets(a, src->classification, src->nclassification)) ||
-        !(dst->century = copy_facets(a, src->century, src->ncentury)))
+        !(dst->century = copy_facets(a, src->century, src->ncentury)) ||
+        !(dst->image = copy_facets(a, src->image, src->nimage)) ||
+        !(dst->licence = copy_facets(a, src->licence, src->nlicence)))
         return -1;
     return 0;
 }
@@ -239,6 +313,8 @@ static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
 int vcm_object_count(vcm_store *b, const vcm_filter *f, int64_t *out)
 {
     store *s = S(b);
+    if (filter_check(s, f) < 0) /* before the cache, whose key has no material */
+        return -1;
     struct facet_entry *e = facet_entry(s, f);
     if (e && e->has_count) {
         *out = e->count;
@@ -292,7 +368,9 @@ static int facets_uncached(store *s, vcm_arena *a, const vcm_filter *f, vcm_face
         facet(s, a, f, F_COUNTRY, &out->country, &out->ncountry) < 0 ||
         facet(s, a, f, F_MUSEUM, &out->museum, &out->nmuseum) < 0 ||
         facet(s, a, f, F_CLASS, &out->classification, &out->nclassification) < 0 ||
-        facet(s, a, f, F_CENTURY, &out->century, &out->ncentury) < 0)
+        facet(s, a, f, F_CENTURY, &out->century, &out->ncentury) < 0 ||
+        facet(s, a, f, F_IMAGE, &out->image, &out->nimage) < 0 ||
+        facet(s, a, f, F_LICENCE, &out->licence, &out->nlicence) < 0)
         return -1;
     for (size_t i = 0; i < out->ncentury; i++) {
         char label[64];
@@ -307,6 +385,8 @@ static int facets_uncached(store *s, vcm_arena *a, const vcm_filter *f, vcm_face
 int vcm_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
 {
     store *s = S(b);
+    if (filter_check(s, f) < 0) /* before the cache, whose key has no material */
+        return -1;
     struct facet_entry *e = facet_entry(s, f);
     if (e && e->has_facets)
         return copy_all_facets(a, out, &e->facets) < 0

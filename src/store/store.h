@@ -19,25 +19,10 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "model/filter.h"
 #include "model/model.h"
 
 typedef struct vcm_store vcm_store;
-
-/* What browse, the API and exports filter on. Zeroed = everything public. */
-typedef struct vcm_filter {
-    bool any_status;          /* false: published only */
-    bool has_region;
-    vcm_region region;
-    char country[3];          /* "" = any */
-    int64_t museum;           /* 0 = any */
-    const char *classification;
-    int century;              /* 0 = any; see vcm_century() */
-    const char *source_id;
-    bool has_media;           /* only objects with at least one image */
-    int64_t after_id;         /* keyset cursor: objects with id > after_id */
-    int64_t offset;           /* for numbered pages; 0 with a cursor */
-    int limit;                /* 1..1000 */
-} vcm_filter;
 
 typedef struct vcm_facet {
     const char *value;        /* as the filter takes it */
@@ -47,7 +32,8 @@ typedef struct vcm_facet {
 
 typedef struct vcm_facets {
     vcm_facet *region, *country, *museum, *classification, *century;
-    size_t nregion, ncountry, nmuseum, nclassification, ncentury;
+    vcm_facet *image, *licence; /* "yes", "no"; "open", "other" (model/filter.h) */
+    size_t nregion, ncountry, nmuseum, nclassification, ncentury, nimage, nlicence;
 } vcm_facets;
 
 typedef struct vcm_stats {
@@ -139,7 +125,9 @@ struct vcm_store_ops {
     int (*object_get_many)(vcm_store *s, vcm_arena *a, const int64_t *ids, size_t n,
                            vcm_object *out, bool *found);
     /* Objects in id order with every field; *n may be less than f->limit at
-     * the end. */
+     * the end. The list, its count and its facets take every field of the
+     * filter but material, which only the search can evaluate: a filter
+     * with one is an error (model/filter.h). */
     int (*object_list)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_object **out,
                        size_t *n);
     int (*object_count)(vcm_store *s, const vcm_filter *f, int64_t *out);

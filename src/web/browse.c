@@ -1,7 +1,8 @@
 /* Browse: the collection as a grid of pages, narrowed by region, country,
- * museum, classification and century. Every filter is a link with its count
- * on the current result set, every active filter a chip that removes it, and
- * every page has its own URL, so a view can be shared and bookmarked. */
+ * museum, classification, century, image and licence, each a link with its
+ * count on the current result set, and by years (date=1600..1700). Every
+ * active filter is a chip that removes it, and every page has its own URL,
+ * so a view can be shared and bookmarked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,12 +107,19 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         snprintf(museum, sizeof museum, "%lld", (long long)f.museum);
     if (f.century)
         snprintf(century, sizeof century, "%d", f.century);
+    const char *region = NULL;
+    for (int r = VCM_REGION_OTHER; r <= VCM_REGION_EUROPE; r++)
+        if (f.regions == 1u << r)
+            region = vcm_region_name((vcm_region)r);
     struct param ps[] = {
-        {"region", f.has_region ? vcm_region_name(f.region) : NULL},
+        {"region", region},
         {"country", f.country[0] ? f.country : NULL},
         {"museum", museum[0] ? museum : NULL},
         {"classification", f.classification},
         {"century", century[0] ? century : NULL},
+        {"image", f.image ? (f.image == VCM_YES ? "yes" : "no") : NULL},
+        {"licence", f.open ? (f.open == VCM_YES ? "open" : "other") : NULL},
+        {"date", f.has_date ? prm.raw[VCM_P_DATE] : NULL},
     };
     size_t np = sizeof ps / sizeof ps[0];
 
@@ -132,6 +140,14 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         vcm_region_parse(fc.region[i].value, &rg);
         fc.region[i].label = vcm_web_region_label(rg);
     }
+    for (size_t i = 0; i < fc.nimage; i++)
+        fc.image[i].label = vcm_web_t(req, strcmp(fc.image[i].value, "yes") == 0
+                                               ? "facet.image.yes"
+                                               : "facet.image.no");
+    for (size_t i = 0; i < fc.nlicence; i++)
+        fc.licence[i].label = vcm_web_t(req, strcmp(fc.licence[i].value, "open") == 0
+                                                 ? "facet.licence.open"
+                                                 : "facet.licence.other");
     json_t *groups = json_array();
     struct {
         const char *key, *label;
@@ -145,6 +161,8 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         {"classification", "facet.classification", fc.classification, fc.nclassification,
          ps[3].value},
         {"century", "facet.century", fc.century, fc.ncentury, ps[4].value},
+        {"image", "facet.image", fc.image, fc.nimage, ps[5].value},
+        {"licence", "facet.licence", fc.licence, fc.nlicence, ps[6].value},
     };
     json_t *chips = json_array();
     for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
@@ -163,6 +181,12 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
                                      g[i].fs[k].label, "url",
                                      browse_url(req->arena, ps, np, g[i].key, NULL, 1)));
     }
+    /* years have no facet group: a chip of their own (what was asked) */
+    if (ps[7].value)
+        json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group",
+                                               vcm_web_t(req, "facet.date"), "label", ps[7].value,
+                                               "url", browse_url(req->arena, ps, np, "date", NULL,
+                                                                 1)));
     json_object_set_new(d, "facets", groups);
     json_object_set_new(d, "chips", chips);
     json_object_set_new(d, "page", json_integer(page));

@@ -201,10 +201,11 @@ int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp)
     return vcm_web_jsonld(req, resp, vcm_web_manifest(req, &o, &mu), PRES_CONTEXT);
 }
 
-/* A collection of the manifests f selects: the first page names the
- * others; each page lists up to COLLECTION_PAGE manifests. */
-static int collection(vcm_req *req, vcm_resp *resp, vcm_filter *f, const char *path,
-                      json_t *label)
+/* A collection of the manifests of a museum (museum), of a country
+ * (country) or of all: the first page names the others; each page lists up
+ * to COLLECTION_PAGE manifests. */
+static int collection(vcm_req *req, vcm_resp *resp, int64_t museum, const char *country,
+                      const char *path, json_t *label)
 {
     vcm_params prm;
     if (!vcm_web_params(req, resp, VCM_ROUTE_COLLECTION, &prm, NULL)) {
@@ -212,12 +213,19 @@ static int collection(vcm_req *req, vcm_resp *resp, vcm_filter *f, const char *p
         return 0;
     }
     long page = (long)vcm_params_int(&prm, VCM_P_PAGE, 0);
+    /* the filter as every route makes it from its query (the collections
+     * take no filter parameter: all of it comes from the path) */
+    vcm_filter fl, *f = &fl;
+    vcm_params_filter(&prm, f);
+    f->museum = museum;
+    if (country)
+        memcpy(f->country, country, 3);
     vcm_store *s = vcm_web_store(req, resp);
     if (!s) {
         json_decref(label);
         return 0;
     }
-    f->has_media = true;
+    f->image = VCM_YES; /* a manifest needs an image */
     int64_t total;
     if (s->ops->object_count(s, f, &total) < 0) {
         json_decref(label);
@@ -281,8 +289,7 @@ static int collection(vcm_req *req, vcm_resp *resp, vcm_filter *f, const char *p
 
 int vcm_iiif_collection_top(vcm_req *req, vcm_resp *resp)
 {
-    vcm_filter f = {0};
-    return collection(req, resp, &f, "/iiif/collection/top",
+    return collection(req, resp, 0, NULL, "/iiif/collection/top",
                       lmap1("en", vcm_t("en", "site.name")));
 }
 
@@ -298,10 +305,9 @@ int vcm_iiif_collection_museum(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
-    vcm_filter f = {.museum = id};
     char path[64];
     snprintf(path, sizeof path, "/iiif/collection/museum/%lld", (long long)id);
-    return collection(req, resp, &f, path, lmap(&m.names));
+    return collection(req, resp, id, NULL, path, lmap(&m.names));
 }
 
 int vcm_iiif_collection_country(vcm_req *req, vcm_resp *resp)
@@ -321,11 +327,9 @@ int vcm_iiif_collection_country(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "country.missing_code"));
-    vcm_filter f = {0};
-    memcpy(f.country, up, 3);
     char path[64];
     snprintf(path, sizeof path, "/iiif/collection/country/%s", up);
-    return collection(req, resp, &f, path, lmap(&c.names));
+    return collection(req, resp, 0, up, path, lmap(&c.names));
 }
 
 /* Change Discovery: an OrderedCollection whose pages list the activities

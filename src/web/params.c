@@ -10,8 +10,9 @@
  *
  * The second half is for handlers: reading a request's query (the API
  * refuses what the parser left out, a page says so), turning the result
- * into the store's and the search's filters, the visitor's language and
- * the catalogues. Only the first half is fuzzed; it touches no request. */
+ * into the one filter of the store and the search (and the search's other
+ * parameters), the visitor's language and the catalogues. Only the first
+ * half is fuzzed; it touches no request. */
 #include "web/params.h"
 
 #include <ctype.h>
@@ -30,8 +31,12 @@
 
 #define R_PAGES (VCM_ROUTE_BROWSE | VCM_ROUTE_SEARCH)
 #define R_SEARCH (VCM_ROUTE_SEARCH | VCM_ROUTE_API_SEARCH)
-/* the filters the store can apply: browse and the object list */
-#define R_FILTER (VCM_ROUTE_BROWSE | VCM_ROUTE_API_OBJECTS | R_SEARCH)
+/* the routes the store answers: browse and the object list */
+#define R_STORE (VCM_ROUTE_BROWSE | VCM_ROUTE_API_OBJECTS)
+/* the filters both the store and the search apply (model/filter.h); one
+ * only the search can (material) stays off the store's routes, so that
+ * asking the API for it there is a 400 and a page leaves it out */
+#define R_FILTER (R_STORE | R_SEARCH)
 
 /* Bounds. A search page has hundreds of links that each carry every
  * parameter, so no free-text filter may be long (q is bounded by the
@@ -53,14 +58,7 @@ static const char *const facets[] = {"region", "country", "museum", "classificat
 /* A thesaurus material id, as its index among the materials. */
 static int find_material(const char *v)
 {
-    const vcm_thesaurus *th = vcm_thesaurus_builtin();
-    size_t first = vcm_thesaurus_first(th, VCM_TH_MATERIAL);
-    for (size_t i = first; i < vcm_thesaurus_count(th) && i < first + 64; i++) {
-        const vcm_th_entry *e = vcm_thesaurus_entry(th, i);
-        if (e->kind == VCM_TH_MATERIAL && strcmp(e->id, v) == 0)
-            return (int)(i - first);
-    }
-    return -1;
+    return vcm_thesaurus_material(vcm_thesaurus_builtin(), v);
 }
 
 const vcm_param_def vcm_param_defs[] = {
@@ -79,9 +77,9 @@ const vcm_param_def vcm_param_defs[] = {
      "param.source_id"},
     {"material", VCM_P_MATERIAL, VCM_PK_ENUM, 0, 0, NULL, find_material, R_SEARCH,
      "param.material"},
-    {"image", VCM_P_IMAGE, VCM_PK_ENUM, 0, 0, yes_no, NULL, R_SEARCH, "param.image"},
-    {"licence", VCM_P_LICENCE, VCM_PK_ENUM, 0, 0, licences, NULL, R_SEARCH, "param.licence"},
-    {"date", VCM_P_DATE, VCM_PK_YEARS, 0, 0, NULL, NULL, R_SEARCH, "param.date"},
+    {"image", VCM_P_IMAGE, VCM_PK_ENUM, 0, 0, yes_no, NULL, R_FILTER, "param.image"},
+    {"licence", VCM_P_LICENCE, VCM_PK_ENUM, 0, 0, licences, NULL, R_FILTER, "param.licence"},
+    {"date", VCM_P_DATE, VCM_PK_YEARS, 0, 0, NULL, NULL, R_FILTER, "param.date"},
     /* how to show it */
     {"sort", VCM_P_SORT, VCM_PK_ENUM, 0, 0, sorts, NULL, R_SEARCH, "param.sort"},
     {"expand", VCM_P_EXPAND, VCM_PK_BOOL, 0, 0, NULL, NULL, R_SEARCH, "param.expand"},
@@ -530,40 +528,38 @@ int vcm_web_params(vcm_req *req, vcm_resp *resp, unsigned route, vcm_params *p, 
 void vcm_params_filter(const vcm_params *p, vcm_filter *f)
 {
     memset(f, 0, sizeof *f);
-    if (p->set[VCM_P_REGION]) {
-        f->has_region = true;
-        f->region = (vcm_region)p->v[VCM_P_REGION].i;
-    }
+    if (p->set[VCM_P_REGION])
+        f->regions = 1u << p->v[VCM_P_REGION].i;
     if (p->set[VCM_P_COUNTRY])
         memcpy(f->country, p->v[VCM_P_COUNTRY].s, 3);
     f->museum = vcm_params_int(p, VCM_P_MUSEUM, 0);
     f->classification = vcm_params_str(p, VCM_P_CLASSIFICATION);
     f->century = (int)vcm_params_int(p, VCM_P_CENTURY, 0);
+    if (p->set[VCM_P_DATE]) {
+        f->has_date = true;
+        f->date_from = p->v[VCM_P_DATE].years.from;
+        f->date_to = p->v[VCM_P_DATE].years.to;
+    }
+    /* the lists' indexes: yes_no ("no", "yes"), licences ("other", "open") */
+    if (p->set[VCM_P_IMAGE])
+        f->image = p->v[VCM_P_IMAGE].i ? VCM_YES : VCM_NO;
+    if (p->set[VCM_P_LICENCE])
+        f->open = p->v[VCM_P_LICENCE].i ? VCM_YES : VCM_NO;
+    f->material = p->set[VCM_P_MATERIAL] ? p->raw[VCM_P_MATERIAL] : NULL;
     f->source_id = vcm_params_str(p, VCM_P_SOURCE_ID);
-    if (p->set[VCM_P_CURSOR] && (p->route & VCM_ROUTE_API_OBJECTS))
-        f->after_id = p->v[VCM_P_CURSOR].i;
-    f->limit = (int)vcm_params_int(p, VCM_P_LIMIT, 0);
+    if (p->route & VCM_ROUTE_API_OBJECTS) {
+        /* the object list's paging; the search has its own */
+        if (p->set[VCM_P_CURSOR])
+            f->after_id = p->v[VCM_P_CURSOR].i;
+        f->limit = (int)vcm_params_int(p, VCM_P_LIMIT, 0);
+    }
 }
 
 void vcm_params_search(const vcm_params *p, const vcm_req *req, vcm_search_params *sp)
 {
     vcm_search_params_init(sp);
     sp->q = p->set[VCM_P_Q] ? p->v[VCM_P_Q].s : NULL;
-    vcm_index_filter *f = &sp->filter;
-    f->region = (int)vcm_params_int(p, VCM_P_REGION, -1);
-    if (p->set[VCM_P_COUNTRY])
-        memcpy(f->country, p->v[VCM_P_COUNTRY].s, 3);
-    f->museum = vcm_params_int(p, VCM_P_MUSEUM, 0);
-    f->classification = vcm_params_str(p, VCM_P_CLASSIFICATION);
-    f->material = (int)vcm_params_int(p, VCM_P_MATERIAL, -1);
-    f->century = (int)vcm_params_int(p, VCM_P_CENTURY, 0);
-    f->image = (int)vcm_params_int(p, VCM_P_IMAGE, -1);
-    f->open = (int)vcm_params_int(p, VCM_P_LICENCE, -1);
-    if (p->set[VCM_P_DATE]) {
-        f->has_date = true;
-        f->date_from = p->v[VCM_P_DATE].years.from;
-        f->date_to = p->v[VCM_P_DATE].years.to;
-    }
+    vcm_params_filter(p, &sp->filter);
     sp->sort = (enum vcm_sort)vcm_params_int(p, VCM_P_SORT, VCM_SORT_RELEVANCE);
     sp->no_expand = vcm_params_int(p, VCM_P_EXPAND, 1) == 0;
     sp->no_expand_ids = vcm_params_str(p, VCM_P_NOEXPAND);

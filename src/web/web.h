@@ -237,7 +237,9 @@ int vcm_iiif_activity_page(vcm_req *req, vcm_resp *resp);
  * those are left out and, when notes is not NULL, *notes is an array of
  * sentences saying so (NULL when there are none). */
 int vcm_web_params(vcm_req *req, vcm_resp *resp, unsigned route, vcm_params *p, json_t **notes);
-/* What the parameters select, for the store and for the search. */
+/* What the parameters select: one filter, for the store and the search
+ * alike (model/filter.h). vcm_params_search: the search's parameters, its
+ * filter made by vcm_params_filter. */
 void vcm_params_filter(const vcm_params *p, vcm_filter *f);
 void vcm_params_search(const vcm_params *p, const vcm_req *req, vcm_search_params *sp);
 /* Loads the message catalogues: those built into the program, or with

@@ -88,10 +88,6 @@ static vcm_index_request request(const vcm_plan *must)
 {
     vcm_index_request r = {0};
     r.must = must;
-    r.filter.region = -1;
-    r.filter.material = -1;
-    r.filter.image = -1;
-    r.filter.open = -1;
     r.limit = 20;
     return r;
 }
@@ -334,6 +330,37 @@ static void test_facets_sort_cursor(void **state)
     out = run(x, &r);
     assert_int_equal(out.total, 1); /* 8: 1650-1700 */
     r.filter.has_date = false;
+    /* image and licence, yes or no: odd ids have an image, even ones open rights */
+    int64_t all = run(x, &r).total;
+    for (int k = 0; k < 2; k++) {
+        int64_t both = 0;
+        for (vcm_tri t = VCM_YES; t <= VCM_NO; t++) {
+            vcm_index_request one = r;
+            if (k == 0)
+                one.filter.image = t;
+            else
+                one.filter.open = t;
+            out = run(x, &one);
+            assert_true(out.total > 0);
+            both += out.total;
+            for (size_t i = 0; i < out.nhits; i++)
+                assert_int_equal(out.hits[i].id % 2, (k == 0) == (t == VCM_YES));
+        }
+        assert_int_equal(both, all);
+    }
+    /* what the index does not hold is refused, not ignored */
+    vcm_index_request bad = r;
+    vcm_index_result none;
+    bad.filter.source_id = "S7";
+    vcm_index_lock_read(x);
+    assert_int_equal(vcm_index_search(x, &arena, &bad, &none), -1);
+    bad = r;
+    bad.filter.any_status = true;
+    assert_int_equal(vcm_index_search(x, &arena, &bad, &none), -1);
+    bad = r;
+    bad.filter.limit = 5;
+    assert_int_equal(vcm_index_search(x, &arena, &bad, &none), -1);
+    vcm_index_unlock(x);
     /* sort by date, walked two at a time with the cursor */
     r.sort = VCM_SORT_DATE;
     r.limit = 2;

@@ -276,9 +276,15 @@ static void test_filters_facets_cursor(void **state)
     vcm_filter flt = {.country = "GB"};
     assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
     assert_int_equal(n, 50);
-    flt = (vcm_filter){.has_region = true, .region = VCM_REGION_ASIA, .classification = "Ceramics"};
+    flt = (vcm_filter){.regions = 1u << VCM_REGION_ASIA, .classification = "Ceramics"};
     assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
     assert_int_equal(n, 100);
+    flt = (vcm_filter){.regions = 1u << VCM_REGION_ASIA | 1u << VCM_REGION_EUROPE};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 250);
+    flt = (vcm_filter){.regions = 1u << VCM_REGION_EUROPE | 1u << VCM_REGION_OTHER};
+    assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+    assert_int_equal(n, 50);
     flt = (vcm_filter){.century = -3};
     assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
     assert_int_equal(n, 84);
@@ -329,6 +335,195 @@ static void test_filters_facets_cursor(void **state)
     size_t got;
     assert_int_equal(f->s->ops->object_list(f->s, &f->a, &page, &list, &got), 0);
     assert_int_equal(got, 10);
+}
+
+/* Every object of the store with every field (any status), for counting
+ * directly what a filter should select. */
+static vcm_object *all_objects(struct fx *f, size_t *n)
+{
+    vcm_object *all = NULL;
+    *n = 0;
+    vcm_filter walk = {.any_status = true, .limit = 1000};
+    for (;;) {
+        vcm_object *list;
+        size_t got;
+        assert_int_equal(f->s->ops->object_list(f->s, &f->a, &walk, &list, &got), 0);
+        all = realloc(all, (*n + got + 1) * sizeof *all);
+        assert_non_null(all);
+        memcpy(all + *n, list, got * sizeof *list);
+        *n += got;
+        if (got < 1000)
+            break;
+        walk.after_id = list[got - 1].id;
+    }
+    return all;
+}
+
+/* What flt selects, said directly from an object's fields: the rules of
+ * model/filter.h (and of the search index) written out again here. */
+static bool selects(const vcm_filter *flt, const vcm_object *o)
+{
+    if (o->status != VCM_PUBLISHED)
+        return false;
+    if (flt->country[0] && strcmp(o->country, flt->country) != 0)
+        return false;
+    if (flt->image && (o->nmedia > 0) != (flt->image == VCM_YES))
+        return false;
+    if (flt->open) {
+        const char *r = o->rights;
+        bool open = r && (strstr(r, "/publicdomain/") || strstr(r, "/licenses/by/") ||
+                          strstr(r, "/licenses/by-sa/"));
+        if (open != (flt->open == VCM_YES))
+            return false;
+    }
+    if (flt->has_date) {
+        int32_t end = o->date_end == VCM_NO_YEAR ? o->date_start : o->date_end;
+        if (o->date_start == VCM_NO_YEAR || o->date_start > flt->date_to || end < flt->date_from)
+            return false;
+    }
+    return true;
+}
+
+/* Image, licence and years: the list, its count and its facets select what
+ * a direct count over every stored object finds. */
+static void test_filters_image_licence_date(void **state)
+{
+    struct fx *f = *state;
+    int64_t kr = add_museum(f, "National Museum of Korea", "KR");
+    int64_t gb = add_museum(f, "British Museum", "GB");
+    static const char *const rights[] = {
+        "http://creativecommons.org/publicdomain/mark/1.0/",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        "https://creativecommons.org/licenses/by-nc/4.0/",   /* not open */
+        "http://rightsstatements.org/vocab/InC/1.0/",
+        "HTTPS://CREATIVECOMMONS.ORG/PUBLICDOMAIN/ZERO/1.0/", /* not as the rule reads */
+        "https://example.org/licenses_by/",                  /* '_' is no wildcard */
+        "",
+        NULL,
+    };
+    static const int32_t dates[][2] = {
+        {1600, 1699}, {1650, VCM_NO_YEAR}, {VCM_NO_YEAR, VCM_NO_YEAR}, {-300, -201},
+        {1700, 1800}, {1599, 1600}, {VCM_NO_YEAR, 1650}, {0, 0}, {-1000, 2000}, {1701, 1701},
+        {1450, 1460},
+    };
+    size_t nr = sizeof rights / sizeof *rights, nd = sizeof dates / sizeof *dates;
+    char sid[32];
+    assert_int_equal(vcm_store_begin(f->s), 0);
+    for (int i = 0; i < 230; i++) {
+        snprintf(sid, sizeof sid, "F%d", i);
+        vcm_object o = make_object(f, i % 4 ? kr : gb, vcm_arena_strdup(&f->a, sid), "Ceramics",
+                                   0);
+        o.rights = rights[(size_t)i % nr];
+        o.date_start = dates[(size_t)(i / 3) % nd][0];
+        o.date_end = dates[(size_t)(i / 3) % nd][1];
+        o.status = i % 17 == 5 ? VCM_DRAFT : VCM_PUBLISHED;
+        vcm_upsert r;
+        assert_int_equal(f->s->ops->object_upsert(f->s, &o, "h", false, &r), 0);
+        if (i % 7 == 2 || i % 11 == 0) {
+            vcm_media m = {.file = "f.tif", .format = "tiff", .width = 10, .height = 20,
+                           .identifier = vcm_arena_printf(&f->a, "img-%d", i)};
+            assert_int_equal(f->s->ops->media_add(f->s, o.id, &m), 0);
+        }
+    }
+    assert_int_equal(vcm_store_commit(f->s), 0);
+    size_t nall;
+    vcm_object *all = all_objects(f, &nall);
+    assert_int_equal(nall, 230);
+
+    vcm_filter cases[] = {
+        {.image = VCM_YES},
+        {.image = VCM_NO},
+        {.open = VCM_YES},
+        {.open = VCM_NO},
+        {.has_date = true, .date_from = 1600, .date_to = 1700},
+        {.has_date = true, .date_from = 1700, .date_to = 1700},
+        {.has_date = true, .date_from = -500, .date_to = -250},
+        {.has_date = true, .date_from = 1650, .date_to = 1650},
+        {.has_date = true, .date_from = 2001, .date_to = 3000},
+        {.image = VCM_YES, .open = VCM_YES},
+        {.image = VCM_NO, .open = VCM_NO, .has_date = true, .date_from = 1500, .date_to = 1800},
+        {.country = "GB", .open = VCM_YES, .has_date = true, .date_from = -300, .date_to = 1600},
+        {.country = "KR", .image = VCM_YES, .has_date = true, .date_from = 0, .date_to = 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        vcm_filter flt = cases[c];
+        int64_t direct = 0;
+        for (size_t i = 0; i < nall; i++)
+            direct += selects(&flt, &all[i]);
+        if (c < 8 && direct == 0)
+            fail_msg("case %zu selects nothing: the fixture should make it select some", c);
+        int64_t n;
+        assert_int_equal(f->s->ops->object_count(f->s, &flt, &n), 0);
+        if (n != direct)
+            fail_msg("case %zu: count %lld, direct %lld", c, (long long)n, (long long)direct);
+        /* the list holds exactly those objects */
+        flt.limit = 1000;
+        vcm_object *list;
+        size_t got;
+        assert_int_equal(f->s->ops->object_list(f->s, &f->a, &flt, &list, &got), 0);
+        assert_int_equal(got, direct);
+        for (size_t i = 0; i < got; i++)
+            if (!selects(&flt, &list[i]))
+                fail_msg("case %zu: object %lld listed", c, (long long)list[i].id);
+        /* and the facets count them */
+        vcm_facets fc;
+        assert_int_equal(f->s->ops->object_facets(f->s, &f->a, &flt, &fc), 0);
+        int64_t sum = 0;
+        for (size_t i = 0; i < fc.nmuseum; i++)
+            sum += fc.museum[i].count;
+        assert_int_equal(sum, direct);
+        /* the image and licence facets: each value's count is the count of
+         * the filter with that value added */
+        for (int kind = 0; kind < 2; kind++) {
+            const vcm_facet *fs = kind ? fc.licence : fc.image;
+            size_t nf = kind ? fc.nlicence : fc.nimage;
+            int64_t total = 0;
+            for (vcm_tri t = VCM_YES; t <= VCM_NO; t++) {
+                vcm_filter more = cases[c];
+                if (kind)
+                    more.open = t;
+                else
+                    more.image = t;
+                int64_t want = 0;
+                if ((kind ? cases[c].open : cases[c].image) == VCM_ANY ||
+                    (kind ? cases[c].open : cases[c].image) == t)
+                    for (size_t i = 0; i < nall; i++)
+                        want += selects(&more, &all[i]);
+                const char *value = kind ? (t == VCM_YES ? "open" : "other")
+                                         : (t == VCM_YES ? "yes" : "no");
+                int64_t got_count = 0;
+                for (size_t i = 0; i < nf; i++)
+                    if (strcmp(fs[i].value, value) == 0)
+                        got_count = fs[i].count;
+                if (got_count != want)
+                    fail_msg("case %zu: facet %s=%s counts %lld, direct %lld", c,
+                             kind ? "licence" : "image", value, (long long)got_count,
+                             (long long)want);
+                total += got_count;
+            }
+            assert_int_equal(total, direct);
+        }
+    }
+    free(all);
+
+    /* material needs the thesaurus: refused, never ignored, even when the
+     * same filter without it is in the cache */
+    vcm_filter mat = {.country = "KR", .material = "jade"};
+    vcm_filter plain = {.country = "KR"};
+    int64_t n;
+    vcm_facets fc;
+    vcm_object *list;
+    size_t got;
+    assert_int_equal(f->s->ops->object_count(f->s, &plain, &n), 0);
+    assert_int_equal(f->s->ops->object_facets(f->s, &f->a, &plain, &fc), 0);
+    assert_int_equal(f->s->ops->object_count(f->s, &mat, &n), -1);
+    assert_non_null(strstr(vcm_store_error(f->s), "material"));
+    assert_int_equal(f->s->ops->object_facets(f->s, &f->a, &mat, &fc), -1);
+    assert_int_equal(f->s->ops->object_list(f->s, &f->a, &mat, &list, &got), -1);
+    /* and the connection goes on */
+    assert_int_equal(f->s->ops->object_count(f->s, &plain, &n), 0);
 }
 
 /* Cached counts follow writes made through another connection. */
@@ -863,6 +1058,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_object_upsert_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keep_times_and_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters_facets_cursor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filters_image_licence_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_follows_other_connections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_object_get_many, setup, teardown),

@@ -94,6 +94,12 @@ static const struct bad bad[] = {
     {VCM_ROUTE_API_OBJECTS, "century=0", "century", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_OBJECTS, "century=22", "century", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_OBJECTS, "century=17th", "century", VCM_PW_BAD_VALUE},
+    {VCM_ROUTE_API_OBJECTS, "image=maybe", "image", VCM_PW_BAD_VALUE},
+    {VCM_ROUTE_API_OBJECTS, "licence=free", "licence", VCM_PW_BAD_VALUE},
+    {VCM_ROUTE_API_OBJECTS, "date=1700..1600", "date", VCM_PW_BAD_VALUE},
+    {VCM_ROUTE_BROWSE, "image=2", "image", VCM_PW_BAD_VALUE},
+    {VCM_ROUTE_BROWSE, "licence=cc", "licence", VCM_PW_BAD_VALUE},
+    {VCM_ROUTE_BROWSE, "date=abc", "date", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_SEARCH, "material=unobtainium", "material", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_SEARCH, "image=maybe", "image", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_SEARCH, "licence=free", "licence", VCM_PW_BAD_VALUE},
@@ -121,7 +127,7 @@ static const struct bad bad[] = {
     {VCM_ROUTE_API_RECORD, "lang=e", "lang", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_SEARCH, "lang=en-", "lang", VCM_PW_BAD_VALUE},
     /* unknown on this route, known on another */
-    {VCM_ROUTE_API_OBJECTS, "licence=open", "licence", VCM_PW_UNKNOWN},
+    {VCM_ROUTE_API_OBJECTS, "material=jade", "material", VCM_PW_UNKNOWN},
     {VCM_ROUTE_BROWSE, "material=porcelain", "material", VCM_PW_UNKNOWN},
     {VCM_ROUTE_API_RECORD, "limit=5", "limit", VCM_PW_UNKNOWN},
     {VCM_ROUTE_COLLECTION, "museum=5", "museum", VCM_PW_UNKNOWN},
@@ -256,52 +262,74 @@ static void test_table(void **state)
     }
 }
 
-/* What the parameters become: "any" as the store and the search each say it. */
+/* What the parameters become: one filter, zero for "any" in every field,
+ * for the store and the search alike. */
 static void test_conversions(void **state)
 {
     (void)state;
     vcm_params p;
-    vcm_filter f;
+    vcm_filter f, zero;
+    memset(&zero, 0, sizeof zero);
     vcm_search_params sp;
     vcm_req req = {.arena = &arena};
     assert_int_equal(parse("", VCM_ROUTE_API_SEARCH, &p), 0);
     vcm_params_filter(&p, &f);
-    assert_false(f.has_region);
-    assert_int_equal(f.museum, 0);
-    assert_int_equal(f.country[0], 0);
+    assert_memory_equal(&f, &zero, sizeof f);
+    assert_false(vcm_filter_narrows(&f));
     vcm_params_search(&p, &req, &sp);
-    assert_int_equal(sp.filter.region, -1);
-    assert_int_equal(sp.filter.material, -1);
-    assert_int_equal(sp.filter.image, -1);
-    assert_int_equal(sp.filter.open, -1);
-    assert_false(sp.filter.has_date);
+    assert_memory_equal(&sp.filter, &zero, sizeof sp.filter);
     assert_false(sp.no_expand);
     assert_int_equal(sp.facets, (1u << VCM_FACET_KINDS) - 1);
 
     assert_int_equal(parse("region=other&country=tw&museum=7&classification=Jade&century=17",
                            VCM_ROUTE_SEARCH, &p), 0);
     vcm_params_filter(&p, &f);
-    assert_true(f.has_region);
-    assert_int_equal(f.region, VCM_REGION_OTHER);
+    assert_int_equal(f.regions, 1u << VCM_REGION_OTHER);
     assert_string_equal(f.country, "TW");
     assert_int_equal(f.museum, 7);
     assert_string_equal(f.classification, "Jade");
     assert_int_equal(f.century, 17);
     vcm_params_search(&p, &req, &sp);
-    assert_int_equal(sp.filter.region, VCM_REGION_OTHER);
-    assert_string_equal(sp.filter.country, "TW");
-    assert_int_equal(sp.filter.museum, 7);
-    assert_int_equal(sp.filter.century, 17);
+    assert_memory_equal(&sp.filter, &f, sizeof f);
 
-    assert_int_equal(parse("image=no&licence=other&expand=no&date=-500..-200",
+    assert_int_equal(parse("image=no&licence=other&expand=no&date=-500..-200&material=jade",
                            VCM_ROUTE_SEARCH, &p), 0);
     vcm_params_search(&p, &req, &sp);
-    assert_int_equal(sp.filter.image, 0);
-    assert_int_equal(sp.filter.open, 0);
+    assert_int_equal(sp.filter.image, VCM_NO);
+    assert_int_equal(sp.filter.open, VCM_NO);
+    assert_string_equal(sp.filter.material, "jade");
     assert_true(sp.no_expand);
     assert_true(sp.filter.has_date);
     assert_int_equal(sp.filter.date_from, -500);
     assert_int_equal(sp.filter.date_to, -200);
+    /* the search's paging stays its own: the filter's is the store's */
+    assert_int_equal(parse("limit=5&offset=10", VCM_ROUTE_API_SEARCH, &p), 0);
+    vcm_params_search(&p, &req, &sp);
+    assert_int_equal(sp.limit, 5);
+    assert_int_equal(sp.filter.limit, 0);
+    assert_int_equal(sp.filter.offset, 0);
+
+    /* the store's routes take image, licence and date, not material */
+    assert_int_equal(parse("image=yes&licence=open&date=1600..1700&limit=7",
+                           VCM_ROUTE_API_OBJECTS, &p), 0);
+    vcm_params_filter(&p, &f);
+    assert_int_equal(f.image, VCM_YES);
+    assert_int_equal(f.open, VCM_YES);
+    assert_true(f.has_date);
+    assert_int_equal(f.date_from, 1600);
+    assert_int_equal(f.date_to, 1700);
+    assert_int_equal(f.limit, 7);
+    assert_int_equal(parse("image=no&licence=other&date=..-200", VCM_ROUTE_BROWSE, &p), 0);
+    vcm_params_filter(&p, &f);
+    assert_int_equal(f.image, VCM_NO);
+    assert_int_equal(f.open, VCM_NO);
+    assert_int_equal(f.date_to, -200);
+    assert_int_equal(parse("material=jade", VCM_ROUTE_API_OBJECTS, &p), 1);
+    assert_int_equal(p.errors[0].why, VCM_PW_UNKNOWN);
+    assert_string_equal(p.errors[0].name, "material");
+    assert_int_equal(parse("material=jade", VCM_ROUTE_BROWSE, &p), 1);
+    vcm_params_filter(&p, &f);
+    assert_null(f.material);
 }
 
 int main(void)

@@ -453,6 +453,7 @@ static void test_site_pages(void **state)
         {"/", 200},
         {"/browse", 200},
         {"/browse?country=TW&century=abc&colour=blue", 200}, /* chips, and notes */
+        {"/browse?image=no&licence=other&date=1600..1700", 200}, /* chips without facets */
         {"/browse?page=2", 200},
         {opath, 200},
         {"/museums", 200},

@@ -4,7 +4,10 @@
 
 #include <jansson.h>
 
+#include "store/store.h"
+
 static char *dir;
+static char demo_db[1024];
 static struct vt_server demo, evil;
 
 /* The id of the demo object with this source id, through the API. */
@@ -42,6 +45,7 @@ static int group_setup(void **state)
     dir = vt_tmpdir();
     char path[700], db[1024];
     vt_demo_db(db, sizeof db, dir, "demo");
+    snprintf(demo_db, sizeof demo_db, "%s", db);
     vt_server_start(&demo, db);
 
     snprintf(path, sizeof path, "%s/evil.jsonl", dir);
@@ -169,10 +173,10 @@ static void test_browse_filters(void **state)
     r = vt_get(&demo, "/browse?page=99999");
     assert_int_equal(r.status, 404);
     vt_resp_free(&r);
-    r = vt_get(&demo, "/browse?country=%FF&licence=open");
+    r = vt_get(&demo, "/browse?country=%FF&material=porcelain");
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "The parameter “country” has a malformed %-escape");
-    assert_contains(r.body, "“licence” is not a parameter of this address");
+    assert_contains(r.body, "“material” is not a parameter of this address");
     assert_contains(r.body, "<strong>42,231</strong> objects");
     vt_resp_free(&r);
 }
@@ -249,13 +253,14 @@ static void test_errors(void **state)
 
 /* Every parameter of the API, malformed, and filters the API does not take:
  * 400 with a problem document naming the parameter (they were once ignored:
- * /api/v1/objects?licence=open answered the whole collection). */
+ * /api/v1/objects?licence=open answered the whole collection, before the
+ * object list took licence; material, which only the search can tell, is
+ * refused there still). */
 static void test_api_bad_params(void **state)
 {
     (void)state;
     static const char *const cases[][2] = {
         /* unknown filters */
-        {"/api/v1/objects?licence=open", "licence"},
         {"/api/v1/objects?material=porcelain", "material"},
         {"/api/v1/objects?colour=blue", "colour"},
         {"/api/v1/museums?region=asia", "region"},
@@ -271,6 +276,9 @@ static void test_api_bad_params(void **state)
         {"/api/v1/objects?museum=x", "museum"},
         {"/api/v1/objects?classification=", "classification"}, /* + 300 bytes below */
         {"/api/v1/objects?century=0", "century"},
+        {"/api/v1/objects?image=maybe", "image"},
+        {"/api/v1/objects?licence=free", "licence"},
+        {"/api/v1/objects?date=abc", "date"},
         {"/api/v1/objects?source_id=", "source_id"}, /* + 300 bytes below */
         {"/api/v1/objects?limit=5000", "limit"},
         {"/api/v1/objects?cursor=nonsense", "cursor"},
@@ -393,6 +401,289 @@ static void test_api_cursor_walk(void **state)
     vt_resp_free(&r);
 }
 
+/* ---- the store's filters, counted directly ---- */
+
+/* What a filter needs of a stored object. */
+struct rec {
+    int64_t id;
+    bool published, image, open;
+    char country[3];
+    int32_t ds, de;
+};
+
+/* Every object of the demo, read straight from its store. */
+static struct rec *read_recs(size_t *n)
+{
+    char err[600];
+    vcm_store *s = vcm_store_open(demo_db, err, sizeof err);
+    if (!s)
+        fail_msg("open: %s", err);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    struct rec *recs = NULL;
+    *n = 0;
+    vcm_filter walk = {.any_status = true, .limit = 1000};
+    for (;;) {
+        vcm_object *list;
+        size_t got;
+        vcm_arena_reset(&a);
+        assert_int_equal(s->ops->object_list(s, &a, &walk, &list, &got), 0);
+        recs = realloc(recs, (*n + got + 1) * sizeof *recs);
+        assert_non_null(recs);
+        for (size_t i = 0; i < got; i++) {
+            const vcm_object *o = &list[i];
+            const char *r = o->rights;
+            struct rec *e = &recs[(*n)++];
+            e->id = o->id;
+            e->published = o->status == VCM_PUBLISHED;
+            e->image = o->nmedia > 0;
+            /* public domain, CC0, CC BY, CC BY-SA, as the site documents */
+            e->open = r && (strstr(r, "/publicdomain/") || strstr(r, "/licenses/by/") ||
+                            strstr(r, "/licenses/by-sa/"));
+            memcpy(e->country, o->country, 3);
+            e->ds = o->date_start;
+            e->de = o->date_end == VCM_NO_YEAR ? o->date_start : o->date_end;
+        }
+        if (got < 1000)
+            break;
+        walk.after_id = list[got - 1].id;
+    }
+    vcm_arena_release(&a);
+    vcm_store_close(s);
+    return recs;
+}
+
+struct fcase {
+    const char *query;
+    int image, open;  /* -1 any, else 0/1 */
+    bool has_date;
+    int32_t from, to;
+    const char *country;
+    bool sets;        /* compare the id sets of the two APIs, not only counts */
+};
+
+static bool case_selects(const struct fcase *c, const struct rec *e)
+{
+    return e->published && (c->image < 0 || e->image == c->image) &&
+           (c->open < 0 || e->open == c->open) &&
+           (!c->has_date ||
+            (e->ds != VCM_NO_YEAR && e->ds <= c->to && e->de >= c->from)) &&
+           (!c->country || strcmp(e->country, c->country) == 0);
+}
+
+static json_t *get_ok(const char *path)
+{
+    struct vt_resp r = vt_get(&demo, path);
+    if (r.status != 200)
+        fail_msg("%s: status %ld", path, r.status);
+    json_t *j = json_loadb(r.body, r.len, 0, NULL);
+    assert_non_null(j);
+    vt_resp_free(&r);
+    return j;
+}
+
+/* The ids a listing answers, page after page by its "next" URL; sorted. */
+static int64_t *walk_ids(const char *first, const char *items, const char *next, size_t *n)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s", first);
+    int64_t *ids = NULL;
+    *n = 0;
+    for (int pages = 0;; pages++) {
+        assert_true(pages < 500);
+        json_t *j = get_ok(path);
+        json_t *arr = json_object_get(j, items), *it;
+        size_t i;
+        ids = realloc(ids, (*n + json_array_size(arr) + 1) * sizeof *ids);
+        assert_non_null(ids);
+        json_array_foreach(arr, i, it)
+            ids[(*n)++] = json_integer_value(json_object_get(it, "id"));
+        const char *url = json_string_value(json_object_get(j, next));
+        bool more = url && json_array_size(arr);
+        if (more) {
+            assert_true(strncmp(url, demo.base, strlen(demo.base)) == 0);
+            snprintf(path, sizeof path, "%s", url + strlen(demo.base));
+        }
+        json_decref(j);
+        if (!more)
+            break;
+    }
+    for (size_t i = 1; i < *n; i++) /* insertion sort: a few thousand at most */
+        for (size_t k = i; k > 0 && ids[k - 1] > ids[k]; k--) {
+            int64_t t = ids[k];
+            ids[k] = ids[k - 1];
+            ids[k - 1] = t;
+        }
+    return ids;
+}
+
+/* "42,231" as the pages write counts. */
+static void grouped(int64_t v, char *out, size_t size)
+{
+    char d[32];
+    int n = snprintf(d, sizeof d, "%lld", (long long)v), k = 0;
+    for (int i = 0; i < n && (size_t)k + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
+    }
+    out[k] = '\0';
+}
+
+/* Image, licence and years on /browse, /api/v1/objects and /api/v1/search
+ * (no q): each selects what a direct count over the store finds, and the
+ * two APIs the same objects. */
+static void test_store_filters_counted(void **state)
+{
+    (void)state;
+    /* the search answers once it has built its index */
+    for (int i = 0; i < 1200; i++) {
+        struct vt_resp r = vt_get(&demo, "/api/v1/search?limit=1&facets=none");
+        long st = r.status;
+        vt_resp_free(&r);
+        if (st == 200)
+            break;
+        assert_int_equal(st, 503);
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    /* the demo has no images: give some objects one, as `vcm media add`
+     * would, and wait for the search to follow */
+    char err[600];
+    vcm_store *st = vcm_store_open(demo_db, err, sizeof err);
+    if (!st)
+        fail_msg("open: %s", err);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_filter every = {.limit = 1000};
+    int64_t with = 0;
+    assert_int_equal(vcm_store_begin(st), 0);
+    for (int page = 0;; page++) {
+        vcm_object *list;
+        size_t got;
+        vcm_arena_reset(&a);
+        assert_int_equal(st->ops->object_list(st, &a, &every, &list, &got), 0);
+        for (size_t i = 0; i < got; i++)
+            if (list[i].id % 97 == 3 && !list[i].nmedia) {
+                char ident[32];
+                snprintf(ident, sizeof ident, "filter-%lld", (long long)list[i].id);
+                vcm_media m = {.identifier = ident, .file = "f.tif", .format = "tiff",
+                               .width = 10, .height = 10};
+                assert_int_equal(st->ops->media_add(st, list[i].id, &m), 0);
+                with++;
+            }
+        if (got < 1000)
+            break;
+        every.after_id = list[got - 1].id;
+    }
+    assert_int_equal(vcm_store_commit(st), 0);
+    vcm_arena_release(&a);
+    vcm_store_close(st);
+    assert_true(with > 100);
+    for (int i = 0;; i++) {
+        assert_true(i < 600);
+        json_t *j = get_ok("/api/v1/search?image=yes&limit=1&facets=none");
+        int64_t t = json_integer_value(json_object_get(j, "total"));
+        json_decref(j);
+        if (t == with)
+            break;
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    size_t nrecs;
+    struct rec *recs = read_recs(&nrecs);
+    assert_int_equal(nrecs, 42231);
+    static const struct fcase cases[] = {
+        {"image=yes", 1, -1, false, 0, 0, NULL, true},
+        {"image=no", 0, -1, false, 0, 0, NULL, false},
+        {"licence=open", -1, 1, false, 0, 0, NULL, false},
+        {"licence=other", -1, 0, false, 0, 0, NULL, false},
+        {"date=1600..1700", -1, -1, true, 1600, 1700, NULL, false},
+        {"date=1585", -1, -1, true, 1585, 1585, NULL, true},
+        {"date=-500..-200", -1, -1, true, -500, -200, NULL, true},
+        {"date=..-1000", -1, -1, true, -100000, -1000, NULL, true},
+        {"licence=other&date=1700..1710", -1, 0, true, 1700, 1710, NULL, true},
+        {"country=TW&image=no&licence=other", 0, 0, false, 0, 0, "TW", true},
+        {"country=US&image=no&licence=open&date=1400..1450", 0, 1, true, 1400, 1450, "US", true},
+        {"country=GB&date=1850..1860&licence=other", -1, 0, true, 1850, 1860, "GB", true},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const struct fcase *fc = &cases[c];
+        int64_t direct = 0;
+        for (size_t i = 0; i < nrecs; i++)
+            direct += case_selects(fc, &recs[i]);
+        if (direct == 0 || direct == 42231)
+            fail_msg("%s: selects %lld of the demo: choose a filter that narrows",
+                     fc->query, (long long)direct);
+        char path[600], want[256], num[32];
+        snprintf(path, sizeof path, "/api/v1/objects?%s&limit=1", fc->query);
+        json_t *j = get_ok(path);
+        if (json_integer_value(json_object_get(j, "total")) != direct)
+            fail_msg("%s: objects API total %lld, direct %lld", fc->query,
+                     (long long)json_integer_value(json_object_get(j, "total")),
+                     (long long)direct);
+        json_decref(j);
+        snprintf(path, sizeof path, "/api/v1/search?%s&limit=1&facets=none", fc->query);
+        j = get_ok(path);
+        if (json_integer_value(json_object_get(j, "total")) != direct)
+            fail_msg("%s: search API total %lld, direct %lld", fc->query,
+                     (long long)json_integer_value(json_object_get(j, "total")),
+                     (long long)direct);
+        json_decref(j);
+        snprintf(path, sizeof path, "/browse?%s", fc->query);
+        struct vt_resp r = vt_get(&demo, path);
+        assert_int_equal(r.status, 200);
+        grouped(direct, num, sizeof num);
+        snprintf(want, sizeof want, "<strong>%s</strong> objects", num);
+        if (!strstr(r.body, want))
+            fail_msg("%s: the browse page does not say %s", fc->query, want);
+        assert_null(strstr(r.body, "is not a parameter of this address"));
+        vt_resp_free(&r);
+        /* the unfiltered page offers image and licence with these counts */
+        if (strchr(fc->query, '&') == NULL && strncmp(fc->query, "date=", 5) != 0) {
+            r = vt_get(&demo, "/browse");
+            snprintf(want, sizeof want, "<a href=\"/browse?%s\">%s</a> <span class=\"n\">%s</span>",
+                     fc->query,
+                     fc->image == 1 ? "with images" : fc->image == 0 ? "without images"
+                     : fc->open == 1 ? "open licence" : "other rights", num);
+            if (!strstr(r.body, want))
+                fail_msg("/browse does not offer %s", want);
+            vt_resp_free(&r);
+        }
+        if (!fc->sets)
+            continue;
+        size_t na, ns;
+        snprintf(path, sizeof path, "/api/v1/objects?%s&limit=1000", fc->query);
+        int64_t *ia = walk_ids(path, "items", "next", &na);
+        snprintf(path, sizeof path, "/api/v1/search?%s&limit=100&facets=none", fc->query);
+        int64_t *ib = walk_ids(path, "hits", "next_url", &ns);
+        assert_int_equal(na, direct);
+        assert_int_equal(ns, direct);
+        size_t k = 0;
+        for (size_t i = 0; i < nrecs; i++)
+            if (case_selects(fc, &recs[i])) {
+                if (ia[k] != recs[i].id || ib[k] != recs[i].id)
+                    fail_msg("%s: object %lld: objects API %lld, search API %lld", fc->query,
+                             (long long)recs[i].id, (long long)ia[k], (long long)ib[k]);
+                k++;
+            }
+        free(ia);
+        free(ib);
+    }
+    free(recs);
+    /* a chip for each, with a link that removes it; the facets' links keep them */
+    struct vt_resp r = vt_get(&demo, "/browse?image=no&licence=other&date=1600..1700");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Images: without images");
+    assert_contains(r.body, "Licence: other rights");
+    assert_contains(r.body, "Years: 1600..1700");
+    assert_contains(r.body, "href=\"/browse?licence=other&amp;date=1600..1700\"");
+    assert_contains(r.body, "href=\"/browse?image=no&amp;date=1600..1700\"");
+    assert_contains(r.body, "href=\"/browse?image=no&amp;licence=other\"");
+    assert_contains(r.body, "country=US&amp;image=no&amp;licence=other&amp;date=1600..1700\"");
+    vt_resp_free(&r);
+}
+
 static void test_static_etag(void **state)
 {
     (void)state;
@@ -507,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_api_bad_params),
         cmocka_unit_test(test_api_cursor_walk),
+        cmocka_unit_test(test_store_filters_counted),
         cmocka_unit_test(test_static_etag),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_pages_follow_writes),

@@ -1,0 +1,54 @@
+/* Which objects: the one filter of browse, the search, the API, the IIIF
+ * collections and the export.
+ *
+ * Zero means "any" for every field (0, NULL, "", false), so a zeroed filter
+ * selects every published object and a filter names only what it narrows.
+ * Query parameters become a filter in one place (vcm_params_filter,
+ * src/web/params.c). The store (src/store/filter.c) and the search index
+ * (src/search/eval.c) each evaluate every field they can, and refuse with an
+ * error a filter that carries one they cannot, rather than answer more than
+ * was asked: material needs the thesaurus, so only the search takes it;
+ * status, source id and the list's paging only the store.
+ * See docs/internals/store.md ("Filters"). */
+#ifndef VCM_MODEL_FILTER_H
+#define VCM_MODEL_FILTER_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+/* A yes-or-no condition that may be left open. */
+typedef enum vcm_tri { VCM_ANY = 0, VCM_YES, VCM_NO } vcm_tri;
+
+typedef struct vcm_filter {
+    /* what to select (both the store and the search) */
+    unsigned regions;         /* 1 << vcm_region for each region taken */
+    char country[3];          /* ISO code of the museum's country */
+    int64_t museum;
+    const char *classification;
+    int century;              /* vcm_century() of the start year */
+    bool has_date;            /* dated, overlapping date_from..date_to */
+    int32_t date_from, date_to;
+    vcm_tri image;            /* with at least one image, or with none */
+    vcm_tri open;             /* rights open for reuse (vcm_rights_open), or not */
+    /* the search only */
+    const char *material;     /* a thesaurus material id ("celadon") */
+    /* the store only */
+    bool any_status;          /* every status, not only published */
+    const char *source_id;
+    int64_t after_id;         /* the list: objects with id > after_id */
+    int64_t offset;           /* the list: numbered pages (0 with a cursor) */
+    int limit;                /* the list: 1..1000 (0: 20) */
+} vcm_filter;
+
+/* Whether f narrows by anything both the store and the search evaluate, or
+ * by material (paging and status left aside). */
+bool vcm_filter_narrows(const vcm_filter *f);
+
+/* The rule by which rights are open for reuse (public domain, CC0, CC BY,
+ * CC BY-SA): the URI holds one of these marks. The search index flags a
+ * record by vcm_rights_open; the store writes the same marks into its SQL,
+ * so that the two cannot disagree. NULL-terminated. */
+extern const char *const vcm_open_rights_marks[];
+bool vcm_rights_open(const char *rights);
+#endif
