@@ -5,10 +5,13 @@
  *
  * The four segments are read in URL order (region, size, rotation,
  * quality.format) and the first error wins, so a client fixing its request
- * from the left sees one message at a time. Every error is 400 except a
- * format the specification names but this server does not make (gif, jp2,
- * pdf), which is 501; the caller treats an unexpected width or height
- * (not positive) as its own fault, 500.
+ * from the left sees one message at a time. A message is a catalogue key
+ * and its arguments, not a sentence: the parser stays pure (no catalogue,
+ * no language), and whoever shows it says it in the reader's language
+ * from locale/LANG.tsv. Every error is 400 except a format the
+ * specification names but this server does not make (gif, jp2, pdf),
+ * which is 501; the caller treats an unexpected width or height (not
+ * positive) as its own fault, 500.
  *
  * Syntax is strict: pixel values are unsigned decimal integers that fit in
  * an int; percentages and rotations are decimal numbers of digits and at
@@ -134,6 +137,7 @@ static int fail(ctx *c, int status, enum msg id, ...)
     if (!c->err)
         return status;
     const vcm_iiif_msg_def *d = &vcm_iiif_msg_defs[id];
+    assert(strlen(d->args) <= VCM_IIIF_MSG_ARGS);
     va_list ap;
     va_start(ap, id);
     c->err->key = d->key;
@@ -149,9 +153,9 @@ static int fail(ctx *c, int status, enum msg id, ...)
     return status;
 }
 
-/* A segment made fit to quote in a one-line message: at most 40 bytes,
- * anything but printable ASCII (and the quote itself) shown as '?', so a
- * log line cannot be split or forged. It is not HTML-escaped: a page that
+/* A segment made fit to quote in a one-line message (as its argument): at
+ * most 40 bytes, anything but printable ASCII (and the quote itself) shown
+ * as '?', so a log line cannot be split or forged. It is not HTML-escaped: a page that
  * shows the message escapes it like any other text. */
 static void quote(char *q, size_t qlen, const char *s)
 {
