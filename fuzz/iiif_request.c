@@ -11,7 +11,12 @@
  *            0 <= rotation < 360; the canonical form parses back to the same
  *            request and the same canonical form;
  *   failure: status 400, 501 or 500 (500 only for an image without pixels),
- *            a NUL-terminated message, *out all zero. */
+ *            *out all zero, and a message the catalogue knows: a key of
+ *            vcm_iiif_msg_defs with as many arguments as its row says, each
+ *            NUL-terminated, at most 40 bytes of printable ASCII without a
+ *            quote, a whole number where the row says 'l';
+ *   success: no message. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,22 +53,51 @@ static bool split_canonical(char *c, char *seg[4])
     return strchr(seg[3], '/') == NULL;
 }
 
+/* The message of a failed parse, as vcm_iiif_parse promises it. */
+static void check_msg(const vcm_iiif_msg *m)
+{
+    const vcm_iiif_msg_def *d = NULL;
+    for (size_t i = 0; i < vcm_iiif_nmsg_defs && !d; i++)
+        if (m->key == vcm_iiif_msg_defs[i].key)
+            d = &vcm_iiif_msg_defs[i];
+    if (!d || m->nargs != (int)strlen(d->args) || m->nargs > VCM_IIIF_MSG_ARGS)
+        abort();
+    for (int i = 0; i < m->nargs; i++) {
+        const char *a = m->arg[i];
+        size_t n = strnlen(a, VCM_IIIF_MSG_ARGLEN);
+        if (n > 40)
+            abort();
+        for (size_t k = 0; k < n; k++)
+            if (a[k] < 0x20 || a[k] >= 0x7F || a[k] == '\'')
+                abort();
+        if (d->args[i] == 'l') {
+            size_t k = a[0] == '-';
+            if (k == n)
+                abort();
+            for (; k < n; k++)
+                if (a[k] < '0' || a[k] > '9')
+                    abort();
+        }
+    }
+}
+
 static void check(const char *seg[4], int W, int H, const vcm_iiif_limits *L)
 {
     vcm_iiif_req r;
-    char err[256];
-    memset(err, 'E', sizeof err);
-    int st = vcm_iiif_parse(seg[0], seg[1], seg[2], seg[3], W, H, L, &r, err, sizeof err);
-    if (memchr(err, '\0', sizeof err) == NULL)
-        abort();
+    vcm_iiif_msg err;
+    memset(&err, 0xA5, sizeof err);
+    int st = vcm_iiif_parse(seg[0], seg[1], seg[2], seg[3], W, H, L, &r, &err);
     if (st != 0) {
         if (st != 400 && st != 501 && !(st == 500 && (W <= 0 || H <= 0)))
             abort();
         static const vcm_iiif_req zero;
-        if (memcmp(&r, &zero, sizeof r) != 0 || err[0] == '\0')
+        if (memcmp(&r, &zero, sizeof r) != 0)
             abort();
+        check_msg(&err);
         return;
     }
+    if (err.key != NULL || err.nargs != 0)
+        abort();
     if (W <= 0 || H <= 0)
         abort();
     if (r.rx < 0 || r.ry < 0 || r.rw <= 0 || r.rh <= 0)
@@ -94,7 +128,7 @@ static void check(const char *seg[4], int W, int H, const vcm_iiif_limits *L)
     if (!split_canonical(c, cs))
         abort();
     vcm_iiif_req again;
-    if (vcm_iiif_parse(cs[0], cs[1], cs[2], cs[3], W, H, L, &again, err, sizeof err) != 0)
+    if (vcm_iiif_parse(cs[0], cs[1], cs[2], cs[3], W, H, L, &again, &err) != 0)
         abort();
     if (again.rx != r.rx || again.ry != r.ry || again.rw != r.rw || again.rh != r.rh ||
         again.w != r.w || again.h != r.h || again.mirror != r.mirror ||

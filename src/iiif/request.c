@@ -5,10 +5,13 @@
  *
  * The four segments are read in URL order (region, size, rotation,
  * quality.format) and the first error wins, so a client fixing its request
- * from the left sees one message at a time. Every error is 400 except a
- * format the specification names but this server does not make (gif, jp2,
- * pdf), which is 501; the caller treats an unexpected width or height
- * (not positive) as its own fault, 500.
+ * from the left sees one message at a time. A message is a catalogue key
+ * and its arguments, not a sentence: the parser stays pure (no catalogue,
+ * no language), and whoever shows it says it in the reader's language
+ * from locale/LANG.tsv. Every error is 400 except a format the
+ * specification names but this server does not make (gif, jp2, pdf),
+ * which is 501; the caller treats an unexpected width or height (not
+ * positive) as its own fault, 500.
  *
  * Syntax is strict: pixel values are unsigned decimal integers that fit in
  * an int; percentages and rotations are decimal numbers of digits and at
@@ -64,28 +67,95 @@ typedef struct decimal {
     char text[NUM_MAX + 2];
 } decimal;
 
+/* Every message the parser can give, in the order of enum msg. */
+const vcm_iiif_msg_def vcm_iiif_msg_defs[] = {
+    {"iiif.err.no_size", "ll"},
+    {"iiif.err.segments", ""},
+    {"iiif.err.region_form", "s"},
+    {"iiif.err.region_pct_form", "s"},
+    {"iiif.err.region_pct_numbers", "s"},
+    {"iiif.err.region_pixel_numbers", "s"},
+    {"iiif.err.region_number_long", "sl"},
+    {"iiif.err.region_number_big", "s"},
+    {"iiif.err.region_zero_width", "s"},
+    {"iiif.err.region_zero_height", "s"},
+    {"iiif.err.region_outside", "sll"},
+    {"iiif.err.size_form", "s"},
+    {"iiif.err.size_full", "ss"},
+    {"iiif.err.size_pct_form", "s"},
+    {"iiif.err.size_pixel_numbers", "s"},
+    {"iiif.err.size_number_long", "sl"},
+    {"iiif.err.size_number_big", "s"},
+    {"iiif.err.size_zero", "s"},
+    {"iiif.err.size_zero_width", "s"},
+    {"iiif.err.size_zero_height", "s"},
+    {"iiif.err.size_pct_upscale", "ss"},
+    {"iiif.err.size_below_pixel", "sll"},
+    {"iiif.err.size_wider_upscale", "sll"},
+    {"iiif.err.size_higher_upscale", "sll"},
+    {"iiif.err.size_larger_upscale", "sllll"},
+    {"iiif.err.size_too_large", "s"},
+    {"iiif.err.size_over_width", "sl"},
+    {"iiif.err.size_over_height", "sl"},
+    {"iiif.err.size_over_area", "slll"},
+    {"iiif.err.rotation_form", "s"},
+    {"iiif.err.rotation_number_long", "sl"},
+    {"iiif.err.rotation_range", "s"},
+    {"iiif.err.no_format", "s"},
+    {"iiif.err.quality", "s"},
+    {"iiif.err.format", "s"},
+    {"iiif.err.format_not_made", "s"},
+};
+const size_t vcm_iiif_nmsg_defs = sizeof vcm_iiif_msg_defs / sizeof vcm_iiif_msg_defs[0];
+
+enum msg {
+    M_NO_SIZE, M_SEGMENTS,
+    M_REGION_FORM, M_REGION_PCT_FORM, M_REGION_PCT_NUMBERS, M_REGION_PIXEL_NUMBERS,
+    M_REGION_NUMBER_LONG, M_REGION_NUMBER_BIG, M_REGION_ZERO_WIDTH, M_REGION_ZERO_HEIGHT,
+    M_REGION_OUTSIDE,
+    M_SIZE_FORM, M_SIZE_FULL, M_SIZE_PCT_FORM, M_SIZE_PIXEL_NUMBERS, M_SIZE_NUMBER_LONG,
+    M_SIZE_NUMBER_BIG, M_SIZE_ZERO, M_SIZE_ZERO_WIDTH, M_SIZE_ZERO_HEIGHT, M_SIZE_PCT_UPSCALE,
+    M_SIZE_BELOW_PIXEL, M_SIZE_WIDER_UPSCALE, M_SIZE_HIGHER_UPSCALE, M_SIZE_LARGER_UPSCALE,
+    M_SIZE_TOO_LARGE, M_SIZE_OVER_WIDTH, M_SIZE_OVER_HEIGHT, M_SIZE_OVER_AREA,
+    M_ROTATION_FORM, M_ROTATION_NUMBER_LONG, M_ROTATION_RANGE,
+    M_NO_FORMAT, M_QUALITY, M_FORMAT, M_FORMAT_NOT_MADE,
+    M_COUNT
+};
+
+static_assert(M_COUNT == sizeof vcm_iiif_msg_defs / sizeof vcm_iiif_msg_defs[0],
+              "one catalogue key per message");
+
 typedef struct ctx {
-    char *err;
-    size_t errlen;
+    vcm_iiif_msg *err;
 } ctx;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail(ctx *c, int status, const char *fmt, ...)
+/* Reports message id with its arguments, read as the row's types say: a
+ * string (an already quoted segment, or a normalised number) for 's', a
+ * long long for 'l'. Returns status. */
+static int fail(ctx *c, int status, enum msg id, ...)
 {
-    if (c->err && c->errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(c->err, c->errlen, fmt, ap);
-        va_end(ap);
+    if (!c->err)
+        return status;
+    const vcm_iiif_msg_def *d = &vcm_iiif_msg_defs[id];
+    assert(strlen(d->args) <= VCM_IIIF_MSG_ARGS);
+    va_list ap;
+    va_start(ap, id);
+    c->err->key = d->key;
+    c->err->nargs = 0;
+    for (const char *t = d->args; *t; t++) {
+        char *a = c->err->arg[c->err->nargs++];
+        if (*t == 's')
+            snprintf(a, VCM_IIIF_MSG_ARGLEN, "%s", va_arg(ap, const char *));
+        else
+            snprintf(a, VCM_IIIF_MSG_ARGLEN, "%lld", va_arg(ap, long long));
     }
+    va_end(ap);
     return status;
 }
 
-/* A segment made fit to quote in a one-line message: at most 40 bytes,
- * anything but printable ASCII (and the quote itself) shown as '?', so a
- * log line cannot be split or forged. It is not HTML-escaped: a page that
+/* A segment made fit to quote in a one-line message (as its argument): at
+ * most 40 bytes, anything but printable ASCII (and the quote itself) shown
+ * as '?', so a log line cannot be split or forged. It is not HTML-escaped: a page that
  * shows the message escapes it like any other text. */
 static void quote(char *q, size_t qlen, const char *s)
 {
@@ -324,23 +394,22 @@ static int parse_region(ctx *c, const char *s, const char *q, int W, int H, int 
     if (strncmp(s, "pct:", 4) == 0) {
         decimal d[4];
         if (!split(s + 4, 4, part, len))
-            return fail(c, 400, "region '%s' is not pct:x,y,w,h", q);
+            return fail(c, 400, M_REGION_PCT_FORM, q);
         for (int i = 0; i < 4; i++) {
             enum num e = parse_dec(part[i], len[i], &d[i]);
             if (e == NUM_BIG)
-                return fail(c, 400, "region '%s' has a number longer than %d characters", q,
-                            NUM_MAX);
+                return fail(c, 400, M_REGION_NUMBER_LONG, q, (long long)NUM_MAX);
             if (e != NUM_OK)
-                return fail(c, 400, "region '%s' is not pct:x,y,w,h with decimal numbers", q);
+                return fail(c, 400, M_REGION_PCT_NUMBERS, q);
         }
         if (d[2].v == 0 || d[3].v == 0)
-            return fail(c, 400, "region '%s' has zero %s", q, d[2].v == 0 ? "width" : "height");
+            return fail(c, 400, d[2].v == 0 ? M_REGION_ZERO_WIDTH : M_REGION_ZERO_HEIGHT, q);
         int size[2] = {W, H};
         for (int k = 0; k < 2; k++) {
             double at = floor(d[k].v * size[k] / 100 + 0.5);
             double ext = floor(d[k + 2].v * size[k] / 100 + 0.5);
             if (at >= size[k])
-                return fail(c, 400, "region '%s' is outside the image (%dx%d)", q, W, H);
+                return fail(c, 400, M_REGION_OUTSIDE, q, (long long)W, (long long)H);
             if (ext < 1)
                 ext = 1;
             if (ext > size[k] - at)
@@ -352,18 +421,18 @@ static int parse_region(ctx *c, const char *s, const char *q, int W, int H, int 
     }
     int v[4];
     if (!split(s, 4, part, len))
-        return fail(c, 400, "region '%s' is not full, square, x,y,w,h or pct:x,y,w,h", q);
+        return fail(c, 400, M_REGION_FORM, q);
     for (int i = 0; i < 4; i++) {
         enum num e = parse_int(part[i], len[i], &v[i]);
         if (e == NUM_BIG)
-            return fail(c, 400, "region '%s' has a number too large", q);
+            return fail(c, 400, M_REGION_NUMBER_BIG, q);
         if (e != NUM_OK)
-            return fail(c, 400, "region '%s' is not x,y,w,h with whole pixel numbers", q);
+            return fail(c, 400, M_REGION_PIXEL_NUMBERS, q);
     }
     if (v[2] == 0 || v[3] == 0)
-        return fail(c, 400, "region '%s' has zero %s", q, v[2] == 0 ? "width" : "height");
+        return fail(c, 400, v[2] == 0 ? M_REGION_ZERO_WIDTH : M_REGION_ZERO_HEIGHT, q);
     if (v[0] >= W || v[1] >= H)
-        return fail(c, 400, "region '%s' is outside the image (%dx%d)", q, W, H);
+        return fail(c, 400, M_REGION_OUTSIDE, q, (long long)W, (long long)H);
     r[0] = v[0], r[1] = v[1];
     r[2] = (int)min64(v[2], (int64_t)W - v[0]);
     r[3] = (int)min64(v[3], (int64_t)H - v[1]);
@@ -375,15 +444,12 @@ static int parse_region(ctx *c, const char *s, const char *q, int W, int H, int 
 static int over_limits(ctx *c, const char *q, int64_t w, int64_t h, const lim *L)
 {
     if (w > L->w)
-        return fail(c, 400, "size '%s' is wider than this server allows (max width %lld)", q,
-                    (long long)L->w);
+        return fail(c, 400, M_SIZE_OVER_WIDTH, q, (long long)L->w);
     if (h > L->h)
-        return fail(c, 400, "size '%s' is taller than this server allows (max height %lld)", q,
-                    (long long)L->h);
+        return fail(c, 400, M_SIZE_OVER_HEIGHT, q, (long long)L->h);
     if (w * h > L->area)
-        return fail(c, 400,
-                    "size '%s' is %lldx%lld, more pixels than this server allows (max area %lld)",
-                    q, (long long)w, (long long)h, (long long)L->area);
+        return fail(c, 400, M_SIZE_OVER_AREA, q, (long long)w, (long long)h,
+                    (long long)L->area);
     return 0;
 }
 
@@ -400,25 +466,23 @@ static int parse_size(ctx *c, const char *s, const char *q, int rw, int rh, cons
         return 0;
     }
     if (strcmp(t, "full") == 0)
-        return fail(c, 400, "size '%s' is not in IIIF Image API 3.0; use %smax", q, up ? "^" : "");
+        return fail(c, 400, M_SIZE_FULL, q, up ? "^max" : "max");
     if (strncmp(t, "pct:", 4) == 0) {
         decimal n;
         enum num e = parse_dec(t + 4, strlen(t + 4), &n);
         if (e == NUM_BIG)
-            return fail(c, 400, "size '%s' has a number longer than %d characters", q, NUM_MAX);
+            return fail(c, 400, M_SIZE_NUMBER_LONG, q, (long long)NUM_MAX);
         if (e != NUM_OK)
-            return fail(c, 400, "size '%s' is not pct:n with a decimal number n", q);
+            return fail(c, 400, M_SIZE_PCT_FORM, q);
         if (n.v == 0)
-            return fail(c, 400, "size '%s' is zero", q);
+            return fail(c, 400, M_SIZE_ZERO, q);
         if (!up && n.v > 100)
-            return fail(c, 400, "size '%s' is larger than the region; use ^pct:%s to upscale", q,
-                        n.text);
+            return fail(c, 400, M_SIZE_PCT_UPSCALE, q, n.text);
         double fw = floor(rw * n.v / 100 + 0.5), fh = floor(rh * n.v / 100 + 0.5);
         if (fw < 1 && fh < 1)
-            return fail(c, 400, "size '%s' makes the %dx%d region smaller than one pixel", q, rw,
-                        rh);
+            return fail(c, 400, M_SIZE_BELOW_PIXEL, q, (long long)rw, (long long)rh);
         if (fw > INT_MAX || fh > INT_MAX)
-            return fail(c, 400, "size '%s' is too large", q);
+            return fail(c, 400, M_SIZE_TOO_LARGE, q);
         int64_t a = fw < 1 ? 1 : (int64_t)fw, b = fh < 1 ? 1 : (int64_t)fh;
         int st = over_limits(c, q, a, b, L);
         if (st)
@@ -433,18 +497,17 @@ static int parse_size(ctx *c, const char *s, const char *q, int rw, int rh, cons
     int v[2] = {0, 0};
     if (!split(t, 2, part, len) || (len[0] == 0 && len[1] == 0) ||
         (bang && (len[0] == 0 || len[1] == 0)))
-        return fail(c, 400,
-                    "size '%s' is not max, w, ,h, pct:n, w,h or !w,h (each may start with ^)", q);
+        return fail(c, 400, M_SIZE_FORM, q);
     for (int i = 0; i < 2; i++) {
         if (len[i] == 0)
             continue;
         enum num e = parse_int(part[i], len[i], &v[i]);
         if (e == NUM_BIG)
-            return fail(c, 400, "size '%s' has a number too large", q);
+            return fail(c, 400, M_SIZE_NUMBER_BIG, q);
         if (e != NUM_OK)
-            return fail(c, 400, "size '%s' is not made of whole pixel numbers", q);
+            return fail(c, 400, M_SIZE_PIXEL_NUMBERS, q);
         if (v[i] == 0)
-            return fail(c, 400, "size '%s' has a zero %s", q, i == 0 ? "width" : "height");
+            return fail(c, 400, i == 0 ? M_SIZE_ZERO_WIDTH : M_SIZE_ZERO_HEIGHT, q);
     }
     if (bang) {
         /* "As large as possible but not larger than the extracted region
@@ -458,25 +521,20 @@ static int parse_size(ctx *c, const char *s, const char *q, int rw, int rh, cons
     int64_t a, b;
     if (len[1] == 0) { /* w, */
         if (!up && v[0] > rw)
-            return fail(c, 400,
-                        "size '%s' is larger than the region (%d wide); use ^%d, to upscale", q,
-                        rw, v[0]);
+            return fail(c, 400, M_SIZE_WIDER_UPSCALE, q, (long long)rw, (long long)v[0]);
         a = v[0], b = other_side(v[0], rw, rh);
     } else if (len[0] == 0) { /* ,h */
         if (!up && v[1] > rh)
-            return fail(c, 400,
-                        "size '%s' is larger than the region (%d high); use ^,%d to upscale", q,
-                        rh, v[1]);
+            return fail(c, 400, M_SIZE_HIGHER_UPSCALE, q, (long long)rh, (long long)v[1]);
         b = v[1], a = other_side(v[1], rh, rw);
     } else { /* w,h */
         if (!up && (v[0] > rw || v[1] > rh))
-            return fail(c, 400,
-                        "size '%s' is larger than the region (%dx%d); use ^%d,%d to upscale", q,
-                        rw, rh, v[0], v[1]);
+            return fail(c, 400, M_SIZE_LARGER_UPSCALE, q, (long long)rw, (long long)rh,
+                        (long long)v[0], (long long)v[1]);
         a = v[0], b = v[1];
     }
     if (a > INT_MAX || b > INT_MAX)
-        return fail(c, 400, "size '%s' is too large", q);
+        return fail(c, 400, M_SIZE_TOO_LARGE, q);
     int st = over_limits(c, q, a, b, L);
     if (st)
         return st;
@@ -501,12 +559,11 @@ static int parse_rotation(ctx *c, const char *s, const char *q, bool *mirror, do
     const char *t = s + *mirror;
     enum num e = parse_dec(t, strlen(t), &d);
     if (e == NUM_BIG)
-        return fail(c, 400, "rotation '%s' has a number longer than %d characters", q, NUM_MAX);
+        return fail(c, 400, M_ROTATION_NUMBER_LONG, q, (long long)NUM_MAX);
     if (e != NUM_OK)
-        return fail(c, 400, "rotation '%s' is not a number of degrees, with '!' first to mirror",
-                    q);
+        return fail(c, 400, M_ROTATION_FORM, q);
     if (d.v > 360)
-        return fail(c, 400, "rotation '%s' is not between 0 and 360", q);
+        return fail(c, 400, M_ROTATION_RANGE, q);
     /* d.text is normalised: digits, then '.' and at least one digit or
      * nothing; the value is at most 360, so the whole part fits. */
     long steps = 0;
@@ -544,7 +601,7 @@ static int parse_quality_format(ctx *c, const char *s, const char *q, vcm_iiif_q
 {
     const char *dot = strrchr(s, '.');
     if (!dot)
-        return fail(c, 400, "'%s' has no format; expected quality.format, e.g. default.jpg", q);
+        return fail(c, 400, M_NO_FORMAT, q);
     size_t qn = (size_t)(dot - s);
     const char *f = dot + 1;
     int qi = -1, fi = -1;
@@ -552,15 +609,14 @@ static int parse_quality_format(ctx *c, const char *s, const char *q, vcm_iiif_q
         if (strlen(quality_names[i]) == qn && memcmp(s, quality_names[i], qn) == 0)
             qi = i;
     if (qi < 0)
-        return fail(c, 400, "quality in '%s' is not default, color, gray or bitonal", q);
+        return fail(c, 400, M_QUALITY, q);
     for (int i = 0; i < 4; i++)
         if (strcmp(f, format_exts[i]) == 0)
             fi = i;
     if (fi < 0) {
         if (strcmp(f, "gif") == 0 || strcmp(f, "jp2") == 0 || strcmp(f, "pdf") == 0)
-            return fail(c, 501,
-                        "format in '%s' is not made by this server; use jpg, png, webp or tif", q);
-        return fail(c, 400, "format in '%s' is not one of jpg, png, webp, tif (gif, jp2, pdf)", q);
+            return fail(c, 501, M_FORMAT_NOT_MADE, q);
+        return fail(c, 400, M_FORMAT, q);
     }
     *quality = (vcm_iiif_quality)qi;
     *format = (vcm_iiif_format)fi;
@@ -569,9 +625,9 @@ static int parse_quality_format(ctx *c, const char *s, const char *q, vcm_iiif_q
 
 int vcm_iiif_parse(const char *region, const char *size, const char *rotation,
                    const char *quality_format, int width, int height,
-                   const vcm_iiif_limits *limits, vcm_iiif_req *out, char *err, size_t errlen)
+                   const vcm_iiif_limits *limits, vcm_iiif_req *out, vcm_iiif_msg *err)
 {
-    ctx c = {err, errlen};
+    ctx c = {err};
     vcm_iiif_req r;
     lim L = limits_of(limits);
     char q[48], rs[48], ss[32], rot_text[8] = "0";
@@ -579,14 +635,14 @@ int vcm_iiif_parse(const char *region, const char *size, const char *rotation,
     bool upscaled;
 
     memset(&r, 0, sizeof r);
-    if (err && errlen > 0)
-        err[0] = '\0';
+    if (err)
+        memset(err, 0, sizeof *err);
     if (width <= 0 || height <= 0) {
-        st = fail(&c, 500, "the image has no size (%dx%d)", width, height);
+        st = fail(&c, 500, M_NO_SIZE, (long long)width, (long long)height);
         goto out;
     }
     if (!region || !size || !rotation || !quality_format) {
-        st = fail(&c, 400, "an image request needs region/size/rotation/quality.format");
+        st = fail(&c, 400, M_SEGMENTS);
         goto out;
     }
 

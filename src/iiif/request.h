@@ -43,21 +43,49 @@ typedef struct vcm_iiif_req {
     char canonical[160];
 } vcm_iiif_req;
 
+/* What went wrong, as a catalogue key and its arguments rather than a
+ * sentence: the parser needs no catalogue, and whoever shows the message
+ * renders it in the reader's language (the web layer with vcm_web_tfv).
+ * The key's text in locale/en.tsv has {1} … {nargs} where the arguments go.
+ * Each argument is printable ASCII without a quote, at most 40 bytes: a
+ * segment of the request (cut to 37 bytes and "...", anything else shown
+ * as '?', so a log line cannot be split or forged; not HTML-escaped: a page
+ * escapes it like any other text), a decimal number, or a piece of request
+ * syntax ("^max"). */
+#define VCM_IIIF_MSG_ARGS 5
+#define VCM_IIIF_MSG_ARGLEN 48
+
+typedef struct vcm_iiif_msg {
+    const char *key; /* "iiif.err.…", static; NULL when there was no error */
+    int nargs;
+    char arg[VCM_IIIF_MSG_ARGS][VCM_IIIF_MSG_ARGLEN];
+} vcm_iiif_msg;
+
+/* Every message the parser can give: its key, and one letter per argument
+ * ('s' text, 'l' a whole number), so a test can hold the catalogue to it. */
+typedef struct vcm_iiif_msg_def {
+    const char *key;
+    const char *args;
+} vcm_iiif_msg_def;
+
+extern const vcm_iiif_msg_def vcm_iiif_msg_defs[];
+extern const size_t vcm_iiif_nmsg_defs;
+
 /* Parses and resolves a request for an image of width × height. Returns 0,
  * or the HTTP status the specification asks for (400 bad syntax, a region
  * outside the image, a size above the region without '^', a size over the
- * limits; 501 a format or quality this server does not make) with a message
- * in err. */
+ * limits; 501 a format or quality this server does not make) with the
+ * message in err. */
 /* The segments are percent-decoded, NUL-terminated strings; they are read
  * in URL order and the first error wins. The only 501 is a format the
  * specification names that this server does not make (gif, jp2, pdf); an
  * unknown quality is 400 (section 4.4). A width or height that is not
- * positive is the caller's fault: 500. limits may be NULL (no limits);
- * err may be NULL. On error *out is all zero. err holds a short sentence
- * that quotes the bad segment (at most 40 bytes, printable ASCII only). */
+ * positive is the caller's fault: 500 (iiif.err.no_size). limits may be
+ * NULL (no limits); err may be NULL. On error *out is all zero; on success
+ * err->key is NULL. */
 int vcm_iiif_parse(const char *region, const char *size, const char *rotation,
                    const char *quality_format, int width, int height,
-                   const vcm_iiif_limits *limits, vcm_iiif_req *out, char *err, size_t errlen);
+                   const vcm_iiif_limits *limits, vcm_iiif_req *out, vcm_iiif_msg *err);
 
 const char *vcm_iiif_format_ext(vcm_iiif_format f);       /* "jpg" … */
 const char *vcm_iiif_format_mime(vcm_iiif_format f);      /* "image/jpeg" … */

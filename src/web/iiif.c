@@ -394,12 +394,17 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp)
     vcm_iiif_cache *cache = vcm_web_app(req)->iiif.cache;
     vcm_iiif_pool *pool = vcm_web_app(req)->iiif.pool;
     vcm_iiif_req r;
-    char err[300];
+    vcm_iiif_msg err;
     int status = vcm_iiif_parse(vcm_req_param(req, "region"), vcm_req_param(req, "size"),
                                 vcm_req_param(req, "rotation"), vcm_req_param(req, "quality"),
-                                m.width, m.height, &limits, &r, err, sizeof err);
-    if (status)
-        return vcm_web_error(req, resp, status, err);
+                                m.width, m.height, &limits, &r, &err);
+    if (status) {
+        /* the parser says what and with which values; the catalogue says it */
+        const char *args[VCM_IIIF_MSG_ARGS];
+        for (int i = 0; i < err.nargs; i++)
+            args[i] = err.arg[i];
+        return vcm_web_error(req, resp, status, vcm_web_tfv(req, err.key, err.nargs, args));
+    }
     /* Priced before anything is read, cached or not: whether a URL is
      * served must not depend on what happens to be in a cache. */
     int64_t cost = vcm_iiif_cost(m.width, m.height, &r);

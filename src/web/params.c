@@ -473,6 +473,35 @@ const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg)
     return r ? r : t;
 }
 
+const char *vcm_web_tfv(const vcm_req *req, const char *key, int nargs, const char *const args[])
+{
+    const char *t = vcm_web_t(req, key);
+    if (!strchr(t, '{'))
+        return t;
+    /* the text once more, plus the arguments: the longest it can be */
+    size_t cap = strlen(t) + 1;
+    for (int i = 0; i < nargs; i++)
+        cap += strlen(args[i] ? args[i] : "");
+    char *r = vcm_arena_alloc(req->arena, cap);
+    if (!r)
+        return t;
+    size_t o = 0;
+    for (const char *p = t; *p;) {
+        int n = p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' ? p[1] - '0' : 0;
+        if (n && n <= nargs) {
+            const char *a = args[n - 1] ? args[n - 1] : "";
+            size_t l = strlen(a);
+            memcpy(r + o, a, l);
+            o += l;
+            p += 3;
+        } else {
+            r[o++] = *p++; /* text, or a {N} without an argument: left as written */
+        }
+    }
+    r[o] = '\0';
+    return r;
+}
+
 const char *vcm_web_century(const vcm_req *req, int century)
 {
     int n = century < 0 ? -century : century;

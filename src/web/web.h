@@ -248,10 +248,13 @@ void vcm_params_search(const vcm_params *p, const vcm_req *req, vcm_search_param
  * that brackets every message). */
 int vcm_web_catalogues(char *err, size_t errlen);
 /* The visitor's language, and a catalogue sentence in it; vcm_web_tf puts
- * arg where the sentence says {} (allocated from the request). */
+ * arg where the sentence says {}, vcm_web_tfv args[N-1] where it says {N}
+ * (N from 1 to 9; one without an argument is left as written, so the gap
+ * shows), both allocated from the request. */
 const char *vcm_web_lang(const vcm_req *req);
 const char *vcm_web_t(const vcm_req *req, const char *key);
 const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg);
+const char *vcm_web_tfv(const vcm_req *req, const char *key, int nargs, const char *const args[]);
 /* "17th century", "3rd century BCE", from the catalogue. */
 const char *vcm_web_century(const vcm_req *req, int century);
 #endif

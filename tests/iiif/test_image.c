@@ -1393,7 +1393,7 @@ static void *render_and_wait(void *arg)
     vcm_buf b;
     vcm_buf_init(&b, (size_t)16 << 20);
     *rc = vcm_iiif_parse("0,0,256,256", "max", "0", "default.jpg", grid.width, grid.height, NULL,
-                         &r, err, sizeof err);
+                         &r, NULL);
     if (*rc == 0)
         *rc = vcm_iiif_render(grid.pyramid, &r, &b, err, sizeof err);
     vcm_buf_release(&b);

@@ -123,7 +123,7 @@ static void *render(void *arg)
     vcm_buf out;
     vcm_buf_init(&out, (size_t)16 << 20);
     r->rc = vcm_iiif_parse(region, "max", "0", "default.jpg", img.width, img.height, NULL, &q,
-                           err, sizeof err);
+                           NULL);
     if (r->rc == 0)
         r->rc = vcm_iiif_render(img.pyramid, &q, &out, err, sizeof err);
     vcm_buf_release(&out);

@@ -321,6 +321,56 @@ static void test_image_errors(void **state)
     }
 }
 
+/* A bad image request is answered with a problem document whose detail is
+ * the catalogue's sentence for what the parser found, its places filled
+ * with the segment and the numbers (the image's own size among them). */
+static void test_image_error_sentences(void **state)
+{
+    (void)state;
+    json_t *info = get_json("/iiif/jade-a/info.json", 200);
+    long w = (long)json_integer_value(json_object_get(info, "width"));
+    long h = (long)json_integer_value(json_object_get(info, "height"));
+    json_decref(info);
+    assert_true(w > 0 && h > 0);
+    char outside[200], outside_detail[200];
+    snprintf(outside, sizeof outside, "/iiif/jade-a/%ld,0,10,10/max/0/default.jpg", w);
+    snprintf(outside_detail, sizeof outside_detail,
+             "The region '%ld,0,10,10' is outside the image (%ldx%ld).", w, w, h);
+    const struct {
+        const char *path;
+        long status;
+        const char *detail;
+    } cases[] = {
+        {"/iiif/jade-a/bogus/max/0/default.jpg", 400,
+         "The region 'bogus' is not full, square, x,y,w,h or pct:x,y,w,h."},
+        {"/iiif/jade-a/0,0,0,10/max/0/default.jpg", 400, "The region '0,0,0,10' has zero width."},
+        {outside, 400, outside_detail},
+        {"/iiif/jade-a/0,0,10,10/11,/0/default.jpg", 400,
+         "The size '11,' is larger than the region (10 wide); use ^11, to upscale."},
+        {"/iiif/jade-a/0,0,10,10/11,12/0/default.jpg", 400,
+         "The size '11,12' is larger than the region (10x10); use ^11,12 to upscale."},
+        {"/iiif/jade-a/full/%5Efull/0/default.jpg", 400,
+         "The size '^full' is not in IIIF Image API 3.0; use ^max."},
+        {"/iiif/jade-a/full/max/361/default.jpg", 400, "The rotation '361' is not between 0 and 360."},
+        {"/iiif/jade-a/full/max/0/sepia.jpg", 400,
+         "The quality in 'sepia.jpg' is not default, color, gray or bitonal."},
+        {"/iiif/jade-a/full/max/0/default.gif", 501,
+         "The format in 'default.gif' is not made by this server; use jpg, png, webp or tif."},
+        /* what is quoted cannot break out of the sentence */
+        {"/iiif/jade-a/a%27b%0A%3C/max/0/default.jpg", 400,
+         "The region 'a?b?<' is not full, square, x,y,w,h or pct:x,y,w,h."},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *j = get_json(cases[i].path, cases[i].status);
+        const char *detail = json_string_value(json_object_get(j, "detail"));
+        if (!detail || strcmp(detail, cases[i].detail) != 0)
+            fail_msg("%s: detail \"%s\", expected \"%s\"", cases[i].path,
+                     detail ? detail : "(none)", cases[i].detail);
+        assert_int_equal(json_integer_value(json_object_get(j, "status")), cases[i].status);
+        json_decref(j);
+    }
+}
+
 static long object_id(const char *source_id)
 {
     char path[200];
@@ -841,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_images),
         cmocka_unit_test(test_stored_tiles),
         cmocka_unit_test(test_image_errors),
+        cmocka_unit_test(test_image_error_sentences),
         cmocka_unit_test(test_manifests),
         cmocka_unit_test(test_change_discovery),
         cmocka_unit_test(test_pages_show_images),

@@ -13,6 +13,7 @@
 #include <unicode/utf8.h>
 
 static char *dir;
+static char db[1024];
 static struct vt_server srv;
 
 /* ---- the record data a page was built from ---- */
@@ -379,7 +380,7 @@ static int group_setup(void **state)
     fclose(out);
     assert_true(n > 100);
 
-    char data[600], db[1024];
+    char data[600];
     snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
     if (access(data, R_OK) != 0)
         fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
@@ -515,6 +516,64 @@ static void test_search_pages(void **state)
         fail_msg("%d pieces of visible text are not from the catalogue", bad);
 }
 
+/* The problem document of a bad IIIF image request: its title and detail
+ * are catalogue sentences, the parser's arguments (the segment, the
+ * image's size) inside them. */
+static void test_iiif_error_answer(void **state)
+{
+    (void)state;
+    keep_base(NULL);
+    /* an image, in the media folder the server was given (vt_server_start) */
+    char media[1100], *out = NULL;
+    const char *slash = strrchr(db, '/');
+    if (strncmp(db, "sqlite:", 7) == 0 && slash)
+        snprintf(media, sizeof media, "%.*s/media", (int)(slash - db - 7), db + 7);
+    else
+        snprintf(media, sizeof media, "/tmp/vcm-test-media-%d-%d", (int)getpid(), srv.port);
+    if (vt_sh(&out, "%s media add --quiet --db '%s' --media %s 古玉3888 "
+                    "%s/images/npm_taipei/jade070_00.jpg --id sentences-a",
+              vt_bin(), db, media, vt_data()) != 0)
+        fail_msg("media add failed: %s", out);
+    free(out);
+    const struct {
+        const char *path;
+        long status;
+    } cases[] = {
+        {"/iiif/sentences-a/bogus/max/0/default.jpg", 400},
+        {"/iiif/sentences-a/99999,0,10,10/max/0/default.jpg", 400},
+        {"/iiif/sentences-a/0,0,10,10/11,12/0/default.jpg", 400},
+        {"/iiif/sentences-a/full/max/0/default.gif", 501},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct vt_resp r = vt_get(&srv, cases[i].path);
+        if (r.status != cases[i].status)
+            fail_msg("%s: status %ld, wanted %ld", cases[i].path, r.status, cases[i].status);
+        json_t *j = json_loadb(r.body, r.len, 0, NULL);
+        vt_resp_free(&r);
+        if (!j)
+            fail_msg("%s: not a problem document", cases[i].path);
+        const char *fields[] = {"title", "detail"};
+        for (size_t k = 0; k < 2; k++) {
+            const char *v = json_string_value(json_object_get(j, fields[k]));
+            if (!v || !strstr(v, "⟦"))
+                fail_msg("%s: %s \"%s\" is not from the catalogue", cases[i].path, fields[k],
+                         v ? v : "(none)");
+            char *rest = strdup(v);
+            drop_brackets(rest);
+            if (has_letter(rest)) {
+                print_message("%s: %s not from the catalogue: \"%s\" (left: \"%s\")\n",
+                              cases[i].path, fields[k], v, rest);
+                bad++;
+            }
+            free(rest);
+        }
+        json_decref(j);
+    }
+    if (bad)
+        fail_msg("%d pieces of an IIIF error answer are not from the catalogue", bad);
+}
+
 /* The check itself finds text that is not from the catalogue. */
 static void test_check_can_fail(void **state)
 {
@@ -542,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_check_can_fail),
         cmocka_unit_test(test_site_pages),
         cmocka_unit_test(test_search_pages),
+        cmocka_unit_test(test_iiif_error_answer),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
