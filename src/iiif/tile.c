@@ -287,6 +287,15 @@ static void on_jpeg_message(j_common_ptr c, int level)
     (void)level;
 }
 
+/* e, set to end libjpeg's errors by a jump and to drop its warnings. */
+static struct jpeg_error_mgr *jpeg_errors(struct jerr *e)
+{
+    struct jpeg_error_mgr *m = jpeg_std_error(&e->pub);
+    e->pub.error_exit = on_jpeg_error;
+    e->pub.emit_message = on_jpeg_message;
+    return m;
+}
+
 /* What one tile adds: rows [ra, rb) and columns [ca, cb) of the tile,
  * decoded at m/8, go to dst (rows of stride bytes) from (dx, dy). */
 struct piece {
@@ -489,9 +498,7 @@ static int decode_tiles(const char *pyramid, int page, int m, int x0, int y0, in
     }
     struct jpeg_decompress_struct d;
     struct jerr e = {0};
-    d.err = jpeg_std_error(&e.pub);
-    e.pub.error_exit = on_jpeg_error;
-    e.pub.emit_message = on_jpeg_message;
+    d.err = jpeg_errors(&e);
     jpeg_create_decompress(&d);
     unsigned char *raw = NULL, *row = malloc((size_t)st * 3);
     size_t rawcap = 0, stride = (size_t)(x1 - x0) * 3;
@@ -577,6 +584,26 @@ static int encode_rows(struct jpeg_compress_struct *c, struct jerr *e, const uns
     return 0;
 }
 
+/* After encode_rows or encode_rows_420 answered enc: the bytes into out,
+ * c and the bytes libjpeg wrote (mem) freed. */
+static int finish_encode(int enc, struct jpeg_compress_struct *c, const struct jerr *e, int w,
+                         int h, unsigned char *mem, unsigned long len, vcm_buf *out, char *err,
+                         size_t errlen)
+{
+    int rc = -1;
+    if (enc < 0) {
+        snprintf(err, errlen, "cannot encode a %dx%d JPEG: %s", w, h, e->msg);
+    } else if (vcm_buf_append(out, mem, len) < 0) {
+        snprintf(err, errlen, "rendered image of %lu bytes is over the buffer's cap", len);
+        vcm_buf_reset(out);
+    } else {
+        rc = 0;
+    }
+    jpeg_destroy_compress(c);
+    free(mem);
+    return rc;
+}
+
 int vcm_iiif_encode_jpeg(const unsigned char *rgb, int w, int h, int quality, vcm_buf *out,
                          char *err, size_t errlen)
 {
@@ -584,26 +611,11 @@ int vcm_iiif_encode_jpeg(const unsigned char *rgb, int w, int h, int quality, vc
     struct jerr e = {0};
     unsigned char *mem = NULL;
     unsigned long len = 0;
-    int rc = -1;
     vcm_buf_reset(out);
-    c.err = jpeg_std_error(&e.pub);
-    e.pub.error_exit = on_jpeg_error;
-    e.pub.emit_message = on_jpeg_message;
+    c.err = jpeg_errors(&e);
     jpeg_create_compress(&c);
-    if (encode_rows(&c, &e, rgb, w, h, quality, &mem, &len) < 0) {
-        snprintf(err, errlen, "cannot encode a %dx%d JPEG: %s", w, h, e.msg);
-        goto out;
-    }
-    if (vcm_buf_append(out, mem, len) < 0) {
-        snprintf(err, errlen, "rendered image of %lu bytes is over the buffer's cap", len);
-        vcm_buf_reset(out);
-        goto out;
-    }
-    rc = 0;
-out:
-    jpeg_destroy_compress(&c);
-    free(mem);
-    return rc;
+    int enc = encode_rows(&c, &e, rgb, w, h, quality, &mem, &len);
+    return finish_encode(enc, &c, &e, w, h, mem, len, out, err, errlen);
 }
 
 /* Kept apart for setjmp, like decode_tile. The planes are handed over in
@@ -664,27 +676,14 @@ int vcm_iiif_encode_jpeg_420(const unsigned char *yp, const unsigned char *cb,
     const unsigned char *src[3] = {yp, cb, cr};
     int rc = -1;
     vcm_buf_reset(out);
-    c.err = jpeg_std_error(&e.pub);
-    e.pub.error_exit = on_jpeg_error;
-    e.pub.emit_message = on_jpeg_message;
-    jpeg_create_compress(&c);
     if (!pad[0] || !pad[1] || !pad[2]) {
         snprintf(err, errlen, "out of memory");
-        goto out;
+    } else {
+        c.err = jpeg_errors(&e);
+        jpeg_create_compress(&c);
+        int enc = encode_rows_420(&c, &e, pad, src, width, h, quality, &mem, &len);
+        rc = finish_encode(enc, &c, &e, w, h, mem, len, out, err, errlen);
     }
-    if (encode_rows_420(&c, &e, pad, src, width, h, quality, &mem, &len) < 0) {
-        snprintf(err, errlen, "cannot encode a %dx%d JPEG: %s", w, h, e.msg);
-        goto out;
-    }
-    if (vcm_buf_append(out, mem, len) < 0) {
-        snprintf(err, errlen, "rendered image of %lu bytes is over the buffer's cap", len);
-        vcm_buf_reset(out);
-        goto out;
-    }
-    rc = 0;
-out:
-    jpeg_destroy_compress(&c);
-    free(mem);
     for (int i = 0; i < 3; i++)
         free(pad[i]);
     return rc;
