@@ -223,25 +223,41 @@ static bool fetchable_url(const char *u)
     return u[strcspn(u, ":") + 3] != '\0' && u[strcspn(u, ":") + 3] != '/';
 }
 
+/* Each link member may hold several URLs separated by '|' (Carnegie gives
+ * a record's every view so), each kept in order. */
 static int read_links(json_t *j, vcm_arena *a, vcm_object *o, const char **warning, char *err,
                       size_t errlen)
 {
-    size_t nk = sizeof link_keys / sizeof link_keys[0];
+    size_t nk = sizeof link_keys / sizeof link_keys[0], cap = 0;
+    const char *vals[sizeof link_keys / sizeof link_keys[0]];
     for (size_t i = 0; i < nk; i++) {
-        const char *v;
-        if (member(j, link_keys[i].key, &v, err, errlen) < 0)
+        if (member(j, link_keys[i].key, &vals[i], err, errlen) < 0)
             return -1;
-        const char *u = v ? clean(a, v, 0) : NULL;
-        if (!u)
+        for (const char *p = vals[i]; p && *p; p++)
+            cap += *p == '|';
+        cap += vals[i] != NULL;
+    }
+    if (!cap)
+        return 0;
+    if (!(o->links = vcm_arena_calloc(a, cap, sizeof *o->links)))
+        goto oom;
+    for (size_t i = 0; i < nk; i++) {
+        if (!vals[i])
             continue;
-        if (!fetchable_url(u)) {
-            if (!*warning)
-                *warning = "a link to an image is not an http(s) URL; left out";
-            continue;
-        }
-        if (!o->links && !(o->links = vcm_arena_calloc(a, nk, sizeof *o->links)))
+        char *copy = vcm_arena_strdup(a, vals[i]), *save = NULL;
+        if (!copy)
             goto oom;
-        o->links[o->nlinks++] = (vcm_link){link_keys[i].rel, u};
+        for (char *part = strtok_r(copy, "|", &save); part; part = strtok_r(NULL, "|", &save)) {
+            const char *u = clean(a, part, 0);
+            if (!u)
+                continue;
+            if (!fetchable_url(u)) {
+                if (!*warning)
+                    *warning = "a link to an image is not an http(s) URL; left out";
+                continue;
+            }
+            o->links[o->nlinks++] = (vcm_link){link_keys[i].rel, u};
+        }
     }
     return 0;
 oom:
