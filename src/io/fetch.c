@@ -19,7 +19,7 @@ bool vcm_fetch_rights_open(const char *rights, const char *source_licence)
         "rightsstatements.org/vocab/NKC/",
     };
     /* what sources write when the record is open and its images are not */
-    static const char *const closed[] = {"image not", "images not", "©", "(c)", "copyright "};
+    static const char *const closed[] = {"image not", "images not", "©", "(c)"};
     if (!rights)
         return false;
     bool ok = false;
