@@ -59,6 +59,7 @@ struct host {
     vcm_robots robots;
     enum { R_NONE, R_ASKING, R_READY } robots_state;
     int active;
+    size_t pending; /* jobs not finished: robots.txt is read only for a host that has some */
     double next_at; /* monotonic seconds: no request before */
     long delay_ms;
     long count[O_OUTCOMES];
@@ -381,6 +382,7 @@ static void finish(struct run *r, struct job *j)
 {
     j->done = true;
     r->left--;
+    r->hosts[j->host].pending--;
 }
 
 /* The job goes back in the queue after a wait, or fails for this run when
@@ -533,7 +535,8 @@ static int schedule(struct run *r)
     double t = now_s();
     for (size_t hi = 0; hi < r->nhosts && r->active < r->mo->concurrency; hi++) {
         struct host *h = &r->hosts[hi];
-        if (h->active >= r->mo->per_host || t < h->next_at || h->robots_state == R_ASKING)
+        if (!h->pending || h->active >= r->mo->per_host || t < h->next_at ||
+            h->robots_state == R_ASKING)
             continue;
         if (h->robots_state == R_NONE) {
             char url[400];
@@ -549,10 +552,17 @@ static int schedule(struct run *r)
                 continue;
             if (j->running)
                 continue;
+            if (h->robots.disallow_all) {
+                /* a passing state of the site: tried again next run */
+                const char *why = "robots.txt could not be read: the site is left alone";
+                note(h, O_FAILED, why);
+                finish(r, j);
+                if (record(r, j, "failed", 0, NULL, NULL, NULL, why) < 0)
+                    return -1;
+                continue;
+            }
             if (!vcm_robots_allowed(&h->robots, j->path)) {
-                if (refuse(r, j, 0, h->robots.disallow_all
-                                        ? "robots.txt could not be read: the site is left alone"
-                                        : "robots.txt disallows it") < 0)
+                if (refuse(r, j, 0, "robots.txt disallows it") < 0)
                     return -1;
                 continue;
             }
@@ -643,6 +653,7 @@ static int load_jobs(struct run *r, int64_t museum_id)
             continue; /* a refusal stands: not asked again */
         }
         r->njobs++;
+        r->hosts[hi].pending++;
     }
     r->left = r->njobs;
     return 0;

@@ -16,7 +16,7 @@
 #define MAX_LOG 256
 
 struct hit {
-    char path[128], inm[64], ua[256];
+    char path[128], inm[64], ua[256], host[64];
     double t;
 };
 
@@ -145,13 +145,17 @@ static void *serve_one(void *arg)
     sscanf(req, "GET %127s", h.path);
     header_value(req, "\r\nIf-None-Match:", h.inm, sizeof h.inm);
     header_value(req, "\r\nUser-Agent:", h.ua, sizeof h.ua);
+    header_value(req, "\r\nHost:", h.host, sizeof h.host);
     pthread_mutex_lock(&srv.mu);
     if (srv.nlog < MAX_LOG)
         srv.log[srv.nlog++] = h;
     int busy = strcmp(h.path, "/busy.jpg") == 0 ? ++srv.busy_calls : 0;
     pthread_mutex_unlock(&srv.mu);
     const char *jpg = "Content-Type: image/jpeg\r\n";
-    if (strcmp(h.path, "/robots.txt") == 0) {
+    if (strncmp(h.host, "localhost", 9) == 0) {
+        /* the same server by another name: a site whose robots.txt fails */
+        respond(fd, "503 Service Unavailable", "Content-Type: text/plain\r\n", "down", 4);
+    } else if (strcmp(h.path, "/robots.txt") == 0) {
         const char *t = "User-agent: *\nDisallow: /private/\n";
         respond(fd, "200 OK", "Content-Type: text/plain\r\n", t, strlen(t));
     } else if (strcmp(h.path, "/img/a.jpg") == 0) {
@@ -237,18 +241,24 @@ static void museum_start(void)
 
 /* How many requests for path the server saw since hit from; the first's
  * index in *first. */
-static int hits(const char *path, int from, int *first)
+static int hits_on(const char *host, const char *path, int from, int *first)
 {
     int n = 0;
     pthread_mutex_lock(&srv.mu);
     for (int i = from; i < srv.nlog; i++)
-        if (strcmp(srv.log[i].path, path) == 0) {
+        if (strcmp(srv.log[i].path, path) == 0 &&
+            strncmp(srv.log[i].host, host, strlen(host)) == 0) {
             if (!n && first)
                 *first = i;
             n++;
         }
     pthread_mutex_unlock(&srv.mu);
     return n;
+}
+
+static int hits(const char *path, int from, int *first)
+{
+    return hits_on("127.0.0.1", path, from, first);
 }
 
 /* ---- the collection ------------------------------------------------------- */
@@ -292,6 +302,11 @@ static int group_setup(void **state)
                           "\"CC0-1.0 (metadata); object is public domain: True; images not "
                           "CC0\", \"image_url\": \"http://127.0.0.1:%d/img/closed.jpg\"}\n",
                           srv.port);
+    n += (size_t)snprintf(jl + n, (1 << 16) - n,
+                          "{\"source_museum\": \"Test Museum\", \"source_country\": \"GB\", "
+                          "\"source_id\": \"down\", \"title\": \"Down\", \"license\": "
+                          "\"CC0-1.0 (metadata); object is public domain: True\", \"image_url\": "
+                          "\"http://localhost:%d/img/a.jpg\"}\n", srv.port);
     snprintf(p, sizeof p, "%s/records.jsonl", dir);
     vt_write_file(p, jl);
     free(jl);
@@ -410,7 +425,8 @@ static void test_fetch(void **state)
      * bounded, and the User-Agent names VCM and the contact */
     int first = -1, busy1 = -1;
     assert_int_equal(hits("/robots.txt", 0, &first), 1);
-    assert_int_equal(first, 0);
+    for (int i = 0; i < first; i++) /* nothing asked of this site before it */
+        assert_false(strncmp(srv.log[i].host, "127.0.0.1", 9) == 0);
     assert_int_equal(hits("/private/c.jpg", 0, NULL), 0);
     assert_int_equal(hits("/img/closed.jpg", 0, NULL), 0);
     assert_int_equal(hits("/busy.jpg", 0, &busy1), 2);
@@ -421,8 +437,17 @@ static void test_fetch(void **state)
     assert_int_equal(hits("/missing.jpg", 0, NULL), 1); /* a 404 is not retried */
     assert_int_equal(hits("/slow.jpg", 0, NULL), 2);
     assert_int_equal(hits("/truncated.jpg", 0, NULL), 2);
-    assert_contains(srv.log[0].ua, "VCM/");
-    assert_contains(srv.log[0].ua, "https://vcm.example/contact");
+    /* a site whose robots.txt fails is left alone, and tried again next run */
+    assert_int_equal(hits_on("localhost", "/robots.txt", 0, NULL), 1);
+    assert_int_equal(hits_on("localhost", "/img/a.jpg", 0, NULL), 0);
+    char q[300];
+    snprintf(q, sizeof q, "SELECT state || '|' || error FROM fetch_state WHERE url = "
+                          "'http://localhost:%d/img/a.jpg'", srv.port);
+    s = sql(q);
+    assert_string_equal(s, "failed|robots.txt could not be read: the site is left alone\n");
+    free(s);
+    assert_contains(srv.log[first].ua, "VCM/");
+    assert_contains(srv.log[first].ua, "https://vcm.example/contact");
 
     /* the page now shows the image */
     r = vt_get(&site, path);
