@@ -45,12 +45,13 @@ static void test_wildcards_and_ties(void **state)
 {
     (void)state;
     vcm_robots r = parse("User-agent: *\nDisallow: /*.gif$\nDisallow: /x*y\n"
-                         "Allow: /same\nDisallow: /same\n");
+                         "Allow: /same\nDisallow: /same\nDisallow: /tie\nAllow: /tie\n");
     assert_false(vcm_robots_allowed(&r, "/a/b.gif"));
     assert_true(vcm_robots_allowed(&r, "/a/b.gif?x=1")); /* $ anchors the end */
     assert_false(vcm_robots_allowed(&r, "/x123y/z"));
     assert_true(vcm_robots_allowed(&r, "/x123"));
-    assert_true(vcm_robots_allowed(&r, "/same/thing")); /* Allow wins a tie */
+    assert_true(vcm_robots_allowed(&r, "/same/thing")); /* Allow wins a tie, */
+    assert_true(vcm_robots_allowed(&r, "/tie/thing"));  /* whichever comes first */
     assert_true(vcm_robots_allowed(&r, "/robots.txt"));
 }
 
