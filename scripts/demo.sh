@@ -4,6 +4,7 @@
 # so this runs on every start and takes a few seconds.
 set -eu
 data=${VCM_DATA:-../shared/data}
+vcm=${VCM_BIN:-build/vcm}
 file="$data/collection.jsonl"
 if [ ! -r "$file" ]; then
   echo "demo: no demo data at $file; starting with an empty collection."
@@ -13,28 +14,42 @@ fi
 echo "demo: importing $file into ${VCM_DB:-sqlite:var/vcm.db}"
 # The ASEM partner countries first: their region and year of joining.
 if [ -r "$data/asem-partners.csv" ]; then
-  build/vcm import "$data/asem-partners.csv" || [ $? -eq 1 ]
+  "$vcm" import "$data/asem-partners.csv" || [ $? -eq 1 ]
 fi
 # Status 1 means some lines were rejected (they are listed): the rest is in.
-build/vcm import --quiet "$file" || [ $? -eq 1 ]
+"$vcm" import --quiet "$file" || [ $? -eq 1 ]
 
-# Real photographs of three jades of the National Palace Museum, Taipei
-# (images/LICENSES.md): attached to their records so the demo shows deep
-# zoom. Adding the same image again changes nothing.
+# Every image of $data/images attached to its record, found by museum and
+# source id (images/LICENSES.md gives their provenance). Adding the same
+# image again changes nothing.
+#
+# The Met's 23 CC0 photographs: images/met/images.csv names each file's
+# record, rights and credit line.
+met="$data/images/met/images.csv"
+if [ -r "$met" ]; then
+  "$vcm" media add --quiet --list "$met" --files "$data/images" >/dev/null ||
+    echo "demo: some images of $met could not be added (see above)"
+  echo "demo: the Met's photographs in $met attached"
+fi
+# Three jades of the National Palace Museum, Taipei.
 img="$data/images/npm_taipei"
 if [ -d "$img" ]; then
+  npm="National Palace Museum, Taipei"
   by="http://creativecommons.org/licenses/by/4.0/"
   cne="http://rightsstatements.org/vocab/CNE/1.0/"
-  add() { build/vcm media add --quiet "$1" "$img/$2" --id "$3" --rights "$4" --label "$5" >/dev/null || echo "demo: could not add $2"; }
+  add() {
+    "$vcm" media add --quiet --museum "$npm" "$1" "$img/$2" --id "$3" --rights "$4" --label "$5" \
+      --attribution "$6" >/dev/null || echo "demo: could not add $2"
+  }
   n=0
   for f in "$img"/jade070_0?.jpg; do
-    add "古玉3888" "$(basename "$f")" "npm-jade070-$n" "$by" "view $((n + 1))"
+    add "古玉3888" "$(basename "$f")" "npm-jade070-$n" "$by" "view $((n + 1))" "$npm (CC BY 4.0)"
     n=$((n + 1))
   done
-  add "古玉1863" jade054_00_w1140.jpg npm-jade054-0 "$by" "view 1"
+  add "古玉1863" jade054_00_w1140.jpg npm-jade054-0 "$by" "view 1" "$npm (CC BY 4.0)"
   # jade001: "open access" per the museum, exact terms not verified
-  add "古玉0636" jade001_00.tiff npm-jade001-0 "$cne" "view 1"
-  add "古玉0636" jade001_01_w250.jpg npm-jade001-1 "$cne" "view 2"
-  add "古玉0636" jade001_02_w250.jpg npm-jade001-2 "$cne" "view 3"
+  add "古玉0636" jade001_00.tiff npm-jade001-0 "$cne" "view 1" "$npm"
+  add "古玉0636" jade001_01_w250.jpg npm-jade001-1 "$cne" "view 2" "$npm"
+  add "古玉0636" jade001_02_w250.jpg npm-jade001-2 "$cne" "view 3" "$npm"
   echo "demo: images of three Taipei jades attached"
 fi

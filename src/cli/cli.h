@@ -4,7 +4,10 @@
  * 2 usage error, 3 could not run (file, database, port). */
 #ifndef VCM_CLI_H
 #define VCM_CLI_H
+#include <stdint.h>
+
 #include "core/config.h"
+#include "store/store.h"
 
 enum { VCM_EXIT_OK = 0, VCM_EXIT_BAD_INPUT = 1, VCM_EXIT_USAGE = 2, VCM_EXIT_FAIL = 3 };
 
@@ -25,10 +28,41 @@ typedef struct vcm_media_opts {
     char id[VCM_CONFIG_STR];     /* the image's identifier */
     char rights[VCM_CONFIG_STR]; /* rights URI of the image */
     char label[VCM_CONFIG_STR];  /* label of the image */
+    char attribution[VCM_CONFIG_STR]; /* the credit line its source asks for */
+    char museum[VCM_CONFIG_STR]; /* the museum OBJECT is a source id of (add); fetch: filter */
+    char list[VCM_CONFIG_STR];   /* add: a CSV table of images */
+    char files[VCM_CONFIG_STR];  /* add --list: folder its file names are relative to */
+    /* media fetch */
+    long limit;                  /* image URLs to try at most; 0 = all */
+    char contact[VCM_CONFIG_STR]; /* the site's contact, in the User-Agent */
+    long concurrency, per_host, delay_ms, timeout_s, retries, max_bytes;
 } vcm_media_opts;
 /* Sets o to its defaults and set to the table that fills it. */
 void vcm_media_options(vcm_media_opts *o, vcm_option_set *set);
 int vcm_cmd_media(vcm_config *c, const vcm_media_opts *o);
+int vcm_cmd_media_fetch(vcm_config *c, const vcm_media_opts *o);
+
+/* What vcm media add and vcm media fetch do with an image file: ingest it
+ * (iiif/image.h: type from its bytes, pixel limit, every pixel decoded,
+ * pyramid, checksum) and attach it to object oid in one short transaction.
+ * vcm_iiif_init must have been called. Returns one of enum vcm_attach, with
+ * what happened in msg. */
+typedef struct vcm_media_spec {
+    const char *identifier;             /* NULL or "": from the file name */
+    const char *rights;                 /* a URI; NULL or "": the object's */
+    const char *label, *attribution;    /* NULL or "": none */
+} vcm_media_spec;
+enum vcm_attach { VCM_ATTACH_ADDED, VCM_ATTACH_UNCHANGED, VCM_ATTACH_REFUSED, VCM_ATTACH_FAILED };
+struct vcm_iiif_media;
+struct vcm_iiif_ingest_opts;
+int vcm_media_attach(vcm_store *s, const char *media_dir, const struct vcm_iiif_ingest_opts *opts,
+                     int64_t oid, const char *file, const vcm_media_spec *sp,
+                     struct vcm_iiif_media *im, char *msg, size_t msglen);
+/* The museum named (any language, any case) or numbered spec. */
+int vcm_media_find_museum(vcm_store *s, const char *spec, int64_t *id, char *err,
+                          size_t errlen);
+/* A rights URI from a URI or an SPDX licence id (CC0-1.0 …); -1 unknown. */
+int vcm_media_rights_uri(const char *s, char *out, size_t size);
 int vcm_cmd_db(vcm_config *c);
 int vcm_cmd_search(vcm_config *c);
 #endif

@@ -199,6 +199,72 @@ static const char *metadata_licence(const char *licence)
     return NULL;
 }
 
+/* The links a source may give to where the museum publishes an object's
+ * images. Only absolute http(s) URLs without spaces or control characters
+ * are kept: anything else cannot be fetched or linked to safely. */
+static const struct {
+    const char *key, *rel;
+} link_keys[] = {
+    {"image_url", "image"},
+    {"iiif_image", "iiif-image"},
+    {"iiif_service", "iiif-image"},
+    {"iiif_manifest", "iiif-manifest"},
+};
+
+static bool fetchable_url(const char *u)
+{
+    if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+        return false;
+    if (strlen(u) > 2048)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+        if (*p <= 0x20 || *p == 0x7F)
+            return false;
+    return u[strcspn(u, ":") + 3] != '\0' && u[strcspn(u, ":") + 3] != '/';
+}
+
+/* Each link member may hold several URLs separated by '|' (Carnegie gives
+ * a record's every view so), each kept in order. */
+static int read_links(json_t *j, vcm_arena *a, vcm_object *o, const char **warning, char *err,
+                      size_t errlen)
+{
+    size_t nk = sizeof link_keys / sizeof link_keys[0], cap = 0;
+    const char *vals[sizeof link_keys / sizeof link_keys[0]];
+    for (size_t i = 0; i < nk; i++) {
+        if (member(j, link_keys[i].key, &vals[i], err, errlen) < 0)
+            return -1;
+        for (const char *p = vals[i]; p && *p; p++)
+            cap += *p == '|';
+        cap += vals[i] != NULL;
+    }
+    if (!cap)
+        return 0;
+    if (!(o->links = vcm_arena_calloc(a, cap, sizeof *o->links)))
+        goto oom;
+    for (size_t i = 0; i < nk; i++) {
+        if (!vals[i])
+            continue;
+        char *copy = vcm_arena_strdup(a, vals[i]), *save = NULL;
+        if (!copy)
+            goto oom;
+        for (char *part = strtok_r(copy, "|", &save); part; part = strtok_r(NULL, "|", &save)) {
+            const char *u = clean(a, part, 0);
+            if (!u)
+                continue;
+            if (!fetchable_url(u)) {
+                if (!*warning)
+                    *warning = "a link to an image is not an http(s) URL; left out";
+                continue;
+            }
+            o->links[o->nlinks++] = (vcm_link){link_keys[i].rel, u};
+        }
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
 int vcm_record_from_source(json_t *j, vcm_arena *a, vcm_object *o, const char **museum,
                            const char **country, const char **warning, char *err, size_t errlen)
 {
@@ -305,6 +371,8 @@ int vcm_record_from_source(json_t *j, vcm_arena *a, vcm_object *o, const char **
     o->source_url = clean(a, url, 0);
     o->source = *museum;
     o->status = VCM_PUBLISHED;
+    if (read_links(j, a, o, warning, err, errlen) < 0)
+        return -1;
     return 0;
 oom:
     snprintf(err, errlen, "out of memory");
@@ -361,6 +429,10 @@ int vcm_object_hash(const vcm_object *o, const char *museum, char out[33])
     feed(&h, "rights", o->rights);
     feed(&h, "licence", o->licence);
     feed(&h, "source_url", o->source_url);
+    for (size_t i = 0; i < o->nlinks; i++) {
+        feed(&h, "link", o->links[i].rel);
+        feed(&h, "link", o->links[i].url);
+    }
     for (size_t i = 0; i < o->nmedia; i++) {
         const vcm_media *m = &o->media[i];
         snprintf(num, sizeof num, "%d %d", m->width, m->height);
@@ -372,6 +444,7 @@ int vcm_object_hash(const vcm_object *o, const char *museum, char out[33])
         feed(&h, "media", num);
         feed(&h, "media", m->checksum);
         feed(&h, "media", m->rights);
+        feed(&h, "media", m->attribution);
     }
     unsigned char bin[16];
     crypto_generichash_final(&h, bin, sizeof bin);

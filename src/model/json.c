@@ -119,6 +119,7 @@ json_t *vcm_object_to_json(const vcm_object *o, const char *museum_name)
         json_object_set_new(mj, "height", json_integer(m->height));
         set_str(mj, "checksum", m->checksum);
         set_str(mj, "rights", m->rights);
+        set_str(mj, "attribution", m->attribution);
         json_array_append_new(media, mj);
     }
     json_object_set_new(j, "media", media);
@@ -372,7 +373,8 @@ int vcm_object_from_json(vcm_object *o, vcm_arena *a, json_t *j, const char **mu
                 get_str(mj, "original", a, &m->original, err, errlen) < 0 ||
                 get_str(mj, "format", a, &m->format, err, errlen) < 0 ||
                 get_str(mj, "checksum", a, &m->checksum, err, errlen) < 0 ||
-                get_str(mj, "rights", a, &m->rights, err, errlen) < 0 || !m->file) {
+                get_str(mj, "rights", a, &m->rights, err, errlen) < 0 ||
+                get_str(mj, "attribution", a, &m->attribution, err, errlen) < 0 || !m->file) {
                 snprintf(err, errlen, "media[%zu]: expected {file, format, width, height, …}", i);
                 return -1;
             }

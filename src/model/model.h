@@ -65,7 +65,14 @@ typedef struct vcm_media {
     const char *file, *format, *original, *label;
     int width, height;
     const char *checksum, *rights;
+    const char *attribution; /* the credit line the image's source asks for */
 } vcm_media;
+
+/* Where the source says an object's images are published: rel "image" (an
+ * image file), "iiif-image" (a IIIF Image API service) or "iiif-manifest". */
+typedef struct vcm_link {
+    const char *rel, *url;
+} vcm_link;
 
 /* An entry of the change log that IIIF Change Discovery publishes. */
 typedef struct vcm_activity {
@@ -96,6 +103,8 @@ typedef struct vcm_object {
     const char *source, *source_id, *source_licence;
     vcm_media *media;
     size_t nmedia;
+    vcm_link *links; /* images at the museum, kept from the source */
+    size_t nlinks;
     /* Filled by the store when listing, for display. */
     const char *museum_name;
     char country[3];

@@ -84,6 +84,7 @@ static void bind_media(store *s, vcm_stmt *q, int64_t object_id, int pos, const 
     s->d->bind_text(q, 10, m->original);
     s->d->bind_text(q, 11, m->label);
     s->d->bind_int(q, 12, vcm_now());
+    s->d->bind_text(q, 13, m->attribution);
 }
 
 static int put_children(store *s, const vcm_object *o, bool replace)
@@ -108,6 +109,8 @@ static int put_children(store *s, const vcm_object *o, bool replace)
         if (vcm_gather(s, vcm_table_index("object_creators"), row) < 0)
             return -1;
     }
+    if (vcm_links_put(s, o, replace) < 0)
+        return -1;
     for (size_t i = 0; i < o->nmedia; i++) {
         vcm_stmt *q = vcm_st(s, S_MEDIA_PUT);
         if (!q)
@@ -524,7 +527,7 @@ int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_t
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* The first ten columns of S_OBJECTS_MEDIA and S_MEDIA_FIND. */
+/* The first eleven columns of S_OBJECTS_MEDIA and S_MEDIA_FIND. */
 static void row_media(store *s, vcm_arena *a, vcm_stmt *q, vcm_media *m)
 {
     memset(m, 0, sizeof *m);
@@ -538,6 +541,7 @@ static void row_media(store *s, vcm_arena *a, vcm_stmt *q, vcm_media *m)
     m->identifier = vcm_col_dup(s, a, q, 7);
     m->original = vcm_col_dup(s, a, q, 8);
     m->label = vcm_col_dup(s, a, q, 9);
+    m->attribution = vcm_col_dup(s, a, q, 10);
 }
 
 static int32_t col_year(store *s, vcm_stmt *q, int i)
@@ -660,7 +664,7 @@ int vcm_object_get_many(vcm_store *b, vcm_arena *a, const int64_t *ids, size_t n
     bool snapshot = !s->d->remote && !s->in_tx && vcm_flush(s) == 0 &&
                     s->d->begin(s->c, false) == 0;
     static const enum stmt parts[] = {S_OBJECTS_GET, S_OBJECTS_TEXTS, S_OBJECTS_MEDIA};
-    static const int id_col[] = {0, 0, 10};
+    static const int id_col[] = {0, 0, 11};
     int rc = 0;
     for (size_t p = 0; p < sizeof parts / sizeof parts[0] && rc == 0; p++) {
         vcm_stmt *q = page_query(s, parts[p], ids, n);
@@ -748,7 +752,7 @@ int vcm_media_find(vcm_store *b, vcm_arena *a, const char *identifier, vcm_media
     int rc = s->d->step(q);
     if (rc == VCM_ROW) {
         row_media(s, a, q, m);
-        *object_id = s->d->col_int(q, 10);
+        *object_id = s->d->col_int(q, 11);
     } else if (rc < 0) {
         vcm_fail_db(s, "cannot look up an image");
     }

@@ -10,11 +10,12 @@
     "museum_id, source_id, source, source_licence, inventory_number, date_text, date_start, " \
     "date_end, century, period, culture, classification, materials, technique, dimensions, "  \
     "credit_line, rights, licence, source_url, status, created, updated, content_hash"
-#define MEDIA_COLS "id, file, format, width, height, checksum, rights, identifier, original, label"
+#define MEDIA_COLS                                                                            \
+    "id, file, format, width, height, checksum, rights, identifier, original, label, attribution"
 #define MEDIA_PUT                                                                             \
     "INSERT INTO media(object_id, pos, file, format, width, height, checksum, rights, "       \
-    "identifier, original, label, created) "                                                  \
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id"
+    "identifier, original, label, created, attribution) "                                     \
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id"
 /* A museum's or a country's name for a label: English, else the first. */
 #define FIRST_NAME(table, key, ref)                                                           \
     "(SELECT name FROM " table " n WHERE n." key " = " ref " ORDER BY n.lang <> 'en', n.pos "  \
@@ -82,6 +83,21 @@ static const char *const common[S_COUNT] = {
     [S_MIGRATION_DONE] = "SELECT 1 FROM schema_migrations WHERE version = ?1",
     [S_MIGRATION_PUT] =
         "INSERT INTO schema_migrations(version, name, applied) VALUES (?1, ?2, ?3)",
+    /* links.c */
+    [S_LINKS_DEL] = "DELETE FROM object_links WHERE object_id = ?1",
+    [S_LINKS_GET] = "SELECT rel, url FROM object_links WHERE object_id = ?1 ORDER BY rel, pos",
+    [S_FETCH_LIST] =
+        "SELECT l.object_id, o.museum_id, l.rel, l.url, o.rights, o.source_licence "
+        "FROM object_links l JOIN objects o ON o.id = l.object_id "
+        "WHERE l.rel IN ('image', 'iiif-image') AND o.status = 'published' "
+        "AND (?1 = 0 OR o.museum_id = ?1) ORDER BY l.object_id, l.rel, l.pos",
+    [S_FETCH_GET] = "SELECT url, object_id, state, http_status, etag, last_modified, "
+                    "identifier, tries, checked, error FROM fetch_state WHERE url = ?1",
+    [S_FETCH_PUT] =
+        "INSERT INTO fetch_state(url, object_id, state, http_status, etag, last_modified, "
+        "identifier, tries, checked, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+        "ON CONFLICT(url) DO UPDATE SET object_id = ?2, state = ?3, http_status = ?4, "
+        "etag = ?5, last_modified = ?6, identifier = ?7, tries = ?8, checked = ?9, error = ?10",
 };
 
 /* The reads of a page of objects by id: one list bound as one value. */

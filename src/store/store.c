@@ -35,9 +35,13 @@ static const char *const object_texts_cols[] = {"object_id", "field", "lang", "p
 static const char *const object_creators_cols[] = {"object_id", "pos", "name"};
 static const char *const media_cols[] = {"id", "object_id", "pos", "file", "format",
                                          "width", "height", "checksum", "rights", "identifier",
-                                         "original", "label", "created"};
+                                         "original", "label", "created", "attribution"};
 static const char *const activities_cols[] = {"id", "object_id", "type", "time"};
 static const char *const changes_cols[] = {"object_id", "seq"};
+static const char *const object_links_cols[] = {"object_id", "rel", "pos", "url"};
+static const char *const fetch_state_cols[] = {"url", "object_id", "state", "http_status",
+                                               "etag", "last_modified", "identifier", "tries",
+                                               "checked", "error"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -48,9 +52,11 @@ const vcm_table vcm_store_tables[] = {
     TABLE(objects, "iitttttiiitttttttttttiit", 1),
     TABLE(object_texts, "ittit", 3),
     TABLE(object_creators, "iit", 2),
-    TABLE(media, "iiittiittttti", 1),
+    TABLE(media, "iiittiitttttit", 1),
     TABLE(activities, "iiti", 1),
     TABLE(changes, "ii", 1),
+    TABLE(object_links, "itit", 3),
+    TABLE(fetch_state, "tititttiit", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
@@ -570,6 +576,10 @@ static const struct vcm_store_ops store_ops = {
     .table_finish = st_table_finish,
     .meta_get = st_meta_get,
     .meta_put = st_meta_put,
+    .object_links = vcm_object_links,
+    .fetch_list = vcm_fetch_list,
+    .fetch_state_get = vcm_fetch_state_get,
+    .fetch_state_put = vcm_fetch_state_put,
 };
 
 vcm_store *vcm_store_open_driver(const vcm_driver *d, const char *url, const char *name,

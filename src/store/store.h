@@ -71,6 +71,28 @@ extern const size_t vcm_store_ntables;
 /* Called for each row of a table scan; returns 0 to go on, -1 to stop. */
 typedef int (*vcm_row_fn)(void *ud, const vcm_value *row);
 
+/* An image link of a published object, with what `vcm media fetch` needs to
+ * decide whether it may take the image. */
+typedef struct vcm_fetch_item {
+    int64_t object_id, museum_id;
+    const char *rel, *url;
+    const char *rights, *source_licence; /* the object's, as stored */
+} vcm_fetch_item;
+
+/* What happened the last time an image URL was fetched. state: "done" (an
+ * image was made, identifier names it), "failed" (tries so far), "refused"
+ * (robots.txt, rights, not an image, too large: not tried again). */
+typedef struct vcm_fetch_state {
+    const char *url;
+    int64_t object_id;
+    const char *state;
+    int http_status;
+    const char *etag, *last_modified, *identifier;
+    int tries;
+    int64_t checked; /* Unix seconds */
+    const char *error;
+} vcm_fetch_state;
+
 typedef enum vcm_upsert {
     VCM_UPSERT_INSERTED,
     VCM_UPSERT_UPDATED,
@@ -179,6 +201,17 @@ struct vcm_store_ops {
     int (*table_finish)(vcm_store *s);
     int (*meta_get)(vcm_store *s, vcm_arena *a, const char *key, const char **value);
     int (*meta_put)(vcm_store *s, const char *key, const char *value);
+
+    /* Where the source says the object's images are (rel, then order). */
+    int (*object_links)(vcm_store *s, vcm_arena *a, int64_t object_id, vcm_link **out,
+                        size_t *n);
+    /* vcm media fetch: the image links of published objects (museum_id 0:
+     * every museum) in object order; the state of one URL (1 found, 0 not);
+     * the state of a URL written (inserted or replaced). */
+    int (*fetch_list)(vcm_store *s, vcm_arena *a, int64_t museum_id, vcm_fetch_item **out,
+                      size_t *n);
+    int (*fetch_state_get)(vcm_store *s, vcm_arena *a, const char *url, vcm_fetch_state *out);
+    int (*fetch_state_put)(vcm_store *s, const vcm_fetch_state *st);
 };
 
 struct vcm_store {

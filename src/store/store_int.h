@@ -44,6 +44,7 @@ enum stmt {
     S_MEDIA_FIND, S_MEDIA_NEXT_POS, S_BY_SOURCE_ID, S_ACTIVITY_LIST,
     S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
     S_META_GET, S_META_PUT, S_FINISH, S_MIGRATION_DONE, S_MIGRATION_PUT,
+    S_LINKS_DEL, S_LINKS_GET, S_FETCH_LIST, S_FETCH_GET, S_FETCH_PUT,
     S_COUNT
 };
 
@@ -111,8 +112,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 10
-#define GATHER_TARGETS 11
+#define GATHER_ACTIVITY 12
+#define GATHER_TARGETS 13
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;
@@ -199,6 +200,14 @@ int vcm_object_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_object *out);
 int vcm_object_get_many(vcm_store *b, vcm_arena *a, const int64_t *ids, size_t n,
                         vcm_object *out, bool *found);
 int vcm_media_add(vcm_store *b, int64_t object_id, vcm_media *m);
+/* links.c: an object's links gathered with it (replace: drop the stored
+ * ones first); the links and fetch-state operations of the interface. */
+int vcm_links_put(store *s, const vcm_object *o, bool replace);
+int vcm_object_links(vcm_store *b, vcm_arena *a, int64_t object_id, vcm_link **out, size_t *n);
+int vcm_fetch_list(vcm_store *b, vcm_arena *a, int64_t museum_id, vcm_fetch_item **out,
+                   size_t *n);
+int vcm_fetch_state_get(vcm_store *b, vcm_arena *a, const char *url, vcm_fetch_state *out);
+int vcm_fetch_state_put(vcm_store *b, const vcm_fetch_state *st);
 int vcm_media_find(vcm_store *b, vcm_arena *a, const char *identifier, vcm_media *out,
                    int64_t *object_id);
 int vcm_object_by_source_id(vcm_store *b, const char *source_id, int64_t *ids, size_t max,

@@ -109,11 +109,35 @@ static json_t *images(vcm_req *req, const vcm_object *o)
         json_object_set_new(im, "alt", json_string(m->label && *m->label
                                                        ? vcm_arena_printf(req->arena, "%s: %s", title, m->label)
                                                        : vcm_arena_printf(req->arena, "%s (%zu/%zu)", title, i + 1, o->nmedia)));
+        if (m->attribution)
+            json_object_set_new(im, "attribution", json_string(m->attribution));
         if (open_rights(m->rights ? m->rights : o->rights))
             json_object_set_new(im, "download", json_string(vcm_arena_printf(req->arena, "%s/full/max/0/default.jpg", svc)));
         json_array_append_new(arr, im);
     }
     return arr;
+}
+
+/* Until an image is held here, the page links to where the museum
+ * publishes it (the links its record gives), and says that it is there. */
+static int remote_images(vcm_req *req, vcm_store *s, const vcm_object *o, json_t *d)
+{
+    vcm_link *l;
+    size_t n;
+    if (s->ops->object_links(s, req->arena, o->id, &l, &n) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(l[i].rel, "image") == 0 && !json_object_get(d, "remote_image"))
+            json_object_set_new(d, "remote_image", json_string(l[i].url));
+        else if (strcmp(l[i].rel, "iiif-image") == 0 && !json_object_get(d, "remote_iiif"))
+            json_object_set_new(d, "remote_iiif",
+                                json_string(vcm_arena_printf(req->arena, "%s/info.json", l[i].url)));
+        else if (strcmp(l[i].rel, "iiif-manifest") == 0 && !json_object_get(d, "remote_manifest"))
+            json_object_set_new(d, "remote_manifest", json_string(l[i].url));
+    }
+    if (n)
+        json_object_set_new(d, "remote", json_true());
+    return 0;
 }
 
 int vcm_page_object(vcm_req *req, vcm_resp *resp)
@@ -188,6 +212,8 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
         json_object_set_new(d, "images", images(req, &o));
         json_object_set_new(d, "manifest", json_string(vcm_arena_printf(
                                                req->arena, "/iiif/manifest/%lld", (long long)o.id)));
+    } else if (remote_images(req, s, &o, d) < 0) {
+        return vcm_web_store_error(req, resp, s);
     }
     return vcm_web_page(req, resp, "object", d);
 }

@@ -278,6 +278,52 @@ static void test_update_in_place(void **state)
     free(db);
 }
 
+/* Where the museum publishes the images: image_url (several separated by
+ * '|'), IIIF services and manifests are kept in order; what is not an
+ * http(s) URL is left out with a warning; a record that changes its links
+ * is updated, one that brings none (a VCM export read back) leaves them. */
+static void test_image_links(void **state)
+{
+    (void)state;
+    char path[600], *out;
+    snprintf(path, sizeof path, "%s/links.jsonl", dir);
+    vt_write_file(path,
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"L1\", "
+                  "\"title\": \"A\", \"image_url\": \"http://m.example/a.jpg|https://m.example/b.jpg\", "
+                  "\"iiif_manifest\": \"https://m.example/iiif/L1/manifest\", "
+                  "\"iiif_service\": \"https://m.example/iiif/img/L1\"}\n"
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"L2\", "
+                  "\"title\": \"B\", \"image_url\": \"javascript:alert(1)\"}\n"
+                  "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": \"L3\", "
+                  "\"title\": \"C\", \"image_url\": \"\"}\n");
+    char *db = fresh_db("links");
+    assert_int_equal(vt_sh(&out, "%s import --db '%s' %s", vt_bin(), db, path), 0);
+    assert_contains(out, "links.jsonl:2: warning: a link to an image is not an http(s) URL");
+    free(out);
+    const char *q = "SELECT o.source_id || ' ' || l.rel || ' ' || l.pos || ' ' || l.url FROM "
+                    "object_links l JOIN objects o ON o.id = l.object_id ORDER BY 1";
+    assert_int_equal(vt_db_sql(&out, db, q), 0);
+    assert_string_equal(out, "L1 iiif-image 2 https://m.example/iiif/img/L1\n"
+                             "L1 iiif-manifest 3 https://m.example/iiif/L1/manifest\n"
+                             "L1 image 0 http://m.example/a.jpg\n"
+                             "L1 image 1 https://m.example/b.jpg\n");
+    free(out);
+    /* a changed link updates the record; an export read back keeps them */
+    vt_write_file(path, "{\"source_museum\": \"Tate\", \"source_country\": \"GB\", \"source_id\": "
+                        "\"L1\", \"title\": \"A\", \"image_url\": \"http://m.example/new.jpg\"}\n");
+    assert_int_equal(vt_sh(&out, "%s import --quiet --db '%s' %s && %s export --db '%s' "
+                                 "%s/links-export.jsonl && %s import --quiet --db '%s' "
+                                 "%s/links-export.jsonl",
+                           vt_bin(), db, path, vt_bin(), db, dir, vt_bin(), db, dir),
+                     0);
+    assert_contains(out, "updated 1");
+    free(out);
+    assert_int_equal(vt_db_sql(&out, db, q), 0);
+    assert_string_equal(out, "L1 image 0 http://m.example/new.jpg\n");
+    free(out);
+    free(db);
+}
+
 /* An import killed with SIGKILL leaves a consistent database, and running
  * it again ends with the same counts as an uninterrupted import. */
 static void test_sigkill_and_rerun(void **state)
@@ -625,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_broken_lines),
         cmocka_unit_test(test_update_in_place),
+        cmocka_unit_test(test_image_links),
         cmocka_unit_test(test_ids_out_of_range),
         cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_nulls_refused),
