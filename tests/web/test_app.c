@@ -19,7 +19,7 @@
 
 struct site {
     vcm_config cfg;
-    vcm_http_config http;
+    vcm_http_config server; /* its settings */
     vcm_web_config web;
     vcm_app app;
     vcm_router *router;
@@ -81,11 +81,11 @@ static void site_start(struct site *s, const char *name, const char *museum, lon
     make_db(s->cfg.db, sizeof s->cfg.db, name, museum);
     snprintf(s->cfg.media, sizeof s->cfg.media, "%s/%s-media", dir, name);
     snprintf(s->cfg.index, sizeof s->cfg.index, "%s/%s.index", dir, name);
-    vcm_http_config_defaults(&s->http);
-    snprintf(s->http.listen, sizeof s->http.listen, "127.0.0.1:0");
+    vcm_http_config_defaults(&s->server);
+    snprintf(s->server.listen, sizeof s->server.listen, "127.0.0.1:0");
     /* one connection thread: the page cache is per thread, and every
      * request must find the pages the ones before it kept */
-    s->http.threads = 1;
+    s->server.threads = 1;
     s->web.render_threads = 1;
     s->web.page_cache = page_cache;
     char err[1024];
@@ -95,7 +95,7 @@ static void site_start(struct site *s, const char *name, const char *museum, lon
     assert_non_null(s->router);
     assert_int_equal(vcm_app_routes(s->router), 0);
     assert_int_equal(vcm_router_add(s->router, "GET", "/count", h_count), 0);
-    s->srv = vcm_server_start(&s->http, s->router, &s->app, vcm_app_error, err, sizeof err);
+    s->srv = vcm_server_start(&s->server, s->router, &s->app, vcm_app_error, err, sizeof err);
     if (!s->srv)
         fail_msg("server %s: %s", name, err);
     s->http.port = vcm_server_port(s->srv);
