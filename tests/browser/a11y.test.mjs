@@ -126,6 +126,22 @@ for (const { width, height } of WIDTHS) {
   });
 }
 
+// Beside the image the heading gets the narrow column; titles in two
+// languages split it in two no more, or each line holds a word or two.
+test('the titles of an object keep a readable width at 1280 px', TEST, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    const p = pages.find((x) => x.name === 'object-image');
+    await page.goto(`${BASE}${p.path}`, { timeout: WAIT });
+    const widths = await page.$$eval('h1 .t', (ts) => ts.map((t) => t.getBoundingClientRect().width));
+    assert.ok(widths.length >= 2, `the object on ${p.path} has titles in two languages`);
+    for (const w of widths) assert.ok(w >= 320, `a title line is ${Math.round(w)} px wide, under 320`);
+  } finally {
+    await context.close();
+  }
+});
+
 test('every page shows its content without JavaScript', TEST, async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
   try {
