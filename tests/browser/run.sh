@@ -4,8 +4,9 @@
 # database of the National Palace Museum records and the image 'jade-a' on
 # object 古玉3888, starts `O/vcm serve` on a free loopback port, runs
 # `node --test tests/browser/`, stops the server by its PID and removes the
-# folder, keeping only the screenshots (their paths are printed; the 1280 px
-# one is also copied to /tmp/vcm-viewer-1280.png).
+# folder, keeping only the screenshots (their paths are printed: the
+# viewer's, and a11y-PAGE-WIDTH.png of every kind of page at 390 and 1280 px;
+# the viewer's 1280 px one is also copied to /tmp/vcm-viewer-1280.png).
 #   sh tests/browser/run.sh [O]     O: build folder with vcm (default build)
 # Writes "PASSED FAILED" to O/browser-results.txt for tests/summary.sh; a
 # run that could not start counts as one failure.
@@ -33,7 +34,7 @@ stop_server() {
 finish() {
   stop_server
   if [ "$ok" = 1 ]; then
-    rm -rf "$tmp/db" "$tmp/db-wal" "$tmp/db-shm" "$tmp/media" "$tmp/npm.jsonl" "$tmp/setup.log" "$tmp/server.log" "$tmp/node.log" "$tmp/node.rc" "$tmp/tmp"
+    rm -rf "$tmp/db" "$tmp/db.index" "$tmp/db-wal" "$tmp/db-shm" "$tmp/media" "$tmp/npm.jsonl" "$tmp/setup.log" "$tmp/server.log" "$tmp/node.log" "$tmp/node.rc" "$tmp/tmp"
   else
     echo "browser: kept $tmp for a look (server.log, db, media)"
   fi
@@ -114,7 +115,7 @@ if [ "$f" -ne 0 ]; then
   echo "browser: server log:"
   tail -n 40 "$tmp/server.log"
 fi
-for s in "$tmp"/viewer-*.png; do
+for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png; do
   [ -f "$s" ] && echo "browser: screenshot $s"
 done
 [ -f "$tmp/viewer-1280.png" ] && cp "$tmp/viewer-1280.png" /tmp/vcm-viewer-1280.png &&
