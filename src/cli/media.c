@@ -404,6 +404,11 @@ static int media_add(vcm_config *c, const vcm_media_opts *mo)
                         "knows\n", mo->rights);
         return VCM_EXIT_USAGE;
     }
+    /* a bad --id is the caller's mistake, as a bad --rights is */
+    if (mo->id[0] && (reserved(mo->id) || strchr(mo->id, '/'))) {
+        fprintf(stderr, "vcm media add: '%s' cannot be an image identifier\n", mo->id);
+        return VCM_EXIT_USAGE;
+    }
     vcm_store *s = vcm_store_open(c->db, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vcm media add: %s\n", err);
