@@ -137,6 +137,24 @@ static inline void vt_demo_db(char *out, size_t size, const char *dir, const cha
         fail_msg("the demo import failed");
 }
 
+/* A fresh store (vt_db_url) holding a slice of the demo, quicker to import
+ * and index than the whole: its first `lines` records and every record of
+ * Taipei (the jades, the texts in Chinese). */
+static inline void vt_demo_slice(char *out, size_t size, const char *dir, const char *name,
+                                 int lines)
+{
+    char data[600];
+    snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
+    if (access(data, R_OK) != 0)
+        fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
+    if (vt_sh(NULL, "head -n %d %s > %s/%s.jsonl && grep -F Taipei %s >> %s/%s.jsonl", lines, data,
+              dir, name, data, dir, name) != 0)
+        fail_msg("cannot cut the demo data");
+    vt_db_url(out, size, dir, name);
+    if (vt_sh(NULL, "%s import --quiet --db '%s' %s/%s.jsonl", vt_bin(), out, dir, name) != 0)
+        fail_msg("the import of a slice of the demo failed");
+}
+
 /* Runs one SQL statement on the store at url with the backend's own client
  * (sqlite3 or psql), for tests that look under the store. Output in *out. */
 static inline int vt_db_sql(char **out, const char *url, const char *sql)

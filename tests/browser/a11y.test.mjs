@@ -15,11 +15,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { WAIT, launchChromium } from './browser.mjs';
 
 const BASE = process.env.VCM_BROWSER_BASE;
 const OUT = process.env.VCM_BROWSER_OUT;
-const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
 const WIDTHS = [
   { width: 390, height: 844 },
@@ -75,13 +74,7 @@ before(async () => {
     { name: 'country', path: await firstLink('/countries', '/countries/'), status: 200 },
     { name: 'not-found', path: '/no/such/page', status: 404 },
   ];
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    timeout: WAIT,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -5,10 +5,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { WAIT, launchChromium } from './browser.mjs';
 
 const BASE = process.env.VCM_BROWSER_BASE;
-const WAIT = 30_000;
 const TEST = { timeout: 90_000 };
 
 let browser;
@@ -24,13 +23,7 @@ before(async () => {
     await new Promise((r) => res.body?.cancel().then(r, r));
     await new Promise((r) => setTimeout(r, 100));
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    timeout: WAIT,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -15,7 +15,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { WAIT, launchChromium } from './browser.mjs';
 
 const BASE = process.env.VCM_BROWSER_BASE;
 const OUT = process.env.VCM_BROWSER_OUT;
@@ -24,7 +24,6 @@ const IMAGE = 'jade-a';
 const INFO_PATH = `/iiif/${IMAGE}/info.json`;
 // A tile as OpenSeadragon asks for it: region x,y,w,h, then a size.
 const TILE_RE = new RegExp(`^/iiif/${IMAGE}/\\d+,\\d+,\\d+,\\d+/[^/]+/0/default\\.jpg$`);
-const WAIT = 30_000;
 const TEST = { timeout: 90_000 };
 
 let browser;
@@ -38,17 +37,7 @@ before(async () => {
   const body = await res.json();
   assert.ok(body.items?.length >= 1, `no object with source_id ${SOURCE_ID}`);
   objectPath = `/objects/${body.items[0].id}`;
-  // launch() gives the browser a fresh --user-data-dir of its own, made
-  // under TMPDIR (run.sh points that into its temporary folder) and removed
-  // on close; a persistent profile would allow only one context, and the
-  // no-JavaScript test needs a second.
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    timeout: WAIT,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

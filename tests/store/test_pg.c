@@ -278,9 +278,9 @@ static void test_import_refused_batch(void **state)
     if (!f)
         skip();
     char *out = NULL;
-    assert_int_equal(vt_sh(&out, "psql -q -v ON_ERROR_STOP=1 '%s' -c "
-                                 "\"ALTER TABLE objects ADD CONSTRAINT no_r6 CHECK (source_id <> 'R6')\"",
-                           f->url), 0);
+    assert_int_equal(
+        vt_db_sql(&out, f->url, "ALTER TABLE objects ADD CONSTRAINT no_r6 CHECK (source_id <> 'R6')"),
+        0);
     free(out);
     char path[600];
     snprintf(path, sizeof path, "%s/refused.jsonl", f->dir);

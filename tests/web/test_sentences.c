@@ -380,16 +380,7 @@ static int group_setup(void **state)
     fclose(out);
     assert_true(n > 100);
 
-    char data[600];
-    snprintf(data, sizeof data, "%s/collection.jsonl", vt_data());
-    if (access(data, R_OK) != 0)
-        fail_msg("the demo data is missing: %s (set VCM_DATA)", data);
-    if (vt_sh(NULL, "head -n 3000 %s > %s/part.jsonl && grep -F Taipei %s >> %s/part.jsonl", data,
-              dir, data, dir) != 0)
-        fail_msg("cannot cut the demo data");
-    vt_db_url(db, sizeof db, dir, "part");
-    if (vt_sh(NULL, "%s import --quiet --db '%s' %s/part.jsonl", vt_bin(), db, dir) != 0)
-        fail_msg("the import failed");
+    vt_demo_slice(db, sizeof db, dir, "part", 3000);
     snprintf(path, sizeof path, "%s/locale", dir);
     setenv("VCM_LOCALE_DIR", path, 1);
     vt_server_start(&srv, db);
