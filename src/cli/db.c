@@ -177,9 +177,9 @@ fail:
  * 0, or -1 with the reason in why. */
 static int sqlite_source_exists(const char *url, char *why, size_t wl)
 {
-    if (strncmp(url, "sqlite:", 7) != 0)
-        return 0; /* a PostgreSQL database is never created by connecting */
-    const char *path = url + 7;
+    const char *path = vcm_store_url_file(url);
+    if (!path)
+        return 0; /* a server's database is never created by connecting */
     struct stat st;
     if (stat(path, &st) != 0) {
         snprintf(why, wl, "no database at '%s': %s (nothing was created)", path,

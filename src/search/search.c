@@ -67,8 +67,9 @@ bool vcm_search_ready(vcm_search *s, size_t *done, size_t *total)
 
 void vcm_search_index_path(const char *db_url, char *out, size_t size)
 {
-    if (strncmp(db_url, "sqlite:", 7) == 0 && db_url[7])
-        snprintf(out, size, "%s.index", db_url + 7);
+    const char *file = vcm_store_url_file(db_url);
+    if (file)
+        snprintf(out, size, "%s.index", file);
     else
         snprintf(out, size, "var/vcm.index");
 }

@@ -631,6 +631,11 @@ void vcm_store_close(vcm_store *s)
         s->ops->close(s);
 }
 
+const char *vcm_store_url_file(const char *url)
+{
+    return strncmp(url, "sqlite:", 7) == 0 && url[7] ? url + 7 : NULL;
+}
+
 void vcm_store_url_redact(const char *url, char *out, size_t size)
 {
     const char *scheme = strstr(url, "://");

@@ -224,6 +224,9 @@ struct vcm_store {
 vcm_store *vcm_store_open(const char *url, char *err, size_t errlen);
 void vcm_store_close(vcm_store *s);
 const char *vcm_store_error(const vcm_store *s);
+/* The file a store named by url lives in, for files kept beside it (the
+ * search index), or NULL when it is not one file (a server's database). */
+const char *vcm_store_url_file(const char *url);
 /* The URL with any password replaced by ***, for messages and logs. */
 void vcm_store_url_redact(const char *url, char *out, size_t size);
 /* Records an error message (for backends). Returns -1. */
