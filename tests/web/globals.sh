@@ -13,7 +13,10 @@
 #   G g  small initialised data (.sdata; likewise)
 #   V v  weak objects
 #   u    unique global symbols
-# One exception by section, not by name: d/D symbols in .data.rel.ro*.
+# Two exceptions by section or kind, not by name: d/D symbols in
+# .data.rel.ro* (below), and AddressSanitizer's own __odr_asan.* marks in
+# a sanitizer build (one byte per global the program defines, written by
+# the sanitizer's runtime, never by our code).
 # A `static const` table that holds pointers (routes, labels, the static
 # files' types) must be relocated when a position-independent program is
 # loaded, so gcc puts it there rather than in .rodata; the loader makes
@@ -42,6 +45,9 @@ for o in "$dir"/*.o; do
       gsub(/[ \t]/, "", n); gsub(/[ \t]/, "", c); gsub(/[ \t]/, "", sec)
       if (c !~ /^[BbDdCSsGgVvu]$/) next
       if (c ~ /^[Dd]$/ && sec ~ /^\.data\.rel\.ro/) next
+      # AddressSanitizer gives each global a one-byte "one definition
+      # rule" indicator of its own; not state of ours
+      if (n ~ /^__odr_asan[._]/) next
       print n, c, sec
     }')
   [ -n "$list" ] || continue
