@@ -47,7 +47,10 @@ typedef struct vcm_web_config {
     long iiif_max_size;            /* widest or highest IIIF image made */
     long iiif_max_area;            /* most pixels of one IIIF image made */
     long iiif_max_cost;            /* most pixels decoded + written for one IIIF request */
+    long sitemap_urls;             /* URLs in one sitemap file at most (sitemap.c) */
 } vcm_web_config;
+/* The sitemap protocol's ceiling of URLs in one file, and the default. */
+#define VCM_SITEMAP_URLS 50000
 void vcm_web_config_defaults(vcm_web_config *w);
 
 struct vcm_search;
@@ -193,6 +196,12 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp);
 int vcm_api_countries(vcm_req *req, vcm_resp *resp);
 int vcm_api_country(vcm_req *req, vcm_resp *resp);
 int vcm_api_options(vcm_req *req, vcm_resp *resp);
+/* The sitemap and robots.txt (sitemap.c): /sitemap.xml lists every public
+ * page, or, past web.sitemap_urls of them, is an index of /sitemaps/K.xml
+ * (vcm_sitemap_file, route parameter {file}); /robots.txt names it. */
+int vcm_sitemap(vcm_req *req, vcm_resp *resp);
+int vcm_sitemap_file(vcm_req *req, vcm_resp *resp);
+int vcm_robots(vcm_req *req, vcm_resp *resp);
 /* Health (health.c): /healthz, the process answers; /readyz, the store and
  * the search index can be used (503 with what is not ready otherwise). */
 int vcm_health_live(vcm_req *req, vcm_resp *resp);
