@@ -170,6 +170,21 @@ int64_t vcm_web_id(const char *s);
 /* The public base URL: the configured one, or scheme://Host of the request. */
 const char *vcm_web_base(vcm_req *req);
 
+/* Sharing: the head of every page (layout.html) holds a description,
+ * Open Graph tags and a canonical link. vcm_web_page fills what a handler
+ * leaves out: canonical (base and path), meta_description (the tagline),
+ * og_type ("website"). A handler sets meta_description to its own
+ * sentence, and og_image (vcm_web_share_image) when it shows an image. */
+#define VCM_THUMB_SIZE 400  /* a thumbnail's box in JSON-LD */
+#define VCM_SHARE_SIZE 1200 /* the box of the image shared (og:image) */
+/* "/iiif/ID" with the identifier percent-encoded, or NULL. */
+const char *vcm_web_iiif_path(vcm_req *req, const char *identifier);
+/* The object's first image held here as {url (absolute), width, height,
+ * alt}, scaled into VCM_SHARE_SIZE; NULL when it has none. */
+json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o);
+/* n with the catalogue's thousands separator, from the request's arena. */
+const char *vcm_web_count(const vcm_req *req, int64_t n);
+
 /* Display helpers shared by pages and the API. */
 json_t *vcm_web_ltexts(const vcm_ltexts *t);       /* [{lang, text}] */
 const char *vcm_web_title(const vcm_object *o);    /* English, else first, else "Untitled" */
