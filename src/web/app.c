@@ -392,8 +392,9 @@ int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
     json_object_set_new(data, "version", json_string(VCM_VERSION));
     json_object_set_new(data, "lang", json_string("en"));
     if (!json_object_get(data, "canonical"))
-        json_object_set_new(data, "canonical", json_string(vcm_arena_printf(
-                                                   req->arena, "%s%s", vcm_web_base(req), req->path)));
+        json_object_set_new(data, "canonical",
+                            json_string(vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req),
+                                                         req->path)));
     if (!json_object_get(data, "meta_description"))
         json_object_set_new(data, "meta_description", json_string(vcm_web_t(req, "site.tagline")));
     if (!json_object_get(data, "og_type"))

@@ -36,8 +36,8 @@ int vcm_page_countries(vcm_req *req, vcm_resp *resp)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, country_json(&cs[i]));
     json_object_set_new(d, "page_title", json_string(vcm_t("en", "countries.title")));
-    json_object_set_new(d, "meta_description",
-                        json_string(vcm_web_tf(req, "meta.countries", vcm_web_count(req, (int64_t)n))));
+    const char *count = vcm_web_count(req, (int64_t)n);
+    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.countries", count)));
     json_object_set_new(d, "countries", list);
     return vcm_web_page(req, resp, "countries", d);
 }

@@ -59,11 +59,9 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
                                               (json_int_t)st.museums, "countries",
                                               (json_int_t)st.countries));
     json_object_set_new(d, "empty", json_boolean(st.objects == 0));
-    json_object_set_new(d, "meta_description",
-                        json_string(vcm_web_tfv(req, "meta.home", 3,
-                                                (const char *[]){vcm_web_count(req, st.objects),
-                                                                 vcm_web_count(req, st.museums),
-                                                                 vcm_web_count(req, st.countries)})));
+    const char *counts[] = {vcm_web_count(req, st.objects), vcm_web_count(req, st.museums),
+                            vcm_web_count(req, st.countries)};
+    json_object_set_new(d, "meta_description", json_string(vcm_web_tfv(req, "meta.home", 3, counts)));
 
     char date[16];
     time_t now = time(NULL);

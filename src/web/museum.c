@@ -49,8 +49,8 @@ int vcm_page_museums(vcm_req *req, vcm_resp *resp)
         json_array_append_new(list, vcm_web_museum_json(&ms[i], c));
     }
     json_object_set_new(d, "page_title", json_string(vcm_t("en", "museums.title")));
-    json_object_set_new(d, "meta_description",
-                        json_string(vcm_web_tf(req, "meta.museums", vcm_web_count(req, (int64_t)n))));
+    const char *count = vcm_web_count(req, (int64_t)n);
+    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.museums", count)));
     json_object_set_new(d, "museums", list);
     json_object_set_new(d, "count", json_integer((json_int_t)n));
     return vcm_web_page(req, resp, "museums", d);

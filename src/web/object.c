@@ -41,7 +41,8 @@ static json_t *spdx(vcm_req *req, const char *id)
     for (const char *p = id; plain && *p; p++)
         plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
                 *p == '.' || *p == '-' || *p == '+';
-    return json_string(plain ? vcm_arena_printf(req->arena, "https://spdx.org/licenses/%s", id) : id);
+    return json_string(plain ? vcm_arena_printf(req->arena, "https://spdx.org/licenses/%s", id)
+                             : id);
 }
 
 /* The first image held here as a schema.org ImageObject: the IIIF image,
@@ -56,8 +57,9 @@ static json_t *jsonld_image(vcm_req *req, const vcm_object *o, const char *base)
         return NULL;
     json_t *im = json_object();
     json_object_set_new(im, "@type", json_string("ImageObject"));
-    json_object_set_new(im, "contentUrl", json_string(vcm_arena_printf(
-                                              req->arena, "%s%s/full/max/0/default.jpg", base, svc)));
+    json_object_set_new(im, "contentUrl",
+                        json_string(vcm_arena_printf(req->arena, "%s%s/full/max/0/default.jpg",
+                                                     base, svc)));
     json_object_set_new(im, "thumbnailUrl",
                         json_string(vcm_arena_printf(req->arena, "%s%s/full/!%d,%d/0/default.jpg",
                                                      base, svc, VCM_THUMB_SIZE, VCM_THUMB_SIZE)));
@@ -128,8 +130,8 @@ static json_t *jsonld(vcm_req *req, const vcm_object *o, const vcm_museum *m, co
      * its own, apart from the rights in the object and its images. */
     json_t *rec = json_object();
     json_object_set_new(rec, "@type", json_string("CreativeWork"));
-    json_object_set_new(rec, "url", json_string(vcm_arena_printf(
-                                        req->arena, "%s/api/v1/objects/%lld", base, (long long)o->id)));
+    const char *api = vcm_arena_printf(req->arena, "%s/api/v1/objects/%lld", base, (long long)o->id);
+    json_object_set_new(rec, "url", json_string(api));
     json_object_set_new(rec, "encodingFormat", json_string("application/json"));
     if (o->licence && *o->licence)
         json_object_set_new(rec, "license", spdx(req, o->licence));

@@ -181,11 +181,12 @@ int vcm_sitemap(vcm_req *req, vcm_resp *resp)
 
 int vcm_sitemap_file(vcm_req *req, vcm_resp *resp)
 {
-    /* "K.xml" with K a number from 1: nothing else names a file */
+    /* "K.xml" with K a number from 1, without leading zeros: nothing else
+     * names a file, so each has one URL */
     const char *v = vcm_req_param(req, "file");
     const char *dot = v ? strchr(v, '.') : NULL;
     int64_t k = 0;
-    if (dot && strcmp(dot, ".xml") == 0 && dot - v <= 18) {
+    if (dot && strcmp(dot, ".xml") == 0 && dot - v <= 18 && v[0] != '0') {
         char num[20];
         memcpy(num, v, (size_t)(dot - v));
         num[dot - v] = '\0';

@@ -517,8 +517,9 @@ static void test_sitemap_split(void **state)
     if (!found)
         fail_msg("no sitemap file holds %s", entry);
 
-    const char *missing[] = {"/sitemaps/5.xml", "/sitemaps/0.xml", "/sitemaps/x.xml",
-                             "/sitemaps/1", "/sitemaps/1.xml.gz", "/sitemaps/99999999999999999999.xml"};
+    const char *missing[] = {"/sitemaps/5.xml",    "/sitemaps/0.xml",    "/sitemaps/x.xml",
+                             "/sitemaps/1",        "/sitemaps/01.xml",   "/sitemaps/1.xml.gz",
+                             "/sitemaps/99999999999999999999.xml"};
     for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
         r = get(missing[i]);
         if (r.status != 404)
