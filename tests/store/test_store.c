@@ -265,7 +265,7 @@ static void test_object_stamps(void **state)
     const vcm_status st[] = {VCM_PUBLISHED, VCM_DRAFT, VCM_PUBLISHED, VCM_WITHDRAWN,
                              VCM_PUBLISHED, VCM_PUBLISHED, VCM_PUBLISHED};
     for (int i = 0; i < 7; i++) {
-        char sid[8];
+        char sid[16];
         snprintf(sid, sizeof sid, "S-%d", i);
         vcm_object o = make_object(f, mid, vcm_arena_strdup(&f->a, sid), "Prints", 1800);
         o.id = 10 + i;
