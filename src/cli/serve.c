@@ -25,6 +25,7 @@ static const vcm_option serve_options[] = {
     {"render-queue", "VCM_RENDER_QUEUE", "N", "serve: IIIF renders waiting for a render thread at most; more are answered 503 (default 64)", VCM_OPT_NUM, W(render_queue), 1, 100000},
     {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", VCM_OPT_NUM, W(iiif_max_size), 16, 1 << 20},
     {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", VCM_OPT_NUM, W(iiif_max_area), 256, 1L << 40},
+    {"sitemap-urls", "VCM_SITEMAP_URLS", "N", "serve: URLs in one sitemap file at most; past that /sitemap.xml is an index of several (default 50000)", VCM_OPT_NUM, W(sitemap_urls), 1, 50000},
     {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", VCM_OPT_NUM, W(iiif_max_cost), 1024, 1L << 50},
 };
 #undef W

@@ -833,6 +833,19 @@ int vcm_changes_since(vcm_store *b, int64_t after, int64_t *ids, int64_t *seqs, 
     return read_ints(s, q, seqs, ids, max, n, "cannot read the change sequence");
 }
 
+int vcm_object_stamps(vcm_store *b, int64_t after_id, int64_t offset, int64_t *ids,
+                      int64_t *updated, size_t max, size_t *n)
+{
+    store *s = S(b);
+    vcm_stmt *q = vcm_st(s, S_OBJECT_STAMPS);
+    if (!q)
+        return -1;
+    s->d->bind_int(q, 1, after_id);
+    s->d->bind_int(q, 2, (int64_t)max);
+    s->d->bind_int(q, 3, offset);
+    return read_ints(s, q, ids, updated, max, n, "cannot list the published objects");
+}
+
 int vcm_change_head(vcm_store *b, int64_t *seq)
 {
     store *s = S(b);

@@ -75,6 +75,8 @@ static const char *const common[S_COUNT] = {
     [S_ACTIVITY_COUNT] = "SELECT count(*) FROM activities",
     [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1)",
     [S_CHANGES_SINCE] = "SELECT seq, object_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    [S_OBJECT_STAMPS] = "SELECT id, updated FROM objects WHERE status = 'published' AND id > ?1 "
+                        "ORDER BY id LIMIT ?2 OFFSET ?3",
     [S_CHANGE_HEAD] = "SELECT coalesce(max(seq), 0) FROM changes",
     [S_INSTANCE_ID] = "SELECT value FROM meta WHERE key = 'instance'",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",

@@ -568,6 +568,7 @@ static const struct vcm_store_ops store_ops = {
     .activity_list = vcm_activity_list,
     .changes_since = vcm_changes_since,
     .change_head = vcm_change_head,
+    .object_stamps = vcm_object_stamps,
     .instance_id = vcm_instance_id,
     .begin_read = st_begin_read,
     .table_scan = st_table_scan,

@@ -179,6 +179,12 @@ struct vcm_store_ops {
     int (*changes_since)(vcm_store *s, int64_t after, int64_t *ids, int64_t *seqs, size_t max,
                          size_t *n);
     int (*change_head)(vcm_store *s, int64_t *seq);
+    /* The published objects in id order, with their updated times (Unix
+     * seconds), for lists of every public page (the sitemap): up to max of
+     * those with id > after_id, skipping the first offset of them (0 when
+     * walking on with after_id); *n = 0 past the end. */
+    int (*object_stamps)(vcm_store *s, int64_t after_id, int64_t offset, int64_t *ids,
+                         int64_t *updated, size_t max, size_t *n);
     /* A random id given to the database when it was created (32 hex digits
      * and a NUL): tells a derived structure which database it was built from. */
     int (*instance_id)(vcm_store *s, char out[33]);

@@ -44,7 +44,7 @@ enum stmt {
     S_MEDIA_FIND, S_MEDIA_NEXT_POS, S_BY_SOURCE_ID, S_ACTIVITY_LIST,
     S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
     S_META_GET, S_META_PUT, S_FINISH, S_MIGRATION_DONE, S_MIGRATION_PUT,
-    S_LINKS_DEL, S_LINKS_GET, S_FETCH_LIST, S_FETCH_GET, S_FETCH_PUT,
+    S_LINKS_DEL, S_LINKS_GET, S_FETCH_LIST, S_FETCH_GET, S_FETCH_PUT, S_OBJECT_STAMPS,
     S_COUNT
 };
 
@@ -217,6 +217,8 @@ int vcm_activity_list(vcm_store *b, vcm_arena *a, int64_t offset, int limit,
 int vcm_changes_since(vcm_store *b, int64_t after, int64_t *ids, int64_t *seqs, size_t max,
                       size_t *n);
 int vcm_change_head(vcm_store *b, int64_t *seq);
+int vcm_object_stamps(vcm_store *b, int64_t after_id, int64_t offset, int64_t *ids,
+                      int64_t *updated, size_t max, size_t *n);
 int vcm_instance_id(vcm_store *b, char out[33]);
 /* Before a commit: remembers the data version the known keys hold for. */
 void vcm_known_commit(store *s);

@@ -127,6 +127,7 @@ void vcm_web_config_defaults(vcm_web_config *w)
     w->iiif_max_size = 8192;
     w->iiif_max_area = 4096L * 4096;
     w->iiif_max_cost = 128000000;
+    w->sitemap_urls = VCM_SITEMAP_URLS;
 }
 
 int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,
@@ -356,6 +357,7 @@ static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *mess
     json_object_set_new(d, "path", json_string(req->path ? req->path : "/"));
     json_object_set_new(d, "page_title", json_string(vcm_t("en", status_title(status))));
     json_object_set_new(d, "noindex", json_true());
+    json_object_set_new(d, "canonical", json_null()); /* no page of its own */
     if (vcm_web_page(req, resp, "error", d) < 0) {
         vcm_buf_reset(&resp->body);
         resp->content_type = "text/plain; charset=utf-8";
@@ -389,6 +391,14 @@ int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
     json_object_set_new(data, "path", json_string(req->path));
     json_object_set_new(data, "version", json_string(VCM_VERSION));
     json_object_set_new(data, "lang", json_string("en"));
+    if (!json_object_get(data, "canonical"))
+        json_object_set_new(data, "canonical",
+                            json_string(vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req),
+                                                         req->path)));
+    if (!json_object_get(data, "meta_description"))
+        json_object_set_new(data, "meta_description", json_string(vcm_web_t(req, "site.tagline")));
+    if (!json_object_get(data, "og_type"))
+        json_object_set_new(data, "og_type", json_string("website"));
     resp->content_type = "text/html; charset=utf-8";
     vcm_buf_grow(&resp->body, 16384); /* most pages fit: no regrowing */
     int r = vcm_tpl_render(app->tpl, "layout", name, data, "en", &resp->body, err, sizeof err);
@@ -398,6 +408,73 @@ int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
         return -1;
     }
     return 0;
+}
+
+const char *vcm_web_iiif_path(vcm_req *req, const char *identifier)
+{
+    if (!identifier || !*identifier)
+        return NULL;
+    vcm_buf b;
+    vcm_buf_init(&b, 4096);
+    vcm_buf_puts(&b, "/iiif/");
+    vcm_buf_urlenc(&b, identifier, strlen(identifier));
+    const char *p = b.toobig ? NULL : vcm_arena_strdup(req->arena, b.data);
+    vcm_buf_release(&b);
+    return p;
+}
+
+json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o)
+{
+    const vcm_media *m = o->nmedia ? &o->media[0] : NULL;
+    const char *svc = m ? vcm_web_iiif_path(req, m->identifier) : NULL;
+    if (!svc)
+        return NULL;
+    /* the size the IIIF server makes of it, worked out by the same parser */
+    char box[32];
+    snprintf(box, sizeof box, "!%d,%d", VCM_SHARE_SIZE, VCM_SHARE_SIZE);
+    vcm_iiif_req r;
+    long w = 0, h = 0;
+    if (m->width > 0 && m->height > 0 &&
+        vcm_iiif_parse("full", box, "0", "default.jpg", m->width, m->height,
+                       &vcm_web_app(req)->iiif.limits, &r, NULL) == 0) {
+        w = r.w;
+        h = r.h;
+    }
+    json_t *j = json_object();
+    json_object_set_new(j, "url", json_string(vcm_arena_printf(req->arena,
+                                                               "%s%s/full/%s/0/default.jpg",
+                                                               vcm_web_base(req), svc, box)));
+    if (w > 0 && h > 0) {
+        json_object_set_new(j, "width", json_integer(w));
+        json_object_set_new(j, "height", json_integer(h));
+    }
+    json_object_set_new(j, "alt", json_string(m->label && *m->label
+                                                  ? vcm_arena_printf(req->arena, "%s: %s",
+                                                                     vcm_web_title(o), m->label)
+                                                  : vcm_web_title(o)));
+    return j;
+}
+
+const char *vcm_web_count(const vcm_req *req, int64_t n)
+{
+    const char *sep = vcm_web_t(req, "number.thousands_separator");
+    if (strcmp(sep, "number.thousands_separator") == 0)
+        sep = ",";
+    char digits[24];
+    snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
+    vcm_buf b;
+    vcm_buf_init(&b, 256);
+    if (n < 0)
+        vcm_buf_putc(&b, '-');
+    size_t len = strlen(digits);
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            vcm_buf_puts(&b, sep);
+        vcm_buf_putc(&b, digits[i]);
+    }
+    const char *s = b.toobig ? "" : vcm_arena_strdup(req->arena, b.data);
+    vcm_buf_release(&b);
+    return s ? s : "";
 }
 
 int64_t vcm_web_id(const char *s)

@@ -187,6 +187,27 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
                                                vcm_web_t(req, "facet.date"), "label", ps[7].value,
                                                "url", browse_url(req->arena, ps, np, "date", NULL,
                                                                  1)));
+    /* what is listed: the filters by their labels, as the chips say them */
+    const char *count = vcm_web_count(req, total);
+    if (json_array_size(chips)) {
+        vcm_buf b;
+        vcm_buf_init(&b, 4096);
+        size_t i;
+        json_t *chip;
+        json_array_foreach(chips, i, chip) {
+            if (i)
+                vcm_buf_puts(&b, "; ");
+            vcm_buf_printf(&b, "%s: %s", json_string_value(json_object_get(chip, "group")),
+                           json_string_value(json_object_get(chip, "label")));
+        }
+        const char *what = b.toobig ? "" : vcm_arena_strdup(req->arena, b.data);
+        vcm_buf_release(&b);
+        json_object_set_new(d, "meta_description",
+                            json_string(vcm_web_tfv(req, "meta.browse.filtered", 2,
+                                                    (const char *[]){count, what ? what : ""})));
+    } else {
+        json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.browse", count)));
+    }
     json_object_set_new(d, "facets", groups);
     json_object_set_new(d, "chips", chips);
     json_object_set_new(d, "page", json_integer(page));

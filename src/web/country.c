@@ -36,6 +36,8 @@ int vcm_page_countries(vcm_req *req, vcm_resp *resp)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, country_json(&cs[i]));
     json_object_set_new(d, "page_title", json_string(vcm_t("en", "countries.title")));
+    const char *count = vcm_web_count(req, (int64_t)n);
+    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.countries", count)));
     json_object_set_new(d, "countries", list);
     return vcm_web_page(req, resp, "countries", d);
 }
@@ -77,6 +79,11 @@ int vcm_page_country(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "canonical", json_string(vcm_arena_printf(
                                             req->arena, "%s/countries/%s", vcm_web_base(req), code)));
     json_object_set_new(d, "country", country_json(&c));
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tfv(req, "meta.country", 3,
+                                                (const char *[]){vcm_web_name(&c.names),
+                                                                 vcm_web_count(req, (int64_t)n),
+                                                                 vcm_web_count(req, c.objects)})));
     json_object_set_new(d, "museums", list);
     return vcm_web_page(req, resp, "country", d);
 }
@@ -109,6 +116,10 @@ int vcm_page_region(vcm_req *req, vcm_resp *resp)
                                                "objects", (json_int_t)objects, "museums",
                                                (json_int_t)museums));
     json_object_set_new(d, "countries", list);
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tfv(req, "meta.region", 3,
+                                                (const char *[]){label, vcm_web_count(req, museums),
+                                                                 vcm_web_count(req, objects)})));
     return vcm_web_page(req, resp, "region", d);
 }
 

@@ -59,6 +59,9 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
                                               (json_int_t)st.museums, "countries",
                                               (json_int_t)st.countries));
     json_object_set_new(d, "empty", json_boolean(st.objects == 0));
+    const char *counts[] = {vcm_web_count(req, st.objects), vcm_web_count(req, st.museums),
+                            vcm_web_count(req, st.countries)};
+    json_object_set_new(d, "meta_description", json_string(vcm_web_tfv(req, "meta.home", 3, counts)));
 
     char date[16];
     time_t now = time(NULL);
@@ -85,6 +88,9 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
                 json_object_set_new(mp, "description", json_pack("{s:s, s:s}", "lang",
                                                                  desc->lang, "text", desc->text));
             json_object_set_new(d, "motd", mp);
+            json_t *share = vcm_web_share_image(req, &o);
+            if (share)
+                json_object_set_new(d, "og_image", share);
         }
         json_t *feat = json_array();
         for (int i = 1; i <= FEATURED && (int64_t)i < st.objects; i++) {

@@ -49,6 +49,8 @@ int vcm_page_museums(vcm_req *req, vcm_resp *resp)
         json_array_append_new(list, vcm_web_museum_json(&ms[i], c));
     }
     json_object_set_new(d, "page_title", json_string(vcm_t("en", "museums.title")));
+    const char *count = vcm_web_count(req, (int64_t)n);
+    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.museums", count)));
     json_object_set_new(d, "museums", list);
     json_object_set_new(d, "count", json_integer((json_int_t)n));
     return vcm_web_page(req, resp, "museums", d);
@@ -84,6 +86,21 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
                                             req->arena, "%s/museums/%lld", vcm_web_base(req),
                                             (long long)id)));
     json_object_set_new(d, "museum", vcm_web_museum_json(&m, &c));
+    const char *name = vcm_web_name(&m.names), *country = vcm_web_name(&c.names);
+    const char *count = vcm_web_count(req, m.objects);
+    json_object_set_new(d, "meta_description",
+                        json_string(m.city && *m.city
+                                        ? vcm_web_tfv(req, "meta.museum", 4,
+                                                      (const char *[]){name, m.city, country, count})
+                                        : vcm_web_tfv(req, "meta.museum.no_city", 3,
+                                                      (const char *[]){name, country, count})));
+    for (size_t i = 0; i < n; i++)
+        if (list[i].nmedia) {
+            json_t *share = vcm_web_share_image(req, &list[i]);
+            if (share)
+                json_object_set_new(d, "og_image", share);
+            break;
+        }
     json_object_set_new(d, "items", items);
     json_object_set_new(d, "more", json_boolean(m.objects > (int64_t)n));
     json_object_set_new(d, "browse_url", json_string(vcm_arena_printf(

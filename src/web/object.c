@@ -19,7 +19,63 @@ static void fact(json_t *facts, const char *key, const char *value)
     json_array_append_new(facts, f);
 }
 
-static json_t *jsonld(const vcm_object *o, const vcm_museum *m, const char *url)
+/* A record's rights in JSON-LD: schema.org's license names a licence (a
+ * Creative Commons URI); a RightsStatements.org URI is not one, so it is
+ * usageInfo; anything else the source wrote is only a notice. */
+static void jsonld_rights(json_t *j, const char *rights)
+{
+    if (!rights || !*rights)
+        return;
+    bool uri = strncmp(rights, "http://", 7) == 0 || strncmp(rights, "https://", 8) == 0;
+    const char *key = !uri                                         ? "copyrightNotice"
+                      : strstr(rights, "creativecommons.org/") ? "license"
+                                                                   : "usageInfo";
+    json_object_set_new(j, key, json_string(rights));
+}
+
+/* The metadata licence (an SPDX id such as CC0-1.0) as its SPDX page, or
+ * as written when it is not an id. */
+static json_t *spdx(vcm_req *req, const char *id)
+{
+    bool plain = *id != '\0';
+    for (const char *p = id; plain && *p; p++)
+        plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                *p == '.' || *p == '-' || *p == '+';
+    return json_string(plain ? vcm_arena_printf(req->arena, "https://spdx.org/licenses/%s", id)
+                             : id);
+}
+
+/* The first image held here as a schema.org ImageObject: the IIIF image,
+ * a thumbnail, its size and its own rights (the object's when the image
+ * states none). Images the museum publishes elsewhere are not ours to
+ * describe, so an object without one held here has no image at all. */
+static json_t *jsonld_image(vcm_req *req, const vcm_object *o, const char *base)
+{
+    const vcm_media *m = o->nmedia ? &o->media[0] : NULL;
+    const char *svc = m ? vcm_web_iiif_path(req, m->identifier) : NULL;
+    if (!svc)
+        return NULL;
+    json_t *im = json_object();
+    json_object_set_new(im, "@type", json_string("ImageObject"));
+    json_object_set_new(im, "contentUrl",
+                        json_string(vcm_arena_printf(req->arena, "%s%s/full/max/0/default.jpg",
+                                                     base, svc)));
+    json_object_set_new(im, "thumbnailUrl",
+                        json_string(vcm_arena_printf(req->arena, "%s%s/full/!%d,%d/0/default.jpg",
+                                                     base, svc, VCM_THUMB_SIZE, VCM_THUMB_SIZE)));
+    json_object_set_new(im, "encodingFormat", json_string("image/jpeg"));
+    if (m->width > 0 && m->height > 0) {
+        json_object_set_new(im, "width", json_integer(m->width));
+        json_object_set_new(im, "height", json_integer(m->height));
+    }
+    jsonld_rights(im, m->rights && *m->rights ? m->rights : o->rights);
+    if (m->attribution)
+        json_object_set_new(im, "creditText", json_string(m->attribution));
+    return im;
+}
+
+static json_t *jsonld(vcm_req *req, const vcm_object *o, const vcm_museum *m, const char *base,
+                      const char *url)
 {
     json_t *j = json_object();
     json_object_set_new(j, "@context", json_string("https://schema.org"));
@@ -54,16 +110,32 @@ static json_t *jsonld(const vcm_object *o, const vcm_museum *m, const char *url)
         json_object_set_new(j, "artform", json_string(o->classification));
     if (o->culture)
         json_object_set_new(j, "genre", json_string(o->culture));
+    /* Where the object comes from, once the record holds it, is added here
+     * and only here: schema.org's countryOfOrigin (a Country) and
+     * locationCreated (a Place), never the holding museum's country, which
+     * is the provider's. */
     if (o->dimensions)
         json_object_set_new(j, "size", json_string(o->dimensions));
-    if (o->rights)
-        json_object_set_new(j, "license", json_string(o->rights));
+    json_t *image = jsonld_image(req, o, base);
+    if (image)
+        json_object_set_new(j, "image", image);
+    jsonld_rights(j, o->rights);
     if (o->source_id)
         json_object_set_new(j, "identifier", json_string(o->source_id));
     if (o->credit_line)
         json_object_set_new(j, "creditText", json_string(o->credit_line));
     if (o->source_url)
         json_object_set_new(j, "sameAs", json_string(o->source_url));
+    /* The record (the text of this page and of the API) has a licence of
+     * its own, apart from the rights in the object and its images. */
+    json_t *rec = json_object();
+    json_object_set_new(rec, "@type", json_string("CreativeWork"));
+    const char *api = vcm_arena_printf(req->arena, "%s/api/v1/objects/%lld", base, (long long)o->id);
+    json_object_set_new(rec, "url", json_string(api));
+    json_object_set_new(rec, "encodingFormat", json_string("application/json"));
+    if (o->licence && *o->licence)
+        json_object_set_new(rec, "license", spdx(req, o->licence));
+    json_object_set_new(j, "subjectOf", rec);
     json_t *prov = json_object();
     json_object_set_new(prov, "@type", json_string("Museum"));
     json_object_set_new(prov, "name", json_string(vcm_web_name(&m->names)));
@@ -140,6 +212,34 @@ static int remote_images(vcm_req *req, vcm_store *s, const vcm_object *o, json_t
     return 0;
 }
 
+/* What a search result or a shared link says of the object: its title,
+ * who made it and when, and which museum holds it. */
+static const char *describe(vcm_req *req, const vcm_object *o, const vcm_museum *m)
+{
+    const char *by = NULL;
+    if (o->ncreators) {
+        vcm_buf b;
+        vcm_buf_init(&b, 2048);
+        for (size_t i = 0; i < o->ncreators; i++) {
+            if (i)
+                vcm_buf_puts(&b, "; ");
+            vcm_buf_puts(&b, o->creators[i]);
+        }
+        by = b.toobig ? NULL : vcm_arena_strdup(req->arena, b.data);
+        vcm_buf_release(&b);
+    }
+    const char *date = o->date_text && *o->date_text ? o->date_text : NULL;
+    const char *museum = vcm_web_name(&m->names);
+    const char *title = vcm_web_title(o);
+    if (by && date)
+        return vcm_web_tfv(req, "meta.object", 4, (const char *[]){title, by, date, museum});
+    if (by)
+        return vcm_web_tfv(req, "meta.object.undated", 3, (const char *[]){title, by, museum});
+    if (date)
+        return vcm_web_tfv(req, "meta.object.anonymous", 3, (const char *[]){title, date, museum});
+    return vcm_web_tfv(req, "meta.object.anonymous_undated", 2, (const char *[]){title, museum});
+}
+
 int vcm_page_object(vcm_req *req, vcm_resp *resp)
 {
     vcm_store *s;
@@ -159,6 +259,10 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     const char *title = vcm_web_title(&o);
     json_object_set_new(d, "page_title", json_string(title));
     json_object_set_new(d, "canonical", json_string(url));
+    json_object_set_new(d, "meta_description", json_string(describe(req, &o, &m)));
+    json_t *share = vcm_web_share_image(req, &o);
+    if (share)
+        json_object_set_new(d, "og_image", share);
     json_object_set_new(obj, "id", json_integer(o.id));
     json_object_set_new(obj, "title", json_string(title));
     json_object_set_new(obj, "titles", vcm_web_ltexts(&o.title));
@@ -206,7 +310,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "object", obj);
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
                                           req->arena, "/api/v1/objects/%lld", (long long)o.id)));
-    json_object_set_new(d, "jsonld", jsonld(&o, &m, url));
+    json_object_set_new(d, "jsonld", jsonld(req, &o, &m, base, url));
     if (o.nmedia) {
         json_object_set_new(d, "viewer", json_true());
         json_object_set_new(d, "images", images(req, &o));

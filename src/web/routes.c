@@ -30,6 +30,8 @@ PAGE(vcm_page_countries)
 PAGE(vcm_page_country)
 PAGE(vcm_page_region)
 DATA(vcm_page_search)
+DATA(vcm_sitemap)
+DATA(vcm_sitemap_file)
 DATA(vcm_api_search)
 DATA(vcm_api_suggest)
 DATA(vcm_api_objects)
@@ -63,6 +65,9 @@ static const struct {
     {"GET", "/countries", page_vcm_page_countries},
     {"GET", "/countries/{code}", page_vcm_page_country},
     {"GET", "/regions/{region}", page_vcm_page_region},
+    {"GET", "/sitemap.xml", data_vcm_sitemap},
+    {"GET", "/sitemaps/{file}", data_vcm_sitemap_file},
+    {"GET", "/robots.txt", vcm_robots},
     {"GET", "/static/{*path}", vcm_static},
     {"GET", "/healthz", vcm_health_live},
     {"GET", "/readyz", vcm_health_ready},

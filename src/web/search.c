@@ -461,6 +461,16 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
                                                         : vcm_web_t(req, "search.title")));
     json_object_set_new(d, "q", json_string(q));
     json_object_set_new(d, "noindex", json_true());
+    /* not indexed, but shared: the link is the search itself */
+    bool asked = req->query && *req->query;
+    json_object_set_new(d, "canonical",
+                        json_string(vcm_arena_printf(req->arena, "%s%s%s%s", vcm_web_base(req),
+                                                     req->path, asked ? "?" : "",
+                                                     asked ? req->query : "")));
+    const char *said[] = {q, vcm_web_count(req, r.total)};
+    json_object_set_new(d, "meta_description",
+                        json_string(*q ? vcm_web_tfv(req, "meta.search", 2, said)
+                                       : vcm_web_t(req, "meta.search.empty")));
     /* chips: each active filter, with a link that removes it */
     json_t *chips = json_array();
     const char *fkeys[] = {"region", "country", "museum", "classification", "material",

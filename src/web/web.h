@@ -47,7 +47,10 @@ typedef struct vcm_web_config {
     long iiif_max_size;            /* widest or highest IIIF image made */
     long iiif_max_area;            /* most pixels of one IIIF image made */
     long iiif_max_cost;            /* most pixels decoded + written for one IIIF request */
+    long sitemap_urls;             /* URLs in one sitemap file at most (sitemap.c) */
 } vcm_web_config;
+/* The sitemap protocol's ceiling of URLs in one file, and the default. */
+#define VCM_SITEMAP_URLS 50000
 void vcm_web_config_defaults(vcm_web_config *w);
 
 struct vcm_search;
@@ -167,6 +170,21 @@ int64_t vcm_web_id(const char *s);
 /* The public base URL: the configured one, or scheme://Host of the request. */
 const char *vcm_web_base(vcm_req *req);
 
+/* Sharing: the head of every page (layout.html) holds a description,
+ * Open Graph tags and a canonical link. vcm_web_page fills what a handler
+ * leaves out: canonical (base and path), meta_description (the tagline),
+ * og_type ("website"). A handler sets meta_description to its own
+ * sentence, and og_image (vcm_web_share_image) when it shows an image. */
+#define VCM_THUMB_SIZE 400  /* a thumbnail's box in JSON-LD */
+#define VCM_SHARE_SIZE 1200 /* the box of the image shared (og:image) */
+/* "/iiif/ID" with the identifier percent-encoded, or NULL. */
+const char *vcm_web_iiif_path(vcm_req *req, const char *identifier);
+/* The object's first image held here as {url (absolute), width, height,
+ * alt}, scaled into VCM_SHARE_SIZE; NULL when it has none. */
+json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o);
+/* n with the catalogue's thousands separator, from the request's arena. */
+const char *vcm_web_count(const vcm_req *req, int64_t n);
+
 /* Display helpers shared by pages and the API. */
 json_t *vcm_web_ltexts(const vcm_ltexts *t);       /* [{lang, text}] */
 const char *vcm_web_title(const vcm_object *o);    /* English, else first, else "Untitled" */
@@ -193,6 +211,12 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp);
 int vcm_api_countries(vcm_req *req, vcm_resp *resp);
 int vcm_api_country(vcm_req *req, vcm_resp *resp);
 int vcm_api_options(vcm_req *req, vcm_resp *resp);
+/* The sitemap and robots.txt (sitemap.c): /sitemap.xml lists every public
+ * page, or, past web.sitemap_urls of them, is an index of /sitemaps/K.xml
+ * (vcm_sitemap_file, route parameter {file}); /robots.txt names it. */
+int vcm_sitemap(vcm_req *req, vcm_resp *resp);
+int vcm_sitemap_file(vcm_req *req, vcm_resp *resp);
+int vcm_robots(vcm_req *req, vcm_resp *resp);
 /* Health (health.c): /healthz, the process answers; /readyz, the store and
  * the search index can be used (503 with what is not ready otherwise). */
 int vcm_health_live(vcm_req *req, vcm_resp *resp);

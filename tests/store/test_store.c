@@ -256,6 +256,47 @@ static void test_keep_times_and_id(void **state)
     assert_int_equal(st.objects_all, 1);
 }
 
+/* The published objects and their updated times, for the sitemap: drafts
+ * and withdrawn records left out, walked with an offset then a seek. */
+static void test_object_stamps(void **state)
+{
+    struct fx *f = *state;
+    int64_t mid = add_museum(f, "Museum", "JP");
+    const vcm_status st[] = {VCM_PUBLISHED, VCM_DRAFT, VCM_PUBLISHED, VCM_WITHDRAWN,
+                             VCM_PUBLISHED, VCM_PUBLISHED, VCM_PUBLISHED};
+    for (int i = 0; i < 7; i++) {
+        char sid[16];
+        snprintf(sid, sizeof sid, "S-%d", i);
+        vcm_object o = make_object(f, mid, vcm_arena_strdup(&f->a, sid), "Prints", 1800);
+        o.id = 10 + i;
+        o.created = 1000000000;
+        o.updated = 1100000000 + i;
+        o.status = st[i];
+        vcm_upsert r;
+        assert_int_equal(f->s->ops->object_upsert(f->s, &o, sid, true, &r), 0);
+    }
+    int64_t ids[8], up[8];
+    size_t n;
+    assert_int_equal(f->s->ops->object_stamps(f->s, 0, 0, ids, up, 8, &n), 0);
+    assert_int_equal(n, 5);
+    const int64_t want[] = {10, 12, 14, 15, 16};
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ids[i], want[i]);
+        assert_int_equal(up[i], 1100000000 + (want[i] - 10));
+    }
+    /* from the second published one, two at a time, then on from the last */
+    assert_int_equal(f->s->ops->object_stamps(f->s, 0, 1, ids, up, 2, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 12);
+    assert_int_equal(ids[1], 14);
+    assert_int_equal(f->s->ops->object_stamps(f->s, 14, 0, ids, up, 2, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 15);
+    assert_int_equal(ids[1], 16);
+    assert_int_equal(f->s->ops->object_stamps(f->s, 16, 0, ids, up, 2, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 static void test_filters_facets_cursor(void **state)
 {
     struct fx *f = *state;
@@ -1057,6 +1098,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_country_and_museum, setup, teardown),
         cmocka_unit_test_setup_teardown(test_object_upsert_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keep_times_and_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_object_stamps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters_facets_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters_image_licence_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_follows_other_connections, setup, teardown),
