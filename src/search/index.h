@@ -185,7 +185,12 @@ typedef struct vcm_suggestion {
 enum { VCM_SUGGEST_TITLE, VCM_SUGGEST_CREATOR, VCM_SUGGEST_TERM };
 /* Adds a text that autocomplete offers (thesaurus names); write lock. */
 int vcm_index_suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight);
-/* Texts whose key, or one of whose words, begins with the prefix's key. */
+/* How many documents hold the rarest word of text (an upper bound of those
+ * holding all of them): the weight of a thesaurus name. Read lock. */
+uint32_t vcm_index_count_words(vcm_index *x, const char *text, size_t len);
+/* Texts whose key, or one of whose words, begins with the prefix's key:
+ * those whose whole key is the prefix's first, then by weight (the records
+ * each would find); texts that fold alike once. */
 size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t len,
                          vcm_suggestion *out, size_t max);
 #endif

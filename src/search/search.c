@@ -200,9 +200,13 @@ static int add_thesaurus(vcm_index *x)
     const vcm_thesaurus *th = vcm_thesaurus_builtin();
     for (size_t i = 0; i < vcm_thesaurus_count(th); i++) {
         const vcm_th_entry *e = vcm_thesaurus_entry(th, i);
-        for (size_t j = 0; j < e->nnames; j++)
-            if (vcm_index_suggest_add(x, e->names[j].text, VCM_SUGGEST_TERM, 1) < 0)
+        for (size_t j = 0; j < e->nnames; j++) {
+            /* weighed by the records that hold the name: porcelain before Porzellan */
+            const char *t = e->names[j].text;
+            uint32_t w = vcm_index_count_words(x, t, strlen(t));
+            if (vcm_index_suggest_add(x, t, VCM_SUGGEST_TERM, w ? w : 1) < 0)
                 return -1;
+        }
     }
     return 0;
 }

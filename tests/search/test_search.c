@@ -204,9 +204,11 @@ static size_t count_containing(const char *a, const char *b)
 static void test_cjk_words_found_fully(void **state)
 {
     (void)state;
+    /* with the variant form the tokenizer folds it with (瓷 is 磁, Unihan) */
     const char *words[] = {"玉", "白磁", "山水", "청자", "江戸", "青花", "花鳥"};
+    const char *variants[] = {NULL, "白瓷", NULL, NULL, "江戶", NULL, NULL};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
-        size_t want = count_containing(words[i], NULL);
+        size_t want = count_containing(words[i], variants[i]);
         int64_t got = total(words[i], false);
         if ((int64_t)want != got)
             fail_msg("%s: %lld found, %zu records contain it", words[i], (long long)got, want);
@@ -217,6 +219,10 @@ static void test_cjk_words_found_fully(void **state)
     assert_int_equal(t, s);
     assert_int_equal((size_t)t, count_containing("國", "国"));
     assert_true(t > 0);
+    /* and variant characters: 靑磁 is 青磁 */
+    int64_t v = total("靑磁", false), c = total("青磁", false);
+    assert_int_equal(v, c);
+    assert_true((size_t)v > count_containing("靑磁", NULL));
 }
 
 static void test_taipei_jades(void **state)
@@ -581,6 +587,29 @@ static void test_autocomplete(void **state)
     }
 }
 
+/* Words and thesaurus names are offered as they are, even typed in full:
+ * several entries share a key, ranked by the records each finds. */
+static void test_autocomplete_exact_words(void **state)
+{
+    (void)state;
+    struct { const char *prefix, *expect; bool first; } cases[] = {
+        {"por", "porcelain", true}, {"porcelain", "porcelain", true}, {"jade", "jade", true},
+        {"Buddha", "Buddha", true}, {"por", "porcelaine", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        vcm_suggestion s[10];
+        size_t n = vcm_search_suggest(se, &arena, cases[i].prefix, strlen(cases[i].prefix), s, 10);
+        bool seen = false;
+        for (size_t k = 0; k < n && (!cases[i].first || k == 0); k++)
+            seen |= strcasecmp(s[k].text, cases[i].expect) == 0;
+        if (!seen && cases[i].first)
+            fail_msg("'%s' does not suggest '%s' first (first: %s)", cases[i].prefix,
+                     cases[i].expect, n ? s[0].text : "none");
+        if (seen && !cases[i].first)
+            fail_msg("'%s' suggests the rarer '%s' among the ten", cases[i].prefix, cases[i].expect);
+    }
+}
+
 static void test_alternatives_when_nothing_matches(void **state)
 {
     (void)state;
@@ -657,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_query_language),
         cmocka_unit_test(test_snippets),
         cmocka_unit_test(test_autocomplete),
+        cmocka_unit_test(test_autocomplete_exact_words),
         cmocka_unit_test(test_alternatives_when_nothing_matches),
         cmocka_unit_test(test_reindex_identical),
     };
