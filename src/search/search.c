@@ -29,6 +29,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "model/country.h"
+#include "search/snippet.h"
 #include "search/thesaurus.h"
 #include "search/tokenize.h"
 #include "core/banned.h"
@@ -879,11 +880,17 @@ static vcm_plan *text_plan(struct planner *pl, const char *text, size_t len, uns
             pl->oom = 1;
             return NULL;
         }
+        /* a run of CJK, Hangul or Thai is marked by its pairs of characters:
+         * its single characters would be marked wherever they stand */
+        bool pairs = false;
+        for (size_t i = 0; i < nt && i < 16; i++)
+            pairs |= t[i].kind == VCM_TOK_CJK_BI;
         for (size_t i = 0; i < nt && i < 16; i++) {
             term->terms[i] = t[i].text;
             term->offsets[i] = t[i].pos - t[0].pos;
             /* "on" of "ink on silk" is not worth marking everywhere */
-            if (nt == 1 || t[i].kind != VCM_TOK_WORD || t[i].len > 2)
+            if ((nt == 1 || t[i].kind != VCM_TOK_WORD || t[i].len > 2) &&
+                !(pairs && t[i].kind == VCM_TOK_CJK_UNI))
                 add_mark(pl, t[i].text, t[i].len, false);
         }
         term->nterms = nt < 16 ? nt : 16;
@@ -1195,6 +1202,20 @@ static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, 
     vcm_tokenize(text, len, VCM_TOK_STEM, on_hl, &h);
     if (!h.n && !whole)
         return false;
+    for (size_t i = 0; i < h.n; i++)
+        vcm_snippet_snap(text, len, &h.ranges[i][0], &h.ranges[i][1]);
+    /* widened ranges may now touch or overlap: join them */
+    size_t m = 0;
+    for (size_t i = 0; i < h.n; i++) {
+        if (m && h.ranges[i][0] <= h.ranges[m - 1][1]) {
+            if (h.ranges[i][1] > h.ranges[m - 1][1])
+                h.ranges[m - 1][1] = h.ranges[i][1];
+            continue;
+        }
+        h.ranges[m][0] = h.ranges[i][0];
+        h.ranges[m++][1] = h.ranges[i][1];
+    }
+    h.n = m;
     size_t from = 0, to = len;
     if (!whole) {
         from = h.ranges[0][0] > 80 ? h.ranges[0][0] - 80 : 0;
@@ -1232,12 +1253,46 @@ static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, 
     return true;
 }
 
+static bool has_match(const vcm_search_text *t)
+{
+    for (size_t i = 0; i < t->nparts; i++)
+        if (t->parts[i].match)
+            return true;
+    return false;
+}
+
+/* The hit's title, creators and a passage, with what the query matched
+ * marked, in the language that matched: the title in the visitor's
+ * language, or else the first title in another language that matches (a
+ * query in Chinese marks the Chinese title); the creators that match. */
 static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h, const char *lang)
 {
     const vcm_object *o = &h->object;
     const char *want = lang && *lang ? lang : "en";
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, want);
     highlight(a, pl, t ? t->text : "", t ? t->lang : "und", true, &h->title);
+    for (size_t i = 0; i < o->title.n && !has_match(&h->title); i++) {
+        vcm_search_text other;
+        if (&o->title.v[i] != t &&
+            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, false, &other) &&
+            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, true, &other))
+            h->title = other;
+    }
+    memset(&h->creator, 0, sizeof h->creator);
+    size_t cap = 0;
+    for (size_t i = 0; i < o->ncreators; i++) {
+        vcm_search_text c;
+        if (!o->creators[i] || !highlight(a, pl, o->creators[i], "und", false, &c) ||
+            !highlight(a, pl, o->creators[i], "und", true, &c))
+            continue;
+        if (h->creator.nparts && add_part(a, &h->creator, &cap, "; ", 2, false) < 0)
+            break;
+        for (size_t k = 0; k < c.nparts; k++)
+            if (add_part(a, &h->creator, &cap, c.parts[k].text, strlen(c.parts[k].text),
+                         c.parts[k].match) < 0)
+                break;
+        h->creator.lang = "und";
+    }
     const vcm_ltexts *fields[] = {&o->description, &o->statement};
     bool found = false;
     for (size_t f = 0; f < 2 && !found; f++) {

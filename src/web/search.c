@@ -172,6 +172,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 json_object_set_new(o, "date", json_string(h->object.date_text));
         }
         json_object_set_new(o, "title_marked", text_json(&h->title));
+        json_object_set_new(o, "creator_marked", text_json(&h->creator));
         json_object_set_new(o, "snippet", text_json(&h->snippet));
         json_array_append_new(hits, o);
     }

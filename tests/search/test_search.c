@@ -564,6 +564,82 @@ static void test_snippets(void **state)
     assert_true(seen);
 }
 
+static bool text_marks(const vcm_search_text *t, const char *word)
+{
+    for (size_t k = 0; k < t->nparts; k++)
+        if (t->parts[k].match && strstr(t->parts[k].text, word))
+            return true;
+    return false;
+}
+
+/* What matched is shown and marked in its own script: a Chinese title for
+ * 山水 (the visitor reads English), the creator for Hokusai, and a Korean
+ * word by its pair of syllables, never by one syllable alone. */
+static void test_marks_in_the_language_that_matched(void **state)
+{
+    (void)state;
+    vcm_search_params p = params("山水");
+    p.want_objects = true;
+    p.no_expand = true;
+    p.lang = "en";
+    p.limit = 24;
+    vcm_search_results r = run(&p);
+    size_t with = 0;
+    for (size_t i = 0; i < r.nhits; i++) {
+        const vcm_object *o = &r.hits[i].object;
+        bool has = false;
+        for (size_t k = 0; k < o->title.n; k++)
+            has |= strstr(o->title.v[k].text, "山水") != NULL;
+        if (!has)
+            continue;
+        with++;
+        if (!text_marks(&r.hits[i].title, "山水"))
+            fail_msg("山水: hit %lld has it in a title, none marked", (long long)r.hits[i].id);
+    }
+    assert_true(with >= 5);
+
+    p = params("Hokusai");
+    p.want_objects = true;
+    p.no_expand = true;
+    p.lang = "en";
+    p.limit = 24;
+    r = run(&p);
+    with = 0;
+    for (size_t i = 0; i < r.nhits; i++) {
+        const vcm_object *o = &r.hits[i].object;
+        bool has = false;
+        for (size_t k = 0; k < o->ncreators; k++)
+            has |= strcasestr(o->creators[k], "hokusai") != NULL;
+        if (!has)
+            continue;
+        with++;
+        if (!text_marks(&r.hits[i].creator, "Hokusai"))
+            fail_msg("Hokusai: the creator of hit %lld is not marked", (long long)r.hits[i].id);
+    }
+    assert_true(with >= 5);
+
+    p = params("청자");
+    p.want_objects = true;
+    p.no_expand = true;
+    p.limit = 50;
+    r = run(&p);
+    assert_true(r.nhits > 0);
+    size_t pairs = 0;
+    for (size_t i = 0; i < r.nhits; i++) {
+        const vcm_search_text *ts[] = {&r.hits[i].title, &r.hits[i].snippet};
+        for (size_t t = 0; t < 2; t++)
+            for (size_t k = 0; k < ts[t]->nparts; k++) {
+                if (!ts[t]->parts[k].match)
+                    continue;
+                if (strcmp(ts[t]->parts[k].text, "청") == 0 || strcmp(ts[t]->parts[k].text, "자") == 0)
+                    fail_msg("청자: hit %lld marks the lone syllable '%s'", (long long)r.hits[i].id,
+                             ts[t]->parts[k].text);
+                pairs += strstr(ts[t]->parts[k].text, "청자") != NULL;
+            }
+    }
+    assert_true(pairs > 0);
+}
+
 static void test_autocomplete(void **state)
 {
     (void)state;
@@ -685,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_folding_and_stemming),
         cmocka_unit_test(test_query_language),
         cmocka_unit_test(test_snippets),
+        cmocka_unit_test(test_marks_in_the_language_that_matched),
         cmocka_unit_test(test_autocomplete),
         cmocka_unit_test(test_autocomplete_exact_words),
         cmocka_unit_test(test_alternatives_when_nothing_matches),
