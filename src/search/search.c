@@ -29,6 +29,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "model/country.h"
+#include "search/names.h"
 #include "search/snippet.h"
 #include "search/thesaurus.h"
 #include "search/tokenize.h"
@@ -160,8 +161,18 @@ static vcm_index_prep *prepare_object(const struct reader *r, const vcm_object *
     d.classification = o->classification ? o->classification : "";
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
     d.sort_title = t ? t->text : "";
-    d.suggest = o->creators;
-    d.nsuggest = o->ncreators;
+    /* one suggestion per creator whatever the spelling: the names table's */
+    const char *sug[32];
+    size_t ns = 0;
+    for (size_t i = 0; i < o->ncreators && ns < 32; i++) {
+        const vcm_name_entry *ne = o->creators[i]
+                                       ? vcm_names_of_creator(vcm_names_builtin(), o->creators[i],
+                                                              strlen(o->creators[i]))
+                                       : NULL;
+        sug[ns++] = ne ? ne->label : o->creators[i];
+    }
+    d.suggest = sug;
+    d.nsuggest = ns;
     d.flags = (uint8_t)((o->nmedia ? VCM_IDOC_IMAGE : 0) | (vcm_rights_open(o->rights) ? VCM_IDOC_OPEN : 0));
     if (m)
         add_ltexts(&d, VCM_IF_MUSEUM, &m->m.names);
@@ -991,6 +1002,40 @@ static void expand(struct planner *pl, vcm_plan *or, const char *typed, size_t t
     }
 }
 
+/* Adds to `or` the other spellings of the creator one of whose names has
+ * this key (names.h): 北斎 also finds "Katsushika Hokusai", in the creator
+ * field only, so that a name never finds what merely mentions it. */
+static void expand_names(struct planner *pl, vcm_plan *or, const char *typed, size_t typedlen,
+                         const char *key, size_t keylen)
+{
+    const vcm_name_entry *e = vcm_names_lookup(vcm_names_builtin(), key, keylen);
+    vcm_search_results *r = pl->r;
+    if (!e || r->nexpansions >= 16)
+        return;
+    vcm_search_expansion *x = &r->expansions[r->nexpansions++];
+    memset(x, 0, sizeof *x);
+    x->typed = vcm_arena_strndup(pl->a, typed, typedlen);
+    x->id = e->id;
+    x->label = e->label;
+    x->kind = "creator";
+    x->off = expansion_off(pl->p, e->id);
+    x->names = vcm_arena_calloc(pl->a, e->nnames, sizeof *x->names);
+    if (!x->typed || !x->names) {
+        pl->oom = 1;
+        return;
+    }
+    for (size_t j = 0; j < e->nnames; j++) {
+        char k[512];
+        int kl = vcm_tokenize_key(e->names[j], strlen(e->names[j]), VCM_TOK_STEM, k, sizeof k);
+        if (kl < 0 || ((size_t)kl == keylen && memcmp(k, key, keylen) == 0))
+            continue; /* what was typed */
+        x->names[x->nnames++] = e->names[j];
+        if (!x->off)
+            add_kid(pl, or, text_plan(pl, e->names[j], strlen(e->names[j]),
+                                      1u << VCM_IF_CREATOR, false, 0.8f));
+    }
+}
+
 static bool thesaurus_field(vcm_qfield f)
 {
     return f == VCM_QF_ANY || f == VCM_QF_TYPE || f == VCM_QF_MATERIAL || f == VCM_QF_CULTURE;
@@ -1083,6 +1128,13 @@ static int plan_query(struct planner *pl, const vcm_squery *q, vcm_index_request
                 int kl = vcm_tokenize_key(t->text, t->len, VCM_TOK_STEM, key, sizeof key);
                 if (kl > 0)
                     expand(pl, or, t->text, t->len, key, (size_t)kl, fields);
+            }
+            if (expand_on && !c->negated && !t->prefix &&
+                (t->field == VCM_QF_ANY || t->field == VCM_QF_CREATOR)) {
+                char key[512];
+                int kl = vcm_tokenize_key(t->text, t->len, VCM_TOK_STEM, key, sizeof key);
+                if (kl > 0)
+                    expand_names(pl, or, t->text, t->len, key, (size_t)kl);
             }
         }
         i++;

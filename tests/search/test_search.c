@@ -640,6 +640,39 @@ static void test_marks_in_the_language_that_matched(void **state)
     assert_true(pairs > 0);
 }
 
+/* A creator is found whatever the script typed (thesaurus/names.tsv), and
+ * offered once by autocomplete whatever the spellings records use. */
+static void test_creators_across_scripts(void **state)
+{
+    (void)state;
+    int64_t latin = total("Hokusai", true), kanji = total("北斎", true);
+    int64_t kanji_only = total("北斎", false);
+    if (kanji < latin * 9 / 10 || kanji <= kanji_only)
+        fail_msg("北斎 finds %lld (%lld as typed), Hokusai %lld", (long long)kanji,
+                 (long long)kanji_only, (long long)latin);
+    vcm_search_params p = params("北斎");
+    p.limit = 1;
+    vcm_search_results r = run(&p);
+    bool said = false;
+    for (size_t i = 0; i < r.nexpansions; i++)
+        said |= strcmp(r.expansions[i].kind, "creator") == 0 &&
+                strcmp(r.expansions[i].id, "katsushika_hokusai") == 0;
+    assert_true(said);
+    /* turned off like any expansion */
+    p.no_expand_ids = "katsushika_hokusai";
+    r = run(&p);
+    assert_int_equal(r.total, kanji_only);
+
+    vcm_suggestion s[10];
+    size_t n = vcm_search_suggest(se, &arena, "Hok", 3, s, 10);
+    size_t hokusai = 0;
+    for (size_t i = 0; i < n; i++)
+        hokusai += strncmp(s[i].text, "Katsushika Hokusai", 18) == 0;
+    if (hokusai != 1)
+        fail_msg("'Hok' offers Katsushika Hokusai %zu times", hokusai);
+    assert_string_equal(s[0].text, "Katsushika Hokusai");
+}
+
 static void test_autocomplete(void **state)
 {
     (void)state;
@@ -762,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_query_language),
         cmocka_unit_test(test_snippets),
         cmocka_unit_test(test_marks_in_the_language_that_matched),
+        cmocka_unit_test(test_creators_across_scripts),
         cmocka_unit_test(test_autocomplete),
         cmocka_unit_test(test_autocomplete_exact_words),
         cmocka_unit_test(test_alternatives_when_nothing_matches),
