@@ -975,6 +975,8 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
     for (size_t i = 0; i < c.n && n < max; i++) {
         size_t tl;
         const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
+        if (tl < 2)
+            continue; /* a kind without a text: only a damaged file has one */
         char fk[512];
         int fl = vcm_tokenize_key(t + 1, tl - 1, 0, fk, sizeof fk);
         bool dup = false;
