@@ -846,24 +846,46 @@ struct countctx {
     const vcm_index *x;
     uint32_t min;
     bool any;
+    /* the last word, counted once no n-gram of its letters follows (a
+     * Hangul or Thai word counts by its n-grams, as a query finds it) */
+    bool pending;
+    uint32_t pending_n, pending_start, pending_end;
 };
+
+static void count_one(struct countctx *c, uint32_t n)
+{
+    if (!c->any || n < c->min)
+        c->min = n;
+    c->any = true;
+}
 
 static int count_token(const vcm_token *t, void *ud)
 {
     struct countctx *c = ud;
     const struct term *tm = vcm_index_term(c->x, t->text, t->len);
     uint32_t n = tm ? tm->n : 0;
-    if (!c->any || n < c->min)
-        c->min = n;
-    c->any = true;
+    if (t->kind == VCM_TOK_WORD) {
+        if (c->pending)
+            count_one(c, c->pending_n);
+        c->pending = true;
+        c->pending_n = n;
+        c->pending_start = t->start;
+        c->pending_end = t->end;
+        return 0;
+    }
+    if (c->pending && t->start >= c->pending_start && t->start < c->pending_end)
+        c->pending = false;
+    count_one(c, n);
     return 0;
 }
 
 uint32_t vcm_index_count_words(vcm_index *x, const char *text, size_t len)
 {
-    struct countctx c = {x, 0, false};
+    struct countctx c = {x, 0, false, false, 0, 0, 0};
     if (vcm_tokenize(text, len, VCM_TOK_STEM, count_token, &c) < 0)
         return 0;
+    if (c.pending)
+        count_one(&c, c.pending_n);
     return c.any ? c.min : 0;
 }
 

@@ -186,7 +186,8 @@ enum { VCM_SUGGEST_TITLE, VCM_SUGGEST_CREATOR, VCM_SUGGEST_TERM };
 /* Adds a text that autocomplete offers (thesaurus names); write lock. */
 int vcm_index_suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight);
 /* How many documents hold the rarest word of text (an upper bound of those
- * holding all of them): the weight of a thesaurus name. Read lock. */
+ * holding all of them; a Hangul or Thai word by its n-grams, as a query finds
+ * it): the weight of a thesaurus name. Read lock. */
 uint32_t vcm_index_count_words(vcm_index *x, const char *text, size_t len);
 /* Texts whose key, or one of whose words, begins with the prefix's key:
  * those whose whole key is the prefix's first, then by weight (the records
