@@ -782,8 +782,8 @@ int vcm_index_compact(vcm_index *x)
  * stored as the kind's byte followed by the text, so a title "Jade" and the
  * thesaurus name "jade" are two entries. Its keys are its folded words from
  * the first and from each of the next five words on; a key is stored
- * followed by a NUL and the entry's number, so that one key leads to every
- * entry that has it (porcelain the material, and every title that begins
+ * followed by a NUL, the entry's number and the word it starts at (0: the
+ * whole text), so that one key leads to every entry that has it (porcelain the material, and every title that begins
  * with Porcelain), and a prefix finds them all in the sorted keys. */
 
 static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight)
@@ -808,19 +808,20 @@ static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t we
     x->sentries[entry].weight += weight;
     if (!added)
         return 0;
-    char key[512 + 5];
-    int kl = vcm_tokenize_key(text, tl, 0, key, 512);
+    char key[512];
+    int kl = vcm_tokenize_key(text, tl, 0, key, sizeof key);
     if (kl <= 0)
         return 0;
     int start = 0;
     for (int w = 0; w < 6 && start < kl; w++) {
-        /* key[start..kl), NUL, entry: written after the key, moved along */
-        char one[512 + 5];
+        /* key[start..kl), NUL, the entry, the word it starts at */
+        char one[512 + 6];
         size_t ol = (size_t)(kl - start);
         memcpy(one, key + start, ol);
         one[ol++] = 0;
         memcpy(one + ol, &entry, sizeof entry);
         ol += sizeof entry;
+        one[ol++] = (char)w; /* 0: the whole text's key */
         uint32_t *k = vcm_strmap_put(&x->skeys, one, ol, (uint32_t)x->skeys.n, &added);
         if (!k)
             return -1;
@@ -950,7 +951,7 @@ static int sug_one(uint32_t key, void *ud)
     const struct sentry *se = &c->x->sentries[e];
     size_t kl;
     const char *k = vcm_strmap_key(&c->x->skeys, key, &kl);
-    bool exact = kl > c->keylen && k[c->keylen] == 0;
+    bool exact = kl == c->keylen + 6 && k[c->keylen] == 0 && k[kl - 1] == 0;
     uint64_t rank = ((uint64_t)exact << 32) | se->weight;
     for (size_t i = 0; i < c->n; i++)
         if (c->entries[i] == e) {

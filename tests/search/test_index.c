@@ -401,6 +401,7 @@ static void test_suggest_several_a_key(void **state)
     assert_int_equal(vcm_index_suggest_add(x, "Jade", VCM_SUGGEST_TITLE, 1), 0);
     assert_int_equal(vcm_index_suggest_add(x, "Jade disc", VCM_SUGGEST_TITLE, 30), 0);
     assert_int_equal(vcm_index_suggest_add(x, "jade", VCM_SUGGEST_TERM, 20), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "White jade", VCM_SUGGEST_TITLE, 1), 0);
     assert_int_equal(vcm_index_sort_all(x), 0);
     vcm_index_unlock(x);
     vcm_suggestion s[10];
@@ -411,11 +412,13 @@ static void test_suggest_several_a_key(void **state)
     assert_string_equal(s[0].text, "porcelain");
     assert_int_equal(s[0].kind, VCM_SUGGEST_TERM);
     assert_string_equal(s[1].text, "Portrait of a lady");
-    /* typed in full, the word itself comes first, however many find a longer title */
+    /* typed in full, the word itself comes first, however many find a longer
+     * title; a title that merely ends with it is no closer than others */
     n = vcm_index_suggest(x, &arena, "jade", 4, s, 10);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_string_equal(s[0].text, "jade");
     assert_string_equal(s[1].text, "Jade disc");
+    assert_string_equal(s[2].text, "White jade");
     vcm_index_unlock(x);
     vcm_index_free(x);
 }
