@@ -995,6 +995,35 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
         return 0;
     each_prefix(&x->skeys, x->ssorted, x->nssorted, key, (size_t)kl, sug_one, &c);
     size_t n = 0;
+    /* a word typed in full is always offered when records hold it, though
+     * no title, creator or thesaurus name is that word alone */
+    char stem[256];
+    size_t chars = 0;
+    for (int i = 0; i < kl; i++)
+        chars += ((unsigned char)key[i] & 0xC0) != 0x80;
+    /* one word of three letters or more: not "of", not a lone CJK character */
+    int sl = memchr(key, ' ', (size_t)kl) || chars < 3
+                 ? -1
+                 : vcm_tokenize_key(prefix, len, VCM_TOK_STEM, stem, sizeof stem);
+    const struct term *word = sl > 0 ? vcm_index_term(x, stem, (size_t)sl) : NULL;
+    if (word && word->n) {
+        bool named = false;
+        for (size_t i = 0; i < c.n && !named; i++) {
+            size_t tl;
+            const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
+            char fk[512];
+            int fl = tl >= 2 ? vcm_tokenize_key(t + 1, tl - 1, 0, fk, sizeof fk) : -1;
+            named = fl == kl && memcmp(fk, key, (size_t)kl) == 0;
+        }
+        if (!named) {
+            out[0].text = vcm_arena_strndup(a, key, (size_t)kl);
+            out[0].kind = VCM_SUGGEST_WORD;
+            out[0].weight = word->n;
+            if (!out[0].text)
+                return 0;
+            n = 1;
+        }
+    }
     for (size_t i = 0; i < c.n && n < max; i++) {
         size_t tl;
         const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);

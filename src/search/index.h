@@ -182,7 +182,7 @@ typedef struct vcm_suggestion {
     uint8_t kind;                /* VCM_SUGGEST_* */
     uint32_t weight;
 } vcm_suggestion;
-enum { VCM_SUGGEST_TITLE, VCM_SUGGEST_CREATOR, VCM_SUGGEST_TERM };
+enum { VCM_SUGGEST_TITLE, VCM_SUGGEST_CREATOR, VCM_SUGGEST_TERM, VCM_SUGGEST_WORD };
 /* Adds a text that autocomplete offers (thesaurus names); write lock. */
 int vcm_index_suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight);
 /* How many documents hold the rarest word of text (an upper bound of those

@@ -434,7 +434,7 @@ int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
         return vcm_web_error(req, resp, 503, vcm_web_t(req, "search.unavailable"));
     vcm_suggestion out[50];
     size_t n = q && *q ? vcm_search_suggest(search, req->arena, q, strlen(q), out, limit) : 0;
-    static const char *const kinds[] = {"title", "creator", "term"};
+    static const char *const kinds[] = {"title", "creator", "term", "word"};
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:i}", "text", out[i].text, "kind",

@@ -419,6 +419,15 @@ static void test_suggest_several_a_key(void **state)
     assert_string_equal(s[0].text, "jade");
     assert_string_equal(s[1].text, "Jade disc");
     assert_string_equal(s[2].text, "White jade");
+    /* a word of the records, typed in full, though no title begins with it */
+    n = vcm_index_suggest(x, &arena, "Blue", 4, s, 10);
+    assert_true(n >= 1);
+    assert_string_equal(s[0].text, "blue");
+    assert_int_equal(s[0].kind, VCM_SUGGEST_WORD);
+    assert_true(s[0].weight >= 1);
+    /* not when a text is that word */
+    n = vcm_index_suggest(x, &arena, "jade", 4, s, 10);
+    assert_int_equal(s[0].kind, VCM_SUGGEST_TERM);
     vcm_index_unlock(x);
     vcm_index_free(x);
 }
