@@ -31,10 +31,13 @@
  * the result is recomposed (NFC). Marks on other scripts are letters there
  * (Thai vowels and tones, Devanagari matras) and stay. đ, ł and ø, which
  * carry no separable mark, are folded to d, l, o as well. CJK characters:
- * Han goes through ICU's "Traditional-Simplified" transliterator (國 -> 国),
- * and katakana is folded to hiragana (カ -> か), so a query in either script
- * matches both. Words made only of ASCII letters are stemmed with
- * VCM_TOK_STEM (plural -> singular, see stem()).
+ * Han goes through ICU's "Traditional-Simplified" transliterator (國 -> 国)
+ * and the table of Han variants generated from Unihan (靑 -> 青, 瓷 and 磁:
+ * scripts/hanvariants.sh), and katakana is folded to hiragana (カ -> か), so
+ * a query in either script matches both. The apostrophes ’ ‘ ʼ ＇ are ', and
+ * a word's English possessive 's is dropped (Buddha's is buddha). Words made
+ * only of ASCII letters are stemmed with VCM_TOK_STEM (plural -> singular,
+ * see stem()).
  *
  * Caps: input over VCM_TOK_MAX_INPUT is refused; a word is folded from at
  * most SRC_MAX UTF-16 units and its text cut to VCM_TOK_MAX_LEN bytes on a
