@@ -64,6 +64,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(O)/gen/assets.o: $(O)/gen/assets.c
 	$(CC) -std=c17 -O0 -c -o $@ $<
 
+# Han variants the tokenizer folds, from Debian's Unihan (unicode-data).
+$(O)/gen/hanvariants.h: scripts/hanvariants.sh
+	@mkdir -p $(@D)
+	sh scripts/hanvariants.sh > $@.tmp && mv $@.tmp $@
+$(O)/src/search/tokenize.o: $(O)/gen/hanvariants.h
+
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "cc $<"
@@ -150,6 +156,7 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJ   := $(SRC:%.c=$(FZ)/obj/%.o) $(FZ)/obj/gen/assets.o
 FUZZ_BIN   := $(FUZZ_NAMES:%=$(FZ)/%)
 fuzz: $(FUZZ_BIN)
+$(FZ)/obj/src/search/tokenize.o: $(O)/gen/hanvariants.h
 
 $(FZ)/obj/src/%.o: src/%.c
 	@mkdir -p $(@D)

@@ -83,6 +83,14 @@
 #define CACHE_MAX 64                    /* idle contexts kept per thread */
 #define STOP_WAIT_MS 10000
 #define RESPONSE_HEADER_ROOM 4096       /* MHD builds response headers in the same pool */
+/* The longest request target (path and query) answered; a longer one is a
+ * 414 of ours, a problem document on the API like every other refusal.
+ * MHD answers targets that do not fit its pool with a page of its own, so
+ * the pool holds TARGET_ROOM beyond the headers' bytes: up to there the
+ * 414 is ours; the headers' own limit (max_header) is then checked here,
+ * with a 431 of ours. */
+#define TARGET_MAX 16384
+#define TARGET_ROOM (64 * 1024)
 #define SWEEP_MS 100                    /* how often the header deadline is checked */
 
 /* Sent with every response. Pages load scripts and styles only from
@@ -122,6 +130,7 @@ struct vcm_server {
     int fd;
     int port;
     size_t max_body;
+    size_t max_header;  /* bytes of header lines, checked by us: the pool holds more */
     atomic_uint_fast64_t next_id;
     atomic_long active; /* requests between uri callback and completed */
     atomic_bool starting;
@@ -592,6 +601,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 
 struct head_scan {
     int hosts, lengths, codings;
+    size_t bytes;
     const char *length, *coding;
     const char *bad;
 };
@@ -618,6 +628,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 {
     struct head_scan *h = cls;
     (void)kind;
+    h->bytes += key_size + value_size + 4; /* "name: value\r\n" */
     if (!is_token(key, key_size)) {
         h->bad = "bad request: a header name is not valid";
         return MHD_NO;
@@ -644,7 +655,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 /* 0 when the head is acceptable, else the status to refuse it with and a
  * reason in *why. */
 static int check_head(struct MHD_Connection *conn, const char *method, const char *version,
-                      const char **why)
+                      size_t max_header, const char **why)
 {
     if (!method || !is_token(method, strlen(method))) {
         *why = "bad request: the method is not valid";
@@ -655,6 +666,10 @@ static int check_head(struct MHD_Connection *conn, const char *method, const cha
     if (h.bad) {
         *why = h.bad;
         return MHD_HTTP_BAD_REQUEST;
+    }
+    if (h.bytes > max_header) {
+        *why = "request header fields too large";
+        return MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
     }
     bool http11 = version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
     if (h.hosts > 1 || (h.hosts == 0 && http11)) {
@@ -708,7 +723,11 @@ static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const c
     if (c->watch)
         atomic_store_explicit(&c->watch->in_head, false, memory_order_relaxed);
     const char *why = NULL;
-    int status = check_head(conn, method, version, &why);
+    int status = check_head(conn, method, version, s->max_header, &why);
+    if (!status && strlen(c->req.path) + strlen(c->req.query) + 1 > TARGET_MAX) {
+        status = MHD_HTTP_URI_TOO_LONG;
+        why = "URI too long";
+    }
     if (status) {
         if (!is_token(method, method ? strlen(method) : 0))
             c->req.method = "-"; /* never echoed into the log or a page */
@@ -1064,7 +1083,8 @@ vcm_server *vcm_server_start(const vcm_http_config *cfg, vcm_router *router, voi
     /* MHD splits the connection limit between the workers. */
     if ((unsigned long)threads > conn_limit)
         threads = (long)conn_limit;
-    size_t pool = (cfg->max_header > 0 ? (size_t)cfg->max_header : 32768) + RESPONSE_HEADER_ROOM;
+    s->max_header = cfg->max_header > 0 ? (size_t)cfg->max_header : 32768;
+    size_t pool = s->max_header + TARGET_ROOM + RESPONSE_HEADER_ROOM;
     unsigned timeout = cfg->idle_timeout > 0 ? (unsigned)cfg->idle_timeout : 30;
     unsigned per_ip = cfg->max_per_ip > 0 ? (unsigned)cfg->max_per_ip : 0; /* 0: no limit */
 

@@ -776,15 +776,26 @@ int vcm_index_compact(vcm_index *x)
     return 0;
 }
 
-/* ---- autocomplete ---- */
+/* ---- autocomplete ----
+ *
+ * An entry is a text of one kind (a title, a creator, a thesaurus name),
+ * stored as the kind's byte followed by the text, so a title "Jade" and the
+ * thesaurus name "jade" are two entries. Its keys are its folded words from
+ * the first and from each of the next five words on; a key is stored
+ * followed by a NUL, the entry's number and the word it starts at (0: the
+ * whole text), so that one key leads to every entry that has it (porcelain the material, and every title that begins
+ * with Porcelain), and a prefix finds them all in the sorted keys. */
 
 static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight)
 {
     size_t tl = strlen(text);
     if (!tl || tl > 300)
         return 0;
+    char kt[302];
+    kt[0] = (char)('0' + kind);
+    memcpy(kt + 1, text, tl);
     int added;
-    uint32_t *e = vcm_strmap_put(&x->stexts, text, tl, (uint32_t)x->stexts.n, &added);
+    uint32_t *e = vcm_strmap_put(&x->stexts, kt, tl + 1, (uint32_t)x->stexts.n, &added);
     if (!e)
         return -1;
     if (added) {
@@ -797,15 +808,21 @@ static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t we
     x->sentries[entry].weight += weight;
     if (!added)
         return 0;
-    /* The whole text and the text from each of its next five words on. */
     char key[512];
     int kl = vcm_tokenize_key(text, tl, 0, key, sizeof key);
     if (kl <= 0)
         return 0;
     int start = 0;
     for (int w = 0; w < 6 && start < kl; w++) {
-        uint32_t *k = vcm_strmap_put(&x->skeys, key + start, (size_t)(kl - start),
-                                     (uint32_t)x->skeys.n, &added);
+        /* key[start..kl), NUL, the entry, the word it starts at */
+        char one[512 + 6];
+        size_t ol = (size_t)(kl - start);
+        memcpy(one, key + start, ol);
+        one[ol++] = 0;
+        memcpy(one + ol, &entry, sizeof entry);
+        ol += sizeof entry;
+        one[ol++] = (char)w; /* 0: the whole text's key */
+        uint32_t *k = vcm_strmap_put(&x->skeys, one, ol, (uint32_t)x->skeys.n, &added);
         if (!k)
             return -1;
         if (added) {
@@ -824,6 +841,53 @@ static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t we
 int vcm_index_suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight)
 {
     return suggest_add(x, text, kind, weight);
+}
+
+struct countctx {
+    const vcm_index *x;
+    uint32_t min;
+    bool any;
+    /* the last word, counted once no n-gram of its letters follows (a
+     * Hangul or Thai word counts by its n-grams, as a query finds it) */
+    bool pending;
+    uint32_t pending_n, pending_start, pending_end;
+};
+
+static void count_one(struct countctx *c, uint32_t n)
+{
+    if (!c->any || n < c->min)
+        c->min = n;
+    c->any = true;
+}
+
+static int count_token(const vcm_token *t, void *ud)
+{
+    struct countctx *c = ud;
+    const struct term *tm = vcm_index_term(c->x, t->text, t->len);
+    uint32_t n = tm ? tm->n : 0;
+    if (t->kind == VCM_TOK_WORD) {
+        if (c->pending)
+            count_one(c, c->pending_n);
+        c->pending = true;
+        c->pending_n = n;
+        c->pending_start = t->start;
+        c->pending_end = t->end;
+        return 0;
+    }
+    if (c->pending && t->start >= c->pending_start && t->start < c->pending_end)
+        c->pending = false;
+    count_one(c, n);
+    return 0;
+}
+
+uint32_t vcm_index_count_words(vcm_index *x, const char *text, size_t len)
+{
+    struct countctx c = {x, 0, false, false, 0, 0, 0};
+    if (vcm_tokenize(text, len, VCM_TOK_STEM, count_token, &c) < 0)
+        return 0;
+    if (c.pending)
+        count_one(&c, c.pending_n);
+    return c.any ? c.min : 0;
 }
 
 /* First position in sorted whose key is >= key. */
@@ -868,10 +932,16 @@ struct sugctx {
     vcm_index *x;
     vcm_suggestion *out;
     size_t n, max;
-    uint32_t *entries; /* chosen entry ids, parallel to out */
+    uint32_t *entries; /* chosen entry ids, parallel to ranks */
+    uint64_t *ranks;
     size_t seen;
+    size_t keylen;     /* the typed key's length */
 };
 
+/* An entry whose whole key is what was typed first, then by weight, the
+ * records the entry would find: for titles and creators the records that
+ * carry them, for thesaurus names the records holding the name
+ * (vcm_index_count_words). */
 static int sug_one(uint32_t key, void *ud)
 {
     struct sugctx *c = ud;
@@ -879,24 +949,30 @@ static int sug_one(uint32_t key, void *ud)
         return 1;
     uint32_t e = c->x->skey_entry[key];
     const struct sentry *se = &c->x->sentries[e];
-    /* thesaurus terms first, then by weight */
-    uint64_t rank = ((uint64_t)(se->kind == VCM_SUGGEST_TERM) << 32) | se->weight;
+    size_t kl;
+    const char *k = vcm_strmap_key(&c->x->skeys, key, &kl);
+    bool exact = kl == c->keylen + 6 && k[c->keylen] == 0 && k[kl - 1] == 0;
+    uint64_t rank = ((uint64_t)exact << 32) | se->weight;
     for (size_t i = 0; i < c->n; i++)
-        if (c->entries[i] == e)
-            return 0;
-    size_t at = c->n;
-    while (at > 0) {
-        const struct sentry *o = &c->x->sentries[c->entries[at - 1]];
-        uint64_t orank = ((uint64_t)(o->kind == VCM_SUGGEST_TERM) << 32) | o->weight;
-        if (orank >= rank)
+        if (c->entries[i] == e) {
+            if (c->ranks[i] >= rank)
+                return 0;
+            /* reached again by a better key: take it out, put it back below */
+            memmove(&c->entries[i], &c->entries[i + 1], (c->n - i - 1) * sizeof *c->entries);
+            memmove(&c->ranks[i], &c->ranks[i + 1], (c->n - i - 1) * sizeof *c->ranks);
+            c->n--;
             break;
+        }
+    size_t at = c->n;
+    while (at > 0 && c->ranks[at - 1] < rank)
         at--;
-    }
     if (at >= c->max)
         return 0;
     size_t last = c->n < c->max ? c->n : c->max - 1;
     memmove(&c->entries[at + 1], &c->entries[at], (last - at) * sizeof *c->entries);
+    memmove(&c->ranks[at + 1], &c->ranks[at], (last - at) * sizeof *c->ranks);
     c->entries[at] = e;
+    c->ranks[at] = rank;
     if (c->n < c->max)
         c->n++;
     return 0;
@@ -911,20 +987,66 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
     int kl = vcm_tokenize_key(prefix, len, 0, key, sizeof key);
     if (kl <= 0)
         return 0;
-    struct sugctx c = {x, out, 0, max, vcm_arena_alloc(a, max * sizeof(uint32_t)), 0};
-    if (!c.entries)
+    /* more candidates than asked: texts that fold alike are shown once */
+    size_t want = max * 2;
+    struct sugctx c = {x, out, 0, want, vcm_arena_alloc(a, want * sizeof(uint32_t)),
+                       vcm_arena_alloc(a, want * sizeof(uint64_t)), 0, (size_t)kl};
+    if (!c.entries || !c.ranks)
         return 0;
     each_prefix(&x->skeys, x->ssorted, x->nssorted, key, (size_t)kl, sug_one, &c);
-    for (size_t i = 0; i < c.n; i++) {
+    size_t n = 0;
+    /* a word typed in full is always offered when records hold it, though
+     * no title, creator or thesaurus name is that word alone */
+    char stem[256];
+    size_t chars = 0;
+    for (int i = 0; i < kl; i++)
+        chars += ((unsigned char)key[i] & 0xC0) != 0x80;
+    /* one word of three letters or more: not "of", not a lone CJK character */
+    int sl = memchr(key, ' ', (size_t)kl) || chars < 3
+                 ? -1
+                 : vcm_tokenize_key(prefix, len, VCM_TOK_STEM, stem, sizeof stem);
+    const struct term *word = sl > 0 ? vcm_index_term(x, stem, (size_t)sl) : NULL;
+    if (word && word->n) {
+        bool named = false;
+        for (size_t i = 0; i < c.n && !named; i++) {
+            size_t tl;
+            const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
+            char fk[512];
+            int fl = tl >= 2 ? vcm_tokenize_key(t + 1, tl - 1, 0, fk, sizeof fk) : -1;
+            named = fl == kl && memcmp(fk, key, (size_t)kl) == 0;
+        }
+        if (!named) {
+            out[0].text = vcm_arena_strndup(a, key, (size_t)kl);
+            out[0].kind = VCM_SUGGEST_WORD;
+            out[0].weight = word->n;
+            if (!out[0].text)
+                return 0;
+            n = 1;
+        }
+    }
+    for (size_t i = 0; i < c.n && n < max; i++) {
         size_t tl;
         const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
-        out[i].text = vcm_arena_strndup(a, t, tl);
-        out[i].kind = x->sentries[c.entries[i]].kind;
-        out[i].weight = x->sentries[c.entries[i]].weight;
-        if (!out[i].text)
-            return i;
+        if (tl < 2)
+            continue; /* a kind without a text: only a damaged file has one */
+        char fk[512];
+        int fl = vcm_tokenize_key(t + 1, tl - 1, 0, fk, sizeof fk);
+        bool dup = false;
+        for (size_t j = 0; j < n && !dup; j++) {
+            char ok[512];
+            int ol = vcm_tokenize_key(out[j].text, strlen(out[j].text), 0, ok, sizeof ok);
+            dup = fl == ol && memcmp(fk, ok, (size_t)(fl > 0 ? fl : 0)) == 0;
+        }
+        if (dup)
+            continue;
+        out[n].text = vcm_arena_strndup(a, t + 1, tl - 1);
+        out[n].kind = x->sentries[c.entries[i]].kind;
+        out[n].weight = x->sentries[c.entries[i]].weight;
+        if (!out[n].text)
+            return n;
+        n++;
     }
-    return c.n;
+    return n;
 }
 
 /* ---- dictionary lookups for search.c ---- */

@@ -182,10 +182,16 @@ typedef struct vcm_suggestion {
     uint8_t kind;                /* VCM_SUGGEST_* */
     uint32_t weight;
 } vcm_suggestion;
-enum { VCM_SUGGEST_TITLE, VCM_SUGGEST_CREATOR, VCM_SUGGEST_TERM };
+enum { VCM_SUGGEST_TITLE, VCM_SUGGEST_CREATOR, VCM_SUGGEST_TERM, VCM_SUGGEST_WORD };
 /* Adds a text that autocomplete offers (thesaurus names); write lock. */
 int vcm_index_suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight);
-/* Texts whose key, or one of whose words, begins with the prefix's key. */
+/* How many documents hold the rarest word of text (an upper bound of those
+ * holding all of them; a Hangul or Thai word by its n-grams, as a query finds
+ * it): the weight of a thesaurus name. Read lock. */
+uint32_t vcm_index_count_words(vcm_index *x, const char *text, size_t len);
+/* Texts whose key, or one of whose words, begins with the prefix's key:
+ * those whose whole key is the prefix's first, then by weight (the records
+ * each would find); texts that fold alike once. */
 size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t len,
                          vcm_suggestion *out, size_t max);
 #endif

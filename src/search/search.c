@@ -29,6 +29,8 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "model/country.h"
+#include "search/names.h"
+#include "search/snippet.h"
 #include "search/thesaurus.h"
 #include "search/tokenize.h"
 #include "core/banned.h"
@@ -159,8 +161,18 @@ static vcm_index_prep *prepare_object(const struct reader *r, const vcm_object *
     d.classification = o->classification ? o->classification : "";
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
     d.sort_title = t ? t->text : "";
-    d.suggest = o->creators;
-    d.nsuggest = o->ncreators;
+    /* one suggestion per creator whatever the spelling: the names table's */
+    const char *sug[32];
+    size_t ns = 0;
+    for (size_t i = 0; i < o->ncreators && ns < 32; i++) {
+        const vcm_name_entry *ne = o->creators[i]
+                                       ? vcm_names_of_creator(vcm_names_builtin(), o->creators[i],
+                                                              strlen(o->creators[i]))
+                                       : NULL;
+        sug[ns++] = ne ? ne->label : o->creators[i];
+    }
+    d.suggest = sug;
+    d.nsuggest = ns;
     d.flags = (uint8_t)((o->nmedia ? VCM_IDOC_IMAGE : 0) | (vcm_rights_open(o->rights) ? VCM_IDOC_OPEN : 0));
     if (m)
         add_ltexts(&d, VCM_IF_MUSEUM, &m->m.names);
@@ -200,9 +212,13 @@ static int add_thesaurus(vcm_index *x)
     const vcm_thesaurus *th = vcm_thesaurus_builtin();
     for (size_t i = 0; i < vcm_thesaurus_count(th); i++) {
         const vcm_th_entry *e = vcm_thesaurus_entry(th, i);
-        for (size_t j = 0; j < e->nnames; j++)
-            if (vcm_index_suggest_add(x, e->names[j].text, VCM_SUGGEST_TERM, 1) < 0)
+        for (size_t j = 0; j < e->nnames; j++) {
+            /* weighed by the records that hold the name: porcelain before Porzellan */
+            const char *t = e->names[j].text;
+            uint32_t w = vcm_index_count_words(x, t, strlen(t));
+            if (vcm_index_suggest_add(x, t, VCM_SUGGEST_TERM, w ? w : 1) < 0)
                 return -1;
+        }
     }
     return 0;
 }
@@ -875,11 +891,17 @@ static vcm_plan *text_plan(struct planner *pl, const char *text, size_t len, uns
             pl->oom = 1;
             return NULL;
         }
+        /* a run of CJK, Hangul or Thai is marked by its pairs of characters:
+         * its single characters would be marked wherever they stand */
+        bool pairs = false;
+        for (size_t i = 0; i < nt && i < 16; i++)
+            pairs |= t[i].kind == VCM_TOK_CJK_BI;
         for (size_t i = 0; i < nt && i < 16; i++) {
             term->terms[i] = t[i].text;
             term->offsets[i] = t[i].pos - t[0].pos;
             /* "on" of "ink on silk" is not worth marking everywhere */
-            if (nt == 1 || t[i].kind != VCM_TOK_WORD || t[i].len > 2)
+            if ((nt == 1 || t[i].kind != VCM_TOK_WORD || t[i].len > 2) &&
+                !(pairs && t[i].kind == VCM_TOK_CJK_UNI))
                 add_mark(pl, t[i].text, t[i].len, false);
         }
         term->nterms = nt < 16 ? nt : 16;
@@ -980,6 +1002,40 @@ static void expand(struct planner *pl, vcm_plan *or, const char *typed, size_t t
     }
 }
 
+/* Adds to `or` the other spellings of the creator one of whose names has
+ * this key (names.h): 北斎 also finds "Katsushika Hokusai", in the creator
+ * field only, so that a name never finds what merely mentions it. */
+static void expand_names(struct planner *pl, vcm_plan *or, const char *typed, size_t typedlen,
+                         const char *key, size_t keylen)
+{
+    const vcm_name_entry *e = vcm_names_lookup(vcm_names_builtin(), key, keylen);
+    vcm_search_results *r = pl->r;
+    if (!e || r->nexpansions >= 16)
+        return;
+    vcm_search_expansion *x = &r->expansions[r->nexpansions++];
+    memset(x, 0, sizeof *x);
+    x->typed = vcm_arena_strndup(pl->a, typed, typedlen);
+    x->id = e->id;
+    x->label = e->label;
+    x->kind = "creator";
+    x->off = expansion_off(pl->p, e->id);
+    x->names = vcm_arena_calloc(pl->a, e->nnames, sizeof *x->names);
+    if (!x->typed || !x->names) {
+        pl->oom = 1;
+        return;
+    }
+    for (size_t j = 0; j < e->nnames; j++) {
+        char k[512];
+        int kl = vcm_tokenize_key(e->names[j], strlen(e->names[j]), VCM_TOK_STEM, k, sizeof k);
+        if (kl < 0 || ((size_t)kl == keylen && memcmp(k, key, keylen) == 0))
+            continue; /* what was typed */
+        x->names[x->nnames++] = e->names[j];
+        if (!x->off)
+            add_kid(pl, or, text_plan(pl, e->names[j], strlen(e->names[j]),
+                                      1u << VCM_IF_CREATOR, false, 0.8f));
+    }
+}
+
 static bool thesaurus_field(vcm_qfield f)
 {
     return f == VCM_QF_ANY || f == VCM_QF_TYPE || f == VCM_QF_MATERIAL || f == VCM_QF_CULTURE;
@@ -1072,6 +1128,13 @@ static int plan_query(struct planner *pl, const vcm_squery *q, vcm_index_request
                 int kl = vcm_tokenize_key(t->text, t->len, VCM_TOK_STEM, key, sizeof key);
                 if (kl > 0)
                     expand(pl, or, t->text, t->len, key, (size_t)kl, fields);
+            }
+            if (expand_on && !c->negated && !t->prefix &&
+                (t->field == VCM_QF_ANY || t->field == VCM_QF_CREATOR)) {
+                char key[512];
+                int kl = vcm_tokenize_key(t->text, t->len, VCM_TOK_STEM, key, sizeof key);
+                if (kl > 0)
+                    expand_names(pl, or, t->text, t->len, key, (size_t)kl);
             }
         }
         i++;
@@ -1191,6 +1254,20 @@ static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, 
     vcm_tokenize(text, len, VCM_TOK_STEM, on_hl, &h);
     if (!h.n && !whole)
         return false;
+    for (size_t i = 0; i < h.n; i++)
+        vcm_snippet_snap(text, len, &h.ranges[i][0], &h.ranges[i][1]);
+    /* widened ranges may now touch or overlap: join them */
+    size_t m = 0;
+    for (size_t i = 0; i < h.n; i++) {
+        if (m && h.ranges[i][0] <= h.ranges[m - 1][1]) {
+            if (h.ranges[i][1] > h.ranges[m - 1][1])
+                h.ranges[m - 1][1] = h.ranges[i][1];
+            continue;
+        }
+        h.ranges[m][0] = h.ranges[i][0];
+        h.ranges[m++][1] = h.ranges[i][1];
+    }
+    h.n = m;
     size_t from = 0, to = len;
     if (!whole) {
         from = h.ranges[0][0] > 80 ? h.ranges[0][0] - 80 : 0;
@@ -1228,12 +1305,46 @@ static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, 
     return true;
 }
 
+static bool has_match(const vcm_search_text *t)
+{
+    for (size_t i = 0; i < t->nparts; i++)
+        if (t->parts[i].match)
+            return true;
+    return false;
+}
+
+/* The hit's title, creators and a passage, with what the query matched
+ * marked, in the language that matched: the title in the visitor's
+ * language, or else the first title in another language that matches (a
+ * query in Chinese marks the Chinese title); the creators that match. */
 static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h, const char *lang)
 {
     const vcm_object *o = &h->object;
     const char *want = lang && *lang ? lang : "en";
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, want);
     highlight(a, pl, t ? t->text : "", t ? t->lang : "und", true, &h->title);
+    for (size_t i = 0; i < o->title.n && !has_match(&h->title); i++) {
+        vcm_search_text other;
+        if (&o->title.v[i] != t &&
+            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, false, &other) &&
+            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, true, &other))
+            h->title = other;
+    }
+    memset(&h->creator, 0, sizeof h->creator);
+    size_t cap = 0;
+    for (size_t i = 0; i < o->ncreators; i++) {
+        vcm_search_text c;
+        if (!o->creators[i] || !highlight(a, pl, o->creators[i], "und", false, &c) ||
+            !highlight(a, pl, o->creators[i], "und", true, &c))
+            continue;
+        if (h->creator.nparts && add_part(a, &h->creator, &cap, "; ", 2, false) < 0)
+            break;
+        for (size_t k = 0; k < c.nparts; k++)
+            if (add_part(a, &h->creator, &cap, c.parts[k].text, strlen(c.parts[k].text),
+                         c.parts[k].match) < 0)
+                break;
+        h->creator.lang = "und";
+    }
     const vcm_ltexts *fields[] = {&o->description, &o->statement};
     bool found = false;
     for (size_t f = 0; f < 2 && !found; f++) {

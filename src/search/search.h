@@ -87,7 +87,10 @@ typedef struct vcm_search_hit {
     int64_t id;
     float score;
     vcm_object object;           /* with want_objects */
-    vcm_search_text title;       /* the title in the visitor's language, matches marked */
+    vcm_search_text title;       /* the title in the visitor's language, matches marked;
+                                    or the first title of another language that matches */
+    vcm_search_text creator;     /* the creators the query matches, marked ("; " between);
+                                    parts NULL when none */
     vcm_search_text snippet;     /* a passage around the first match of description,
                                     statement or materials; parts NULL when none */
 } vcm_search_hit;

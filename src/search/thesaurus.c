@@ -270,7 +270,8 @@ static void load_builtin(void)
     size_t n = 0;
     for (size_t i = 0; i < vcm_assets_count && n < 8; i++)
         if (strncmp(vcm_assets[i].path, "thesaurus/", 10) == 0 &&
-            strstr(vcm_assets[i].path, ".tsv")) {
+            strstr(vcm_assets[i].path, ".tsv") &&
+            strcmp(vcm_assets[i].path, "thesaurus/names.tsv") != 0) { /* names.c reads it */
             files[n] = vcm_assets[i].path;
             texts[n++] = (const char *)vcm_assets[i].data;
         }

@@ -31,10 +31,13 @@
  * the result is recomposed (NFC). Marks on other scripts are letters there
  * (Thai vowels and tones, Devanagari matras) and stay. đ, ł and ø, which
  * carry no separable mark, are folded to d, l, o as well. CJK characters:
- * Han goes through ICU's "Traditional-Simplified" transliterator (國 -> 国),
- * and katakana is folded to hiragana (カ -> か), so a query in either script
- * matches both. Words made only of ASCII letters are stemmed with
- * VCM_TOK_STEM (plural -> singular, see stem()).
+ * Han goes through ICU's "Traditional-Simplified" transliterator (國 -> 国)
+ * and the table of Han variants generated from Unihan (靑 -> 青, 瓷 and 磁:
+ * scripts/hanvariants.sh), and katakana is folded to hiragana (カ -> か), so
+ * a query in either script matches both. The apostrophes ’ ‘ ʼ ＇ are ', and
+ * a word's English possessive 's is dropped (Buddha's is buddha). Words made
+ * only of ASCII letters are stemmed with VCM_TOK_STEM (plural -> singular,
+ * see stem()).
  *
  * Caps: input over VCM_TOK_MAX_INPUT is refused; a word is folded from at
  * most SRC_MAX UTF-16 units and its text cut to VCM_TOK_MAX_LEN bytes on a
@@ -60,6 +63,9 @@
 #include <unicode/utrans.h>
 
 #include "core/text.h"
+/* vcm_hanvar: Han variants and the character each folds to, by code point
+ * (generated from Unihan by scripts/hanvariants.sh) */
+#include "hanvariants.h"
 
 #include "core/banned.h"
 
@@ -163,6 +169,20 @@ static UChar32 simplify(UChar32 c)
     tl_simp[slot].key = c;
     tl_simp[slot].val = v;
     return v;
+}
+
+/* The character the Han variant c folds to (靑 -> 青, 眞 -> 真), or c. */
+static UChar32 unvariant(UChar32 c)
+{
+    size_t lo = 0, hi = VCM_HANVAR_COUNT;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (vcm_hanvar[mid][0] < (uint32_t)c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < VCM_HANVAR_COUNT && vcm_hanvar[lo][0] == (uint32_t)c ? (UChar32)vcm_hanvar[lo][1] : c;
 }
 
 static bool is_cjk(UChar32 c)
@@ -341,10 +361,14 @@ static int32_t fold(tk *k, int32_t i, int32_t j, bool cjk, bool *whole)
                 c -= 0x60;
             else if (c >= 0x3400) {
                 UErrorCode se = U_ZERO_ERROR;
+                /* variant, then simplified, then the variant of that: a
+                 * class of variants and the transliterator's pairs agree */
                 if (uscript_getScript(c, &se) == USCRIPT_HAN)
-                    c = simplify(c);
+                    c = unvariant(simplify(unvariant(c)));
             }
         }
+        if (c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0xFF07)
+            c = '\''; /* one apostrophe: Buddha’s is Buddha's */
         if (c < 0x80) {
             k->out[o++] = (char)c;
         } else if (c < 0x800) {
@@ -416,6 +440,9 @@ static void word(tk *k, int32_t i, int32_t j)
         return;
     }
     size_t n = (size_t)m;
+    /* The English possessive: Buddha's is Buddha (apostrophes are one by now). */
+    if (whole && n > 2 && k->out[n - 1] == 's' && k->out[n - 2] == '\'')
+        n -= 2;
     if ((k->flags & VCM_TOK_STEM) && whole && n <= VCM_TOK_MAX_LEN)
         n = stem(k->out, n);
     n = cut(k->out, n, VCM_TOK_MAX_LEN);

@@ -41,7 +41,7 @@ int vcm_tokenize(const char *text, size_t len, int flags, vcm_token_fn fn, void 
 
 /* The key of a text: its words and CJK characters, folded as the tokenizer
  * folds them, joined by single spaces ("Ink on Silk" -> "ink on silk",
- * "靑瓷" -> "青 瓷"). Thesaurus labels and query words meet on keys.
+ * "靑瓷" -> "青 磁"). Thesaurus labels and query words meet on keys.
  * Writes at most cap - 1 bytes and a NUL into out (a key cut short ends at
  * a token boundary); returns its length, or -1 as vcm_tokenize fails. */
 int vcm_tokenize_key(const char *text, size_t len, int flags, char *out, size_t cap);

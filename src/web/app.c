@@ -314,6 +314,8 @@ static const char *status_title(int status)
     case 405: return "error.405.title";
     case 411: return "error.411.title";
     case 413: return "error.413.title";
+    case 414: return "error.414.title";
+    case 431: return "error.431.title";
     case 501: return "error.501.title";
     case 503: return "error.503.title";
     default: return "error.500.title";

@@ -7,8 +7,9 @@
  * offset (API) or page (page), limit (API), facets (API: a list; default
  * all), expand=0 and noexpand=id,id (thesaurus expansions off).
  *
- * What the visitor typed is never an error: the search repairs it and says
- * so. The other parameters are read through the table of params.c: one
+ * What the visitor typed is never an error on the page: the search repairs
+ * it and says so. The API refuses what it would refuse as a parameter (a
+ * date: it cannot read is the 400 of date=abc). The other parameters are read through the table of params.c: one
  * that is unknown or malformed (limit=abc) is a 400 on the API and is left
  * out, with a note, on the page. */
 #include <ctype.h>
@@ -171,6 +172,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 json_object_set_new(o, "date", json_string(h->object.date_text));
         }
         json_object_set_new(o, "title_marked", text_json(&h->title));
+        json_object_set_new(o, "creator_marked", text_json(&h->creator));
         json_object_set_new(o, "snippet", text_json(&h->snippet));
         json_array_append_new(hits, o);
     }
@@ -348,6 +350,33 @@ static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_re
     return 0;
 }
 
+/* Whether q has a date: the query language cannot read (date:abc). */
+static bool bad_date(vcm_req *req, const char *q)
+{
+    vcm_squery sq;
+    if (!q || vcm_squery_parse(q, strlen(q), req->arena, &sq) < 0)
+        return false;
+    for (size_t i = 0; i < sq.nmessages; i++)
+        if (strcmp(sq.messages[i], "query.bad_date") == 0)
+            return true;
+    return false;
+}
+
+/* The API refuses date:abc in q as it refuses date=abc (params.c): one
+ * mistake, one 400 with the same problem document and sentence. The page
+ * leaves both out, each with a note. */
+static int refuse_date(vcm_req *req, vcm_resp *resp)
+{
+    const char *why = vcm_web_t(req, "param.date");
+    json_t *d = json_pack("{s:s, s:s, s:i, s:s, s:s, s:[{s:s, s:s}]}", "type", "about:blank",
+                          "title", vcm_web_t(req, "error.400.title"), "status", 400, "detail",
+                          why, "instance", req->path, "invalid-params", "name", "q", "reason",
+                          why);
+    vcm_buf_reset(&resp->body);
+    vcm_web_json(req, resp, 400, d);
+    return 0;
+}
+
 int vcm_api_search(vcm_req *req, vcm_resp *resp)
 {
     vcm_params prm;
@@ -357,6 +386,8 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp)
     vcm_params_search(&prm, req, &p);
     if (p.q && vcm_squery_too_big(p.q, strlen(p.q)))
         return vcm_web_error(req, resp, 400, vcm_web_t(req, "search.too_long"));
+    if (bad_date(req, p.q))
+        return refuse_date(req, resp);
     p.want_objects = true;
     p.want_alternatives = true;
     vcm_search_results r;
@@ -403,7 +434,7 @@ int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
         return vcm_web_error(req, resp, 503, vcm_web_t(req, "search.unavailable"));
     vcm_suggestion out[50];
     size_t n = q && *q ? vcm_search_suggest(search, req->arena, q, strlen(q), out, limit) : 0;
-    static const char *const kinds[] = {"title", "creator", "term"};
+    static const char *const kinds[] = {"title", "creator", "term", "word"};
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:i}", "text", out[i].text, "kind",

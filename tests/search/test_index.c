@@ -385,6 +385,53 @@ static void test_facets_sort_cursor(void **state)
     vcm_index_free(x);
 }
 
+/* One key leads to every text that has it: the material porcelain is
+ * offered although a title "Porcelain" has the same key, and the most
+ * found first. */
+static void test_suggest_several_a_key(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    vcm_index_lock_write(x);
+    assert_int_equal(vcm_index_suggest_add(x, "Porcelain", VCM_SUGGEST_TITLE, 2), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "porcelain", VCM_SUGGEST_TERM, 50), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "porcelaine", VCM_SUGGEST_TERM, 1), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "Porzellan", VCM_SUGGEST_TERM, 1), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "Portrait of a lady", VCM_SUGGEST_TITLE, 9), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "Jade", VCM_SUGGEST_TITLE, 1), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "Jade disc", VCM_SUGGEST_TITLE, 30), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "jade", VCM_SUGGEST_TERM, 20), 0);
+    assert_int_equal(vcm_index_suggest_add(x, "White jade", VCM_SUGGEST_TITLE, 1), 0);
+    assert_int_equal(vcm_index_sort_all(x), 0);
+    vcm_index_unlock(x);
+    vcm_suggestion s[10];
+    vcm_index_lock_read(x);
+    size_t n = vcm_index_suggest(x, &arena, "por", 3, s, 10);
+    assert_int_equal(n, 5); /* and the title "Porcelain vase"; Porcelain and porcelain fold
+                               alike: once */
+    assert_string_equal(s[0].text, "porcelain");
+    assert_int_equal(s[0].kind, VCM_SUGGEST_TERM);
+    assert_string_equal(s[1].text, "Portrait of a lady");
+    /* typed in full, the word itself comes first, however many find a longer
+     * title; a title that merely ends with it is no closer than others */
+    n = vcm_index_suggest(x, &arena, "jade", 4, s, 10);
+    assert_int_equal(n, 3);
+    assert_string_equal(s[0].text, "jade");
+    assert_string_equal(s[1].text, "Jade disc");
+    assert_string_equal(s[2].text, "White jade");
+    /* a word of the records, typed in full, though no title begins with it */
+    n = vcm_index_suggest(x, &arena, "Blue", 4, s, 10);
+    assert_true(n >= 1);
+    assert_string_equal(s[0].text, "blue");
+    assert_int_equal(s[0].kind, VCM_SUGGEST_WORD);
+    assert_true(s[0].weight >= 1);
+    /* not when a text is that word */
+    n = vcm_index_suggest(x, &arena, "jade", 4, s, 10);
+    assert_int_equal(s[0].kind, VCM_SUGGEST_TERM);
+    vcm_index_unlock(x);
+    vcm_index_free(x);
+}
+
 static void test_suggest(void **state)
 {
     (void)state;
@@ -428,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_replace_remove_compact),
         cmocka_unit_test(test_facets_sort_cursor),
         cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_suggest_several_a_key),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     vcm_arena_release(&arena);

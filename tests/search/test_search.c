@@ -204,9 +204,11 @@ static size_t count_containing(const char *a, const char *b)
 static void test_cjk_words_found_fully(void **state)
 {
     (void)state;
+    /* with the variant form the tokenizer folds it with (瓷 is 磁, Unihan) */
     const char *words[] = {"玉", "白磁", "山水", "청자", "江戸", "青花", "花鳥"};
+    const char *variants[] = {NULL, "白瓷", NULL, NULL, "江戶", NULL, NULL};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
-        size_t want = count_containing(words[i], NULL);
+        size_t want = count_containing(words[i], variants[i]);
         int64_t got = total(words[i], false);
         if ((int64_t)want != got)
             fail_msg("%s: %lld found, %zu records contain it", words[i], (long long)got, want);
@@ -217,6 +219,10 @@ static void test_cjk_words_found_fully(void **state)
     assert_int_equal(t, s);
     assert_int_equal((size_t)t, count_containing("國", "国"));
     assert_true(t > 0);
+    /* and variant characters: 靑磁 is 青磁 */
+    int64_t v = total("靑磁", false), c = total("青磁", false);
+    assert_int_equal(v, c);
+    assert_true((size_t)v > count_containing("靑磁", NULL));
 }
 
 static void test_taipei_jades(void **state)
@@ -558,6 +564,115 @@ static void test_snippets(void **state)
     assert_true(seen);
 }
 
+static bool text_marks(const vcm_search_text *t, const char *word)
+{
+    for (size_t k = 0; k < t->nparts; k++)
+        if (t->parts[k].match && strstr(t->parts[k].text, word))
+            return true;
+    return false;
+}
+
+/* What matched is shown and marked in its own script: a Chinese title for
+ * 山水 (the visitor reads English), the creator for Hokusai, and a Korean
+ * word by its pair of syllables, never by one syllable alone. */
+static void test_marks_in_the_language_that_matched(void **state)
+{
+    (void)state;
+    vcm_search_params p = params("山水");
+    p.want_objects = true;
+    p.no_expand = true;
+    p.lang = "en";
+    p.limit = 24;
+    vcm_search_results r = run(&p);
+    size_t with = 0;
+    for (size_t i = 0; i < r.nhits; i++) {
+        const vcm_object *o = &r.hits[i].object;
+        bool has = false;
+        for (size_t k = 0; k < o->title.n; k++)
+            has |= strstr(o->title.v[k].text, "山水") != NULL;
+        if (!has)
+            continue;
+        with++;
+        if (!text_marks(&r.hits[i].title, "山水"))
+            fail_msg("山水: hit %lld has it in a title, none marked", (long long)r.hits[i].id);
+    }
+    assert_true(with >= 5);
+
+    p = params("Hokusai");
+    p.want_objects = true;
+    p.no_expand = true;
+    p.lang = "en";
+    p.limit = 24;
+    r = run(&p);
+    with = 0;
+    for (size_t i = 0; i < r.nhits; i++) {
+        const vcm_object *o = &r.hits[i].object;
+        bool has = false;
+        for (size_t k = 0; k < o->ncreators; k++)
+            has |= strcasestr(o->creators[k], "hokusai") != NULL;
+        if (!has)
+            continue;
+        with++;
+        if (!text_marks(&r.hits[i].creator, "Hokusai"))
+            fail_msg("Hokusai: the creator of hit %lld is not marked", (long long)r.hits[i].id);
+    }
+    assert_true(with >= 5);
+
+    p = params("청자");
+    p.want_objects = true;
+    p.no_expand = true;
+    p.limit = 50;
+    r = run(&p);
+    assert_true(r.nhits > 0);
+    size_t pairs = 0;
+    for (size_t i = 0; i < r.nhits; i++) {
+        const vcm_search_text *ts[] = {&r.hits[i].title, &r.hits[i].snippet};
+        for (size_t t = 0; t < 2; t++)
+            for (size_t k = 0; k < ts[t]->nparts; k++) {
+                if (!ts[t]->parts[k].match)
+                    continue;
+                if (strcmp(ts[t]->parts[k].text, "청") == 0 || strcmp(ts[t]->parts[k].text, "자") == 0)
+                    fail_msg("청자: hit %lld marks the lone syllable '%s'", (long long)r.hits[i].id,
+                             ts[t]->parts[k].text);
+                pairs += strstr(ts[t]->parts[k].text, "청자") != NULL;
+            }
+    }
+    assert_true(pairs > 0);
+}
+
+/* A creator is found whatever the script typed (thesaurus/names.tsv), and
+ * offered once by autocomplete whatever the spellings records use. */
+static void test_creators_across_scripts(void **state)
+{
+    (void)state;
+    int64_t latin = total("Hokusai", true), kanji = total("北斎", true);
+    int64_t kanji_only = total("北斎", false);
+    if (kanji < latin * 9 / 10 || kanji <= kanji_only)
+        fail_msg("北斎 finds %lld (%lld as typed), Hokusai %lld", (long long)kanji,
+                 (long long)kanji_only, (long long)latin);
+    vcm_search_params p = params("北斎");
+    p.limit = 1;
+    vcm_search_results r = run(&p);
+    bool said = false;
+    for (size_t i = 0; i < r.nexpansions; i++)
+        said |= strcmp(r.expansions[i].kind, "creator") == 0 &&
+                strcmp(r.expansions[i].id, "katsushika_hokusai") == 0;
+    assert_true(said);
+    /* turned off like any expansion */
+    p.no_expand_ids = "katsushika_hokusai";
+    r = run(&p);
+    assert_int_equal(r.total, kanji_only);
+
+    vcm_suggestion s[10];
+    size_t n = vcm_search_suggest(se, &arena, "Hok", 3, s, 10);
+    size_t hokusai = 0;
+    for (size_t i = 0; i < n; i++)
+        hokusai += strncmp(s[i].text, "Katsushika Hokusai", 18) == 0;
+    if (hokusai != 1)
+        fail_msg("'Hok' offers Katsushika Hokusai %zu times", hokusai);
+    assert_string_equal(s[0].text, "Katsushika Hokusai");
+}
+
 static void test_autocomplete(void **state)
 {
     (void)state;
@@ -578,6 +693,29 @@ static void test_autocomplete(void **state)
                 fail_msg("'%s' does not suggest '%s' (first: %s)", cases[i].prefix, cases[i].expect,
                          s[0].text);
         }
+    }
+}
+
+/* Words and thesaurus names are offered as they are, even typed in full:
+ * several entries share a key, ranked by the records each finds. */
+static void test_autocomplete_exact_words(void **state)
+{
+    (void)state;
+    struct { const char *prefix, *expect; bool first; } cases[] = {
+        {"por", "porcelain", true}, {"porcelain", "porcelain", true}, {"jade", "jade", true},
+        {"Buddha", "Buddha", true}, {"por", "porcelaine", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        vcm_suggestion s[10];
+        size_t n = vcm_search_suggest(se, &arena, cases[i].prefix, strlen(cases[i].prefix), s, 10);
+        bool seen = false;
+        for (size_t k = 0; k < n && (!cases[i].first || k == 0); k++)
+            seen |= strcasecmp(s[k].text, cases[i].expect) == 0;
+        if (!seen && cases[i].first)
+            fail_msg("'%s' does not suggest '%s' first (first: %s)", cases[i].prefix,
+                     cases[i].expect, n ? s[0].text : "none");
+        if (seen && !cases[i].first)
+            fail_msg("'%s' suggests the rarer '%s' among the ten", cases[i].prefix, cases[i].expect);
     }
 }
 
@@ -656,7 +794,10 @@ int main(void)
         cmocka_unit_test(test_folding_and_stemming),
         cmocka_unit_test(test_query_language),
         cmocka_unit_test(test_snippets),
+        cmocka_unit_test(test_marks_in_the_language_that_matched),
+        cmocka_unit_test(test_creators_across_scripts),
         cmocka_unit_test(test_autocomplete),
+        cmocka_unit_test(test_autocomplete_exact_words),
         cmocka_unit_test(test_alternatives_when_nothing_matches),
         cmocka_unit_test(test_reindex_identical),
     };

@@ -82,7 +82,9 @@ static void test_cjk_ngrams(void **state)
     assert_contains(got, "玉/1u");
     assert_contains(got, "白玉/0b");
     EXPECT("白磁壺", 0, "白/0u[0,3] 白磁/0b[0,6] 磁/1u[3,6] 磁壶/1b[3,9] 壶/2u[6,9]");
-    EXPECT("瓷", 0, "瓷/0u[0,3]");
+    /* Chinese 瓷 and Japanese 磁 (porcelain) are variants of one another in
+     * Unihan: 青瓷 finds 青磁 */
+    EXPECT("瓷", 0, "磁/0u[0,3]");
 }
 
 static void test_traditional_simplified(void **state)
@@ -91,6 +93,33 @@ static void test_traditional_simplified(void **state)
     struct dump a, b;
     assert_string_equal(toks(&a, "國寶", 0), "国/0u[0,3] 国宝/0b[0,6] 宝/1u[3,6]");
     assert_string_equal(toks(&b, "国宝", 0), a.s);
+}
+
+/* Han variants fold together (Unihan): 靑磁 is 青磁, 眞 is 真, 糹 is 糸. */
+static void test_han_variants(void **state)
+{
+    (void)state;
+    struct dump a, b;
+    assert_string_equal(toks(&a, "靑磁", 0), toks(&b, "青磁", 0));
+    assert_string_equal(toks(&a, "靑", 0), "青/0u[0,3]");
+    assert_string_equal(toks(&a, "眞", 0), toks(&b, "真", 0));
+    assert_string_equal(toks(&a, "糹", 0), toks(&b, "糸", 0));
+    /* a radical's component form that is another word stays apart */
+    assert_string_equal(toks(&a, "王", 0), "王/0u[0,3]");
+    char k1[64], k2[64];
+    assert_true(vcm_tokenize_key("靑瓷", strlen("靑瓷"), 0, k1, sizeof k1) > 0);
+    assert_true(vcm_tokenize_key("青瓷", strlen("青瓷"), 0, k2, sizeof k2) > 0);
+    assert_string_equal(k1, k2);
+}
+
+/* One apostrophe, and the English possessive is the word itself. */
+static void test_apostrophes(void **state)
+{
+    (void)state;
+    EXPECT("Buddha's", VCM_TOK_STEM, "buddha/0w[0,8]");
+    EXPECT("Buddha’s head", VCM_TOK_STEM, "buddha/0w[0,10] head/1w[11,15]");
+    EXPECT("Ch'ing Ch’ing", 0, "ch'ing/0w[0,6] ch'ing/1w[7,15]");
+    EXPECT("artists' seals", VCM_TOK_STEM, "artist/0w[0,7] seal/1w[9,14]");
 }
 
 static void test_korean(void **state)
@@ -112,9 +141,10 @@ static void test_korean(void **state)
 static void test_japanese(void **state)
 {
     (void)state;
-    /* 時 -> 时: Han is folded to Simplified whatever the language */
+    /* 時 -> 时: Han is folded to Simplified whatever the language; 戸, 戶 and 户
+     * are one character (a Unihan variant) */
     EXPECT("江戸時代", 0,
-           "江/0u[0,3] 江戸/0b[0,6] 戸/1u[3,6] 戸时/1b[3,9] 时/2u[6,9] 时代/2b[6,12] 代/3u[9,12]");
+           "江/0u[0,3] 江户/0b[0,6] 户/1u[3,6] 户时/1b[3,9] 时/2u[6,9] 时代/2b[6,12] 代/3u[9,12]");
     /* katakana folds to hiragana, halfwidth too (with its voiced mark) */
     EXPECT("カナ かな ｶﾞ", 0,
            "か/0u[0,3] かな/0b[0,6] な/1u[3,6] か/2u[7,10] かな/2b[7,13] な/3u[10,13] "
@@ -345,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_diacritics),
         cmocka_unit_test(test_cjk_ngrams),
         cmocka_unit_test(test_traditional_simplified),
+        cmocka_unit_test(test_han_variants),
+        cmocka_unit_test(test_apostrophes),
         cmocka_unit_test(test_korean),
         cmocka_unit_test(test_japanese),
         cmocka_unit_test(test_thai),
