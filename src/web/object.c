@@ -178,6 +178,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "licence", o.licence ? json_string(o.licence) : json_null());
     json_object_set_new(obj, "source_licence",
                         o.source_licence ? json_string(o.source_licence) : json_null());
+    json_object_set_new(obj, "rights_info", vcm_web_rights_json(req, &o));
     json_object_set_new(obj, "source_url", o.source_url ? json_string(o.source_url) : json_null());
     json_object_set_new(obj, "source_id", json_string(o.source_id));
     json_object_set_new(obj, "museum", json_pack("{s:I, s:s, s:s*}", "id", (json_int_t)m.id,
