@@ -177,6 +177,9 @@ const char *vcm_web_rights_label(const char *uri);
  * licence, object's rights, images), labels in the visitor's language
  * (src/web/rights.c). */
 json_t *vcm_web_rights_json(vcm_req *req, const vcm_object *o);
+/* The label of a classification facet value (a concept id or a '~' key,
+ * search/terms.h): the concept's name, else fallback (src/web/terms.c). */
+const char *vcm_web_class_label(vcm_req *req, const char *key, const char *fallback);
 json_t *vcm_web_museum_json(const vcm_museum *m, const vcm_country *c); /* c may be NULL */
 json_t *vcm_web_country_json(const vcm_country *c);
 
