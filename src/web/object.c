@@ -198,7 +198,14 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     fact(facts, "object.period", o.period);
     fact(facts, "object.culture", o.culture);
     fact(facts, "object.classification", o.classification);
+    /* the thesaurus' concepts beside the museum's own words (web/terms.c) */
+    const char *concept = vcm_web_class_concept(req, o.classification);
+    if (concept)
+        fact(facts, "object.concept", concept);
     fact(facts, "object.materials", o.materials);
+    const char *mats = vcm_web_material_concepts(req, &o);
+    if (mats)
+        fact(facts, "object.material_concepts", mats);
     fact(facts, "object.technique", o.technique);
     fact(facts, "object.dimensions", o.dimensions);
     fact(facts, "object.inventory", o.inventory_number ? o.inventory_number : o.source_id);

@@ -180,6 +180,13 @@ json_t *vcm_web_rights_json(vcm_req *req, const vcm_object *o);
 /* The label of a classification facet value (a concept id or a '~' key,
  * search/terms.h): the concept's name, else fallback (src/web/terms.c). */
 const char *vcm_web_class_label(vcm_req *req, const char *key, const char *fallback);
+/* The concept a classification names, labelled; NULL when none. The
+ * material concepts of an object's medium and technique, labelled, joined
+ * by ", "; NULL when none. Both for the API: {"classification": {key,
+ * label} or null, "materials": [{id, label}]}. */
+const char *vcm_web_class_concept(vcm_req *req, const char *classification);
+const char *vcm_web_material_concepts(vcm_req *req, const vcm_object *o);
+json_t *vcm_web_concepts_json(vcm_req *req, const vcm_object *o);
 json_t *vcm_web_museum_json(const vcm_museum *m, const vcm_country *c); /* c may be NULL */
 json_t *vcm_web_country_json(const vcm_country *c);
 
