@@ -17,7 +17,7 @@ static const char *const image_keys[] = {
     [VCM_IMAGES_NOT_OPEN] = "rights.images_not_open",
 };
 
-static const char *image_values[] = {
+static const char *const image_values[] = {
     [VCM_IMAGES_NOT_STATED] = "not-stated",
     [VCM_IMAGES_NOT_INCLUDED] = "not-included",
     [VCM_IMAGES_NOT_OPEN] = "not-open",
