@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "io/csv.h"
 #include "io/jsonl.h"
+#include "search/terms.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -65,6 +66,12 @@ int vcm_cmd_import(vcm_config *c)
         fflush(stdout);
         if (st.rejected)
             status = VCM_EXIT_BAD_INPUT;
+    }
+    /* the concepts of the records written (search/terms.h), so that browse
+     * groups them from the moment the import ends */
+    if (status != VCM_EXIT_FAIL && vcm_terms_sync(s, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm import: %s\n", err);
+        status = VCM_EXIT_FAIL;
     }
     vcm_store_close(s);
     return status;

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "iiif/image.h"
+#include "search/terms.h"
 #include "store/store.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -48,6 +49,11 @@ int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_conf
     }
     vcm_stats st = {0};
     s->ops->stats(s, &st);
+    /* A database written by an older vcm gets its objects' concepts
+     * (search/terms.h); a standby cannot be written, and serves what the
+     * primary derived. */
+    if (vcm_terms_sync(s, NULL, err, sizeof err) < 0)
+        vcm_warn("the objects' concepts are not up to date", "error=\"%s\"", err);
     vcm_store_close(s);
 
     /* What the libraries keep for the whole process, loaded once before the

@@ -6,8 +6,10 @@
  * Met writes "中文 | English"). Every text is cleaned (core/text.h); a '|'
  * title becomes one value per language, the language guessed from the
  * script; the Taipei records bring title_i18n/description_i18n maps, which
- * win over guessing. The licence text is kept as the source wrote it, and a
- * rights URI (Creative Commons or RightsStatements.org) is derived from it. */
+ * win over guessing. The licence text is kept as the source wrote it; the
+ * metadata's licence (SPDX) and the object's rights (a Creative Commons or
+ * RightsStatements.org URI) are read from it by vcm_rights_read, and left
+ * out when it does not state them. */
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +20,7 @@
 #include "core/text.h"
 #include "io/jsonl.h"
 #include "model/json.h"
+#include "model/rights.h"
 #include "core/banned.h"
 
 /* True when s needs no cleaning: printable ASCII, no character reference,
@@ -158,45 +161,6 @@ static int i18n_map(vcm_ltexts *t, vcm_arena *a, json_t *map, const char *field,
             return -1;
     }
     return 0;
-}
-
-struct rights_rule {
-    const char *needle, *uri;
-};
-
-/* Most specific first. */
-static const struct rights_rule rights_rules[] = {
-    {"In Copyright–Educational Use", "http://rightsstatements.org/vocab/InC-EDU/1.0/"},
-    {"In Copyright–Rights-holder(s) Unlocatable", "http://rightsstatements.org/vocab/InC-RUU/1.0/"},
-    {"In Copyright", "http://rightsstatements.org/vocab/InC/1.0/"},
-    {"No Copyright–United States", "http://rightsstatements.org/vocab/NoC-US/1.0/"},
-    {"No Known Copyright", "http://rightsstatements.org/vocab/NKC/1.0/"},
-    {"Copyright Undetermined", "http://rightsstatements.org/vocab/UND/1.0/"},
-    {"Copyright Not Evaluated", "http://rightsstatements.org/vocab/CNE/1.0/"},
-    {"public domain: True", "http://creativecommons.org/publicdomain/mark/1.0/"},
-    {"Public Domain", "http://creativecommons.org/publicdomain/mark/1.0/"},
-    {"CC BY 4.0", "http://creativecommons.org/licenses/by/4.0/"},
-};
-
-static const char *rights_uri(const char *licence)
-{
-    if (licence)
-        for (size_t i = 0; i < sizeof rights_rules / sizeof rights_rules[0]; i++)
-            if (strstr(licence, rights_rules[i].needle))
-                return rights_rules[i].uri;
-    /* Nothing stated about the object itself: say so rather than guess. */
-    return "http://rightsstatements.org/vocab/CNE/1.0/";
-}
-
-static const char *metadata_licence(const char *licence)
-{
-    if (!licence)
-        return NULL;
-    if (strncmp(licence, "CC0-1.0", 7) == 0 || strstr(licence, "CC0"))
-        return "CC0-1.0";
-    if (strstr(licence, "CC BY 4.0"))
-        return "CC-BY-4.0";
-    return NULL;
 }
 
 /* The links a source may give to where the museum publishes an object's
@@ -366,8 +330,12 @@ int vcm_record_from_source(json_t *j, vcm_arena *a, vcm_object *o, const char **
     o->dimensions = clean(a, dims, VCM_TEXT_MULTILINE);
     o->credit_line = clean(a, credit, 0);
     o->source_licence = clean(a, lic, 0);
-    o->licence = metadata_licence(o->source_licence);
-    o->rights = rights_uri(o->source_licence);
+    /* the three things the text may state, read apart (model/rights.h) */
+    vcm_rights_info ri;
+    if (vcm_rights_read(o->source_licence, a, &ri) < 0)
+        goto oom;
+    o->licence = ri.metadata;
+    o->rights = ri.object;
     o->source_url = clean(a, url, 0);
     o->source = *museum;
     o->status = VCM_PUBLISHED;

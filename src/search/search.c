@@ -16,6 +16,7 @@
  * period, the documents dated within it and made in its region (a small
  * constant score, so that records naming the period rank first). */
 #include "search/search.h"
+#include "search/terms.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -158,7 +159,10 @@ static vcm_index_prep *prepare_object(const struct reader *r, const vcm_object *
     d.museum_name = mn ? mn->text : o->museum_name;
     memcpy(d.country, m ? m->m.country : o->country, 3);
     d.region = m ? m->region : 0;
-    d.classification = o->classification ? o->classification : "";
+    /* the concept, as browse groups it (terms.h) */
+    char cls[VCM_TERMS_KEY_MAX];
+    vcm_terms_type_key(o->classification, cls, sizeof cls);
+    d.classification = cls;
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
     d.sort_title = t ? t->text : "";
     /* one suggestion per creator whatever the spelling: the names table's */

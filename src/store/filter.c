@@ -29,7 +29,9 @@ static const char *const fselect[F_KINDS] = {
                   "ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
     [F_MUSEUM] = "SELECT o.museum_id, (SELECT name FROM museum_names n WHERE n.museum_id = "
                  "o.museum_id ORDER BY n.lang <> 'en', n.pos LIMIT 1), count(*)",
-    [F_CLASS] = "SELECT o.classification, o.classification, count(*)",
+    /* the concept (object_terms, kind 'type'); one of the museum's own
+     * words for it as the label, which pages replace by the concept's */
+    [F_CLASS] = "SELECT t.term, min(o.classification), count(*)",
     [F_CENTURY] = "SELECT o.century, o.century, count(*)",
     [F_IMAGE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
                 "THEN 'yes' ELSE 'no' END, NULL, count(*)",
@@ -41,7 +43,7 @@ static const char *const fgroup[F_KINDS] = {
     [F_REGION] = " GROUP BY 1 ORDER BY 3 DESC, 1",
     [F_COUNTRY] = " GROUP BY 1 ORDER BY 3 DESC, 2",
     [F_MUSEUM] = " GROUP BY 1 ORDER BY 3 DESC, 2",
-    [F_CLASS] = " AND o.classification <> '' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
+    [F_CLASS] = " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
     [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
     [F_IMAGE] = " GROUP BY 1 ORDER BY 1 DESC",
     [F_LICENCE] = " GROUP BY 1 ORDER BY 1",
@@ -152,6 +154,8 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
     puts_text(w, " FROM objects o JOIN museums m ON m.id = o.museum_id");
     if ((m & B_REGION) || k == F_REGION)
         puts_text(w, " JOIN countries c ON c.code = m.country");
+    if (k == F_CLASS)
+        puts_text(w, " JOIN object_terms t ON t.object_id = o.id AND t.kind = 'type'");
     puts_text(w, " WHERE true");
     if (m & B_PUBLISHED)
         puts_text(w, " AND o.status = 'published'");
@@ -166,8 +170,10 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
         cond_text(w, " AND m.country = ?%d", f->country);
     if (m & B_MUSEUM)
         cond_int(w, " AND o.museum_id = ?%d", f->museum);
+    /* a concept id, or '~' and a folded term (vcm_terms_filter_key) */
     if (m & B_CLASS)
-        cond_text(w, " AND o.classification = ?%d", f->classification);
+        cond_text(w, " AND EXISTS (SELECT 1 FROM object_terms ct WHERE ct.object_id = o.id "
+                     "AND ct.kind = 'type' AND ct.term = ?%d)", f->classification);
     if (m & B_CENTURY)
         cond_int(w, " AND o.century = ?%d", f->century);
     if (m & B_SOURCE_ID)

@@ -93,6 +93,8 @@ static const char *const common[S_COUNT] = {
         "FROM object_links l JOIN objects o ON o.id = l.object_id "
         "WHERE l.rel IN ('image', 'iiif-image') AND o.status = 'published' "
         "AND (?1 = 0 OR o.museum_id = ?1) ORDER BY l.object_id, l.rel, l.pos",
+    /* terms.c */
+    [S_RIGHTS_PUT] = "UPDATE objects SET rights = ?2, licence = ?3 WHERE id = ?1",
     [S_FETCH_GET] = "SELECT url, object_id, state, http_status, etag, last_modified, "
                     "identifier, tries, checked, error FROM fetch_state WHERE url = ?1",
     [S_FETCH_PUT] =
@@ -183,6 +185,10 @@ static const struct {
       OBJECTS_TEXTS(IDS_PG("object_id"), IDS_PG("object_id"))},
      "as S_OBJECTS_GET"},
     {S_OBJECTS_MEDIA, {OBJECTS_MEDIA(IDS_SQLITE("object_id")), OBJECTS_MEDIA(IDS_PG("object_id"))},
+     "as S_OBJECTS_GET"},
+    {S_TERMS_DEL,
+     {"DELETE FROM object_terms WHERE " IDS_SQLITE("object_id"),
+      "DELETE FROM object_terms WHERE " IDS_PG("object_id")},
      "as S_OBJECTS_GET"},
 };
 

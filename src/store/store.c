@@ -42,6 +42,7 @@ static const char *const object_links_cols[] = {"object_id", "rel", "pos", "url"
 static const char *const fetch_state_cols[] = {"url", "object_id", "state", "http_status",
                                                "etag", "last_modified", "identifier", "tries",
                                                "checked", "error"};
+static const char *const object_terms_cols[] = {"object_id", "kind", "term"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -57,6 +58,7 @@ const vcm_table vcm_store_tables[] = {
     TABLE(changes, "ii", 1),
     TABLE(object_links, "itit", 3),
     TABLE(fetch_state, "tititttiit", 1),
+    TABLE(object_terms, "itt", 3),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
@@ -581,6 +583,8 @@ static const struct vcm_store_ops store_ops = {
     .fetch_list = vcm_fetch_list,
     .fetch_state_get = vcm_fetch_state_get,
     .fetch_state_put = vcm_fetch_state_put,
+    .terms_replace = vcm_terms_replace,
+    .rights_put = vcm_rights_put,
 };
 
 vcm_store *vcm_store_open_driver(const vcm_driver *d, const char *url, const char *name,

@@ -93,6 +93,14 @@ typedef struct vcm_fetch_state {
     const char *error;
 } vcm_fetch_state;
 
+/* A concept an object's own term maps to (object_terms): kind "type" (the
+ * classification's) or "material"; term a thesaurus id, or "~" and the
+ * folded term when the thesaurus has none (src/search/terms.h). */
+typedef struct vcm_term {
+    int64_t object_id;
+    const char *kind, *term;
+} vcm_term;
+
 typedef enum vcm_upsert {
     VCM_UPSERT_INSERTED,
     VCM_UPSERT_UPDATED,
@@ -218,6 +226,15 @@ struct vcm_store_ops {
                       size_t *n);
     int (*fetch_state_get)(vcm_store *s, vcm_arena *a, const char *url, vcm_fetch_state *out);
     int (*fetch_state_put)(vcm_store *s, const vcm_fetch_state *st);
+
+    /* The concepts of objects' terms (src/search/terms.c derives them):
+     * terms_replace drops every term of the nids objects ids and writes
+     * terms (each naming one of them) in their place; rights_put sets an
+     * object's rights URI and metadata licence, read again from its kept
+     * text (NULL: not stated). */
+    int (*terms_replace)(vcm_store *s, const int64_t *ids, size_t nids, const vcm_term *terms,
+                         size_t nterms);
+    int (*rights_put)(vcm_store *s, int64_t id, const char *rights, const char *licence);
 };
 
 struct vcm_store {

@@ -24,6 +24,9 @@ static json_t *object_json(vcm_req *req, const vcm_object *o)
     json_object_set_new(j, "url", json_string(vcm_arena_printf(req->arena, "%s/objects/%lld",
                                                                base, (long long)o->id)));
     json_object_del(j, "status");
+    /* the three rights apart, with their labels (web/rights.c) */
+    json_object_set_new(j, "rights_info", vcm_web_rights_json(req, o));
+    json_object_set_new(j, "concepts", vcm_web_concepts_json(req, o));
     return j;
 }
 

@@ -7,6 +7,7 @@
 #include "core/asset.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "model/rights.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -569,25 +570,10 @@ json_t *vcm_web_card(const vcm_object *o)
     return c;
 }
 
-static const struct {
-    const char *uri, *label;
-} rights_labels[] = {
-    {"http://creativecommons.org/publicdomain/mark/1.0/", "rights.pdm"},
-    {"http://creativecommons.org/publicdomain/zero/1.0/", "rights.cc0"},
-    {"http://creativecommons.org/licenses/by/4.0/", "rights.ccby"},
-    {"http://rightsstatements.org/vocab/InC/1.0/", "rights.inc"},
-    {"http://rightsstatements.org/vocab/InC-EDU/1.0/", "rights.inc_edu"},
-    {"http://rightsstatements.org/vocab/InC-RUU/1.0/", "rights.inc_ruu"},
-    {"http://rightsstatements.org/vocab/NoC-US/1.0/", "rights.noc_us"},
-    {"http://rightsstatements.org/vocab/NKC/1.0/", "rights.nkc"},
-    {"http://rightsstatements.org/vocab/UND/1.0/", "rights.und"},
-    {"http://rightsstatements.org/vocab/CNE/1.0/", "rights.cne"},
-};
-
 const char *vcm_web_rights_label(const char *uri)
 {
-    for (size_t i = 0; uri && i < sizeof rights_labels / sizeof rights_labels[0]; i++)
-        if (strcmp(uri, rights_labels[i].uri) == 0)
-            return vcm_t("en", rights_labels[i].label);
+    const char *key = vcm_rights_label_key(uri);
+    if (key)
+        return vcm_t("en", key);
     return uri ? uri : vcm_t("en", "rights.unknown");
 }

@@ -133,6 +133,9 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         json_array_append_new(items, vcm_web_card(&list[i]));
     json_object_set_new(d, "items", items);
 
+    for (size_t i = 0; i < fc.nclassification; i++)
+        fc.classification[i].label =
+            vcm_web_class_label(req, fc.classification[i].value, fc.classification[i].label);
     for (size_t i = 0; i < fc.ncentury; i++)
         fc.century[i].label = vcm_web_century(req, atoi(fc.century[i].value));
     for (size_t i = 0; i < fc.nregion; i++) {

@@ -282,6 +282,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "licence", o.licence ? json_string(o.licence) : json_null());
     json_object_set_new(obj, "source_licence",
                         o.source_licence ? json_string(o.source_licence) : json_null());
+    json_object_set_new(obj, "rights_info", vcm_web_rights_json(req, &o));
     json_object_set_new(obj, "source_url", o.source_url ? json_string(o.source_url) : json_null());
     json_object_set_new(obj, "source_id", json_string(o.source_id));
     json_object_set_new(obj, "museum", json_pack("{s:I, s:s, s:s*}", "id", (json_int_t)m.id,
@@ -301,7 +302,14 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     fact(facts, "object.period", o.period);
     fact(facts, "object.culture", o.culture);
     fact(facts, "object.classification", o.classification);
+    /* the thesaurus' concepts beside the museum's own words (web/terms.c) */
+    const char *concept = vcm_web_class_concept(req, o.classification);
+    if (concept)
+        fact(facts, "object.concept", concept);
     fact(facts, "object.materials", o.materials);
+    const char *mats = vcm_web_material_concepts(req, &o);
+    if (mats)
+        fact(facts, "object.material_concepts", mats);
     fact(facts, "object.technique", o.technique);
     fact(facts, "object.dimensions", o.dimensions);
     fact(facts, "object.inventory", o.inventory_number ? o.inventory_number : o.source_id);

@@ -25,6 +25,7 @@
 #include "core/i18n.h"
 #include "http/query.h"
 #include "search/query.h"
+#include "search/terms.h"
 #include "search/thesaurus.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -343,6 +344,16 @@ int vcm_params_parse(vcm_arena *a, const char *s, size_t n, unsigned route, vcm_
         } else {
             p->v[VCM_P_CURSOR].i = after; /* the object list seeks by id */
         }
+    }
+    /* A classification selects a concept (search/terms.h): its id, or the
+     * museum's own words for it, read as the import reads them ("Prints",
+     * "版画" and "print" are one). raw keeps what was given. A value with
+     * no words selects nothing ("~" is no object's key). */
+    if (p->set[VCM_P_CLASSIFICATION]) {
+        char key[VCM_TERMS_KEY_MAX];
+        size_t kl = vcm_terms_filter_key(p->v[VCM_P_CLASSIFICATION].s, key, sizeof key);
+        if (!(p->v[VCM_P_CLASSIFICATION].s = vcm_arena_strdup(a, kl ? key : "~")))
+            return -1;
     }
     return p->nerrors ? 1 : 0;
 }

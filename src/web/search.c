@@ -209,6 +209,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 label = vcm_web_region_label(rg);
             } else if (k == VCM_FACET_CENTURY) {
                 label = vcm_web_century(req, atoi(f->value));
+            } else if (k == VCM_FACET_CLASSIFICATION) {
+                label = vcm_web_class_label(req, f->value, f->label);
             } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
                 label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", fkeys[k],
                                                         f->value));
@@ -318,6 +320,8 @@ static const char *chip_label(vcm_req *req, json_t *d, const char *key, const ch
         return vcm_web_region_label(rg);
     if (strcmp(key, "century") == 0)
         return vcm_web_century(req, atoi(v));
+    if (strcmp(key, "classification") == 0)
+        return vcm_web_class_label(req, v, v);
     if (strcmp(key, "image") == 0 || strcmp(key, "licence") == 0)
         return vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", key, v));
     return v; /* record data: a museum's number, a country code, a classification, years */

@@ -191,6 +191,20 @@ const char *vcm_web_title(const vcm_object *o);    /* English, else first, else 
 json_t *vcm_web_card(const vcm_object *o);         /* what a grid shows of an object */
 const char *vcm_web_name(const vcm_ltexts *names); /* English, else first */
 const char *vcm_web_rights_label(const char *uri);
+/* The record's rights for a page or the API, three things apart (metadata
+ * licence, object's rights, images), labels in the visitor's language
+ * (src/web/rights.c). */
+json_t *vcm_web_rights_json(vcm_req *req, const vcm_object *o);
+/* The label of a classification facet value (a concept id or a '~' key,
+ * search/terms.h): the concept's name, else fallback (src/web/terms.c). */
+const char *vcm_web_class_label(vcm_req *req, const char *key, const char *fallback);
+/* The concept a classification names, labelled; NULL when none. The
+ * material concepts of an object's medium and technique, labelled, joined
+ * by ", "; NULL when none. Both for the API: {"classification": {key,
+ * label} or null, "materials": [{id, label}]}. */
+const char *vcm_web_class_concept(vcm_req *req, const char *classification);
+const char *vcm_web_material_concepts(vcm_req *req, const vcm_object *o);
+json_t *vcm_web_concepts_json(vcm_req *req, const vcm_object *o);
 json_t *vcm_web_museum_json(const vcm_museum *m, const vcm_country *c); /* c may be NULL */
 json_t *vcm_web_country_json(const vcm_country *c);
 

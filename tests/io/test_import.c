@@ -2,6 +2,8 @@
  * library, on the real demo collection and on files with broken lines. */
 #include "testutil.h"
 
+#include "model/filter.h"
+
 #include "core/arena.h"
 #include "io/jsonl.h"
 #include "store/store.h"
@@ -191,6 +193,52 @@ static void test_cleaning(void **state)
     assert_int_equal(o.date_start, VCM_NO_YEAR);
     assert_string_equal(o.date_text, "c. 4000 BCE");
     json_decref(j);
+    vcm_arena_release(&a);
+}
+
+/* Rights read from the source's text: the Taipei jades under "NPMT
+ * CC-BY-4.0" are CC BY 4.0 and open; a text that says nothing of the
+ * object's rights leaves them unstated instead of inventing one. */
+static void test_rights_from_source(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *licence, *rights, *spdx;
+        bool open;
+    } cases[] = {
+        {"rights per record: NPMT CC-BY-4.0 (NPM open data; see README)",
+         "http://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0", true},
+        {"rights per record: OA (NPM open data; see README)", NULL, NULL, false},
+        {"CC0-1.0 (metadata); images not included", NULL, "CC0-1.0", false},
+        {"CC0-1.0 (metadata); image not CC0", NULL, "CC0-1.0", false},
+        {"Mia open data (see README); object rights:", NULL, "CC0-1.0", false},
+        {"Mia open data (see README); object rights: In Copyright–Non-Commercial Use",
+         "http://rightsstatements.org/vocab/InC-NC/1.0/", "CC0-1.0", false},
+        {"CC0-1.0 (metadata); object is public domain: True",
+         "http://creativecommons.org/publicdomain/mark/1.0/", "CC0-1.0", true},
+    };
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "source_museum", "M",
+                              "source_country", "TW", "source_id", "jade054", "title", "Bowl",
+                              "license", cases[i].licence);
+        vcm_object o;
+        const char *museum, *country, *warning;
+        char err[300];
+        assert_int_equal(
+            vcm_record_from_source(j, &a, &o, &museum, &country, &warning, err, sizeof err), 0);
+        if (cases[i].rights)
+            assert_string_equal(o.rights, cases[i].rights);
+        else if (o.rights)
+            fail_msg("'%s': rights '%s' where the source states none", cases[i].licence, o.rights);
+        if (cases[i].spdx)
+            assert_string_equal(o.licence, cases[i].spdx);
+        else
+            assert_null(o.licence);
+        assert_int_equal(vcm_rights_open(o.rights), cases[i].open);
+        json_decref(j);
+    }
     vcm_arena_release(&a);
 }
 
@@ -667,6 +715,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cleaning),
+        cmocka_unit_test(test_rights_from_source),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_broken_lines),

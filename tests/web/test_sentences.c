@@ -306,6 +306,11 @@ static int check_page(const char *path, long want)
         }
         *o = '\0';
         add(&record, dec);
+        /* the value is a concept's key (search/terms.h): its label, as the
+         * search's facet gives it, is the thesaurus' name or the record's */
+        char q[400];
+        snprintf(q, sizeof q, "classification=%s&limit=1&facets=classification", v);
+        add_search(q);
     }
     add(&record, path);
     char *text = visible_text(r.body);
