@@ -956,8 +956,9 @@ static void expand(struct planner *pl, vcm_plan *or, const char *typed, size_t t
         }
         for (size_t j = 0; j < e[i]->nnames; j++) {
             const vcm_th_name *nm = &e[i]->names[j];
-            if (strlen(nm->key) == keylen && memcmp(nm->key, key, keylen) == 0)
-                continue; /* what was typed */
+            if ((strlen(nm->key) == keylen && memcmp(nm->key, key, keylen) == 0) ||
+                nm->typed_only)
+                continue; /* what was typed; a name that would find other words */
             x->names[x->nnames++] = nm->text;
             if (!x->off)
                 add_kid(pl, or, text_plan(pl, nm->text, strlen(nm->text), fields, false, 0.8f));
