@@ -31,13 +31,13 @@
 /* The second ranking (docs/internals/search.md, "Ranking"): how many of
  * the best hits it orders again (at least a page of 100), and its factors. */
 #define WINDOW 200
-#define TITLE_BOOST 0.5f    /* every clause found in the title */
+#define TITLE_BOOST 1.0f    /* every clause found in the title */
 #define PHRASE_BOOST 0.3f   /* the words typed, in the order typed */
-#define SET_PENALTY 0.93f    /* per earlier hit of the same set */
+#define SET_PENALTY 0.9f    /* per earlier hit of the same set */
 #define MUSEUM_PENALTY 0.97f
 #define ORIGIN_PENALTY 0.98f
 /* a record naming a period and dated within it and made in its region */
-#define PERIOD_FACTOR 2.0f
+#define PERIOD_FACTOR 3.0f
 
 typedef struct hv {
     uint32_t *d;
