@@ -248,6 +248,33 @@ static void test_jade_in_chinese(void **state)
     assert_true(taipei >= 1);
 }
 
+/* vcm thesaurus check names what the loader refused and the names that
+ * widen searches most, on the collection at --db. */
+static void test_thesaurus_check(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    assert_int_equal(vt_sh(&out, "%s thesaurus check --db '%s' --index '%s' --factor 5", vt_bin(),
+                           db, index_path),
+                     0);
+    assert_non_null(strstr(out, "refused\tthesaurus/periods.tsv:"));
+    assert_non_null(strstr(out, "\tshang\tIn\ta common word"));
+    assert_non_null(strstr(out, "\ttokyo\tEdo\talso a period's name"));
+    assert_non_null(strstr(out, "names refused;"));
+    /* with a factor of 1, a name finding more than its English one is
+     * listed: some always do */
+    free(out);
+    out = NULL;
+    assert_int_equal(vt_sh(&out, "%s thesaurus check --db '%s' --index '%s' --factor 1", vt_bin(), db,
+                           index_path),
+                     0);
+    assert_non_null(strstr(out, "\nwide\t"));
+    free(out);
+    out = NULL;
+    assert_int_equal(vt_sh(&out, "%s thesaurus check --db '%s' --factor 0", vt_bin(), db), 2);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_celadon_titles_first),
         cmocka_unit_test(test_first_page_mixes_sets),
         cmocka_unit_test(test_jade_in_chinese),
+        cmocka_unit_test(test_thesaurus_check),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
