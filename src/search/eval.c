@@ -766,6 +766,14 @@ static int cmp_doc(const void *a, const void *b)
 static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint64_t worst)
 {
     float *boosted = malloc((n ? n : 1) * sizeof *boosted);
+    /* the penalties by count, computed once */
+    float pset[WINDOW + 1], pmus[WINDOW + 1], pori[WINDOW + 1];
+    pset[0] = pmus[0] = pori[0] = 1;
+    for (size_t i = 1; i <= WINDOW; i++) {
+        pset[i] = pset[i - 1] * SET_PENALTY;
+        pmus[i] = pmus[i - 1] * MUSEUM_PENALTY;
+        pori[i] = pori[i - 1] * ORIGIN_PENALTY;
+    }
     uint32_t *set = malloc((n ? n : 1) * sizeof *set), *tie = malloc((n ? n : 1) * sizeof *tie);
     uint16_t *kset = calloc(n ? n : 1, sizeof *kset), *kmus = calloc(n ? n : 1, sizeof *kmus),
              *kori = calloc(n ? n : 1, sizeof *kori);
@@ -797,8 +805,7 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
         for (size_t i = 0; i < n; i++) {
             if (done[i])
                 continue;
-            float s = boosted[i] * powf(SET_PENALTY, kset[i]) * powf(MUSEUM_PENALTY, kmus[i]) *
-                      powf(ORIGIN_PENALTY, kori[i]);
+            float s = boosted[i] * pset[kset[i]] * pmus[kmus[i]] * pori[kori[i]];
             if (best == n || s > bs || (s == bs && w[i].id < w[best].id)) {
                 best = i;
                 bs = s;
@@ -1077,11 +1084,22 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             goto out;
         for (size_t j = 0; j < nkeep; j++) {
             uint32_t d = res.d[keep[j]];
-            entry e = {sort_key(&c, d, res.s[keep[j]], r->sort), x->docs[d].id, res.s[keep[j]], d};
-            if (whole || e.key <= worst) {
-                const entry *w = bsearch(&e, win, nwin, sizeof *win, cmp_doc);
-                if (w)
-                    e = *w;
+            float sc = res.s[keep[j]];
+            uint64_t key = sort_key(&c, d, sc, r->sort);
+            entry e;
+            const entry *w = NULL;
+            if (whole || key <= worst) {
+                entry probe = {key, 0, sc, d};
+                w = bsearch(&probe, win, nwin, sizeof *win, cmp_doc);
+            }
+            if (w) {
+                e = *w;
+            } else {
+                /* as in one pass: the document is read only when the hit
+                 * may enter the page */
+                if ((nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key))
+                    continue;
+                e = (entry){key, x->docs[d].id, sc, d};
             }
             if (r->has_after && !before(&after, &e))
                 continue;
