@@ -778,8 +778,10 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
     uint16_t *kset = calloc(n ? n : 1, sizeof *kset), *kmus = calloc(n ? n : 1, sizeof *kmus),
              *kori = calloc(n ? n : 1, sizeof *kori);
     bool *done = calloc(n ? n : 1, sizeof *done);
+    uint32_t *mus = malloc((n ? n : 1) * sizeof *mus);
+    uint8_t *ori = malloc(n ? n : 1);
     int rc = -1;
-    if (!boosted || !set || !tie || !kset || !kmus || !kori || !done)
+    if (!boosted || !set || !tie || !kset || !kmus || !kori || !done || !mus || !ori)
         goto out;
     bool many = must->kind == VCM_PLAN_AND && must->nkids > 1;
     for (size_t i = 0; i < n; i++) {
@@ -795,6 +797,8 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
                      (many && phrase(c, must, w[i].d) ? 1 + PHRASE_BOOST : 1);
         set[i] = set_by_title(c, &w[i]);
         tie[i] = set_by_score(c, &w[i]);
+        mus[i] = c->x->docs[w[i].d].museum;
+        ori[i] = c->x->docs[w[i].d].places;
     }
     /* greedy: the best of what is left, each earlier hit of the same set,
      * museum or origin lowering it; a hit's score only falls as others
@@ -816,14 +820,12 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
         /* keys by place in this order, all before the worst key of the
          * window, so that the hits after the window still follow it */
         w[best].key = worst - n + step;
-        const struct idoc *bd = &c->x->docs[w[best].d];
+        /* every count, taken or not (no branch: the loop vectorises);
+         * a count stays within the n steps */
         for (size_t i = 0; i < n; i++) {
-            if (done[i])
-                continue;
-            const struct idoc *di = &c->x->docs[w[i].d];
             kset[i] += set[i] == set[best] || tie[i] == tie[best];
-            kmus[i] += di->museum == bd->museum;
-            kori[i] += di->places == bd->places;
+            kmus[i] += mus[i] == mus[best];
+            kori[i] += ori[i] == ori[best];
         }
     }
     qsort(w, n, sizeof *w, cmp_doc);
@@ -836,6 +838,8 @@ out:
     free(kmus);
     free(kori);
     free(done);
+    free(mus);
+    free(ori);
     return rc;
 }
 
