@@ -13,6 +13,8 @@
 #                        part 4's query set on 1,000,000 records
 #   6. bench/render.sh   p99 of the home page, an object page and a cached
 #                        tile, alone and while expensive IIIF renders run
+#   7. bench/judged.sh   precision@10 and nDCG@10 of the judged query set
+#                        (bench/judged/), thesaurus expansions on and off
 #
 # Prints figures, ratios to a reference measured in the same run, and the
 # project's goals beside them. It never fails because the machine was slow
@@ -79,6 +81,8 @@ echo
 run_part bench/pg.sh || { status=1; echo "bench: part 5 (PostgreSQL) did not complete" >&2; }
 echo
 run_part bench/render.sh || { status=1; echo "bench: part 6 (render saturation) did not complete" >&2; }
+echo
+run_part bench/judged.sh || { status=1; echo "bench: part 7 (judged set) did not complete" >&2; }
 echo
 
 total=$(bench_secs "$start")

@@ -65,4 +65,11 @@ int vcm_media_find_museum(vcm_store *s, const char *spec, int64_t *id, char *err
 int vcm_media_rights_uri(const char *s, char *out, size_t size);
 int vcm_cmd_db(vcm_config *c);
 int vcm_cmd_search(vcm_config *c);
+
+/* vcm thesaurus check (src/cli/thesaurus.c). */
+typedef struct vcm_thesaurus_opts {
+    long factor; /* report names finding more than factor × the English name's records */
+} vcm_thesaurus_opts;
+void vcm_thesaurus_options(vcm_thesaurus_opts *o, vcm_option_set *set);
+int vcm_cmd_thesaurus(vcm_config *c, const vcm_thesaurus_opts *o);
 #endif

@@ -13,6 +13,7 @@ struct command_opts {
     vcm_http_config http;
     vcm_web_config serve;
     vcm_media_opts media;
+    vcm_thesaurus_opts thesaurus;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -25,6 +26,11 @@ static int run_media(vcm_config *c, const struct command_opts *o)
     return vcm_cmd_media(c, &o->media);
 }
 
+static int run_thesaurus(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_thesaurus(c, &o->thesaurus);
+}
+
 static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
@@ -35,6 +41,7 @@ static const struct command {
     {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export, NULL},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
+    {"thesaurus", "check", "list the thesaurus names refused, and those that widen searches more than --factor times", NULL, run_thesaurus},
     {"media", "add OBJECT FILE", "add an image to an object (its number, or its source id with --museum); --list FILE.csv: many", NULL, run_media},
     {"media", "fetch", "download the images museums publish, where the record's rights allow reuse (--contact required)", NULL, run_media},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
@@ -64,10 +71,11 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[3];
+    vcm_option_set sets[4];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
+    vcm_thesaurus_options(&opts.thesaurus, &sets[3]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

@@ -7,8 +7,13 @@
  * and a cursor (key, id) resumes exactly where a page ended.
  *
  * Scores are BM25 (k1 1.2, b 0.75) over weighted term frequencies, with
- * idf from the live document count. Lists are malloc'd scratch, freed when
- * the search ends; only the answer goes into the caller's arena. */
+ * idf from the live document count. A clause scores its best alternative
+ * (one concept counts once), and a name the thesaurus adds is never worth
+ * more than the word typed. By relevance, the best WINDOW hits are then
+ * ranked again: boosts for the words found in the title and typed as a
+ * phrase, and a tie-breaker that spreads sets, museums and origins
+ * (docs/internals/search.md, "Ranking"). Lists are malloc'd scratch, freed
+ * when the search ends; only the answer goes into the caller's arena. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +28,16 @@
 #define B 0.75f
 #define MAX_PREFIX_TERMS 4096
 #define MAX_POS 512
+/* The second ranking (docs/internals/search.md, "Ranking"): how many of
+ * the best hits it orders again (at least a page of 100), and its factors. */
+#define WINDOW 200
+#define TITLE_BOOST 1.0f    /* every clause found in the title */
+#define PHRASE_BOOST 0.3f   /* the words typed, in the order typed */
+#define SET_PENALTY 0.9f    /* per earlier hit of the same set */
+#define MUSEUM_PENALTY 0.97f
+#define ORIGIN_PENALTY 0.98f
+/* a record naming a period and dated within it and made in its region */
+#define PERIOD_FACTOR 3.0f
 
 typedef struct hv {
     uint32_t *d;
@@ -35,6 +50,7 @@ typedef struct ectx {
     float avgdl;
     double ndocs;
     int oom;
+    float cap; /* > 0: what a name the thesaurus adds may weigh at most */
 } ectx;
 
 static int hv_alloc(ectx *c, hv *h, size_t n)
@@ -178,9 +194,14 @@ static int eval_term(ectx *c, const vcm_plan *p, hv *out)
     }
     if (nt == 0)
         return hv_alloc(c, out, 0);
-    float w[16];
+    float w[16], sum = 0;
     for (size_t i = 0; i < nt; i++)
-        w[i] = idf(c, t[i]->n) * (p->boost > 0 ? p->boost : 1);
+        sum += w[i] = idf(c, t[i]->n);
+    /* a rare name of a concept (靑磁 beside celadon) weighs no more than
+     * the word typed, so the words typed decide the order */
+    float scale = c->cap > 0 && p->boost > 0 && p->boost < 1 && sum > c->cap ? c->cap / sum : 1;
+    for (size_t i = 0; i < nt; i++)
+        w[i] *= scale * (p->boost > 0 ? p->boost : 1);
     if (hv_alloc(c, out, t[drv]->n) < 0)
         return -1;
     const uint16_t *dl = c->x->dl;
@@ -330,7 +351,8 @@ static int eval_scan(ectx *c, const vcm_plan *p, hv *out)
     size_t cap = p->kind == VCM_PLAN_ALL && c->x->live ? c->x->live : 1024;
     if (hv_alloc(c, out, cap) < 0)
         return -1;
-    float boost = p->boost > 0 ? p->boost : 0;
+    /* a period's dates weigh in proportion to its names (c->cap) */
+    float boost = (p->boost > 0 ? p->boost : 0) * (c->cap > 0 ? c->cap : 1);
     for (size_t d = 0; d < nd; d++) {
         const struct idoc *doc = &c->x->docs[d];
         if (doc->flags & VCM_IDOC_DEAD)
@@ -363,7 +385,28 @@ static int eval_scan(ectx *c, const vcm_plan *p, hv *out)
 
 static int eval(ectx *c, const vcm_plan *p, hv *out);
 
-static int merge_or(ectx *c, hv *a, hv *b, hv *out)
+/* The idf of a word or phrase, when all its terms are in the index; 0
+ * otherwise (nothing to compare the other names with). */
+static float term_weight(const ectx *c, const vcm_plan *p)
+{
+    if (p->kind != VCM_PLAN_TERM || !p->nterms)
+        return 0;
+    float sum = 0;
+    for (size_t i = 0; i < p->nterms && i < 16; i++) {
+        const struct term *t = vcm_index_term(c->x, p->terms[i], strlen(p->terms[i]));
+        if (!t || !t->n)
+            return 0;
+        sum += idf(c, t->n);
+    }
+    return sum;
+}
+
+enum merge { MERGE_SUM, MERGE_BEST, MERGE_DATED };
+
+/* out := a OR b. SUM adds the scores of a document in both; BEST keeps the
+ * higher; DATED (b: the documents dated within a period named) multiplies
+ * a's score by PERIOD_FACTOR where both hold. */
+static int merge_or(ectx *c, hv *a, hv *b, hv *out, enum merge how)
 {
     if (hv_alloc(c, out, a->n + b->n) < 0)
         return -1;
@@ -376,8 +419,11 @@ static int merge_or(ectx *c, hv *a, hv *b, hv *out)
             out->d[out->n] = b->d[j];
             out->s[out->n++] = b->s[j++];
         } else {
-            out->d[out->n] = a->d[i];
-            out->s[out->n++] = a->s[i++] + b->s[j++];
+            float x = a->s[i++], y = b->s[j++];
+            out->d[out->n] = a->d[i - 1];
+            out->s[out->n++] = how == MERGE_SUM    ? x + y
+                               : how == MERGE_BEST ? (x > y ? x : y)
+                                                   : x * PERIOD_FACTOR;
         }
     }
     return 0;
@@ -416,18 +462,27 @@ static int eval(ectx *c, const vcm_plan *p, hv *out)
     case VCM_PLAN_OR: {
         if (hv_alloc(c, out, 0) < 0)
             return -1;
-        for (size_t i = 0; i < p->nkids; i++) {
+        float cap = c->cap;
+        int rc = 0;
+        for (size_t i = 0; i < p->nkids && rc == 0; i++) {
             hv k, m;
-            if (eval(c, p->kids[i], &k) < 0)
-                return -1;
-            int rc = merge_or(c, out, &k, &m);
+            if ((rc = eval(c, p->kids[i], &k)) < 0)
+                break;
+            /* the first name found (the word typed, else the concept's
+             * English name) sets what the others may weigh */
+            if (p->best && c->cap == cap)
+                c->cap = term_weight(c, p->kids[i]);
+            enum merge how = !p->best ? MERGE_SUM
+                             : p->kids[i]->kind == VCM_PLAN_PERIOD ? MERGE_DATED : MERGE_BEST;
+            rc = merge_or(c, out, &k, &m, how);
             hv_free(&k);
             if (rc < 0)
-                return -1;
+                break;
             hv_free(out);
             *out = m;
         }
-        return 0;
+        c->cap = cap;
+        return rc;
     }
     case VCM_PLAN_AND: {
         if (!p->nkids)
@@ -526,6 +581,7 @@ typedef struct entry {
     uint64_t key;
     int64_t id;
     float score;
+    uint32_t d;
 } entry;
 
 static bool before(const entry *a, const entry *b)
@@ -568,6 +624,223 @@ static int cmp_entry(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
     return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+}
+
+
+/* ---- the second ranking of the best WINDOW hits ---- */
+
+/* The positions in document d where p (a word, or a phrase at its
+ * offsets) begins; at most max. */
+static size_t starts(const ectx *c, const vcm_plan *p, uint32_t d, uint32_t *out, size_t max)
+{
+    size_t nt = p->nterms < 16 ? p->nterms : 16;
+    uint32_t pos[16][64];
+    size_t np[16];
+    for (size_t i = 0; i < nt; i++) {
+        const struct term *t = vcm_index_term(c->x, p->terms[i], strlen(p->terms[i]));
+        if (!t || !t->n)
+            return 0;
+        uint32_t j = gallop(t->docs, t->n, 0, d);
+        if (j == t->n || t->docs[j] != d)
+            return 0;
+        np[i] = positions(t, j, pos[i], 64);
+    }
+    size_t n = 0;
+    for (size_t k = 0; nt && k < np[0] && n < max; k++) {
+        uint32_t p0 = pos[0][k];
+        bool match = true;
+        for (size_t i = 1; i < nt && match; i++) {
+            uint32_t want = p0 + (p->offsets ? p->offsets[i] : (uint32_t)i);
+            match = (want >> VCM_IPOS_BITS) == (p0 >> VCM_IPOS_BITS) &&
+                    sorted_has(pos[i], np[i], want);
+        }
+        if (match)
+            out[n++] = p0;
+    }
+    return n;
+}
+
+static bool in_title(const ectx *c, const vcm_plan *p, uint32_t d)
+{
+    uint32_t st[64];
+    size_t n = starts(c, p, d, st, 64);
+    for (size_t i = 0; i < n; i++)
+        if ((st[i] >> VCM_IPOS_BITS) == VCM_IF_TITLE)
+            return true;
+    return false;
+}
+
+/* How much of clause q document d holds in its title: the boost of its
+ * best name found there (1 typed, less added), 0 when none. */
+static float clause_title(const ectx *c, const vcm_plan *q, uint32_t d)
+{
+    if (q->kind == VCM_PLAN_TERM)
+        return in_title(c, q, d) ? (q->boost > 0 ? q->boost : 1) : 0;
+    if (q->kind == VCM_PLAN_AND) {
+        for (size_t i = 0; i < q->nkids; i++)
+            if (q->kids[i]->kind != VCM_PLAN_TERM || !in_title(c, q->kids[i], d))
+                return 0;
+        return 1;
+    }
+    float best = 0;
+    if (q->kind == VCM_PLAN_OR)
+        for (size_t i = 0; i < q->nkids; i++) {
+            float b = q->kids[i]->kind == VCM_PLAN_PERIOD ? 0 : clause_title(c, q->kids[i], d);
+            if (b > best)
+                best = b;
+        }
+    return best;
+}
+
+/* The words typed of clause q: the clause itself or its first alternative
+ * (expansions follow it); NULL when they are not a word or phrase. */
+static const vcm_plan *typed(const vcm_plan *q)
+{
+    if (q->kind == VCM_PLAN_OR && q->nkids)
+        q = q->kids[0];
+    return q->kind == VCM_PLAN_TERM && q->boost >= 1 ? q : NULL;
+}
+
+/* True when the words typed of every clause follow each other in d, in
+ * the order typed, within one field. */
+static bool phrase(const ectx *c, const vcm_plan *must, uint32_t d)
+{
+    uint32_t prev[64], cur[64];
+    size_t np = 0;
+    for (size_t i = 0; i < must->nkids; i++) {
+        const vcm_plan *t = typed(must->kids[i]);
+        if (!t)
+            return false;
+        size_t nc = starts(c, t, d, cur, 64);
+        if (i > 0) {
+            /* keep the starts that follow one of the previous clause's */
+            size_t k = 0;
+            for (size_t a = 0; a < nc; a++)
+                for (size_t b = 0; b < np; b++)
+                    if (cur[a] == prev[b] + 1) {
+                        cur[k++] = cur[a];
+                        break;
+                    }
+            nc = k;
+        }
+        if (!nc)
+            return false;
+        /* where this clause ends: its last token */
+        uint32_t last = t->offsets && t->nterms > 1 ? t->offsets[t->nterms - 1] : 0;
+        for (size_t a = 0; a < nc; a++)
+            prev[a] = cur[a] + last;
+        np = nc;
+    }
+    return must->nkids > 1;
+}
+
+/* Hits of one set (a series of prints, a service of dishes, a run of
+ * records catalogued alike) share museum and classification, and either
+ * their title ("Illustrated book") or the length of their text and their
+ * score (the stations of one series, each titled by its place). */
+static uint32_t set_by_title(const ectx *c, const entry *e)
+{
+    const struct idoc *doc = &c->x->docs[e->d];
+    uint64_t t = doc->title_key;
+    return (doc->museum * 2654435761u) ^ (doc->cls * 40503u) ^ (uint32_t)(t ^ (t >> 32)) ^ 1u;
+}
+
+static uint32_t set_by_score(const ectx *c, const entry *e)
+{
+    const struct idoc *doc = &c->x->docs[e->d];
+    uint32_t bits;
+    memcpy(&bits, &e->score, sizeof bits);
+    return (doc->museum * 2654435761u) ^ (doc->cls * 40503u) ^ ((uint32_t)c->x->dl[e->d] << 7) ^
+           (bits * 2246822519u);
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    return (x->d > y->d) - (x->d < y->d);
+}
+
+/* Orders the window again (w: the best n hits by BM25, worst: the key of
+ * the last) and gives each its new score and key; w ends sorted by docnum,
+ * for looking up. */
+static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint64_t worst)
+{
+    float *boosted = malloc((n ? n : 1) * sizeof *boosted);
+    /* the penalties by count, computed once */
+    float pset[WINDOW + 1], pmus[WINDOW + 1], pori[WINDOW + 1];
+    pset[0] = pmus[0] = pori[0] = 1;
+    for (size_t i = 1; i <= WINDOW; i++) {
+        pset[i] = pset[i - 1] * SET_PENALTY;
+        pmus[i] = pmus[i - 1] * MUSEUM_PENALTY;
+        pori[i] = pori[i - 1] * ORIGIN_PENALTY;
+    }
+    uint32_t *set = malloc((n ? n : 1) * sizeof *set), *tie = malloc((n ? n : 1) * sizeof *tie);
+    uint16_t *kset = calloc(n ? n : 1, sizeof *kset), *kmus = calloc(n ? n : 1, sizeof *kmus),
+             *kori = calloc(n ? n : 1, sizeof *kori);
+    bool *done = calloc(n ? n : 1, sizeof *done);
+    uint32_t *mus = malloc((n ? n : 1) * sizeof *mus);
+    uint8_t *ori = malloc(n ? n : 1);
+    int rc = -1;
+    if (!boosted || !set || !tie || !kset || !kmus || !kori || !done || !mus || !ori)
+        goto out;
+    bool many = must->kind == VCM_PLAN_AND && must->nkids > 1;
+    for (size_t i = 0; i < n; i++) {
+        float title = 0;
+        if (must->kind == VCM_PLAN_AND) {
+            for (size_t k = 0; k < must->nkids; k++)
+                title += clause_title(c, must->kids[k], w[i].d);
+            title /= must->nkids ? (float)must->nkids : 1;
+        } else {
+            title = clause_title(c, must, w[i].d);
+        }
+        boosted[i] = w[i].score * (1 + TITLE_BOOST * title) *
+                     (many && phrase(c, must, w[i].d) ? 1 + PHRASE_BOOST : 1);
+        set[i] = set_by_title(c, &w[i]);
+        tie[i] = set_by_score(c, &w[i]);
+        mus[i] = c->x->docs[w[i].d].museum;
+        ori[i] = c->x->docs[w[i].d].places;
+    }
+    /* greedy: the best of what is left, each earlier hit of the same set,
+     * museum or origin lowering it; a hit's score only falls as others
+     * are taken, so the scores given fall in the order given */
+    for (size_t step = 0; step < n; step++) {
+        size_t best = n;
+        float bs = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (done[i])
+                continue;
+            float s = boosted[i] * pset[kset[i]] * pmus[kmus[i]] * pori[kori[i]];
+            if (best == n || s > bs || (s == bs && w[i].id < w[best].id)) {
+                best = i;
+                bs = s;
+            }
+        }
+        done[best] = true;
+        w[best].score = bs;
+        /* keys by place in this order, all before the worst key of the
+         * window, so that the hits after the window still follow it */
+        w[best].key = worst - n + step;
+        /* every count, taken or not (no branch: the loop vectorises);
+         * a count stays within the n steps */
+        for (size_t i = 0; i < n; i++) {
+            kset[i] += set[i] == set[best] || tie[i] == tie[best];
+            kmus[i] += mus[i] == mus[best];
+            kori[i] += ori[i] == ori[best];
+        }
+    }
+    qsort(w, n, sizeof *w, cmp_doc);
+    rc = 0;
+out:
+    free(boosted);
+    free(set);
+    free(tie);
+    free(kset);
+    free(kmus);
+    free(kori);
+    free(done);
+    free(mus);
+    free(ori);
+    return rc;
 }
 
 struct fcount {
@@ -707,11 +980,12 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
     if (r->filter.any_status || r->filter.source_id || r->filter.after_id ||
         r->filter.offset || r->filter.limit)
         return -1;
-    ectx c = {x, x->live ? (float)x->sumdl / (float)x->live : 1.0f, (double)x->live, 0};
+    ectx c = {x, x->live ? (float)x->sumdl / (float)x->live : 1.0f, (double)x->live, 0, 0};
     if (c.avgdl <= 0)
         c.avgdl = 1;
     hv res = {0}, neg = {0};
-    entry *heap = NULL;
+    entry *heap = NULL, *win = NULL;
+    uint32_t *keep = NULL;
     struct fcount fc = {0};
     int rc = -1;
     vcm_plan all = {.kind = VCM_PLAN_ALL};
@@ -728,13 +1002,24 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         goto out;
     size_t nheap = 0;
     uint32_t nj = 0;
-    entry after = {r->after_key, r->after_id, 0};
+    entry after = {r->after_key, r->after_id, 0, 0};
     const vcm_filter *flt = &r->filter;
     bool filtered = vcm_filter_narrows(flt);
     int material = flt->material ? vcm_thesaurus_material(vcm_thesaurus_builtin(), flt->material) : -1;
     /* by relevance with nothing to filter or count, a hit's document is
      * read only when its score may enter the page */
     bool lean = !filtered && !r->facets && r->sort == VCM_SORT_RELEVANCE;
+    /* by relevance, the best WINDOW hits (whatever the cursor, so that
+     * every page sees the same order) are ranked again, then the page is
+     * cut from all hits with their new keys */
+    bool second = r->sort == VCM_SORT_RELEVANCE && r->must;
+    size_t nwin = 0, nkeep = 0;
+    if (second) {
+        win = malloc(WINDOW * sizeof *win);
+        keep = malloc((res.n ? res.n : 1) * sizeof *keep);
+        if (!win || !keep)
+            goto out;
+    }
     for (size_t i = 0; i < res.n; i++) {
         uint32_t d = res.d[i];
         if (neg.n) {
@@ -745,8 +1030,12 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         if (lean) {
             out->total++;
             uint64_t key = sort_key(&c, d, res.s[i], r->sort);
-            if ((nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key))
+            if (second ? nwin == WINDOW && key > win[0].key
+                       : (nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key)) {
+                if (second)
+                    keep[nkeep++] = (uint32_t)i;
                 continue;
+            }
         } else {
             if (filtered && !pass(&c, d, flt, material))
                 continue;
@@ -769,7 +1058,18 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             fc.image[!!(doc->flags & VCM_IDOC_IMAGE)]++;
             fc.open[!!(doc->flags & VCM_IDOC_OPEN)]++;
         }
-        entry e = {sort_key(&c, d, res.s[i], r->sort), doc->id, res.s[i]};
+        entry e = {sort_key(&c, d, res.s[i], r->sort), doc->id, res.s[i], d};
+        if (second) {
+            keep[nkeep++] = (uint32_t)i;
+            if (nwin < WINDOW) {
+                win[nwin++] = e;
+                sift_up(win, nwin - 1);
+            } else if (before(&e, &win[0])) {
+                win[0] = e;
+                sift_down(win, nwin, 0);
+            }
+            continue;
+        }
         if (r->has_after && !before(&after, &e))
             continue;
         if (nheap < k) {
@@ -778,6 +1078,42 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         } else if (before(&e, &heap[0])) {
             heap[0] = e;
             sift_down(heap, nheap, 0);
+        }
+    }
+    if (second) {
+        /* a hit outside the window comes after all of it */
+        uint64_t worst = nwin ? win[0].key : 0;
+        bool whole = nwin < WINDOW;
+        if (rerank(&c, r->must, win, nwin, worst) < 0)
+            goto out;
+        for (size_t j = 0; j < nkeep; j++) {
+            uint32_t d = res.d[keep[j]];
+            float sc = res.s[keep[j]];
+            uint64_t key = sort_key(&c, d, sc, r->sort);
+            entry e;
+            const entry *w = NULL;
+            if (whole || key <= worst) {
+                entry probe = {key, 0, sc, d};
+                w = bsearch(&probe, win, nwin, sizeof *win, cmp_doc);
+            }
+            if (w) {
+                e = *w;
+            } else {
+                /* as in one pass: the document is read only when the hit
+                 * may enter the page */
+                if ((nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key))
+                    continue;
+                e = (entry){key, x->docs[d].id, sc, d};
+            }
+            if (r->has_after && !before(&after, &e))
+                continue;
+            if (nheap < k) {
+                heap[nheap++] = e;
+                sift_up(heap, nheap - 1);
+            } else if (before(&e, &heap[0])) {
+                heap[0] = e;
+                sift_down(heap, nheap, 0);
+            }
         }
     }
     qsort(heap, nheap, sizeof *heap, cmp_entry);
@@ -800,6 +1136,8 @@ out:
     hv_free(&res);
     hv_free(&neg);
     free(heap);
+    free(win);
+    free(keep);
     free(fc.museum);
     free(fc.cls);
     free(fc.century);

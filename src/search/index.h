@@ -121,7 +121,10 @@ typedef struct vcm_plan {
     uint32_t *offsets;    /* their positions relative to the first */
     size_t nterms;
     unsigned fields;      /* bit mask of VCM_IF_*; 0 = every field */
-    float boost;
+    float boost;          /* 1 for the words typed, less for what the thesaurus adds */
+    bool best;            /* OR: a document scores its best kid, not their sum,
+                             so one concept counts once however many of its
+                             names a record holds */
     struct vcm_plan **kids;
     size_t nkids;
     int32_t from, to;     /* PERIOD */

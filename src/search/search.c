@@ -12,9 +12,12 @@
  * Plans: a clause becomes OR(its alternatives); an alternative becomes a
  * term, a phrase (several tokens; CJK runs as bigrams at consecutive
  * positions) or a prefix, restricted to fields when the query named one.
- * A thesaurus match adds the concept's other names (boost 0.8) and, for a
- * period, the documents dated within it and made in its region (a small
- * constant score, so that records naming the period rank first). */
+ * A thesaurus match adds the concept's other names (boost EXPAND_BOOST,
+ * below the words typed) and, for a period, the documents dated within it
+ * and made in its region (a small constant score, so that records naming
+ * the period rank first). A clause scores its best alternative, not their
+ * sum: one concept counts once however many of its names a record holds
+ * (docs/internals/search.md, "Ranking"). */
 #include "search/search.h"
 #include "search/terms.h"
 
@@ -37,6 +40,8 @@
 #include "core/banned.h"
 
 #define BATCH 512
+/* what a name the thesaurus adds weighs beside the word typed */
+#define EXPAND_BOOST 0.7f
 #define SAVE_EVERY_CHANGES 20000
 #define SAVE_EVERY_SECONDS 300
 
@@ -982,11 +987,12 @@ static void expand(struct planner *pl, vcm_plan *or, const char *typed, size_t t
         }
         for (size_t j = 0; j < e[i]->nnames; j++) {
             const vcm_th_name *nm = &e[i]->names[j];
-            if (strlen(nm->key) == keylen && memcmp(nm->key, key, keylen) == 0)
-                continue; /* what was typed */
+            if ((strlen(nm->key) == keylen && memcmp(nm->key, key, keylen) == 0) ||
+                nm->typed_only)
+                continue; /* what was typed; a name that would find other words */
             x->names[x->nnames++] = nm->text;
             if (!x->off)
-                add_kid(pl, or, text_plan(pl, nm->text, strlen(nm->text), fields, false, 0.8f));
+                add_kid(pl, or, text_plan(pl, nm->text, strlen(nm->text), fields, false, EXPAND_BOOST));
         }
         if (e[i]->kind == VCM_TH_PERIOD && e[i]->has_years && !fields) {
             x->dates = true;
@@ -1094,6 +1100,7 @@ static int plan_query(struct planner *pl, const vcm_squery *q, vcm_index_request
                     vcm_plan *or = new_plan(pl, VCM_PLAN_OR), *and = new_plan(pl, VCM_PLAN_AND);
                     if (!or || !and)
                         return -1;
+                    or->best = true;
                     for (size_t k = i; k < i + len; k++)
                         add_kid(pl, and, text_plan(pl, q->clauses[k].alts[0].text,
                                                    q->clauses[k].alts[0].len, 0, false, 1));
@@ -1110,6 +1117,7 @@ static int plan_query(struct planner *pl, const vcm_squery *q, vcm_index_request
         vcm_plan *or = new_plan(pl, VCM_PLAN_OR);
         if (!or)
             return -1;
+        or->best = true;
         for (size_t k = 0; k < c->nalts; k++) {
             const vcm_qterm *t = &c->alts[k];
             bool ok;

@@ -22,6 +22,10 @@ typedef struct vcm_th_name {
     const char *lang; /* "en", "ko", … or "" for a variant/romanisation */
     const char *text; /* as written, qualifier "(…)" removed */
     const char *key;
+    /* found when typed, never searched for another name of the concept:
+     * one CJK character or Hangul syllable not in safe-names.tsv (청 typed
+     * finds Qing; Qing typed does not search 청, a part of 청자) */
+    bool typed_only;
 } vcm_th_name;
 
 typedef struct vcm_th_entry {
@@ -36,6 +40,16 @@ typedef struct vcm_th_entry {
 } vcm_th_entry;
 
 typedef struct vcm_thesaurus vcm_thesaurus;
+
+/* A name the loader refused (thesaurus/README.md, "Names that are not
+ * used"): where it was and why. */
+typedef struct vcm_th_refusal {
+    const char *file; /* "periods", "materials", "types", "places" */
+    int line;
+    const char *id;
+    const char *name;
+    const char *why;
+} vcm_th_refusal;
 
 /* The built-in thesaurus; NULL (with a message in the log) only when the
  * built-in files are malformed, which a test rules out. Thread-safe. */
@@ -59,6 +73,8 @@ size_t vcm_thesaurus_max_tokens(const vcm_thesaurus *t);
 /* The material with this id as documents of the index carry it: its place
  * among the materials (0..63); -1 when no material has that id. */
 int vcm_thesaurus_material(const vcm_thesaurus *t, const char *id);
+/* The names refused when loading, in file order. */
+size_t vcm_thesaurus_refused(const vcm_thesaurus *t, const vcm_th_refusal **out);
 /* The English name of an entry. */
 const char *vcm_th_label(const vcm_th_entry *e);
 #endif
