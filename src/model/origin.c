@@ -268,6 +268,16 @@ vcm_origin_region vcm_origin_country_region(const char *code)
     return region_of_country(code);
 }
 
+const char *vcm_origin_country_label(const char *code)
+{
+    if (!code || !ready())
+        return NULL;
+    for (size_t i = 0; i < tab.n; i++)
+        if (!tab.e[i].period && tab.e[i].is_country && strcmp(tab.e[i].country, code) == 0)
+            return tab.e[i].label;
+    return NULL;
+}
+
 const char *vcm_origin_culture_label(const char *culture)
 {
     if (!culture || !*culture)

@@ -67,6 +67,9 @@ int vcm_origin_derive(const vcm_origin_source *src, vcm_origin *out);
 /* The English name of an origin's culture ("Ming", "Kashgar", or the text
  * itself); NULL for NULL or "". */
 const char *vcm_origin_culture_label(const char *culture);
+/* The English name the thesaurus gives a country of origin ("Korea" for KR,
+ * where a modern name would misname a Goryeo bowl); NULL when it has none. */
+const char *vcm_origin_country_label(const char *code);
 /* The region of a country as the thesaurus places it; NONE when unknown. */
 vcm_origin_region vcm_origin_country_region(const char *code);
 #endif

@@ -20,7 +20,7 @@
 #include "core/banned.h"
 
 #define MAGIC "VCMIDX\x01\n"
-#define VERSION 2u /* 2: n-grams of Thai, Lao, Khmer and Burmese words */
+#define VERSION 3u /* 2: n-grams of Thai, Lao, Khmer and Burmese words; 3: origins */
 
 struct header {
     char magic[8];

@@ -113,8 +113,10 @@ static const char *const common[S_COUNT] = {
 #define IDS_PG(col) col " = ANY(?1::bigint[])"
 #define OBJECTS_GET(ids)                                                                      \
     "SELECT o.id, " OBJECT_COLS ", " FIRST_NAME("museum_names", "museum_id", "o.museum_id")  \
-    ", m.country, g.country, g.region, g.culture, g.rule FROM objects o JOIN museums m ON "    \
-    "m.id = o.museum_id LEFT JOIN object_origins g ON g.object_id = o.id WHERE " ids
+    ", m.country, g.g_country, g.g_region, g.g_culture, g.g_rule FROM objects o JOIN museums m " \
+    "ON m.id = o.museum_id LEFT JOIN (SELECT object_id AS g_id, country AS g_country, region "   \
+    "AS g_region, culture AS g_culture, rule AS g_rule FROM object_origins) g ON g.g_id = o.id " \
+    "WHERE " ids
 /* Texts and creators in one go: a creator is a row whose field is ''. */
 #define OBJECTS_TEXTS(ids1, ids2)                                                             \
     "SELECT object_id, field, lang, value, pos FROM object_texts WHERE " ids1                 \

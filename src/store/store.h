@@ -34,6 +34,9 @@ typedef struct vcm_facets {
     vcm_facet *region, *country, *museum, *classification, *century;
     vcm_facet *image, *licence; /* "yes", "no"; "open", "other" (model/filter.h) */
     size_t nregion, ncountry, nmuseum, nclassification, ncentury, nimage, nlicence;
+    /* where the objects come from: regions ("east-asia"), countries ("CN") */
+    vcm_facet *origin, *origin_country;
+    size_t norigin, norigin_country;
 } vcm_facets;
 
 typedef struct vcm_stats {
