@@ -116,7 +116,11 @@ static int fill_batch(vcm_store *b, bool all, int64_t *after, size_t *n)
         derive(&objs[i], &g);
         vcm_value row[5];
         origin_values(ids[i], &g, row);
-        if (!(q = vcm_st(s, S_ORIGIN_PUT)))
+        if (!(q = vcm_st(s, S_ORIGIN_DEL)))
+            goto out;
+        s->d->bind_int(q, 1, ids[i]);
+        if (vcm_run(s, q, "cannot replace an object's origin") < 0 ||
+            !(q = vcm_st(s, S_ORIGIN_PUT)))
             goto out;
         for (int c = 0; c < 5; c++)
             if (row[c].type == VCM_V_INT)

@@ -100,9 +100,10 @@ static const char *const common[S_COUNT] = {
         "etag = ?5, last_modified = ?6, identifier = ?7, tries = ?8, checked = ?9, error = ?10",
     /* origin.c */
     [S_ORIGIN_DEL] = "DELETE FROM object_origins WHERE object_id = ?1",
+    /* a plain insert after S_ORIGIN_DEL: an upsert's conflict clause would
+     * override the OR REPLACE of SQLite's change trigger */
     [S_ORIGIN_PUT] = "INSERT INTO object_origins(object_id, country, region, culture, rule) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(object_id) DO UPDATE SET "
-                     "country = ?2, region = ?3, culture = ?4, rule = ?5",
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_ORIGIN_TODO] = "SELECT o.id FROM objects o WHERE o.id > ?1 AND (?2 = 1 OR NOT EXISTS "
                       "(SELECT 1 FROM object_origins g WHERE g.object_id = o.id)) "
                       "ORDER BY o.id LIMIT ?3",
