@@ -55,11 +55,13 @@ const vcm_table vcm_store_tables[] = {
     TABLE(object_texts, "ittit", 3),
     TABLE(object_creators, "iit", 2),
     TABLE(media, "iiittiitttttit", 1),
+    /* before changes: its rows move objects in the change sequence, which the
+     * copy of changes then replaces (vcm db copy) */
+    TABLE(object_origins, "itttt", 1),
     TABLE(activities, "iiti", 1),
     TABLE(changes, "ii", 1),
     TABLE(object_links, "itit", 3),
     TABLE(fetch_state, "tititttiit", 1),
-    TABLE(object_origins, "itttt", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
