@@ -90,7 +90,7 @@ static int fill_batch(vcm_store *b, bool all, int64_t *after, size_t *n)
     s->d->bind_int(q, 1, *after);
     s->d->bind_int(q, 2, all);
     s->d->bind_int(q, 3, FILL_BATCH);
-    int rc;
+    int rc = VCM_DONE;
     while (*n < FILL_BATCH && (rc = s->d->step(q)) == VCM_ROW)
         ids[(*n)++] = s->d->col_int(q, 0);
     s->d->reset(q);
