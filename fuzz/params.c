@@ -87,6 +87,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (d->max && strlen(v->s) > (size_t)d->max)
                 abort();
             break;
+        case VCM_PK_ORIGIN: {
+            /* a value the parser took is one the filter takes */
+            vcm_filter of = {0};
+            if (vcm_filter_origin_parse(&of, v->s, strlen(v->s)) < 0 || !vcm_filter_has_origin(&of))
+                abort();
+            break;
+        }
         case VCM_PK_CURSOR:
         case VCM_PK_LIST:
             break;

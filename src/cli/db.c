@@ -299,6 +299,28 @@ out:
     return status;
 }
 
+/* vcm db origins [all]: the origins of the stored objects derived (again).
+ * Opening the store already fills those missing after migration 6; this
+ * re-derives every one after the thesaurus or the rule changed, as a
+ * re-import does only for the records it writes. */
+static int db_origins(vcm_config *c, bool all)
+{
+    char err[600];
+    vcm_store *s = vcm_store_open(c->db, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "vcm db origins: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    int64_t n;
+    int rc = vcm_store_origins_derive(s, all, &n);
+    if (rc < 0)
+        fprintf(stderr, "vcm db origins: %s\n", vcm_store_error(s));
+    else if (!c->quiet)
+        fprintf(stderr, "vcm db origins: derived the origin of %lld objects\n", (long long)n);
+    vcm_store_close(s);
+    return rc < 0 ? VCM_EXIT_FAIL : VCM_EXIT_OK;
+}
+
 int vcm_cmd_db(vcm_config *c)
 {
     if (c->argc >= 2 && strcmp(c->argv[1], "copy") == 0) {
@@ -309,6 +331,15 @@ int vcm_cmd_db(vcm_config *c)
         }
         return db_copy(c, c->argv[2], c->argv[3]);
     }
-    fprintf(stderr, "vcm db: unknown or missing subcommand (vcm db copy FROM TO)\n");
+    if (c->argc >= 2 && strcmp(c->argv[1], "origins") == 0) {
+        bool all = c->argc == 3 && strcmp(c->argv[2], "all") == 0;
+        if (c->argc > 3 || (c->argc == 3 && !all)) {
+            fprintf(stderr, "vcm db origins: the only argument it takes is 'all'\n");
+            return VCM_EXIT_USAGE;
+        }
+        return db_origins(c, all);
+    }
+    fprintf(stderr, "vcm db: unknown or missing subcommand (vcm db copy FROM TO, vcm db "
+                    "origins [all])\n");
     return VCM_EXIT_USAGE;
 }

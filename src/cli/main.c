@@ -45,6 +45,7 @@ static const struct command {
     {"media", "add OBJECT FILE", "add an image to an object (its number, or its source id with --museum); --list FILE.csv: many", NULL, run_media},
     {"media", "fetch", "download the images museums publish, where the record's rights allow reuse (--contact required)", NULL, run_media},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
+    {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"version", "", "print the version", NULL, NULL},
     {"help", "", "show this help", NULL, NULL},
 };

@@ -16,6 +16,10 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "model/origin.h"
+
+/* The most countries one origin filter names (origin=CN,JP,KR,IN). */
+#define VCM_FILTER_ORIGINS 4
 
 /* A yes-or-no condition that may be left open. */
 typedef enum vcm_tri { VCM_ANY = 0, VCM_YES, VCM_NO } vcm_tri;
@@ -31,6 +35,10 @@ typedef struct vcm_filter {
     int32_t date_from, date_to;
     vcm_tri image;            /* with at least one image, or with none */
     vcm_tri open;             /* rights open for reuse (vcm_rights_open), or not */
+    /* where the object comes from (model/origin.h), not the museum: any of
+     * these regions (1 << vcm_origin_region) or countries ("" unused) */
+    unsigned origin_regions;
+    char origin_countries[VCM_FILTER_ORIGINS][3];
     /* the search only */
     const char *material;     /* a thesaurus material id ("celadon") */
     /* the store only */
@@ -44,6 +52,14 @@ typedef struct vcm_filter {
 /* Whether f narrows by anything both the store and the search evaluate, or
  * by material (paging and status left aside). */
 bool vcm_filter_narrows(const vcm_filter *f);
+
+/* Reads an origin filter: up to VCM_FILTER_ORIGINS comma-separated values,
+ * each a region slug ("east-asia") or a two-letter country code (any case),
+ * into f's origin fields (replacing them). Returns 0, or -1 (f unchanged)
+ * when a value is neither, or there are too many. Pure (fuzz/params.c). */
+int vcm_filter_origin_parse(vcm_filter *f, const char *v, size_t n);
+/* Whether f narrows by origin. */
+bool vcm_filter_has_origin(const vcm_filter *f);
 
 /* The rule by which rights are open for reuse (public domain, CC0, CC BY,
  * CC BY-SA): the URI holds one of these marks. The search index flags a

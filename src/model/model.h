@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "model/origin.h"
 
 typedef struct vcm_ltext {
     const char *lang;
@@ -108,6 +109,9 @@ typedef struct vcm_object {
     /* Filled by the store when listing, for display. */
     const char *museum_name;
     char country[3];
+    /* Where the object comes from (model/origin.h), not where it is held:
+     * derived by the store from the record when the object is written. */
+    vcm_origin origin;
 } vcm_object;
 
 /* Earliest and latest years accepted; a date outside is impossible. */

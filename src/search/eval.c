@@ -551,6 +551,13 @@ static bool pass(const ectx *c, uint32_t d, const vcm_filter *f, int material)
         return false;
     if (f->open && !!(doc->flags & VCM_IDOC_OPEN) != (f->open == VCM_YES))
         return false;
+    if (vcm_filter_has_origin(f)) {
+        bool any = doc->oregion && (f->origin_regions & (1u << doc->oregion));
+        for (size_t i = 0; i < VCM_FILTER_ORIGINS && !any; i++)
+            any = doc->ocountry[0] && memcmp(doc->ocountry, f->origin_countries[i], 2) == 0;
+        if (!any)
+            return false;
+    }
     return true;
 }
 
@@ -845,6 +852,7 @@ out:
 
 struct fcount {
     int64_t *museum, *cls, *century, material[64], region[3], image[2], open[2];
+    int64_t origin[VCM_ORIGIN_NREGIONS], ocountry[26 * 26]; /* A-Z × A-Z */
 };
 
 static int cmp_facet(const void *a, const void *b)
@@ -869,6 +877,8 @@ static int put_facets(const ectx *c, vcm_arena *a, const struct fcount *fc, unsi
                    : k == VCM_FACET_CLASSIFICATION ? x->classes.n
                    : k == VCM_FACET_CENTURY ? (size_t)(CENTURY_MAX - CENTURY_MIN + 1)
                    : k == VCM_FACET_MATERIAL ? 64
+                   : k == VCM_FACET_ORIGIN ? VCM_ORIGIN_NREGIONS
+                   : k == VCM_FACET_ORIGIN_COUNTRY ? 26 * 26
                    : k == VCM_FACET_REGION ? 3 : 2;
         vcm_index_facet *f = vcm_arena_calloc(a, n ? n : 1, sizeof *f);
         if (!f)
@@ -920,6 +930,17 @@ static int put_facets(const ectx *c, vcm_arena *a, const struct fcount *fc, unsi
             case VCM_FACET_REGION:
                 cnt = fc->region[i];
                 value = label = vcm_region_name((vcm_region)i);
+                break;
+            case VCM_FACET_ORIGIN:
+                cnt = i ? fc->origin[i] : 0; /* unknown is not offered */
+                value = label = vcm_origin_region_slug((vcm_origin_region)i);
+                break;
+            case VCM_FACET_ORIGIN_COUNTRY:
+                cnt = fc->ocountry[i];
+                buf[0] = (char)('A' + i / 26);
+                buf[1] = (char)('A' + i % 26);
+                buf[2] = 0;
+                value = buf;
                 break;
             case VCM_FACET_IMAGE:
                 cnt = fc->image[i];
@@ -1057,6 +1078,10 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
                 fc.region[reg]++;
             fc.image[!!(doc->flags & VCM_IDOC_IMAGE)]++;
             fc.open[!!(doc->flags & VCM_IDOC_OPEN)]++;
+            fc.origin[doc->oregion]++;
+            if (doc->ocountry[0] >= 'A' && doc->ocountry[0] <= 'Z' && doc->ocountry[1] >= 'A' &&
+                doc->ocountry[1] <= 'Z')
+                fc.ocountry[(doc->ocountry[0] - 'A') * 26 + (doc->ocountry[1] - 'A')]++;
         }
         entry e = {sort_key(&c, d, res.s[i], r->sort), doc->id, res.s[i], d};
         if (second) {

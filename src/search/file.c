@@ -22,7 +22,7 @@
 #define MAGIC "VCMIDX\x01\n"
 #define VERSION 3u /* 2: n-grams of Thai, Lao, Khmer and Burmese words; 3: Han variants,
                       apostrophes and possessives folded, several suggestions a key,
-                      classification by concept (terms.h) */
+                      classification by concept (terms.h), origins */
 
 struct header {
     char magic[8];

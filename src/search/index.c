@@ -396,6 +396,8 @@ vcm_index_prep *vcm_index_prepare(const vcm_index_doc *d)
     p->doc.ds = d->date_start;
     p->doc.de = d->date_end;
     p->doc.flags = d->flags;
+    memcpy(p->doc.ocountry, d->origin_country, 2);
+    p->doc.oregion = d->origin_region < VCM_ORIGIN_NREGIONS ? d->origin_region : 0;
     p->doc.title_key = title_key(d->sort_title);
     p->museum_id = d->museum_id;
     memcpy(p->country, d->country, 3);

@@ -41,6 +41,8 @@ typedef struct vcm_index_doc {
     const char *museum_name;      /* for facets and sorting */
     char country[3];              /* the museum's country */
     uint8_t region;               /* vcm_region of that country */
+    char origin_country[3];       /* where the object comes from ("" unknown) */
+    uint8_t origin_region;        /* vcm_origin_region (model/origin.h) */
     const char *classification;   /* facet value, "" when none */
     const char *sort_title;       /* the title shown, for sorting and suggestions */
     const char *const *suggest;   /* more suggestion texts (creators) */
@@ -135,7 +137,9 @@ enum vcm_sort { VCM_SORT_RELEVANCE, VCM_SORT_DATE, VCM_SORT_DATE_DESC, VCM_SORT_
 
 enum vcm_facet_kind {
     VCM_FACET_REGION, VCM_FACET_COUNTRY, VCM_FACET_MUSEUM, VCM_FACET_CLASSIFICATION,
-    VCM_FACET_MATERIAL, VCM_FACET_CENTURY, VCM_FACET_IMAGE, VCM_FACET_LICENCE, VCM_FACET_KINDS
+    VCM_FACET_MATERIAL, VCM_FACET_CENTURY, VCM_FACET_IMAGE, VCM_FACET_LICENCE,
+    VCM_FACET_ORIGIN, VCM_FACET_ORIGIN_COUNTRY, /* where objects come from: regions, countries */
+    VCM_FACET_KINDS
 };
 
 typedef struct vcm_index_request {

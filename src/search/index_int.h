@@ -33,6 +33,8 @@ struct idoc {
     uint16_t dl;         /* weighted length */
     uint8_t flags;       /* VCM_IDOC_* */
     uint8_t places;      /* VCM_TH_* regions named in its culture */
+    char ocountry[2];    /* origin: ISO code ("\0\0" unknown) */
+    uint8_t oregion;     /* origin: vcm_origin_region */
 };
 
 struct museum {

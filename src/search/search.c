@@ -164,6 +164,8 @@ static vcm_index_prep *prepare_object(const struct reader *r, const vcm_object *
     d.museum_name = mn ? mn->text : o->museum_name;
     memcpy(d.country, m ? m->m.country : o->country, 3);
     d.region = m ? m->region : 0;
+    memcpy(d.origin_country, o->origin.country, 3);
+    d.origin_region = (uint8_t)o->origin.region;
     /* the concept, as browse groups it (terms.h) */
     char cls[VCM_TERMS_KEY_MAX];
     vcm_terms_type_key(o->classification, cls, sizeof cls);
@@ -731,6 +733,7 @@ static const char *const facet_names[VCM_FACET_KINDS] = {
     [VCM_FACET_MUSEUM] = "museum", [VCM_FACET_CLASSIFICATION] = "classification",
     [VCM_FACET_MATERIAL] = "material", [VCM_FACET_CENTURY] = "century",
     [VCM_FACET_IMAGE] = "image", [VCM_FACET_LICENCE] = "licence",
+    [VCM_FACET_ORIGIN] = "origin", [VCM_FACET_ORIGIN_COUNTRY] = "origin_country",
 };
 
 int vcm_facet_parse(const char *name, size_t len)
@@ -1577,14 +1580,17 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
         r->facets[k] = ir.facets[k];
         r->nfacets[k] = ir.nfacets[k];
     }
-    for (size_t i = 0; i < r->nfacets[VCM_FACET_COUNTRY]; i++) {
-        vcm_country c;
-        if (vcm_country_from_code(&c, a, r->facets[VCM_FACET_COUNTRY][i].value) == 0) {
-            const vcm_ltext *n = vcm_ltexts_pick(&c.names, p->lang ? p->lang : "en");
-            if (n)
-                r->facets[VCM_FACET_COUNTRY][i].label = n->text;
+    static const int named[] = {VCM_FACET_COUNTRY, VCM_FACET_ORIGIN_COUNTRY};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < r->nfacets[named[k]]; i++) {
+            vcm_country c;
+            vcm_index_facet *fc = &r->facets[named[k]][i];
+            if (vcm_country_from_code(&c, a, fc->value) == 0) {
+                const vcm_ltext *n = vcm_ltexts_pick(&c.names, p->lang ? p->lang : "en");
+                if (n)
+                    fc->label = n->text;
+            }
         }
-    }
     if (ir.more && ir.nhits)
         r->next = make_cursor(a, p->sort, &ir.hits[ir.nhits - 1]);
     r->hits = vcm_arena_calloc(a, ir.nhits ? ir.nhits : 1, sizeof *r->hits);

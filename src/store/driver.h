@@ -44,7 +44,7 @@ enum {
 
 /* Filter queries take most: one a kind and combination of conditions
  * (store_int.h), prepared only when used. */
-#define VCM_SLOTS 20480
+#define VCM_SLOTS 49152
 
 typedef enum vcm_dialect { VCM_SQLITE, VCM_PG, VCM_DIALECTS } vcm_dialect;
 

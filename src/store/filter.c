@@ -36,6 +36,8 @@ static const char *const fselect[F_KINDS] = {
     [F_IMAGE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
                 "THEN 'yes' ELSE 'no' END, NULL, count(*)",
     [F_LICENCE] = NULL, /* open_text: it binds the marks */
+    [F_ORIGIN_REGION] = "SELECT g.region, g.region, count(*)",
+    [F_ORIGIN_COUNTRY] = "SELECT g.country, g.country, count(*)",
 };
 static const char *const fgroup[F_KINDS] = {
     [F_LIST] = " ORDER BY o.id",
@@ -47,6 +49,8 @@ static const char *const fgroup[F_KINDS] = {
     [F_CENTURY] = " AND o.century IS NOT NULL AND o.century <> 0 GROUP BY 1 ORDER BY 1",
     [F_IMAGE] = " GROUP BY 1 ORDER BY 1 DESC",
     [F_LICENCE] = " GROUP BY 1 ORDER BY 1",
+    [F_ORIGIN_REGION] = " AND g.region IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 1",
+    [F_ORIGIN_COUNTRY] = " AND g.country IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
 };
 
 static unsigned filter_mask(const vcm_filter *f, enum fkind k)
@@ -74,6 +78,8 @@ static unsigned filter_mask(const vcm_filter *f, enum fkind k)
         m |= B_OPEN;
     if (f->has_date)
         m |= B_DATE;
+    if (vcm_filter_has_origin(f))
+        m |= B_ORIGIN;
     return m;
 }
 
@@ -142,6 +148,23 @@ static void open_text(struct walk *w)
     puts_text(w, ")");
 }
 
+/* Any of the regions or countries of origin asked for, as a fixed number of
+ * values (a region not taken, or a country slot unused, is "", which no
+ * stored origin is: they are NULL there), so one text serves every
+ * selection. */
+static void origin_text(struct walk *w, const vcm_filter *f)
+{
+    puts_text(w, " AND o.id IN (SELECT x.object_id FROM object_origins x WHERE x.region IN (");
+    for (int i = 1; i < VCM_ORIGIN_NREGIONS; i++)
+        cond_text(w, i > 1 ? ", ?%d" : "?%d",
+                  f->origin_regions & (1u << i) ? vcm_origin_region_slug((vcm_origin_region)i)
+                                                : "");
+    puts_text(w, ") OR x.country IN (");
+    for (size_t i = 0; i < VCM_FILTER_ORIGINS; i++)
+        cond_text(w, i ? ", ?%d" : "?%d", f->origin_countries[i]);
+    puts_text(w, "))");
+}
+
 static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fkind k)
 {
     if (k == F_LICENCE) {
@@ -152,6 +175,8 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
         puts_text(w, fselect[k]);
     }
     puts_text(w, " FROM objects o JOIN museums m ON m.id = o.museum_id");
+    if (k == F_ORIGIN_REGION || k == F_ORIGIN_COUNTRY)
+        puts_text(w, " JOIN object_origins g ON g.object_id = o.id");
     if ((m & B_REGION) || k == F_REGION)
         puts_text(w, " JOIN countries c ON c.code = m.country");
     if (k == F_CLASS)
@@ -195,6 +220,8 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
         cond_int(w, " AND o.date_start IS NOT NULL AND o.date_start <= ?%d", f->date_to);
         cond_int(w, " AND coalesce(o.date_end, o.date_start) >= ?%d", f->date_from);
     }
+    if (m & B_ORIGIN)
+        origin_text(w, f);
     puts_text(w, fgroup[k]);
     if (k == F_LIST) {
         cond_int(w, " LIMIT ?%d", f->limit > 0 && f->limit <= 1000 ? f->limit : 20);
@@ -273,10 +300,13 @@ static struct facet_entry *facet_entry(store *s, const vcm_filter *f)
             return NULL;
     }
     char key[1024];
-    snprintf(key, sizeof key, "%u|%u|%s|%lld|%d|%d|%d|%d|%d|%s|%s", filter_mask(f, F_COUNT),
+    snprintf(key, sizeof key, "%u|%u|%s|%lld|%d|%d|%d|%d|%d|%s|%s|%u|%s|%s|%s|%s",
+             filter_mask(f, F_COUNT),
              f->regions & 7u, f->country, (long long)f->museum, f->century, (int)f->image,
              (int)f->open, f->has_date ? (int)f->date_from : 0, f->has_date ? (int)f->date_to : 0,
-             f->classification ? f->classification : "", f->source_id ? f->source_id : "");
+             f->classification ? f->classification : "", f->source_id ? f->source_id : "",
+             f->origin_regions, f->origin_countries[0], f->origin_countries[1],
+             f->origin_countries[2], f->origin_countries[3]);
     for (size_t i = 0; i < c->nfe; i++)
         if (strcmp(c->fe[i].key, key) == 0)
             return &c->fe[i];
@@ -311,7 +341,9 @@ static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
         !(dst->classification = copy_facets(a, src->classification, src->nclassification)) ||
         !(dst->century = copy_facets(a, src->century, src->ncentury)) ||
         !(dst->image = copy_facets(a, src->image, src->nimage)) ||
-        !(dst->licence = copy_facets(a, src->licence, src->nlicence)))
+        !(dst->licence = copy_facets(a, src->licence, src->nlicence)) ||
+        !(dst->origin = copy_facets(a, src->origin, src->norigin)) ||
+        !(dst->origin_country = copy_facets(a, src->origin_country, src->norigin_country)))
         return -1;
     return 0;
 }
@@ -376,7 +408,9 @@ static int facets_uncached(store *s, vcm_arena *a, const vcm_filter *f, vcm_face
         facet(s, a, f, F_CLASS, &out->classification, &out->nclassification) < 0 ||
         facet(s, a, f, F_CENTURY, &out->century, &out->ncentury) < 0 ||
         facet(s, a, f, F_IMAGE, &out->image, &out->nimage) < 0 ||
-        facet(s, a, f, F_LICENCE, &out->licence, &out->nlicence) < 0)
+        facet(s, a, f, F_LICENCE, &out->licence, &out->nlicence) < 0 ||
+        facet(s, a, f, F_ORIGIN_REGION, &out->origin, &out->norigin) < 0 ||
+        facet(s, a, f, F_ORIGIN_COUNTRY, &out->origin_country, &out->norigin_country) < 0)
         return -1;
     for (size_t i = 0; i < out->ncentury; i++) {
         char label[64];

@@ -109,7 +109,7 @@ static int put_children(store *s, const vcm_object *o, bool replace)
         if (vcm_gather(s, vcm_table_index("object_creators"), row) < 0)
             return -1;
     }
-    if (vcm_links_put(s, o, replace) < 0)
+    if (vcm_links_put(s, o, replace) < 0 || vcm_origin_put(s, o, replace) < 0)
         return -1;
     for (size_t i = 0; i < o->nmedia; i++) {
         vcm_stmt *q = vcm_st(s, S_MEDIA_PUT);
@@ -578,6 +578,7 @@ static void row_object(store *s, vcm_arena *a, vcm_stmt *q, vcm_object *o)
     /* 23: content hash */
     o->museum_name = vcm_col_dup(s, a, q, 24);
     vcm_col_code(s, q, 25, o->country);
+    vcm_origin_row(s, q, 26, &o->origin);
 }
 
 /* ids in order, with where each was asked, to find a row's objects. */

@@ -102,6 +102,15 @@ static const char *const common[S_COUNT] = {
         "identifier, tries, checked, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
         "ON CONFLICT(url) DO UPDATE SET object_id = ?2, state = ?3, http_status = ?4, "
         "etag = ?5, last_modified = ?6, identifier = ?7, tries = ?8, checked = ?9, error = ?10",
+    /* origin.c */
+    [S_ORIGIN_DEL] = "DELETE FROM object_origins WHERE object_id = ?1",
+    /* a plain insert after S_ORIGIN_DEL: an upsert's conflict clause would
+     * override the OR REPLACE of SQLite's change trigger */
+    [S_ORIGIN_PUT] = "INSERT INTO object_origins(object_id, country, region, culture, rule) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_ORIGIN_TODO] = "SELECT o.id FROM objects o WHERE o.id > ?1 AND (?2 = 1 OR NOT EXISTS "
+                      "(SELECT 1 FROM object_origins g WHERE g.object_id = o.id)) "
+                      "ORDER BY o.id LIMIT ?3",
 };
 
 /* The reads of a page of objects by id: one list bound as one value. */
@@ -109,7 +118,10 @@ static const char *const common[S_COUNT] = {
 #define IDS_PG(col) col " = ANY(?1::bigint[])"
 #define OBJECTS_GET(ids)                                                                      \
     "SELECT o.id, " OBJECT_COLS ", " FIRST_NAME("museum_names", "museum_id", "o.museum_id")  \
-    ", m.country FROM objects o JOIN museums m ON m.id = o.museum_id WHERE " ids
+    ", m.country, g.g_country, g.g_region, g.g_culture, g.g_rule FROM objects o JOIN museums m " \
+    "ON m.id = o.museum_id LEFT JOIN (SELECT object_id AS g_id, country AS g_country, region "   \
+    "AS g_region, culture AS g_culture, rule AS g_rule FROM object_origins) g ON g.g_id = o.id " \
+    "WHERE " ids
 /* Texts and creators in one go: a creator is a row whose field is ''. */
 #define OBJECTS_TEXTS(ids1, ids2)                                                             \
     "SELECT object_id, field, lang, value, pos FROM object_texts WHERE " ids1                 \

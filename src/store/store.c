@@ -43,6 +43,8 @@ static const char *const fetch_state_cols[] = {"url", "object_id", "state", "htt
                                                "etag", "last_modified", "identifier", "tries",
                                                "checked", "error"};
 static const char *const object_terms_cols[] = {"object_id", "kind", "term"};
+static const char *const object_origins_cols[] = {"object_id", "country", "region", "culture",
+                                                  "rule"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -54,6 +56,9 @@ const vcm_table vcm_store_tables[] = {
     TABLE(object_texts, "ittit", 3),
     TABLE(object_creators, "iit", 2),
     TABLE(media, "iiittiitttttit", 1),
+    /* before changes: its rows move objects in the change sequence, which the
+     * copy of changes then replaces (vcm db copy) */
+    TABLE(object_origins, "itttt", 1),
     TABLE(activities, "iiti", 1),
     TABLE(changes, "ii", 1),
     TABLE(object_links, "itit", 3),
@@ -359,6 +364,7 @@ static int migrate(store *s)
         if (strncmp(path, prefix, pl) != 0 || !isdigit((unsigned char)path[pl]))
             continue;
         int version = atoi(path + pl);
+        s->origins_todo |= version == 6; /* reset below when it was done before */
         vcm_stmt *q = vcm_st(s, S_MIGRATION_DONE);
         if (!q)
             goto out;
@@ -366,8 +372,11 @@ static int migrate(store *s)
         int64_t done;
         if (vcm_first_int(s, q, "cannot read schema_migrations", &done) < 0)
             goto out;
-        if (done)
+        if (done) {
+            if (version == 6)
+                s->origins_todo = false;
             continue;
+        }
         if (s->d->begin(s->c, true) < 0) {
             vcm_fail_db(s, "cannot start a migration");
             goto out;
@@ -611,6 +620,15 @@ vcm_store *vcm_store_open_driver(const vcm_driver *d, const char *url, const cha
         st_close(&s->base);
         return NULL;
     }
+    /* the objects stored before origins were kept get theirs now, once */
+    int64_t filled;
+    if (s->origins_todo && vcm_origins_derive(&s->base, false, &filled) < 0) {
+        snprintf(err, errlen, "cannot derive the origins of the stored objects: %s",
+                 s->base.error);
+        st_close(&s->base);
+        return NULL;
+    }
+    s->origins_todo = false;
     return &s->base;
 }
 

@@ -34,6 +34,9 @@ typedef struct vcm_facets {
     vcm_facet *region, *country, *museum, *classification, *century;
     vcm_facet *image, *licence; /* "yes", "no"; "open", "other" (model/filter.h) */
     size_t nregion, ncountry, nmuseum, nclassification, ncentury, nimage, nlicence;
+    /* where the objects come from: regions ("east-asia"), countries ("CN") */
+    vcm_facet *origin, *origin_country;
+    size_t norigin, norigin_country;
 } vcm_facets;
 
 typedef struct vcm_stats {
@@ -254,6 +257,12 @@ const char *vcm_store_url_file(const char *url);
 void vcm_store_url_redact(const char *url, char *out, size_t size);
 /* Records an error message (for backends). Returns -1. */
 int vcm_store_fail(vcm_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Derives the origin (model/origin.h) of every stored object again (all),
+ * or of those that have none yet, in transactions of a few hundred, and
+ * says how many in *done. Opening a store whose migration 6 has just run
+ * does the second by itself; `vcm db origins` does either. */
+int vcm_store_origins_derive(vcm_store *s, bool all, int64_t *done);
 
 /* Shorthands, so that callers read like the domain. */
 #define vcm_store_begin(s) ((s)->ops->begin(s))

@@ -46,6 +46,7 @@ enum stmt {
     S_META_GET, S_META_PUT, S_FINISH, S_MIGRATION_DONE, S_MIGRATION_PUT,
     S_LINKS_DEL, S_LINKS_GET, S_FETCH_LIST, S_FETCH_GET, S_FETCH_PUT, S_OBJECT_STAMPS,
     S_TERMS_DEL, S_RIGHTS_PUT,
+    S_ORIGIN_DEL, S_ORIGIN_PUT, S_ORIGIN_TODO, /* origin.c */
     S_COUNT
 };
 
@@ -60,12 +61,12 @@ const char *vcm_sql_list(vcm_dialect d);
 /* Filter queries: what they select, then the conditions a filter adds. */
 enum fkind {
     F_LIST, F_COUNT, F_REGION, F_COUNTRY, F_MUSEUM, F_CLASS, F_CENTURY, F_IMAGE, F_LICENCE,
-    F_KINDS
+    F_ORIGIN_REGION, F_ORIGIN_COUNTRY, F_KINDS
 };
 enum fbit {
     B_PUBLISHED = 1, B_REGION = 2, B_COUNTRY = 4, B_MUSEUM = 8, B_CLASS = 16,
     B_CENTURY = 32, B_SOURCE_ID = 64, B_AFTER = 128, B_IMAGE = 256, B_OPEN = 512,
-    B_DATE = 1024, B_MASKS = 2048
+    B_DATE = 1024, B_ORIGIN = 2048, B_MASKS = 4096
 };
 
 /* Slots: the fixed statements, then filter queries, then raw tables. */
@@ -158,6 +159,7 @@ typedef struct store {
     vcm_buf list; /* the ids of the last page read (object.c) */
     struct known known;
     struct ahead ahead;
+    bool origins_todo; /* migration 6 ran at this open: fill the origins */
 } store;
 
 #define S(b) ((store *)(b))
@@ -209,6 +211,13 @@ int vcm_media_add(vcm_store *b, int64_t object_id, vcm_media *m);
 /* links.c: an object's links gathered with it (replace: drop the stored
  * ones first); the links and fetch-state operations of the interface. */
 int vcm_links_put(store *s, const vcm_object *o, bool replace);
+/* origin.c: the object's origin derived and written (gathered) with it; a
+ * stored one read from the columns from col on (country, region, culture,
+ * rule) of a row. */
+int vcm_origin_put(store *s, const vcm_object *o, bool replace);
+void vcm_origin_row(store *s, vcm_stmt *q, int col, vcm_origin *out);
+/* vcm_store_origins_derive's work (store.c opens it to the store). */
+int vcm_origins_derive(vcm_store *b, bool all, int64_t *done);
 int vcm_object_links(vcm_store *b, vcm_arena *a, int64_t object_id, vcm_link **out, size_t *n);
 int vcm_fetch_list(vcm_store *b, vcm_arena *a, int64_t museum_id, vcm_fetch_item **out,
                    size_t *n);

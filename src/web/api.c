@@ -21,6 +21,7 @@ static json_t *object_json(vcm_req *req, const vcm_object *o)
     const char *base = vcm_web_base(req);
     json_object_set_new(j, "museum_id", json_integer(o->museum_id));
     json_object_set_new(j, "country", json_string(o->country));
+    json_object_set_new(j, "origin", vcm_web_origin_json(req, &o->origin));
     json_object_set_new(j, "url", json_string(vcm_arena_printf(req->arena, "%s/objects/%lld",
                                                                base, (long long)o->id)));
     json_object_del(j, "status");

@@ -120,6 +120,7 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         {"image", f.image ? (f.image == VCM_YES ? "yes" : "no") : NULL},
         {"licence", f.open ? (f.open == VCM_YES ? "open" : "other") : NULL},
         {"date", f.has_date ? prm.raw[VCM_P_DATE] : NULL},
+        {"origin", prm.set[VCM_P_ORIGIN] ? prm.raw[VCM_P_ORIGIN] : NULL},
     };
     size_t np = sizeof ps / sizeof ps[0];
 
@@ -143,6 +144,10 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         vcm_region_parse(fc.region[i].value, &rg);
         fc.region[i].label = vcm_web_region_label(rg);
     }
+    for (size_t i = 0; i < fc.norigin; i++)
+        fc.origin[i].label = vcm_web_origin_label(req, fc.origin[i].value);
+    for (size_t i = 0; i < fc.norigin_country; i++)
+        fc.origin_country[i].label = vcm_web_origin_label(req, fc.origin_country[i].value);
     for (size_t i = 0; i < fc.nimage; i++)
         fc.image[i].label = vcm_web_t(req, strcmp(fc.image[i].value, "yes") == 0
                                                ? "facet.image.yes"
@@ -158,6 +163,9 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         size_t n;
         const char *active;
     } g[] = {
+        /* where objects come from first; both select with origin= */
+        {"origin", "facet.origin", fc.origin, fc.norigin, ps[8].value},
+        {"origin", "facet.origin_country", fc.origin_country, fc.norigin_country, ps[8].value},
         {"region", "facet.region", fc.region, fc.nregion, ps[0].value},
         {"country", "facet.country", fc.country, fc.ncountry, ps[1].value},
         {"museum", "facet.museum", fc.museum, fc.nmuseum, ps[2].value},

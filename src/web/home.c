@@ -41,6 +41,33 @@ static int nth(vcm_store *s, vcm_arena *a, int64_t n, vcm_object *out)
     return 1;
 }
 
+#define HOME_ORIGINS 8
+
+/* "From China · Japan · Korea · India …": the countries most objects come
+ * from, then the regions, with counts and browse links (the store's facet
+ * counts for the whole collection, cached as browse's are). */
+static int home_origins(vcm_req *req, vcm_store *s, json_t *d)
+{
+    vcm_filter f = {0};
+    vcm_facets fc;
+    if (s->ops->object_facets(s, req->arena, &f, &fc) < 0)
+        return -1;
+    json_t *countries = json_array(), *regions = json_array();
+    for (size_t i = 0; i < fc.norigin_country && i < HOME_ORIGINS; i++)
+        json_array_append_new(countries, json_pack(
+            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin_country[i].value),
+            "count", (json_int_t)fc.origin_country[i].count, "url",
+            vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin_country[i].value)));
+    for (size_t i = 0; i < fc.norigin; i++)
+        json_array_append_new(regions, json_pack(
+            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin[i].value), "count",
+            (json_int_t)fc.origin[i].count, "url",
+            vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin[i].value)));
+    json_object_set_new(d, "origin_countries", countries);
+    json_object_set_new(d, "origin_regions", regions);
+    return 0;
+}
+
 int vcm_page_home(vcm_req *req, vcm_resp *resp)
 {
     vcm_store *s = vcm_web_store(req, resp);
@@ -105,6 +132,10 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
                 json_array_append_new(feat, vcm_web_card(&o));
         }
         json_object_set_new(d, "featured", feat);
+        if (home_origins(req, s, d) < 0) {
+            json_decref(d);
+            return vcm_web_store_error(req, resp, s);
+        }
     }
     return vcm_web_page(req, resp, "home", d);
 }

@@ -274,6 +274,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "creators", cr);
     json_object_set_new(obj, "date", o.date_text ? json_string(o.date_text) : json_null());
     json_object_set_new(obj, "culture", o.culture ? json_string(o.culture) : json_null());
+    json_object_set_new(obj, "origin", vcm_web_origin_json(req, &o.origin));
     json_object_set_new(obj, "statement", vcm_web_ltexts(&o.statement));
     json_object_set_new(obj, "description", vcm_web_ltexts(&o.description));
     json_object_set_new(obj, "two_descriptions", json_boolean(o.description.n > 1));

@@ -53,8 +53,9 @@ static const char *const regions[] = {"other", "asia", "europe", NULL}; /* as vc
 static const char *const sorts[] = {"relevance", "date", "-date", "title", "museum", NULL};
 static const char *const yes_no[] = {"no", "yes", NULL};
 static const char *const licences[] = {"other", "open", NULL};
-static const char *const facets[] = {"region", "country", "museum", "classification",
-                                     "material", "century", "image", "licence", NULL};
+static const char *const facets[] = {"region",  "country", "museum",  "classification",
+                                     "material", "century", "image",   "licence",
+                                     "origin",   "origin_country", NULL};
 
 /* A thesaurus material id, as its index among the materials. */
 static int find_material(const char *v)
@@ -68,6 +69,7 @@ const vcm_param_def vcm_param_defs[] = {
     /* what to find */
     {"q", VCM_P_Q, VCM_PK_TEXT, 0, 0, NULL, NULL, R_SEARCH | VCM_ROUTE_API_SUGGEST, "param.q"},
     {"region", VCM_P_REGION, VCM_PK_ENUM, 0, 0, regions, NULL, R_FILTER, "param.region"},
+    {"origin", VCM_P_ORIGIN, VCM_PK_ORIGIN, 0, 0, NULL, NULL, R_FILTER, "param.origin"},
     {"country", VCM_P_COUNTRY, VCM_PK_CODE, 0, 0, NULL, NULL, R_FILTER | VCM_ROUTE_API_MUSEUMS,
      "param.country"},
     {"museum", VCM_P_MUSEUM, VCM_PK_ID, 0, 0, NULL, NULL, R_FILTER, "param.museum"},
@@ -180,6 +182,13 @@ static int read_value(const vcm_param_def *d, vcm_arena *a, const char *v, vcm_p
         c[1] = (char)toupper((unsigned char)v[1]);
         c[2] = '\0';
         out->s = c;
+        return -1;
+    }
+    case VCM_PK_ORIGIN: {
+        vcm_filter f = {0};
+        if (vcm_filter_origin_parse(&f, v, n) < 0)
+            return VCM_PW_BAD_VALUE;
+        out->s = v;
         return -1;
     }
     case VCM_PK_ENUM: {
@@ -572,6 +581,8 @@ void vcm_params_filter(const vcm_params *p, vcm_filter *f)
         f->regions = 1u << p->v[VCM_P_REGION].i;
     if (p->set[VCM_P_COUNTRY])
         memcpy(f->country, p->v[VCM_P_COUNTRY].s, 3);
+    if (p->set[VCM_P_ORIGIN]) /* checked when read */
+        vcm_filter_origin_parse(f, p->v[VCM_P_ORIGIN].s, strlen(p->v[VCM_P_ORIGIN].s));
     f->museum = vcm_params_int(p, VCM_P_MUSEUM, 0);
     f->classification = vcm_params_str(p, VCM_P_CLASSIFICATION);
     f->century = (int)vcm_params_int(p, VCM_P_CENTURY, 0);

@@ -43,7 +43,7 @@ typedef enum vcm_param_id {
     VCM_P_Q, VCM_P_REGION, VCM_P_COUNTRY, VCM_P_MUSEUM, VCM_P_CLASSIFICATION, VCM_P_MATERIAL,
     VCM_P_CENTURY, VCM_P_IMAGE, VCM_P_LICENCE, VCM_P_DATE, VCM_P_SOURCE_ID, VCM_P_SORT,
     VCM_P_EXPAND, VCM_P_NOEXPAND, VCM_P_FACETS, VCM_P_CURSOR, VCM_P_OFFSET, VCM_P_LIMIT,
-    VCM_P_PAGE, VCM_P_ALL, VCM_P_LANG, VCM_P_COUNT
+    VCM_P_PAGE, VCM_P_ALL, VCM_P_LANG, VCM_P_ORIGIN, VCM_P_COUNT
 } vcm_param_id;
 
 typedef enum vcm_param_kind {
@@ -59,6 +59,7 @@ typedef enum vcm_param_kind {
     VCM_PK_LIST,    /* comma-separated values (or "none"): a bit mask */
     VCM_PK_IDS,     /* comma-separated thesaurus ids, up to max bytes */
     VCM_PK_LANG,    /* a BCP 47 language tag */
+    VCM_PK_ORIGIN,  /* regions of origin or country codes, comma-separated (filter.h) */
 } vcm_param_kind;
 
 typedef struct vcm_param_def {

@@ -58,11 +58,11 @@ int vcm_web_search_ready(vcm_app *app, size_t *done, size_t *total)
 /* The parameters every search URL carries, in this order. */
 static const char *const keys[] = {"q", "region", "country", "museum", "classification",
                                    "material", "century", "image", "licence", "date",
-                                   "sort", "expand", "noexpand"};
+                                   "sort", "expand", "noexpand", "origin"};
 static const vcm_param_id key_ids[] = {VCM_P_Q, VCM_P_REGION, VCM_P_COUNTRY, VCM_P_MUSEUM,
                                        VCM_P_CLASSIFICATION, VCM_P_MATERIAL, VCM_P_CENTURY,
                                        VCM_P_IMAGE, VCM_P_LICENCE, VCM_P_DATE, VCM_P_SORT,
-                                       VCM_P_EXPAND, VCM_P_NOEXPAND};
+                                       VCM_P_EXPAND, VCM_P_NOEXPAND, VCM_P_ORIGIN};
 #define NKEYS (sizeof keys / sizeof *keys)
 
 /* Bytes of facet links a page may hold. Each repeats the search's
@@ -147,6 +147,7 @@ static json_t *text_json(const vcm_search_text *t)
 static const char *const facet_labels[VCM_FACET_KINDS] = {
     "facet.region", "facet.country", "facet.museum", "facet.classification",
     "facet.material", "facet.century", "facet.image", "facet.licence",
+    "facet.origin", "facet.origin_country",
 };
 
 /* The results as data: the API sends it, the page renders it. */
@@ -179,7 +180,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
     json_object_set_new(d, page ? "items" : "hits", hits);
     json_t *facets = page ? json_array() : json_object();
     const char *const fkeys[VCM_FACET_KINDS] = {"region", "country", "museum", "classification",
-                                                "material", "century", "image", "licence"};
+                                                "material", "century", "image", "licence",
+                                                "origin", "origin_country"};
     size_t per_kind = SIZE_MAX;
     if (page) {
         /* a link's length: the parameters, plus a facet value */
@@ -197,7 +199,9 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
         if (!(p->facets & (1u << k)))
             continue;
         json_t *items = json_array();
-        const char *active = echo_get(ec, fkeys[k]);
+        /* both origin facets select with origin= */
+        const char *pkey = k == VCM_FACET_ORIGIN_COUNTRY ? "origin" : fkeys[k];
+        const char *active = echo_get(ec, pkey);
         trimmed = trimmed || r->nfacets[k] > per_kind;
         for (size_t i = 0; i < r->nfacets[k] && i < per_kind; i++) {
             const vcm_index_facet *f = &r->facets[k][i];
@@ -211,6 +215,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 label = vcm_web_century(req, atoi(f->value));
             } else if (k == VCM_FACET_CLASSIFICATION) {
                 label = vcm_web_class_label(req, f->value, f->label);
+            } else if (k == VCM_FACET_ORIGIN || k == VCM_FACET_ORIGIN_COUNTRY) {
+                label = vcm_web_origin_label(req, f->value);
             } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
                 label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", fkeys[k],
                                                         f->value));
@@ -220,7 +226,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                                    (json_int_t)f->count);
             if (page) {
                 json_object_set_new(it, "active", json_boolean(on));
-                json_object_set_new(it, "url", json_string(search_url(req, ec, "/search", fkeys[k],
+                json_object_set_new(it, "url", json_string(search_url(req, ec, "/search", pkey,
                                                                       on ? NULL : f->value, NULL)));
             }
             json_array_append_new(items, it);
@@ -324,6 +330,8 @@ static const char *chip_label(vcm_req *req, json_t *d, const char *key, const ch
         return vcm_web_class_label(req, v, v);
     if (strcmp(key, "image") == 0 || strcmp(key, "licence") == 0)
         return vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", key, v));
+    if (strcmp(key, "origin") == 0)
+        return vcm_web_origin_label(req, v);
     return v; /* record data: a museum's number, a country code, a classification, years */
 }
 
@@ -509,13 +517,13 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     /* chips: each active filter, with a link that removes it */
     json_t *chips = json_array();
     const char *fkeys[] = {"region", "country", "museum", "classification", "material",
-                           "century", "image", "licence", "date"};
+                           "century", "image", "licence", "origin", "date"};
     for (size_t i = 0; i < sizeof fkeys / sizeof *fkeys; i++) {
         if (!(v = echo_get(&e, fkeys[i])) || !*v)
             continue;
         /* named as the facets name the group and the value; a value the
          * facets do not list (nothing matches) as the site says it */
-        const char *group = vcm_web_t(req, i < 8 ? facet_labels[i] : "facet.date");
+        const char *group = vcm_web_t(req, i < 9 ? facet_labels[i] : "facet.date");
         const char *label = chip_label(req, d, fkeys[i], v);
         json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group", group, "label", label,
                                                "url", search_url(req, &e, "/search", fkeys[i],
@@ -533,7 +541,8 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     /* hidden fields: the filters, so that a new query or sort keeps them */
     json_t *hidden = json_array();
     const char *hkeys[] = {"region", "country", "museum", "classification", "material",
-                           "century", "image", "licence", "date", "expand", "noexpand"};
+                           "century", "image", "licence", "date", "expand", "noexpand",
+                           "origin"};
     for (size_t i = 0; i < sizeof hkeys / sizeof *hkeys; i++)
         if ((v = echo_get(&e, hkeys[i])) && *v)
             json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", hkeys[i], "value", v));

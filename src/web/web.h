@@ -164,6 +164,11 @@ int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s);
 int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object *o);
 /* "Asia", "Europe", "Elsewhere", from the catalogue. */
 const char *vcm_web_region_label(vcm_region r);
+/* origin.c: an origin facet value's label (a region slug from the
+ * catalogue, a country code by ICU in the page's language); an object's
+ * origin as JSON (null when unknown), with labels and a browse link. */
+const char *vcm_web_origin_label(vcm_req *req, const char *value);
+json_t *vcm_web_origin_json(vcm_req *req, const vcm_origin *o);
 
 /* Reads a positive id from a route parameter; 0 when it is not one. */
 int64_t vcm_web_id(const char *s);

@@ -86,7 +86,8 @@ static void add_api(const char *path)
 
 /* What the search API says of the same search: the thesaurus' names of
  * what it expanded, the suggested queries, and the labels of the facets
- * that name records (museums, countries, classifications, materials), not
+ * that name records (museums, countries, classifications, materials, countries
+ * of origin), not
  * those the site labels itself (regions, centuries, images, licences). */
 static void add_search(const char *query)
 {
@@ -96,7 +97,7 @@ static void add_search(const char *query)
     add_json(&record, json_object_get(j, "expansions"));
     add_json(&record, json_object_get(j, "alternatives"));
     add(&record, json_string_value(json_object_get(j, "query")));
-    const char *kinds[] = {"museum", "country", "classification", "material"};
+    const char *kinds[] = {"museum", "country", "classification", "material", "origin_country"};
     json_t *f = json_object_get(j, "facets");
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         size_t i;
@@ -403,6 +404,8 @@ static int group_setup(void **state)
     /* record data every page may show: museums, countries */
     add_api("/api/v1/museums");
     add_api("/api/v1/countries?all=1");
+    /* and the countries objects come from (the thesaurus' names) */
+    add_search("limit=1");
     return 0;
 }
 
