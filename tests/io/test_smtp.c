@@ -1,0 +1,234 @@
+/* The SMTP sender (src/io/smtp.c) against a real SMTP server on loopback,
+ * the test's own sink (tests/smtpsink.h): a message arrives byte for byte,
+ * and every failure is classified: 4xx and a server that is down, slow or
+ * drops the connection are temporary (retry later, nothing lost), a 5xx to
+ * the message is permanent, a 5xx before it (the server or our setup) is
+ * temporary. */
+#include "smtpsink.h"
+
+#include "io/mail.h"
+
+static char *dir;
+static struct vt_smtp sink;
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = vt_tmpdir();
+    vt_smtp_start(&sink, dir);
+    vt_smtp_behave(&sink, "");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    vt_smtp_stop(&sink);
+    vt_rmrf(dir);
+    free(dir);
+    return 0;
+}
+
+static vcm_mail_config config(const char *url)
+{
+    vcm_mail_config c;
+    vcm_mail_config_defaults(&c);
+    snprintf(c.smtp_url, sizeof c.smtp_url, "%s", url);
+    snprintf(c.tls, sizeof c.tls, "off"); /* the sink speaks no TLS */
+    snprintf(c.from, sizeof c.from, "Réseau VCM <noreply@vcm.example.org>");
+    c.timeout = 5;
+    char err[300];
+    if (vcm_mail_config_check(&c, err, sizeof err) != 0)
+        fail_msg("config: %s", err);
+    return c;
+}
+
+static const char *body = "Bonjour,\n"
+                          ".a line that starts with a dot\n"
+                          ".\n"
+                          "..two dots\n"
+                          "你好，欢迎。\n";
+
+static vcm_mail_msg message(void)
+{
+    return (vcm_mail_msg){.from = "noreply@vcm.example.org",
+                          .from_name = "Réseau VCM",
+                          .to = "curator@museum.example",
+                          .subject = "Invitation : 國立故宮博物院",
+                          .body = body,
+                          .date = 1796598309,
+                          .message_id = "<fixed-id@vcm.example.org>"};
+}
+
+static void test_message_arrives_intact(void **state)
+{
+    (void)state;
+    vcm_mail_config c = config(sink.url);
+    vcm_mail_msg m = message();
+    vcm_mail_status st;
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_SENT);
+    assert_int_equal(st.kind, VCM_MAIL_SENT);
+    assert_int_equal(st.code, 250);
+    assert_int_equal(st.retry_in, -1);
+    assert_int_equal(vt_smtp_count(&sink), 1);
+    /* byte for byte what the builder made: dot-stuffing done and undone */
+    vcm_buf want;
+    vcm_buf_init(&want, 0);
+    char err[200];
+    assert_int_equal(vcm_mail_build(&m, &want, err, sizeof err), 0);
+    size_t len;
+    char *got = vt_smtp_read(&sink, 1, "eml", &len);
+    assert_non_null(got);
+    assert_int_equal(len, want.len);
+    assert_memory_equal(got, want.data, len);
+    assert_non_null(strstr(got, "\r\n.a line that starts with a dot\r\n.\r\n..two dots\r\n"));
+    free(got);
+    vcm_buf_release(&want);
+    char *env = vt_smtp_read(&sink, 1, "env", NULL);
+    assert_string_equal(env, "<noreply@vcm.example.org>\n<curator@museum.example>\n");
+    free(env);
+    /* the sender from the configuration, a Message-ID made when none is given */
+    m.from = NULL;
+    m.from_name = NULL;
+    m.message_id = NULL;
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_SENT);
+    got = vt_smtp_read(&sink, 2, "eml", NULL);
+    assert_non_null(got);
+    assert_non_null(strstr(got, "\r\nFrom: =?utf-8?B?"));
+    assert_non_null(strstr(got, "<noreply@vcm.example.org>\r\n"));
+    assert_non_null(strstr(got, "@vcm.example.org>\r\nMIME-Version"));
+    assert_null(strstr(got, "fixed-id"));
+    free(got);
+}
+
+/* Sends the message with the sink told rules; checks the kind and the code
+ * (-1: any, as when the connection drops after some replies). */
+static vcm_mail_status attempt(const char *rules, int attempts, vcm_mail_kind kind, long code)
+{
+    vt_smtp_behave(&sink, rules);
+    vcm_mail_config c = config(sink.url);
+    vcm_mail_msg m = message();
+    vcm_mail_status st;
+    int before = vt_smtp_count(&sink);
+    vcm_mail_kind k = vcm_mail_send(&c, &m, attempts, &st);
+    if (k != kind || st.kind != kind || (code >= 0 && st.code != code))
+        fail_msg("with '%s': kind %d code %ld (%s), expected kind %d code %ld", rules, k,
+                 st.code, st.reply, kind, code);
+    if (kind != VCM_MAIL_SENT)
+        assert_int_equal(vt_smtp_count(&sink), before);
+    return st;
+}
+
+static void test_temporary_failures(void **state)
+{
+    (void)state;
+    vcm_mail_status st = attempt("rcpt 451\n", 0, VCM_MAIL_TEMPORARY, 451);
+    assert_string_equal(st.reply, "451 4.0.0 the test sink says 451");
+    assert_int_equal(st.retry_in, 60);
+    st = attempt("greeting 421\n", 1, VCM_MAIL_TEMPORARY, 421);
+    assert_int_equal(st.retry_in, 300);
+    st = attempt("mail 452\n", 2, VCM_MAIL_TEMPORARY, 452);
+    assert_int_equal(st.retry_in, 1800);
+    attempt("end 451\n", 0, VCM_MAIL_TEMPORARY, 451);
+    attempt("data 421\n", 0, VCM_MAIL_TEMPORARY, 421);
+    /* a 5xx before the message is the server's or our setup's fault: wait */
+    st = attempt("greeting 554\n", 0, VCM_MAIL_TEMPORARY, 554);
+    assert_int_equal(st.retry_in, 60);
+    attempt("ehlo 550\n", 0, VCM_MAIL_TEMPORARY, 550);
+    /* the connection dropped at any step */
+    attempt("greeting drop\n", 0, VCM_MAIL_TEMPORARY, 0);
+    attempt("rcpt drop\n", 0, VCM_MAIL_TEMPORARY, -1);
+    attempt("end drop\n", 0, VCM_MAIL_TEMPORARY, -1);
+    /* the server is fine again: the same message goes */
+    attempt("", 3, VCM_MAIL_SENT, 250);
+}
+
+static void test_permanent_failures(void **state)
+{
+    (void)state;
+    vcm_mail_status st = attempt("rcpt 550\n", 0, VCM_MAIL_PERMANENT, 550);
+    assert_string_equal(st.reply, "550 5.0.0 the test sink says 550");
+    assert_int_equal(st.retry_in, -1);
+    attempt("mail 553\n", 0, VCM_MAIL_PERMANENT, 553);
+    attempt("data 554\n", 0, VCM_MAIL_PERMANENT, 554);
+    attempt("end 552\n", 0, VCM_MAIL_PERMANENT, 552);
+    /* a temporary failure on the policy's last attempt: given up */
+    st = attempt("rcpt 451\n", VCM_MAIL_ATTEMPTS_MAX - 1, VCM_MAIL_PERMANENT, 451);
+    assert_int_equal(st.retry_in, -1);
+    /* a message we refuse to build never reaches the server */
+    vt_smtp_behave(&sink, "");
+    vcm_mail_config c = config(sink.url);
+    vcm_mail_msg m = message();
+    m.subject = "hi\r\nBcc: victim@example.org";
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_PERMANENT);
+    assert_non_null(strstr(st.reply, "header injection"));
+    assert_int_equal(st.code, 0);
+    assert_int_equal(vt_smtp_count(&sink), 0);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_server_down_or_slow(void **state)
+{
+    (void)state;
+    /* nothing listens: temporary, at once */
+    char url[64];
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%d", vt_free_port());
+    vcm_mail_config c = config(url);
+    vcm_mail_msg m = message();
+    vcm_mail_status st;
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_TEMPORARY);
+    assert_int_equal(st.code, 0);
+    assert_int_equal(st.retry_in, 60);
+    assert_true(st.reply[0] != '\0');
+    /* a server slower than the timeout: temporary, after the timeout */
+    vt_smtp_behave(&sink, "rcpt sleep 4000\n");
+    c = config(sink.url);
+    c.timeout = 1;
+    double t0 = now_s();
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_TEMPORARY);
+    double took = now_s() - t0;
+    if (took < 0.9 || took > 3.0)
+        fail_msg("the timeout of 1 s took %.2f s", took);
+    assert_non_null(strstr(st.reply, "timed out"));
+    /* with no mail server configured the message waits */
+    vcm_mail_config none;
+    vcm_mail_config_defaults(&none);
+    assert_int_equal(vcm_mail_send(&none, &m, 0, &st), VCM_MAIL_TEMPORARY);
+    assert_non_null(strstr(st.reply, "--smtp-url"));
+    assert_int_equal(vt_smtp_count(&sink), 0);
+}
+
+static void test_starttls_required(void **state)
+{
+    (void)state;
+    /* the sink offers no STARTTLS: with TLS required nothing goes in clear */
+    vt_smtp_behave(&sink, "");
+    vcm_mail_config c = config(sink.url);
+    snprintf(c.tls, sizeof c.tls, "starttls");
+    vcm_mail_msg m = message();
+    vcm_mail_status st;
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_TEMPORARY);
+    assert_int_equal(vt_smtp_count(&sink), 0);
+    assert_int_equal(st.retry_in, 60);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_message_arrives_intact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_temporary_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_permanent_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_down_or_slow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_starttls_required, setup, teardown),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
