@@ -430,6 +430,33 @@ static void test_config(void **state)
     free(dir);
 }
 
+/* vcm serve reads the options (flags and environment), checks them before
+ * anything else and lists them in --help. */
+static void test_serve_options(void **state)
+{
+    (void)state;
+    char *out;
+    int rc = vt_sh(&out, "%s serve --db sqlite:/nonexistent/x.db --smtp-url http://mail.example.org",
+                   vt_bin());
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(out, "--smtp-url: 'http://mail.example.org' is not smtp://"));
+    free(out);
+    rc = vt_sh(&out, "VCM_SMTP_URL=smtp://mail.example.org VCM_MAIL_FROM='Bad <x' %s serve "
+                     "--db sqlite:/nonexistent/x.db", vt_bin());
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(out, "--mail-from"));
+    free(out);
+    rc = vt_sh(&out, "%s --help", vt_bin());
+    assert_int_equal(rc, 0);
+    const char *want[] = {"--smtp-url URL", "[VCM_SMTP_URL]", "--mail-from ADDRESS",
+                          "[VCM_MAIL_FROM]", "--smtp-tls", "--smtp-user", "--smtp-password-file",
+                          "VCM_SMTP_PASSWORD", "--smtp-timeout", NULL};
+    for (int i = 0; want[i]; i++)
+        if (!strstr(out, want[i]))
+            fail_msg("vcm --help does not list %s", want[i]);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_retry_policy),
         cmocka_unit_test(test_message_id),
         cmocka_unit_test(test_config),
+        cmocka_unit_test(test_serve_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
