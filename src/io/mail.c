@@ -298,7 +298,8 @@ int vcm_mail_build(const vcm_mail_msg *m, vcm_buf *out, char *err, size_t errlen
     quoted_printable(out, m->body);
     if (out->toobig) {
         out->len = start;
-        out->data[start] = '\0';
+        if (out->data)
+            out->data[start] = '\0';
         return ERR("the message is larger than its buffer's cap");
     }
     return 0;

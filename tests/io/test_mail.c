@@ -195,6 +195,20 @@ static void test_plain_message(void **state)
     s = build(&m);
     assert_non_null(strstr(s, "\r\nTo: \"Dr. \\\"Kim\\\" \\\\ Lee\" <curator@museum.example>\r\n"));
     free(s);
+    /* a buffer too small for the message: refused, nothing left in it */
+    vcm_buf small;
+    vcm_buf_init(&small, 200);
+    vcm_buf_puts(&small, "kept");
+    char err[200];
+    assert_int_equal(vcm_mail_build(&m, &small, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cap"));
+    assert_string_equal(small.data, "kept");
+    assert_int_equal(small.len, 4);
+    vcm_buf_release(&small);
+    vcm_buf_init(&small, 10); /* nothing allocated yet */
+    assert_int_equal(vcm_mail_build(&m, &small, err, sizeof err), -1);
+    assert_int_equal(small.len, 0);
+    vcm_buf_release(&small);
 }
 
 static void test_utf8_subject_and_names(void **state)

@@ -218,6 +218,45 @@ static void test_starttls_required(void **state)
     assert_int_equal(st.retry_in, 60);
 }
 
+/* The sink itself, spoken to by hand: the commands a client may send that
+ * curl does not (HELO, NOOP, RSET), and the order it enforces. */
+static void test_sink_by_hand(void **state)
+{
+    (void)state;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)sink.port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct vs_conn c = {.fd = fd};
+    char line[512];
+    const char *talk[][2] = {
+        {NULL, "220 "},
+        {"HELO test\r\n", "250 "},
+        {"NOOP\r\n", "250 "},
+        {"MAIL FROM:<a@b.example>\r\n", "250 "},
+        {"RSET\r\n", "250 "},
+        {"RCPT TO:<c@d.example>\r\n", "503 "},
+        {"MAIL FROM:<a@b.example>\r\n", "250 "},
+        {"DATA\r\n", "503 "},
+        {"RCPT TO:<c@d.example>\r\n", "250 "},
+        {"DATA\r\n", "354 "},
+        {"Subject: by hand\r\n\r\n..dot\r\n.\r\n", "250 "},
+        {"VRFY x\r\n", "502 "},
+        {"QUIT\r\n", "221 "},
+    };
+    for (size_t i = 0; i < sizeof talk / sizeof *talk; i++) {
+        if (talk[i][0])
+            vs_say(&c, talk[i][0]);
+        assert_true(vs_line(&c, line, sizeof line) > 0);
+        if (strncmp(line, talk[i][1], 4) != 0)
+            fail_msg("after '%s' the sink said '%s'", talk[i][0] ? talk[i][0] : "", line);
+    }
+    close(fd);
+    char *got = vt_smtp_read(&sink, 1, "eml", NULL);
+    assert_string_equal(got, "Subject: by hand\r\n\r\n.dot\r\n");
+    free(got);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -227,6 +266,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_permanent_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_or_slow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_starttls_required, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sink_by_hand, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
