@@ -11,8 +11,10 @@
  *   STAGE CODE     answer CODE (e.g. 421, 451, 550) at that stage
  *   STAGE drop     close the connection at that stage without a word
  *   STAGE sleep MS wait MS milliseconds before answering at that stage
- * STAGE is greeting, ehlo, mail, rcpt, data (the DATA command) or end (the
- * message's final dot). After 421 the connection is closed, as RFC 5321
+ * STAGE is greeting, ehlo, auth, mail, rcpt, data (the DATA command) or end
+ * (the message's final dot). The sink offers AUTH PLAIN, takes any
+ * credentials (unless told otherwise) and keeps the last ones it was sent,
+ * base64 as received, in DIR/auth. After 421 the connection is closed, as RFC 5321
  * says. Header-only, like testutil.h. */
 #ifndef VCM_TEST_SMTPSINK_H
 #define VCM_TEST_SMTPSINK_H
@@ -21,7 +23,7 @@
 
 #include "testutil.h"
 
-enum { VS_GREETING, VS_EHLO, VS_MAIL, VS_RCPT, VS_DATA, VS_END, VS_NSTAGES };
+enum { VS_GREETING, VS_EHLO, VS_AUTH, VS_MAIL, VS_RCPT, VS_DATA, VS_END, VS_NSTAGES };
 
 struct vt_smtp {
     pid_t pid;
@@ -74,7 +76,7 @@ static inline size_t vs_line(struct vs_conn *c, char *line, size_t size)
 
 static inline void vs_rules(const char *dir, struct vs_rule *r)
 {
-    static const char *const names[VS_NSTAGES] = {"greeting", "ehlo", "mail",
+    static const char *const names[VS_NSTAGES] = {"greeting", "ehlo", "auth", "mail",
                                                   "rcpt",     "data", "end"};
     memset(r, 0, sizeof *r * VS_NSTAGES);
     char path[600], line[128];
@@ -136,10 +138,32 @@ static inline void vs_session(int fd, const char *dir, int *serial)
     while (!closed && vs_line(&c, line, sizeof line) > 0) {
         if (!strncasecmp(line, "EHLO", 4)) {
             if (!vs_rule(&c, &r[VS_EHLO], &closed))
-                vs_say(&c, "250-vcm-test-sink\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n");
+                vs_say(&c, "250-vcm-test-sink\r\n250-8BITMIME\r\n250-AUTH PLAIN\r\n"
+                           "250 SIZE 10485760\r\n");
         } else if (!strncasecmp(line, "HELO", 4)) {
             if (!vs_rule(&c, &r[VS_EHLO], &closed))
                 vs_say(&c, "250 vcm-test-sink\r\n");
+        } else if (!strncasecmp(line, "AUTH PLAIN", 10)) {
+            /* the credentials on the line (SASL-IR) or after a 334 */
+            char cred[1100];
+            snprintf(cred, sizeof cred, "%.*s", (int)strcspn(line + 10, "\r\n"), line + 10);
+            char *cp = cred + strspn(cred, " ");
+            if (!*cp) {
+                vs_say(&c, "334 \r\n");
+                if (vs_line(&c, cred, sizeof cred) == 0)
+                    break;
+                cred[strcspn(cred, "\r\n")] = '\0';
+                cp = cred;
+            }
+            char path[600];
+            snprintf(path, sizeof path, "%s/auth", dir);
+            FILE *af = fopen(path, "w");
+            if (af) {
+                fputs(cp, af);
+                fclose(af);
+            }
+            if (!vs_rule(&c, &r[VS_AUTH], &closed))
+                vs_say(&c, "235 2.7.0 ok\r\n");
         } else if (!strncasecmp(line, "MAIL FROM:", 10)) {
             if (!vs_rule(&c, &r[VS_MAIL], &closed)) {
                 snprintf(from, sizeof from, "%.*s", (int)strcspn(line + 10, " \r\n"), line + 10);

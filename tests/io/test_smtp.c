@@ -6,6 +6,8 @@
  * temporary. */
 #include "smtpsink.h"
 
+#include <sodium.h>
+
 #include "io/mail.h"
 
 static char *dir;
@@ -216,6 +218,12 @@ static void test_starttls_required(void **state)
     assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_TEMPORARY);
     assert_int_equal(vt_smtp_count(&sink), 0);
     assert_int_equal(st.retry_in, 60);
+    /* smtps:// to a server that speaks no TLS: refused, temporary */
+    char url[64];
+    snprintf(url, sizeof url, "smtps://127.0.0.1:%d", sink.port);
+    c = config(url);
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_TEMPORARY);
+    assert_int_equal(vt_smtp_count(&sink), 0);
 }
 
 /* The sink itself, spoken to by hand: the commands a client may send that
@@ -257,6 +265,39 @@ static void test_sink_by_hand(void **state)
     free(got);
 }
 
+/* A login: the credentials reach the server; a refused login is temporary
+ * (the operator fixes the password, the mail waits) and what is kept of the
+ * exchange holds neither the password nor its base64. */
+static void test_login(void **state)
+{
+    (void)state;
+    vcm_mail_config c = config(sink.url);
+    snprintf(c.user, sizeof c.user, "vcm");
+    snprintf(c.password, sizeof c.password, "s3cret-Pass");
+    vcm_mail_msg m = message();
+    vcm_mail_status st;
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_SENT);
+    char path[600];
+    snprintf(path, sizeof path, "%s/auth", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char got[200] = "";
+    assert_non_null(fgets(got, sizeof got, f));
+    fclose(f);
+    const char plain[] = "\0vcm\0s3cret-Pass";
+    char want[64];
+    sodium_bin2base64(want, sizeof want, (const unsigned char *)plain, sizeof plain - 1,
+                      sodium_base64_VARIANT_ORIGINAL);
+    assert_string_equal(got, want);
+    vt_smtp_behave(&sink, "auth 535\n");
+    assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_TEMPORARY);
+    assert_int_equal(st.code, 535);
+    assert_int_equal(st.retry_in, 60);
+    assert_null(strstr(st.reply, "s3cret"));
+    assert_null(strstr(st.reply, want));
+    assert_int_equal(vt_smtp_count(&sink), 1);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -267,6 +308,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_server_down_or_slow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_starttls_required, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sink_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
