@@ -103,7 +103,9 @@ typedef struct vcm_mail_status {
  * NULL, m->from and m->from_name taken from c's --mail-from when m->from
  * is NULL) through the server of c, after `attempts` earlier attempts; fills
  * st and returns its kind. A temporary failure after the last attempt the
- * retry policy allows is reported permanent (retry_in -1). Never logs the
+ * retry policy allows is reported permanent (retry_in -1); without a mail
+ * server (no --smtp-url) nothing is tried and the message stays temporary
+ * whatever attempts says (the caller should not count it). Never logs the
  * password or the message. Thread-safe once curl_global_init has run. */
 vcm_mail_kind vcm_mail_send(const vcm_mail_config *c, const vcm_mail_msg *m, int attempts,
                             vcm_mail_status *st);

@@ -175,7 +175,10 @@ vcm_mail_kind vcm_mail_send(const vcm_mail_config *c, const vcm_mail_msg *m, int
         goto out;
     }
     vcm_smtp_send(c, copy.from, copy.to, b.data, b.len, st);
-    if (st->kind == VCM_MAIL_TEMPORARY) {
+    if (!c->smtp_url[0]) {
+        /* no server to try: not an attempt, so never a reason to give up */
+        st->retry_in = vcm_mail_retry_delay(1);
+    } else if (st->kind == VCM_MAIL_TEMPORARY) {
         st->retry_in = vcm_mail_retry_delay(attempts + 1);
         if (st->retry_in < 0)
             st->kind = VCM_MAIL_PERMANENT; /* given up: the policy's last attempt */

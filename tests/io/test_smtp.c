@@ -203,6 +203,9 @@ static void test_server_down_or_slow(void **state)
     vcm_mail_config_defaults(&none);
     assert_int_equal(vcm_mail_send(&none, &m, 0, &st), VCM_MAIL_TEMPORARY);
     assert_non_null(strstr(st.reply, "--smtp-url"));
+    /* and is never given up for want of a server */
+    assert_int_equal(vcm_mail_send(&none, &m, VCM_MAIL_ATTEMPTS_MAX, &st), VCM_MAIL_TEMPORARY);
+    assert_int_equal(st.retry_in, 60);
     assert_int_equal(vt_smtp_count(&sink), 0);
 }
 
