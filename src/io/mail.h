@@ -111,7 +111,8 @@ vcm_mail_kind vcm_mail_send(const vcm_mail_config *c, const vcm_mail_msg *m, int
                             vcm_mail_status *st);
 
 /* The SMTP exchange alone: sends the n bytes of an already built message
- * from from_addr to to_addr. Fills st (retry_in left -1). */
+ * from from_addr to to_addr (an address vcm_mail_addr_ok refuses is a
+ * permanent failure, nothing sent). Fills st (retry_in left -1). */
 vcm_mail_kind vcm_smtp_send(const vcm_mail_config *c, const char *from_addr,
                             const char *to_addr, const char *data, size_t n,
                             vcm_mail_status *st);

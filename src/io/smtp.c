@@ -91,6 +91,13 @@ vcm_mail_kind vcm_smtp_send(const vcm_mail_config *c, const char *from_addr,
         snprintf(st->reply, sizeof st->reply, "no mail server is configured (--smtp-url)");
         return finish(st, VCM_MAIL_TEMPORARY);
     }
+    /* the envelope goes on command lines: nothing but a plain address */
+    char why[200];
+    if (!vcm_mail_addr_ok(from_addr, why, sizeof why) ||
+        !vcm_mail_addr_ok(to_addr, why, sizeof why)) {
+        snprintf(st->reply, sizeof st->reply, "envelope: %s", why);
+        return finish(st, VCM_MAIL_PERMANENT);
+    }
     smtp_ctx x = {.data = data, .n = n};
     char errbuf[CURL_ERROR_SIZE] = "";
     char from[VCM_MAIL_ADDR_MAX + 3], to[VCM_MAIL_ADDR_MAX + 3];

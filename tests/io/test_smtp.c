@@ -165,6 +165,12 @@ static void test_permanent_failures(void **state)
     assert_int_equal(vcm_mail_send(&c, &m, 0, &st), VCM_MAIL_PERMANENT);
     assert_non_null(strstr(st.reply, "header injection"));
     assert_int_equal(st.code, 0);
+    /* nor an envelope that would put a command of its own on the line */
+    const char *data = "Subject: x\r\n\r\nx\r\n";
+    assert_int_equal(vcm_smtp_send(&c, "a@b.example", "c@d.example>\r\nRSET", data,
+                                   strlen(data), &st),
+                     VCM_MAIL_PERMANENT);
+    assert_non_null(strstr(st.reply, "envelope: a line break"));
     assert_int_equal(vt_smtp_count(&sink), 0);
 }
 
