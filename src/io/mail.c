@@ -329,6 +329,19 @@ long vcm_mail_retry_delay(int attempts)
     return delays[(size_t)attempts - 1 < n ? (size_t)attempts - 1 : n - 1];
 }
 
+const char *vcm_mail_kind_name(vcm_mail_kind k)
+{
+    switch (k) {
+    case VCM_MAIL_SENT:
+        return "sent";
+    case VCM_MAIL_TEMPORARY:
+        return "temporary";
+    case VCM_MAIL_PERMANENT:
+        return "permanent";
+    }
+    return "unknown";
+}
+
 /* The options. */
 #define M(f) VCM_OPTION_AT(vcm_mail_config, f)
 static const vcm_option mail_options[] = {

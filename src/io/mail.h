@@ -92,6 +92,10 @@ typedef enum vcm_mail_kind {
     VCM_MAIL_PERMANENT, /* never again: 5xx to the message, or a message we refuse */
 } vcm_mail_kind;
 
+/* "sent", "temporary" or "permanent": the kind as a word, for the outbox
+ * and the log. */
+const char *vcm_mail_kind_name(vcm_mail_kind k);
+
 typedef struct vcm_mail_status {
     vcm_mail_kind kind;
     long code;          /* the server's last reply code; 0 when it gave none */

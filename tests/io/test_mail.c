@@ -367,6 +367,9 @@ static void test_retry_policy(void **state)
         total += vcm_mail_retry_delay(i);
     /* the last attempt comes days later, not hours, and not weeks */
     assert_true(total > 3 * 86400 && total < 7 * 86400);
+    assert_string_equal(vcm_mail_kind_name(VCM_MAIL_SENT), "sent");
+    assert_string_equal(vcm_mail_kind_name(VCM_MAIL_TEMPORARY), "temporary");
+    assert_string_equal(vcm_mail_kind_name(VCM_MAIL_PERMANENT), "permanent");
 }
 
 static void test_message_id(void **state)
