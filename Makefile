@@ -89,6 +89,9 @@ $(O)/tests/%: tests/%.c tests/testutil.h $(O)/libvcm.a
 	@echo "cc $<"
 	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(O)/libvcm.a $(LDLIBS) -lcmocka -lcurl
 
+# Tests that include the SMTP sink besides testutil.h.
+$(O)/tests/io/test_smtp: tests/smtpsink.h
+
 deps:
 	sh scripts/deps.sh
 

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "http/server.h"
+#include "io/mail.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -14,10 +15,19 @@ struct command_opts {
     vcm_web_config serve;
     vcm_media_opts media;
     vcm_thesaurus_opts thesaurus;
+    vcm_mail_config mail;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
 {
+    /* the mail options are checked before the server starts, so a wrong
+     * --smtp-url or --mail-from stops it at once, not at the first mail */
+    vcm_mail_config mail = o->mail;
+    char err[1024];
+    if (vcm_mail_config_check(&mail, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm serve: %s\n", err);
+        return VCM_EXIT_USAGE;
+    }
     return vcm_cmd_serve(c, &o->http, &o->serve);
 }
 
@@ -72,11 +82,12 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[4];
+    vcm_option_set sets[5];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
     vcm_thesaurus_options(&opts.thesaurus, &sets[3]);
+    vcm_mail_options(&opts.mail, &sets[4]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;
