@@ -98,6 +98,12 @@ static const char *const common[S_COUNT] = {
         "identifier, tries, checked, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
         "ON CONFLICT(url) DO UPDATE SET object_id = ?2, state = ?3, http_status = ?4, "
         "etag = ?5, last_modified = ?6, identifier = ?7, tries = ?8, checked = ?9, error = ?10",
+    [S_PROFILE_GET] = "SELECT name_native, address, languages, description FROM museum_profiles "
+                      "WHERE museum_id = ?1",
+    [S_PROFILE_PUT] =
+        "INSERT INTO museum_profiles(museum_id, name_native, address, languages, description) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(museum_id) DO UPDATE SET name_native = ?2, "
+        "address = ?3, languages = ?4, description = ?5",
 };
 
 /* The reads of a page of objects by id: one list bound as one value. */
@@ -108,8 +114,9 @@ static const char *const common[S_COUNT] = {
     ", m.country FROM objects o JOIN museums m ON m.id = o.museum_id WHERE " ids
 /* Texts and creators in one go: a creator is a row whose field is ''. */
 #define OBJECTS_TEXTS(ids1, ids2)                                                             \
-    "SELECT object_id, field, lang, value, pos FROM object_texts WHERE " ids1                 \
-    " UNION ALL SELECT object_id, '', '', name, pos FROM object_creators WHERE " ids2         \
+    "SELECT object_id, field, lang, value, pos, inferred, public FROM object_texts WHERE "    \
+    ids1 " UNION ALL SELECT object_id, '', '', name, pos, 0, 0 FROM object_creators WHERE "   \
+    ids2                                                                                      \
     " ORDER BY 1, 2, 5"
 #define OBJECTS_MEDIA(ids) "SELECT " MEDIA_COLS ", object_id FROM media WHERE " ids " ORDER BY object_id, pos"
 #define NEXT_ID(seq) "coalesce(?1::bigint, nextval('" seq "'))"

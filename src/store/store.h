@@ -120,6 +120,10 @@ struct vcm_store_ops {
     /* Replaces the museum with m->id (or, with id 0, the one of that name). */
     int (*museum_put)(vcm_store *s, vcm_museum *m);
     int (*museum_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_museum *out);
+    /* The museum's profile (all NULL when none is stored): 0, or -1. */
+    int (*museum_profile_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_museum_profile *out);
+    /* Replaces the profile of museum id (which must exist). */
+    int (*museum_profile_put)(vcm_store *s, int64_t id, const vcm_museum_profile *p);
     /* country "" = all. Ordered by English name. */
     int (*museum_list)(vcm_store *s, vcm_arena *a, const char *country, vcm_museum **out,
                        size_t *n);

@@ -45,6 +45,7 @@ enum stmt {
     S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
     S_META_GET, S_META_PUT, S_FINISH, S_MIGRATION_DONE, S_MIGRATION_PUT,
     S_LINKS_DEL, S_LINKS_GET, S_FETCH_LIST, S_FETCH_GET, S_FETCH_PUT,
+    S_PROFILE_GET, S_PROFILE_PUT,
     S_COUNT
 };
 
@@ -112,8 +113,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 12
-#define GATHER_TARGETS 13
+#define GATHER_ACTIVITY 13
+#define GATHER_TARGETS 14
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;
@@ -189,6 +190,10 @@ int vcm_museum_put(vcm_store *b, vcm_museum *m);
 int vcm_museum_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum *out);
 int vcm_museum_list(vcm_store *b, vcm_arena *a, const char *country, vcm_museum **out,
                     size_t *n);
+
+/* profile.c: what a museum page says beyond the museum's row. */
+int vcm_museum_profile_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum_profile *out);
+int vcm_museum_profile_put(vcm_store *b, int64_t id, const vcm_museum_profile *p);
 
 /* object.c: objects, images, the activity log, the change sequence. */
 int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_times,
