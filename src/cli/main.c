@@ -13,6 +13,7 @@ struct command_opts {
     vcm_http_config http;
     vcm_web_config serve;
     vcm_media_opts media;
+    vcm_museum_opts museum;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -23,6 +24,11 @@ static int run_serve(vcm_config *c, const struct command_opts *o)
 static int run_media(vcm_config *c, const struct command_opts *o)
 {
     return vcm_cmd_media(c, &o->media);
+}
+
+static int run_museum(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_museum(c, &o->museum);
 }
 
 static const struct command {
@@ -37,6 +43,8 @@ static const struct command {
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
     {"media", "add OBJECT FILE", "add an image to an object (its number, or its source id with --museum); --list FILE.csv: many", NULL, run_media},
     {"media", "fetch", "download the images museums publish, where the record's rights allow reuse (--contact required)", NULL, run_media},
+    {"museum", "show|set MUSEUM", "show or edit a museum's profile (--name-native, --city, --country, --website, --address, --lat, --lon, --languages, --description; \"\" clears)", NULL, run_museum},
+    {"museum", "load FILE.csv", "fill museum profiles from a table (name_en, name_native, city, country_code, latitude, longitude, website, address, languages, description)", NULL, run_museum},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"version", "", "print the version", NULL, NULL},
     {"help", "", "show this help", NULL, NULL},
@@ -64,10 +72,11 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[3];
+    vcm_option_set sets[4];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
+    vcm_museum_options(&opts.museum, &sets[3]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

@@ -173,4 +173,20 @@ int vcm_object_validate(const vcm_object *o, char *err, size_t errlen);
 int vcm_object_validate_content(const vcm_object *o, char *err, size_t errlen);
 
 void vcm_object_init(vcm_object *o);
+
+/* Museum profiles (model/profile.c). The fields a profile edit may set:
+ * name_native, city, country, website, address, lat, lon, coordinates
+ * ("LAT,LON"), languages, description. Sets field of m or p to value
+ * (copied into a; "" clears it), after checking it: -1 with a message
+ * naming the field when the value cannot be one, and nothing changed. */
+int vcm_museum_field_set(vcm_museum *m, vcm_museum_profile *p, vcm_arena *a, const char *field,
+                         const char *value, char *err, size_t errlen);
+/* The names of the fields above, NULL-terminated. */
+extern const char *const vcm_museum_fields[];
+/* True when a museum named name (as an import created it) is the museum a
+ * table names table_name in table_city: the same name once case, ASCII
+ * punctuation, a leading "The" and white space are set aside, or that
+ * name followed by ", CITY" ("National Palace Museum, Taipei"). Never a
+ * guess: a name that only resembles another does not match. */
+bool vcm_museum_name_match(const char *name, const char *table_name, const char *table_city);
 #endif
