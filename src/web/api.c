@@ -24,6 +24,16 @@ static json_t *object_json(vcm_req *req, const vcm_object *o)
     json_object_set_new(j, "url", json_string(vcm_arena_printf(req->arena, "%s/objects/%lld",
                                                                base, (long long)o->id)));
     json_object_del(j, "status");
+    /* every text with its language, in order, even two in one language */
+    json_object_set_new(j, "texts", json_pack("{s:o, s:o, s:o}", "title",
+                                              vcm_web_texts_json(&o->title), "description",
+                                              vcm_web_texts_json(&o->description), "statement",
+                                              vcm_web_texts_json(&o->statement)));
+    json_t *notes = vcm_web_public_notes(&o->notes);
+    if (json_array_size(notes))
+        json_object_set_new(j, "notes", notes);
+    else
+        json_decref(notes);
     return j;
 }
 
