@@ -178,7 +178,7 @@ static bool http_url(const char *s)
 
 /* Names have one value per language (the store keys them so); an object's
  * texts may have two different ones, a source's original and its
- * translation, never the same one twice. */
+ * translation, never the same one twice in one language. */
 static int check_ltexts(const vcm_ltexts *t, const char *field, bool one_per_lang, char *err,
                         size_t errlen)
 {
@@ -193,8 +193,10 @@ static int check_ltexts(const vcm_ltexts *t, const char *field, bool one_per_lan
                 snprintf(err, errlen, "%s: two values in language '%s'", field, t->v[i].lang);
                 return -1;
             }
-            if (!one_per_lang && strcmp(t->v[k].text, t->v[i].text) == 0) {
-                snprintf(err, errlen, "%s: the same text twice", field);
+            if (!one_per_lang && strcmp(t->v[k].lang, t->v[i].lang) == 0 &&
+                strcmp(t->v[k].text, t->v[i].text) == 0) {
+                snprintf(err, errlen, "%s: the same text twice in language '%s'", field,
+                         t->v[i].lang);
                 return -1;
             }
         }
