@@ -67,9 +67,9 @@ static int add_note(vcm_ltexts *notes, vcm_arena *a, const char *text, size_t n,
         return -1;
     /* the asterisks around a shouted note are its emphasis, not its words */
     size_t l = strlen(t), b = 0;
-    while (b < l && t[b] == '*')
+    while (b < l && (t[b] == '*' || t[b] == ' '))
         b++;
-    while (l > b && t[l - 1] == '*')
+    while (l > b && (t[l - 1] == '*' || t[l - 1] == ' '))
         l--;
     t[l] = '\0';
     t += b;
