@@ -141,7 +141,12 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
-    return vcm_web_json(req, resp, 200, vcm_web_museum_json(&m, NULL));
+    json_t *j = vcm_web_museum_json(&m, NULL);
+    if (vcm_web_museum_profile(req, s, &m, j) < 0) {
+        json_decref(j);
+        return vcm_web_store_error(req, resp, s);
+    }
+    return vcm_web_json(req, resp, 200, j);
 }
 
 int vcm_api_countries(vcm_req *req, vcm_resp *resp)

@@ -209,6 +209,16 @@ static void test_pages(void **state)
     assert_contains(r.body, "<a href=\"https://www.npm.gov.tw/\" rel=\"external\">");
     assert_contains(r.body, "<dd>Chinese (traditional characters), English</dd>");
     assert_not_contains(r.body, "not given");
+    vt_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/museums/%ld", npm);
+    r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "\"name_native\":\"國立故宮博物院\"");
+    assert_contains(r.body, "\"website\":\"https://www.npm.gov.tw/\"");
+    assert_contains(r.body, "{\"lang\":\"zh-Hant\",\"label\":\"Chinese (traditional characters)\"}");
+    vt_resp_free(&r);
+    snprintf(path, sizeof path, "/museums/%ld", npm);
+    r = vt_get(&srv, path);
     /* the cards: the title without the cataloguer's capitals */
     assert_contains(r.body, "Quartz scoop in halved double gourd shape");
     assert_not_contains(r.body, "NEPHRITE");
