@@ -45,6 +45,8 @@ static const struct command {
     {"media", "fetch", "download the images museums publish, where the record's rights allow reuse (--contact required)", NULL, run_media},
     {"museum", "show|set MUSEUM", "show or edit a museum's profile (--name-native, --city, --country, --website, --address, --lat, --lon, --languages, --description; \"\" clears)", NULL, run_museum},
     {"museum", "load FILE.csv", "fill museum profiles from a table (name_en, name_native, city, country_code, latitude, longitude, website, address, languages, description)", NULL, run_museum},
+    {"note", "list OBJECT", "the cataloguers' notes kept apart from an object's texts, numbered", vcm_cmd_note, NULL},
+    {"note", "show|hide OBJECT N", "let visitors read note N of an object (pages, API), or not", vcm_cmd_note, NULL},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"version", "", "print the version", NULL, NULL},
     {"help", "", "show this help", NULL, NULL},

@@ -407,8 +407,8 @@ static void feed_texts(crypto_generichash_state *h, const char *tag, const vcm_l
     for (size_t i = 0; i < t->n; i++) {
         feed(h, tag, t->v[i].lang);
         feed(h, tag, t->v[i].text);
+        /* whether a note is public is the curator's, not the source's */
         feed(h, tag, t->v[i].inferred ? "inferred" : "given");
-        feed(h, tag, t->v[i].is_public ? "public" : "internal");
     }
 }
 

@@ -94,6 +94,9 @@ static int put_children(store *s, const vcm_object *o, bool replace)
     static const enum stmt dels[] = {S_TEXTS_DEL, S_CREATORS_DEL, S_MEDIA_DEL};
     /* images are replaced only by a record that brings images */
     size_t ndels = o->nmedia ? 3 : 2;
+    vcm_ltexts notes = o->notes;
+    if (replace && vcm_notes_keep_public(s, o->id, &s->g.arena, &notes) < 0)
+        return -1;
     for (size_t i = 0; replace && i < ndels; i++) {
         vcm_stmt *q = vcm_st(s, dels[i]);
         if (!q)
@@ -105,7 +108,7 @@ static int put_children(store *s, const vcm_object *o, bool replace)
     if (put_texts(s, o->id, "title", &o->title) < 0 ||
         put_texts(s, o->id, "description", &o->description) < 0 ||
         put_texts(s, o->id, "statement", &o->statement) < 0 ||
-        put_texts(s, o->id, "note", &o->notes) < 0)
+        put_texts(s, o->id, "note", &notes) < 0)
         return -1;
     for (size_t i = 0; i < o->ncreators; i++) {
         vcm_value row[] = {v_int(o->id), v_int((int64_t)i), v_text(o->creators[i])};

@@ -98,6 +98,12 @@ static const char *const common[S_COUNT] = {
         "identifier, tries, checked, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
         "ON CONFLICT(url) DO UPDATE SET object_id = ?2, state = ?3, http_status = ?4, "
         "etag = ?5, last_modified = ?6, identifier = ?7, tries = ?8, checked = ?9, error = ?10",
+    [S_NOTE_FIND] = "SELECT count(*) FROM object_texts WHERE object_id = ?1 AND field = 'note' "
+                    "AND pos = ?2",
+    [S_NOTE_PUBLIC] = "UPDATE object_texts SET public = ?3 WHERE object_id = ?1 AND "
+                      "field = 'note' AND pos = ?2",
+    [S_NOTES_PUBLIC_GET] = "SELECT value FROM object_texts WHERE object_id = ?1 AND "
+                           "field = 'note' AND public = 1",
     [S_PROFILE_GET] = "SELECT name_native, address, languages, description FROM museum_profiles "
                       "WHERE museum_id = ?1",
     [S_PROFILE_PUT] =

@@ -558,6 +558,7 @@ static const struct vcm_store_ops store_ops = {
     .museum_put = vcm_museum_put,
     .museum_get = vcm_museum_get,
     .museum_profile_get = vcm_museum_profile_get,
+    .note_public = vcm_note_public,
     .museum_profile_put = vcm_museum_profile_put,
     .museum_list = vcm_museum_list,
     .object_upsert = vcm_object_upsert,

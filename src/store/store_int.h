@@ -45,7 +45,7 @@ enum stmt {
     S_ACTIVITY_COUNT, S_HAS_MEDIA, S_CHANGES_SINCE, S_CHANGE_HEAD, S_INSTANCE_ID,
     S_META_GET, S_META_PUT, S_FINISH, S_MIGRATION_DONE, S_MIGRATION_PUT,
     S_LINKS_DEL, S_LINKS_GET, S_FETCH_LIST, S_FETCH_GET, S_FETCH_PUT,
-    S_PROFILE_GET, S_PROFILE_PUT,
+    S_PROFILE_GET, S_PROFILE_PUT, S_NOTE_FIND, S_NOTE_PUBLIC, S_NOTES_PUBLIC_GET,
     S_COUNT
 };
 
@@ -194,6 +194,12 @@ int vcm_museum_list(vcm_store *b, vcm_arena *a, const char *country, vcm_museum 
 /* profile.c: what a museum page says beyond the museum's row. */
 int vcm_museum_profile_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum_profile *out);
 int vcm_museum_profile_put(vcm_store *b, int64_t id, const vcm_museum_profile *p);
+
+/* notes.c: whether a cataloguer's note may be shown. */
+int vcm_note_public(vcm_store *b, int64_t object_id, int64_t pos, bool is_public);
+/* Marks public the notes of *notes (made a copy in a) whose text is that of
+ * a note of object_id marked public now. */
+int vcm_notes_keep_public(store *s, int64_t object_id, vcm_arena *a, vcm_ltexts *notes);
 
 /* object.c: objects, images, the activity log, the change sequence. */
 int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_times,

@@ -10,14 +10,6 @@ static char *dir;
 static char db[1024];
 static struct vt_server srv;
 
-/* Runs SQL that writes (vt_db_sql reads only). */
-static int db_write(const char *url, const char *sql)
-{
-    if (strncmp(url, "sqlite:", 7) == 0)
-        return vt_sh(NULL, "sqlite3 '%s' \"%s\"", url + 7, sql);
-    return vt_sh(NULL, "psql -X -q -d '%s' -c \"%s\"", url, sql);
-}
-
 static long object_id(const char *source_id)
 {
     char sql[300], *out = NULL;
@@ -262,10 +254,15 @@ static void test_pages(void **state)
     vt_resp_free(&r);
 
     /* a note marked public is shown, on the page and in the API */
-    char sql[300];
-    snprintf(sql, sizeof sql, "UPDATE object_texts SET public = 1 WHERE object_id = %ld AND "
-                              "field = 'note' AND pos = 0", id);
-    assert_int_equal(db_write(db, sql), 0);
+    char *out = NULL;
+    assert_int_equal(vt_sh(&out, "%s note list --db '%s' %ld", vt_bin(), db, id), 0);
+    assert_string_equal(out, "0\thidden\ten\tNote trans Teng 2004 p40\n"
+                             "1\thidden\ten\t(see notes)\n");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s note show --db '%s' %ld 7 2>&1", vt_bin(), db, id), 2);
+    assert_contains(out, "has no note 7");
+    free(out);
+    assert_int_equal(vt_sh(NULL, "%s note show --db '%s' %ld 0", vt_bin(), db, id), 0);
     snprintf(path, sizeof path, "/objects/%ld", id);
     r = vt_get(&srv, path);
     assert_contains(r.body, "<li lang=\"en\">Note trans Teng 2004 p40</li>");
@@ -275,6 +272,21 @@ static void test_pages(void **state)
     r = vt_get(&srv, path);
     assert_contains(r.body, "\"notes\":[{\"lang\":\"en\",\"text\":\"Note trans Teng 2004 p40\"}]");
     vt_resp_free(&r);
+
+    /* the curator's choice outlives a re-import of a changed record */
+    assert_int_equal(vt_sh(NULL, "sed -i '/古玉0636/ s/\"date_text\": \"1756\"/\"date_text\": \"1756 (Qianlong "
+                                 "21)\"/' %s/slice.jsonl", dir), 0);
+    assert_int_equal(vt_sh(&out, "%s import --db '%s' %s/slice.jsonl 2>&1", vt_bin(), db, dir), 0);
+    assert_contains(out, "updated 1,");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s note list --db '%s' %ld", vt_bin(), db, id), 0);
+    assert_string_equal(out, "0\tshown\ten\tNote trans Teng 2004 p40\n"
+                             "1\thidden\ten\t(see notes)\n");
+    free(out);
+    assert_int_equal(vt_sh(NULL, "%s note hide --db '%s' %ld 0", vt_bin(), db, id), 0);
+    assert_int_equal(vt_sh(&out, "%s note list --db '%s' %ld", vt_bin(), db, id), 0);
+    assert_contains(out, "0\thidden\t");
+    free(out);
 }
 
 /* vcm db copy keeps the notes, the inferred flags and the profiles. */
