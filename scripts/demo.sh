@@ -19,6 +19,13 @@ fi
 # Status 1 means some lines were rejected (they are listed): the rest is in.
 "$vcm" import --quiet "$file" || [ $? -eq 1 ]
 
+# What museums.csv says of the museums held (native name, city, website,
+# address, coordinates): rows of museums not in the collection are left.
+if [ -r "$data/museums.csv" ]; then
+  "$vcm" museum load --quiet "$data/museums.csv" ||
+    echo "demo: some rows of $data/museums.csv were refused (see above)"
+fi
+
 # Every image of $data/images attached to its record, found by museum and
 # source id (images/LICENSES.md gives their provenance). Adding the same
 # image again changes nothing.

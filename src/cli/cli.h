@@ -42,6 +42,18 @@ void vcm_media_options(vcm_media_opts *o, vcm_option_set *set);
 int vcm_cmd_media(vcm_config *c, const vcm_media_opts *o);
 int vcm_cmd_media_fetch(vcm_config *c, const vcm_media_opts *o);
 
+/* vcm museum's own options (cli/museum.c): the fields museum set may
+ * change, each "\x01" when not given. */
+typedef struct vcm_museum_opts {
+    char name_native[VCM_CONFIG_STR], city[VCM_CONFIG_STR], country[VCM_CONFIG_STR];
+    char website[VCM_CONFIG_STR], address[VCM_CONFIG_STR], lat[64], lon[64];
+    char coordinates[VCM_CONFIG_STR], languages[VCM_CONFIG_STR];
+    char description[VCM_CONFIG_STR * 4];
+} vcm_museum_opts;
+void vcm_museum_options(vcm_museum_opts *o, vcm_option_set *set);
+int vcm_cmd_museum(vcm_config *c, const vcm_museum_opts *o);
+int vcm_cmd_note(vcm_config *c);
+
 /* What vcm media add and vcm media fetch do with an image file: ingest it
  * (iiif/image.h: type from its bytes, pixel limit, every pixel decoded,
  * pyramid, checksum) and attach it to object oid in one short transaction.

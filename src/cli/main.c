@@ -16,6 +16,7 @@ struct command_opts {
     vcm_media_opts media;
     vcm_thesaurus_opts thesaurus;
     vcm_mail_config mail;
+    vcm_museum_opts museum;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -41,6 +42,11 @@ static int run_thesaurus(vcm_config *c, const struct command_opts *o)
     return vcm_cmd_thesaurus(c, &o->thesaurus);
 }
 
+static int run_museum(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_museum(c, &o->museum);
+}
+
 static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
@@ -54,6 +60,10 @@ static const struct command {
     {"thesaurus", "check", "list the thesaurus names refused, and those that widen searches more than --factor times", NULL, run_thesaurus},
     {"media", "add OBJECT FILE", "add an image to an object (its number, or its source id with --museum); --list FILE.csv: many", NULL, run_media},
     {"media", "fetch", "download the images museums publish, where the record's rights allow reuse (--contact required)", NULL, run_media},
+    {"museum", "show|set MUSEUM", "show or edit a museum's profile (--name-native, --city, --country, --website, --address, --lat, --lon, --languages, --description; \"\" clears)", NULL, run_museum},
+    {"museum", "load FILE.csv", "fill museum profiles from a table (name_en, name_native, city, country_code, latitude, longitude, website, address, languages, description)", NULL, run_museum},
+    {"note", "list OBJECT", "the cataloguers' notes kept apart from an object's texts, numbered", vcm_cmd_note, NULL},
+    {"note", "show|hide OBJECT N", "let visitors read note N of an object (pages, API), or not", vcm_cmd_note, NULL},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"version", "", "print the version", NULL, NULL},
@@ -82,12 +92,13 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[5];
+    vcm_option_set sets[6];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
     vcm_thesaurus_options(&opts.thesaurus, &sets[3]);
     vcm_mail_options(&opts.mail, &sets[4]);
+    vcm_museum_options(&opts.museum, &sets[5]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

@@ -4,12 +4,13 @@
  * Real exports are dirty: HTML entities, runs of white space, line breaks
  * inside fields, and titles that hold two languages separated by '|' (the
  * Met writes "中文 | English"). Every text is cleaned (core/text.h); a '|'
- * title becomes one value per language, the language guessed from the
- * script; the Taipei records bring title_i18n/description_i18n maps, which
- * win over guessing. The licence text is kept as the source wrote it; the
- * metadata's licence (SPDX) and the object's rights (a Creative Commons or
- * RightsStatements.org URI) are read from it by vcm_rights_read, and left
- * out when it does not state them. */
+ * title becomes one value per part, its language inferred from the script;
+ * the Taipei records bring title_i18n/description_i18n maps besides their
+ * own fields, and every text of either is kept (io/texts.c); cataloguers'
+ * notes are set apart (io/notes.c). The licence text is kept as the source
+ * wrote it; the metadata's licence (SPDX) and the object's rights (a Creative
+ * Commons or RightsStatements.org URI) are read from it by vcm_rights_read,
+ * and left out when it does not state them. */
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 
 #include "core/text.h"
 #include "io/jsonl.h"
+#include "io/texts.h"
 #include "model/json.h"
 #include "model/rights.h"
 #include "core/banned.h"
@@ -114,19 +116,21 @@ static const char *check_years(vcm_object *o)
     return NULL;
 }
 
-/* Adds text in lang, or appends it to the value already in that language. */
-static int add_text(vcm_ltexts *t, vcm_arena *a, const char *lang, const char *text)
+/* Each text passes through the notes filter first (io/texts.h), then
+ * joins the others of its field. */
+static int keep_text(vcm_object *o, vcm_ltexts *t, vcm_arena *a, const char *text,
+                     const char *given, const char *langs)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->v[i].lang, lang) == 0) {
-            t->v[i].text = vcm_arena_printf(a, "%s / %s", t->v[i].text, text);
-            return t->v[i].text ? 0 : -1;
-        }
-    return vcm_ltexts_add(t, a, lang, text);
+    bool oom;
+    const char *rest = vcm_texts_strip_notes(a, text, langs, &o->notes, &oom);
+    if (oom)
+        return -1;
+    return rest ? vcm_texts_add(t, a, rest, given, langs) : 0;
 }
 
-/* "中文 | English" → {zh: 中文, en: English}. */
-static int split_languages(vcm_ltexts *t, vcm_arena *a, const char *s, int flags)
+/* "中文 | English" → one text per part, each tagged by its script. */
+static int split_languages(vcm_object *o, vcm_ltexts *t, vcm_arena *a, const char *s, int flags,
+                           const char *langs)
 {
     char *copy = vcm_arena_strdup(a, s);
     if (!copy)
@@ -134,14 +138,14 @@ static int split_languages(vcm_ltexts *t, vcm_arena *a, const char *s, int flags
     char *save = NULL;
     for (char *part = strtok_r(copy, "|", &save); part; part = strtok_r(NULL, "|", &save)) {
         const char *c = clean(a, part, flags);
-        if (c && add_text(t, a, vcm_lang_guess(c), c) < 0)
+        if (c && keep_text(o, t, a, c, NULL, langs) < 0)
             return -1;
     }
     return 0;
 }
 
-static int i18n_map(vcm_ltexts *t, vcm_arena *a, json_t *map, const char *field, int flags,
-                    char *err, size_t errlen)
+static int i18n_map(vcm_object *o, vcm_ltexts *t, vcm_arena *a, json_t *map, const char *field,
+                    int flags, const char *langs, char *err, size_t errlen)
 {
     if (!map || json_is_null(map))
         return 0;
@@ -157,8 +161,10 @@ static int i18n_map(vcm_ltexts *t, vcm_arena *a, json_t *map, const char *field,
             return -1;
         }
         const char *c = clean(a, json_string_value(v), flags);
-        if (c && add_text(t, a, vcm_arena_strdup(a, lang), c) < 0)
+        if (c && keep_text(o, t, a, c, vcm_arena_strdup(a, lang), langs) < 0) {
+            snprintf(err, errlen, "out of memory");
             return -1;
+        }
     }
     return 0;
 }
@@ -298,17 +304,20 @@ int vcm_record_from_source(json_t *j, vcm_arena *a, vcm_object *o, const char **
                               "none)");
         return -1;
     }
-    if (i18n_map(&o->title, a, ti18n, "title_i18n", 0, err, errlen) < 0 ||
-        i18n_map(&o->description, a, json_object_get(j, "description_i18n"), "description_i18n",
-                 VCM_TEXT_MULTILINE, err, errlen) < 0)
+    /* Every text is kept: the maps' texts with the tags the source gives,
+     * then the record's own fields, unless a text held already says it. */
+    const char *langs = vcm_country_languages(code);
+    if (i18n_map(o, &o->title, a, ti18n, "title_i18n", 0, langs, err, errlen) < 0 ||
+        i18n_map(o, &o->description, a, json_object_get(j, "description_i18n"),
+                 "description_i18n", VCM_TEXT_MULTILINE, langs, err, errlen) < 0)
         return -1;
-    if (!o->title.n && title && split_languages(&o->title, a, title, 0) < 0)
+    if (title && split_languages(o, &o->title, a, title, 0, langs) < 0)
         goto oom;
-    if (!o->description.n && desc) {
-        const char *d = clean(a, desc, VCM_TEXT_MULTILINE);
-        if (d && vcm_ltexts_add(&o->description, a, vcm_lang_guess(d), d) < 0)
-            goto oom;
-    }
+    const char *d = clean(a, desc, VCM_TEXT_MULTILINE);
+    if (d && keep_text(o, &o->description, a, d, NULL, langs) < 0)
+        goto oom;
+    vcm_ltexts_order(&o->title, langs);
+    vcm_ltexts_order(&o->description, langs);
     if (artist) {
         char *copy = vcm_arena_strdup(a, artist), *save = NULL;
         size_t cap = 1;
@@ -324,7 +333,10 @@ int vcm_record_from_source(json_t *j, vcm_arena *a, vcm_object *o, const char **
         }
     }
     o->date_text = clean(a, date_text, 0);
-    o->culture = clean(a, culture, 0);
+    bool oom;
+    o->culture = vcm_texts_strip_notes(a, clean(a, culture, 0), langs, &o->notes, &oom);
+    if (oom)
+        goto oom;
     o->classification = clean(a, cls, 0);
     o->materials = clean(a, medium, 0);
     o->dimensions = clean(a, dims, VCM_TEXT_MULTILINE);
@@ -363,6 +375,8 @@ static void feed_texts(crypto_generichash_state *h, const char *tag, const vcm_l
     for (size_t i = 0; i < t->n; i++) {
         feed(h, tag, t->v[i].lang);
         feed(h, tag, t->v[i].text);
+        /* whether a note is public is the curator's, not the source's */
+        feed(h, tag, t->v[i].inferred ? "inferred" : "given");
     }
 }
 
@@ -382,6 +396,7 @@ int vcm_object_hash(const vcm_object *o, const char *museum, char out[33])
     feed_texts(&h, "title", &o->title);
     feed_texts(&h, "description", &o->description);
     feed_texts(&h, "statement", &o->statement);
+    feed_texts(&h, "note", &o->notes);
     for (size_t i = 0; i < o->ncreators; i++)
         feed(&h, "creator", o->creators[i]);
     feed(&h, "date_text", o->date_text);

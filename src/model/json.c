@@ -10,7 +10,10 @@ json_t *vcm_ltexts_to_json(const vcm_ltexts *t)
 {
     json_t *o = json_object();
     for (size_t i = 0; o && i < t->n; i++)
-        json_object_set_new(o, t->v[i].lang, json_string(t->v[i].text));
+        /* one value a language here: the first, which ranks first; every
+         * text with its language is in the API's "texts" */
+        if (!json_object_get(o, t->v[i].lang))
+            json_object_set_new(o, t->v[i].lang, json_string(t->v[i].text));
     return o;
 }
 

@@ -14,8 +14,7 @@ int vcm_ltexts_add(vcm_ltexts *t, vcm_arena *a, const char *lang, const char *te
         return -1;
     if (t->n)
         memcpy(v, t->v, t->n * sizeof *v);
-    v[t->n].lang = lang;
-    v[t->n].text = text;
+    v[t->n] = (vcm_ltext){.lang = lang, .text = text};
     t->v = v;
     t->n++;
     return 0;
@@ -177,7 +176,11 @@ static bool http_url(const char *s)
     return !s || !*s || strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
 }
 
-static int check_ltexts(const vcm_ltexts *t, const char *field, char *err, size_t errlen)
+/* Names have one value per language (the store keys them so); an object's
+ * texts may have two different ones, a source's original and its
+ * translation, never the same one twice in one language. */
+static int check_ltexts(const vcm_ltexts *t, const char *field, bool one_per_lang, char *err,
+                        size_t errlen)
 {
     for (size_t i = 0; i < t->n; i++) {
         if (!vcm_lang_valid(t->v[i].lang)) {
@@ -185,11 +188,18 @@ static int check_ltexts(const vcm_ltexts *t, const char *field, char *err, size_
                      field, t->v[i].lang ? t->v[i].lang : "");
             return -1;
         }
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(t->v[k].lang, t->v[i].lang) == 0) {
+        for (size_t k = 0; k < i; k++) {
+            if (one_per_lang && strcmp(t->v[k].lang, t->v[i].lang) == 0) {
                 snprintf(err, errlen, "%s: two values in language '%s'", field, t->v[i].lang);
                 return -1;
             }
+            if (!one_per_lang && strcmp(t->v[k].lang, t->v[i].lang) == 0 &&
+                strcmp(t->v[k].text, t->v[i].text) == 0) {
+                snprintf(err, errlen, "%s: the same text twice in language '%s'", field,
+                         t->v[i].lang);
+                return -1;
+            }
+        }
     }
     return 0;
 }
@@ -210,7 +220,7 @@ int vcm_country_validate(const vcm_country *c, char *err, size_t errlen)
         snprintf(err, errlen, "ASEM partner since %d: ASEM began in 1996", c->asem_since);
         return -1;
     }
-    return check_ltexts(&c->names, "country name", err, errlen);
+    return check_ltexts(&c->names, "country name", true, err, errlen);
 }
 
 static bool id_ok(int64_t id)
@@ -256,7 +266,7 @@ int vcm_museum_validate(const vcm_museum *m, char *err, size_t errlen)
         snprintf(err, errlen, "museum: website '%s' is not an http(s) URL", m->website);
         return -1;
     }
-    return check_ltexts(&m->names, "museum name", err, errlen);
+    return check_ltexts(&m->names, "museum name", true, err, errlen);
 }
 
 static bool year_ok(int32_t y)
@@ -294,9 +304,10 @@ int vcm_object_validate_content(const vcm_object *o, char *err, size_t errlen)
                  VCM_YEAR_MIN, VCM_YEAR_MAX);
         return -1;
     }
-    if (check_ltexts(&o->title, "title", err, errlen) < 0 ||
-        check_ltexts(&o->description, "description", err, errlen) < 0 ||
-        check_ltexts(&o->statement, "statement", err, errlen) < 0)
+    if (check_ltexts(&o->title, "title", false, err, errlen) < 0 ||
+        check_ltexts(&o->description, "description", false, err, errlen) < 0 ||
+        check_ltexts(&o->statement, "statement", false, err, errlen) < 0 ||
+        check_ltexts(&o->notes, "note", false, err, errlen) < 0)
         return -1;
     if (!http_url(o->source_url)) {
         snprintf(err, errlen, "source_url '%s' is not an http(s) URL", o->source_url);

@@ -16,6 +16,8 @@
 typedef struct vcm_ltext {
     const char *lang;
     const char *text;
+    bool inferred;  /* the tag (or its script) is ours, not the source's */
+    bool is_public; /* notes only: shown to visitors */
 } vcm_ltext;
 
 typedef struct vcm_ltexts {
@@ -53,6 +55,13 @@ typedef struct vcm_museum {
     int64_t objects;           /* derived by the store */
 } vcm_museum;
 
+/* What a museum page says of a museum beyond vcm_museum: its name in its
+ * own script, address, languages (BCP 47 tags separated by spaces, the
+ * museum's own first) and a short description. NULL = not given. */
+typedef struct vcm_museum_profile {
+    const char *name_native, *address, *languages, *description;
+} vcm_museum_profile;
+
 typedef enum vcm_status { VCM_DRAFT, VCM_PUBLISHED, VCM_WITHDRAWN } vcm_status;
 const char *vcm_status_name(vcm_status s);
 int vcm_status_parse(const char *s, vcm_status *out);
@@ -88,6 +97,9 @@ typedef struct vcm_object {
     int64_t museum_id;
     const char *inventory_number;
     vcm_ltexts title, description, statement; /* statement: why a masterpiece */
+    /* Cataloguers' remarks found in the source's texts: kept, shown only
+     * when is_public. */
+    vcm_ltexts notes;
     const char **creators;
     size_t ncreators;
     const char *date_text;
@@ -135,6 +147,25 @@ bool vcm_lang_valid(const char *tag);
  * Han → zh, Thai → th, Latin → en, …; "und" when nothing tells. */
 const char *vcm_lang_guess(const char *text);
 
+/* The languages a museum in country cc (ISO alpha-2) publishes in, its own
+ * first, as BCP 47 tags separated by spaces ("zh-Hant en"); "en" when the
+ * table has no entry. Static storage. (model/lang.c) */
+const char *vcm_country_languages(const char *cc);
+/* The BCP 47 tag of text, with its script where that matters (zh-Hant,
+ * zh-Hans, ko-Hani), from the tag the source gives (NULL: none), the text's
+ * scripts (ICU) and langs, the museum's languages. *inferred is true when
+ * the tag, or part of it, is not the source's. Returns a static string or
+ * given itself. */
+const char *vcm_lang_infer(const char *text, const char *given, const char *langs,
+                           bool *inferred);
+/* Where a text in tag goes among an object's texts: English first (0), then
+ * the museum's languages in their order, then the rest. */
+int vcm_lang_rank(const char *tag, const char *langs);
+/* Sorts t by vcm_lang_rank, keeping the source's order within a rank. */
+void vcm_ltexts_order(vcm_ltexts *t, const char *langs);
+/* Checks a list of tags separated by spaces; 0 or -1. */
+int vcm_lang_list_valid(const char *langs);
+
 /* Each returns 0, or -1 with a message in err naming the field. */
 /* The longest museum name, source id or classification kept, in bytes. */
 #define VCM_KEY_MAX 1000
@@ -146,4 +177,20 @@ int vcm_object_validate(const vcm_object *o, char *err, size_t errlen);
 int vcm_object_validate_content(const vcm_object *o, char *err, size_t errlen);
 
 void vcm_object_init(vcm_object *o);
+
+/* Museum profiles (model/profile.c). The fields a profile edit may set:
+ * name_native, city, country, website, address, lat, lon, coordinates
+ * ("LAT,LON"), languages, description. Sets field of m or p to value
+ * (copied into a; "" clears it), after checking it: -1 with a message
+ * naming the field when the value cannot be one, and nothing changed. */
+int vcm_museum_field_set(vcm_museum *m, vcm_museum_profile *p, vcm_arena *a, const char *field,
+                         const char *value, char *err, size_t errlen);
+/* The names of the fields above, NULL-terminated. */
+extern const char *const vcm_museum_fields[];
+/* True when a museum named name (as an import created it) is the museum a
+ * table names table_name in table_city: the same name once case, ASCII
+ * punctuation, a leading "The" and white space are set aside, or that
+ * name followed by ", CITY" ("National Palace Museum, Taipei"). Never a
+ * guess: a name that only resembles another does not match. */
+bool vcm_museum_name_match(const char *name, const char *table_name, const char *table_city);
 #endif

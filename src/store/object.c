@@ -62,8 +62,10 @@ static void object_row(const vcm_object *o, const char *hash, vcm_value v[OBJECT
 static int put_texts(store *s, int64_t id, const char *field, const vcm_ltexts *t)
 {
     for (size_t i = 0; i < t->n; i++) {
-        vcm_value row[] = {v_int(id), v_text(field), v_text(t->v[i].lang), v_int((int64_t)i),
-                           v_text(t->v[i].text)};
+        vcm_value row[] = {v_int(id),           v_text(field),
+                           v_text(t->v[i].lang), v_int((int64_t)i),
+                           v_text(t->v[i].text), v_int(t->v[i].inferred),
+                           v_int(t->v[i].is_public)};
         if (vcm_gather(s, vcm_table_index("object_texts"), row) < 0)
             return -1;
     }
@@ -92,6 +94,9 @@ static int put_children(store *s, const vcm_object *o, bool replace)
     static const enum stmt dels[] = {S_TEXTS_DEL, S_CREATORS_DEL, S_MEDIA_DEL};
     /* images are replaced only by a record that brings images */
     size_t ndels = o->nmedia ? 3 : 2;
+    vcm_ltexts notes = o->notes;
+    if (replace && vcm_notes_keep_public(s, o->id, &s->g.arena, &notes) < 0)
+        return -1;
     for (size_t i = 0; replace && i < ndels; i++) {
         vcm_stmt *q = vcm_st(s, dels[i]);
         if (!q)
@@ -102,7 +107,8 @@ static int put_children(store *s, const vcm_object *o, bool replace)
     }
     if (put_texts(s, o->id, "title", &o->title) < 0 ||
         put_texts(s, o->id, "description", &o->description) < 0 ||
-        put_texts(s, o->id, "statement", &o->statement) < 0)
+        put_texts(s, o->id, "statement", &o->statement) < 0 ||
+        put_texts(s, o->id, "note", &notes) < 0)
         return -1;
     for (size_t i = 0; i < o->ncreators; i++) {
         vcm_value row[] = {v_int(o->id), v_int((int64_t)i), v_text(o->creators[i])};
@@ -642,9 +648,15 @@ static int add_text(store *s, vcm_arena *a, vcm_stmt *q, vcm_object *o)
         nv[o->ncreators - 1] = value;
         return 0;
     }
-    vcm_ltexts *t = field[0] == 't' ? &o->title : field[0] == 'd' ? &o->description
-                                                                   : &o->statement;
-    return vcm_ltexts_add(t, a, vcm_col_dup(s, a, q, 2), value);
+    vcm_ltexts *t = field[0] == 't'   ? &o->title
+                    : field[0] == 'd' ? &o->description
+                    : field[0] == 'n' ? &o->notes
+                                      : &o->statement;
+    if (vcm_ltexts_add(t, a, vcm_col_dup(s, a, q, 2), value) < 0)
+        return -1;
+    t->v[t->n - 1].inferred = s->d->col_int(q, 5) != 0;
+    t->v[t->n - 1].is_public = s->d->col_int(q, 6) != 0;
+    return 0;
 }
 
 int vcm_object_get_many(vcm_store *b, vcm_arena *a, const int64_t *ids, size_t n,

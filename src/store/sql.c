@@ -111,6 +111,18 @@ static const char *const common[S_COUNT] = {
     [S_ORIGIN_TODO] = "SELECT o.id FROM objects o WHERE o.id > ?1 AND (?2 = 1 OR NOT EXISTS "
                       "(SELECT 1 FROM object_origins g WHERE g.object_id = o.id)) "
                       "ORDER BY o.id LIMIT ?3",
+    [S_NOTE_FIND] = "SELECT count(*) FROM object_texts WHERE object_id = ?1 AND field = 'note' "
+                    "AND pos = ?2",
+    [S_NOTE_PUBLIC] = "UPDATE object_texts SET public = ?3 WHERE object_id = ?1 AND "
+                      "field = 'note' AND pos = ?2",
+    [S_NOTES_PUBLIC_GET] = "SELECT value FROM object_texts WHERE object_id = ?1 AND "
+                           "field = 'note' AND public = 1",
+    [S_PROFILE_GET] = "SELECT name_native, address, languages, description FROM museum_profiles "
+                      "WHERE museum_id = ?1",
+    [S_PROFILE_PUT] =
+        "INSERT INTO museum_profiles(museum_id, name_native, address, languages, description) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(museum_id) DO UPDATE SET name_native = ?2, "
+        "address = ?3, languages = ?4, description = ?5",
 };
 
 /* The reads of a page of objects by id: one list bound as one value. */
@@ -124,8 +136,9 @@ static const char *const common[S_COUNT] = {
     "WHERE " ids
 /* Texts and creators in one go: a creator is a row whose field is ''. */
 #define OBJECTS_TEXTS(ids1, ids2)                                                             \
-    "SELECT object_id, field, lang, value, pos FROM object_texts WHERE " ids1                 \
-    " UNION ALL SELECT object_id, '', '', name, pos FROM object_creators WHERE " ids2         \
+    "SELECT object_id, field, lang, value, pos, inferred, public FROM object_texts WHERE "    \
+    ids1 " UNION ALL SELECT object_id, '', '', name, pos, 0, 0 FROM object_creators WHERE "   \
+    ids2                                                                                      \
     " ORDER BY 1, 2, 5"
 #define OBJECTS_MEDIA(ids) "SELECT " MEDIA_COLS ", object_id FROM media WHERE " ids " ORDER BY object_id, pos"
 #define NEXT_ID(seq) "coalesce(?1::bigint, nextval('" seq "'))"

@@ -31,7 +31,8 @@ static const char *const objects_cols[] = {
     "date_start", "date_end", "century", "period", "culture", "classification", "materials",
     "technique", "dimensions", "credit_line", "rights", "licence", "source_url", "status",
     "created", "updated", "content_hash"};
-static const char *const object_texts_cols[] = {"object_id", "field", "lang", "pos", "value"};
+static const char *const object_texts_cols[] = {"object_id", "field", "lang",    "pos",
+                                                "value",     "inferred", "public"};
 static const char *const object_creators_cols[] = {"object_id", "pos", "name"};
 static const char *const media_cols[] = {"id", "object_id", "pos", "file", "format",
                                          "width", "height", "checksum", "rights", "identifier",
@@ -45,6 +46,8 @@ static const char *const fetch_state_cols[] = {"url", "object_id", "state", "htt
 static const char *const object_terms_cols[] = {"object_id", "kind", "term"};
 static const char *const object_origins_cols[] = {"object_id", "country", "region", "culture",
                                                   "rule"};
+static const char *const museum_profiles_cols[] = {"museum_id", "name_native", "address",
+                                                   "languages", "description"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -53,7 +56,7 @@ const vcm_table vcm_store_tables[] = {
     TABLE(museums, "itttrrttt", 1),
     TABLE(museum_names, "itit", 2),
     TABLE(objects, "iitttttiiitttttttttttiit", 1),
-    TABLE(object_texts, "ittit", 3),
+    TABLE(object_texts, "ittitii", 3),
     TABLE(object_creators, "iit", 2),
     TABLE(media, "iiittiitttttit", 1),
     /* before changes: its rows move objects in the change sequence, which the
@@ -64,6 +67,7 @@ const vcm_table vcm_store_tables[] = {
     TABLE(object_links, "itit", 3),
     TABLE(fetch_state, "tititttiit", 1),
     TABLE(object_terms, "itt", 3),
+    TABLE(museum_profiles, "itttt", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
@@ -564,6 +568,9 @@ static const struct vcm_store_ops store_ops = {
     .museum_ensure = vcm_museum_ensure,
     .museum_put = vcm_museum_put,
     .museum_get = vcm_museum_get,
+    .museum_profile_get = vcm_museum_profile_get,
+    .note_public = vcm_note_public,
+    .museum_profile_put = vcm_museum_profile_put,
     .museum_list = vcm_museum_list,
     .object_upsert = vcm_object_upsert,
     .object_expect = vcm_object_expect,

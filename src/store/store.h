@@ -131,6 +131,13 @@ struct vcm_store_ops {
     /* Replaces the museum with m->id (or, with id 0, the one of that name). */
     int (*museum_put)(vcm_store *s, vcm_museum *m);
     int (*museum_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_museum *out);
+    /* Shows (is_public) or hides the note at pos of an object (its place
+     * among the object's notes): 1 done, 0 no such note, -1 error. */
+    int (*note_public)(vcm_store *s, int64_t object_id, int64_t pos, bool is_public);
+    /* The museum's profile (all NULL when none is stored): 0, or -1. */
+    int (*museum_profile_get)(vcm_store *s, vcm_arena *a, int64_t id, vcm_museum_profile *out);
+    /* Replaces the profile of museum id (which must exist). */
+    int (*museum_profile_put)(vcm_store *s, int64_t id, const vcm_museum_profile *p);
     /* country "" = all. Ordered by English name. */
     int (*museum_list)(vcm_store *s, vcm_arena *a, const char *country, vcm_museum **out,
                        size_t *n);

@@ -47,6 +47,7 @@ enum stmt {
     S_LINKS_DEL, S_LINKS_GET, S_FETCH_LIST, S_FETCH_GET, S_FETCH_PUT, S_OBJECT_STAMPS,
     S_TERMS_DEL, S_RIGHTS_PUT,
     S_ORIGIN_DEL, S_ORIGIN_PUT, S_ORIGIN_TODO, /* origin.c */
+    S_PROFILE_GET, S_PROFILE_PUT, S_NOTE_FIND, S_NOTE_PUBLIC, S_NOTES_PUBLIC_GET,
     S_COUNT
 };
 
@@ -114,8 +115,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 14
-#define GATHER_TARGETS 15
+#define GATHER_ACTIVITY 15
+#define GATHER_TARGETS 16
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;
@@ -197,6 +198,16 @@ int vcm_museum_list(vcm_store *b, vcm_arena *a, const char *country, vcm_museum 
 int vcm_terms_replace(vcm_store *b, const int64_t *ids, size_t nids, const vcm_term *terms,
                       size_t nterms);
 int vcm_rights_put(vcm_store *b, int64_t id, const char *rights, const char *licence);
+
+/* profile.c: what a museum page says beyond the museum's row. */
+int vcm_museum_profile_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_museum_profile *out);
+int vcm_museum_profile_put(vcm_store *b, int64_t id, const vcm_museum_profile *p);
+
+/* notes.c: whether a cataloguer's note may be shown. */
+int vcm_note_public(vcm_store *b, int64_t object_id, int64_t pos, bool is_public);
+/* Marks public the notes of *notes (made a copy in a) whose text is that of
+ * a note of object_id marked public now. */
+int vcm_notes_keep_public(store *s, int64_t object_id, vcm_arena *a, vcm_ltexts *notes);
 
 /* object.c: objects, images, the activity log, the change sequence. */
 int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_times,

@@ -28,6 +28,16 @@ static json_t *object_json(vcm_req *req, const vcm_object *o)
     /* the three rights apart, with their labels (web/rights.c) */
     json_object_set_new(j, "rights_info", vcm_web_rights_json(req, o));
     json_object_set_new(j, "concepts", vcm_web_concepts_json(req, o));
+    /* every text with its language, in order, even two in one language */
+    json_object_set_new(j, "texts", json_pack("{s:o, s:o, s:o}", "title",
+                                              vcm_web_texts_json(&o->title), "description",
+                                              vcm_web_texts_json(&o->description), "statement",
+                                              vcm_web_texts_json(&o->statement)));
+    json_t *notes = vcm_web_public_notes(&o->notes);
+    if (json_array_size(notes))
+        json_object_set_new(j, "notes", notes);
+    else
+        json_decref(notes);
     return j;
 }
 
@@ -135,7 +145,12 @@ int vcm_api_museum(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "museum.missing"));
-    return vcm_web_json(req, resp, 200, vcm_web_museum_json(&m, NULL));
+    json_t *j = vcm_web_museum_json(&m, NULL);
+    if (vcm_web_museum_profile(req, s, &m, j) < 0) {
+        json_decref(j);
+        return vcm_web_store_error(req, resp, s);
+    }
+    return vcm_web_json(req, resp, 200, j);
 }
 
 int vcm_api_countries(vcm_req *req, vcm_resp *resp)

@@ -1,5 +1,5 @@
 /* Museums: the list of the network's members with objects in the collection,
- * and one page per museum with its names, place, website and objects. */
+ * and one page per museum: its profile (web/profile.c), then its objects. */
 #include <stdio.h>
 #include <string.h>
 
@@ -85,7 +85,10 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "canonical", json_string(vcm_arena_printf(
                                             req->arena, "%s/museums/%lld", vcm_web_base(req),
                                             (long long)id)));
-    json_object_set_new(d, "museum", vcm_web_museum_json(&m, &c));
+    json_t *mj = vcm_web_museum_json(&m, &c);
+    if (vcm_web_museum_profile(req, s, &m, mj) < 0)
+        return vcm_web_store_error(req, resp, s);
+    json_object_set_new(d, "museum", mj);
     const char *name = vcm_web_name(&m.names), *country = vcm_web_name(&c.names);
     const char *count = vcm_web_count(req, m.objects);
     json_object_set_new(d, "meta_description",

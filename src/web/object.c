@@ -265,7 +265,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
         json_object_set_new(d, "og_image", share);
     json_object_set_new(obj, "id", json_integer(o.id));
     json_object_set_new(obj, "title", json_string(title));
-    json_object_set_new(obj, "titles", vcm_web_ltexts(&o.title));
+    json_object_set_new(obj, "titles", vcm_web_texts_json(&o.title));
     json_object_set_new(obj, "bilingual", json_boolean(o.title.n > 1));
     json_object_set_new(obj, "untitled", json_boolean(o.title.n == 0));
     json_t *cr = json_array();
@@ -276,7 +276,8 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "culture", o.culture ? json_string(o.culture) : json_null());
     json_object_set_new(obj, "origin", vcm_web_origin_json(req, &o.origin));
     json_object_set_new(obj, "statement", vcm_web_ltexts(&o.statement));
-    json_object_set_new(obj, "description", vcm_web_ltexts(&o.description));
+    json_object_set_new(obj, "description", vcm_web_texts_json(&o.description));
+    json_object_set_new(obj, "notes", vcm_web_public_notes(&o.notes));
     json_object_set_new(obj, "two_descriptions", json_boolean(o.description.n > 1));
     json_object_set_new(obj, "rights", o.rights ? json_string(o.rights) : json_null());
     json_object_set_new(obj, "rights_label", json_string(vcm_web_rights_label(o.rights)));

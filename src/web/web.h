@@ -192,6 +192,15 @@ const char *vcm_web_count(const vcm_req *req, int64_t n);
 
 /* Display helpers shared by pages and the API. */
 json_t *vcm_web_ltexts(const vcm_ltexts *t);       /* [{lang, text}] */
+/* web/lang.c: the name of a language (catalogue "lang.TAG"; the tag when
+ * the catalogue has none); texts as [{lang, label, text, inferred}]; the
+ * notes marked public as [{lang, text}] (the others never leave the store). */
+const char *vcm_web_lang_label(const char *tag);
+/* web/profile.c: adds museum m's profile to its JSON j (native name,
+ * address, coordinates and a map link, languages, description). */
+int vcm_web_museum_profile(vcm_req *req, vcm_store *s, const vcm_museum *m, json_t *j);
+json_t *vcm_web_texts_json(const vcm_ltexts *t);
+json_t *vcm_web_public_notes(const vcm_ltexts *notes);
 const char *vcm_web_title(const vcm_object *o);    /* English, else first, else "Untitled" */
 json_t *vcm_web_card(const vcm_object *o);         /* what a grid shows of an object */
 const char *vcm_web_name(const vcm_ltexts *names); /* English, else first */

@@ -168,11 +168,14 @@ static void test_cleaning(void **state)
     char err[300];
     assert_int_equal(vcm_record_from_source(j, &a, &o, &museum, &country, &warning, err, sizeof err), 0);
     assert_string_equal(museum, "The Met");
+    /* English first; the Chinese in traditional characters, which the
+     * source does not say: inferred, and marked so */
     assert_int_equal(o.title.n, 2);
-    assert_string_equal(o.title.v[0].lang, "zh");
-    assert_string_equal(o.title.v[0].text, "明 丁雲鵬 潯陽送客圖 軸");
-    assert_string_equal(o.title.v[1].lang, "en");
-    assert_string_equal(o.title.v[1].text, "Song of the Lute");
+    assert_string_equal(o.title.v[0].lang, "en");
+    assert_string_equal(o.title.v[0].text, "Song of the Lute");
+    assert_string_equal(o.title.v[1].lang, "zh-Hant");
+    assert_string_equal(o.title.v[1].text, "明 丁雲鵬 潯陽送客圖 軸");
+    assert_true(o.title.v[1].inferred);
     assert_int_equal(o.ncreators, 2);
     assert_string_equal(o.creators[1], "B & C");
     assert_string_equal(o.description.v[0].text, "line one\n\nline two 中");
@@ -185,8 +188,11 @@ static void test_cleaning(void **state)
                    " \"title\": \"Jade bowl\", \"title_i18n\": {\"en\": \"Jade bowl\", \"zh\": \"玉碗\"},"
                    " \"date_start\": 4000, \"date_end\": 4000, \"date_text\": \"c. 4000 BCE\"}", 0, &je);
     assert_int_equal(vcm_record_from_source(j, &a, &o, &museum, &country, &warning, err, sizeof err), 0);
+    /* the source says zh; Taipei writes traditional characters, which the
+     * script subtag now says, marked as inferred */
     assert_int_equal(o.title.n, 2);
-    assert_string_equal(o.title.v[1].lang, "zh");
+    assert_string_equal(o.title.v[1].lang, "zh-Hant");
+    assert_true(o.title.v[1].inferred);
     assert_string_equal(o.title.v[1].text, "玉碗");
     /* a year in the future: kept without years, with a warning */
     assert_non_null(warning);

@@ -551,8 +551,10 @@ static void test_snippets(void **state)
         assert_non_null(r.hits[i].title.parts);
     }
     assert_true(marked >= 10);
-    /* a Chinese title: the matched characters are marked inside it */
+    /* a Chinese title, for a visitor reading Chinese: the matched
+     * characters are marked inside it */
     p = params("山水");
+    p.lang = "zh";
     p.want_objects = true;
     p.no_expand = true;
     r = run(&p);

@@ -392,7 +392,7 @@ static void test_manifests(void **state)
     assert_string_equal(json_string_value(json_object_get(m, "type")), "Manifest");
     json_t *label = json_object_get(m, "label");
     assert_non_null(json_object_get(label, "en"));
-    assert_non_null(json_object_get(label, "zh"));
+    assert_non_null(json_object_get(label, "zh-Hant"));
     assert_int_equal(json_array_size(json_object_get(m, "items")), 2);
     assert_contains(json_string_value(json_object_get(m, "rights")), "creativecommons.org");
     json_t *canvas = json_array_get(json_object_get(m, "items"), 0);

@@ -93,8 +93,12 @@ static void test_object_page_two_languages(void **state)
     snprintf(path, sizeof path, "/objects/%ld", id);
     struct vt_resp r = vt_get(&demo, path);
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<span lang=\"zh\" class=\"t\">明 丁雲鵬 潯陽送客圖 軸</span>");
-    assert_contains(r.body, "<span lang=\"en\" class=\"t\">Song of the Lute</span>");
+    assert_contains(r.body, "<span lang=\"zh-Hant\" class=\"t\"><small class=\"lang\" lang=\"en\">"
+                            "Chinese (traditional characters) <span class=\"inferred\">· inferred "
+                            "from the script</span></small>明 丁雲鵬 潯陽送客圖 軸</span>");
+    assert_contains(r.body, "<span lang=\"en\" class=\"t\"><small class=\"lang\" lang=\"en\">"
+                            "English <span class=\"inferred\">· inferred from the script</span>"
+                            "</small>Song of the Lute</span>");
     assert_contains(r.body, "\"@type\":\"VisualArtwork\"");
     assert_contains(r.body, "<link rel=\"canonical\" href=\"http://127.0.0.1:");
     assert_contains(r.body, "The Metropolitan Museum of Art");
@@ -112,7 +116,8 @@ static void test_object_page_two_languages(void **state)
     json_t *j = json_loads(r.body, 0, NULL);
     assert_non_null(j);
     json_t *title = json_object_get(j, "title");
-    assert_string_equal(json_string_value(json_object_get(title, "zh")), "明 丁雲鵬 潯陽送客圖 軸");
+    assert_string_equal(json_string_value(json_object_get(title, "zh-Hant")),
+                        "明 丁雲鵬 潯陽送客圖 軸");
     assert_string_equal(json_string_value(json_object_get(title, "en")), "Song of the Lute");
     assert_string_equal(json_string_value(json_object_get(j, "museum")),
                         "The Metropolitan Museum of Art");
@@ -129,8 +134,11 @@ static void test_taipei_bilingual(void **state)
     snprintf(path, sizeof path, "/objects/%ld", id);
     struct vt_resp r = vt_get(&demo, path);
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "lang=\"zh\"");
+    assert_contains(r.body, "lang=\"zh-Hant\"");
     assert_contains(r.body, "青灰玉碗");
+    /* the fuller English description, not the short one of the map */
+    assert_contains(r.body, "the Fragrant Concubine.");
+    assert_not_contains(r.body, "Note trans");
     assert_contains(r.body, "National Palace Museum, Taipei");
     vt_resp_free(&r);
 }
