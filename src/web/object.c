@@ -110,10 +110,24 @@ static json_t *jsonld(vcm_req *req, const vcm_object *o, const vcm_museum *m, co
         json_object_set_new(j, "artform", json_string(o->classification));
     if (o->culture)
         json_object_set_new(j, "genre", json_string(o->culture));
-    /* Where the object comes from, once the record holds it, is added here
-     * and only here: schema.org's countryOfOrigin (a Country) and
-     * locationCreated (a Place), never the holding museum's country, which
-     * is the provider's. */
+    /* Where the object comes from: schema.org's countryOfOrigin (a Country,
+     * by its ISO code and name) and locationCreated (a Place: the region, and
+     * the culture or dynasty when the thesaurus names it), never the holding
+     * museum's country, which is the provider's. */
+    const vcm_origin *g = &o->origin;
+    const char *region = vcm_origin_region_slug(g->region);
+    if (g->country[0])
+        json_object_set_new(j, "countryOfOrigin",
+                            json_pack("{s:s, s:s, s:s}", "@type", "Country", "identifier",
+                                      g->country, "name", vcm_web_origin_label(req, g->country)));
+    if (*region) {
+        const char *culture = vcm_origin_culture_label(g->culture);
+        json_t *place = json_pack("{s:s, s:s}", "@type", "Place", "name",
+                                  vcm_web_origin_label(req, region));
+        if (culture)
+            json_object_set_new(place, "description", json_string(culture));
+        json_object_set_new(j, "locationCreated", place);
+    }
     if (o->dimensions)
         json_object_set_new(j, "size", json_string(o->dimensions));
     json_t *image = jsonld_image(req, o, base);

@@ -27,7 +27,8 @@ static json_t *ids;
 static const char *records =
     "{" MET "\"source_id\": \"s-quote\", \"title\": \"" TITLE "\", \"artist\": \"Kim <Hong-do> & "
     "Co\", \"date_text\": \"1780\", \"date_start\": 1780, \"date_end\": 1780, " PD "}\n"
-    "{" MET "\"source_id\": \"s-plain\", \"title\": \"Plain bowl\", \"image_url\": "
+    "{" MET "\"source_id\": \"s-plain\", \"title\": \"Plain bowl\", \"culture\": \"Korea, "
+    "Joseon dynasty (1392–1910)\", \"image_url\": "
     "\"https://images.example.org/plain.jpg\", " PD "}\n"
     "{" MET "\"source_id\": \"d-draft\", \"title\": \"A draft\", " PD "}\n"
     "{" MET "\"source_id\": \"d-gone\", \"title\": \"Withdrawn\", " PD "}\n"
@@ -315,6 +316,15 @@ static void test_jsonld(void **state)
     assert_contains(r.body, "https://images.example.org/plain.jpg"); /* linked on the page */
     j = jsonld(r.body);
     assert_null(json_object_get(j, "image"));
+    /* where it comes from, not where it is held (the Met, in the US) */
+    json_t *from = json_object_get(j, "countryOfOrigin");
+    assert_non_null(from);
+    assert_string_equal(str(from, "@type"), "Country");
+    assert_string_equal(str(from, "identifier"), "KR");
+    json_t *made = json_object_get(j, "locationCreated");
+    assert_non_null(made);
+    assert_string_equal(str(made, "name"), "East Asia");
+    assert_contains(str(made, "description"), "Joseon");
     char *dump = json_dumps(j, 0);
     assert_not_contains(dump, "images.example.org");
     free(dump);
