@@ -1,6 +1,7 @@
 /* The home page: what the collection holds, the Masterpiece of the Day and a
  * few featured works. Both change with the date (UTC) and are the same for
- * every visitor on that date: the day's number picks them. */
+ * every visitor on that date: the day's number picks them, among the
+ * objects with an image when there are enough. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -39,6 +40,40 @@ static int nth(vcm_store *s, vcm_arena *a, int64_t n, vcm_object *out)
         return 0;
     *out = list[0];
     return 1;
+}
+
+/* The k-th of the published objects that have an image, in id order.
+ * Objects with images are few and bunched (a museum's photographs come
+ * together), so a seek by id would pick the first of a bunch again and
+ * again: these are counted and taken by their rank. Returns 1, 0, -1. */
+static int nth_with_image(vcm_store *s, vcm_arena *a, int64_t k, vcm_object *out)
+{
+    vcm_filter f = {.image = VCM_YES, .offset = k, .limit = 1};
+    vcm_object *list;
+    size_t count;
+    if (s->ops->object_list(s, a, &f, &list, &count) < 0)
+        return -1;
+    if (!count)
+        return 0;
+    *out = list[0];
+    return 1;
+}
+
+/* The day's i-th pick (0: the Masterpiece of the Day, then the featured
+ * works): among the objects with an image when there are enough of them
+ * for every pick to differ, so that the first page a visitor sees shows
+ * pictures; else among all. */
+static int pick(vcm_store *s, vcm_arena *a, const char *date, int i, int64_t with_image,
+                int64_t all, vcm_object *out)
+{
+    if (with_image > FEATURED) {
+        /* spread over the whole list (a museum's images come together),
+         * FEATURED + 1 picks that cannot meet: stride * FEATURED < with_image */
+        uint64_t stride = (uint64_t)with_image / (FEATURED + 1);
+        return nth_with_image(s, a, (int64_t)((day_hash(date, 0) + (uint64_t)i * stride) %
+                                               (uint64_t)with_image), out);
+    }
+    return nth(s, a, (int64_t)(day_hash(date, (uint64_t)i) % (uint64_t)all), out);
 }
 
 #define HOME_ORIGINS 8
@@ -98,7 +133,13 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "today", json_string(date));
     if (st.objects > 0) {
         vcm_object o;
-        int r = nth(s, req->arena, (int64_t)(day_hash(date, 0) % (uint64_t)st.objects_all), &o);
+        vcm_filter imf = {.image = VCM_YES};
+        int64_t with_image;
+        if (s->ops->object_count(s, &imf, &with_image) < 0) {
+            json_decref(d);
+            return vcm_web_store_error(req, resp, s);
+        }
+        int r = pick(s, req->arena, date, 0, with_image, st.objects_all, &o);
         if (r < 0) {
             json_decref(d);
             return vcm_web_store_error(req, resp, s);
@@ -121,8 +162,7 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
         }
         json_t *feat = json_array();
         for (int i = 1; i <= FEATURED && (int64_t)i < st.objects; i++) {
-            r = nth(s, req->arena, (int64_t)(day_hash(date, (uint64_t)i) % (uint64_t)st.objects_all),
-                    &o);
+            r = pick(s, req->arena, date, i, with_image, st.objects_all, &o);
             if (r < 0) {
                 json_decref(feat);
                 json_decref(d);
