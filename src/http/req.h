@@ -30,6 +30,7 @@ typedef struct vcm_req {
     const char *body;       /* request body, NUL-terminated; "" when none */
     size_t body_len;
     void *app;              /* the pointer given to vcm_server_start */
+    const char *action;     /* the route's action id (router.h), or NULL */
     /* route parameters, in pattern order */
     int nparams;
     const char *param_names[VCM_REQ_MAX_PARAMS];

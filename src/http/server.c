@@ -429,6 +429,7 @@ static bool run_handler(struct ctx *c)
 {
     vcm_req *req = &c->req;
     req->nparams = c->route.nparams;
+    req->action = c->route.action;
     memcpy(req->param_names, c->route.param_names, sizeof req->param_names);
     memcpy(req->params, c->route.params, sizeof req->params);
     req->body = c->upload.data ? c->upload.data : "";
