@@ -98,6 +98,13 @@ void vcm_req_resume(vcm_req *req);
  * server (req->impl == NULL) there are no headers. */
 const char *vcm_req_header(const vcm_req *r, const char *name);
 
+/* The client's address ("127.0.0.1", "2001:db8::1"; "" outside the
+ * server). From a proxy on this machine (loopback), the last address of
+ * its X-Forwarded-For when it is one. */
+const char *vcm_req_address(const vcm_req *r);
+/* Whether the connection comes from this machine (a local proxy). */
+bool vcm_req_from_loopback(const vcm_req *r);
+
 /* Stores up to max values of the request header name (case-insensitive),
  * in the order received, into vals and returns how many it stored: all the
  * values of a header a client may send several times (Cookie). */
