@@ -14,7 +14,7 @@ enum {
     A_SESSION_ADD, A_SESSION_GET, A_SESSION_SEEN, A_SESSION_LIST, A_SESSION_END,
     A_SESSION_END_USER,
     A_THROTTLE_GET, A_THROTTLE_FAIL, A_THROTTLE_CLEAR,
-    A_TOKEN_ADD, A_TOKEN_USE, A_TOKEN_LIST, A_TOKEN_REVOKE,
+    A_TOKEN_ADD, A_TOKEN_USE, A_TOKEN_LIST, A_TOKEN_REVOKE, A_TOKEN_OWNER,
     A_LINK_ADD, A_LINK_USE, A_LINK_CHECK,
     A_AUDIT_ADD, A_AUDIT_LIST,
     A_COUNT
@@ -61,6 +61,7 @@ static const char *const sql[A_COUNT] = {
     [A_TOKEN_LIST] = "SELECT " TOKEN_COLS " FROM tokens WHERE user_id = ?1 ORDER BY id",
     [A_TOKEN_REVOKE] = "UPDATE tokens SET revoked = ?3 WHERE id = ?2 AND user_id = ?1 "
                        "AND revoked IS NULL RETURNING id",
+    [A_TOKEN_OWNER] = "SELECT user_id FROM tokens WHERE id = ?1",
     [A_LINK_ADD] = "INSERT INTO links(hash, user_id, kind, created, expires) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)",
     [A_LINK_USE] = "UPDATE links SET used = ?3 WHERE hash = ?1 AND kind = ?2 AND used IS NULL "
@@ -503,6 +504,18 @@ int vcm_token_revoke(vcm_store *b, int64_t user_id, int64_t id, int64_t now)
     if (vcm_first_int(s, q, "cannot revoke a token", &got) < 0)
         return -1;
     return got != 0;
+}
+
+int vcm_token_owner(vcm_store *b, int64_t id, int64_t *user_id)
+{
+    store *s = S(b);
+    vcm_stmt *q = st(s, A_TOKEN_OWNER);
+    if (!q)
+        return -1;
+    s->d->bind_int(q, 1, id);
+    if (vcm_first_int(s, q, "cannot read a token", user_id) < 0)
+        return -1;
+    return *user_id != 0;
 }
 
 /* ---- links -------------------------------------------------------------------- */

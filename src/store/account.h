@@ -77,6 +77,8 @@ int vcm_token_use(vcm_store *s, vcm_arena *a, const char *hash, int64_t now,
                   vcm_api_token *tok, vcm_user *user);
 int vcm_token_list(vcm_store *s, vcm_arena *a, int64_t user_id, vcm_api_token **out,
                    size_t *n);
+/* The owner of token id: 1, or 0 when there is no such token. */
+int vcm_token_owner(vcm_store *s, int64_t id, int64_t *user_id);
 /* Revokes token id of user_id: 1, or 0 when the user has no such live token. */
 int vcm_token_revoke(vcm_store *s, int64_t user_id, int64_t id, int64_t now);
 

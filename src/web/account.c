@@ -17,7 +17,8 @@
  *   sites' POSTs from carrying the session; the token covers the rest.
  * - Throttling counts failed sign-ins per account and per address in the
  *   database (one upsert each), so two nodes share the count; a throttled
- *   attempt is refused before the password is checked and not counted.
+ *   attempt is refused before the password is checked, and counted, so
+ *   the wait grows while someone keeps trying.
  * - Passwords reach only libsodium and are never logged; the audit log
  *   holds events, who, whom and from where, never a secret. */
 #include <ctype.h>
@@ -305,6 +306,9 @@ int vcm_login(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
         throttle_wait(w, ikey, VCM_THROTTLE_ADDRESS, now, &wi) < 0)
         return vcm_web_store_error(req, resp, w->s);
     if (wa || wi) {
+        /* counted too, so the wait grows while someone keeps trying */
+        if (vcm_throttle_fail(w->s, akey, now) < 0 || vcm_throttle_fail(w->s, ikey, now) < 0)
+            return vcm_web_store_error(req, resp, w->s);
         audit(w, "login.throttled", email, NULL);
         char after[24];
         snprintf(after, sizeof after, "%lld", (long long)(wa > wi ? wa : wi));
@@ -485,7 +489,16 @@ int vcm_token_revoke_one(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     int64_t id = vcm_web_id(vcm_req_param(req, "id"));
     if (!id)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "error.404"));
-    int rc = vcm_token_revoke(w->s, w->user.id, id, vcm_now_seconds());
+    int64_t owner;
+    int rc = vcm_token_owner(w->s, id, &owner);
+    if (rc < 0)
+        return vcm_web_store_error(req, resp, w->s);
+    if (rc == 0)
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "error.404"));
+    vcm_authz_res res = {.user_id = owner};
+    if (!vcm_authz_allow(&w->user, "token.revoke", &res))
+        return forbidden(req, resp);
+    rc = vcm_token_revoke(w->s, w->user.id, id, vcm_now_seconds());
     if (rc < 0)
         return vcm_web_store_error(req, resp, w->s);
     if (rc == 0) /* not this user's, or revoked already */
