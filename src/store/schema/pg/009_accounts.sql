@@ -12,7 +12,7 @@ CREATE TABLE users (
     name          text NOT NULL,
     role          text NOT NULL
                   CHECK (role IN ('contributor', 'museum_admin', 'editor', 'secretariat')),
-    museum_id     bigint REFERENCES museums(id),
+    museum_id     bigint,       -- checked by the store, as on SQLite (no key across files)
     password_hash text,
     disabled      bigint NOT NULL DEFAULT 0,
     created       bigint NOT NULL,
