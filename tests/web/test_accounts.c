@@ -677,6 +677,49 @@ static void test_api_token_revoked_at_once(void **state)
     free(out);
 }
 
+/* vcm user list and disable: a disabled user's sessions end at once. */
+static void test_cli_disable(void **state)
+{
+    (void)state;
+    char email[64], *out = NULL;
+    add_user(fresh_email(email, sizeof email, "cli"), "contributor", museum_b, true);
+    struct who w;
+    login(0, email, &w);
+    assert_int_equal(vt_sh(&out, "%s user disable --db '%s' %s", vt_bin(), db, email), 0);
+    free(out);
+    for (int k = 0; k < 2; k++) {
+        struct hres h = http(k, "GET", "/account", NULL, w.cookie, NULL);
+        assert_int_equal(h.status, 303);
+        hfree(&h);
+    }
+    char list_museum[32];
+    snprintf(list_museum, sizeof list_museum, "%lld", (long long)museum_b);
+    assert_int_equal(vt_sh(&out, "%s user list --db '%s' %s", vt_bin(), db, list_museum), 0);
+    char line[128];
+    snprintf(line, sizeof line, "\t%s\t", email);
+    const char *row = strstr(out, line);
+    assert_non_null(row);
+    const char *eol = strchr(row, '\n');
+    assert_non_null(eol);
+    assert_true(eol - row > 9 && strncmp(eol - 9, "\tdisabled", 9) == 0);
+    free(out);
+    /* nor can the user sign in again */
+    char csrf[VCM_TOKEN_HEX], body[512], cookie[128];
+    anon_csrf(1, csrf);
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, email, PW);
+    snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+    struct hres h = http(1, "POST", "/login", body, cookie, NULL);
+    assert_int_equal(h.status, 400);
+    hfree(&h);
+    /* bad use of the command is a usage error naming what is wrong */
+    assert_int_equal(vt_sh(&out, "%s user add --db '%s' x@example.org X editor 3", vt_bin(), db), 2);
+    assert_non_null(strstr(out, "belongs to no museum"));
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s user disable --db '%s' nobody@example.org", vt_bin(), db), 1);
+    assert_non_null(strstr(out, "no account"));
+    free(out);
+}
+
 /* ---- operational writes and the data version -------------------------------------- */
 
 static void test_operational_writes_keep_data_version(void **state)
@@ -836,6 +879,7 @@ int main(void)
         cmocka_unit_test(test_sessions_across_nodes),
         cmocka_unit_test(test_invite_and_reset_links),
         cmocka_unit_test(test_api_token_revoked_at_once),
+        cmocka_unit_test(test_cli_disable),
         cmocka_unit_test(test_operational_writes_keep_data_version),
         cmocka_unit_test(test_outbox),
         cmocka_unit_test(test_throttled_across_nodes),
