@@ -52,6 +52,20 @@ static bool secure_site(vcm_req *req)
     return proto && strcmp(proto, "https") == 0 && vcm_req_from_loopback(req);
 }
 
+/* The site's address for links sent by mail: the configured base URL, else
+ * the address the server listens on. Never the request's Host: anyone can
+ * send a reset request with Host set to their own site, and the victim's
+ * mail would carry the secret link there. */
+static const char *mail_base(vcm_req *req)
+{
+    const vcm_app *app = vcm_web_app(req);
+    if (app && app->cfg && app->cfg->base_url[0])
+        return app->cfg->base_url;
+    const char *b = vcm_arena_printf(req->arena, "http://%s",
+                                     app && app->listen ? app->listen : "localhost");
+    return b ? b : "";
+}
+
 static void audit(vcm_web_who *w, const char *event, const char *subject, const char *detail)
 {
     vcm_audit e = {.actor_id = w->user.id,
@@ -663,7 +677,7 @@ int vcm_reset_request(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
         return vcm_web_store_error(req, resp, w->s);
     /* the same answer whether or not the address has an account */
     if (rc == 1 && !u.disabled) {
-        if (vcm_account_send_link(w->s, &u, "reset", vcm_web_base(req), vcm_now_seconds()) < 0)
+        if (vcm_account_send_link(w->s, &u, "reset", mail_base(req), vcm_now_seconds()) < 0)
             return vcm_web_store_error(req, resp, w->s);
         audit(w, "reset.requested", u.email, NULL);
     }
@@ -777,7 +791,7 @@ int vcm_user_invite(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
         return users_render(req, resp, w, 400, errors,
                             json_pack("{s:s, s:s}", "email", email, "name", name));
     json_decref(errors);
-    if (vcm_account_send_link(w->s, &u, "invite", vcm_web_base(req), vcm_now_seconds()) < 0)
+    if (vcm_account_send_link(w->s, &u, "invite", mail_base(req), vcm_now_seconds()) < 0)
         return vcm_web_store_error(req, resp, w->s);
     audit(w, "user.invited", u.email, vcm_role_name(role));
     return redirect(req, resp, "/users?done=invited");
@@ -865,7 +879,7 @@ int vcm_user_reset(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     if (!target(req, resp, w, "user.reset", VCM_ROLE_NONE, &u))
         return 0;
     if (vcm_account_send_link(w->s, &u, u.password_hash ? "reset" : "invite",
-                              vcm_web_base(req), vcm_now_seconds()) < 0)
+                              mail_base(req), vcm_now_seconds()) < 0)
         return vcm_web_store_error(req, resp, w->s);
     audit(w, "user.reset_sent", u.email, NULL);
     return redirect(req, resp, "/users?done=changed");

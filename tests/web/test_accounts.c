@@ -572,9 +572,14 @@ static void test_invite_and_reset_links(void **state)
     anon_csrf(0, csrf);
     snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
     snprintf(body, sizeof body, "csrf=%s&email=%s", csrf, email);
-    struct hres h = http(0, "POST", "/reset", body, cookie, NULL);
+    /* asked with a forged Host: the mailed link still points at this site */
+    struct hres h = http(0, "POST", "/reset", body, cookie, "Host: evil.example");
     assert_int_equal(h.status, 303);
     hfree(&h);
+    char *mail = NULL;
+    assert_int_equal(vt_sh(&mail, "%s outbox --db '%s' %s", vt_bin(), db, email), 0);
+    assert_null(strstr(mail, "evil.example"));
+    free(mail);
     link_of(email, "reset", tok);
     snprintf(path, sizeof path, "/reset/%s", tok);
     snprintf(body, sizeof body, "csrf=%s&password=%s&confirm=%s", csrf, PW, PW);
