@@ -44,7 +44,7 @@ static void build(void)
     vcm_log_set_level(VCM_LOG_OFF);
     router = vcm_router_new();
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (vcm_router_add(router, routes[i][0], routes[i][1], h) < 0)
+        if (vcm_router_add_action(router, routes[i][0], routes[i][1], h, "fuzz") < 0)
             abort();
 }
 

@@ -160,7 +160,9 @@ static inline void vt_demo_slice(char *out, size_t size, const char *dir, const 
 static inline int vt_db_sql(char **out, const char *url, const char *sql)
 {
     if (strncmp(url, "sqlite:", 7) == 0)
-        return vt_sh(out, "sqlite3 -readonly '%s' \"%s\"", url + 7, sql);
+        /* with the operational file the driver attaches (schema 009) */
+        return vt_sh(out, "sqlite3 -readonly -cmd \"ATTACH '%s-ops' AS ops\" '%s' \"%s\"",
+                     url + 7, url + 7, sql);
     return vt_sh(out, "psql -X -At -d '%s' -c \"%s\"", url, sql);
 }
 

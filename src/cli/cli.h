@@ -76,6 +76,10 @@ int vcm_media_find_museum(vcm_store *s, const char *spec, int64_t *id, char *err
 /* A rights URI from a URI or an SPDX licence id (CC0-1.0 …); -1 unknown. */
 int vcm_media_rights_uri(const char *s, char *out, size_t size);
 int vcm_cmd_db(vcm_config *c);
+/* cli/user.c: vcm user, vcm audit export, vcm outbox. */
+int vcm_cmd_user(vcm_config *c);
+int vcm_cmd_audit(vcm_config *c);
+int vcm_cmd_outbox(vcm_config *c);
 int vcm_cmd_search(vcm_config *c);
 
 /* vcm thesaurus check (src/cli/thesaurus.c). */

@@ -66,6 +66,12 @@ static const struct command {
     {"note", "show|hide OBJECT N", "let visitors read note N of an object (pages, API), or not", vcm_cmd_note, NULL},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
+    {"user", "add EMAIL NAME ROLE [MUSEUM]", "add an account (contributor, museum_admin with its museum's number, editor, secretariat) and queue its invitation", vcm_cmd_user, NULL},
+    {"user", "list [MUSEUM]", "list the accounts (of one museum)", vcm_cmd_user, NULL},
+    {"user", "disable EMAIL", "disable an account and end its sessions", vcm_cmd_user, NULL},
+    {"user", "reset-password EMAIL", "queue a link to set a new password", vcm_cmd_user, NULL},
+    {"audit", "export FILE.jsonl", "write the audit log as JSON Lines (- = stdout)", vcm_cmd_audit, NULL},
+    {"outbox", "[EMAIL]", "print the mail in the outbox (to one address) as JSON Lines", vcm_cmd_outbox, NULL},
     {"version", "", "print the version", NULL, NULL},
     {"help", "", "show this help", NULL, NULL},
 };

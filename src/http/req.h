@@ -30,6 +30,7 @@ typedef struct vcm_req {
     const char *body;       /* request body, NUL-terminated; "" when none */
     size_t body_len;
     void *app;              /* the pointer given to vcm_server_start */
+    const char *action;     /* the route's action id (router.h), or NULL */
     /* route parameters, in pattern order */
     int nparams;
     const char *param_names[VCM_REQ_MAX_PARAMS];
@@ -96,6 +97,13 @@ void vcm_req_resume(vcm_req *req);
 /* The value of request header name (case-insensitive), or NULL. Outside the
  * server (req->impl == NULL) there are no headers. */
 const char *vcm_req_header(const vcm_req *r, const char *name);
+
+/* The client's address ("127.0.0.1", "2001:db8::1"; "" outside the
+ * server). From a proxy on this machine (loopback), the last address of
+ * its X-Forwarded-For when it is one. */
+const char *vcm_req_address(const vcm_req *r);
+/* Whether the connection comes from this machine (a local proxy). */
+bool vcm_req_from_loopback(const vcm_req *r);
 
 /* Stores up to max values of the request header name (case-insensitive),
  * in the order received, into vals and returns how many it stored: all the

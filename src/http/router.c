@@ -36,6 +36,7 @@ struct entry {
     const char *method;
     vcm_handler handler;
     const char *pattern;
+    const char *action;
     int nparams;
     bool has_rest; /* the last parameter is {*name} */
     const char *names[VCM_REQ_MAX_PARAMS];
@@ -54,6 +55,11 @@ struct node {
 struct vcm_router {
     vcm_arena arena;
     struct node root;
+    /* every route in the order added, for vcm_router_routes */
+    struct listed {
+        const char *method, *pattern, *action;
+    } *list;
+    size_t nlist, caplist;
 };
 
 vcm_router *vcm_router_new(void)
@@ -176,13 +182,45 @@ static const char *check_pattern(const char *pattern)
     return NULL;
 }
 
+bool vcm_router_method_writes(const char *method)
+{
+    return method && (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+                      strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0);
+}
+
+size_t vcm_router_routes(const vcm_router *r, size_t i, const char **method,
+                         const char **pattern, const char **action)
+{
+    if (i < r->nlist) {
+        if (method)
+            *method = r->list[i].method;
+        if (pattern)
+            *pattern = r->list[i].pattern;
+        if (action)
+            *action = r->list[i].action;
+    }
+    return r->nlist;
+}
+
 int vcm_router_add(vcm_router *r, const char *method, const char *pattern, vcm_handler h)
+{
+    return vcm_router_add_action(r, method, pattern, h, NULL);
+}
+
+int vcm_router_add_action(vcm_router *r, const char *method, const char *pattern, vcm_handler h,
+                          const char *action)
 {
     int rc = -1;
     const char *why = NULL;
     size_t mlen = method ? strlen(method) : 0;
+    if (action && !*action)
+        action = NULL;
     if (!h || !pattern) {
         why = "no handler or pattern";
+        goto out;
+    }
+    if (vcm_router_method_writes(method) && !action) {
+        why = "a route that changes state must name its action";
         goto out;
     }
     if (mlen == 0 || mlen >= METHOD_MAX) {
@@ -197,7 +235,7 @@ int vcm_router_add(vcm_router *r, const char *method, const char *pattern, vcm_h
     if ((why = check_pattern(pattern)))
         goto out;
 
-    struct entry e = {.handler = h};
+    struct entry e = {.handler = h, .action = action};
     struct node *n = &r->root;
     const char *p = pattern + 1;
     why = "out of memory";
@@ -234,6 +272,11 @@ int vcm_router_add(vcm_router *r, const char *method, const char *pattern, vcm_h
         grow(&r->arena, &arr, n->nentries, &n->capentries, sizeof *n->entries) < 0)
         goto out;
     n->entries = arr;
+    void *larr = r->list;
+    if (grow(&r->arena, &larr, r->nlist, &r->caplist, sizeof *r->list) < 0)
+        goto out;
+    r->list = larr;
+    r->list[r->nlist++] = (struct listed){e.method, e.pattern, action};
     n->entries[n->nentries++] = e;
     rc = 0;
 out:
@@ -415,6 +458,7 @@ enum vcm_route_status vcm_router_match(const vcm_router *r, vcm_arena *a, const 
     assert(e->nparams == m.ncap);
     out->handler = e->handler;
     out->pattern = e->pattern;
+    out->action = e->action;
     for (int i = 0; i < m.ncap; i++) {
         bool oom;
         char *v = vcm_pct_decode_dup(a, m.cap[i], m.caplen[i], false, &oom);

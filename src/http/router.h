@@ -12,6 +12,7 @@
  * match at once without locks. */
 #ifndef VCM_HTTP_ROUTER_H
 #define VCM_HTTP_ROUTER_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
@@ -33,6 +34,27 @@ void vcm_router_free(vcm_router *r);
  * each route sees its own names. */
 int vcm_router_add(vcm_router *r, const char *method, const char *pattern, vcm_handler h);
 
+/* As vcm_router_add, naming the action the route performs: an id that the
+ * application's one authorization function decides on ("user.invite",
+ * "account.password"…), handed to the handler as req->action. A route
+ * that changes state (POST, PUT, PATCH, DELETE) must name one: without it
+ * (action NULL or "") the route is refused, so no state-changing handler
+ * can be added without the authorization deciding it. A GET route may name
+ * one too. The action string must outlive the router. */
+int vcm_router_add_action(vcm_router *r, const char *method, const char *pattern, vcm_handler h,
+                          const char *action);
+
+/* Whether a method changes state and so needs an action (POST, PUT, PATCH,
+ * DELETE). */
+bool vcm_router_method_writes(const char *method);
+
+/* The routes added, in the order they were added: route i's method,
+ * pattern and action (NULL when none). Returns the number of routes; with
+ * i below it fills the pointers given (any may be NULL). For tests that
+ * must cover every route (the authorization matrix). */
+size_t vcm_router_routes(const vcm_router *r, size_t i, const char **method,
+                         const char **pattern, const char **action);
+
 enum vcm_route_status {
     VCM_ROUTE_FOUND,
     VCM_ROUTE_NOT_FOUND,   /* 404 */
@@ -44,6 +66,7 @@ enum vcm_route_status {
 typedef struct vcm_route {
     vcm_handler handler;
     const char *pattern;   /* of the route found, for logs */
+    const char *action;    /* its action id, or NULL */
     int nparams;           /* decoded, in pattern order */
     const char *param_names[VCM_REQ_MAX_PARAMS];
     const char *params[VCM_REQ_MAX_PARAMS];

@@ -253,6 +253,56 @@ const char *vcm_req_header(const vcm_req *r, const char *name)
     return MHD_lookup_connection_value(im->conn, MHD_HEADER_KIND, name);
 }
 
+/* Declared in req.h; uses is_loopback below. */
+static bool is_loopback(const struct sockaddr *sa);
+
+static const struct sockaddr *peer(const vcm_req *r)
+{
+    const struct vcm_req_impl *im = r->impl;
+    if (!im || !im->conn)
+        return NULL;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(im->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return ci ? ci->client_addr : NULL;
+}
+
+bool vcm_req_from_loopback(const vcm_req *r)
+{
+    return is_loopback(peer(r));
+}
+
+const char *vcm_req_address(const vcm_req *r)
+{
+    const struct sockaddr *sa = peer(r);
+    if (!sa)
+        return "";
+    if (is_loopback(sa)) {
+        /* a proxy on this machine: the address it saw last */
+        const char *xff = vcm_req_header(r, "X-Forwarded-For");
+        if (xff && *xff) {
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ')
+                last++;
+            size_t n = strcspn(last, " ");
+            bool ok = n > 0 && n < 64;
+            for (size_t i = 0; ok && i < n; i++)
+                ok = isxdigit((unsigned char)last[i]) || last[i] == '.' || last[i] == ':';
+            if (ok)
+                return vcm_arena_strndup(r->arena, last, n);
+        }
+    }
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  sizeof buf);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  sizeof buf);
+    const char *a = vcm_arena_strdup(r->arena, buf);
+    return a ? a : "";
+}
+
 struct header_all {
     const char *name;
     const char **vals;
@@ -438,6 +488,7 @@ static bool run_handler(struct ctx *c)
 {
     vcm_req *req = &c->req;
     req->nparams = c->route.nparams;
+    req->action = c->route.action;
     memcpy(req->param_names, c->route.param_names, sizeof req->param_names);
     memcpy(req->params, c->route.params, sizeof req->params);
     req->body = c->upload.data ? c->upload.data : "";

@@ -8,8 +8,15 @@
  * - A slot is a sqlite3_stmt prepared with SQLITE_PREPARE_PERSISTENT.
  * - The writers' lock is BEGIN IMMEDIATE; a read snapshot is a deferred
  *   transaction, which in WAL mode reads one snapshot from its first read.
- * - data_version combines PRAGMA data_version (commits by other
- *   connections) with a count of this connection's own commits. */
+ * - data_version combines PRAGMA main.data_version (commits by other
+ *   connections) with a count of this connection's own commits.
+ * - Operational tables (sessions, throttles, the audit log, the outbox:
+ *   schema 009) live in a second file, PATH-ops, attached to every
+ *   connection as "ops": their writes do not move main's data_version,
+ *   so they do not empty the content caches (docs/internals/web.md). The
+ *   store writes them only outside its transactions, one statement each
+ *   (store/account.c), so this connection's count of its own commits
+ *   counts content transactions alone. */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -174,7 +181,7 @@ static int sq_rollback(vcm_conn *c)
 
 static int sq_data_version(vcm_conn *c, int64_t *out)
 {
-    if (!c->version && !(c->version = prepare_text(c, "PRAGMA data_version")))
+    if (!c->version && !(c->version = prepare_text(c, "PRAGMA main.data_version")))
         return -1;
     sqlite3_reset(c->version);
     if (sqlite3_step(c->version) != SQLITE_ROW)
@@ -264,6 +271,33 @@ static void sq_close(vcm_conn *c)
     free(c);
 }
 
+/* PATH-ops beside the database (an in-memory database gets an in-memory
+ * one), with the same journal settings as main. */
+static int attach_ops(vcm_conn *c, const char *path)
+{
+    vcm_buf b;
+    vcm_buf_init(&b, 8192);
+    if (strcmp(path, ":memory:") == 0)
+        vcm_buf_puts(&b, ":memory:");
+    else
+        vcm_buf_printf(&b, "%s-ops", path);
+    int rc = -1;
+    sqlite3_stmt *q = b.toobig ? NULL : prepare_text(c, "ATTACH ?1 AS ops");
+    if (!q)
+        goto out;
+    sqlite3_bind_text(q, 1, b.data, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+        fail(c, NULL);
+        sqlite3_finalize(q);
+        goto out;
+    }
+    sqlite3_finalize(q);
+    rc = sq_exec(c, "PRAGMA ops.journal_mode = WAL; PRAGMA ops.synchronous = NORMAL");
+out:
+    vcm_buf_release(&b);
+    return rc;
+}
+
 /* Each connection is used by one thread at a time, so SQLite's own mutexes
  * and its global memory statistics (a global lock on every allocation) only
  * cost time. Set once, before SQLite initialises. */
@@ -300,6 +334,12 @@ static vcm_conn *sq_open(const char *path, char *err, size_t errlen)
                    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
                    "PRAGMA cache_size = -32768") < 0) {
         snprintf(err, errlen, "database '%s': cannot set up the database: %s", path, c->error);
+        sq_close(c);
+        return NULL;
+    }
+    if (attach_ops(c, path) < 0) {
+        snprintf(err, errlen, "database '%s': cannot attach its operational file: %s", path,
+                 sq_error(c));
         sq_close(c);
         return NULL;
     }

@@ -48,6 +48,19 @@ static const char *const object_origins_cols[] = {"object_id", "country", "regio
                                                   "rule"};
 static const char *const museum_profiles_cols[] = {"museum_id", "name_native", "address",
                                                    "languages", "description"};
+/* Accounts (schema 009): operational, written by store/account.c. */
+static const char *const users_cols[] = {"id", "email", "name", "role", "museum_id",
+                                         "password_hash", "disabled", "created", "updated"};
+static const char *const sessions_cols[] = {"hash", "user_id", "csrf", "created",
+                                            "last_seen", "expires", "address"};
+static const char *const throttles_cols[] = {"key", "failures", "last"};
+static const char *const tokens_cols[] = {"id", "user_id", "name", "hash",
+                                          "scope", "created", "last_used", "revoked"};
+static const char *const links_cols[] = {"hash", "user_id", "kind", "created", "expires", "used"};
+static const char *const audit_cols[] = {"id", "time", "actor_id", "actor", "event",
+                                         "subject", "address", "detail"};
+static const char *const outbox_cols[] = {"id", "recipient", "subject", "body", "created",
+                                          "state", "tries", "next_try", "last_error"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -68,6 +81,13 @@ const vcm_table vcm_store_tables[] = {
     TABLE(fetch_state, "tititttiit", 1),
     TABLE(object_terms, "itt", 3),
     TABLE(museum_profiles, "itttt", 1),
+    TABLE(users, "itttitiii", 1),
+    TABLE(sessions, "titiiit", 1),
+    TABLE(throttles, "tii", 1),
+    TABLE(tokens, "iitttiii", 1),
+    TABLE(links, "titiii", 1),
+    TABLE(audit, "iiittttt", 1),
+    TABLE(outbox, "itttitiit", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

@@ -73,7 +73,11 @@ enum fbit {
 /* Slots: the fixed statements, then filter queries, then raw tables. */
 #define SLOT_FILTER S_COUNT
 #define SLOT_TABLE (SLOT_FILTER + F_KINDS * B_MASKS)
-_Static_assert(SLOT_TABLE + 64 <= VCM_SLOTS, "the driver keeps too few slots");
+/* Then the accounts' statements (account.c, outbox.c), in slots of their
+ * own: SLOT_ACCOUNT + their own numbers, below SLOT_ACCOUNT_END. */
+#define SLOT_ACCOUNT (SLOT_TABLE + 64)
+#define SLOT_ACCOUNT_END (SLOT_ACCOUNT + 128)
+_Static_assert(SLOT_ACCOUNT_END <= VCM_SLOTS, "the driver keeps too few slots");
 
 /* Aggregates (counts per museum and country, the statistics, facet counts)
  * cost a scan of the objects, and pages ask for them on every view while the
@@ -115,8 +119,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 15
-#define GATHER_TARGETS 16
+#define GATHER_ACTIVITY 22
+#define GATHER_TARGETS 23
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;
@@ -175,6 +179,8 @@ void vcm_bind_text(store *s, vcm_stmt *q, int i, const char *v);
 int vcm_first_int(store *s, vcm_stmt *q, const char *what, int64_t *out);
 void *vcm_grow(vcm_arena *a, void *arr, size_t *n, size_t size);
 int vcm_flush(store *s);
+/* account.c: the statement of an accounts' slot (sql its text). */
+vcm_stmt *vcm_st_slot(store *s, unsigned slot, const char *sql);
 bool vcm_gathering(store *s);
 int vcm_gather(store *s, size_t table, const vcm_value *row);
 size_t vcm_table_index(const char *name);

@@ -311,12 +311,16 @@ static const char *status_title(int status)
 {
     switch (status) {
     case 400: return "error.400.title";
+    case 401: return "error.401.title";
+    case 403: return "error.403.title";
     case 404: return "error.404.title";
     case 405: return "error.405.title";
     case 411: return "error.411.title";
     case 413: return "error.413.title";
     case 414: return "error.414.title";
     case 431: return "error.431.title";
+    case 415: return "error.415.title";
+    case 429: return "error.429.title";
     case 501: return "error.501.title";
     case 503: return "error.503.title";
     default: return "error.500.title";

@@ -1,3 +1,4 @@
+#include "web/account.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -21,6 +22,38 @@
         vcm_web_json_arena(old);                                                              \
         return r;                                                                             \
     }
+/* Accounts (account.c): never through the page cache; every one passes
+ * vcm_web_act's checks (who, form, CSRF, vcm_authz_allow) first. */
+#define ACT(h)                                                                                \
+    static int act_##h(vcm_req *req, vcm_resp *resp)                                        \
+    {                                                                                         \
+        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
+        int r = vcm_web_act(req, resp, h);                                                    \
+        vcm_web_json_arena(old);                                                              \
+        return r;                                                                             \
+    }
+ACT(vcm_login_form)
+ACT(vcm_login)
+ACT(vcm_logout)
+ACT(vcm_account_page)
+ACT(vcm_account_password)
+ACT(vcm_account_sessions_end)
+ACT(vcm_token_create)
+ACT(vcm_token_revoke_one)
+ACT(vcm_users_page)
+ACT(vcm_user_invite)
+ACT(vcm_user_disable)
+ACT(vcm_user_enable)
+ACT(vcm_user_role)
+ACT(vcm_user_reset)
+ACT(vcm_invite_form)
+ACT(vcm_invite_accept)
+ACT(vcm_reset_request_form)
+ACT(vcm_reset_request)
+ACT(vcm_reset_form)
+ACT(vcm_reset_complete)
+ACT(vcm_audit_page)
+ACT(vcm_api_me)
 PAGE(vcm_page_home)
 PAGE(vcm_page_browse)
 PAGE(vcm_page_object)
@@ -51,7 +84,8 @@ DATA(vcm_iiif_activity)
 DATA(vcm_iiif_activity_page)
 
 /* Every URL of the site and the API. These are public and stable: links,
- * bookmarks and harvesters depend on them. */
+ * bookmarks and harvesters depend on them. A route that changes state
+ * names its action (authz.c), or the router refuses it. */
 static const struct {
     const char *method, *pattern;
     vcm_handler h;
@@ -93,10 +127,44 @@ static const struct {
     {"OPTIONS", "/iiif/{*path}", vcm_api_options},
 };
 
+/* Accounts: each route names its action. */
+static const struct {
+    const char *method, *pattern;
+    vcm_handler h;
+    const char *action;
+} account_routes[] = {
+    {"GET", "/login", act_vcm_login_form, "session.create"},
+    {"POST", "/login", act_vcm_login, "session.create"},
+    {"POST", "/logout", act_vcm_logout, "session.end"},
+    {"GET", "/account", act_vcm_account_page, "account.read"},
+    {"POST", "/account/password", act_vcm_account_password, "account.password"},
+    {"POST", "/account/sessions/end", act_vcm_account_sessions_end, "account.sessions_end"},
+    {"POST", "/account/tokens", act_vcm_token_create, "token.create"},
+    {"POST", "/account/tokens/{id}/revoke", act_vcm_token_revoke_one, "token.revoke"},
+    {"GET", "/users", act_vcm_users_page, "user.list"},
+    {"POST", "/users", act_vcm_user_invite, "user.invite"},
+    {"POST", "/users/{id}/disable", act_vcm_user_disable, "user.disable"},
+    {"POST", "/users/{id}/enable", act_vcm_user_enable, "user.enable"},
+    {"POST", "/users/{id}/role", act_vcm_user_role, "user.role"},
+    {"POST", "/users/{id}/reset", act_vcm_user_reset, "user.reset"},
+    {"GET", "/invite/{token}", act_vcm_invite_form, "invite.accept"},
+    {"POST", "/invite/{token}", act_vcm_invite_accept, "invite.accept"},
+    {"GET", "/reset", act_vcm_reset_request_form, "reset.request"},
+    {"POST", "/reset", act_vcm_reset_request, "reset.request"},
+    {"GET", "/reset/{token}", act_vcm_reset_form, "reset.complete"},
+    {"POST", "/reset/{token}", act_vcm_reset_complete, "reset.complete"},
+    {"GET", "/audit", act_vcm_audit_page, "audit.read"},
+    {"GET", "/api/v1/me", act_vcm_api_me, "account.read"},
+};
+
 int vcm_app_routes(vcm_router *r)
 {
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         if (vcm_router_add(r, routes[i].method, routes[i].pattern, routes[i].h) < 0)
+            return -1;
+    for (size_t i = 0; i < sizeof account_routes / sizeof account_routes[0]; i++)
+        if (vcm_router_add_action(r, account_routes[i].method, account_routes[i].pattern,
+                                  account_routes[i].h, account_routes[i].action) < 0)
             return -1;
     return 0;
 }

@@ -73,6 +73,8 @@ before(async () => {
     { name: 'countries', path: '/countries', status: 200 },
     { name: 'country', path: await firstLink('/countries', '/countries/'), status: 200 },
     { name: 'not-found', path: '/no/such/page', status: 404 },
+    { name: 'login', path: '/login', status: 200 },
+    { name: 'reset', path: '/reset', status: 200 },
   ];
   browser = await launchChromium();
 });

@@ -34,7 +34,7 @@ stop_server() {
 finish() {
   stop_server
   if [ "$ok" = 1 ]; then
-    rm -rf "$tmp/db" "$tmp/db.index" "$tmp/db-wal" "$tmp/db-shm" "$tmp/media" "$tmp/npm.jsonl" "$tmp/setup.log" "$tmp/server.log" "$tmp/node.log" "$tmp/node.rc" "$tmp/tmp"
+    rm -rf "$tmp/db" "$tmp/db.index" "$tmp/db-wal" "$tmp/db-shm" "$tmp/db-ops" "$tmp/db-ops-wal" "$tmp/db-ops-shm" "$tmp/media" "$tmp/npm.jsonl" "$tmp/setup.log" "$tmp/server.log" "$tmp/node.log" "$tmp/node.rc" "$tmp/tmp"
   else
     echo "browser: kept $tmp for a look (server.log, db, media)"
   fi
@@ -91,6 +91,7 @@ mkdir -p "$tmp/tmp"
 start=$(date +%s)
 {
   VCM_BROWSER_BASE="http://127.0.0.1:$port" VCM_BROWSER_OUT="$tmp" TMPDIR="$tmp/tmp" \
+    VCM_BROWSER_VCM="$bin" VCM_BROWSER_DB="sqlite:$tmp/db" \
     node --test --test-reporter=tap tests/browser/
   echo $? > "$tmp/node.rc"
 } 2>&1 | tee "$tmp/node.log"
@@ -115,7 +116,7 @@ if [ "$f" -ne 0 ]; then
   echo "browser: server log:"
   tail -n 40 "$tmp/server.log"
 fi
-for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png; do
+for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/accounts-*.png; do
   [ -f "$s" ] && echo "browser: screenshot $s"
 done
 [ -f "$tmp/viewer-1280.png" ] && cp "$tmp/viewer-1280.png" /tmp/vcm-viewer-1280.png &&

@@ -34,7 +34,7 @@ static int setup(void **state)
     assert_int_equal(vcm_router_add(f->r, "GET", "/", h_root), 0);
     assert_int_equal(vcm_router_add(f->r, "GET", "/objects/new", h_new), 0);
     assert_int_equal(vcm_router_add(f->r, "GET", "/objects/{id}", h_obj), 0);
-    assert_int_equal(vcm_router_add(f->r, "POST", "/objects/{key}", h_post), 0);
+    assert_int_equal(vcm_router_add_action(f->r, "POST", "/objects/{key}", h_post, "object.edit"), 0);
     assert_int_equal(vcm_router_add(f->r, "GET", "/api/v1/museums/{id}", h_museum), 0);
     assert_int_equal(vcm_router_add(f->r, "GET", "/static/{*path}", h_static), 0);
     assert_int_equal(vcm_router_add(f->r, "GET", "/static/robots.txt", h_robots), 0);
@@ -225,6 +225,40 @@ static void test_trailing_slash(void **state)
     assert_ptr_equal(m.handler, h_slash);
     assert_int_equal(match(f, "GET", "/pages", &m), VCM_ROUTE_NOT_FOUND);
     assert_int_equal(match(f, "GET", "/objects/5/", &m), VCM_ROUTE_NOT_FOUND);
+}
+
+/* A route that changes state cannot be added without naming its action;
+ * the action reaches the match, and the router lists every route. */
+static void test_writing_routes_name_their_action(void **state)
+{
+    (void)state;
+    vcm_router *r = vcm_router_new();
+    static const char *const writes[] = {"POST", "PUT", "PATCH", "DELETE"};
+    for (size_t i = 0; i < 4; i++) {
+        if (vcm_router_add(r, writes[i], "/w", h_a) != -1)
+            fail_msg("%s without an action should be refused", writes[i]);
+        if (vcm_router_add_action(r, writes[i], "/w", h_a, "") != -1)
+            fail_msg("%s with an empty action should be refused", writes[i]);
+        assert_true(vcm_router_method_writes(writes[i]));
+    }
+    assert_false(vcm_router_method_writes("GET"));
+    assert_int_equal(vcm_router_routes(r, 0, NULL, NULL, NULL), 0);
+    assert_int_equal(vcm_router_add(r, "GET", "/w", h_a), 0);
+    assert_int_equal(vcm_router_add_action(r, "POST", "/w", h_b, "w.change"), 0);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_route m;
+    assert_int_equal(vcm_router_match(r, &a, "POST", "/w", 2, &m), VCM_ROUTE_FOUND);
+    assert_string_equal(m.action, "w.change");
+    assert_int_equal(vcm_router_match(r, &a, "GET", "/w", 2, &m), VCM_ROUTE_FOUND);
+    assert_null(m.action);
+    const char *method, *pattern, *action;
+    assert_int_equal(vcm_router_routes(r, 1, &method, &pattern, &action), 2);
+    assert_string_equal(method, "POST");
+    assert_string_equal(pattern, "/w");
+    assert_string_equal(action, "w.change");
+    vcm_arena_release(&a);
+    vcm_router_free(r);
 }
 
 static void test_bad_routes_rejected(void **state)
@@ -454,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trailing_slash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_memory, setup, teardown),
         cmocka_unit_test(test_bad_routes_rejected),
+        cmocka_unit_test(test_writing_routes_name_their_action),
         cmocka_unit_test(test_pct_decode),
         cmocka_unit_test(test_query_repeated_and_plus),
         cmocka_unit_test(test_query_bad_escapes_and_utf8),

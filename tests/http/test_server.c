@@ -141,7 +141,7 @@ static vcm_router *make_router(void)
     assert_int_equal(vcm_router_add(r, "GET", "/hello/{name}", h_hello), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/etag", h_etag), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/inject", h_inject), 0);
-    assert_int_equal(vcm_router_add(r, "POST", "/echo", h_echo), 0);
+    assert_int_equal(vcm_router_add_action(r, "POST", "/echo", h_echo, "test.echo"), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/slow", h_slow), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/fail", h_fail), 0);
     assert_int_equal(vcm_router_add(r, "GET", "/down", h_fail), 0);

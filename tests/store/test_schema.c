@@ -183,7 +183,12 @@ static void describe_sqlite(const char *path, struct desc *d)
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     struct sq_ctx c = {.db = db, .d = d};
-    sq_rows(db, "SELECT name, sql FROM sqlite_master WHERE type = 'table'", sq_table, &c);
+    /* with the operational file the driver attaches (schema 009) */
+    char attach[1100];
+    snprintf(attach, sizeof attach, "ATTACH '%s-ops' AS ops", path);
+    assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
+    sq_rows(db, "SELECT name, sql FROM sqlite_master WHERE type = 'table' UNION ALL "
+                "SELECT name, sql FROM ops.sqlite_master WHERE type = 'table'", sq_table, &c);
     sqlite3_close(db);
 }
 

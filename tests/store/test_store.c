@@ -1034,7 +1034,8 @@ static void test_every_table_copied(void **state)
                                vt_pg() ? "SELECT table_name FROM information_schema.tables "
                                          "WHERE table_schema = current_schema() ORDER BY 1"
                                        : "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "ORDER BY 1"),
+                                         "UNION ALL SELECT name FROM ops.sqlite_master "
+                                         "WHERE type = 'table' ORDER BY 1"),
                      0);
     static const char *const own[] = {"schema_migrations", "meta", "data_version",
                                       "sqlite_sequence"};

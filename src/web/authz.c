@@ -1,0 +1,85 @@
+/* The one authorization function (authz.h). Rules are written as code, one
+ * case per action, so each reads as a sentence of docs/accounts.md. */
+#include <string.h>
+
+#include "web/authz.h"
+#include "core/banned.h"
+
+const char *const vcm_authz_actions[] = {
+    "session.create", "session.end", "reset.request", "reset.complete", "invite.accept",
+    "account.read", "account.password", "account.sessions_end", "token.create",
+    "token.revoke", "user.list", "user.invite", "user.disable", "user.enable", "user.reset",
+    "user.role", "audit.read", "record.read", "record.draft", "record.publish",
+    "museum.edit", NULL,
+};
+
+static bool is(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0;
+}
+
+/* A user of this museum: its contributors and its admins. */
+static bool member(const vcm_user *u, int64_t museum_id)
+{
+    return vcm_role_has_museum(u->role) && museum_id != 0 && u->museum_id == museum_id;
+}
+
+/* Managing users: the secretariat every user; a museum admin the users of
+ * their museum, with museum roles only, and not themselves (for what
+ * could lock them out: disabling, a role). */
+static bool manage(const vcm_user *u, const char *action, const vcm_authz_res *r)
+{
+    if (r && r->user_id == u->id && (is(action, "user.disable") || is(action, "user.role")))
+        return false;
+    if (u->role == VCM_ROLE_SECRETARIAT)
+        return true;
+    if (u->role != VCM_ROLE_MUSEUM_ADMIN)
+        return false;
+    if (!r)
+        return true;
+    bool museum_role = r->role == VCM_ROLE_NONE || vcm_role_has_museum(r->role);
+    return r->museum_id == u->museum_id && museum_role;
+}
+
+bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res *r)
+{
+    if (!action)
+        return false;
+    bool anon = !u || u->role == VCM_ROLE_NONE || u->disabled || u->id == 0;
+    /* Anyone, signed in or not: signing in, and the links sent by mail
+     * (the secret in the link is the authority). */
+    if (is(action, "session.create") || is(action, "reset.request") ||
+        is(action, "reset.complete") || is(action, "invite.accept"))
+        return true;
+    if (is(action, "record.read")) {
+        if (!r || !r->draft)
+            return true;
+        /* a museum's drafts: that museum and the editors (and the secretariat) */
+        return !anon && (u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT ||
+                         member(u, r->museum_id));
+    }
+    if (anon)
+        return false;
+    /* One's own account. */
+    if (is(action, "session.end") || is(action, "account.read") ||
+        is(action, "account.password") || is(action, "account.sessions_end") ||
+        is(action, "token.create") || is(action, "token.revoke"))
+        return !r || r->user_id == 0 || r->user_id == u->id;
+    if (is(action, "user.list"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    if (is(action, "user.invite") || is(action, "user.disable") || is(action, "user.enable") ||
+        is(action, "user.reset") || is(action, "user.role"))
+        return manage(u, action, r);
+    if (is(action, "audit.read"))
+        return u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "record.draft"))
+        return u->role == VCM_ROLE_SECRETARIAT || (!r ? vcm_role_has_museum(u->role)
+                                                      : member(u, r->museum_id));
+    if (is(action, "record.publish"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "museum.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    return false; /* an action nobody named here */
+}

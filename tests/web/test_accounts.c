@@ -1,0 +1,893 @@
+/* Accounts over real HTTP, on two `vcm serve` nodes sharing one database
+ * (SQLite, or PostgreSQL in the second pass of tests/run.sh):
+ * - the authorization matrix: every state-changing route the router holds
+ *   (a route added later without an entry here fails), as every role and
+ *   as an anonymous visitor, against the user's own museum and another;
+ *   the exact allowed set, each refusal 403 with the database unchanged;
+ * - CSRF: missing or wrong token, 403 and no change;
+ * - sessions: cookie flags, one node's session valid on the other, logout
+ *   ending it on both; a reset link works once and expires; an invited user
+ *   sets a password; a revoked API token is refused at once;
+ * - operational writes do not move the data version content caches follow;
+ * - 20 wrong passwords across both nodes: throttled (last, as it throttles
+ *   the test's address too). */
+#include "testutil.h"
+
+#include <ctype.h>
+
+#include "core/log.h"
+
+#include "core/token.h"
+#include "http/router.h"
+#include "store/account.h"
+#include "store/outbox.h"
+#include "web/account.h"
+#include "web/authz.h"
+#include "web/web.h"
+
+static char *dir, db[1024];
+static struct vt_server node[2];
+static const char *const PW = "Lantern-garden-7431";
+
+/* ---- HTTP with cookies ------------------------------------------------------ */
+
+struct hres {
+    long status;
+    char *body, *headers;
+};
+
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+    char **buf = ud;
+    size_t old = *buf ? strlen(*buf) : 0, add = size * n;
+    char *nb = realloc(*buf, old + add + 1);
+    assert_non_null(nb);
+    memcpy(nb + old, p, add);
+    nb[old + add] = '\0';
+    *buf = nb;
+    return add;
+}
+
+/* method path on node k, with body (urlencoded), a Cookie header and one
+ * more header (either may be NULL). */
+static struct hres http(int k, const char *method, const char *path, const char *body,
+                        const char *cookie, const char *extra)
+{
+    struct hres r = {0};
+    char url[2048], ch[1024];
+    snprintf(url, sizeof url, "%s%s", node[k].base, path);
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    if (body)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    struct curl_slist *hl = NULL;
+    if (cookie) {
+        snprintf(ch, sizeof ch, "Cookie: %s", cookie);
+        hl = curl_slist_append(hl, ch);
+    }
+    if (extra)
+        hl = curl_slist_append(hl, extra);
+    if (hl)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, url, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    if (!r.body)
+        r.body = strdup("");
+    if (!r.headers)
+        r.headers = strdup("");
+    return r;
+}
+
+static void hfree(struct hres *r)
+{
+    free(r->body);
+    free(r->headers);
+}
+
+/* The 64 hex digits after marker in s, into out; false when absent. */
+static bool hex_after(const char *s, const char *marker, char out[VCM_TOKEN_HEX])
+{
+    const char *p = strstr(s, marker);
+    if (!p)
+        return false;
+    p += strlen(marker);
+    for (int i = 0; i < 64; i++)
+        if (!isxdigit((unsigned char)p[i]))
+            return false;
+    memcpy(out, p, 64);
+    out[64] = '\0';
+    return true;
+}
+
+/* An anonymous visitor's CSRF cookie and token (GET /login). */
+static void anon_csrf(int k, char csrf[VCM_TOKEN_HEX])
+{
+    struct hres r = http(k, "GET", "/login", NULL, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    if (!hex_after(r.headers, "vcm_csrf=", csrf))
+        fail_msg("no vcm_csrf cookie: %s", r.headers);
+    hfree(&r);
+}
+
+struct who {
+    char cookie[256];
+    char csrf[VCM_TOKEN_HEX];
+};
+
+/* Signs email in on node k; fails the test unless it works. */
+static void login(int k, const char *email, struct who *w)
+{
+    char csrf[VCM_TOKEN_HEX], body[512], cookie[128];
+    anon_csrf(k, csrf);
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, email, PW);
+    snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+    struct hres r = http(k, "POST", "/login", body, cookie, NULL);
+    if (r.status != 303)
+        fail_msg("login %s: %ld %s", email, r.status, r.body);
+    char tok[VCM_TOKEN_HEX];
+    assert_true(hex_after(r.headers, "vcm_session=", tok));
+    snprintf(w->cookie, sizeof w->cookie, "vcm_session=%s", tok);
+    hfree(&r);
+    r = http(k, "GET", "/account", NULL, w->cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(hex_after(r.body, "name=\"csrf\" value=\"", w->csrf));
+    hfree(&r);
+}
+
+/* ---- users, made the way an administrator makes them ------------------------- */
+
+static int64_t museum_a, museum_b;
+
+/* The last link of kind ("invite", "reset") in email's outbox. */
+static void link_of(const char *email, const char *kind, char tok[VCM_TOKEN_HEX])
+{
+    char *out = NULL, marker[32];
+    if (vt_sh(&out, "%s outbox --db '%s' %s", vt_bin(), db, email) != 0)
+        fail_msg("vcm outbox: %s", out);
+    snprintf(marker, sizeof marker, "/%s/", kind);
+    if (!hex_after(out, marker, tok))
+        fail_msg("no %s link for %s in: %s", kind, email, out);
+    free(out);
+}
+
+/* Adds a user with `vcm user add` (an invitation in the outbox); with
+ * accept, the user follows the link and sets PW. Returns the user's id. */
+static int64_t add_user(const char *email, const char *role, int64_t museum, bool accept)
+{
+    char *out = NULL, m[32] = "";
+    if (museum)
+        snprintf(m, sizeof m, "%lld", (long long)museum);
+    if (vt_sh(&out, "%s user add --db '%s' '%s' 'Test %s' %s %s", vt_bin(), db, email, role,
+              role, m) != 0)
+        fail_msg("vcm user add: %s", out);
+    long long id = 0;
+    assert_int_equal(sscanf(out, "user %lld added", &id), 1);
+    free(out);
+    if (accept) {
+        char tok[VCM_TOKEN_HEX], csrf[VCM_TOKEN_HEX], path[128], body[512], cookie[128];
+        link_of(email, "invite", tok);
+        anon_csrf(0, csrf);
+        snprintf(path, sizeof path, "/invite/%s", tok);
+        snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+        struct hres r = http(1, "GET", path, NULL, NULL, NULL);
+        assert_int_equal(r.status, 200);
+        hfree(&r);
+        snprintf(body, sizeof body, "csrf=%s&password=%s&confirm=%s", csrf, PW, PW);
+        r = http(1, "POST", path, body, cookie, NULL);
+        if (r.status != 303)
+            fail_msg("accepting the invitation of %s: %ld %s", email, r.status, r.body);
+        hfree(&r);
+    }
+    return id;
+}
+
+static int serial;
+
+static char *fresh_email(char *buf, size_t size, const char *what)
+{
+    snprintf(buf, size, "%s%d@example.org", what, ++serial);
+    return buf;
+}
+
+/* What the database holds that an action could change (not the audit log,
+ * nor sessions' last use). */
+static char *snapshot(void)
+{
+    char *out = NULL;
+    /* every column as text, so that both engines take the UNION */
+    if (vt_db_sql(&out, db,
+                  "SELECT 'u', CAST(id AS text), email, role, CAST(coalesce(museum_id, 0) AS text), "
+                  "coalesce(password_hash, ''), CAST(disabled AS text) FROM users UNION ALL "
+                  "SELECT 't', CAST(id AS text), CAST(user_id AS text), "
+                  "CAST(coalesce(revoked, 0) AS text), '', '', '' FROM tokens UNION ALL "
+                  "SELECT 'l', '', hash, CAST(coalesce(used, 0) AS text), '', '', '' FROM links "
+                  "UNION ALL SELECT 's', '', hash, CAST(user_id AS text), '', '', '' FROM sessions "
+                  "UNION ALL SELECT 'o', CAST(id AS text), recipient, state, '', '', '' FROM outbox "
+                  "UNION ALL SELECT 'c', CAST(count(*) AS text), '', '', '', '', '' FROM objects "
+                  "ORDER BY 1, 2, 3") != 0)
+        fail_msg("cannot read the database: %s", out);
+    return out;
+}
+
+/* ---- set-up --------------------------------------------------------------------- */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    dir = vt_tmpdir();
+    /* a store made by vt_db_url(): SQLite, or PostgreSQL in the second pass */
+    vt_demo_slice(db, sizeof db, dir, "accounts", 30);
+    char *out = NULL;
+    if (vt_db_sql(&out, db, "SELECT id FROM museums ORDER BY id") != 0)
+        fail_msg("no museums: %s", out);
+    long long a = 0, b = 0;
+    if (sscanf(out, "%lld\n%lld", &a, &b) != 2)
+        fail_msg("the slice should hold two museums: %s", out);
+    free(out);
+    museum_a = a, museum_b = b;
+    vt_server_start(&node[0], db);
+    vt_server_start(&node[1], db);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(vt_server_stop(&node[0]), 0);
+    assert_int_equal(vt_server_stop(&node[1]), 0);
+    vt_rmrf(dir);
+    free(dir);
+    return 0;
+}
+
+/* ---- the authorization matrix ----------------------------------------------- */
+
+enum { ANON, CONTRIB, MADMIN, EDITOR, SECRET, NROLES };
+static const char *const role_names[NROLES] = {"", "contributor", "museum_admin", "editor",
+                                               "secretariat"};
+
+/* One attempt: the request made for a route, as actor (role r, signed in
+ * as w unless anonymous) against museum (own: A, other: B). */
+struct attempt {
+    int role;
+    bool own;
+    const struct who *w;
+    int64_t actor_id;
+    char path[256], body[1024];
+};
+
+typedef void (*prepare_fn)(struct attempt *t);
+
+static int64_t target_user(bool own, bool accept)
+{
+    char email[64];
+    return add_user(fresh_email(email, sizeof email, "target"), "contributor",
+                    own ? museum_a : museum_b, accept);
+}
+
+/* Users made once for the attempts that need one with a password. */
+static char signin_a[64], signin_b[64];
+
+static const char *signin_user(bool own)
+{
+    char *e = own ? signin_a : signin_b;
+    if (!*e)
+        add_user(fresh_email(e, 64, "signin"), "contributor", own ? museum_a : museum_b, true);
+    return e;
+}
+
+static void p_login(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "email=%s&password=%s", signin_user(t->own), PW);
+}
+static void p_none(struct attempt *t) { (void)t; }
+static void p_password(struct attempt *t)
+{
+    /* the same password again: the actor signs in with it afterwards */
+    snprintf(t->body, sizeof t->body, "current=%s&password=%s&confirm=%s", PW, PW, PW);
+}
+static void p_token(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "name=matrix&scope=read");
+}
+static void p_revoke(struct attempt *t)
+{
+    /* own: a token of the actor's; other: one of a user of museum B */
+    int64_t owner = t->own && t->actor_id ? t->actor_id : target_user(false, false);
+    vcm_store *s;
+    char err[512], tok[VCM_TOKEN_HEX], hash[VCM_TOKEN_HEX];
+    assert_non_null(s = vcm_store_open(db, err, sizeof err));
+    assert_int_equal(vcm_token_new(tok), 0);
+    vcm_token_digest(tok, hash);
+    int64_t id;
+    assert_int_equal(vcm_token_add(s, owner, "m", hash, "read", &id), 0);
+    vcm_store_close(s);
+    snprintf(t->path, sizeof t->path, "/account/tokens/%lld/revoke", (long long)id);
+}
+static void p_invite(struct attempt *t)
+{
+    char email[64];
+    snprintf(t->body, sizeof t->body, "email=%s&name=New&role=contributor&museum=%lld",
+             fresh_email(email, sizeof email, "invitee"),
+             (long long)(t->own ? museum_a : museum_b));
+}
+static void p_user(struct attempt *t, const char *what)
+{
+    snprintf(t->path, sizeof t->path, "/users/%lld/%s", (long long)target_user(t->own, false),
+             what);
+}
+static void p_disable(struct attempt *t) { p_user(t, "disable"); }
+static void p_enable(struct attempt *t) { p_user(t, "enable"); }
+static void p_reset_user(struct attempt *t) { p_user(t, "reset"); }
+static void p_role(struct attempt *t)
+{
+    p_user(t, "role");
+    snprintf(t->body, sizeof t->body, "role=museum_admin&museum=%lld",
+             (long long)(t->own ? museum_a : museum_b));
+}
+static void p_reset_request(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "email=%s", signin_user(t->own));
+}
+static void p_link(struct attempt *t, const char *kind)
+{
+    char buf[64], tok[VCM_TOKEN_HEX];
+    const char *email = buf;
+    if (strcmp(kind, "reset") == 0)
+        email = signin_user(t->own);
+    else
+        add_user(fresh_email(buf, sizeof buf, kind), "contributor",
+                 t->own ? museum_a : museum_b, false);
+    if (strcmp(kind, "reset") == 0) {
+        char *out = NULL;
+        assert_int_equal(vt_sh(&out, "%s user reset-password --db '%s' %s", vt_bin(), db, email), 0);
+        free(out);
+    }
+    link_of(email, kind, tok);
+    snprintf(t->path, sizeof t->path, "/%s/%s", kind, tok);
+    snprintf(t->body, sizeof t->body, "password=%s&confirm=%s", PW, PW);
+}
+static void p_invite_accept(struct attempt *t) { p_link(t, "invite"); }
+static void p_reset_complete(struct attempt *t) { p_link(t, "reset"); }
+
+/* Who may: a bit per role, for the own museum and for another. */
+#define R(x) (1u << (x))
+#define SIGNED (R(CONTRIB) | R(MADMIN) | R(EDITOR) | R(SECRET))
+#define ALL (R(ANON) | SIGNED)
+
+static const struct entry {
+    const char *method, *pattern;
+    prepare_fn prepare;
+    unsigned own, other;
+    bool ends; /* an allowed attempt ends the actor's session */
+} matrix[] = {
+    {"POST", "/login", p_login, ALL, ALL, true}, /* the session it brought ends */
+    {"POST", "/logout", p_none, SIGNED, SIGNED, true},
+    {"POST", "/account/password", p_password, SIGNED, SIGNED, true},
+    {"POST", "/account/sessions/end", p_none, SIGNED, SIGNED, true},
+    {"POST", "/account/tokens", p_token, SIGNED, SIGNED, false},
+    {"POST", "/account/tokens/{id}/revoke", p_revoke, SIGNED, 0, false},
+    {"POST", "/users", p_invite, R(MADMIN) | R(SECRET), R(SECRET), false},
+    {"POST", "/users/{id}/disable", p_disable, R(MADMIN) | R(SECRET), R(SECRET), false},
+    {"POST", "/users/{id}/enable", p_enable, R(MADMIN) | R(SECRET), R(SECRET), false},
+    {"POST", "/users/{id}/role", p_role, R(MADMIN) | R(SECRET), R(SECRET), false},
+    {"POST", "/users/{id}/reset", p_reset_user, R(MADMIN) | R(SECRET), R(SECRET), false},
+    {"POST", "/invite/{token}", p_invite_accept, ALL, ALL, false},
+    {"POST", "/reset", p_reset_request, ALL, ALL, false},
+    {"POST", "/reset/{token}", p_reset_complete, ALL, ALL, false},
+};
+
+static void test_authorization_matrix(void **state)
+{
+    (void)state;
+    vcm_router *r = vcm_router_new();
+    assert_int_equal(vcm_app_routes(r), 0);
+    size_t n = vcm_router_routes(r, 0, NULL, NULL, NULL);
+    int checked = 0;
+    /* one user of each role, signed in again after an action that ends it */
+    char actor[NROLES][64] = {{0}};
+    int64_t actor_id[NROLES] = {0};
+    struct who actor_who[NROLES];
+    bool signed_in[NROLES] = {false};
+    for (size_t i = 0; i < n; i++) {
+        const char *method, *pattern, *action;
+        vcm_router_routes(r, i, &method, &pattern, &action);
+        if (!vcm_router_method_writes(method))
+            continue;
+        const struct entry *e = NULL;
+        for (size_t k = 0; k < sizeof matrix / sizeof matrix[0]; k++)
+            if (strcmp(matrix[k].method, method) == 0 && strcmp(matrix[k].pattern, pattern) == 0)
+                e = &matrix[k];
+        if (!e)
+            fail_msg("%s %s (action %s) has no entry in the authorization matrix", method,
+                     pattern, action);
+        for (int role = ANON; role < NROLES; role++)
+            for (int own = 1; own >= 0; own--) {
+                struct attempt t = {.role = role, .own = own};
+                if (role != ANON) {
+                    if (!actor_id[role]) {
+                        int64_t m = role == CONTRIB || role == MADMIN ? museum_a : 0;
+                        actor_id[role] = add_user(fresh_email(actor[role], 64, role_names[role]),
+                                                  role_names[role], m, true);
+                    }
+                    if (!signed_in[role]) {
+                        login(own ? 0 : 1, actor[role], &actor_who[role]);
+                        signed_in[role] = true;
+                    }
+                    t.actor_id = actor_id[role];
+                    t.w = &actor_who[role];
+                }
+                snprintf(t.path, sizeof t.path, "%s", pattern);
+                e->prepare(&t);
+                char csrf[VCM_TOKEN_HEX], body[1400], cookie[400];
+                if (t.w) {
+                    snprintf(cookie, sizeof cookie, "%s", t.w->cookie);
+                    snprintf(csrf, sizeof csrf, "%s", t.w->csrf);
+                } else {
+                    anon_csrf(0, csrf);
+                    snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+                }
+                snprintf(body, sizeof body, "csrf=%s%s%s", csrf, t.body[0] ? "&" : "", t.body);
+                char *before = snapshot();
+                struct hres h = http(own ? 1 : 0, method, t.path, body, cookie, NULL);
+                char *after = snapshot();
+                bool allowed = ((own ? e->own : e->other) >> role) & 1;
+                if (allowed && (h.status == 403 || h.status >= 500))
+                    fail_msg("%s %s as %s (%s museum): %ld, should be allowed: %s", method,
+                             t.path, role == ANON ? "anonymous" : role_names[role],
+                             own ? "own" : "other", h.status, h.body);
+                if (!allowed) {
+                    if (h.status != 403)
+                        fail_msg("%s %s as %s (%s museum): %ld, should be 403", method, t.path,
+                                 role == ANON ? "anonymous" : role_names[role],
+                                 own ? "own" : "other", h.status);
+                    if (strcmp(before, after) != 0)
+                        fail_msg("%s %s as %s: refused, but the database changed", method,
+                                 t.path, role == ANON ? "anonymous" : role_names[role]);
+                }
+                if (allowed && e->ends && role != ANON)
+                    signed_in[role] = false;
+                free(before);
+                free(after);
+                hfree(&h);
+                checked++;
+            }
+    }
+    vcm_router_free(r);
+    assert_int_equal(checked, (int)(sizeof matrix / sizeof matrix[0]) * NROLES * 2);
+}
+
+/* ---- CSRF ----------------------------------------------------------------------- */
+
+static void test_csrf(void **state)
+{
+    (void)state;
+    char email[64];
+    struct who w;
+    add_user(fresh_email(email, sizeof email, "csrf"), "editor", 0, true);
+    login(0, email, &w);
+    const char *bodies[] = {"name=t&scope=read",
+                            "name=t&scope=read&csrf=",
+                            "name=t&scope=read&csrf=0000000000000000000000000000000000000000000000000000000000000000"};
+    for (size_t i = 0; i < 3; i++) {
+        char *before = snapshot();
+        struct hres h = http(1, "POST", "/account/tokens", bodies[i], w.cookie, NULL);
+        char *after = snapshot();
+        assert_int_equal(h.status, 403);
+        assert_string_equal(before, after);
+        free(before);
+        free(after);
+        hfree(&h);
+    }
+    /* an anonymous form whose token is not its cookie's */
+    char csrf[VCM_TOKEN_HEX], body[256];
+    anon_csrf(0, csrf);
+    snprintf(body, sizeof body, "csrf=%s&email=%s", csrf, email);
+    struct hres h = http(0, "POST", "/reset", body, "vcm_csrf=1111111111111111111111111111111111111111111111111111111111111111", NULL);
+    assert_int_equal(h.status, 403);
+    hfree(&h);
+    /* and the right one passes */
+    char right[1024];
+    snprintf(right, sizeof right, "name=t&scope=read&csrf=%s", w.csrf);
+    h = http(1, "POST", "/account/tokens", right, w.cookie, NULL);
+    assert_int_equal(h.status, 200);
+    hfree(&h);
+}
+
+/* ---- sessions, links, tokens ------------------------------------------------------ */
+
+static void test_sessions_across_nodes(void **state)
+{
+    (void)state;
+    char email[64], csrf[VCM_TOKEN_HEX], body[512], cookie[128];
+    add_user(fresh_email(email, sizeof email, "nodes"), "contributor", museum_a, true);
+    anon_csrf(0, csrf);
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, email, PW);
+    snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+    struct hres h = http(0, "POST", "/login", body, cookie, NULL);
+    assert_int_equal(h.status, 303);
+    const char *sc = strstr(h.headers, "Set-Cookie: vcm_session=");
+    assert_non_null(sc);
+    const char *eol = strchr(sc, '\n');
+    char line[512];
+    snprintf(line, sizeof line, "%.*s", (int)(eol - sc), sc);
+    assert_non_null(strstr(line, "HttpOnly"));
+    assert_non_null(strstr(line, "SameSite=Lax"));
+    assert_null(strstr(line, "Secure")); /* plain HTTP, no https base URL */
+    hfree(&h);
+    /* behind a TLS proxy on this machine: Secure */
+    h = http(0, "POST", "/login", body, cookie, "X-Forwarded-Proto: https");
+    assert_int_equal(h.status, 303);
+    assert_non_null(strstr(h.headers, "; Secure"));
+    hfree(&h);
+
+    struct who w;
+    login(0, email, &w);
+    h = http(1, "GET", "/account", NULL, w.cookie, NULL);
+    assert_int_equal(h.status, 200); /* made on node 0, valid on node 1 */
+    assert_non_null(strstr(h.body, email));
+    hfree(&h);
+    snprintf(body, sizeof body, "csrf=%s", w.csrf);
+    h = http(1, "POST", "/logout", body, w.cookie, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    for (int k = 0; k < 2; k++) {
+        h = http(k, "GET", "/account", NULL, w.cookie, NULL);
+        assert_int_equal(h.status, 303); /* to /login: the session is over on both */
+        hfree(&h);
+    }
+    /* log out everywhere: both sessions of the user end */
+    struct who a, b;
+    login(0, email, &a);
+    login(1, email, &b);
+    snprintf(body, sizeof body, "csrf=%s", a.csrf);
+    h = http(0, "POST", "/account/sessions/end", body, a.cookie, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    h = http(1, "GET", "/account", NULL, b.cookie, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+}
+
+static void test_invite_and_reset_links(void **state)
+{
+    (void)state;
+    char email[64], tok[VCM_TOKEN_HEX], csrf[VCM_TOKEN_HEX], body[512], cookie[128], path[128];
+    /* an invited user sets a password and signs in (add_user follows the link) */
+    int64_t id = add_user(fresh_email(email, sizeof email, "reset"), "editor", 0, true);
+    struct who w;
+    login(1, email, &w);
+
+    /* a reset link, asked for on the site, works once */
+    anon_csrf(0, csrf);
+    snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+    snprintf(body, sizeof body, "csrf=%s&email=%s", csrf, email);
+    /* asked with a forged Host: the mailed link still points at this site */
+    struct hres h = http(0, "POST", "/reset", body, cookie, "Host: evil.example");
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    char *mail = NULL;
+    assert_int_equal(vt_sh(&mail, "%s outbox --db '%s' %s", vt_bin(), db, email), 0);
+    assert_null(strstr(mail, "evil.example"));
+    free(mail);
+    link_of(email, "reset", tok);
+    snprintf(path, sizeof path, "/reset/%s", tok);
+    snprintf(body, sizeof body, "csrf=%s&password=%s&confirm=%s", csrf, PW, PW);
+    h = http(1, "POST", path, body, cookie, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    h = http(0, "POST", path, body, cookie, NULL);
+    assert_int_equal(h.status, 404); /* used */
+    hfree(&h);
+    /* the reset ended the sessions the user had */
+    h = http(1, "GET", "/account", NULL, w.cookie, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+
+    /* an expired link opens nothing */
+    vcm_store *s;
+    char err[512], hash[VCM_TOKEN_HEX];
+    assert_non_null(s = vcm_store_open(db, err, sizeof err));
+    assert_int_equal(vcm_token_new(tok), 0);
+    vcm_token_digest(tok, hash);
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(vcm_link_add(s, hash, id, "reset", now - 7200, now - 3600), 0);
+    vcm_store_close(s);
+    snprintf(path, sizeof path, "/reset/%s", tok);
+    h = http(0, "GET", path, NULL, NULL, NULL);
+    assert_int_equal(h.status, 404);
+    hfree(&h);
+    h = http(0, "POST", path, body, cookie, NULL);
+    assert_int_equal(h.status, 404);
+    hfree(&h);
+    /* nor does an invitation used as a reset link */
+    char email2[64];
+    add_user(fresh_email(email2, sizeof email2, "kind"), "editor", 0, false);
+    link_of(email2, "invite", tok);
+    snprintf(path, sizeof path, "/reset/%s", tok);
+    h = http(0, "GET", path, NULL, NULL, NULL);
+    assert_int_equal(h.status, 404);
+    hfree(&h);
+    /* a weak password is refused beside its field, and the link stays unused */
+    snprintf(path, sizeof path, "/invite/%s", tok);
+    snprintf(body, sizeof body, "csrf=%s&password=password1234&confirm=password1234", csrf);
+    h = http(0, "POST", path, body, cookie, NULL);
+    assert_int_equal(h.status, 400);
+    assert_non_null(strstr(h.body, "field-error"));
+    hfree(&h);
+    h = http(0, "GET", path, NULL, NULL, NULL);
+    assert_int_equal(h.status, 200);
+    hfree(&h);
+}
+
+static void test_api_token_revoked_at_once(void **state)
+{
+    (void)state;
+    char email[64], body[512], auth[128], tok[VCM_TOKEN_HEX];
+    add_user(fresh_email(email, sizeof email, "api"), "contributor", museum_b, true);
+    struct who w;
+    login(0, email, &w);
+    snprintf(body, sizeof body, "csrf=%s&name=script&scope=read", w.csrf);
+    struct hres h = http(0, "POST", "/account/tokens", body, w.cookie, NULL);
+    assert_int_equal(h.status, 200);
+    assert_true(hex_after(h.body, "<code>", tok));
+    hfree(&h);
+    /* only its hash is stored */
+    char *out = NULL;
+    assert_int_equal(vt_db_sql(&out, db, "SELECT hash FROM tokens"), 0);
+    assert_null(strstr(out, tok));
+    free(out);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+    h = http(1, "GET", "/api/v1/me", NULL, NULL, auth);
+    assert_int_equal(h.status, 200);
+    assert_non_null(strstr(h.body, email));
+    hfree(&h);
+    /* the bearer token works only under /api/ */
+    h = http(1, "GET", "/account", NULL, NULL, auth);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    /* last use shown */
+    h = http(0, "GET", "/account", NULL, w.cookie, NULL);
+    assert_int_equal(h.status, 200);
+    assert_non_null(strstr(h.body, " UTC</td>"));
+    hfree(&h);
+    assert_int_equal(vt_db_sql(&out, db, "SELECT id FROM tokens WHERE name = 'script'"), 0);
+    char path[128];
+    snprintf(path, sizeof path, "/account/tokens/%d/revoke", atoi(out));
+    free(out);
+    snprintf(body, sizeof body, "csrf=%s", w.csrf);
+    h = http(0, "POST", path, body, w.cookie, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    h = http(1, "GET", "/api/v1/me", NULL, NULL, auth);
+    assert_int_equal(h.status, 401);
+    hfree(&h);
+    /* the audit log has the token's creation and use, never the token */
+    assert_int_equal(vt_sh(&out, "%s audit export --db '%s' -", vt_bin(), db), 0);
+    assert_non_null(strstr(out, "\"event\":\"token.created\""));
+    assert_non_null(strstr(out, "\"event\":\"token.used\""));
+    assert_non_null(strstr(out, "\"event\":\"login\""));
+    assert_null(strstr(out, tok));
+    assert_null(strstr(out, PW));
+    free(out);
+}
+
+/* vcm user list and disable: a disabled user's sessions end at once. */
+static void test_cli_disable(void **state)
+{
+    (void)state;
+    char email[64], *out = NULL;
+    add_user(fresh_email(email, sizeof email, "cli"), "contributor", museum_b, true);
+    struct who w;
+    login(0, email, &w);
+    assert_int_equal(vt_sh(&out, "%s user disable --db '%s' %s", vt_bin(), db, email), 0);
+    free(out);
+    for (int k = 0; k < 2; k++) {
+        struct hres h = http(k, "GET", "/account", NULL, w.cookie, NULL);
+        assert_int_equal(h.status, 303);
+        hfree(&h);
+    }
+    char list_museum[32];
+    snprintf(list_museum, sizeof list_museum, "%lld", (long long)museum_b);
+    assert_int_equal(vt_sh(&out, "%s user list --db '%s' %s", vt_bin(), db, list_museum), 0);
+    char line[128];
+    snprintf(line, sizeof line, "\t%s\t", email);
+    const char *row = strstr(out, line);
+    assert_non_null(row);
+    const char *eol = strchr(row, '\n');
+    assert_non_null(eol);
+    assert_true(eol - row > 9 && strncmp(eol - 9, "\tdisabled", 9) == 0);
+    free(out);
+    /* nor can the user sign in again */
+    char csrf[VCM_TOKEN_HEX], body[512], cookie[128];
+    anon_csrf(1, csrf);
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, email, PW);
+    snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+    struct hres h = http(1, "POST", "/login", body, cookie, NULL);
+    assert_int_equal(h.status, 400);
+    hfree(&h);
+    /* bad use of the command is a usage error naming what is wrong */
+    assert_int_equal(vt_sh(&out, "%s user add --db '%s' x@example.org X editor 3", vt_bin(), db), 2);
+    assert_non_null(strstr(out, "belongs to no museum"));
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s user disable --db '%s' nobody@example.org", vt_bin(), db), 1);
+    assert_non_null(strstr(out, "no account"));
+    free(out);
+}
+
+/* ---- operational writes and the data version -------------------------------------- */
+
+static void test_operational_writes_keep_data_version(void **state)
+{
+    (void)state;
+    char err[512];
+    vcm_store *s1 = vcm_store_open(db, err, sizeof err), *s2 = vcm_store_open(db, err, sizeof err);
+    assert_non_null(s1);
+    assert_non_null(s2);
+    int64_t v1, v2, w1, w2;
+    assert_int_equal(s1->ops->data_version(s1, &v1), 0);
+    assert_int_equal(s2->ops->data_version(s2, &v2), 0);
+    vcm_audit e = {.event = "test", .subject = "x"};
+    assert_int_equal(vcm_audit_add(s1, &e), 0);
+    assert_int_equal(vcm_throttle_fail(s1, "a:nobody@example.org", 1), 0);
+    assert_int_equal(vcm_throttle_clear(s1, "a:nobody@example.org"), 0);
+    int64_t mid;
+    assert_int_equal(vcm_outbox_add(s1, "x@example.org", "s", "b", &mid), 0);
+    assert_int_equal(vcm_outbox_failed(s1, mid, "421 away", 5, false), 0);
+    assert_int_equal(s1->ops->data_version(s1, &w1), 0);
+    assert_int_equal(s2->ops->data_version(s2, &w2), 0);
+    assert_true(v1 == w1);
+    assert_true(v2 == w2);
+    /* a content write does move it, for the other connection too */
+    assert_int_equal(vcm_store_begin(s1), 0);
+    assert_int_equal(s1->ops->meta_put(s1, "test", "1"), 0);
+    vcm_museum m;
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    assert_int_equal(s1->ops->museum_get(s1, &a, museum_a, &m), 1);
+    assert_int_equal(s1->ops->museum_put(s1, &m), 0);
+    assert_int_equal(vcm_store_commit(s1), 0);
+    assert_int_equal(s2->ops->data_version(s2, &w2), 0);
+    assert_true(v2 != w2);
+    vcm_arena_release(&a);
+    vcm_store_close(s1);
+    vcm_store_close(s2);
+}
+
+/* The outbox, as the sender will use it: due, failed with a next try, sent. */
+static void test_outbox(void **state)
+{
+    (void)state;
+    char err[512];
+    vcm_store *s = vcm_store_open(db, err, sizeof err);
+    assert_non_null(s);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    int64_t id;
+    assert_int_equal(vcm_outbox_add(s, "due@example.org", "Subject", "Body", &id), 0);
+    vcm_mail *m;
+    size_t n;
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(vcm_outbox_due(s, &a, now, 1000, &m, &n), 0);
+    bool seen = false;
+    for (size_t i = 0; i < n; i++)
+        seen = seen || m[i].id == id;
+    assert_true(seen);
+    assert_int_equal(vcm_outbox_failed(s, id, "connection refused", now + 60, false), 0);
+    assert_int_equal(vcm_outbox_due(s, &a, now, 1000, &m, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(m[i].id != id); /* waits for its next try */
+    assert_int_equal(vcm_outbox_due(s, &a, now + 61, 1000, &m, &n), 0);
+    seen = false;
+    for (size_t i = 0; i < n; i++)
+        if (m[i].id == id) {
+            seen = true;
+            assert_int_equal(m[i].tries, 1);
+            assert_string_equal(m[i].last_error, "connection refused");
+        }
+    assert_true(seen);
+    assert_int_equal(vcm_outbox_sent(s, id, now + 61), 0);
+    assert_int_equal(vcm_outbox_list(s, &a, "due@example.org", 10, &m, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(m[0].state, "sent");
+    assert_int_equal(m[0].tries, 2);
+    vcm_arena_release(&a);
+    vcm_store_close(s);
+}
+
+/* ---- throttling (last: it throttles 127.0.0.1 as an address too) ----------------------- */
+
+static void test_throttled_across_nodes(void **state)
+{
+    (void)state;
+    char email[64], csrf[VCM_TOKEN_HEX], body[512], cookie[128];
+    add_user(fresh_email(email, sizeof email, "throttle"), "editor", 0, true);
+    anon_csrf(0, csrf);
+    snprintf(cookie, sizeof cookie, "vcm_csrf=%s", csrf);
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=wrong-password-123", csrf, email);
+    int throttled = 0;
+    for (int i = 0; i < 20; i++) {
+        struct hres h = http(i % 2, "POST", "/login", body, cookie, NULL);
+        assert_true(h.status == 400 || h.status == 429);
+        throttled += h.status == 429;
+        hfree(&h);
+    }
+    assert_true(throttled > 0);
+    /* the right password is refused too, on either node, until the wait is over */
+    snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, email, PW);
+    for (int k = 0; k < 2; k++) {
+        struct hres h = http(k, "POST", "/login", body, cookie, NULL);
+        assert_int_equal(h.status, 429);
+        assert_non_null(strstr(h.headers, "Retry-After:"));
+        assert_null(strstr(h.headers, "vcm_session="));
+        hfree(&h);
+    }
+    char *out = NULL;
+    assert_int_equal(vt_sh(&out, "%s audit export --db '%s' -", vt_bin(), db), 0);
+    assert_non_null(strstr(out, "\"event\":\"login.failed\""));
+    assert_non_null(strstr(out, "\"event\":\"login.throttled\""));
+    assert_null(strstr(out, "wrong-password-123"));
+    free(out);
+}
+
+/* ---- the rules themselves -------------------------------------------------------------- */
+
+static void test_authz_rules(void **state)
+{
+    (void)state;
+    vcm_user c = {.id = 1, .role = VCM_ROLE_CONTRIBUTOR, .museum_id = 7};
+    vcm_user ed = {.id = 2, .role = VCM_ROLE_EDITOR};
+    vcm_user other = {.id = 3, .role = VCM_ROLE_MUSEUM_ADMIN, .museum_id = 8};
+    vcm_user off = {.id = 4, .role = VCM_ROLE_SECRETARIAT, .disabled = true};
+    vcm_authz_res draft = {.museum_id = 7, .draft = true};
+    vcm_authz_res pub = {.museum_id = 7};
+    /* a museum's drafts: that museum and the editors */
+    assert_true(vcm_authz_allow(&c, "record.read", &draft));
+    assert_true(vcm_authz_allow(&ed, "record.read", &draft));
+    assert_false(vcm_authz_allow(&other, "record.read", &draft));
+    assert_false(vcm_authz_allow(NULL, "record.read", &draft));
+    assert_true(vcm_authz_allow(NULL, "record.read", &pub));
+    assert_true(vcm_authz_allow(&c, "record.draft", &draft));
+    assert_false(vcm_authz_allow(&other, "record.draft", &draft));
+    assert_false(vcm_authz_allow(&c, "record.publish", &draft));
+    assert_true(vcm_authz_allow(&ed, "record.publish", &draft));
+    /* a disabled user is nobody; an unknown action is nobody's */
+    assert_false(vcm_authz_allow(&off, "audit.read", NULL));
+    assert_false(vcm_authz_allow(&ed, "no.such.action", NULL));
+    /* a museum admin gives no network role, and does not disable themself */
+    vcm_authz_res give_editor = {.museum_id = 8, .role = VCM_ROLE_EDITOR};
+    assert_false(vcm_authz_allow(&other, "user.invite", &give_editor));
+    vcm_authz_res self = {.museum_id = 8, .user_id = 3, .role = VCM_ROLE_MUSEUM_ADMIN};
+    assert_false(vcm_authz_allow(&other, "user.disable", &self));
+    for (const char *const *a = vcm_authz_actions; *a; a++)
+        assert_false(vcm_authz_allow(NULL, *a, &draft) &&
+                     strncmp(*a, "user.", 5) == 0); /* no anonymous user management */
+}
+
+int main(void)
+{
+    vcm_log_set_level(VCM_LOG_OFF);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_authz_rules),
+        cmocka_unit_test(test_authorization_matrix),
+        cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_sessions_across_nodes),
+        cmocka_unit_test(test_invite_and_reset_links),
+        cmocka_unit_test(test_api_token_revoked_at_once),
+        cmocka_unit_test(test_cli_disable),
+        cmocka_unit_test(test_operational_writes_keep_data_version),
+        cmocka_unit_test(test_outbox),
+        cmocka_unit_test(test_throttled_across_nodes),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
