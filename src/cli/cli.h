@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "io/mail.h"
 #include "store/store.h"
 
 enum { VCM_EXIT_OK = 0, VCM_EXIT_BAD_INPUT = 1, VCM_EXIT_USAGE = 2, VCM_EXIT_FAIL = 3 };
@@ -17,8 +18,10 @@ struct vcm_web_config;
 struct vcm_http_config;
 /* Sets w to its defaults and set to the table that fills it. */
 void vcm_serve_options(struct vcm_web_config *w, vcm_option_set *set);
+/* mail: checked by vcm_mail_config_check; with an --smtp-url, a thread
+ * sends the outbox while the server runs (cli/mail.c). */
 int vcm_cmd_serve(vcm_config *c, const struct vcm_http_config *http,
-                  const struct vcm_web_config *w);
+                  const struct vcm_web_config *w, const vcm_mail_config *mail);
 int vcm_cmd_import(vcm_config *c);
 int vcm_cmd_export(vcm_config *c);
 int vcm_cmd_stats(vcm_config *c);
@@ -80,6 +83,21 @@ int vcm_cmd_db(vcm_config *c);
 int vcm_cmd_user(vcm_config *c);
 int vcm_cmd_audit(vcm_config *c);
 int vcm_cmd_outbox(vcm_config *c);
+
+/* cli/mail.c: the outbox sent through io/mail.h. A pass takes the messages
+ * due at now (store/outbox.h) and sends each once, counting what became of
+ * them; -1 when the store fails (what was marked stays marked). */
+typedef struct vcm_mail_counts {
+    int sent, retry, failed;
+} vcm_mail_counts;
+int vcm_mail_pass(vcm_store *s, const vcm_mail_config *mc, int64_t now, vcm_mail_counts *out);
+/* A thread making a pass every few seconds on its own connection, until
+ * stopped; NULL (nothing started) without an --smtp-url. */
+typedef struct vcm_mail_sender vcm_mail_sender;
+vcm_mail_sender *vcm_mail_sender_start(const vcm_config *c, const vcm_mail_config *mail);
+void vcm_mail_sender_stop(vcm_mail_sender *m);
+/* vcm outbox send: one pass, its counts printed. */
+int vcm_cmd_outbox_send(vcm_config *c, const vcm_mail_config *mail);
 int vcm_cmd_search(vcm_config *c);
 
 /* vcm thesaurus check (src/cli/thesaurus.c). */

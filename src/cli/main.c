@@ -29,7 +29,7 @@ static int run_serve(vcm_config *c, const struct command_opts *o)
         fprintf(stderr, "vcm serve: %s\n", err);
         return VCM_EXIT_USAGE;
     }
-    return vcm_cmd_serve(c, &o->http, &o->serve);
+    return vcm_cmd_serve(c, &o->http, &o->serve, &mail);
 }
 
 static int run_media(vcm_config *c, const struct command_opts *o)
@@ -40,6 +40,13 @@ static int run_media(vcm_config *c, const struct command_opts *o)
 static int run_thesaurus(vcm_config *c, const struct command_opts *o)
 {
     return vcm_cmd_thesaurus(c, &o->thesaurus);
+}
+
+static int run_outbox(vcm_config *c, const struct command_opts *o)
+{
+    if (c->argc >= 2 && strcmp(c->argv[1], "send") == 0)
+        return vcm_cmd_outbox_send(c, &o->mail);
+    return vcm_cmd_outbox(c);
 }
 
 static int run_museum(vcm_config *c, const struct command_opts *o)
@@ -71,7 +78,8 @@ static const struct command {
     {"user", "disable EMAIL", "disable an account and end its sessions", vcm_cmd_user, NULL},
     {"user", "reset-password EMAIL", "queue a link to set a new password", vcm_cmd_user, NULL},
     {"audit", "export FILE.jsonl", "write the audit log as JSON Lines (- = stdout)", vcm_cmd_audit, NULL},
-    {"outbox", "[EMAIL]", "print the mail in the outbox (to one address) as JSON Lines", vcm_cmd_outbox, NULL},
+    {"outbox", "[EMAIL]", "print the mail in the outbox (to one address) as JSON Lines", NULL, run_outbox},
+    {"outbox", "send", "send the mail that is due through --smtp-url, once (vcm serve does it every few seconds)", NULL, run_outbox},
     {"version", "", "print the version", NULL, NULL},
     {"help", "", "show this help", NULL, NULL},
 };

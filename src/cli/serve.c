@@ -1,3 +1,4 @@
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,8 @@ void vcm_serve_options(vcm_web_config *w, vcm_option_set *set)
     *set = (vcm_option_set){serve_options, sizeof serve_options / sizeof *serve_options, w};
 }
 
-int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_config *w)
+int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_config *w,
+                  const vcm_mail_config *mail)
 {
     char err[1024];
     /* Open the store once up front: migrations run here, and a bad --db
@@ -101,10 +103,18 @@ int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_conf
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    /* the outbox's sender, started with the signals blocked as above, so
+     * that they come to sigwait; libcurl set up before its first use */
+    if (mail->smtp_url[0])
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+    vcm_mail_sender *sender = vcm_mail_sender_start(c, mail);
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
         ;
     vcm_info("stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
+    vcm_mail_sender_stop(sender);
+    if (mail->smtp_url[0])
+        curl_global_cleanup();
     vcm_app_stop_taking(&app);
     vcm_server_stop(srv);
     rc = VCM_EXIT_OK;

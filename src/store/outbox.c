@@ -14,8 +14,13 @@ _Static_assert(OUTBOX_SLOT + O_COUNT <= SLOT_ACCOUNT_END, "too few account slots
 static const char *const sql[O_COUNT] = {
     [O_ADD] = "INSERT INTO outbox(recipient, subject, body, created, state, tries, next_try) "
               "VALUES (?1, ?2, ?3, ?4, 'waiting', 0, ?4) RETURNING id",
-    [O_DUE] = "SELECT " MAIL_COLS " FROM outbox WHERE state = 'waiting' AND next_try <= ?1 "
-              "ORDER BY id LIMIT ?2",
+    /* Taken, not only read: next_try moves to ?3, so another sender (another
+     * node) does not take them too. The outer next_try condition is checked
+     * again on PostgreSQL against a row another sender has just updated,
+     * where the subquery's answer alone would let both take it. */
+    [O_DUE] = "UPDATE outbox SET next_try = ?3 WHERE state = 'waiting' AND next_try <= ?1 AND "
+              "id IN (SELECT id FROM outbox WHERE state = 'waiting' AND next_try <= ?1 "
+              "ORDER BY id LIMIT ?2) RETURNING " MAIL_COLS,
     [O_LIST] = "SELECT " MAIL_COLS " FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT ?2",
     [O_LIST_ALL] = "SELECT " MAIL_COLS " FROM outbox ORDER BY id DESC LIMIT ?2",
     [O_SENT] = "UPDATE outbox SET state = 'sent', tries = tries + 1, next_try = ?2, "
@@ -86,7 +91,17 @@ int vcm_outbox_due(vcm_store *b, vcm_arena *a, int64_t now, int max, vcm_mail **
         return -1;
     s->d->bind_int(q, 1, now);
     s->d->bind_int(q, 2, max);
-    return read_mails(s, a, q, out, n);
+    s->d->bind_int(q, 3, now + VCM_OUTBOX_LEASE);
+    if (read_mails(s, a, q, out, n) < 0)
+        return -1;
+    /* RETURNING gives no order: oldest first, as queued */
+    for (size_t i = 1; i < *n; i++)
+        for (size_t j = i; j > 0 && (*out)[j - 1].id > (*out)[j].id; j--) {
+            vcm_mail t = (*out)[j];
+            (*out)[j] = (*out)[j - 1];
+            (*out)[j - 1] = t;
+        }
+    return 0;
 }
 
 int vcm_outbox_list(vcm_store *b, vcm_arena *a, const char *to, int max, vcm_mail **out,

@@ -4,7 +4,7 @@
  * sent or failed with the time of its next try.
  *
  *     vcm_outbox_add(s, to, subject, body, &id);        // a handler queues
- *     vcm_outbox_due(s, a, now, 50, &mails, &n);        // the sender takes
+ *     vcm_outbox_due(s, a, now, 50, &mails, &n);        // the sender takes them
  *     ... send mails[i] ...
  *     vcm_outbox_sent(s, mails[i].id, now);             // or:
  *     vcm_outbox_failed(s, mails[i].id, "451 try later", now + delay, false);
@@ -33,7 +33,11 @@ typedef struct vcm_mail {
 /* Queues a message, due at once; sets *id (id may be NULL). */
 int vcm_outbox_add(vcm_store *s, const char *to, const char *subject, const char *body,
                    int64_t *id);
-/* Up to max waiting messages due at now, oldest first. */
+/* Takes up to max waiting messages due at now, oldest first: each taken
+ * waits VCM_OUTBOX_LEASE seconds more before another call takes it again,
+ * so that two senders (two nodes) never send one message twice, and one that
+ * stops between taking and marking leaves the message due again later. */
+#define VCM_OUTBOX_LEASE 600
 int vcm_outbox_due(vcm_store *s, vcm_arena *a, int64_t now, int max, vcm_mail **out,
                    size_t *n);
 /* Every message to one address (to NULL: all), newest first, up to max. */
