@@ -90,7 +90,7 @@ $(O)/tests/%: tests/%.c tests/testutil.h $(O)/libvcm.a
 	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(O)/libvcm.a $(LDLIBS) -lcmocka -lcurl
 
 # Tests that include the SMTP sink besides testutil.h.
-$(O)/tests/io/test_smtp: tests/smtpsink.h
+$(O)/tests/io/test_smtp $(O)/tests/cli/test_outbox_send: tests/smtpsink.h
 
 deps:
 	sh scripts/deps.sh
