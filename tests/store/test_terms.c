@@ -405,6 +405,21 @@ static void test_demo_api(void **state)
     assert_contains(br.body, "material must be a thesaurus material id");
     vt_resp_free(&br);
 
+    /* the material facet of the search: labelled as browse labels it */
+    json_t *mj = get_json(&sv, "/api/v1/search?material=celadon&limit=1");
+    json_t *mats = json_object_get(json_object_get(mj, "facets"), "material");
+    bool seen = false;
+    size_t mi;
+    json_t *mit;
+    json_array_foreach(mats, mi, mit)
+        if (strcmp(json_string_value(json_object_get(mit, "value")), "celadon") == 0) {
+            assert_string_equal(json_string_value(json_object_get(mit, "label")), "Celadon");
+            assert_int_equal(json_integer_value(json_object_get(mit, "count")), nc);
+            seen = true;
+        }
+    assert_true(seen);
+    json_decref(mj);
+
     /* the classification facet of the search: labels, no entry twice */
     json_t *j = get_json(&sv, "/api/v1/search?limit=1");
     json_t *cls = json_object_get(json_object_get(j, "facets"), "classification");
