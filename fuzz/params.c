@@ -6,7 +6,8 @@
  * (integers in range, codes of two capital letters, enum indexes among the
  * values); every error names a parameter and has a sentence key; and the
  * filter can be made from any result, holding nothing the store (on its
- * routes) or the search cannot evaluate.
+ * routes) or the search cannot evaluate, and a material only by its
+ * thesaurus id (what both read).
  *
  *   make fuzz && build/fuzz/params -max_total_time=120 WORK fuzz/corpus/params */
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "search/thesaurus.h"
 #include "web/web.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -111,8 +113,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (f.limit < 0 || (f.country[0] && strlen(f.country) != 2))
         abort();
     /* no route takes a filter its backend refuses (model/filter.h): the
-     * store's routes no material, the search's none of the store's fields */
-    if ((route & (VCM_ROUTE_BROWSE | VCM_ROUTE_API_OBJECTS)) && f.material)
+     * search's none of the store's fields; a material, on any route, is a
+     * thesaurus material id, the key of the store's concepts and of the
+     * search index's bits alike */
+    if (f.material && vcm_thesaurus_material(vcm_thesaurus_builtin(), f.material) < 0)
         abort();
     if ((route & (VCM_ROUTE_SEARCH | VCM_ROUTE_API_SEARCH)) &&
         (sp.filter.any_status || sp.filter.source_id || sp.filter.after_id ||

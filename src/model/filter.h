@@ -7,8 +7,9 @@
  * src/web/params.c). The store (src/store/filter.c) and the search index
  * (src/search/eval.c) each evaluate every field they can, and refuse with an
  * error a filter that carries one they cannot, rather than answer more than
- * was asked: material needs the thesaurus, so only the search takes it;
- * status, source id and the list's paging only the store.
+ * was asked: status, source id and the list's paging only the store takes.
+ * Classification and material need the thesaurus: the store reads them
+ * from the concepts it keeps per object (object_terms).
  * See docs/internals/store.md ("Filters"). */
 #ifndef VCM_MODEL_FILTER_H
 #define VCM_MODEL_FILTER_H
@@ -39,7 +40,6 @@ typedef struct vcm_filter {
      * these regions (1 << vcm_origin_region) or countries ("" unused) */
     unsigned origin_regions;
     char origin_countries[VCM_FILTER_ORIGINS][3];
-    /* the search only */
     const char *material;     /* a thesaurus material id ("celadon") */
     /* the store only */
     bool any_status;          /* every status, not only published */

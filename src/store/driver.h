@@ -7,8 +7,9 @@
  * Statements are written with ?1, ?2… placeholders; a driver whose engine
  * wants another form rewrites them when it prepares (PostgreSQL: $1, $2…).
  * Each connection keeps its prepared statements in numbered slots that the
- * store assigns (VCM_SLOTS of them): a slot is prepared on first use and
- * kept for the connection's life (the PostgreSQL driver prepares it again,
+ * store assigns (numbers below VCM_SLOTS): a slot is prepared on first use
+ * and kept for the connection's life, in a table of the slots used
+ * (slots.h), so that a connection holds only what it prepared (the PostgreSQL driver prepares it again,
  * from the text it kept, after a reconnection).
  *
  * A statement runs as: bind values, step until it answers VCM_DONE (or stop
@@ -42,9 +43,10 @@ enum {
     VCM_STREAM = 1, /* rows come one at a time (a whole table, larger than memory) */
 };
 
-/* Filter queries take most: one a kind and combination of conditions
- * (store_int.h), prepared only when used. */
-#define VCM_SLOTS 49152
+/* The bound of slot numbers. Filter queries take most: one a kind and
+ * combination of conditions (store_int.h), prepared only when used, so a
+ * connection holds a few dozen of them, not this many. */
+#define VCM_SLOTS 262144u
 
 typedef enum vcm_dialect { VCM_SQLITE, VCM_PG, VCM_DIALECTS } vcm_dialect;
 
@@ -110,6 +112,8 @@ typedef struct vcm_driver {
     bool (*connected)(vcm_conn *c);
     /* Requests sent to the server so far (0 for an embedded engine). */
     int64_t (*round_trips)(vcm_conn *c);
+    /* Statements the connection holds prepared (one a slot used). */
+    size_t (*prepared)(vcm_conn *c);
 } vcm_driver;
 
 /* Defines the table of a driver whose functions are named PREFIX_open,
@@ -140,7 +144,8 @@ typedef struct vcm_driver {
     .migrations = p##_migrations, \
     .copy = p##_copy, \
     .connected = p##_connected, \
-    .round_trips = p##_round_trips}
+    .round_trips = p##_round_trips, \
+    .prepared = p##_prepared}
 
 extern const vcm_driver vcm_driver_sqlite;
 extern const vcm_driver vcm_driver_pg;
@@ -150,4 +155,6 @@ vcm_store *vcm_store_open_driver(const vcm_driver *d, const char *url, const cha
                                  char *err, size_t errlen);
 /* The driver's round-trip counter of a store, for tests and benchmarks. */
 int64_t vcm_store_round_trips(vcm_store *s);
+/* The statements a store's connection holds prepared, for tests. */
+size_t vcm_store_prepared(vcm_store *s);
 #endif

@@ -35,6 +35,7 @@
 
 #include "core/buf.h"
 #include "store/driver.h"
+#include "store/slots.h"
 #include "core/banned.h"
 
 #define WRITERS_LOCK "7758701"
@@ -61,7 +62,7 @@ struct vcm_conn {
     unsigned gen;    /* bumped by every reconnection */
     bool in_tx;
     int64_t trips;
-    struct vcm_stmt *slot[VCM_SLOTS];
+    vcm_slots slots; /* struct vcm_stmt by slot (slots.h) */
     struct vcm_stmt version;
     char error[512];
     /* the COPY kept open inside a transaction: its table, the rows not yet
@@ -248,7 +249,7 @@ static vcm_stmt *pg_prepare(vcm_conn *c, unsigned slot, const char *sql, unsigne
 {
     if (slot >= VCM_SLOTS)
         return NULL;
-    vcm_stmt *q = c->slot[slot];
+    vcm_stmt *q = vcm_slots_get(&c->slots, slot);
     if (q) {
         pg_reset(q);
         return q;
@@ -264,7 +265,13 @@ static vcm_stmt *pg_prepare(vcm_conn *c, unsigned slot, const char *sql, unsigne
     q->c = c;
     q->flags = flags;
     snprintf(q->name, sizeof q->name, "s%u", slot);
-    return c->slot[slot] = q;
+    if (vcm_slots_put(&c->slots, slot, q) < 0) {
+        free(q->sql);
+        free(q);
+        fail_msg(c, "out of memory");
+        return NULL;
+    }
+    return q;
 }
 
 static void put(vcm_stmt *q, int i, const char *v)
@@ -597,6 +604,11 @@ static bool pg_connected(vcm_conn *c)
     return false;
 }
 
+static size_t pg_prepared(vcm_conn *c)
+{
+    return c->slots.n;
+}
+
 static int64_t pg_round_trips(vcm_conn *c)
 {
     return c->trips;
@@ -612,11 +624,14 @@ static void pg_close(vcm_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < VCM_SLOTS; i++)
-        if (c->slot[i]) {
-            stmt_free(c->slot[i]);
-            free(c->slot[i]);
+    for (size_t i = 0; i < c->slots.cap; i++) {
+        vcm_stmt *q = vcm_slots_at(&c->slots, i);
+        if (q) {
+            stmt_free(q);
+            free(q);
         }
+    }
+    vcm_slots_release(&c->slots);
     stmt_free(&c->version);
     if (c->conn)
         PQfinish(c->conn);

@@ -5,7 +5,8 @@
  *   block the writer, and a writer waits instead of failing while another
  *   process writes. synchronous=NORMAL: a commit survives a crash of the
  *   process (the SIGKILL case); only a power cut may lose the last ones.
- * - A slot is a sqlite3_stmt prepared with SQLITE_PREPARE_PERSISTENT.
+ * - A slot is a sqlite3_stmt prepared with SQLITE_PREPARE_PERSISTENT,
+ *   kept in a table of the slots used (slots.h).
  * - The writers' lock is BEGIN IMMEDIATE; a read snapshot is a deferred
  *   transaction, which in WAL mode reads one snapshot from its first read.
  * - data_version combines PRAGMA main.data_version (commits by other
@@ -25,11 +26,12 @@
 
 #include "core/buf.h"
 #include "store/driver.h"
+#include "store/slots.h"
 #include "core/banned.h"
 
 struct vcm_conn {
     sqlite3 *db;
-    sqlite3_stmt *slot[VCM_SLOTS];
+    vcm_slots slots; /* sqlite3_stmt by slot */
     struct {
         const vcm_table *t;
         sqlite3_stmt *q;
@@ -83,12 +85,14 @@ static vcm_stmt *sq_prepare(vcm_conn *c, unsigned slot, const char *sql, unsigne
     (void)flags; /* SQLite steps row by row anyway */
     if (slot >= VCM_SLOTS)
         return NULL;
-    sqlite3_stmt *q = c->slot[slot];
+    sqlite3_stmt *q = vcm_slots_get(&c->slots, slot);
     if (q) {
         sqlite3_reset(q);
         sqlite3_clear_bindings(q);
-    } else if (sql) {
-        q = c->slot[slot] = prepare_text(c, sql);
+    } else if (sql && (q = prepare_text(c, sql)) && vcm_slots_put(&c->slots, slot, q) < 0) {
+        sqlite3_finalize(q);
+        fail(c, "out of memory");
+        return NULL;
     }
     return (vcm_stmt *)q;
 }
@@ -252,6 +256,11 @@ static bool sq_connected(vcm_conn *c)
     return true; /* a file does not go away */
 }
 
+static size_t sq_prepared(vcm_conn *c)
+{
+    return c->slots.n;
+}
+
 static int64_t sq_round_trips(vcm_conn *c)
 {
     (void)c;
@@ -262,8 +271,9 @@ static void sq_close(vcm_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < VCM_SLOTS; i++)
-        sqlite3_finalize(c->slot[i]);
+    for (size_t i = 0; i < c->slots.cap; i++)
+        sqlite3_finalize(vcm_slots_at(&c->slots, i));
+    vcm_slots_release(&c->slots);
     for (size_t i = 0; i < sizeof c->put / sizeof c->put[0]; i++)
         sqlite3_finalize(c->put[i].q);
     sqlite3_finalize(c->version);

@@ -11,8 +11,11 @@
  * a date range) keeps one text for all of them, so that the slots stay
  * one per kind and mask.
  *
- * Every field of vcm_filter is evaluated here but material, which needs
- * the thesaurus: a filter with one is refused (filter_check). */
+ * Every field of vcm_filter is evaluated here. Classification and material
+ * need the thesaurus, which lives above the store: they are read from the
+ * concepts derived once per object and stored in object_terms
+ * (src/search/terms.c), the same ones the search index finds, so that
+ * browse and the search select and count alike. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,9 @@ static const char *const fselect[F_KINDS] = {
     [F_LICENCE] = NULL, /* open_text: it binds the marks */
     [F_ORIGIN_REGION] = "SELECT g.region, g.region, count(*)",
     [F_ORIGIN_COUNTRY] = "SELECT g.country, g.country, count(*)",
+    /* the material concept (object_terms, kind 'material'); pages label it
+     * from the thesaurus */
+    [F_MATERIAL] = "SELECT mf.term, mf.term, count(*)",
 };
 static const char *const fgroup[F_KINDS] = {
     [F_LIST] = " ORDER BY o.id",
@@ -51,6 +57,7 @@ static const char *const fgroup[F_KINDS] = {
     [F_LICENCE] = " GROUP BY 1 ORDER BY 1",
     [F_ORIGIN_REGION] = " AND g.region IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 1",
     [F_ORIGIN_COUNTRY] = " AND g.country IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 40",
+    [F_MATERIAL] = " GROUP BY 1 ORDER BY 3 DESC, 1",
 };
 
 static unsigned filter_mask(const vcm_filter *f, enum fkind k)
@@ -80,17 +87,9 @@ static unsigned filter_mask(const vcm_filter *f, enum fkind k)
         m |= B_DATE;
     if (vcm_filter_has_origin(f))
         m |= B_ORIGIN;
+    if (f->material && f->material[0])
+        m |= B_MATERIAL;
     return m;
-}
-
-/* What the store cannot evaluate is refused, not ignored: an answer
- * larger than asked would look right. */
-static int filter_check(store *s, const vcm_filter *f)
-{
-    if (f->material)
-        return vcm_store_fail(&s->base, "cannot filter objects by material here: only the "
-                                        "search can (it needs the thesaurus)");
-    return 0;
 }
 
 struct walk {
@@ -181,6 +180,8 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
         puts_text(w, " JOIN countries c ON c.code = m.country");
     if (k == F_CLASS)
         puts_text(w, " JOIN object_terms t ON t.object_id = o.id AND t.kind = 'type'");
+    if (k == F_MATERIAL)
+        puts_text(w, " JOIN object_terms mf ON mf.object_id = o.id AND mf.kind = 'material'");
     puts_text(w, " WHERE true");
     if (m & B_PUBLISHED)
         puts_text(w, " AND o.status = 'published'");
@@ -199,6 +200,10 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
     if (m & B_CLASS)
         cond_text(w, " AND EXISTS (SELECT 1 FROM object_terms ct WHERE ct.object_id = o.id "
                      "AND ct.kind = 'type' AND ct.term = ?%d)", f->classification);
+    /* a thesaurus material id (the parameters take no other) */
+    if (m & B_MATERIAL)
+        cond_text(w, " AND EXISTS (SELECT 1 FROM object_terms mt WHERE mt.object_id = o.id "
+                     "AND mt.kind = 'material' AND mt.term = ?%d)", f->material);
     if (m & B_CENTURY)
         cond_int(w, " AND o.century = ?%d", f->century);
     if (m & B_SOURCE_ID)
@@ -233,7 +238,7 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
 static vcm_stmt *filter_stmt(store *s, const vcm_filter *f, enum fkind k)
 {
     unsigned m = filter_mask(f, k), slot = SLOT_FILTER + (unsigned)k * B_MASKS + m;
-    if (filter_check(s, f) < 0 || vcm_flush(s) < 0)
+    if (vcm_flush(s) < 0)
         return NULL;
     vcm_stmt *q = s->d->prepare(s->c, slot, NULL, 0);
     if (!q) {
@@ -300,13 +305,13 @@ static struct facet_entry *facet_entry(store *s, const vcm_filter *f)
             return NULL;
     }
     char key[1024];
-    snprintf(key, sizeof key, "%u|%u|%s|%lld|%d|%d|%d|%d|%d|%s|%s|%u|%s|%s|%s|%s",
+    snprintf(key, sizeof key, "%u|%u|%s|%lld|%d|%d|%d|%d|%d|%s|%s|%u|%s|%s|%s|%s|%s",
              filter_mask(f, F_COUNT),
              f->regions & 7u, f->country, (long long)f->museum, f->century, (int)f->image,
              (int)f->open, f->has_date ? (int)f->date_from : 0, f->has_date ? (int)f->date_to : 0,
              f->classification ? f->classification : "", f->source_id ? f->source_id : "",
              f->origin_regions, f->origin_countries[0], f->origin_countries[1],
-             f->origin_countries[2], f->origin_countries[3]);
+             f->origin_countries[2], f->origin_countries[3], f->material ? f->material : "");
     for (size_t i = 0; i < c->nfe; i++)
         if (strcmp(c->fe[i].key, key) == 0)
             return &c->fe[i];
@@ -343,7 +348,8 @@ static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
         !(dst->image = copy_facets(a, src->image, src->nimage)) ||
         !(dst->licence = copy_facets(a, src->licence, src->nlicence)) ||
         !(dst->origin = copy_facets(a, src->origin, src->norigin)) ||
-        !(dst->origin_country = copy_facets(a, src->origin_country, src->norigin_country)))
+        !(dst->origin_country = copy_facets(a, src->origin_country, src->norigin_country)) ||
+        !(dst->material = copy_facets(a, src->material, src->nmaterial)))
         return -1;
     return 0;
 }
@@ -351,8 +357,6 @@ static int copy_all_facets(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
 int vcm_object_count(vcm_store *b, const vcm_filter *f, int64_t *out)
 {
     store *s = S(b);
-    if (filter_check(s, f) < 0) /* before the cache, whose key has no material */
-        return -1;
     struct facet_entry *e = facet_entry(s, f);
     if (e && e->has_count) {
         *out = e->count;
@@ -410,7 +414,8 @@ static int facets_uncached(store *s, vcm_arena *a, const vcm_filter *f, vcm_face
         facet(s, a, f, F_IMAGE, &out->image, &out->nimage) < 0 ||
         facet(s, a, f, F_LICENCE, &out->licence, &out->nlicence) < 0 ||
         facet(s, a, f, F_ORIGIN_REGION, &out->origin, &out->norigin) < 0 ||
-        facet(s, a, f, F_ORIGIN_COUNTRY, &out->origin_country, &out->norigin_country) < 0)
+        facet(s, a, f, F_ORIGIN_COUNTRY, &out->origin_country, &out->norigin_country) < 0 ||
+        facet(s, a, f, F_MATERIAL, &out->material, &out->nmaterial) < 0)
         return -1;
     for (size_t i = 0; i < out->ncentury; i++) {
         char label[64];
@@ -425,8 +430,6 @@ static int facets_uncached(store *s, vcm_arena *a, const vcm_filter *f, vcm_face
 int vcm_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
 {
     store *s = S(b);
-    if (filter_check(s, f) < 0) /* before the cache, whose key has no material */
-        return -1;
     struct facet_entry *e = facet_entry(s, f);
     if (e && e->has_facets)
         return copy_all_facets(a, out, &e->facets) < 0

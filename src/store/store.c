@@ -665,6 +665,12 @@ int64_t vcm_store_round_trips(vcm_store *b)
     return s->d->round_trips(s->c);
 }
 
+size_t vcm_store_prepared(vcm_store *b)
+{
+    store *s = S(b);
+    return s->d->prepared(s->c);
+}
+
 vcm_store *vcm_store_open(const char *url, char *err, size_t errlen)
 {
     if (strncmp(url, "sqlite:", 7) == 0)

@@ -37,6 +37,9 @@ typedef struct vcm_facets {
     /* where the objects come from: regions ("east-asia"), countries ("CN") */
     vcm_facet *origin, *origin_country;
     size_t norigin, norigin_country;
+    /* the thesaurus materials named by the medium or technique ("celadon") */
+    vcm_facet *material;
+    size_t nmaterial;
 } vcm_facets;
 
 typedef struct vcm_stats {
@@ -166,8 +169,8 @@ struct vcm_store_ops {
                            vcm_object *out, bool *found);
     /* Objects in id order with every field; *n may be less than f->limit at
      * the end. The list, its count and its facets take every field of the
-     * filter but material, which only the search can evaluate: a filter
-     * with one is an error (model/filter.h). */
+     * filter; classification and material are read from the concepts kept
+     * in object_terms (vcm_terms_sync keeps them up to date). */
     int (*object_list)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_object **out,
                        size_t *n);
     int (*object_count)(vcm_store *s, const vcm_filter *f, int64_t *out);

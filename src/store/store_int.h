@@ -62,12 +62,12 @@ const char *vcm_sql_list(vcm_dialect d);
 /* Filter queries: what they select, then the conditions a filter adds. */
 enum fkind {
     F_LIST, F_COUNT, F_REGION, F_COUNTRY, F_MUSEUM, F_CLASS, F_CENTURY, F_IMAGE, F_LICENCE,
-    F_ORIGIN_REGION, F_ORIGIN_COUNTRY, F_KINDS
+    F_ORIGIN_REGION, F_ORIGIN_COUNTRY, F_MATERIAL, F_KINDS
 };
 enum fbit {
     B_PUBLISHED = 1, B_REGION = 2, B_COUNTRY = 4, B_MUSEUM = 8, B_CLASS = 16,
     B_CENTURY = 32, B_SOURCE_ID = 64, B_AFTER = 128, B_IMAGE = 256, B_OPEN = 512,
-    B_DATE = 1024, B_ORIGIN = 2048, B_MASKS = 4096
+    B_DATE = 1024, B_ORIGIN = 2048, B_MATERIAL = 4096, B_MASKS = 8192
 };
 
 /* Slots: the fixed statements, then filter queries, then raw tables. */

@@ -1,5 +1,5 @@
-/* Browse: the collection as a grid of pages, narrowed by region, country,
- * museum, classification, century, image and licence, each a link with its
+/* Browse: the collection as a grid of pages, narrowed by origin, region,
+ * country, museum, classification, material, century, image and licence, each a link with its
  * count on the current result set, and by years (date=1600..1700). Every
  * active filter is a chip that removes it, and every page has its own URL,
  * so a view can be shared and bookmarked. */
@@ -121,6 +121,7 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         {"licence", f.open ? (f.open == VCM_YES ? "open" : "other") : NULL},
         {"date", f.has_date ? prm.raw[VCM_P_DATE] : NULL},
         {"origin", prm.set[VCM_P_ORIGIN] ? prm.raw[VCM_P_ORIGIN] : NULL},
+        {"material", f.material},
     };
     size_t np = sizeof ps / sizeof ps[0];
 
@@ -137,6 +138,8 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
     for (size_t i = 0; i < fc.nclassification; i++)
         fc.classification[i].label =
             vcm_web_class_label(req, fc.classification[i].value, fc.classification[i].label);
+    for (size_t i = 0; i < fc.nmaterial; i++)
+        fc.material[i].label = vcm_web_material_label(req, fc.material[i].value);
     for (size_t i = 0; i < fc.ncentury; i++)
         fc.century[i].label = vcm_web_century(req, atoi(fc.century[i].value));
     for (size_t i = 0; i < fc.nregion; i++) {
@@ -171,6 +174,7 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         {"museum", "facet.museum", fc.museum, fc.nmuseum, ps[2].value},
         {"classification", "facet.classification", fc.classification, fc.nclassification,
          ps[3].value},
+        {"material", "facet.material", fc.material, fc.nmaterial, ps[9].value},
         {"century", "facet.century", fc.century, fc.ncentury, ps[4].value},
         {"image", "facet.image", fc.image, fc.nimage, ps[5].value},
         {"licence", "facet.licence", fc.licence, fc.nlicence, ps[6].value},

@@ -35,7 +35,7 @@
 /* the routes the store answers: browse and the object list */
 #define R_STORE (VCM_ROUTE_BROWSE | VCM_ROUTE_API_OBJECTS)
 /* the filters both the store and the search apply (model/filter.h); one
- * only the search can (material) stays off the store's routes, so that
+ * only one of them could would stay off the other's routes, so that
  * asking the API for it there is a 400 and a page leaves it out */
 #define R_FILTER (R_STORE | R_SEARCH)
 
@@ -78,7 +78,7 @@ const vcm_param_def vcm_param_defs[] = {
     {"century", VCM_P_CENTURY, VCM_PK_INT, -1000, 21, NULL, NULL, R_FILTER, "param.century"},
     {"source_id", VCM_P_SOURCE_ID, VCM_PK_TEXT, 0, MAX_TEXT, NULL, NULL, VCM_ROUTE_API_OBJECTS,
      "param.source_id"},
-    {"material", VCM_P_MATERIAL, VCM_PK_ENUM, 0, 0, NULL, find_material, R_SEARCH,
+    {"material", VCM_P_MATERIAL, VCM_PK_ENUM, 0, 0, NULL, find_material, R_FILTER,
      "param.material"},
     {"image", VCM_P_IMAGE, VCM_PK_ENUM, 0, 0, yes_no, NULL, R_FILTER, "param.image"},
     {"licence", VCM_P_LICENCE, VCM_PK_ENUM, 0, 0, licences, NULL, R_FILTER, "param.licence"},

@@ -215,6 +215,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 label = vcm_web_century(req, atoi(f->value));
             } else if (k == VCM_FACET_CLASSIFICATION) {
                 label = vcm_web_class_label(req, f->value, f->label);
+            } else if (k == VCM_FACET_MATERIAL) {
+                label = vcm_web_material_label(req, f->value);
             } else if (k == VCM_FACET_ORIGIN || k == VCM_FACET_ORIGIN_COUNTRY) {
                 label = vcm_web_origin_label(req, f->value);
             } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
@@ -328,6 +330,8 @@ static const char *chip_label(vcm_req *req, json_t *d, const char *key, const ch
         return vcm_web_century(req, atoi(v));
     if (strcmp(key, "classification") == 0)
         return vcm_web_class_label(req, v, v);
+    if (strcmp(key, "material") == 0)
+        return vcm_web_material_label(req, v);
     if (strcmp(key, "image") == 0 || strcmp(key, "licence") == 0)
         return vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", key, v));
     if (strcmp(key, "origin") == 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "search/terms.h"
+#include "search/thesaurus.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -19,6 +20,28 @@ static const char *capital(vcm_req *req, const char *s)
     return l;
 }
 
+/* The entry's name in the visitor's language (English when it has none
+ * there), capitalised. */
+static const char *concept_name(vcm_req *req, const vcm_th_entry *e)
+{
+    const char *lang = vcm_web_lang(req), *name = NULL;
+    for (size_t i = 0; i < e->nnames && !name; i++)
+        if (strcmp(e->names[i].lang, lang) == 0)
+            name = e->names[i].text;
+    return capital(req, name ? name : vcm_th_label(e));
+}
+
+const char *vcm_web_material_label(vcm_req *req, const char *id)
+{
+    const vcm_thesaurus *th = vcm_thesaurus_builtin();
+    int i = th && id ? vcm_thesaurus_material(th, id) : -1;
+    if (i < 0)
+        return id;
+    /* the material itself, not an object type that shares its id */
+    return concept_name(req, vcm_thesaurus_entry(th, vcm_thesaurus_first(th, VCM_TH_MATERIAL) +
+                                                          (size_t)i));
+}
+
 const char *vcm_web_class_label(vcm_req *req, const char *key, const char *fallback)
 {
     const vcm_th_entry *e = vcm_terms_concept(key);
@@ -29,11 +52,7 @@ const char *vcm_web_class_label(vcm_req *req, const char *key, const char *fallb
             return capital(req, key + 1);
         return fallback ? fallback : key;
     }
-    const char *lang = vcm_web_lang(req), *name = NULL;
-    for (size_t i = 0; i < e->nnames && !name; i++)
-        if (strcmp(e->names[i].lang, lang) == 0)
-            name = e->names[i].text;
-    return capital(req, name ? name : vcm_th_label(e));
+    return concept_name(req, e);
 }
 
 const char *vcm_web_class_concept(vcm_req *req, const char *classification)

@@ -212,6 +212,9 @@ json_t *vcm_web_rights_json(vcm_req *req, const vcm_object *o);
 /* The label of a classification facet value (a concept id or a '~' key,
  * search/terms.h): the concept's name, else fallback (src/web/terms.c). */
 const char *vcm_web_class_label(vcm_req *req, const char *key, const char *fallback);
+/* The label of a material facet value (a thesaurus material id), the same
+ * on browse and in the search: the material's name, else the id. */
+const char *vcm_web_material_label(vcm_req *req, const char *id);
 /* The concept a classification names, labelled; NULL when none. The
  * material concepts of an object's medium and technique, labelled, joined
  * by ", "; NULL when none. Both for the API: {"classification": {key,

@@ -64,6 +64,8 @@ before(async () => {
     { name: 'home', path: '/', status: 200 },
     { name: 'browse', path: '/browse', status: 200 },
     { name: 'browse-filtered', path: '/browse?image=yes', status: 200 },
+    // a material from the thesaurus: its facet entry and its chip
+    { name: 'browse-material', path: '/browse?material=jade', status: 200 },
     { name: 'search', path: `/search?q=${encodeURIComponent('玉')}`, status: 200 },
     { name: 'search-none', path: '/search?q=zzqxjvwk', status: 200 },
     { name: 'object-image', path: `/objects/${withImage}`, status: 200 },

@@ -295,6 +295,9 @@ static void test_demo_open_alike(void **state)
         {.classification = "print"},
         {.classification = "ceramic", .open = VCM_YES},
         {.classification = "~leatherwork"},
+        {.material = "celadon"},
+        {.material = "porcelain", .image = VCM_NO},
+        {.material = "silk", .classification = "painting"},
     };
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
         int64_t store = count(demo, &fs[i]), search = search_total(se, &fs[i]);
@@ -302,6 +305,36 @@ static void test_demo_open_alike(void **state)
             fail_msg("filter %zu: browse counts %lld, the search %lld", i, (long long)store,
                      (long long)search);
         assert_true(store > 0);
+    }
+    /* the material facet: the same entries with the same counts, over the
+     * whole collection and narrowed */
+    vcm_filter narrow[] = {{0}, {.classification = "ceramic"}, {.material = "celadon"}};
+    for (size_t i = 0; i < sizeof narrow / sizeof narrow[0]; i++) {
+        vcm_facets fc;
+        assert_int_equal(demo->s->ops->object_facets(demo->s, &demo->a, &narrow[i], &fc), 0);
+        vcm_search_params p;
+        vcm_search_params_init(&p);
+        p.filter = narrow[i];
+        p.limit = 1;
+        p.facets = 1u << VCM_FACET_MATERIAL;
+        vcm_search_results r;
+        vcm_arena a;
+        vcm_arena_init(&a, 0);
+        if (vcm_search_run(se, NULL, &a, &p, &r, err, sizeof err) != 0)
+            fail_msg("search: %s", err);
+        assert_true(fc.nmaterial > (i == 2 ? 0u : 5u));
+        assert_int_equal(fc.nmaterial, r.nfacets[VCM_FACET_MATERIAL]);
+        for (size_t k = 0; k < fc.nmaterial; k++) {
+            const vcm_index_facet *sf = NULL;
+            for (size_t j = 0; j < r.nfacets[VCM_FACET_MATERIAL] && !sf; j++)
+                if (strcmp(r.facets[VCM_FACET_MATERIAL][j].value, fc.material[k].value) == 0)
+                    sf = &r.facets[VCM_FACET_MATERIAL][j];
+            if (!sf || sf->count != fc.material[k].count)
+                fail_msg("filter %zu, material %s: browse counts %lld, the search %lld", i,
+                         fc.material[k].value, (long long)fc.material[k].count,
+                         sf ? (long long)sf->count : -1LL);
+        }
+        vcm_arena_release(&a);
     }
     vcm_search_close(se);
 }
@@ -352,6 +385,40 @@ static void test_demo_api(void **state)
     vcm_filter open = {.open = VCM_YES};
     assert_int_equal(total(&sv, "/api/v1/objects?licence=open&limit=1"), count(demo, &open));
     assert_int_equal(total(&sv, "/api/v1/search?licence=open&limit=1"), count(demo, &open));
+    /* material: the object list, the search and browse select alike */
+    vcm_filter celadon = {.material = "celadon"};
+    int64_t nc = count(demo, &celadon);
+    assert_true(nc > 0);
+    assert_int_equal(total(&sv, "/api/v1/objects?material=celadon&limit=1"), nc);
+    assert_int_equal(total(&sv, "/api/v1/search?material=celadon&limit=1"), nc);
+    struct vt_resp br = vt_get(&sv, "/browse?material=celadon");
+    assert_int_equal(br.status, 200);
+    char strong[64];
+    snprintf(strong, sizeof strong, "<strong>%lld</strong>", (long long)nc);
+    assert_contains(br.body, strong);
+    /* the facet and the chip name the material as the search does */
+    assert_contains(br.body, "Celadon");
+    assert_contains(br.body, "href=\"/browse?material=porcelain\"");
+    vt_resp_free(&br);
+    br = vt_get(&sv, "/browse?material=unobtainium");
+    assert_int_equal(br.status, 200);
+    assert_contains(br.body, "material must be a thesaurus material id");
+    vt_resp_free(&br);
+
+    /* the material facet of the search: labelled as browse labels it */
+    json_t *mj = get_json(&sv, "/api/v1/search?material=celadon&limit=1");
+    json_t *mats = json_object_get(json_object_get(mj, "facets"), "material");
+    bool seen = false;
+    size_t mi;
+    json_t *mit;
+    json_array_foreach(mats, mi, mit)
+        if (strcmp(json_string_value(json_object_get(mit, "value")), "celadon") == 0) {
+            assert_string_equal(json_string_value(json_object_get(mit, "label")), "Celadon");
+            assert_int_equal(json_integer_value(json_object_get(mit, "count")), nc);
+            seen = true;
+        }
+    assert_true(seen);
+    json_decref(mj);
 
     /* the classification facet of the search: labels, no entry twice */
     json_t *j = get_json(&sv, "/api/v1/search?limit=1");

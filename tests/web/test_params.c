@@ -127,8 +127,10 @@ static const struct bad bad[] = {
     {VCM_ROUTE_API_RECORD, "lang=e", "lang", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_SEARCH, "lang=en-", "lang", VCM_PW_BAD_VALUE},
     /* unknown on this route, known on another */
-    {VCM_ROUTE_API_OBJECTS, "material=jade", "material", VCM_PW_UNKNOWN},
-    {VCM_ROUTE_BROWSE, "material=porcelain", "material", VCM_PW_UNKNOWN},
+    {VCM_ROUTE_API_OBJECTS, "sort=date", "sort", VCM_PW_UNKNOWN},
+    {VCM_ROUTE_BROWSE, "q=porcelain", "q", VCM_PW_UNKNOWN},
+    {VCM_ROUTE_API_OBJECTS, "material=unobtainium", "material", VCM_PW_BAD_VALUE},
+    {VCM_ROUTE_BROWSE, "material=porcelains", "material", VCM_PW_BAD_VALUE},
     {VCM_ROUTE_API_RECORD, "limit=5", "limit", VCM_PW_UNKNOWN},
     {VCM_ROUTE_COLLECTION, "museum=5", "museum", VCM_PW_UNKNOWN},
     {VCM_ROUTE_API_SEARCH, "source_id=x", "source_id", VCM_PW_UNKNOWN},
@@ -310,7 +312,7 @@ static void test_conversions(void **state)
     assert_int_equal(sp.filter.limit, 0);
     assert_int_equal(sp.filter.offset, 0);
 
-    /* the store's routes take image, licence and date, not material */
+    /* the store's routes take image, licence, date and material */
     assert_int_equal(parse("image=yes&licence=open&date=1600..1700&limit=7",
                            VCM_ROUTE_API_OBJECTS, &p), 0);
     vcm_params_filter(&p, &f);
@@ -325,12 +327,13 @@ static void test_conversions(void **state)
     assert_int_equal(f.image, VCM_NO);
     assert_int_equal(f.open, VCM_NO);
     assert_int_equal(f.date_to, -200);
-    assert_int_equal(parse("material=jade", VCM_ROUTE_API_OBJECTS, &p), 1);
-    assert_int_equal(p.errors[0].why, VCM_PW_UNKNOWN);
-    assert_string_equal(p.errors[0].name, "material");
-    assert_int_equal(parse("material=jade", VCM_ROUTE_BROWSE, &p), 1);
+    assert_int_equal(parse("material=jade", VCM_ROUTE_API_OBJECTS, &p), 0);
     vcm_params_filter(&p, &f);
-    assert_null(f.material);
+    assert_string_equal(f.material, "jade");
+    assert_int_equal(parse("material=celadon&museum=3", VCM_ROUTE_BROWSE, &p), 0);
+    vcm_params_filter(&p, &f);
+    assert_string_equal(f.material, "celadon");
+    assert_int_equal(f.museum, 3);
 }
 
 int main(void)
