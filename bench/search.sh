@@ -36,6 +36,13 @@
 #   VCM_BIN, VCM_DATA, VCM_BENCH_SEARCH_RECORDS (1000000),
 #   VCM_BENCH_SEARCH_SECS (3: each query, each engine), VCM_BENCH_DURATION
 #   (10s: the 2-client runs), VCM_BENCH_FTS5 (1; 0 leaves FTS5 out) override.
+#   VCM_BENCH_SEARCH_KEEP=DIR: work in DIR (made if missing) and keep it; the
+#   collection and Xapian's index left there by an earlier run of as many
+#   records are used again (with the indexing time measured then), so that
+#   two vcm binaries can be measured one after the other against the same
+#   files; vcm's database and index are kept one per binary (by checksum)
+#   and reused likewise, so a second pair of runs only runs the queries
+#   again. The queries are always run again on every engine.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
@@ -78,12 +85,27 @@ if ! "$VCM" help 2>&1 | grep -q '^ *search '; then
   have_search=0
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vcm-bench-search.XXXXXX") || exit 1
+KEEP=${VCM_BENCH_SEARCH_KEEP:-}
+if [ -n "$KEEP" ]; then
+  mkdir -p "$KEEP" || exit 1
+  tmp=$(cd "$KEEP" && pwd) || exit 1
+else
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/vcm-bench-search.XXXXXX") || exit 1
+fi
 vcm_pid=""
 cleanup() {
   bench_stop_child
   bench_stop "$vcm_pid"
-  rm -rf "$tmp"
+  [ -n "$KEEP" ] || rm -rf "$tmp"
+}
+# kept NAME: true when a kept work folder holds NAME, finished by an earlier
+# run of as many records (NAME.done holds the count, written last).
+kept() {
+  [ -n "$KEEP" ] && [ -e "$tmp/$1" ] && [ "$(cat "$tmp/$1.done" 2>/dev/null)" = "$RECORDS" ]
+}
+# done_mark NAME: marks NAME finished, for a later run with the same KEEP.
+done_mark() {
+  [ -z "$KEEP" ] || echo "$RECORDS" > "$tmp/$1.done"
 }
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT
@@ -137,26 +159,44 @@ failed=0
 
 # --- the collection -----------------------------------------------------------
 t0=$(bench_ms)
-if ! bg "$PY" bench/search_data.py "$DATA" "$tmp/collection.jsonl" "$RECORDS" > "$tmp/gen.out" 2>&1; then
-  echo "search: bench/search_data.py failed:" >&2
-  tail -n 20 "$tmp/gen.out" >&2
-  exit 1
+if kept collection.jsonl; then
+  made="kept from an earlier run"
+else
+  rm -f "$tmp/collection.jsonl.done"
+  if ! bg "$PY" bench/search_data.py "$DATA" "$tmp/collection.jsonl" "$RECORDS" > "$tmp/gen.out" 2>&1; then
+    echo "search: bench/search_data.py failed:" >&2
+    tail -n 20 "$tmp/gen.out" >&2
+    exit 1
+  fi
+  done_mark collection.jsonl
+  made="made in $(bench_secs "$t0") s"
 fi
 records=$(wc -l < "$tmp/collection.jsonl" | tr -d ' ')
-echo "collection: $(bench_group "$records") records ($(cat "$tmp/gen.out")), $(awk -v b="$(wc -c < "$tmp/collection.jsonl")" 'BEGIN { printf "%.0f", b / 1048576 }') MiB, made in $(bench_secs "$t0") s (not a figure)"
+echo "collection: $(bench_group "$records") records ($(cat "$tmp/gen.out")), $(awk -v b="$(wc -c < "$tmp/collection.jsonl")" 'BEGIN { printf "%.0f", b / 1048576 }') MiB, $made (not a figure)"
 
 # --- indexing -----------------------------------------------------------------
 echo
 echo "Indexing $(bench_group "$records") records (wall time, peak RSS${TIME:+ from GNU time})"
 vcm_index_secs=""
-if [ $have_search = 1 ]; then
-  if measure import "$VCM" import --db "sqlite:$tmp/vcm.db" --quiet "$tmp/collection.jsonl"; then
+# vcm's database: one per binary in a kept work folder (named by the
+# binary's checksum), so that a second run of the same binary reuses it.
+db=vcm
+[ -z "$KEEP" ] || db=vcm-$(cksum < "$VCM" | cut -d ' ' -f 1)
+if [ $have_search = 1 ] && kept "$db.db"; then
+  vcm_index_secs=$(sed -n 1p "$tmp/$db.secs")
+  vcm_index_rss=$(sed -n 2p "$tmp/$db.secs")
+  echo "  vcm: database and index of this binary kept from an earlier run (reindex then: $vcm_index_secs s, peak RSS $vcm_index_rss MiB)"
+elif [ $have_search = 1 ]; then
+  rm -rf "$tmp/$db.db" "$tmp/$db.db.done" "$tmp/$db.db-wal" "$tmp/$db.db-shm" "$tmp/$db.db.index" "$tmp/media"
+  if measure import "$VCM" import --db "sqlite:$tmp/$db.db" --quiet "$tmp/collection.jsonl"; then
     rate=$(sed -n 's/.* \([0-9][0-9]*\) records\/s.*/\1/p' "$tmp/import.out" | tail -n 1)
     echo "  vcm import (the store, not a search figure): $m_secs s, ${rate:+$(bench_group "$rate") records/s, }peak RSS $m_rss MiB"
-    if measure reindex "$VCM" search reindex --db "sqlite:$tmp/vcm.db"; then
+    if measure reindex "$VCM" search reindex --db "sqlite:$tmp/$db.db"; then
       vcm_index_secs=$m_secs
       vcm_index_rss=$m_rss
-      isize=$(du -sk "$tmp/vcm.db.index" 2>/dev/null | awk '{ printf "%.0f MiB", $1 / 1024 }')
+      printf '%s\n%s\n' "$m_secs" "$m_rss" > "$tmp/$db.secs"
+      done_mark "$db.db"
+      isize=$(du -sk "$tmp/$db.db.index" 2>/dev/null | awk '{ printf "%.0f MiB", $1 / 1024 }')
       echo "  vcm search reindex: $m_secs s, $(per_sec "$records" "$m_secs") records/s, peak RSS $m_rss MiB${isize:+, index $isize}"
     else
       fail_with reindex "vcm search reindex"
@@ -172,8 +212,14 @@ else
 fi
 
 xap_index_secs=""
-if measure xapian "$PY" bench/search_xapian.py index "$tmp/xapian" "$tmp/collection.jsonl" "$PROCS"; then
+if kept xapian; then
+  xap_index_secs=$(cat "$tmp/xapian.secs" 2>/dev/null)
+  echo "  Xapian: index kept from an earlier run (indexed then in ${xap_index_secs:-?} s), $(du -sk "$tmp/xapian" | awk '{ printf "%.0f MiB", $1 / 1024 }')"
+elif rm -rf "$tmp/xapian" "$tmp/xapian.done" &&
+    measure xapian "$PY" bench/search_xapian.py index "$tmp/xapian" "$tmp/collection.jsonl" "$PROCS"; then
   xap_index_secs=$m_secs
+  echo "$m_secs" > "$tmp/xapian.secs"
+  done_mark xapian
   xsize=$(du -sk "$tmp/xapian" | awk '{ printf "%.0f MiB", $1 / 1024 }')
   echo "  Xapian ($PROCS processes, then compacted): $m_secs s ($(sed -n 's/.*(\(.*compaction [0-9.]* s\)).*/\1/p' "$tmp/xapian.out")), $(per_sec "$records" "$m_secs") records/s, peak RSS $m_rss MiB (the largest process), index $xsize"
 else
@@ -218,7 +264,7 @@ if [ -n "$vcm_index_secs" ]; then
   started=0
   for _ in 1 2 3 4 5; do
     port=$(bench_pick_port) || break
-    "$VCM" serve --db "sqlite:$tmp/vcm.db" --listen "127.0.0.1:$port" --media "$tmp/media" \
+    "$VCM" serve --db "sqlite:$tmp/$db.db" --listen "127.0.0.1:$port" --media "$tmp/media" \
       --log-level warn > "$tmp/vcm.log" 2>&1 &
     vcm_pid=$!
     t_serve=$(bench_ms)

@@ -767,6 +767,30 @@ static int cmp_doc(const void *a, const void *b)
     return (x->d > y->d) - (x->d < y->d);
 }
 
+/* The heap of the second ranking: hit a leads hit b by its score bound,
+ * then its object id (the order of the greedy choice). */
+static bool leads(const float *bound, const entry *w, uint32_t a, uint32_t b)
+{
+    return bound[a] > bound[b] || (bound[a] == bound[b] && w[a].id < w[b].id);
+}
+
+static void lazy_down(uint32_t *h, size_t n, size_t i, const float *bound, const entry *w)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && leads(bound, w, h[l], h[m]))
+            m = l;
+        if (r < n && leads(bound, w, h[r], h[m]))
+            m = r;
+        if (m == i)
+            return;
+        uint32_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
 /* Orders the window again (w: the best n hits by BM25, worst: the key of
  * the last) and gives each its new score and key; w ends sorted by docnum,
  * for looking up. */
@@ -784,11 +808,12 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
     uint32_t *set = malloc((n ? n : 1) * sizeof *set), *tie = malloc((n ? n : 1) * sizeof *tie);
     uint16_t *kset = calloc(n ? n : 1, sizeof *kset), *kmus = calloc(n ? n : 1, sizeof *kmus),
              *kori = calloc(n ? n : 1, sizeof *kori);
-    bool *done = calloc(n ? n : 1, sizeof *done);
+    float *bound = malloc((n ? n : 1) * sizeof *bound);
+    uint32_t *h = malloc((n ? n : 1) * sizeof *h);
     uint32_t *mus = malloc((n ? n : 1) * sizeof *mus);
     uint8_t *ori = malloc(n ? n : 1);
     int rc = -1;
-    if (!boosted || !set || !tie || !kset || !kmus || !kori || !done || !mus || !ori)
+    if (!boosted || !set || !tie || !kset || !kmus || !kori || !bound || !h || !mus || !ori)
         goto out;
     bool many = must->kind == VCM_PLAN_AND && must->nkids > 1;
     for (size_t i = 0; i < n; i++) {
@@ -809,20 +834,30 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
     }
     /* greedy: the best of what is left, each earlier hit of the same set,
      * museum or origin lowering it; a hit's score only falls as others
-     * are taken, so the scores given fall in the order given */
+     * are taken, so the scores given fall in the order given. The heap
+     * holds what is left by the score last computed for it, a bound that
+     * can only be too high: its top, computed again, is the best when it
+     * still leads (the same choice as computing all of them each step,
+     * in about n log n rather than n² score computations). */
+    for (size_t i = 0; i < n; i++) {
+        bound[i] = boosted[i];
+        h[i] = (uint32_t)i;
+    }
+    for (size_t i = n / 2; i-- > 0;)
+        lazy_down(h, n, i, bound, w);
+    size_t nh = n;
     for (size_t step = 0; step < n; step++) {
-        size_t best = n;
-        float bs = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (done[i])
-                continue;
-            float s = boosted[i] * pset[kset[i]] * pmus[kmus[i]] * pori[kori[i]];
-            if (best == n || s > bs || (s == bs && w[i].id < w[best].id)) {
-                best = i;
-                bs = s;
-            }
+        size_t best;
+        for (;;) {
+            best = h[0];
+            bound[best] = boosted[best] * pset[kset[best]] * pmus[kmus[best]] * pori[kori[best]];
+            lazy_down(h, nh, 0, bound, w);
+            if (h[0] == best)
+                break;
         }
-        done[best] = true;
+        h[0] = h[--nh];
+        lazy_down(h, nh, 0, bound, w);
+        float bs = bound[best];
         w[best].score = bs;
         /* keys by place in this order, all before the worst key of the
          * window, so that the hits after the window still follow it */
@@ -844,7 +879,8 @@ out:
     free(kset);
     free(kmus);
     free(kori);
-    free(done);
+    free(bound);
+    free(h);
     free(mus);
     free(ori);
     return rc;
