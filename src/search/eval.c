@@ -627,6 +627,20 @@ static void sift_up(entry *h, size_t i)
     }
 }
 
+/* Keeps in the max-heap h (*n of cap used) the cap entries that come
+ * first: e goes in while there is room, else in place of the last when it
+ * comes before it. */
+static void offer(entry *h, size_t *n, size_t cap, entry e)
+{
+    if (*n < cap) {
+        h[(*n)++] = e;
+        sift_up(h, *n - 1);
+    } else if (before(&e, &h[0])) {
+        h[0] = e;
+        sift_down(h, *n, 0);
+    }
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
@@ -1122,24 +1136,12 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         entry e = {sort_key(&c, d, res.s[i], r->sort), doc->id, res.s[i], d};
         if (second) {
             keep[nkeep++] = (uint32_t)i;
-            if (nwin < WINDOW) {
-                win[nwin++] = e;
-                sift_up(win, nwin - 1);
-            } else if (before(&e, &win[0])) {
-                win[0] = e;
-                sift_down(win, nwin, 0);
-            }
+            offer(win, &nwin, WINDOW, e);
             continue;
         }
         if (r->has_after && !before(&after, &e))
             continue;
-        if (nheap < k) {
-            heap[nheap++] = e;
-            sift_up(heap, nheap - 1);
-        } else if (before(&e, &heap[0])) {
-            heap[0] = e;
-            sift_down(heap, nheap, 0);
-        }
+        offer(heap, &nheap, k, e);
     }
     if (second) {
         /* a hit outside the window comes after all of it */
@@ -1168,13 +1170,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             }
             if (r->has_after && !before(&after, &e))
                 continue;
-            if (nheap < k) {
-                heap[nheap++] = e;
-                sift_up(heap, nheap - 1);
-            } else if (before(&e, &heap[0])) {
-                heap[0] = e;
-                sift_down(heap, nheap, 0);
-            }
+            offer(heap, &nheap, k, e);
         }
     }
     qsort(heap, nheap, sizeof *heap, cmp_entry);
