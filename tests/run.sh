@@ -8,6 +8,10 @@
 # store with vt_db_url() or vt_demo_db() (tests/testutil.h) run again against a server this
 # script starts in a temporary folder and stops by PID (tests/pg.sh).
 # VCM_TEST_PG_PASS=0 skips that pass; without PostgreSQL installed it fails.
+#
+# VCM_TEST_SKIP_MARKED=1 (the sanitizer pass) leaves out the programs whose
+# source holds the line "VT_DEMO_SIZED" (tests/testutil.h): they run the same
+# code as smaller tests over the whole demo, and the plain pass runs them.
 set -u
 O=${1:-build}
 export VCM_TEST_BIN="$O/vcm"
@@ -23,6 +27,7 @@ log="$O/test-log.txt"
 run_one() {
   t=$1
   echo "== $t${VCM_TEST_PG:+ (PostgreSQL)}" | tee -a "$log"
+  t0=$(date +%s)
   # into a file, not a pipe: a server a failed test left running must not
   # hold the run up
   "$t" > "$O/test-out.txt" 2>&1
@@ -38,10 +43,20 @@ run_one() {
   elif [ "$f" -ne 0 ]; then
     printf '%s\n' "$out" | grep -E '^\[  (ERROR|FAILED|  FAILED  ) \]|^\[ +FAILED +\]|error:|Error|failure' | head -n 40
   fi
-  echo "   $p passed, $f failed"
+  echo "   $p passed, $f failed ($(($(date +%s) - t0)) s)"
+}
+
+# marked PROGRAM: whether this pass leaves it out (above).
+marked() {
+  [ "${VCM_TEST_SKIP_MARKED:-0}" = 1 ] || return 1
+  grep -q '^VT_DEMO_SIZED' "tests/${1#"$O"/tests/}.c" 2>/dev/null
 }
 
 for t in $(find "$O/tests" -type f -name 'test_*' -perm -u+x | sort); do
+  if marked "$t"; then
+    echo "== $t: left out of this pass (VT_DEMO_SIZED)"
+    continue
+  fi
   run_one "$t"
   passed=$((passed + p))
   failed=$((failed + f))

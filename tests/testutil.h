@@ -360,6 +360,13 @@ static inline const char *vt_header(const struct vt_resp *r, const char *name)
     return NULL;
 }
 
+/* VT_DEMO_SIZED; on a line of its own, at file scope: this program runs code
+ * that smaller tests also cover, over the whole demo collection. The plain
+ * pass runs it; the sanitizer pass leaves it out (tests/run.sh), because
+ * sanitizers make it several times slower and find nothing the small tests
+ * do not reach. */
+#define VT_DEMO_SIZED _Static_assert(1, "demo-sized test")
+
 #define assert_contains(hay, needle)                                                       \
     do {                                                                                   \
         const char *h_ = (hay), *n_ = (needle);                                            \
