@@ -781,28 +781,39 @@ static int cmp_doc(const void *a, const void *b)
     return (x->d > y->d) - (x->d < y->d);
 }
 
-/* The heap of the second ranking: hit a leads hit b by its score bound,
- * then its object id (the order of the greedy choice). */
-static bool leads(const float *bound, const entry *w, uint32_t a, uint32_t b)
-{
-    return bound[a] > bound[b] || (bound[a] == bound[b] && w[a].id < w[b].id);
-}
+/* Hits that share their set, score-set, museum and origin keys are
+ * lowered together at every step of the second ranking: a group. */
+typedef struct rgroup {
+    uint32_t set, tie, mus;
+    uint8_t ori;
+    uint16_t kset, kmus, kori; /* earlier hits of its set, museum, origin */
+    uint32_t head, end;        /* its members not yet taken, in order[] */
+} rgroup;
 
-static void lazy_down(uint32_t *h, size_t n, size_t i, const float *bound, const entry *w)
+/* The members of a group follow each other, best first (score, then id):
+ * within a group the penalties are the same, so that is their order. */
+typedef struct rmember {
+    uint32_t set, tie, mus;
+    uint8_t ori;
+    float boosted;
+    int64_t id;
+    uint32_t i; /* its place in the window */
+} rmember;
+
+static int cmp_member(const void *a, const void *b)
 {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && leads(bound, w, h[l], h[m]))
-            m = l;
-        if (r < n && leads(bound, w, h[r], h[m]))
-            m = r;
-        if (m == i)
-            return;
-        uint32_t t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
+    const rmember *x = a, *y = b;
+    if (x->set != y->set)
+        return x->set < y->set ? -1 : 1;
+    if (x->tie != y->tie)
+        return x->tie < y->tie ? -1 : 1;
+    if (x->mus != y->mus)
+        return x->mus < y->mus ? -1 : 1;
+    if (x->ori != y->ori)
+        return x->ori < y->ori ? -1 : 1;
+    if (x->boosted != y->boosted)
+        return x->boosted > y->boosted ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
 }
 
 /* Orders the window again (w: the best n hits by BM25, worst: the key of
@@ -810,7 +821,6 @@ static void lazy_down(uint32_t *h, size_t n, size_t i, const float *bound, const
  * for looking up. */
 static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint64_t worst)
 {
-    float *boosted = malloc((n ? n : 1) * sizeof *boosted);
     /* the penalties by count, computed once */
     float pset[WINDOW + 1], pmus[WINDOW + 1], pori[WINDOW + 1];
     pset[0] = pmus[0] = pori[0] = 1;
@@ -819,15 +829,10 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
         pmus[i] = pmus[i - 1] * MUSEUM_PENALTY;
         pori[i] = pori[i - 1] * ORIGIN_PENALTY;
     }
-    uint32_t *set = malloc((n ? n : 1) * sizeof *set), *tie = malloc((n ? n : 1) * sizeof *tie);
-    uint16_t *kset = calloc(n ? n : 1, sizeof *kset), *kmus = calloc(n ? n : 1, sizeof *kmus),
-             *kori = calloc(n ? n : 1, sizeof *kori);
-    float *bound = malloc((n ? n : 1) * sizeof *bound);
-    uint32_t *h = malloc((n ? n : 1) * sizeof *h);
-    uint32_t *mus = malloc((n ? n : 1) * sizeof *mus);
-    uint8_t *ori = malloc(n ? n : 1);
+    rmember *m = malloc((n ? n : 1) * sizeof *m);
+    rgroup *g = malloc((n ? n : 1) * sizeof *g);
     int rc = -1;
-    if (!boosted || !set || !tie || !kset || !kmus || !kori || !bound || !h || !mus || !ori)
+    if (!m || !g)
         goto out;
     bool many = must->kind == VCM_PLAN_AND && must->nkids > 1;
     for (size_t i = 0; i < n; i++) {
@@ -839,64 +844,66 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
         } else {
             title = clause_title(c, must, w[i].d);
         }
-        boosted[i] = w[i].score * (1 + TITLE_BOOST * title) *
-                     (many && phrase(c, must, w[i].d) ? 1 + PHRASE_BOOST : 1);
-        set[i] = set_by_title(c, &w[i]);
-        tie[i] = set_by_score(c, &w[i]);
-        mus[i] = c->x->docs[w[i].d].museum;
-        ori[i] = c->x->docs[w[i].d].places;
+        m[i] = (rmember){
+            .set = set_by_title(c, &w[i]),
+            .tie = set_by_score(c, &w[i]),
+            .mus = c->x->docs[w[i].d].museum,
+            .ori = c->x->docs[w[i].d].places,
+            .boosted = w[i].score * (1 + TITLE_BOOST * title) *
+                       (many && phrase(c, must, w[i].d) ? 1 + PHRASE_BOOST : 1),
+            .id = w[i].id,
+            .i = (uint32_t)i,
+        };
+    }
+    qsort(m, n, sizeof *m, cmp_member);
+    size_t ng = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || m[i].set != m[i - 1].set || m[i].tie != m[i - 1].tie ||
+            m[i].mus != m[i - 1].mus || m[i].ori != m[i - 1].ori)
+            g[ng++] = (rgroup){.set = m[i].set, .tie = m[i].tie, .mus = m[i].mus,
+                               .ori = m[i].ori, .head = (uint32_t)i};
+        g[ng - 1].end = (uint32_t)i + 1;
     }
     /* greedy: the best of what is left, each earlier hit of the same set,
-     * museum or origin lowering it; a hit's score only falls as others
-     * are taken, so the scores given fall in the order given. The heap
-     * holds what is left by the score last computed for it, a bound that
-     * can only be too high: its top, computed again, is the best when it
-     * still leads (the same choice as computing all of them each step,
-     * in about n log n rather than n² score computations). */
-    for (size_t i = 0; i < n; i++) {
-        bound[i] = boosted[i];
-        h[i] = (uint32_t)i;
-    }
-    for (size_t i = n / 2; i-- > 0;)
-        lazy_down(h, n, i, bound, w);
-    size_t nh = n;
+     * museum or origin lowering it. Only a group's best member can be the
+     * best, so each step looks at the groups, not at every hit: n steps of
+     * at most as many groups, and the same choice as looking at them all
+     * (ties go to the smaller object id, as by relevance). */
     for (size_t step = 0; step < n; step++) {
-        size_t best;
-        for (;;) {
-            best = h[0];
-            bound[best] = boosted[best] * pset[kset[best]] * pmus[kmus[best]] * pori[kori[best]];
-            lazy_down(h, nh, 0, bound, w);
-            if (h[0] == best)
-                break;
+        size_t best = ng;
+        float bs = 0;
+        for (size_t k = 0; k < ng; k++) {
+            const rmember *h = &m[g[k].head];
+            float v = h->boosted * pset[g[k].kset] * pmus[g[k].kmus] * pori[g[k].kori];
+            if (best == ng || v > bs || (v == bs && h->id < m[g[best].head].id)) {
+                best = k;
+                bs = v;
+            }
         }
-        h[0] = h[--nh];
-        lazy_down(h, nh, 0, bound, w);
-        float bs = bound[best];
-        w[best].score = bs;
+        rgroup b = g[best];
+        entry *e = &w[m[b.head].i];
+        e->score = bs;
         /* keys by place in this order, all before the worst key of the
          * window, so that the hits after the window still follow it */
-        w[best].key = worst - n + step;
-        /* every count, taken or not (no branch: the loop vectorises);
-         * a count stays within the n steps */
-        for (size_t i = 0; i < n; i++) {
-            kset[i] += set[i] == set[best] || tie[i] == tie[best];
-            kmus[i] += mus[i] == mus[best];
-            kori[i] += ori[i] == ori[best];
+        e->key = worst - n + step;
+        /* a group with no member left goes (the order of the groups does
+         * not matter: ties are broken by object id) */
+        if (++g[best].head == g[best].end)
+            g[best] = g[--ng];
+        /* the counts of the groups left; a count stays within the n steps */
+        uint32_t set = b.set, tie = b.tie, mus = b.mus;
+        uint8_t ori = b.ori;
+        for (size_t k = 0; k < ng; k++) {
+            g[k].kset += g[k].set == set || g[k].tie == tie;
+            g[k].kmus += g[k].mus == mus;
+            g[k].kori += g[k].ori == ori;
         }
     }
     qsort(w, n, sizeof *w, cmp_doc);
     rc = 0;
 out:
-    free(boosted);
-    free(set);
-    free(tie);
-    free(kset);
-    free(kmus);
-    free(kori);
-    free(bound);
-    free(h);
-    free(mus);
-    free(ori);
+    free(m);
+    free(g);
     return rc;
 }
 
