@@ -6,6 +6,8 @@
  * (checksum); running the script again changes nothing. */
 #include "testutil.h"
 
+VT_DEMO_SIZED;
+
 static char *dir, db[1024];
 
 static int group_setup(void **state)

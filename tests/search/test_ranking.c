@@ -6,6 +6,8 @@
 #include "../../bench/judged.h"
 #include "search/thesaurus.h"
 
+VT_DEMO_SIZED;
+
 static char *dir;
 static char db[1024], index_path[1100];
 static vcm_store *st;

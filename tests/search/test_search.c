@@ -10,6 +10,8 @@
 #include "search/thesaurus.h"
 #include "store/store.h"
 
+VT_DEMO_SIZED;
+
 static char *dir;
 static char db[1024], index_path[1100];
 static vcm_store *st;

@@ -14,6 +14,8 @@
 #include "search/terms.h"
 #include "store/store.h"
 
+VT_DEMO_SIZED;
+
 struct fx {
     char *dir;
     char url[900];

@@ -6,6 +6,8 @@
 
 #include "store/store.h"
 
+VT_DEMO_SIZED;
+
 static char *dir;
 static char demo_db[1024];
 static struct vt_server demo, evil;
