@@ -6,13 +6,17 @@
  * classifications, the dictionary (keys in id order and ids sorted by
  * text), per-term counts, all postings' docnums, frequencies, position
  * offsets and positions, then autocomplete texts and keys. A checksum over
- * everything ends the file. Loading reads the file into one block and
- * points the terms' arrays into it (borrowed until a term grows). */
+ * everything ends the file. Loading maps the file read-only (the pages of
+ * the kernel's cache, not a copy of them) and points the terms' arrays into
+ * it (borrowed until a term grows: index.c copies an array out before it
+ * writes to it). The file is replaced by a rename, never written in place,
+ * so a mapped file never changes under the index. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -247,20 +251,14 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
         goto fail;
     }
     size_t size = (size_t)st.st_size;
-    buf = malloc(size);
-    if (!buf) {
-        snprintf(err, errlen, "out of memory loading '%s' (%zu bytes)", path, size);
+    /* populated at once: the checksum reads every page anyway */
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map == MAP_FAILED) {
+        snprintf(err, errlen, "cannot map the index '%s' (%zu bytes): %s", path, size,
+                 strerror(errno));
         goto fail;
     }
-    for (size_t got = 0; got < size;) {
-        ssize_t n = read(fd, buf + got, size - got);
-        if (n <= 0) {
-            snprintf(err, errlen, "cannot read the index '%s': %s", path,
-                     n < 0 ? strerror(errno) : "file shorter than it said");
-            goto fail;
-        }
-        got += (size_t)n;
-    }
+    buf = map;
     close(fd);
     fd = -1;
     struct header h;
@@ -413,6 +411,7 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
         x->nids++;
     }
     x->file = buf;
+    x->file_size = size;
     return x;
 damaged:
     snprintf(err, errlen, "the index '%s' is damaged (its structure)", path);
@@ -428,6 +427,7 @@ fail:
             memset(&x->terms[i], 0, sizeof x->terms[i]);
         vcm_index_free(x);
     }
-    free(buf);
+    if (buf)
+        munmap(buf, (size_t)st.st_size);
     return NULL;
 }

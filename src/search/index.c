@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unicode/ucol.h>
@@ -164,7 +165,8 @@ void vcm_index_free(vcm_index *x)
     free(x->skey_entry);
     free(x->ssorted);
     free(x->sentries);
-    free(x->file);
+    if (x->file)
+        munmap(x->file, x->file_size);
     pthread_rwlock_destroy(&x->lock);
     free(x);
 }

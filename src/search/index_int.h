@@ -91,8 +91,9 @@ struct vcm_index {
     size_t capskey;
     uint32_t *ssorted;
     size_t nssorted;
-    /* the loaded file that borrowed arrays point into */
+    /* the loaded file that borrowed arrays point into, mapped read-only */
     void *file;
+    size_t file_size;
 };
 
 struct idslot *vcm_index_idslot(const vcm_index *x, int64_t id, bool *found);
