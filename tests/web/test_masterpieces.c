@@ -313,10 +313,42 @@ static void test_reimport_keeps_edit(void **state)
     vcm_store_close(s);
 }
 
+static json_t *get_json(const char *path)
+{
+    struct vt_resp r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    json_error_t e;
+    json_t *j = json_loads(r.body, 0, &e);
+    vt_resp_free(&r);
+    assert_non_null(j);
+    return j;
+}
+
+/* A published statement is found by the search; an unpublished one (a
+ * draft's, one awaiting review, a withdrawn one) is not. */
+static void test_statements_searched(void **state)
+{
+    (void)state;
+    json_t *j = get_json("/api/v1/search?q=PUBLISHEDMARK");
+    json_t *hits = json_object_get(j, "hits");
+    assert_true(json_array_size(hits) >= 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(hits, 0), "id")), ids[4]);
+    json_decref(j);
+    for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/search?q=%s", hidden[i]);
+        j = get_json(path);
+        if (json_integer_value(json_object_get(j, "total")) != 0)
+            fail_msg("the search finds %s", hidden[i]);
+        json_decref(j);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nothing_unpublished_is_public),
+        cmocka_unit_test(test_statements_searched),
         cmocka_unit_test(test_quota_message),
         cmocka_unit_test(test_reimport_keeps_edit),
     };
