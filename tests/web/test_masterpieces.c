@@ -117,6 +117,10 @@ static int group_setup(void **state)
     vcm_entry_data d = data_for(s, &a, pub, "LEAKPENDING");
     assert_int_equal(vcm_entry_save(s, pub, 0, &d, &curator, 200, &v), 0);
     entry(s, &a, 0, "LEAKMADEDRAFT", NULL, 0, &created[0]);
+    /* an image of the draft record (as an upload makes it) */
+    vcm_media im = {.identifier = "made-draft-image", .file = "x.tif", .format = "image/tiff",
+                    .width = 10, .height = 10};
+    assert_int_equal(s->ops->media_add(s, created[0], &im), 0);
     entry(s, &a, 0, "LEAKMADEWITHDRAWN", withdrawn, 3, &created[1]);
     entry(s, &a, 0, "MADEPUBLISHEDMARK", publish, 2, &created[2]);
     vcm_arena_release(&a);
@@ -214,6 +218,11 @@ static void test_nothing_unpublished_is_public(void **state)
     b = walk("/api/v1/search?q=jar", 200);
     snprintf(path, sizeof path, "\"id\":%lld", (long long)created[2]);
     assert_non_null(strstr(b, path));
+    free(b);
+    /* change discovery does not announce the draft record's image */
+    b = walk("/iiif/activity/page/0", 200);
+    snprintf(path, sizeof path, "/iiif/manifest/%lld\"", (long long)created[0]);
+    assert_null(strstr(b, path));
     free(b);
     /* the sitemap lists neither unpublished record */
     b = walk("/sitemaps/1.xml", 200);
