@@ -356,6 +356,9 @@ static int check_data(store *s, const vcm_entry_data *d)
 
 /* ---- creating -------------------------------------------------------------------- */
 
+static int save_locked(store *s, vcm_arena *a, const vcm_entry *e, const vcm_entry_data *data,
+                       const char *what, const vcm_actor *who, int64_t now, int64_t *version);
+
 static int insert_entry(store *s, vcm_arena *a, int64_t museum_id, int64_t object_id,
                         bool created_record, const vcm_entry_data *d, const vcm_actor *who,
                         int64_t now, int64_t *id)
@@ -401,16 +404,27 @@ int vcm_entry_create(vcm_store *b, int64_t museum_id, int64_t object_id,
                            (long long)object_id, (long long)museum_id);
         goto fail;
     }
+    /* version 1 is always the record as the catalogue gives it: what a
+     * re-import is compared with (vcm_entry_reconcile); the content given
+     * is version 2 */
     vcm_entry_data d;
-    if (data)
-        d = *data;
-    else if (vcm_entry_data_from_object(&d, &a, &o) < 0) {
+    if (vcm_entry_data_from_object(&d, &a, &o) < 0) {
         vcm_store_fail(b, "out of memory");
         goto fail;
     }
     rc = insert_entry(s, &a, museum_id, object_id, false, &d, who, now, id);
     if (rc < 0)
         goto fail;
+    if (data) {
+        vcm_entry e;
+        int64_t v;
+        if (vcm_entry_get(b, &a, *id, &e) <= 0 ||
+            (rc = save_locked(s, &a, &e, data, NULL, who, now, &v)) < 0) {
+            if (rc == 0)
+                rc = -1;
+            goto fail;
+        }
+    }
     rc = vcm_store_commit(b);
     goto out;
 fail:

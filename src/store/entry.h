@@ -39,10 +39,11 @@ typedef struct vcm_actor {
     const char *name;
 } vcm_actor;
 
-/* Creates an entry of museum_id selecting its catalogue record object_id,
- * its first version the record's content (vcm_entry_data_from_object), or
- * overlaid by data when data is not NULL. Sets *id. VCM_ENTRY_TAKEN when
- * the record has an entry; -1 when the record is not the museum's. */
+/* Creates an entry of museum_id selecting its catalogue record object_id:
+ * its first version is the record's content (vcm_entry_data_from_object),
+ * what re-imports are compared with; data, when not NULL, is saved as its
+ * second. Sets *id. VCM_ENTRY_TAKEN when the record has an entry; -1 when
+ * the record is not the museum's. */
 int vcm_entry_create(vcm_store *s, int64_t museum_id, int64_t object_id,
                      const vcm_entry_data *data, const vcm_actor *who, int64_t now,
                      int64_t *id);

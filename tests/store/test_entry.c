@@ -428,6 +428,33 @@ static void test_statements_in_record(void **state)
     assert_int_equal(o.statement.n, 0);
 }
 
+/* Content given at creation is version 2: version 1 stays the record as
+ * catalogued, so an edit made at once is still seen by a re-import. */
+static void test_create_with_content(void **state)
+{
+    struct fx *f = *state;
+    int64_t obj = add_object(f, f->museum, "w1", "Celadon bowl", "stoneware", true), id;
+    vcm_object o;
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, obj, &o), 1);
+    vcm_entry_data d;
+    assert_int_equal(vcm_entry_data_from_object(&d, &f->a, &o), 0);
+    d.materials = "glazed stoneware";
+    assert_int_equal(vcm_entry_create(f->s, f->museum, obj, &d, &curator, 10, &id), 0);
+    vcm_entry e;
+    assert_int_equal(vcm_entry_get(f->s, &f->a, id, &e), 1);
+    assert_int_equal(e.version, 2);
+    vcm_entry_version v;
+    assert_int_equal(vcm_entry_version_get(f->s, &f->a, id, 1, &v), 1);
+    assert_string_equal(v.data.materials, "stoneware");
+    assert_int_equal(vcm_entry_version_get(f->s, &f->a, id, 2, &v), 1);
+    assert_string_equal(v.data.materials, "glazed stoneware");
+    assert_string_equal(v.summary, "materials");
+    assert_int_equal(add_object(f, f->museum, "w1", "Celadon bowl", "porcelain", false), obj);
+    int64_t found;
+    assert_int_equal(vcm_entry_reconcile(f->s, f->museum, 20, &found), 0);
+    assert_int_equal(found, 1);
+}
+
 static void test_created_record(void **state)
 {
     struct fx *f = *state;
@@ -536,6 +563,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statements_in_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_with_content, setup, teardown),
         cmocka_unit_test_setup_teardown(test_created_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comments_and_mail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_motd, setup, teardown),
