@@ -59,8 +59,7 @@ static const char *quote(vcm_arena *a, const char *text)
 }
 
 /* The demo's statement of o, in the language of what it quotes. */
-static vcm_statement demo_statement(vcm_arena *a, const vcm_object *o, const char *museum,
-                                    int64_t now)
+static vcm_statement demo_statement(vcm_arena *a, const vcm_object *o, int64_t now)
 {
     const vcm_ltext *d = description_of(o);
     vcm_statement st = {.author = vcm_arena_printf(a, "%s", demo_editors.name), .date = now};
@@ -76,7 +75,6 @@ static vcm_statement demo_statement(vcm_arena *a, const vcm_object *o, const cha
                                    o->date_text ? o->date_text : "", o->culture ? ", " : "",
                                    o->culture ? o->culture : "");
     }
-    (void)museum;
     return st;
 }
 
@@ -93,7 +91,7 @@ static int demo_one(vcm_store *s, vcm_arena *a, const vcm_museum *m, const vcm_o
     d.statements = vcm_arena_calloc(a, 1, sizeof *d.statements);
     if (!d.statements)
         return -1;
-    d.statements[0] = demo_statement(a, o, NULL, now);
+    d.statements[0] = demo_statement(a, o, now);
     d.nstatements = 1;
     /* the licence of the texts: the record's metadata licence as the
      * museum states it, else the rights of the record */
