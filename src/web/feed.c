@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/log.h"
 #include "model/json.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -77,9 +78,10 @@ int vcm_feed_motd(vcm_req *req, vcm_resp *resp)
     gmtime_r(&now, &tm);
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
     int64_t oid, eid;
-    /* today's pick is made here if no page has made it yet */
+    /* today's pick is made here if no page has made it yet; a standby
+     * cannot store it, and lists the days stored so far */
     if (vcm_motd_get(s, today, &oid, &eid) < 0)
-        return vcm_web_store_error(req, resp, s);
+        vcm_warn("masterpiece of the day", "error=\"%s\"", vcm_store_error(s));
     vcm_motd *days;
     size_t n;
     if (vcm_motd_list(s, req->arena, today, FEED_DAYS, &days, &n) < 0)
