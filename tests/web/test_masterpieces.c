@@ -79,6 +79,23 @@ static int64_t entry(vcm_store *s, vcm_arena *a, int64_t id, const char *marker,
     return e;
 }
 
+/* Waits until the server's search answers (it builds its index first). */
+static void wait_ready(void)
+{
+    for (int i = 0; i < 1200; i++) {
+        struct vt_resp r = vt_get(&srv, "/api/v1/search?q=a&limit=1&facets=none");
+        long st = r.status;
+        vt_resp_free(&r);
+        if (st == 200)
+            return;
+        if (st != 503)
+            fail_msg("search answered %ld while starting", st);
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("search was not ready within 120 s");
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -126,6 +143,7 @@ static int group_setup(void **state)
     vcm_arena_release(&a);
     vcm_store_close(s);
     vt_server_start(&srv, db);
+    wait_ready();
     return 0;
 }
 
