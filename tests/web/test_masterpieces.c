@@ -360,13 +360,31 @@ static void test_statements_searched(void **state)
     json_t *hits = json_object_get(j, "hits");
     assert_true(json_array_size(hits) >= 1);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(hits, 0), "id")), ids[4]);
+    /* the results say which hits are masterpieces */
+    assert_true(json_is_true(json_object_get(json_array_get(hits, 0), "masterpiece")));
     json_decref(j);
-    for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
+    j = get_json("/api/v1/search?q=glaze");
+    size_t i;
+    json_t *h;
+    int marked = 0;
+    json_array_foreach(json_object_get(j, "hits"), i, h) {
+        int64_t id = (int64_t)json_integer_value(json_object_get(h, "id"));
+        bool mp = json_is_true(json_object_get(h, "masterpiece"));
+        assert_int_equal(mp, id == ids[4] || id == created[2]);
+        marked += mp;
+    }
+    assert_int_equal(marked, 2);
+    json_decref(j);
+    struct vt_resp r = vt_get(&srv, "/search?q=PUBLISHEDMARK");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "class=\"badge\">one of the masterpieces</span>");
+    vt_resp_free(&r);
+    for (size_t k = 0; k < sizeof hidden / sizeof *hidden; k++) {
         char path[128];
-        snprintf(path, sizeof path, "/api/v1/search?q=%s", hidden[i]);
+        snprintf(path, sizeof path, "/api/v1/search?q=%s", hidden[k]);
         j = get_json(path);
         if (json_integer_value(json_object_get(j, "total")) != 0)
-            fail_msg("the search finds %s", hidden[i]);
+            fail_msg("the search finds %s", hidden[k]);
         json_decref(j);
     }
 }
