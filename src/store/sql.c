@@ -74,6 +74,7 @@ static const char *const common[S_COUNT] = {
         "SELECT id, object_id, type, time FROM activities ORDER BY id LIMIT ?1 OFFSET ?2",
     [S_ACTIVITY_COUNT] = "SELECT count(*) FROM activities",
     [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1)",
+    [S_OBJECT_PUBLIC] = "SELECT count(*) FROM objects WHERE id = ?1 AND status <> 'draft'",
     [S_CHANGES_SINCE] = "SELECT seq, object_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     [S_OBJECT_STAMPS] = "SELECT id, updated FROM objects WHERE status = 'published' AND id > ?1 "
                         "ORDER BY id LIMIT ?2 OFFSET ?3",
@@ -203,7 +204,11 @@ static const struct {
             ", " FINISH("id", "activities", "activities_id_seq") ", "
             FINISH("seq", "changes", "changes_seq") ", " FINISH("id", "users", "users_id_seq")
             ", " FINISH("id", "tokens", "tokens_id_seq") ", " FINISH("id", "audit", "audit_id_seq")
-            ", " FINISH("id", "outbox", "outbox_id_seq")},
+            ", " FINISH("id", "outbox", "outbox_id_seq") ", "
+            FINISH("id", "entries", "entries_id_seq") ", "
+            FINISH("id", "entry_events", "entry_events_id_seq") ", "
+            FINISH("id", "entry_comments", "entry_comments_id_seq") ", "
+            FINISH("id", "entry_conflicts", "entry_conflicts_id_seq")},
      "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
      "a list as one value: SQLite has no arrays, but reads a JSON one"},

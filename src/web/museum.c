@@ -106,7 +106,35 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
         }
     json_object_set_new(d, "items", items);
     json_object_set_new(d, "more", json_boolean(m.objects > (int64_t)n));
+    /* the museum's masterpieces first (its published entries), then its
+     * catalogue: each section says which it is */
+    vcm_masterpiece *mps;
+    size_t nmp;
+    int64_t total;
+    if (vcm_masterpiece_list(s, req->arena, id, 0, MUSEUM_OBJECTS, &mps, &nmp, &total) < 0) {
+        json_decref(d);
+        return vcm_web_store_error(req, resp, s);
+    }
+    json_t *mp = json_array();
+    for (size_t i = 0; i < nmp; i++) {
+        vcm_object o;
+        int got = s->ops->object_get(s, req->arena, mps[i].entry.object_id, &o);
+        if (got < 0) {
+            json_decref(mp);
+            json_decref(d);
+            return vcm_web_store_error(req, resp, s);
+        }
+        if (got && o.status == VCM_PUBLISHED) {
+            vcm_entry_apply(&mps[i].data, req->arena, &o);
+            json_array_append_new(mp, vcm_web_card(&o));
+        }
+    }
+    json_object_set_new(d, "masterpieces", mp);
+    json_object_set_new(d, "more_masterpieces", json_boolean(total > (int64_t)nmp));
+    json_object_set_new(d, "masterpieces_url", json_string(vcm_arena_printf(
+                                                   req->arena, "/browse?museum=%lld", (long long)id)));
     json_object_set_new(d, "browse_url", json_string(vcm_arena_printf(
-                                             req->arena, "/browse?museum=%lld", (long long)id)));
+                                             req->arena, "/browse?view=catalogue&museum=%lld",
+                                             (long long)id)));
     return vcm_web_page(req, resp, "museum", d);
 }

@@ -150,6 +150,34 @@ static const char *const facet_labels[VCM_FACET_KINDS] = {
     "facet.origin", "facet.origin_country",
 };
 
+/* Marks the hits (d's "items" or "hits") that are published masterpieces,
+ * the search itself indexing catalogue records. -1 on a store error. */
+static int mark_masterpieces(vcm_req *req, vcm_resp *resp, json_t *d, const char *key)
+{
+    vcm_store *s = vcm_web_store(req, resp);
+    int64_t *ids;
+    size_t n;
+    if (!s)
+        return 0; /* the search ran: a store is there */
+    if (vcm_masterpiece_ids(s, req->arena, &ids, &n) < 0)
+        return -1;
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(d, key), i, h) {
+        int64_t id = (int64_t)json_integer_value(json_object_get(h, "id"));
+        size_t lo = 0, hi = n; /* ids come in order */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ids[mid] < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        json_object_set_new(h, "masterpiece", json_boolean(lo < n && ids[lo] == id));
+    }
+    return 0;
+}
+
 /* The results as data: the API sends it, the page renders it. */
 static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo *ec,
                             const vcm_search_results *r, bool page)
@@ -412,6 +440,10 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp)
     echo e;
     echo_init(&e, &prm, p.q);
     json_t *d = results_json(req, &p, &e, &r, false);
+    if (mark_masterpieces(req, resp, d, "hits") < 0) {
+        json_decref(d);
+        return vcm_web_store_error(req, resp, vcm_web_store(req, resp));
+    }
     if (r.next) {
         char *next = vcm_arena_printf(req->arena, "cursor=%s", r.next);
         const char *lim = prm.raw[VCM_P_LIMIT];
@@ -498,6 +530,11 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     echo e;
     echo_init(&e, &prm, p.q);
     json_t *d = results_json(req, &p, &e, &r, true);
+    if (mark_masterpieces(req, resp, d, "items") < 0) {
+        json_decref(d);
+        json_decref(notes);
+        return vcm_web_store_error(req, resp, vcm_web_store(req, resp));
+    }
     json_t *msgs = json_object_get(d, "messages");
     json_array_extend(notes, msgs);
     json_object_set(d, "messages", notes);
