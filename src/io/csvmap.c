@@ -333,8 +333,6 @@ static int each_csv(struct each *e, char *err, size_t errlen)
         snprintf(err, errlen, "%s:1: %s", e->input, why);
         goto out;
     }
-    e->seen = hdr;
-    e->nseen = (size_t)nh;
     for (;;) {
         size_t line = c->line;
         int n = vcm_csvs_next(c, &a, fields, why, sizeof why);
@@ -370,10 +368,10 @@ static int each_csv(struct each *e, char *err, size_t errlen)
 out:
     if (f != stdin)
         fclose(f);
-    if (rc < 0 || !e->seen)
-        vcm_arena_release(&hdr_mem);
-    else
-        e->seen = NULL, e->nseen = 0, vcm_arena_release(&hdr_mem);
+    /* the header dies here: nobody reads e->seen of a CSV after */
+    e->seen = NULL;
+    e->nseen = 0;
+    vcm_arena_release(&hdr_mem);
     vcm_arena_release(&a);
     free(fields);
     free(c);

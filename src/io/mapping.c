@@ -851,12 +851,10 @@ bool vcm_mapping_reads(const vcm_mapping *m, const char *name)
 
 /* ---- look-up tables --------------------------------------------------- */
 
-static lookup *sort_target;
-
-static int row_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b, void *t)
 {
-    long k = sort_target->keycol;
-    return strcmp((*(char ***)a)[k], (*(char ***)b)[k]);
+    long k = ((const lookup *)t)->keycol;
+    return strcmp((*(char **const *)a)[k], (*(char **const *)b)[k]);
 }
 
 int vcm_mapping_set_lookup(vcm_mapping *m, size_t i, const char *text, size_t len, char *err,
@@ -919,9 +917,7 @@ int vcm_mapping_set_lookup(vcm_mapping *m, size_t i, const char *text, size_t le
         memcpy(row, f, t->nhdr * sizeof *f);
         t->rows[t->nrows++] = row;
     }
-    sort_target = t;
-    qsort(t->rows, t->nrows, sizeof *t->rows, row_cmp);
-    sort_target = NULL;
+    qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
     t->loaded = true;
     return 0;
 oom:

@@ -15,7 +15,9 @@
 #include "web/linkedart.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/asset.h"
 #include "search/terms.h"
