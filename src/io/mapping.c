@@ -1121,7 +1121,7 @@ static const char *dash(const char *s)
 {
     if (*s == '-')
         return s + 1;
-    if (memcmp(s, "\xE2\x80\x93", 3) == 0) /* en dash */
+    if (strncmp(s, "\xE2\x80\x93", 3) == 0) /* en dash; stops at the end */
         return s + 3;
     return NULL;
 }
