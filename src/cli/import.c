@@ -45,10 +45,11 @@ static int import_mapped(vcm_store *s, vcm_config *c, const vcm_import_cli_opts 
         }
         if (io->dry_run)
             printf("%s: dry run: read %lld rows, %lld would be rejected; would create %lld "
-                   "records and update or leave unchanged %lld; %lld museums would be created; "
+                   "records, update %lld, leave %lld unchanged; %lld museums would be created; "
                    "peak RSS %.1f MiB\n",
                    c->argv[i], (long long)st.rows, (long long)st.rejected, (long long)st.create,
-                   (long long)st.update, (long long)st.museums_new, peak_rss_kb() / 1024.0);
+                   (long long)st.update, (long long)st.unchanged, (long long)st.museums_new,
+                   peak_rss_kb() / 1024.0);
         else
             printf("%s: read %lld rows, rejected %lld; inserted %lld, updated %lld, unchanged "
                    "%lld, rejected by the store %lld; %lld museums and %lld countries created; "

@@ -566,7 +566,7 @@ static int dry_record(void *ud, const char *file, size_t line, json_t *rec)
     if (vcm_record_from_source(rec, &a, &o, &museum, &country, &warning, why, sizeof why) < 0)
         goto out; /* checked before: cannot happen */
     int64_t mid = museum_id(d, museum);
-    bool held = false;
+    bool held = false, same = false;
     if (mid) {
         int64_t ids[16];
         size_t n = 0;
@@ -584,6 +584,25 @@ static int dry_record(void *ud, const char *file, size_t line, json_t *rec)
                 goto out;
             }
             held = r > 0 && old.museum_id == mid;
+            if (!held)
+                continue;
+            /* the record as the store holds it, hashed as the importer
+             * hashes a record: what the import brings (its links, not the
+             * images added here) and the status an import keeps */
+            if (d->s->ops->object_links(d->s, &a, old.id, &old.links, &old.nlinks) < 0) {
+                snprintf(d->err, sizeof d->err, "%s", vcm_store_error(d->s));
+                rc = -1;
+                goto out;
+            }
+            if (!o.nlinks) {
+                old.links = NULL;
+                old.nlinks = 0;
+            }
+            old.nmedia = 0;
+            old.status = o.status;
+            char h1[33], h2[33];
+            same = vcm_object_hash(&old, museum, h1) == 0 && vcm_object_hash(&o, museum, h2) == 0 &&
+                   strcmp(h1, h2) == 0;
         }
     } else {
         bool known = false;
@@ -598,10 +617,12 @@ static int dry_record(void *ud, const char *file, size_t line, json_t *rec)
             }
         }
     }
-    if (held)
-        d->st->update++;
-    else
+    if (!held)
         d->st->create++;
+    else if (same)
+        d->st->unchanged++;
+    else
+        d->st->update++;
 out:
     vcm_arena_release(&a);
     return rc;

@@ -46,7 +46,8 @@ int vcm_csvs_next(vcm_csvs *c, vcm_arena *a, char **fields, char *err, size_t er
 
 typedef struct vcm_csvmap_stats {
     int64_t rows, mapped, rejected;  /* rows read; records that passed; rows refused */
-    int64_t create, update;          /* dry run: new records, records already held */
+    int64_t create, update, unchanged; /* dry run: new records; records held that would
+                                        * change, or stay as they are */
     int64_t museums_new;             /* dry run: museums the import would create */
     vcm_import_stats import;         /* the importer's own counts */
 } vcm_csvmap_stats;

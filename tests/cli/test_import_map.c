@@ -61,8 +61,8 @@ static void test_dry_run(void **state)
     assert_contains(out, want);
     snprintf(want, sizeof want, "%s:8: text after a closing quote", csv);
     assert_contains(out, want);
-    assert_contains(out, "read 6 rows, 3 would be rejected; would create 3 records and update or "
-                         "leave unchanged 0; 1 museums would be created");
+    assert_contains(out, "read 6 rows, 3 would be rejected; would create 3 records, update 0, "
+                         "leave 0 unchanged; 1 museums would be created");
     assert_contains(out, "would create museum 'Test Museum'");
     free(out);
     /* nothing written */
@@ -87,10 +87,27 @@ static void test_import_then_again(void **state)
     assert_contains(out, "\"date_start\":1700"); /* c. 1700 */
     free(out);
     rc = vt_sh(&out, "%s import --db '%s' %s --map %s --dry-run", vt_bin(), db, csv, map);
-    assert_contains(out, "would create 0 records and update or leave unchanged 3; 0 museums");
+    assert_contains(out, "would create 0 records, update 0, leave 3 unchanged; 0 museums");
     free(out);
     rc = vt_sh(&out, "%s import --quiet --db '%s' %s --map %s", vt_bin(), db, csv, map);
     assert_contains(out, "inserted 0, updated 0, unchanged 3");
+    free(out);
+    /* one record changed at the museum, one new: the dry run tells them
+     * apart from the two that stay, and the import agrees */
+    char changed[1200];
+    snprintf(changed, sizeof changed, "%s/changed.csv", dir);
+    vt_write_file(changed, "No.,Title,Maker,Year,Shelf\n"
+                           "A1,\"Bowl, with lid\",\"Potter\nof Arita\",1690,3\n"
+                           "A2,Folding screen,,c. 1700,4\n"
+                           "A3,Jar,,circa,5\n"
+                           "A9,Tray,,1750,8\n");
+    rc = vt_sh(&out, "%s import --db '%s' %s --map %s --dry-run", vt_bin(), db, changed, map);
+    assert_int_equal(rc, 0);
+    assert_contains(out, "would create 1 records, update 1, leave 2 unchanged; 0 museums");
+    free(out);
+    rc = vt_sh(&out, "%s import --quiet --db '%s' %s --map %s", vt_bin(), db, changed, map);
+    assert_int_equal(rc, 0);
+    assert_contains(out, "inserted 1, updated 1, unchanged 2");
     free(out);
 }
 
@@ -142,7 +159,7 @@ static void test_constant_memory(void **state)
     assert_true(sb.st_size > 40 * 1000 * 1000);
     rc = vt_sh(&out, "%s import --db '%s' %s --map %s --dry-run", vt_bin(), db, big, map);
     assert_int_equal(rc, 0);
-    assert_contains(out, "read 300000 rows, 0 would be rejected; would create 300000 records");
+    assert_contains(out, "read 300000 rows, 0 would be rejected; would create 300000 records,");
     const char *p = strstr(out, "peak RSS ");
     assert_non_null(p);
     double mib = atof(p + 9);
