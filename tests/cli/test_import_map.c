@@ -141,31 +141,44 @@ static void test_refusals(void **state)
 }
 
 /* 300,000 rows, 46 MB with a quoted line break in every row: the dry run
- * reads it all in the memory it needs for a few rows. */
+ * reads it all in the memory it needs for a few rows. Under AddressSanitizer
+ * freed memory waits in its quarantine, so the resident size says nothing
+ * there: that build reads fewer rows and does not weigh them. */
+#ifdef __SANITIZE_ADDRESS__
+#define BIG_ROWS 20000
+#else
+#define BIG_ROWS 300000
+#endif
+
 static void test_constant_memory(void **state)
 {
     (void)state;
     char big[1200], *out;
     snprintf(big, sizeof big, "%s/big.csv", dir);
     int rc = vt_sh(NULL,
-                   "awk 'BEGIN{print \"No.,Title,Maker,Year,Shelf\"; for(i=1;i<=300000;i++) "
+                   "awk 'BEGIN{print \"No.,Title,Maker,Year,Shelf\"; for(i=1;i<=%d;i++) "
                    "printf \"%%d,\\\"Title %%d, with a comma\\\",\\\"a maker\\non two lines, "
                    "with \\\"\\\"quotes\\\"\\\" and padding padding padding padding padding "
                    "padding padding padding padding\\\",%%d,1\\n\", i, i, 1800+i%%200}' > %s",
-                   big);
+                   BIG_ROWS, big);
     assert_int_equal(rc, 0);
     struct stat sb;
     assert_int_equal(stat(big, &sb), 0);
-    assert_true(sb.st_size > 40 * 1000 * 1000);
+    assert_true(sb.st_size > (off_t)BIG_ROWS * 150);
     rc = vt_sh(&out, "%s import --db '%s' %s --map %s --dry-run", vt_bin(), db, big, map);
-    assert_int_equal(rc, 0);
-    assert_contains(out, "read 300000 rows, 0 would be rejected; would create 300000 records,");
+    char want[200];
+    snprintf(want, sizeof want, "read %d rows, 0 would be rejected; would create %d records,",
+             BIG_ROWS, BIG_ROWS);
+    bool read_all = strstr(out, want) != NULL;
     const char *p = strstr(out, "peak RSS ");
-    assert_non_null(p);
-    double mib = atof(p + 9);
-    print_message("46 MB read with a peak RSS of %.1f MiB\n", mib);
-    assert_true(mib > 1 && mib < 40);
+    double mib = p ? atof(p + 9) : 0;
     free(out);
+    assert_int_equal(rc, 0);
+    assert_true(read_all);
+    print_message("%.1f MB read with a peak RSS of %.1f MiB\n", sb.st_size / 1e6, mib);
+#ifndef __SANITIZE_ADDRESS__
+    assert_true(mib > 1 && mib < 40);
+#endif
 }
 
 int main(void)
