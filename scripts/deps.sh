@@ -2,7 +2,7 @@
 # Installs the Debian packages VCM needs to build, run and test, when any is
 # missing. Without root (or sudo) it prints the exact command and fails.
 #   sh scripts/deps.sh          build and run
-#   sh scripts/deps.sh test     also what the tests use (Chromium with CJK and Thai fonts, a JSON Schema validator,
+#   sh scripts/deps.sh test     also what the tests use (Chromium with CJK and Thai fonts, a JSON Schema validator, a JSON-LD processor,
 #                               PostgreSQL, nginx and systemd-analyze for the deployment files)
 #   sh scripts/deps.sh bench    also what the benchmarks use (nginx, wrk, IIPImage)
 # Node.js and npm (for the front-end packages of package-lock.json) come with
@@ -12,7 +12,7 @@ pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev lib
 libicu-dev unicode-data libsodium-dev libcurl4-openssl-dev libcmocka-dev libvips-dev libtiff-dev libjpeg62-turbo-dev"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
-  pkgs="$pkgs chromium fonts-noto-cjk fonts-thai-tlwg python3-jsonschema libvips-tools postgresql nginx systemd openssl curl"
+  pkgs="$pkgs chromium fonts-noto-cjk fonts-thai-tlwg python3-jsonschema python3-pyld libvips-tools postgresql nginx systemd openssl curl"
 fi
 if [ "${1:-}" = bench ]; then
   pkgs="$pkgs nginx wrk iipimage-server spawn-fcgi libvips-tools python3-xapian time"

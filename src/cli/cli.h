@@ -22,7 +22,13 @@ void vcm_serve_options(struct vcm_web_config *w, vcm_option_set *set);
  * sends the outbox while the server runs (cli/mail.c). */
 int vcm_cmd_serve(vcm_config *c, const struct vcm_http_config *http,
                   const struct vcm_web_config *w, const vcm_mail_config *mail);
-int vcm_cmd_import(vcm_config *c);
+/* vcm import's own options (cli/import.c). */
+typedef struct vcm_import_cli_opts {
+    char map[VCM_CONFIG_STR]; /* a column mapping: FILE is read through it */
+    int dry_run;              /* with map: write nothing, report */
+} vcm_import_cli_opts;
+void vcm_import_options(vcm_import_cli_opts *o, vcm_option_set *set);
+int vcm_cmd_import(vcm_config *c, const vcm_import_cli_opts *o);
 int vcm_cmd_export(vcm_config *c);
 int vcm_cmd_stats(vcm_config *c);
 /* vcm media add's own options (cli/media.c). */

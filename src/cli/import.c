@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "io/csv.h"
+#include "io/csvmap.h"
 #include "io/jsonl.h"
 #include "search/terms.h"
 #include "store/entry.h"
@@ -18,8 +19,61 @@ static long peak_rss_kb(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
-int vcm_cmd_import(vcm_config *c)
+/* The options only this command reads. */
+static const vcm_option import_options[] = {
+    {"map", NULL, "MAPPING.json", "import: read FILE (a CSV file, or a folder of .json files) through this column mapping (docs/formats.md)", VCM_OPT_STR, VCM_OPTION_AT(vcm_import_cli_opts, map), 0, 0},
+    {"dry-run", NULL, NULL, "import --map: write nothing; tell how each column maps, which rows would fail and why, and what would be created or updated", VCM_OPT_FLAG, VCM_OPTION_AT(vcm_import_cli_opts, dry_run), 0, 1},
+};
+
+void vcm_import_options(vcm_import_cli_opts *o, vcm_option_set *set)
 {
+    memset(o, 0, sizeof *o);
+    *set = (vcm_option_set){import_options, sizeof import_options / sizeof *import_options, o};
+}
+
+/* vcm import FILE --map MAPPING.json [--dry-run] */
+static int import_mapped(vcm_store *s, vcm_config *c, const vcm_import_cli_opts *io)
+{
+    int status = VCM_EXIT_OK;
+    char err[1024];
+    for (int i = 1; i < c->argc; i++) {
+        vcm_csvmap_opts o = {.dry_run = io->dry_run != 0,
+                             .import = {.batch = (int)c->batch,
+                                        .progress = c->quiet ? 0 : isatty(STDERR_FILENO) ? 2 : 1}};
+        vcm_csvmap_stats st;
+        if (vcm_csvmap_import(s, c->argv[i], io->map, &o, &st, err, sizeof err) < 0) {
+            fprintf(stderr, "vcm import: %s\n", err);
+            return VCM_EXIT_FAIL;
+        }
+        if (io->dry_run)
+            printf("%s: dry run: read %lld rows, %lld would be rejected; would create %lld "
+                   "records, update %lld, leave %lld unchanged; %lld museums would be created; "
+                   "peak RSS %.1f MiB\n",
+                   c->argv[i], (long long)st.rows, (long long)st.rejected, (long long)st.create,
+                   (long long)st.update, (long long)st.unchanged, (long long)st.museums_new,
+                   peak_rss_kb() / 1024.0);
+        else
+            printf("%s: read %lld rows, rejected %lld; inserted %lld, updated %lld, unchanged "
+                   "%lld, rejected by the store %lld; %lld museums and %lld countries created; "
+                   "%.2f s, peak RSS %.1f MiB\n",
+                   c->argv[i], (long long)st.rows, (long long)st.rejected,
+                   (long long)st.import.inserted, (long long)st.import.updated,
+                   (long long)st.import.unchanged, (long long)st.import.rejected,
+                   (long long)st.import.museums_created, (long long)st.import.countries_created,
+                   st.import.seconds, peak_rss_kb() / 1024.0);
+        fflush(stdout);
+        if (st.rejected || st.import.rejected)
+            status = VCM_EXIT_BAD_INPUT;
+    }
+    return status;
+}
+
+int vcm_cmd_import(vcm_config *c, const vcm_import_cli_opts *io)
+{
+    if (io->dry_run && !io->map[0]) {
+        fprintf(stderr, "vcm import: --dry-run goes with --map\n");
+        return VCM_EXIT_USAGE;
+    }
     if (c->argc < 2) {
         fprintf(stderr, "vcm import: name a file to import (FILE.jsonl, or - for stdin)\n");
         return VCM_EXIT_USAGE;
@@ -31,7 +85,14 @@ int vcm_cmd_import(vcm_config *c)
         return VCM_EXIT_FAIL;
     }
     int status = VCM_EXIT_OK;
-    for (int i = 1; i < c->argc; i++) {
+    if (io->map[0]) {
+        status = import_mapped(s, c, io);
+        if (io->dry_run) {
+            vcm_store_close(s);
+            return status;
+        }
+    }
+    for (int i = 1; i < c->argc && !io->map[0]; i++) {
         const char *path = c->argv[i];
         size_t pl = strlen(path);
         if (pl > 4 && strcmp(path + pl - 4, ".csv") == 0) {

@@ -17,6 +17,7 @@ struct command_opts {
     vcm_thesaurus_opts thesaurus;
     vcm_mail_config mail;
     vcm_museum_opts museum;
+    vcm_import_cli_opts import;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -49,6 +50,11 @@ static int run_outbox(vcm_config *c, const struct command_opts *o)
     return vcm_cmd_outbox(c);
 }
 
+static int run_import(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_import(c, &o->import);
+}
+
 static int run_museum(vcm_config *c, const struct command_opts *o)
 {
     return vcm_cmd_museum(c, &o->museum);
@@ -60,7 +66,7 @@ static const struct command {
     int (*run_opts)(vcm_config *c, const struct command_opts *o);
 } commands[] = {
     {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", NULL, run_serve},
-    {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv)", vcm_cmd_import, NULL},
+    {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv); --map MAPPING.json: a museum's CSV export or folder of JSON files", NULL, run_import},
     {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export, NULL},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
@@ -110,13 +116,14 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[6];
+    vcm_option_set sets[7];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
     vcm_thesaurus_options(&opts.thesaurus, &sets[3]);
     vcm_mail_options(&opts.mail, &sets[4]);
     vcm_museum_options(&opts.museum, &sets[5]);
+    vcm_import_options(&opts.import, &sets[6]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

@@ -1,4 +1,5 @@
 #include "web/account.h"
+#include "web/linkedart.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -83,6 +84,19 @@ DATA(vcm_iiif_collection_museum)
 DATA(vcm_iiif_collection_country)
 DATA(vcm_iiif_activity)
 DATA(vcm_iiif_activity_page)
+DATA(vcm_linkedart_object)
+
+/* /objects/{id}: the page, or the object in Linked Art (/objects/{id}.jsonld,
+ * or Accept: application/ld+json), which the page cache never sees; both
+ * say that they vary by Accept. */
+static int object_any(vcm_req *req, vcm_resp *resp)
+{
+    int r = vcm_linkedart_wanted(req) ? data_vcm_linkedart_object(req, resp)
+                                      : page_vcm_page_object(req, resp);
+    if (r == 0)
+        vcm_resp_header(resp, req, "Vary", "Accept");
+    return r;
+}
 
 /* Every URL of the site and the API. These are public and stable: links,
  * bookmarks and harvesters depend on them. A route that changes state
@@ -94,7 +108,8 @@ static const struct {
     {"GET", "/", page_vcm_page_home},
     {"GET", "/browse", page_vcm_page_browse},
     {"GET", "/search", data_vcm_page_search},
-    {"GET", "/objects/{id}", page_vcm_page_object},
+    {"GET", "/objects/{id}", object_any},
+    {"GET", "/linked-art/context.json", vcm_linkedart_context},
     {"GET", "/museums", page_vcm_page_museums},
     {"GET", "/museums/{id}", page_vcm_page_museum},
     {"GET", "/countries", page_vcm_page_countries},
