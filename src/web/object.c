@@ -334,6 +334,18 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "object", obj);
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
                                           req->arena, "/api/v1/objects/%lld", (long long)o.id)));
+    /* the object's record in the museum formats (formats.c), linked from
+     * the page and announced in its head */
+    json_t *alt = json_array();
+    static const char *const fmts[][2] = {{"lido", "object.format_lido"},
+                                          {"edm", "object.format_edm"}};
+    for (size_t i = 0; i < 2; i++)
+        json_array_append_new(
+            alt, json_pack("{s:s, s:s, s:s}", "type", "application/xml", "label",
+                           vcm_web_t(req, fmts[i][1]), "href",
+                           vcm_arena_printf(req->arena, "/objects/%lld.%s.xml", (long long)o.id,
+                                            fmts[i][0])));
+    json_object_set_new(d, "alternates", alt);
     json_object_set_new(d, "jsonld", jsonld(req, &o, &m, base, url));
     if (o.nmedia) {
         json_object_set_new(d, "viewer", json_true());

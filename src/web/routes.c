@@ -82,6 +82,15 @@ DATA(vcm_iiif_collection_museum)
 DATA(vcm_iiif_collection_country)
 DATA(vcm_iiif_activity)
 DATA(vcm_iiif_activity_page)
+DATA(vcm_object_record)
+
+/* /objects/{id}: the page, or with a format's suffix the object's record in
+ * it (formats.c); a parameter takes its whole segment, so both come here. */
+static int object_or_record(vcm_req *req, vcm_resp *resp)
+{
+    return vcm_web_object_format(req) ? data_vcm_object_record(req, resp)
+                                      : page_vcm_page_object(req, resp);
+}
 
 /* Every URL of the site and the API. These are public and stable: links,
  * bookmarks and harvesters depend on them. A route that changes state
@@ -93,7 +102,7 @@ static const struct {
     {"GET", "/", page_vcm_page_home},
     {"GET", "/browse", page_vcm_page_browse},
     {"GET", "/search", data_vcm_page_search},
-    {"GET", "/objects/{id}", page_vcm_page_object},
+    {"GET", "/objects/{id}", object_or_record},
     {"GET", "/museums", page_vcm_page_museums},
     {"GET", "/museums/{id}", page_vcm_page_museum},
     {"GET", "/countries", page_vcm_page_countries},
