@@ -23,6 +23,7 @@
 
 #include "io/xml.h"
 #include "model/country.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 #define SKOS_NS "http://www.w3.org/2004/02/skos/core#"
@@ -129,8 +130,8 @@ static const char *text(struct pctx *c, const xmlNode *n)
         len--;
     char *out = len ? vcm_arena_strndup(c->a, s, len) : NULL;
     xmlFree(x);
-    if (out)
-        mark(c, n);
+    /* an empty element is read too: it holds nothing to lose */
+    mark(c, n);
     return out;
 }
 
@@ -233,16 +234,22 @@ static int set_str(json_t *j, const char *k, const char *v)
     return v ? json_object_set_new(j, k, json_string(v)) : 0;
 }
 
-/* Values with a language into map (one per language), the first without
- * one into *plain; the rest are left unmarked, so reported. */
-static void take_lang_value(struct pctx *c, const xmlNode *v, json_t *map, const char **plain)
+/* Values with a language into map (the first of each language) or more
+ * (the others), the first without one into *plain; further values without
+ * a language are left unmarked, so reported. */
+static void take_lang_value(struct pctx *c, const xmlNode *v, json_t *map, vcm_ltexts *more,
+                            const char **plain)
 {
     const char *l = lang_of(c, v);
     if (l && !json_object_get(map, l)) {
         const char *t = text(c, v);
         if (t)
             json_object_set_new(map, l, json_string(t));
-    } else if (!l && !*plain) {
+    } else if (l) {
+        const char *t = text(c, v);
+        if (t)
+            vcm_ltexts_add(more, c->a, l, t);
+    } else if (!*plain) {
         *plain = text(c, v);
     }
 }
@@ -483,13 +490,13 @@ int vcm_lido_parse(const xmlNode *lido, vcm_arena *a, vcm_lido_record *out, char
     for (const xmlNode *ts = child(tw, "titleSet"); ts; ts = next_child(tw, ts, "titleSet"))
         for (const xmlNode *v = child(ts, "appellationValue"); v;
              v = next_child(ts, v, "appellationValue"))
-            take_lang_value(&c, v, ti, &title);
+            take_lang_value(&c, v, ti, &out->more_titles, &title);
     const xmlNode *dw = child(ow, "objectDescriptionWrap");
     for (const xmlNode *ds = child(dw, "objectDescriptionSet"); ds;
          ds = next_child(dw, ds, "objectDescriptionSet"))
         for (const xmlNode *v = child(ds, "descriptiveNoteValue"); v;
              v = next_child(ds, v, "descriptiveNoteValue"))
-            take_lang_value(&c, v, di, &desc);
+            take_lang_value(&c, v, di, &out->more_descriptions, &desc);
     if (title)
         set_str(j, "title", title);
     else if (json_object_size(ti) == 0)
@@ -502,7 +509,15 @@ int vcm_lido_parse(const xmlNode *lido, vcm_arena *a, vcm_lido_record *out, char
         json_object_set(j, "description_i18n", di);
     set_str(j, "description", desc);
 
-    set_str(j, "classification", term(&c, PATH(oc, "objectWorkTypeWrap", "objectWorkType")));
+    const xmlNode *owt = PATH(oc, "objectWorkTypeWrap", "objectWorkType");
+    const char *cls = term(&c, owt);
+    set_str(j, "classification", cls);
+    /* what vcm_lido_write() says for an object with no classification */
+    const xmlNode *cid = child(owt, "conceptID");
+    xmlChar *cv = !cls && cid ? xmlNodeGetContent(cid) : NULL;
+    if (cv && strcmp((const char *)cv, "unclassified") == 0)
+        mark(&c, cid);
+    xmlFree(cv);
     set_str(j, "dimensions", text(&c, PATH(ow, "objectMeasurementsWrap",
                                            "objectMeasurementsSet", "displayObjectMeasurements")));
 
@@ -556,6 +571,26 @@ out:
     return rc;
 }
 
+static int add_more(vcm_arena *a, vcm_ltexts *t, const vcm_ltexts *more, int flags)
+{
+    vcm_buf b;
+    vcm_buf_init(&b, 4u << 20);
+    int rc = 0;
+    for (size_t i = 0; i < more->n && rc == 0; i++) {
+        vcm_buf_reset(&b);
+        if (vcm_text_clean(&b, more->v[i].text, strlen(more->v[i].text), flags) < 0 || !b.len)
+            continue;
+        char *s = vcm_arena_strndup(a, b.data, b.len);
+        bool held = false;
+        for (size_t k = 0; k < t->n && !held; k++)
+            held = strcmp(t->v[k].text, s ? s : "") == 0;
+        if (!s || (!held && vcm_ltexts_add(t, a, more->v[i].lang, s) < 0))
+            rc = -1;
+    }
+    vcm_buf_release(&b);
+    return rc;
+}
+
 int vcm_lido_to_object(const vcm_lido_record *r, vcm_arena *a, const char *fallback,
                        vcm_object *o, const char **museum, const char **country,
                        const char **warning, char *err, size_t errlen)
@@ -579,6 +614,16 @@ int vcm_lido_to_object(const vcm_lido_record *r, vcm_arena *a, const char *fallb
     o->period = r->period;
     o->technique = r->technique;
     o->inventory_number = r->inventory_number;
+    /* further texts in a language already given, cleaned as the rest,
+     * then all put in the order the JSON Lines importer gives them */
+    const char *langs = vcm_country_languages(*country);
+    if (add_more(a, &o->title, &r->more_titles, 0) < 0 ||
+        add_more(a, &o->description, &r->more_descriptions, VCM_TEXT_MULTILINE) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    vcm_ltexts_order(&o->title, langs);
+    vcm_ltexts_order(&o->description, langs);
     return 0;
 }
 

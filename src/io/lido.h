@@ -32,6 +32,9 @@ typedef struct vcm_lido_record {
     json_t *source;            /* the museum record (io/jsonl.h's shape); caller decrefs */
     const char *period, *technique, *inventory_number;
     const char *country;       /* ISO 3166-1 alpha-2 the record gives, or NULL */
+    /* titles and descriptions in a language the record gives twice or
+     * more: the second and later, in the record's order */
+    vcm_ltexts more_titles, more_descriptions;
     const char **unkept;       /* element paths below lido:lido not kept, each once */
     size_t nunkept;
 } vcm_lido_record;
