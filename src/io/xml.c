@@ -34,6 +34,8 @@ struct vcm_xml {
     char name[512];
     vcm_xml_limits lim;
     size_t fed;                /* bytes given to libxml2 during this vcm_xml_next */
+    long lines;                /* line breaks given to libxml2 so far */
+    long why_line;             /* where a guard of ours stopped the input */
     size_t max_bytes;
     char tail[MARK_LEN];       /* the last bytes given, for a mark split across reads */
     size_t ntail;
@@ -129,10 +131,17 @@ static int input_read(void *ctx, char *buf, int len)
         }
     }
     if (declares_entity(x, buf, n)) {
+        const char *at = memmem(buf, n, ENTITY_MARK, MARK_LEN);
+        long line = x->lines + 1;
+        for (const char *p = buf; at && p < at; p++)
+            line += *p == '\n';
+        x->why_line = line;
         snprintf(x->why, sizeof x->why,
                  "the document declares an entity (<!ENTITY): entities are not read");
         return -1;
     }
+    for (size_t i = 0; i < n; i++)
+        x->lines += buf[i] == '\n';
     x->fed += n;
     if (x->fed > x->max_bytes) {
         snprintf(x->why, sizeof x->why, "an element is larger than %zu bytes", x->max_bytes);
@@ -264,7 +273,9 @@ static int check_tree(vcm_xml *x, const xmlNode *root, int base, char *err, size
 
 static int fail(vcm_xml *x, char *err, size_t errlen)
 {
-    long line = x->lx_line > 0 ? x->lx_line : xmlTextReaderGetParserLineNumber(x->reader);
+    long line = x->why_line > 0  ? x->why_line
+                : x->lx_line > 0 ? x->lx_line
+                                 : xmlTextReaderGetParserLineNumber(x->reader);
     if (x->why[0])
         snprintf(err, errlen, "%s:%ld: %s", x->name, line, x->why);
     else if (x->lx[0])
