@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "core/i18n.h"
 #include "io/lido.h"
 #include "core/banned.h"
 
@@ -150,7 +151,7 @@ int vcm_edm_write(vcm_buf *b, const vcm_object *o, const char *country, const ch
         vcm_buf_puts(b, "  <edm:isShownAt rdf:resource=\"") < 0 || esc(b, base) < 0 ||
         vcm_buf_printf(b, "/objects/%s\"/>\n", id) < 0 ||
         (shown.len && res(b, "edm:isShownBy", shown.data, NULL, NULL) < 0) ||
-        lit(b, "edm:provider", NULL, "Virtual Collection of Masterpieces") < 0 ||
+        lit(b, "edm:provider", NULL, vcm_t("en", "site.name")) < 0 ||
         res(b, "edm:rights", rights, NULL, NULL) < 0 ||
         vcm_buf_puts(b, " </ore:Aggregation>\n") < 0)
         goto out;
