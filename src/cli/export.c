@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/i18n.h"
 #include "io/edm.h"
 #include "io/jsonl.h"
 #include "io/lido.h"
@@ -35,6 +36,11 @@ int vcm_cmd_export(vcm_config *c, const vcm_export_cli_opts *eo)
         return VCM_EXIT_USAGE;
     }
     char err[1024];
+    /* EDM names the network, as the site does, from the catalogue */
+    if (strcmp(fmt, "edm") == 0 && vcm_i18n_load_builtin(err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
     vcm_store *s = vcm_store_open(c->db, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vcm export: %s\n", err);

@@ -309,6 +309,9 @@ static void test_samples_import_with_report(void **state)
                      0);
     validate(x1, "lido/lido-v1.1.xsd");
     validate(e1, "edm/EDM.xsd");
+    assert_int_equal(vt_sh(NULL, "grep -q '<edm:provider>Virtual Collection of Masterpieces<' '%s'",
+                           e1),
+                     0);
     vt_db_url(db2, sizeof db2, dir, "again");
     rc = vt_sh(&out, "%s import --quiet --db '%s' '%s'", vt_bin(), db2, x1);
     if (rc != 0)
