@@ -373,6 +373,27 @@ static void test_per_object_records(void **state)
     vt_server_stop(&s);
 }
 
+/* The export's format is checked before anything is written. */
+static void test_export_usage(void **state)
+{
+    (void)state;
+    char db[1024], *out;
+    vt_db_url(db, sizeof db, dir, "usage");
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' --format marc '%s/x'", vt_bin(), db, dir), 2);
+    assert_contains(out, "--format takes jsonl, lido or edm");
+    free(out);
+    assert_int_equal(vt_sh(&out, "%s export --db '%s' --format edm '%s/x'", vt_bin(), db, dir), 2);
+    assert_contains(out, "--base-url");
+    free(out);
+    /* a LIDO file that is not well-formed stops the import, naming its line */
+    char bad[1024];
+    snprintf(bad, sizeof bad, "%s/bad.xml", dir);
+    vt_write_file(bad, "<lido:lidoWrap " L ">\n<lido:lido>\n</lido:lidoWrap>\n");
+    assert_int_equal(vt_sh(&out, "%s import --db '%s' '%s'", vt_bin(), db, bad), 3);
+    assert_contains(out, "bad.xml:3:");
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_refused_records),
         cmocka_unit_test(test_samples_import_with_report),
         cmocka_unit_test(test_per_object_records),
+        cmocka_unit_test(test_export_usage),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
