@@ -368,12 +368,25 @@ static void read_resources(struct pctx *c, const xmlNode *wrap, json_t *j)
         set_str(j, keys[i], acc[i]);
 }
 
+/* An element that holds no text and no element: nothing is lost with it. */
+static bool empty_element(const xmlNode *n)
+{
+    for (const xmlNode *k = n->children; k; k = k->next) {
+        if (k->type == XML_ELEMENT_NODE)
+            return false;
+        if ((k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) && k->content &&
+            !blank((const char *)k->content))
+            return false;
+    }
+    return true;
+}
+
 /* Appends the highest unmarked elements below n to out. */
 static int collect_unkept(struct pctx *c, const xmlNode *n, vcm_buf *p, const char ***v,
                           size_t *nv, size_t *cap)
 {
     for (const xmlNode *k = n->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE)
+        if (k->type != XML_ELEMENT_NODE || empty_element(k))
             continue;
         size_t at = p->len;
         const char *prefix = in_ns(k, VCM_LIDO_NS) ? "lido"

@@ -119,13 +119,13 @@ static int input_read(void *ctx, char *buf, int len)
         memcpy(buf, x->data + x->pos, n);
         x->pos += n;
     }
-    if (x->first && n >= 2) {
+    if (x->first && n > 0) {
         x->first = false;
         /* The guards read bytes as ASCII: a document in UTF-16 or UCS-4
          * would slip past them, and museum exports are UTF-8. */
         const unsigned char *u = (const unsigned char *)buf;
-        if ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE) || u[0] == 0 ||
-            u[1] == 0) {
+        if (u[0] == 0 || (n >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) ||
+                                     (u[0] == 0xFF && u[1] == 0xFE) || u[1] == 0))) {
             snprintf(x->why, sizeof x->why, "only XML in UTF-8 (or an ASCII-based encoding) is read");
             return -1;
         }
@@ -312,8 +312,11 @@ int vcm_xml_next(vcm_xml *x, const char *ns, const char *local, xmlNode **node, 
         }
         int type = xmlTextReaderNodeType(x->reader);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-            xmlDocPtr doc = xmlTextReaderCurrentDoc(x->reader);
-            if (doc && doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
+            /* (xmlTextReaderCurrentDoc would make the reader keep every
+             * node from here on: the node is asked for instead) */
+            xmlNodePtr dn = xmlTextReaderCurrentNode(x->reader);
+            xmlDtdPtr dtd = dn && dn->type == XML_DTD_NODE ? (xmlDtdPtr)dn : NULL;
+            if (dtd && (dtd->entities || dtd->pentities)) {
                 snprintf(x->why, sizeof x->why,
                          "the document declares an entity: entities are not read");
                 return fail(x, err, errlen);
