@@ -59,6 +59,15 @@ static xmlParserInputPtr refuse_loader(const char *url, const char *id, xmlParse
     return NULL;
 }
 
+/* libxml2 reports some errors (of encodings, of input) through its generic
+ * handler, which prints to standard error; they reach us through the
+ * structured handler or the reader's return as well. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void init_libxml(void)
 {
@@ -75,6 +84,10 @@ static void on_error(void *arg, xmlErrorPtr e)
     size_t n = strlen(x->lx);
     while (n && (x->lx[n - 1] == '\n' || x->lx[n - 1] == ' '))
         x->lx[--n] = '\0';
+    /* one line: libxml2 puts the bytes it choked on after a line break */
+    for (char *p = x->lx; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
     x->lx_line = e->line;
 }
 
@@ -159,6 +172,8 @@ static int input_close(void *ctx)
 static vcm_xml *open_common(vcm_xml *x, const vcm_xml_limits *lim, char *err, size_t errlen)
 {
     pthread_once(&once, init_libxml);
+    /* the generic handler is libxml2's per thread: set where the reading is */
+    xmlSetGenericErrorFunc(NULL, quiet);
     if (lim)
         x->lim = *lim;
     if (x->lim.max_depth <= 0)
