@@ -66,6 +66,12 @@ static void test_malformed_names_file_and_line(void **state)
     int n;
     assert_int_equal(next_in("<a>\n<b>\n</a>\n", NULL, err, sizeof err, &n), -1);
     assert_contains(err, "doc.xml:3:");
+    /* bytes that are not UTF-8: one line, naming where */
+    assert_int_equal(next_in("<?xml version=\"1.0\"?>\n<a>\n<b>\xff\xfe</b></a>\n", NULL, err,
+                             sizeof err, &n),
+                     -1);
+    assert_contains(err, "doc.xml:3:");
+    assert_null(strchr(err, '\n'));
 }
 
 /* XXE: a file entity must not be read, whatever the document asks. */
