@@ -22,14 +22,20 @@ void vcm_serve_options(struct vcm_web_config *w, vcm_option_set *set);
  * sends the outbox while the server runs (cli/mail.c). */
 int vcm_cmd_serve(vcm_config *c, const struct vcm_http_config *http,
                   const struct vcm_web_config *w, const vcm_mail_config *mail);
-/* vcm import's own options (cli/import.c). */
+/* vcm import's and vcm export's own options (cli/import.c, cli/export.c). */
 typedef struct vcm_import_cli_opts {
-    char map[VCM_CONFIG_STR]; /* a column mapping: FILE is read through it */
-    int dry_run;              /* with map: write nothing, report */
+    char map[VCM_CONFIG_STR];    /* a column mapping: FILE is read through it */
+    int dry_run;                 /* with map: write nothing, report */
+    char report[VCM_CONFIG_STR]; /* LIDO: what was not kept, as JSON, to this file */
+    char source_country[8];      /* LIDO: the country of museums records do not place */
 } vcm_import_cli_opts;
 void vcm_import_options(vcm_import_cli_opts *o, vcm_option_set *set);
 int vcm_cmd_import(vcm_config *c, const vcm_import_cli_opts *o);
-int vcm_cmd_export(vcm_config *c);
+typedef struct vcm_export_cli_opts {
+    char format[16]; /* jsonl (default), lido, edm */
+} vcm_export_cli_opts;
+void vcm_export_options(vcm_export_cli_opts *o, vcm_option_set *set);
+int vcm_cmd_export(vcm_config *c, const vcm_export_cli_opts *o);
 int vcm_cmd_stats(vcm_config *c);
 /* vcm media add's own options (cli/media.c). */
 typedef struct vcm_media_opts {

@@ -8,6 +8,7 @@
 #include "io/csv.h"
 #include "io/csvmap.h"
 #include "io/jsonl.h"
+#include "io/lido.h"
 #include "search/terms.h"
 #include "store/entry.h"
 #include "store/store.h"
@@ -23,12 +24,56 @@ static long peak_rss_kb(void)
 static const vcm_option import_options[] = {
     {"map", NULL, "MAPPING.json", "import: read FILE (a CSV file, or a folder of .json files) through this column mapping (docs/formats.md)", VCM_OPT_STR, VCM_OPTION_AT(vcm_import_cli_opts, map), 0, 0},
     {"dry-run", NULL, NULL, "import --map: write nothing; tell how each column maps, which rows would fail and why, and what would be created or updated", VCM_OPT_FLAG, VCM_OPTION_AT(vcm_import_cli_opts, dry_run), 0, 1},
+    {"report", NULL, "FILE", "import: write what LIDO records held that was not kept, as JSON, to FILE", VCM_OPT_STR, VCM_OPTION_AT(vcm_import_cli_opts, report), 0, 0},
+    {"source-country", NULL, "CC", "import: the country (ISO 3166-1 alpha-2) of museums that LIDO records name without placing them", VCM_OPT_STR, VCM_OPTION_AT(vcm_import_cli_opts, source_country), 0, 0},
 };
 
 void vcm_import_options(vcm_import_cli_opts *o, vcm_option_set *set)
 {
     memset(o, 0, sizeof *o);
     *set = (vcm_option_set){import_options, sizeof import_options / sizeof *import_options, o};
+}
+
+/* One LIDO file: its summary on stdout, what was not kept after it, and the
+ * same into the JSON report. VCM_EXIT_* */
+static int import_lido(vcm_store *s, vcm_config *c, const vcm_import_cli_opts *io,
+                       const char *path, json_t *report)
+{
+    char err[1024];
+    vcm_lido_opts lo = {.batch = (int)c->batch,
+                        .country = io->source_country[0] ? io->source_country : NULL};
+    vcm_import_stats st;
+    vcm_lido_report rep = {0};
+    int rc = VCM_EXIT_OK;
+    if (vcm_import_lido(s, path, &lo, &st, &rep, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm import: %s\n", err);
+        fprintf(stderr, "vcm import: stopped after %lld records; committed batches are kept\n",
+                (long long)st.read);
+        rc = VCM_EXIT_FAIL;
+    }
+    printf("%s: read %lld, inserted %lld, updated %lld, unchanged %lld, rejected %lld, warnings "
+           "%lld; %lld museums and %lld countries created; %.2f s\n",
+           path, (long long)st.read, (long long)st.inserted, (long long)st.updated,
+           (long long)st.unchanged, (long long)st.rejected, (long long)st.warnings,
+           (long long)st.museums_created, (long long)st.countries_created, st.seconds);
+    json_t *nk = json_array();
+    for (size_t i = 0; i < rep.n; i++) {
+        printf("%s: not kept: %s: %lld record%s\n", path, rep.v[i].path,
+               (long long)rep.v[i].records, rep.v[i].records == 1 ? "" : "s");
+        json_array_append_new(nk, json_pack("{s:s,s:I}", "path", rep.v[i].path, "records",
+                                            (json_int_t)rep.v[i].records));
+    }
+    json_array_append_new(report,
+                          json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o}", "file", path, "read",
+                                    (json_int_t)st.read, "inserted", (json_int_t)st.inserted,
+                                    "updated", (json_int_t)st.updated, "unchanged",
+                                    (json_int_t)st.unchanged, "rejected",
+                                    (json_int_t)st.rejected, "not_kept", nk));
+    fflush(stdout);
+    vcm_lido_report_release(&rep);
+    if (rc == VCM_EXIT_OK && st.rejected)
+        rc = VCM_EXIT_BAD_INPUT;
+    return rc;
 }
 
 /* vcm import FILE --map MAPPING.json [--dry-run] */
@@ -92,9 +137,20 @@ int vcm_cmd_import(vcm_config *c, const vcm_import_cli_opts *io)
             return status;
         }
     }
+    json_t *report = json_array();
     for (int i = 1; i < c->argc && !io->map[0]; i++) {
         const char *path = c->argv[i];
         size_t pl = strlen(path);
+        if (pl > 4 && strcmp(path + pl - 4, ".xml") == 0) {
+            int r = import_lido(s, c, io, path, report);
+            if (r == VCM_EXIT_FAIL) {
+                status = r;
+                break;
+            }
+            if (r != VCM_EXIT_OK)
+                status = r;
+            continue;
+        }
         if (pl > 4 && strcmp(path + pl - 4, ".csv") == 0) {
             vcm_csv_stats cs;
             if (vcm_import_countries_csv(s, path, stderr, &cs, err, sizeof err) < 0) {
@@ -130,6 +186,13 @@ int vcm_cmd_import(vcm_config *c, const vcm_import_cli_opts *io)
         if (st.rejected)
             status = VCM_EXIT_BAD_INPUT;
     }
+    json_t *doc = json_pack("{s:O}", "files", report);
+    if (io->report[0] && (!doc || json_dump_file(doc, io->report, JSON_INDENT(2)) < 0)) {
+        fprintf(stderr, "vcm import: cannot write '%s'\n", io->report);
+        status = VCM_EXIT_FAIL;
+    }
+    json_decref(doc);
+    json_decref(report);
     /* the concepts of the records written (search/terms.h), so that browse
      * groups them from the moment the import ends */
     if (status != VCM_EXIT_FAIL && vcm_terms_sync(s, NULL, err, sizeof err) < 0) {

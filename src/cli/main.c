@@ -18,6 +18,7 @@ struct command_opts {
     vcm_mail_config mail;
     vcm_museum_opts museum;
     vcm_import_cli_opts import;
+    vcm_export_cli_opts export;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -60,14 +61,19 @@ static int run_museum(vcm_config *c, const struct command_opts *o)
     return vcm_cmd_museum(c, &o->museum);
 }
 
+static int run_export(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_export(c, &o->export);
+}
+
 static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
     int (*run_opts)(vcm_config *c, const struct command_opts *o);
 } commands[] = {
     {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", NULL, run_serve},
-    {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), or a country table (.csv); --map MAPPING.json: a museum's CSV export or folder of JSON files", NULL, run_import},
-    {"export", "FILE.jsonl", "write the whole collection as JSON Lines (- = stdout)", vcm_cmd_export, NULL},
+    {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), LIDO records (.xml), or a country table (.csv); --map MAPPING.json: a museum's CSV export or folder of JSON files", NULL, run_import},
+    {"export", "FILE", "write the whole collection as JSON Lines, or its public objects as LIDO or EDM (--format; - = stdout)", NULL, run_export},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
     {"thesaurus", "check", "list the thesaurus names refused, and those that widen searches more than --factor times", NULL, run_thesaurus},
@@ -116,7 +122,7 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[7];
+    vcm_option_set sets[8];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
@@ -124,6 +130,7 @@ int main(int argc, char **argv)
     vcm_mail_options(&opts.mail, &sets[4]);
     vcm_museum_options(&opts.museum, &sets[5]);
     vcm_import_options(&opts.import, &sets[6]);
+    vcm_export_options(&opts.export, &sets[7]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

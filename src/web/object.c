@@ -381,6 +381,20 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "object", obj);
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
                                           req->arena, "/api/v1/objects/%lld", (long long)o.id)));
+    /* the object's record in the museum formats (formats.c), linked from
+     * the page and announced in its head */
+    json_t *alt = json_array();
+    static const char *const fmts[][3] = {
+        {"lido.xml", "object.format_lido", "application/xml"},
+        {"edm.xml", "object.format_edm", "application/xml"},
+        {"jsonld", "object.format_linkedart", "application/ld+json"}};
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
+        json_array_append_new(
+            alt, json_pack("{s:s, s:s, s:s}", "type", fmts[i][2], "label",
+                           vcm_web_t(req, fmts[i][1]), "href",
+                           vcm_arena_printf(req->arena, "/objects/%lld.%s", (long long)o.id,
+                                            fmts[i][0])));
+    json_object_set_new(d, "alternates", alt);
     json_object_set_new(d, "jsonld", jsonld(req, &o, &m, base, url, is_mp ? &mp : NULL));
     if (o.nmedia) {
         json_object_set_new(d, "viewer", json_true());

@@ -85,12 +85,17 @@ DATA(vcm_iiif_collection_country)
 DATA(vcm_iiif_activity)
 DATA(vcm_iiif_activity_page)
 DATA(vcm_linkedart_object)
+DATA(vcm_object_record)
 
-/* /objects/{id}: the page, or the object in Linked Art (/objects/{id}.jsonld,
- * or Accept: application/ld+json), which the page cache never sees; both
- * say that they vary by Accept. */
+/* /objects/{id}: the page; with a format's suffix the object's record in it
+ * (formats.c); or the object in Linked Art (/objects/{id}.jsonld, or
+ * Accept: application/ld+json), which the page cache never sees. A
+ * parameter takes its whole segment, so all come here; the page and Linked
+ * Art say that they vary by Accept. */
 static int object_any(vcm_req *req, vcm_resp *resp)
 {
+    if (vcm_web_object_format(req))
+        return data_vcm_object_record(req, resp);
     int r = vcm_linkedart_wanted(req) ? data_vcm_linkedart_object(req, resp)
                                       : page_vcm_page_object(req, resp);
     if (r == 0)

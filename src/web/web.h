@@ -253,6 +253,11 @@ int vcm_api_options(vcm_req *req, vcm_resp *resp);
  * page, or, past web.sitemap_urls of them, is an index of /sitemaps/K.xml
  * (vcm_sitemap_file, route parameter {file}); /robots.txt names it. */
 int vcm_sitemap(vcm_req *req, vcm_resp *resp);
+/* formats.c: /objects/{id}.lido.xml and .edm.xml. vcm_web_object_format()
+ * says whether the request's {id} names a record in a format (its number
+ * from 1) rather than the page (0). */
+int vcm_web_object_format(const vcm_req *req);
+int vcm_object_record(vcm_req *req, vcm_resp *resp);
 int vcm_sitemap_file(vcm_req *req, vcm_resp *resp);
 int vcm_robots(vcm_req *req, vcm_resp *resp);
 /* Health (health.c): /healthz, the process answers; /readyz, the store and
