@@ -468,6 +468,16 @@ int vcm_gov_check(const vcm_gov_rule *rules, size_t nrules, const vcm_gov_term *
     return 0;
 }
 
+bool vcm_gov_holds(const vcm_gov_term *terms, size_t nterms, int64_t person_id, vcm_gdate day)
+{
+    int64_t lo, hi;
+    for (size_t i = 0; person_id && i < nterms; i++)
+        if (terms[i].person_id == person_id && span(&terms[i], terms, nterms, &lo, &hi) &&
+            overlap(vcm_gdate_first(day), vcm_gdate_last(day), lo, hi))
+            return true;
+    return false;
+}
+
 int vcm_gov_may_vote(const vcm_gov_rule *rules, size_t nrules, bool committee, bool member)
 {
     char v[32], why[160];

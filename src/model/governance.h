@@ -107,6 +107,10 @@ int vcm_gov_check(const vcm_gov_rule *rules, size_t nrules, const vcm_gov_term *
                   size_t nterms, const vcm_gov_term *p, vcm_gov_breach *out, size_t max,
                   size_t *n);
 
+/* Whether person_id holds a term among terms on day (read as
+ * vcm_gov_check reads stored terms). */
+bool vcm_gov_holds(const vcm_gov_term *terms, size_t nterms, int64_t person_id, vcm_gdate day);
+
 /* The rule "voters": whether a voter may vote. who=committee: people
  * holding an office of the body on the day of the vote (committee = true);
  * who=members: member museums (member = true). No voters rule: members.

@@ -191,6 +191,13 @@ static void test_unknown_bounds(void **state)
     /* a known end and an unknown start: any time before it */
     stored[0] = term(CHAIR, "chair", 10, NULL, A, NULL, "2017");
     assert_string_equal(check1("one_office_per_person", "", &p), "gov.breach.two_offices");
+    /* who holds an office on a day */
+    vcm_gdate d;
+    vcm_gdate_parse("2016-05-01", &d);
+    assert_true(vcm_gov_holds(stored, nstored, 10, d));
+    assert_false(vcm_gov_holds(stored, nstored, 11, d));
+    vcm_gdate_parse("2018", &d);
+    assert_false(vcm_gov_holds(stored, nstored, 10, d));
 }
 
 /* Every rule at once names each one broken, with its index. */
