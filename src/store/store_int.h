@@ -125,8 +125,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 31
-#define GATHER_TARGETS 32
+#define GATHER_ACTIVITY 42
+#define GATHER_TARGETS 43
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;
