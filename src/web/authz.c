@@ -10,7 +10,10 @@ const char *const vcm_authz_actions[] = {
     "account.read", "account.password", "account.sessions_end", "token.create",
     "token.revoke", "user.list", "user.invite", "user.disable", "user.enable", "user.reset",
     "user.role", "audit.read", "record.read", "record.draft", "record.publish",
-    "museum.edit", NULL,
+    "museum.edit",
+    /* governance, meetings, news (docs/governance.md) */
+    "governance.appoint", "governance.override", "election.manage", "vote.cast",
+    "meeting.edit", "news.post", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -79,6 +82,16 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "record.publish"))
         return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
     if (is(action, "museum.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* The network's governance: the secretariat keeps it. Votes: a museum
+     * admin casts the vote of their member museum (the store then holds it
+     * against the voters rule); the secretariat records any vote. News:
+     * the secretariat, and a museum admin for their museum. */
+    if (is(action, "governance.appoint") || is(action, "governance.override") ||
+        is(action, "election.manage") || is(action, "meeting.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "vote.cast") || is(action, "news.post"))
         return u->role == VCM_ROLE_SECRETARIAT ||
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
     return false; /* an action nobody named here */

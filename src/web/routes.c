@@ -1,4 +1,5 @@
 #include "web/account.h"
+#include "web/governance.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -157,6 +158,79 @@ static const struct {
     {"GET", "/api/v1/me", act_vcm_api_me, "account.read"},
 };
 
+/* Governance, meetings and news (governance.c, meetings.c, news.c): the
+ * public pages through the page cache, the feeds and the API's reads
+ * plain; every form and write an account action. */
+PAGE(vcm_page_governance)
+PAGE(vcm_page_gov_office)
+PAGE(vcm_page_gov_elections)
+PAGE(vcm_page_gov_election)
+PAGE(vcm_page_meetings)
+PAGE(vcm_page_meeting)
+PAGE(vcm_page_news)
+PAGE(vcm_page_news_item)
+DATA(vcm_meetings_ics)
+DATA(vcm_news_atom)
+DATA(vcm_api_governance)
+DATA(vcm_api_gov_office)
+DATA(vcm_api_gov_election)
+DATA(vcm_api_meetings)
+DATA(vcm_api_meeting)
+DATA(vcm_api_news)
+ACT(vcm_gov_appoint_form)
+ACT(vcm_gov_appoint_post)
+ACT(vcm_api_gov_appoint)
+ACT(vcm_api_gov_election_add)
+ACT(vcm_api_gov_candidate_add)
+ACT(vcm_api_gov_vote)
+ACT(vcm_api_gov_election_close)
+ACT(vcm_api_meeting_put)
+ACT(vcm_news_form)
+ACT(vcm_news_post)
+ACT(vcm_api_news_post)
+
+static const struct {
+    const char *method, *pattern;
+    vcm_handler h;
+    const char *action; /* NULL: public, read only */
+} governance_routes[] = {
+    {"GET", "/network/governance", page_vcm_page_governance, NULL},
+    {"GET", "/network/governance/offices/{id}", page_vcm_page_gov_office, NULL},
+    {"GET", "/network/governance/elections", page_vcm_page_gov_elections, NULL},
+    {"GET", "/network/governance/elections/{id}", page_vcm_page_gov_election, NULL},
+    {"GET", "/network/meetings", page_vcm_page_meetings, NULL},
+    {"GET", "/network/meetings.ics", data_vcm_meetings_ics, NULL},
+    {"GET", "/network/meetings/{id}", page_vcm_page_meeting, NULL},
+    {"GET", "/network/news", page_vcm_page_news, NULL},
+    {"GET", "/network/news.atom", data_vcm_news_atom, NULL},
+    {"GET", "/network/news/{id}", page_vcm_page_news_item, NULL},
+    {"GET", "/api/v1/network/governance", data_vcm_api_governance, NULL},
+    {"GET", "/api/v1/network/governance/offices/{id}", data_vcm_api_gov_office, NULL},
+    {"GET", "/api/v1/network/governance/elections/{id}", data_vcm_api_gov_election, NULL},
+    {"GET", "/api/v1/network/meetings", data_vcm_api_meetings, NULL},
+    {"GET", "/api/v1/network/meetings/{id}", data_vcm_api_meeting, NULL},
+    {"GET", "/api/v1/network/news", data_vcm_api_news, NULL},
+    {"GET", "/network/governance/offices/{id}/appoint", act_vcm_gov_appoint_form,
+     "governance.appoint"},
+    {"POST", "/network/governance/offices/{id}/appoint", act_vcm_gov_appoint_post,
+     "governance.appoint"},
+    {"POST", "/api/v1/network/governance/offices/{id}/terms", act_vcm_api_gov_appoint,
+     "governance.appoint"},
+    {"POST", "/api/v1/network/governance/elections", act_vcm_api_gov_election_add,
+     "election.manage"},
+    {"POST", "/api/v1/network/governance/elections/{id}/candidates",
+     act_vcm_api_gov_candidate_add, "election.manage"},
+    {"POST", "/api/v1/network/governance/elections/{id}/votes", act_vcm_api_gov_vote,
+     "vote.cast"},
+    {"POST", "/api/v1/network/governance/elections/{id}/close", act_vcm_api_gov_election_close,
+     "election.manage"},
+    {"POST", "/api/v1/network/meetings", act_vcm_api_meeting_put, "meeting.edit"},
+    {"POST", "/api/v1/network/meetings/{id}", act_vcm_api_meeting_put, "meeting.edit"},
+    {"GET", "/network/news/new", act_vcm_news_form, "news.post"},
+    {"POST", "/network/news", act_vcm_news_post, "news.post"},
+    {"POST", "/api/v1/network/news", act_vcm_api_news_post, "news.post"},
+};
+
 int vcm_app_routes(vcm_router *r)
 {
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
@@ -166,5 +240,15 @@ int vcm_app_routes(vcm_router *r)
         if (vcm_router_add_action(r, account_routes[i].method, account_routes[i].pattern,
                                   account_routes[i].h, account_routes[i].action) < 0)
             return -1;
+    for (size_t i = 0; i < sizeof governance_routes / sizeof governance_routes[0]; i++) {
+        int rc = governance_routes[i].action
+                     ? vcm_router_add_action(r, governance_routes[i].method,
+                                             governance_routes[i].pattern,
+                                             governance_routes[i].h, governance_routes[i].action)
+                     : vcm_router_add(r, governance_routes[i].method,
+                                      governance_routes[i].pattern, governance_routes[i].h);
+        if (rc < 0)
+            return -1;
+    }
     return 0;
 }
