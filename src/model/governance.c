@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
+#include "core/text.h"
 #include "model/governance.h"
 #include "core/banned.h"
 
@@ -511,4 +513,164 @@ int vcm_gov_quorum(const vcm_gov_rule *rules, size_t nrules, int64_t members, in
         return 0;
     /* present/members >= num/den, without division */
     return strict ? present * den > members * num : present * den >= members * num;
+}
+
+/* ---- the facts file ------------------------------------------------------------- */
+
+static const struct {
+    const char *kind;
+    const char *names;    /* allowed, space-separated */
+    const char *required; /* space-separated; "a|b": one of them */
+} fact_kinds[] = {
+    {"body", "key name source", "key name"},
+    {"office", "body kind name pos source", "body kind name pos"},
+    {"rule", "body kind params note source", "body kind"},
+    {"term", "office person org position museum country start end note source demo",
+     "office person|org source"},
+    {"meeting", "kind number title start end city country host theme source demo",
+     "kind title source"},
+    {"item", "meeting kind title who due url", "meeting kind title"},
+    {"news", "title body published source demo", "title body source"},
+};
+
+/* Whether word (len bytes) is one of the space-separated list. */
+static bool in_words(const char *list, const char *word, size_t len)
+{
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, " |");
+        if (n == len && !memcmp(p, word, len))
+            return true;
+        p += n;
+        p += *p != 0;
+    }
+    return false;
+}
+
+const char *vcm_gov_fact_get(const vcm_gov_fact *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcmp(f->name[i], name))
+            return f->value[i];
+    return NULL;
+}
+
+#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+static int fact_value_ok(const vcm_gov_fact *f, const char *name, const char *v, char *err,
+                         size_t errlen)
+{
+    vcm_gdate d;
+    if (!strcmp(name, "start") || !strcmp(name, "end") || !strcmp(name, "due") ||
+        !strcmp(name, "published")) {
+        if (vcm_gdate_parse(v, &d) < 0)
+            return FAIL("%s: '%.40s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", name, v);
+    } else if (!strcmp(name, "demo")) {
+        if (strcmp(v, "yes") && strcmp(v, "no"))
+            return FAIL("demo: yes or no");
+    } else if (!strcmp(name, "pos") || !strcmp(name, "number")) {
+        if (small_int(v) < 1)
+            return FAIL("%s: a number from 1 to 999", name);
+    } else if (!strcmp(name, "country")) {
+        if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z')
+            return FAIL("country: two capital letters (ISO 3166-1)");
+    } else if (!strcmp(name, "kind")) {
+        static const char *const meeting[] = {"general_conference", "executive_committee"};
+        static const char *const item[] = {"session", "agenda", "document", "decision"};
+        bool ok = false;
+        if (!strcmp(f->kind, "office"))
+            ok = vcm_office_kind_ok(v);
+        else if (!strcmp(f->kind, "rule"))
+            ok = true; /* checked with its parameters */
+        else if (!strcmp(f->kind, "meeting"))
+            ok = !strcmp(v, meeting[0]) || !strcmp(v, meeting[1]);
+        else
+            for (size_t i = 0; i < 4; i++)
+                ok |= !strcmp(v, item[i]);
+        if (!ok)
+            return FAIL("kind: '%.40s' is not a kind of %s", v, f->kind);
+    }
+    return 0;
+}
+
+int vcm_gov_fact_parse(const char *line, size_t len, struct vcm_arena *a, vcm_gov_fact *out,
+                       char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (vcm_utf8_check(line, len) != len)
+        return FAIL("not UTF-8");
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+        i++;
+    if (i == len || line[i] == '#')
+        return 0;
+    const char *end = line + len;
+    const char *p = line;
+    size_t klen = strcspn(p, "\t");
+    if (klen > (size_t)(end - p))
+        klen = (size_t)(end - p);
+    size_t k;
+    for (k = 0; k < sizeof fact_kinds / sizeof *fact_kinds; k++)
+        if (strlen(fact_kinds[k].kind) == klen && !memcmp(p, fact_kinds[k].kind, klen))
+            break;
+    if (k == sizeof fact_kinds / sizeof *fact_kinds)
+        return FAIL("unknown kind of fact '%.*s'", (int)(klen > 40 ? 40 : klen), p);
+    out->kind = fact_kinds[k].kind;
+    p += klen;
+    while (p < end) {
+        p++; /* the tab */
+        const char *f = p;
+        while (p < end && *p != '\t')
+            p++;
+        size_t flen = (size_t)(p - f);
+        while (flen && (f[flen - 1] == '\r' || f[flen - 1] == ' '))
+            flen--;
+        if (!flen)
+            continue;
+        const char *eq = memchr(f, '=', flen);
+        if (!eq || eq == f)
+            return FAIL("'%.*s' is not name=value", (int)(flen > 40 ? 40 : flen), f);
+        size_t nlen = (size_t)(eq - f);
+        if (!in_words(fact_kinds[k].names, f, nlen))
+            return FAIL("a %s takes no '%.*s'", out->kind, (int)(nlen > 40 ? 40 : nlen), f);
+        if (out->n == VCM_GOV_FACT_FIELDS)
+            return FAIL("too many fields");
+        char *name = vcm_arena_strndup(a, f, nlen);
+        char *value = vcm_arena_strndup(a, eq + 1, flen - nlen - 1);
+        if (!name || !value)
+            return FAIL("out of memory");
+        if (vcm_gov_fact_get(out, name))
+            return FAIL("'%s' given twice", name);
+        if (!*value)
+            return FAIL("'%s' is empty", name);
+        if (fact_value_ok(out, name, value, err, errlen) < 0)
+            return -1;
+        out->name[out->n] = name;
+        out->value[out->n++] = value;
+    }
+    /* required names; "a|b": exactly one of them */
+    for (const char *r = fact_kinds[k].required; *r;) {
+        size_t n = strcspn(r, " ");
+        char one[32];
+        if (n >= sizeof one)
+            return FAIL("internal: a required name is too long");
+        memcpy(one, r, n);
+        one[n] = 0;
+        char *bar = strchr(one, '|');
+        if (bar) {
+            *bar = 0;
+            if (!vcm_gov_fact_get(out, one) == !vcm_gov_fact_get(out, bar + 1))
+                return FAIL("a %s needs %s or %s, not both", out->kind, one, bar + 1);
+        } else if (!vcm_gov_fact_get(out, one)) {
+            return FAIL("a %s needs %s", out->kind, one);
+        }
+        r += n;
+        r += *r != 0;
+    }
+    if (!strcmp(out->kind, "rule")) {
+        vcm_gov_rule rule = {0, vcm_gov_fact_get(out, "kind"), vcm_gov_fact_get(out, "params")};
+        char why[160];
+        if (vcm_gov_rule_valid(&rule, why, sizeof why) < 0)
+            return FAIL("%s", why);
+    }
+    return 1;
 }

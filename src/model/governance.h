@@ -120,4 +120,36 @@ int vcm_gov_may_vote(const vcm_gov_rule *rules, size_t nrules, bool committee, b
 /* The rule "quorum": whether present of members attend enough. No quorum
  * rule: more than half. Returns 1, 0, or -1 malformed rule. */
 int vcm_gov_quorum(const vcm_gov_rule *rules, size_t nrules, int64_t members, int64_t present);
+
+/* The governance facts file (data/network/governance.tsv): one fact a
+ * line, its kind, then name=value fields, separated by tabs; '#' starts a
+ * comment line. Kinds and their names (* required):
+ *   body     key* name* source
+ *   office   body* kind* name* pos* source
+ *   rule     body* kind* params note source
+ *   term     office* person|org* position museum country start end note
+ *            source* demo
+ *   meeting  kind* number title* start end city country host theme source*
+ *            demo
+ *   item     meeting* kind* title* who due url
+ *   news     title* body* published source* demo
+ * office names an office by its name, meeting a meeting by its title;
+ * museum names a stored museum by its English name (the person's, or the
+ * organization's). Dates as vcm_gdate_parse takes them; demo yes or no. */
+#define VCM_GOV_FACT_FIELDS 16
+typedef struct vcm_gov_fact {
+    const char *kind;
+    const char *name[VCM_GOV_FACT_FIELDS], *value[VCM_GOV_FACT_FIELDS];
+    size_t n;
+} vcm_gov_fact;
+/* Parses one line (len bytes, no line break) into out, its strings in a.
+ * Returns 1 for a fact, 0 for a blank or comment line, -1 with the reason
+ * in err (an unknown kind or name, a name twice, a required one missing, a
+ * value its name does not take: a date, a number, a kind of office, a
+ * malformed rule). Pure. */
+struct vcm_arena;
+int vcm_gov_fact_parse(const char *line, size_t len, struct vcm_arena *a, vcm_gov_fact *out,
+                       char *err, size_t errlen);
+/* The value of name in f, or NULL. */
+const char *vcm_gov_fact_get(const vcm_gov_fact *f, const char *name);
 #endif

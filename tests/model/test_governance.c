@@ -3,6 +3,7 @@
  * of stored terms are read; the rules' own syntax; quorum and voters. */
 #include "testutil.h"
 
+#include "core/arena.h"
 #include "model/governance.h"
 
 enum { CHAIR = 1, VICE = 2, SECRETARY = 3, HOST = 4, PERMANENT = 5 };
@@ -343,6 +344,62 @@ static void test_quorum_voters(void **state)
     assert_int_equal(vcm_gov_may_vote(NULL, 0, true, false), 0);
 }
 
+static void test_facts(void **state)
+{
+    (void)state;
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_gov_fact f;
+    char err[200];
+    const char *good[] = {
+        "body\tkey=executive_committee\tname=Executive Committee",
+        "office\tbody=executive_committee\tkind=chair\tname=Chair\tpos=1",
+        "rule\tbody=executive_committee\tkind=term_length\tparams=years=3 offices=chair",
+        "term\toffice=Chair\tperson=Kim Youngna\tcountry=KR\tstart=2011-10\tend=2014-09"
+        "\tsource=seed 002",
+        "term\toffice=Permanent seat\torg=ASEF\tsource=seed 002\tdemo=no",
+        "meeting\tkind=general_conference\tnumber=5\ttitle=5th\tstart=2012\tsource=s",
+        "item\tmeeting=5th\tkind=decision\ttitle=Host\twho=W\tdue=2013-06",
+        "news\ttitle=T\tbody=B\tpublished=2020-01-01\tsource=s\tdemo=yes",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (vcm_gov_fact_parse(good[i], strlen(good[i]), &a, &f, err, sizeof err) != 1)
+            fail_msg("refused line %zu: %s", i, err);
+    assert_string_equal(f.kind, "news");
+    assert_string_equal(vcm_gov_fact_get(&f, "demo"), "yes");
+    const char *l = good[2];
+    assert_int_equal(vcm_gov_fact_parse(l, strlen(l), &a, &f, err, sizeof err), 1);
+    assert_string_equal(vcm_gov_fact_get(&f, "params"), "years=3 offices=chair");
+    const char *blank[] = {"", "   ", "# a comment\tx=1"};
+    for (size_t i = 0; i < sizeof blank / sizeof *blank; i++)
+        assert_int_equal(vcm_gov_fact_parse(blank[i], strlen(blank[i]), &a, &f, err, sizeof err), 0);
+    struct { const char *line, *why; } bad[] = {
+        {"party\tname=x", "unknown kind"},
+        {"body\tkey=x", "needs name"},
+        {"body\tkey=x\tname=y\tcolour=red", "no 'colour'"},
+        {"body\tkey=x\tname=y\tname=z", "twice"},
+        {"body\tkey=x\tname=", "empty"},
+        {"body\tkey=x\tnamey", "not name=value"},
+        {"office\tbody=b\tkind=king\tname=K\tpos=1", "not a kind of office"},
+        {"office\tbody=b\tkind=chair\tname=K\tpos=0", "number"},
+        {"rule\tbody=b\tkind=term_length\tparams=years=x", "years"},
+        {"term\toffice=Chair\tsource=s", "person or org"},
+        {"term\toffice=Chair\tperson=P\torg=O\tsource=s", "not both"},
+        {"term\toffice=Chair\tperson=P\tsource=s\tstart=2012-13", "not a date"},
+        {"term\toffice=Chair\tperson=P\tsource=s\tcountry=kr", "two capital"},
+        {"term\toffice=Chair\tperson=P\tsource=s\tdemo=maybe", "yes or no"},
+        {"meeting\tkind=party\ttitle=t\tsource=s", "not a kind of meeting"},
+        {"item\tmeeting=m\tkind=vote\ttitle=t", "not a kind of item"},
+        {"news\ttitle=t\tbody=\xff\tsource=s", "UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (vcm_gov_fact_parse(bad[i].line, strlen(bad[i].line), &a, &f, err, sizeof err) != -1)
+            fail_msg("accepted '%s'", bad[i].line);
+        assert_contains(err, bad[i].why);
+    }
+    vcm_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_one_office),     cmocka_unit_test(test_unknown_bounds),
         cmocka_unit_test(test_all_rules),      cmocka_unit_test(test_rule_syntax),
         cmocka_unit_test(test_dates),          cmocka_unit_test(test_quorum_voters),
+        cmocka_unit_test(test_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
