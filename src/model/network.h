@@ -160,4 +160,55 @@ typedef struct vcm_figure {
     int64_t members, countries; /* countries: 0 when not stated */
     const char *source;
 } vcm_figure;
+/* Growth: how many museums were members at the end of each year, by
+ * country, derived from status histories. ev: every event, grouped by
+ * museum and oldest first within one (vcm_member_history_all's order);
+ * countries[i]: the country of ev[i]'s museum. A museum counts in year Y
+ * when the newest of its events dated Y or before (by from_date's year)
+ * makes it a member; events with no date are left out (the count of
+ * members whose date is not known is *undated). Writes the non-zero
+ * cells, by year then country, for years first..last, into out (at most
+ * max) and returns how many; a result that would not fit is cut at max. */
+typedef struct vcm_growth_cell {
+    int year;
+    char country[3];
+    int64_t members;
+} vcm_growth_cell;
+size_t vcm_growth(const vcm_member_event *ev, const char (*countries)[3], size_t n, int first,
+                  int last, vcm_growth_cell *out, size_t max, int64_t *undated);
+/* The year of a from-date (its first four digits), 0 when it has none. */
+int vcm_member_date_year(const char *from_date);
+/* The demo network's facts file (data/network/facts.tsv): one fact a line,
+ * its kind, then key=value fields, separated by tabs; '#' starts a
+ * comment line. Kinds and their keys (* required):
+ *   partner     code* name* kind* (country, institution) group (asia,
+ *               europe) joined (year) source*
+ *   museum      name* country* city website source*
+ *   member      museum* status* from reason source* demo (yes, no)
+ *   figure      year* at* (start, end) members* countries source*
+ *   collection  museum* name* scope size periods cultures access source*
+ *               demo
+ * Every fact names its source: the document that says it, quoted. */
+typedef enum vcm_fact_kind {
+    VCM_FACT_PARTNER,
+    VCM_FACT_MUSEUM,
+    VCM_FACT_MEMBER,
+    VCM_FACT_FIGURE,
+    VCM_FACT_COLLECTION,
+    VCM_FACT_KINDS
+} vcm_fact_kind;
+#define VCM_FACT_FIELDS 12
+typedef struct vcm_fact {
+    vcm_fact_kind kind;
+    const char *key[VCM_FACT_FIELDS], *value[VCM_FACT_FIELDS];
+    size_t n;
+} vcm_fact;
+/* Parses one line (len bytes, no line break) into out, its strings in a.
+ * Returns 1 for a fact, 0 for a blank or comment line, -1 with the reason
+ * in err (an unknown kind or key, a key twice, a required key missing, a
+ * value that is not what its key takes, text that is not UTF-8). Pure. */
+int vcm_fact_parse(const char *line, size_t len, vcm_arena *a, vcm_fact *out, char *err,
+                   size_t errlen);
+/* The value of key in f, or NULL. */
+const char *vcm_fact_get(const vcm_fact *f, const char *key);
 #endif
