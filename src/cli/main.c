@@ -73,6 +73,7 @@ static const struct command {
     {"note", "show|hide OBJECT N", "let visitors read note N of an object (pages, API), or not", vcm_cmd_note, NULL},
     {"network", "load FILE...", "load the network's facts (.tsv, data/network/facts.tsv), the ASEM partners or a table of museums (.csv)", vcm_cmd_network, NULL},
     {"network", "members", "list the museums with a membership status", vcm_cmd_network, NULL},
+    {"governance", "load FILE...", "load the network's governance and meetings (.tsv, data/network/governance.tsv): offices, rules, terms, meetings, news", vcm_cmd_governance, NULL},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"user", "add EMAIL NAME ROLE [MUSEUM]", "add an account (contributor, museum_admin with its museum's number, editor, secretariat) and queue its invitation", vcm_cmd_user, NULL},
