@@ -91,7 +91,8 @@ static json_t *meeting_json(vcm_req *req, vcm_store *s, const vcm_meeting *m, bo
                                  "name", vcm_gov_person_label(req, m->people[i].name)));
         json_object_set_new(j, rlists[k], a);
     }
-    if (!strcmp(m->kind, "executive_committee")) {
+    /* a quorum is known only where attendance was recorded */
+    if (!strcmp(m->kind, "executive_committee") && m->npeople) {
         vcm_gov_body b;
         int64_t members = 0, present = 0;
         int q = -2;
