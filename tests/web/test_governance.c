@@ -17,10 +17,12 @@
 #include <jansson.h>
 
 #include "core/token.h"
+#include "model/user.h"
 #include "store/account.h"
 #include "store/governance.h"
 #include "store/network.h"
 
+static const char *const PW = "Lacquer-screen-2718";
 static char *dir, db[1024];
 static struct vt_server srv;
 static char sec_auth[200], madmin_auth[200];
@@ -41,8 +43,8 @@ static int64_t museum_id(vcm_store *s, vcm_arena *a, const char *name)
 }
 
 /* A user with a write token; out: the Authorization header. */
-static void token_user(vcm_store *s, const char *email, vcm_role role, int64_t museum,
-                       char *out, size_t size)
+static int64_t token_user(vcm_store *s, const char *email, vcm_role role, int64_t museum,
+                          char *out, size_t size)
 {
     vcm_user u = {.email = email, .name = email, .role = role, .museum_id = museum};
     assert_int_equal(vcm_user_add(s, &u), 0);
@@ -52,6 +54,7 @@ static void token_user(vcm_store *s, const char *email, vcm_role role, int64_t m
     int64_t id;
     assert_int_equal(vcm_token_add(s, u.id, "test", hash, "write", &id), 0);
     snprintf(out, size, "Authorization: Bearer %s", tok);
+    return u.id;
 }
 
 static int group_setup(void **state)
@@ -86,7 +89,11 @@ static int group_setup(void **state)
     assert_int_equal(vcm_person_add(s, &p1, "test"), 0);
     assert_int_equal(vcm_person_add(s, &p2, "test"), 0);
     lee = p1.id, hofer = p2.id;
-    token_user(s, "sec@example.org", VCM_ROLE_SECRETARIAT, 0, sec_auth, sizeof sec_auth);
+    int64_t sec = token_user(s, "sec@example.org", VCM_ROLE_SECRETARIAT, 0, sec_auth,
+                             sizeof sec_auth);
+    char hash[VCM_PASSWORD_HASH_SIZE];
+    assert_int_equal(vcm_password_hash(PW, hash), 0);
+    assert_int_equal(vcm_user_set_password(s, sec, hash), 0);
     token_user(s, "admin@example.org", VCM_ROLE_MUSEUM_ADMIN, nmk, madmin_auth,
                sizeof madmin_auth);
     vcm_arena_release(&a);
@@ -333,6 +340,75 @@ static void test_appointments(void **state)
     vcm_store_close(s);
 }
 
+/* The 64 hex digits after marker in s. */
+static void hex_after(const char *s, const char *marker, char out[VCM_TOKEN_HEX])
+{
+    const char *p = s ? strstr(s, marker) : NULL;
+    if (!p)
+        fail_msg("no %s in %s", marker, s ? s : "(null)");
+    p += strlen(marker);
+    assert_true(strspn(p, "0123456789abcdef") >= 64);
+    memcpy(out, p, 64);
+    out[64] = 0;
+}
+
+/* The appointment form, signed in as the secretariat: a refusal comes back
+ * as the form, what was typed kept, each rule broken named above it; with
+ * a reason the same appointment is made. */
+static void test_appoint_form(void **state)
+{
+    (void)state;
+    char acsrf[VCM_TOKEN_HEX], tok[VCM_TOKEN_HEX], csrf[VCM_TOKEN_HEX], body[600], hdr[200];
+    struct vt_resp r = req("GET", "/login", NULL, NULL);
+    hex_after(r.headers, "vcm_csrf=", acsrf);
+    vt_resp_free(&r);
+    snprintf(body, sizeof body, "csrf=%s&email=sec%%40example.org&password=%s", acsrf, PW);
+    snprintf(hdr, sizeof hdr, "Cookie: vcm_csrf=%s", acsrf);
+    r = req("POST", "/login", body, hdr);
+    assert_int_equal(r.status, 303);
+    hex_after(r.headers, "vcm_session=", tok);
+    vt_resp_free(&r);
+    snprintf(hdr, sizeof hdr, "Cookie: vcm_session=%s", tok);
+    int64_t sec_office = office("Secretary");
+    char path[120];
+    snprintf(path, sizeof path, "/network/governance/offices/%lld/appoint", (long long)sec_office);
+    r = req("GET", path, NULL, hdr);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Reason for appointing against the rules");
+    hex_after(r.body, "name=\"csrf\" value=\"", csrf);
+    vt_resp_free(&r);
+    /* Hofer chairs 2014-2017 (test_appointments): Secretary meanwhile is refused */
+    size_t before = terms_of(sec_office);
+    snprintf(body, sizeof body, "csrf=%s&person=%lld&start=2016&end=2019&note=Kept+note", csrf,
+             (long long)hofer);
+    r = req("POST", path, body, hdr);
+    assert_int_equal(r.status, 409);
+    assert_contains(r.body, "The proposed appointment breaks these rules:");
+    assert_contains(r.body, "This person holds another office at that time.");
+    assert_contains(r.body, "<code>one_office_per_person</code>");
+    assert_contains(r.body, "value=\"Kept note\"");
+    vt_resp_free(&r);
+    assert_int_equal(terms_of(sec_office), before);
+    /* a start that is no date: beside its field */
+    snprintf(body, sizeof body, "csrf=%s&org=Some+Org&start=2016-13", csrf);
+    r = req("POST", path, body, hdr);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "<span class=\"field-error\">Give the start as a year, year-month or date.</span>");
+    vt_resp_free(&r);
+    /* without the CSRF token: refused */
+    snprintf(body, sizeof body, "person=%lld&start=2016&end=2019", (long long)hofer);
+    r = req("POST", path, body, hdr);
+    assert_int_equal(r.status, 403);
+    vt_resp_free(&r);
+    snprintf(body, sizeof body,
+             "csrf=%s&person=%lld&start=2016&end=2019&override=Interim+until+the+2017+election",
+             csrf, (long long)hofer);
+    r = req("POST", path, body, hdr);
+    assert_int_equal(r.status, 303);
+    vt_resp_free(&r);
+    assert_int_equal(terms_of(sec_office), before + 1);
+}
+
 static void test_election(void **state)
 {
     (void)state;
@@ -499,6 +575,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_demo_pages),
         cmocka_unit_test(test_appointments),
+        cmocka_unit_test(test_appoint_form),
         cmocka_unit_test(test_election),
         cmocka_unit_test(test_feeds),
     };
