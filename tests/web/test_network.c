@@ -328,6 +328,18 @@ static void test_join_and_review(void **state)
     r = req("GET", "/network/members?country=DE", NULL, NULL);
     assert_contains(r.body, "Museum of Asian Art Test");
     vt_resp_free(&r);
+    /* it joined today: a bar of this platform's count on the growth chart,
+     * and a row of the year with one member in Europe */
+    r = req("GET", "/network/growth", NULL, NULL);
+    assert_contains(r.body, "class=\"bar-platform\"");
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char row[128];
+    snprintf(row, sizeof row, "<th scope=\"row\">%d</th><td>0</td><td>1</td><td>0</td><td>1</td>",
+             tm.tm_year + 1900);
+    assert_contains(r.body, row);
+    vt_resp_free(&r);
     /* the audit names the action */
     assert_int_equal(count("SELECT count(*) FROM audit WHERE event = 'network.accept'"), 1);
 
