@@ -9,7 +9,8 @@
  * written in one transaction. Loading again changes nothing: bodies and
  * offices are keyed by their names, a rule, a term, a meeting or news the
  * same as one stored is not added twice, a person is found by name before
- * one is made. Terms are recorded as the documents state them: the rules
+ * one is made (the count of facts added leaves out bodies and offices,
+ * which are written over). Terms are recorded as the documents state them: the rules
  * bind new appointments, not history (store/governance.h). */
 #include <errno.h>
 #include <stdio.h>
