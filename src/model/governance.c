@@ -400,7 +400,8 @@ int vcm_gov_check(const vcm_gov_rule *rules, size_t nrules, const vcm_gov_term *
         const char *k = rule->kind;
         if (!strcmp(k, "term_length")) {
             int has = vcm_gov_param(rule->params, "offices", v, sizeof v);
-            bool applies = has == 1 ? vcm_gov_list_has(v, kind) : strcmp(kind, "permanent_seat") != 0;
+            bool applies = has == 1 ? vcm_gov_list_has(v, kind)
+                                    : strcmp(kind, "permanent_seat") != 0;
             vcm_gov_param(rule->params, "years", v, sizeof v);
             if (applies && !lasts(p->start, p->end, small_int(v)))
                 add(out, max, n, r, "gov.breach.term_length");

@@ -564,7 +564,8 @@ static int appoint(store *s, vcm_arena *a, vcm_gov_appt *p, bool hist, const cha
         return -1;
     p->override = broken ? override : NULL;
     p->broken = broken;
-    return history(s, actor, "term", p->t.id, broken ? "appoint-override" : hist ? "record" : "appoint",
+    const char *action = broken ? "appoint-override" : hist ? "record" : "appoint";
+    return history(s, actor, "term", p->t.id, action,
                    broken ? vcm_arena_printf(a, "against %s: %s", broken, override) : NULL);
 }
 

@@ -122,7 +122,8 @@ static json_t *rule_json(vcm_req *req, const vcm_gov_rule_row *r)
     json_object_set_new(j, "id", json_integer(r->rule.id));
     json_object_set_new(j, "kind", json_string(r->rule.kind));
     json_object_set_new(j, "params", json_string(r->rule.params ? r->rule.params : ""));
-    json_object_set_new(j, "label", json_string(vcm_web_t(req, key_of(req, "gov.rule.", r->rule.kind))));
+    const char *label = vcm_web_t(req, key_of(req, "gov.rule.", r->rule.kind));
+    json_object_set_new(j, "label", json_string(label));
     json_object_set_new(j, "note", str_or_null(r->note));
     json_object_set_new(j, "source", str_or_null(r->source));
     return j;
@@ -134,7 +135,8 @@ static json_t *office_json(vcm_req *req, const vcm_gov_office *o)
     json_object_set_new(j, "id", json_integer(o->id));
     json_object_set_new(j, "kind", json_string(o->kind));
     json_object_set_new(j, "name", json_string(o->name));
-    json_object_set_new(j, "kind_label", json_string(vcm_web_t(req, key_of(req, "gov.office.", o->kind))));
+    const char *label = vcm_web_t(req, key_of(req, "gov.office.", o->kind));
+    json_object_set_new(j, "kind_label", json_string(label));
     return j;
 }
 
@@ -465,7 +467,8 @@ static json_t *appoint_doc(vcm_req *req, vcm_web_who *w, const vcm_gov_office *o
     json_object_set_new(d, "csrf", json_string(w->csrf ? w->csrf : ""));
     json_object_set_new(d, "may_override",
                         json_boolean(vcm_authz_allow(&w->user, "governance.override", NULL)));
-    json_object_set_new(d, "page_title", json_string(vcm_web_tf(req, "gov.appoint.title", o->name)));
+    json_object_set_new(d, "page_title",
+                        json_string(vcm_web_tf(req, "gov.appoint.title", o->name)));
     return d;
 }
 
@@ -629,8 +632,8 @@ int vcm_api_gov_election_add(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     e.term_end = *f[3] ? f[3] : NULL;
     if (vcm_gov_election_add(w->s, &e, actor_name(w)) < 0)
         return vcm_web_store_error(req, resp, w->s);
-    vcm_gov_audit(w, "election.create", vcm_arena_printf(req->arena, "election %lld", (long long)e.id),
-                  e.title);
+    vcm_gov_audit(w, "election.create",
+                  vcm_arena_printf(req->arena, "election %lld", (long long)e.id), e.title);
     return vcm_web_json(req, resp, 201, election_json(req, w->s, &e, false));
 }
 
@@ -652,8 +655,8 @@ int vcm_api_gov_candidate_add(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
         vcm_warn("candidate refused by the store", "error=\"%s\"", vcm_store_error(w->s));
         return bad_request(req, resp, "gov.error.holder");
     }
-    vcm_gov_audit(w, "election.candidate", vcm_arena_printf(req->arena, "election %lld", (long long)id),
-                  NULL);
+    vcm_gov_audit(w, "election.candidate",
+                  vcm_arena_printf(req->arena, "election %lld", (long long)id), NULL);
     return vcm_web_json(req, resp, 201, json_pack("{s:I}", "id", (json_int_t)c.id));
 }
 
