@@ -309,8 +309,15 @@ int vcm_gov_rule_valid(const vcm_gov_rule *r, char *why, size_t why_size)
 static bool span(const vcm_gov_term *t, const vcm_gov_term *terms, size_t nterms,
                  int64_t *lo, int64_t *hi)
 {
-    if (!t->start.y && !t->end.y)
+    if (!t->start.y && !t->end.y) {
+        /* a permanent seat with no end is held, from whenever it began */
+        if (t->office_kind && !strcmp(t->office_kind, "permanent_seat")) {
+            *lo = INT64_MIN;
+            *hi = INT64_MAX;
+            return true;
+        }
         return false;
+    }
     *lo = vcm_gdate_first(t->start);
     *hi = vcm_gdate_last(t->end);
     if (!t->end.y && t->start.y) {

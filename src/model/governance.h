@@ -99,7 +99,8 @@ typedef struct vcm_gov_breach {
  * ("2012" starts on 1 January 2012 and, as an end, ends on 31 December).
  * A stored term whose end is unknown lasts until the next term of its
  * office starts, or is still running when there is none; one whose start
- * is unknown began when the term before it ended, or at any time before.
+ * is unknown began at any time before its end; one with neither bound
+ * known constrains nothing, except a permanent seat, which is held.
  * A proposed term must have a known start. Groups: a rule that needs the
  * proposed holder's group breaks when it is unknown (it cannot be checked);
  * an unknown group of a stored holder constrains nothing. */

@@ -155,6 +155,11 @@ static void test_permanent_seat(void **state)
     history();
     p = term(PERMANENT, "permanent_seat", 0, "ASEF", U, "2020", NULL);
     assert_string_equal(check1("permanent_seat", R, &p), "gov.breach.permanent_taken");
+    /* a seat whose bounds are not known is held all the same */
+    nstored = 0;
+    stored[nstored++] = term(PERMANENT, "permanent_seat", 0, "ASEF", U, NULL, NULL);
+    p = term(PERMANENT, "permanent_seat", 0, "ASEF", U, "2020", NULL);
+    assert_string_equal(check1("permanent_seat", R, &p), "gov.breach.permanent_taken");
     /* other offices are not its business */
     p = term(HOST, "secretariat_host", 0, "ACM", A, "2012", "2015");
     assert_null(check1("permanent_seat", R, &p));
