@@ -208,7 +208,19 @@ static const struct {
             FINISH("id", "entries", "entries_id_seq") ", "
             FINISH("id", "entry_events", "entry_events_id_seq") ", "
             FINISH("id", "entry_comments", "entry_comments_id_seq") ", "
-            FINISH("id", "entry_conflicts", "entry_conflicts_id_seq")},
+            FINISH("id", "entry_conflicts", "entry_conflicts_id_seq")
+            ", " FINISH("id", "people", "people_id_seq") ", "
+            FINISH("id", "member_status", "member_status_id_seq") ", "
+            FINISH("id", "applications", "applications_id_seq") ", "
+            FINISH("id", "collections", "collections_id_seq") ", "
+            FINISH("id", "network_history", "network_history_id_seq") ", "
+            FINISH("id", "gov_bodies", "gov_bodies_id_seq") ", "
+            FINISH("id", "gov_offices", "gov_offices_id_seq") ", "
+            FINISH("id", "gov_rules", "gov_rules_id_seq") ", "
+            FINISH("id", "gov_elections", "gov_elections_id_seq") ", "
+            FINISH("id", "gov_candidates", "gov_candidates_id_seq") ", "
+            FINISH("id", "gov_terms", "gov_terms_id_seq") ", "
+            FINISH("id", "meetings", "meetings_id_seq") ", " FINISH("id", "news", "news_id_seq")},
      "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
      "a list as one value: SQLite has no arrays, but reads a JSON one"},

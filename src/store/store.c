@@ -78,6 +78,53 @@ static const char *const entry_conflicts_cols[] = {"id", "entry_id", "object_id"
                                                    "kept", "incoming", "time", "resolved"};
 static const char *const masterpiece_days_cols[] = {"day", "object_id", "entry_id", "picked"};
 
+/* The network (schema 011): store/network.c. */
+static const char *const network_partners_cols[] = {"code", "kind", "name", "grp", "joined",
+                                                    "source"};
+static const char *const partner_aliases_cols[] = {"code", "partner"};
+static const char *const people_cols[] = {
+    "id", "name", "museum_id", "organization", "position", "email", "phone", "consent",
+    "consent_when", "consent_for", "erased", "erased_when", "demo", "source", "created",
+    "updated"};
+static const char *const member_status_cols[] = {"id", "museum_id", "status", "from_date",
+                                                 "reason", "recorded_by", "recorded", "demo",
+                                                 "source"};
+static const char *const partner_exceptions_cols[] = {"museum_id", "reason", "recorded_by",
+                                                      "recorded"};
+static const char *const applications_cols[] = {
+    "id", "institution", "country", "city", "website", "contact_id", "collections",
+    "ack_definition", "ack_ethics", "state", "reason", "museum_id", "submitted", "decided",
+    "decided_by"};
+static const char *const collections_cols[] = {"id", "museum_id", "name", "scope", "size",
+                                               "periods", "cultures", "contact_id", "access",
+                                               "demo", "source", "created", "updated"};
+static const char *const network_figures_cols[] = {"year", "at", "members", "countries",
+                                                   "source"};
+static const char *const network_history_cols[] = {"id", "time", "actor", "entity",
+                                                   "entity_id", "action", "detail"};
+
+/* Governance and meetings (schema 012): written by store/governance.c. */
+static const char *const gov_bodies_cols[] = {"id", "key", "name", "source"};
+static const char *const gov_offices_cols[] = {"id", "body_id", "kind", "name", "pos"};
+static const char *const gov_rules_cols[] = {"id", "body_id", "kind", "params", "note", "source"};
+static const char *const gov_elections_cols[] = {"id", "office_id", "title", "held", "term_start",
+                                                 "term_end", "state", "demo", "source",
+                                                 "created"};
+static const char *const gov_candidates_cols[] = {"id", "election_id", "person_id", "org",
+                                                  "museum_id", "country"};
+static const char *const gov_votes_cols[] = {"election_id", "voter", "candidate_id", "cast_at"};
+static const char *const gov_terms_cols[] = {
+    "id", "office_id", "person_id", "org", "museum_id", "country", "start_date", "end_date",
+    "election_id", "override", "broken", "note", "demo", "source", "recorded_by", "recorded"};
+static const char *const meetings_cols[] = {
+    "id", "kind", "number", "title", "start_date", "end_date", "city", "country", "host",
+    "host_museum_id", "theme", "minutes", "demo", "source", "created", "updated"};
+static const char *const meeting_items_cols[] = {"meeting_id", "kind", "pos", "title",
+                                                 "who", "due", "url"};
+static const char *const meeting_people_cols[] = {"meeting_id", "person_id", "role"};
+static const char *const news_cols[] = {"id", "title", "body", "museum_id", "published",
+                                        "updated", "posted_by", "demo", "source"};
+
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
     TABLE(countries, "tti", 1),
@@ -111,6 +158,26 @@ const vcm_table vcm_store_tables[] = {
     TABLE(museum_quotas, "ii", 1),
     TABLE(entry_conflicts, "iiitttii", 1),
     TABLE(masterpiece_days, "tiii", 1),
+    TABLE(network_partners, "ttttit", 1),
+    TABLE(partner_aliases, "tt", 1),
+    TABLE(people, "itittttiitiiitii", 1),
+    TABLE(member_status, "iittttiit", 1),
+    TABLE(partner_exceptions, "itti", 1),
+    TABLE(applications, "ittttitiittiiit", 1),
+    TABLE(collections, "iitttttititii", 1),
+    TABLE(network_figures, "itiit", 2),
+    TABLE(network_history, "iittttt", 1),
+    TABLE(gov_bodies, "ittt", 1),
+    TABLE(gov_offices, "iitti", 1),
+    TABLE(gov_rules, "iitttt", 1),
+    TABLE(gov_elections, "iitttttiti", 1),
+    TABLE(gov_candidates, "iiitit", 1),
+    TABLE(gov_votes, "itii", 2),
+    TABLE(gov_terms, "iiititttitttitti", 1),
+    TABLE(meetings, "itittttttittitii", 1),
+    TABLE(meeting_items, "ititttt", 3),
+    TABLE(meeting_people, "iit", 3),
+    TABLE(news, "ittiiitit", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

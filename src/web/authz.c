@@ -12,7 +12,12 @@ const char *const vcm_authz_actions[] = {
     "user.role", "audit.read", "record.read", "record.draft", "record.publish",
     "museum.edit", "entry.read", "entry.create", "entry.update", "entry.submit",
     "entry.withdraw", "entry.restore", "entry.comment", "entry.request_changes",
-    "entry.publish", "entry.waive", "entry.quota", "entry.conflict", NULL,
+    "entry.publish", "entry.waive", "entry.quota", "entry.conflict",
+    "member.apply", "member.review", "member.status", "partner.exception",
+    "collection.edit", "person.read", "person.edit", "person.export", "person.erase",
+    /* governance, meetings, news (docs/governance.md) */
+    "governance.appoint", "governance.override", "election.manage", "vote.cast",
+    "meeting.edit", "news.post", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -52,6 +57,9 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
      * (the secret in the link is the authority). */
     if (is(action, "session.create") || is(action, "reset.request") ||
         is(action, "reset.complete") || is(action, "invite.accept"))
+        return true;
+    /* The network's join form is open to every museum, with no fee. */
+    if (is(action, "member.apply"))
         return true;
     if (is(action, "record.read")) {
         if (!r || !r->draft)
@@ -96,5 +104,25 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "entry.publish") || is(action, "entry.request_changes") ||
         is(action, "entry.waive") || is(action, "entry.quota"))
         return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
+    /* The network: the secretariat reviews applications, records statuses
+     * and exceptions, and keeps people's data; a museum admin keeps the
+     * directory entries of their own museum's collections. */
+    if (is(action, "member.review") || is(action, "member.status") ||
+        is(action, "partner.exception") || is(action, "person.read") ||
+        is(action, "person.edit") || is(action, "person.export") || is(action, "person.erase"))
+        return u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "collection.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* The network's governance: the secretariat keeps it. Votes: a museum
+     * admin casts the vote of their member museum (the store then holds it
+     * against the voters rule); the secretariat records any vote. News:
+     * the secretariat, and a museum admin for their museum. */
+    if (is(action, "governance.appoint") || is(action, "governance.override") ||
+        is(action, "election.manage") || is(action, "meeting.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "vote.cast") || is(action, "news.post"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
     return false; /* an action nobody named here */
 }

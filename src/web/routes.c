@@ -1,5 +1,7 @@
 #include "web/account.h"
 #include "web/linkedart.h"
+#include "web/governance.h"
+#include "web/network.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -55,6 +57,31 @@ ACT(vcm_reset_form)
 ACT(vcm_reset_complete)
 ACT(vcm_audit_page)
 ACT(vcm_api_me)
+ACT(vcm_join_page)
+ACT(vcm_join_submit)
+ACT(vcm_applications_page)
+ACT(vcm_application_accept_act)
+ACT(vcm_application_decline_act)
+ACT(vcm_member_manage_page)
+ACT(vcm_member_status_act)
+ACT(vcm_member_exception_act)
+ACT(vcm_collection_add_act)
+ACT(vcm_people_page)
+ACT(vcm_person_add_act)
+ACT(vcm_person_erase_act)
+ACT(vcm_person_export_act)
+ACT(vcm_api_network_people)
+PAGE(vcm_page_network)
+PAGE(vcm_page_network_members)
+PAGE(vcm_page_network_member)
+PAGE(vcm_page_network_growth)
+PAGE(vcm_page_network_collections)
+DATA(vcm_network_growth_csv)
+DATA(vcm_api_network_members)
+DATA(vcm_api_network_member)
+DATA(vcm_api_network_partners)
+DATA(vcm_api_network_collections)
+DATA(vcm_api_network_growth)
 PAGE(vcm_page_home)
 PAGE(vcm_page_browse)
 PAGE(vcm_page_object)
@@ -135,6 +162,17 @@ static const struct {
     {"GET", "/api/v1/museums/{id}", data_vcm_api_museum},
     {"GET", "/api/v1/countries", data_vcm_api_countries},
     {"GET", "/api/v1/countries/{code}", data_vcm_api_country},
+    {"GET", "/network", page_vcm_page_network},
+    {"GET", "/network/members", page_vcm_page_network_members},
+    {"GET", "/network/members/{id}", page_vcm_page_network_member},
+    {"GET", "/network/growth", page_vcm_page_network_growth},
+    {"GET", "/network/growth.csv", data_vcm_network_growth_csv},
+    {"GET", "/network/collections", page_vcm_page_network_collections},
+    {"GET", "/api/v1/network/members", data_vcm_api_network_members},
+    {"GET", "/api/v1/network/members/{id}", data_vcm_api_network_member},
+    {"GET", "/api/v1/network/partners", data_vcm_api_network_partners},
+    {"GET", "/api/v1/network/collections", data_vcm_api_network_collections},
+    {"GET", "/api/v1/network/growth", data_vcm_api_network_growth},
     {"OPTIONS", "/api/v1/{*path}", vcm_api_options},
     {"GET", "/iiif/manifest/{id}", data_vcm_iiif_manifest},
     {"GET", "/iiif/collection/top", data_vcm_iiif_collection_top},
@@ -177,6 +215,97 @@ static const struct {
     {"POST", "/reset/{token}", act_vcm_reset_complete, "reset.complete"},
     {"GET", "/audit", act_vcm_audit_page, "audit.read"},
     {"GET", "/api/v1/me", act_vcm_api_me, "account.read"},
+    /* the network (web/join.c) */
+    {"GET", "/network/join", act_vcm_join_page, "member.apply"},
+    {"POST", "/network/join", act_vcm_join_submit, "member.apply"},
+    {"GET", "/network/applications", act_vcm_applications_page, "member.review"},
+    {"POST", "/network/applications/{id}/accept", act_vcm_application_accept_act, "member.review"},
+    {"POST", "/network/applications/{id}/decline", act_vcm_application_decline_act,
+     "member.review"},
+    {"GET", "/network/members/{id}/manage", act_vcm_member_manage_page, "collection.edit"},
+    {"POST", "/network/members/{id}/status", act_vcm_member_status_act, "member.status"},
+    {"POST", "/network/members/{id}/exception", act_vcm_member_exception_act,
+     "partner.exception"},
+    {"POST", "/network/collections", act_vcm_collection_add_act, "collection.edit"},
+    {"GET", "/network/people", act_vcm_people_page, "person.read"},
+    {"POST", "/network/people", act_vcm_person_add_act, "person.edit"},
+    {"POST", "/network/people/{id}/erase", act_vcm_person_erase_act, "person.erase"},
+    {"GET", "/network/people/{id}/export", act_vcm_person_export_act, "person.export"},
+    {"GET", "/api/v1/network/people", act_vcm_api_network_people, "person.read"},
+    {"GET", "/api/v1/network/people/{id}", act_vcm_person_export_act, "person.export"},
+};
+
+/* Governance, meetings and news (governance.c, meetings.c, news.c): the
+ * public pages through the page cache, the feeds and the API's reads
+ * plain; every form and write an account action. */
+PAGE(vcm_page_governance)
+PAGE(vcm_page_gov_office)
+PAGE(vcm_page_gov_elections)
+PAGE(vcm_page_gov_election)
+PAGE(vcm_page_meetings)
+PAGE(vcm_page_meeting)
+PAGE(vcm_page_news)
+PAGE(vcm_page_news_item)
+DATA(vcm_meetings_ics)
+DATA(vcm_news_atom)
+DATA(vcm_api_governance)
+DATA(vcm_api_gov_office)
+DATA(vcm_api_gov_election)
+DATA(vcm_api_meetings)
+DATA(vcm_api_meeting)
+DATA(vcm_api_news)
+ACT(vcm_gov_appoint_form)
+ACT(vcm_gov_appoint_post)
+ACT(vcm_api_gov_appoint)
+ACT(vcm_api_gov_election_add)
+ACT(vcm_api_gov_candidate_add)
+ACT(vcm_api_gov_vote)
+ACT(vcm_api_gov_election_close)
+ACT(vcm_api_meeting_put)
+ACT(vcm_news_form)
+ACT(vcm_news_post)
+ACT(vcm_api_news_post)
+
+static const struct {
+    const char *method, *pattern;
+    vcm_handler h;
+    const char *action; /* NULL: public, read only */
+} governance_routes[] = {
+    {"GET", "/network/governance", page_vcm_page_governance, NULL},
+    {"GET", "/network/governance/offices/{id}", page_vcm_page_gov_office, NULL},
+    {"GET", "/network/governance/elections", page_vcm_page_gov_elections, NULL},
+    {"GET", "/network/governance/elections/{id}", page_vcm_page_gov_election, NULL},
+    {"GET", "/network/meetings", page_vcm_page_meetings, NULL},
+    {"GET", "/network/meetings.ics", data_vcm_meetings_ics, NULL},
+    {"GET", "/network/meetings/{id}", page_vcm_page_meeting, NULL},
+    {"GET", "/network/news", page_vcm_page_news, NULL},
+    {"GET", "/network/news.atom", data_vcm_news_atom, NULL},
+    {"GET", "/network/news/{id}", page_vcm_page_news_item, NULL},
+    {"GET", "/api/v1/network/governance", data_vcm_api_governance, NULL},
+    {"GET", "/api/v1/network/governance/offices/{id}", data_vcm_api_gov_office, NULL},
+    {"GET", "/api/v1/network/governance/elections/{id}", data_vcm_api_gov_election, NULL},
+    {"GET", "/api/v1/network/meetings", data_vcm_api_meetings, NULL},
+    {"GET", "/api/v1/network/meetings/{id}", data_vcm_api_meeting, NULL},
+    {"GET", "/api/v1/network/news", data_vcm_api_news, NULL},
+    {"GET", "/network/governance/offices/{id}/appoint", act_vcm_gov_appoint_form,
+     "governance.appoint"},
+    {"POST", "/network/governance/offices/{id}/appoint", act_vcm_gov_appoint_post,
+     "governance.appoint"},
+    {"POST", "/api/v1/network/governance/offices/{id}/terms", act_vcm_api_gov_appoint,
+     "governance.appoint"},
+    {"POST", "/api/v1/network/governance/elections", act_vcm_api_gov_election_add,
+     "election.manage"},
+    {"POST", "/api/v1/network/governance/elections/{id}/candidates",
+     act_vcm_api_gov_candidate_add, "election.manage"},
+    {"POST", "/api/v1/network/governance/elections/{id}/votes", act_vcm_api_gov_vote,
+     "vote.cast"},
+    {"POST", "/api/v1/network/governance/elections/{id}/close", act_vcm_api_gov_election_close,
+     "election.manage"},
+    {"POST", "/api/v1/network/meetings", act_vcm_api_meeting_put, "meeting.edit"},
+    {"POST", "/api/v1/network/meetings/{id}", act_vcm_api_meeting_put, "meeting.edit"},
+    {"GET", "/network/news/new", act_vcm_news_form, "news.post"},
+    {"POST", "/network/news", act_vcm_news_post, "news.post"},
+    {"POST", "/api/v1/network/news", act_vcm_api_news_post, "news.post"},
 };
 
 int vcm_app_routes(vcm_router *r)
@@ -188,5 +317,15 @@ int vcm_app_routes(vcm_router *r)
         if (vcm_router_add_action(r, account_routes[i].method, account_routes[i].pattern,
                                   account_routes[i].h, account_routes[i].action) < 0)
             return -1;
+    for (size_t i = 0; i < sizeof governance_routes / sizeof governance_routes[0]; i++) {
+        int rc = governance_routes[i].action
+                     ? vcm_router_add_action(r, governance_routes[i].method,
+                                             governance_routes[i].pattern,
+                                             governance_routes[i].h, governance_routes[i].action)
+                     : vcm_router_add(r, governance_routes[i].method,
+                                      governance_routes[i].pattern, governance_routes[i].h);
+        if (rc < 0)
+            return -1;
+    }
     return 0;
 }

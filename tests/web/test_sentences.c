@@ -387,6 +387,13 @@ static int group_setup(void **state)
     assert_true(n > 100);
 
     vt_demo_slice(db, sizeof db, dir, "part", 3000);
+    /* the network's governance and meetings, as make run loads them */
+    char *load = NULL;
+    if (vt_sh(&load, "%s network load --quiet --db '%s' '%s/asem-partners.csv' "
+                     "data/network/facts.tsv && %s governance load --quiet --db '%s' "
+                     "data/network/governance.tsv", vt_bin(), db, vt_data(), vt_bin(), db) != 0)
+        fail_msg("network and governance load: %s", load);
+    free(load);
     snprintf(path, sizeof path, "%s/locale", dir);
     setenv("VCM_LOCALE_DIR", path, 1);
     vt_server_start(&srv, db);
@@ -594,12 +601,48 @@ static void test_check_can_fail(void **state)
     assert_int_equal(bad, 2); /* "Hello there" and "a picture" */
 }
 
+/* Governance, meetings and news (web/governance.c, meetings.c, news.c),
+ * with the demo network's facts: their record data is what their API
+ * gives. */
+static void test_governance_pages(void **state)
+{
+    (void)state;
+    keep_base(NULL);
+    add_api("/api/v1/network/governance");
+    add_api("/api/v1/network/meetings");
+    add_api("/api/v1/network/news");
+    int bad = 0;
+    const char *pages[] = {"/network/governance", "/network/governance/elections",
+                           "/network/meetings", "/network/news"};
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
+        bad += check_page(pages[i], 200);
+    /* one page of each kind, found through the lists */
+    const char *lists[][2] = {{"/network/governance", "/network/governance/offices/"},
+                              {"/network/meetings", "/network/meetings/"},
+                              {"/network/news", "/network/news/"}};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        struct vt_resp r = vt_get(&srv, lists[i][0]);
+        char want[80], path[120];
+        snprintf(want, sizeof want, "href=\"%s", lists[i][1]);
+        const char *at = strstr(r.body, want);
+        assert_non_null(at);
+        snprintf(path, sizeof path, "%s%ld", lists[i][1], strtol(at + strlen(want), NULL, 10));
+        vt_resp_free(&r);
+        bad += check_page(path, 200);
+    }
+    bad += check_page("/network/meetings/999999", 404);
+    bad += check_page("/network/governance/offices/999999", 404);
+    if (bad)
+        fail_msg("%d pieces of visible text are not from the catalogue", bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_can_fail),
         cmocka_unit_test(test_site_pages),
         cmocka_unit_test(test_search_pages),
+        cmocka_unit_test(test_governance_pages),
         cmocka_unit_test(test_iiif_error_answer),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
