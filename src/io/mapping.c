@@ -63,8 +63,8 @@ typedef struct tpart {
 typedef struct node {
     node_kind kind;
     const char *text;     /* SELECT: column/path; CONST: text; VALUE: name; LOOKUP: column */
-    long col;             /* SELECT on CSV: index in the header after binding */
-    seg *path;            /* SELECT on JSON */
+    long col;             /* a column selector on CSV: index in the header after binding */
+    seg *path;            /* a selector on JSON */
     size_t npath;
     size_t value;         /* VALUE: index in m->values */
     size_t table;         /* LOOKUP: index in m->lookups */
@@ -73,7 +73,7 @@ typedef struct node {
     size_t nkids;
     tpart *parts;         /* TEMPLATE */
     size_t nparts;
-    const char *sep;      /* JOIN; SELECT with [*] */
+    const char *sep;      /* JOIN; a selector with [*] */
     bool url;             /* TEMPLATE: references are URL-encoded */
     bool skip_trim;
     struct node *when;    /* the value is "" unless this one is not */
@@ -117,7 +117,7 @@ struct vcm_mapping {
     size_t nvalues;
     lookup lookups[MAX_LOOKUPS];
     size_t nlookups;
-    node **sel;        /* every SELECT node */
+    node **sel;        /* every selector node */
     const char **sel_field; /* the record field each belongs to */
     size_t nsel, capsel;
     size_t nnodes;
