@@ -32,7 +32,7 @@
 #define MAX_VALUE ((size_t)4 << 20) /* bytes of one field's value */
 
 typedef enum node_kind {
-    N_SELECT, N_CONST, N_VALUE, N_FIRST, N_JOIN, N_TEMPLATE, N_LOOKUP, N_LANGS
+    N_PICK, N_CONST, N_VALUE, N_FIRST, N_JOIN, N_TEMPLATE, N_LOOKUP, N_LANGS
 } node_kind;
 
 typedef enum xf_kind {
@@ -238,7 +238,7 @@ static node *new_node(struct parser *p, node_kind kind)
 
 static node *select_node(struct parser *p, const char *what)
 {
-    node *n = new_node(p, N_SELECT);
+    node *n = new_node(p, N_PICK);
     if (!n || !(n->text = dup(p, what)))
         return NULL;
     if (!*what) {
@@ -1532,7 +1532,7 @@ static const char *eval(struct row_state *st, const node *n)
             return w;
     }
     switch (n->kind) {
-    case N_SELECT:
+    case N_PICK:
         v = eval_select(st, n);
         if (v)
             v = as_read(st->a, v, st->m->trim && !n->skip_trim);
@@ -1588,7 +1588,7 @@ static const char *eval(struct row_state *st, const node *n)
         const node *key = n->kids[0];
         /* a key of several values ([*]) takes the first that is found
          * with a non-empty value */
-        if (key->kind == N_SELECT && st->m->format == VCM_MAP_JSON) {
+        if (key->kind == N_PICK && st->m->format == VCM_MAP_JSON) {
             const json_t *hits[MAX_HITS];
             size_t k = walk(key->path, key->npath, st->row->json, hits, 0);
             vcm_buf b;
