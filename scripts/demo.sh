@@ -19,6 +19,8 @@ fi
 # Status 1 means some lines were rejected (they are listed): the rest is in.
 "$vcm" import --quiet "$file" || [ $? -eq 1 ]
 
+# The network (data/network/facts.tsv: what the seeds state, each with its source).
+"$vcm" network load "$data/asem-partners.csv" data/network/facts.tsv "$data/museums.csv" || echo "demo: the network's facts were not all loaded (see above)"
 # What museums.csv says of the museums held (native name, city, website,
 # address, coordinates): rows of museums not in the collection are left.
 if [ -r "$data/museums.csv" ]; then

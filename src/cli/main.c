@@ -71,6 +71,8 @@ static const struct command {
     {"museum", "load FILE.csv", "fill museum profiles from a table (name_en, name_native, city, country_code, latitude, longitude, website, address, languages, description)", NULL, run_museum},
     {"note", "list OBJECT", "the cataloguers' notes kept apart from an object's texts, numbered", vcm_cmd_note, NULL},
     {"note", "show|hide OBJECT N", "let visitors read note N of an object (pages, API), or not", vcm_cmd_note, NULL},
+    {"network", "load FILE...", "load the network's facts (.tsv, data/network/facts.tsv), the ASEM partners or a table of museums (.csv)", vcm_cmd_network, NULL},
+    {"network", "members", "list the museums with a membership status", vcm_cmd_network, NULL},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"user", "add EMAIL NAME ROLE [MUSEUM]", "add an account (contributor, museum_admin with its museum's number, editor, secretariat) and queue its invitation", vcm_cmd_user, NULL},

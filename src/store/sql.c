@@ -203,7 +203,12 @@ static const struct {
             ", " FINISH("id", "activities", "activities_id_seq") ", "
             FINISH("seq", "changes", "changes_seq") ", " FINISH("id", "users", "users_id_seq")
             ", " FINISH("id", "tokens", "tokens_id_seq") ", " FINISH("id", "audit", "audit_id_seq")
-            ", " FINISH("id", "outbox", "outbox_id_seq")},
+            ", " FINISH("id", "outbox", "outbox_id_seq")
+            ", " FINISH("id", "people", "people_id_seq") ", "
+            FINISH("id", "member_status", "member_status_id_seq") ", "
+            FINISH("id", "applications", "applications_id_seq") ", "
+            FINISH("id", "collections", "collections_id_seq") ", "
+            FINISH("id", "network_history", "network_history_id_seq")},
      "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
      "a list as one value: SQLite has no arrays, but reads a JSON one"},

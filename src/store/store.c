@@ -62,6 +62,31 @@ static const char *const audit_cols[] = {"id", "time", "actor_id", "actor", "eve
 static const char *const outbox_cols[] = {"id", "recipient", "subject", "body", "created",
                                           "state", "tries", "next_try", "last_error"};
 
+/* The network (schema 011): store/network.c. */
+static const char *const network_partners_cols[] = {"code", "kind", "name", "grp", "joined",
+                                                    "source"};
+static const char *const partner_aliases_cols[] = {"code", "partner"};
+static const char *const people_cols[] = {
+    "id", "name", "museum_id", "organization", "position", "email", "phone", "consent",
+    "consent_when", "consent_for", "erased", "erased_when", "demo", "source", "created",
+    "updated"};
+static const char *const member_status_cols[] = {"id", "museum_id", "status", "from_date",
+                                                 "reason", "recorded_by", "recorded", "demo",
+                                                 "source"};
+static const char *const partner_exceptions_cols[] = {"museum_id", "reason", "recorded_by",
+                                                      "recorded"};
+static const char *const applications_cols[] = {
+    "id", "institution", "country", "city", "website", "contact_id", "collections",
+    "ack_definition", "ack_ethics", "state", "reason", "museum_id", "submitted", "decided",
+    "decided_by"};
+static const char *const collections_cols[] = {"id", "museum_id", "name", "scope", "size",
+                                               "periods", "cultures", "contact_id", "access",
+                                               "demo", "source", "created", "updated"};
+static const char *const network_figures_cols[] = {"year", "at", "members", "countries",
+                                                   "source"};
+static const char *const network_history_cols[] = {"id", "time", "actor", "entity",
+                                                   "entity_id", "action", "detail"};
+
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
     TABLE(countries, "tti", 1),
@@ -88,6 +113,15 @@ const vcm_table vcm_store_tables[] = {
     TABLE(links, "titiii", 1),
     TABLE(audit, "iiittttt", 1),
     TABLE(outbox, "itttitiit", 1),
+    TABLE(network_partners, "ttttit", 1),
+    TABLE(partner_aliases, "tt", 1),
+    TABLE(people, "itittttiitiiitii", 1),
+    TABLE(member_status, "iittttiit", 1),
+    TABLE(partner_exceptions, "itti", 1),
+    TABLE(applications, "ittttitiittiiit", 1),
+    TABLE(collections, "iitttttititii", 1),
+    TABLE(network_figures, "itiit", 2),
+    TABLE(network_history, "iittttt", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

@@ -77,7 +77,13 @@ enum fbit {
  * own: SLOT_ACCOUNT + their own numbers, below SLOT_ACCOUNT_END. */
 #define SLOT_ACCOUNT (SLOT_TABLE + 64)
 #define SLOT_ACCOUNT_END (SLOT_ACCOUNT + 128)
-_Static_assert(SLOT_ACCOUNT_END <= VCM_SLOTS, "the driver keeps too few slots");
+/* Then the network's (network.c: partners, members, people, collections),
+ * and after them 128 kept for the network's governance (SLOT_GOVERNANCE):
+ * vcm_st_slot takes any slot from SLOT_ACCOUNT to SLOT_OWN_END. */
+#define SLOT_NETWORK SLOT_ACCOUNT_END
+#define SLOT_GOVERNANCE (SLOT_NETWORK + 128)
+#define SLOT_OWN_END (SLOT_GOVERNANCE + 128)
+_Static_assert(SLOT_OWN_END <= VCM_SLOTS, "the driver keeps too few slots");
 
 /* Aggregates (counts per museum and country, the statistics, facet counts)
  * cost a scan of the objects, and pages ask for them on every view while the
@@ -119,8 +125,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 22
-#define GATHER_TARGETS 23
+#define GATHER_ACTIVITY 31
+#define GATHER_TARGETS 32
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;

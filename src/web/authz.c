@@ -10,7 +10,8 @@ const char *const vcm_authz_actions[] = {
     "account.read", "account.password", "account.sessions_end", "token.create",
     "token.revoke", "user.list", "user.invite", "user.disable", "user.enable", "user.reset",
     "user.role", "audit.read", "record.read", "record.draft", "record.publish",
-    "museum.edit", NULL,
+    "museum.edit", "member.apply", "member.review", "member.status", "partner.exception",
+    "collection.edit", "person.read", "person.edit", "person.export", "person.erase", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -51,6 +52,9 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "session.create") || is(action, "reset.request") ||
         is(action, "reset.complete") || is(action, "invite.accept"))
         return true;
+    /* The network's join form is open to every museum, with no fee. */
+    if (is(action, "member.apply"))
+        return true;
     if (is(action, "record.read")) {
         if (!r || !r->draft)
             return true;
@@ -79,6 +83,16 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "record.publish"))
         return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
     if (is(action, "museum.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* The network: the secretariat reviews applications, records statuses
+     * and exceptions, and keeps people's data; a museum admin keeps the
+     * directory entries of their own museum's collections. */
+    if (is(action, "member.review") || is(action, "member.status") ||
+        is(action, "partner.exception") || is(action, "person.read") ||
+        is(action, "person.edit") || is(action, "person.export") || is(action, "person.erase"))
+        return u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "collection.edit"))
         return u->role == VCM_ROLE_SECRETARIAT ||
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
     return false; /* an action nobody named here */

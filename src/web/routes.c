@@ -1,4 +1,5 @@
 #include "web/account.h"
+#include "web/network.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -54,6 +55,31 @@ ACT(vcm_reset_form)
 ACT(vcm_reset_complete)
 ACT(vcm_audit_page)
 ACT(vcm_api_me)
+ACT(vcm_join_page)
+ACT(vcm_join_submit)
+ACT(vcm_applications_page)
+ACT(vcm_application_accept_act)
+ACT(vcm_application_decline_act)
+ACT(vcm_member_manage_page)
+ACT(vcm_member_status_act)
+ACT(vcm_member_exception_act)
+ACT(vcm_collection_add_act)
+ACT(vcm_people_page)
+ACT(vcm_person_add_act)
+ACT(vcm_person_erase_act)
+ACT(vcm_person_export_act)
+ACT(vcm_api_network_people)
+PAGE(vcm_page_network)
+PAGE(vcm_page_network_members)
+PAGE(vcm_page_network_member)
+PAGE(vcm_page_network_growth)
+PAGE(vcm_page_network_collections)
+DATA(vcm_network_growth_csv)
+DATA(vcm_api_network_members)
+DATA(vcm_api_network_member)
+DATA(vcm_api_network_partners)
+DATA(vcm_api_network_collections)
+DATA(vcm_api_network_growth)
 PAGE(vcm_page_home)
 PAGE(vcm_page_browse)
 PAGE(vcm_page_object)
@@ -113,6 +139,17 @@ static const struct {
     {"GET", "/api/v1/museums/{id}", data_vcm_api_museum},
     {"GET", "/api/v1/countries", data_vcm_api_countries},
     {"GET", "/api/v1/countries/{code}", data_vcm_api_country},
+    {"GET", "/network", page_vcm_page_network},
+    {"GET", "/network/members", page_vcm_page_network_members},
+    {"GET", "/network/members/{id}", page_vcm_page_network_member},
+    {"GET", "/network/growth", page_vcm_page_network_growth},
+    {"GET", "/network/growth.csv", data_vcm_network_growth_csv},
+    {"GET", "/network/collections", page_vcm_page_network_collections},
+    {"GET", "/api/v1/network/members", data_vcm_api_network_members},
+    {"GET", "/api/v1/network/members/{id}", data_vcm_api_network_member},
+    {"GET", "/api/v1/network/partners", data_vcm_api_network_partners},
+    {"GET", "/api/v1/network/collections", data_vcm_api_network_collections},
+    {"GET", "/api/v1/network/growth", data_vcm_api_network_growth},
     {"OPTIONS", "/api/v1/{*path}", vcm_api_options},
     {"GET", "/iiif/manifest/{id}", data_vcm_iiif_manifest},
     {"GET", "/iiif/collection/top", data_vcm_iiif_collection_top},
@@ -155,6 +192,24 @@ static const struct {
     {"POST", "/reset/{token}", act_vcm_reset_complete, "reset.complete"},
     {"GET", "/audit", act_vcm_audit_page, "audit.read"},
     {"GET", "/api/v1/me", act_vcm_api_me, "account.read"},
+    /* the network (web/join.c) */
+    {"GET", "/network/join", act_vcm_join_page, "member.apply"},
+    {"POST", "/network/join", act_vcm_join_submit, "member.apply"},
+    {"GET", "/network/applications", act_vcm_applications_page, "member.review"},
+    {"POST", "/network/applications/{id}/accept", act_vcm_application_accept_act, "member.review"},
+    {"POST", "/network/applications/{id}/decline", act_vcm_application_decline_act,
+     "member.review"},
+    {"GET", "/network/members/{id}/manage", act_vcm_member_manage_page, "collection.edit"},
+    {"POST", "/network/members/{id}/status", act_vcm_member_status_act, "member.status"},
+    {"POST", "/network/members/{id}/exception", act_vcm_member_exception_act,
+     "partner.exception"},
+    {"POST", "/network/collections", act_vcm_collection_add_act, "collection.edit"},
+    {"GET", "/network/people", act_vcm_people_page, "person.read"},
+    {"POST", "/network/people", act_vcm_person_add_act, "person.edit"},
+    {"POST", "/network/people/{id}/erase", act_vcm_person_erase_act, "person.erase"},
+    {"GET", "/network/people/{id}/export", act_vcm_person_export_act, "person.export"},
+    {"GET", "/api/v1/network/people", act_vcm_api_network_people, "person.read"},
+    {"GET", "/api/v1/network/people/{id}", act_vcm_person_export_act, "person.export"},
 };
 
 int vcm_app_routes(vcm_router *r)

@@ -22,6 +22,7 @@
 #include "core/token.h"
 #include "http/router.h"
 #include "store/account.h"
+#include "store/network.h"
 #include "store/outbox.h"
 #include "web/account.h"
 #include "web/authz.h"
@@ -201,8 +202,6 @@ static char *fresh_email(char *buf, size_t size, const char *what)
     return buf;
 }
 
-/* What the database holds that an action could change (not the audit log,
- * nor sessions' last use). */
 /* Every table of the database but the ones a refused request writes on
  * purpose (the audit log records the refusal; throttles count attempts),
  * read through one connection kept for the whole run. */
@@ -363,6 +362,74 @@ static void p_link(struct attempt *t, const char *kind)
 static void p_invite_accept(struct attempt *t) { p_link(t, "invite"); }
 static void p_reset_complete(struct attempt *t) { p_link(t, "reset"); }
 
+/* The network (web/join.c). */
+static vcm_store *open_db(void)
+{
+    char err[512];
+    vcm_store *s = vcm_store_open(db, err, sizeof err);
+    if (!s)
+        fail_msg("open: %s", err);
+    return s;
+}
+static void p_join(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body,
+             "institution=Matrix+Museum&country=KR&contact_name=Jo&contact_email=jo%%40example.org"
+             "&collections=Ceramics&ack_definition=yes&ack_ethics=yes&consent=yes");
+}
+static int64_t application(void)
+{
+    vcm_store *s = open_db();
+    vcm_application app = {.institution = "Applying Museum", .country = "KR",
+                           .collections = "Ceramics", .ack_definition = true, .ack_ethics = true};
+    vcm_person p = {.name = "Jo", .email = "jo@example.org", .consent = true,
+                    .consent_for = "the application"};
+    assert_int_equal(vcm_application_add(s, &app, &p), 0);
+    vcm_store_close(s);
+    return app.id;
+}
+static void p_accept(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/network/applications/%lld/accept",
+             (long long)application());
+    snprintf(t->body, sizeof t->body, "exception_reason=matrix");
+}
+static void p_decline(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/network/applications/%lld/decline",
+             (long long)application());
+    snprintf(t->body, sizeof t->body, "reason=matrix");
+}
+static void p_status(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/network/members/%lld/status",
+             (long long)(t->own ? museum_a : museum_b));
+    snprintf(t->body, sizeof t->body, "status=applicant");
+}
+static void p_exception(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/network/members/%lld/exception",
+             (long long)(t->own ? museum_a : museum_b));
+    snprintf(t->body, sizeof t->body, "reason=matrix");
+}
+static void p_collection(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "museum=%lld&name=Matrix+collection",
+             (long long)(t->own ? museum_a : museum_b));
+}
+static void p_person(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "name=Matrix+Person&consent_for=the+test");
+}
+static void p_erase(struct attempt *t)
+{
+    vcm_store *s = open_db();
+    vcm_person p = {.name = "To Erase", .museum_id = t->own ? museum_a : museum_b};
+    assert_int_equal(vcm_person_add(s, &p, "test"), 0);
+    vcm_store_close(s);
+    snprintf(t->path, sizeof t->path, "/network/people/%lld/erase", (long long)p.id);
+}
+
 /* Who may: a bit per role, for the own museum and for another. */
 #define R(x) (1u << (x))
 #define SIGNED (R(CONTRIB) | R(MADMIN) | R(EDITOR) | R(SECRET))
@@ -388,6 +455,14 @@ static const struct entry {
     {"POST", "/invite/{token}", p_invite_accept, ALL, ALL, false},
     {"POST", "/reset", p_reset_request, ALL, ALL, false},
     {"POST", "/reset/{token}", p_reset_complete, ALL, ALL, false},
+    {"POST", "/network/join", p_join, ALL, ALL, false},
+    {"POST", "/network/applications/{id}/accept", p_accept, R(SECRET), R(SECRET), false},
+    {"POST", "/network/applications/{id}/decline", p_decline, R(SECRET), R(SECRET), false},
+    {"POST", "/network/members/{id}/status", p_status, R(SECRET), R(SECRET), false},
+    {"POST", "/network/members/{id}/exception", p_exception, R(SECRET), R(SECRET), false},
+    {"POST", "/network/collections", p_collection, R(MADMIN) | R(SECRET), R(SECRET), false},
+    {"POST", "/network/people", p_person, R(SECRET), R(SECRET), false},
+    {"POST", "/network/people/{id}/erase", p_erase, R(SECRET), R(SECRET), false},
 };
 
 static void test_authorization_matrix(void **state)
