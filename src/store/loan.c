@@ -89,12 +89,14 @@ static const char *const sql[L_COUNT] = {
                      "w ON w.exhibition_id = p.exhibition_id AND w.n = p.n WHERE "
                      "o.exhibition_id = ?1 AND v.start_date <= w.end_date AND w.start_date <= "
                      "v.end_date ORDER BY o.n, o.item, w.n",
-    /* a venue's object booked by a loan that is not this venue's */
+    /* a venue's object booked by a loan that is not this venue's (the
+     * bookings' dates as text, which orders as the dates do, since the
+     * venues' are text on both engines) */
     [L_BOOK_CLASH] = "SELECT o.n, o.item, o.label, b.loan_id, CAST(b.start_date AS text), "
                      "CAST(b.end_date AS text) FROM venue_objects o JOIN exhibition_venues v ON "
                      "v.exhibition_id = o.exhibition_id AND v.n = o.n JOIN loan_bookings b ON "
-                     "b.item = o.item AND b.start_date <= v.end_date AND v.start_date <= "
-                     "b.end_date JOIN loans l ON l.id = b.loan_id WHERE o.exhibition_id = ?1 "
+                     "b.item = o.item AND CAST(b.start_date AS text) <= v.end_date AND "
+                     "v.start_date <= CAST(b.end_date AS text) JOIN loans l ON l.id = b.loan_id WHERE o.exhibition_id = ?1 "
                      "AND NOT (coalesce(l.exhibition_id, 0) = ?1 AND coalesce(l.venue_no, 0) = "
                      "o.n) ORDER BY o.n, o.item",
     [L_EX_LOANS] = "SELECT " LOAN_COLS " FROM loans WHERE exhibition_id = ?1 AND (?2 = 0 OR "
