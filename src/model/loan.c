@@ -175,3 +175,56 @@ int vcm_loan_check(const vcm_loan *l, vcm_loan_state to, vcm_refusal *why)
                 return -1;
     return to == VCM_LOAN_CANCELLED ? missing(l, to, why) : 0;
 }
+
+/* A copy of [s, e) without the spaces around it, or NULL when empty. */
+static const char *trimmed(vcm_arena *a, const char *s, const char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    if (s == e)
+        return NULL;
+    char *c = vcm_arena_alloc(a, (size_t)(e - s) + 1);
+    if (!c)
+        return NULL;
+    memcpy(c, s, (size_t)(e - s));
+    c[e - s] = '\0';
+    return c;
+}
+
+int vcm_loan_entries_parse(const char *text, vcm_arena *a, vcm_loan_entry *out, int *bad_line)
+{
+    int n = 0, line = 0;
+    const char *p = text ? text : "";
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        const char *end = eol ? eol : p + strlen(p);
+        line++;
+        const char *bar = memchr(p, '|', (size_t)(end - p));
+        const char *key = trimmed(a, p, bar ? bar : end);
+        const char *label = bar ? trimmed(a, bar + 1, end) : NULL;
+        p = eol ? eol + 1 : end;
+        if (!key && !label)
+            continue;
+        *bad_line = line;
+        if (!key || n == VCM_LOAN_MAX_LINES || strlen(key) > VCM_LOAN_MAX_TEXT ||
+            (label && strlen(label) > VCM_LOAN_MAX_TEXT))
+            return -1;
+        vcm_loan_entry e = {.label = label};
+        if (strncmp(key, "object:", 7) == 0) {
+            const char *d = key + 7;
+            if (!*d || strlen(d) > 18 || strspn(d, "0123456789") != strlen(d))
+                return -1;
+            for (; *d; d++)
+                e.object_id = e.object_id * 10 + (*d - '0');
+            if (!e.object_id)
+                return -1;
+        } else {
+            e.inventory = key;
+        }
+        out[n++] = e;
+    }
+    *bad_line = 0;
+    return n;
+}

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "model/network.h"
 
 typedef enum vcm_loan_state {
@@ -91,3 +92,18 @@ bool vcm_loan_overlap(const char *a0, const char *a1, const char *b0, const char
 /* The field names a step needs, NULL-terminated (pages mark them). */
 const char *const *vcm_loan_needs(vcm_loan_state to);
 #endif
+
+/* One object of a loan's list as a form gives it, one per line:
+ * "object:ID" for a collection object, else the lender's inventory number;
+ * " | label" after either adds a label. Blank lines are skipped. */
+typedef struct vcm_loan_entry {
+    int64_t object_id;
+    const char *inventory, *label; /* in the arena given */
+} vcm_loan_entry;
+#define VCM_LOAN_MAX_LINES 200
+#define VCM_LOAN_MAX_TEXT 200 /* bytes of an inventory number or a label */
+/* Parses text into at most VCM_LOAN_MAX_LINES entries (out: that many
+ * places): the count, or -1 with *bad_line (from 1) for a line too long,
+ * an "object:" with no number, or too many lines. Pure. */
+int vcm_loan_entries_parse(const char *text, vcm_arena *a, vcm_loan_entry *out,
+                           int *bad_line);

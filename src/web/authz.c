@@ -11,7 +11,9 @@ const char *const vcm_authz_actions[] = {
     "token.revoke", "user.list", "user.invite", "user.disable", "user.enable", "user.reset",
     "user.role", "audit.read", "record.read", "record.draft", "record.publish",
     "museum.edit", "member.apply", "member.review", "member.status", "partner.exception",
-    "collection.edit", "person.read", "person.edit", "person.export", "person.erase", NULL,
+    "collection.edit", "person.read", "person.edit", "person.export", "person.erase",
+    "loan.read", "loan.request", "loan.transition", "exhibition.read", "exhibition.edit",
+    "exchange.read", "exchange.post", "exchange.match", "exchange.report", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -55,6 +57,9 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     /* The network's join form is open to every museum, with no fee. */
     if (is(action, "member.apply"))
         return true;
+    /* Travelling exhibitions and the exchange programme are public. */
+    if (is(action, "exhibition.read") || is(action, "exchange.read"))
+        return true;
     if (is(action, "record.read")) {
         if (!r || !r->draft)
             return true;
@@ -93,6 +98,30 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
         is(action, "person.edit") || is(action, "person.export") || is(action, "person.erase"))
         return u->role == VCM_ROLE_SECRETARIAT;
     if (is(action, "collection.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* Loans: seen by the museums involved (the handler asks once for the
+     * lender, once for the borrower), the editors and the secretariat;
+     * requested by the borrowing museum's users; moved on by the users of
+     * the museums involved and the secretariat (editors only read). */
+    if (is(action, "loan.read"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT ||
+               (!r ? vcm_role_has_museum(u->role) : member(u, r->museum_id));
+    if (is(action, "loan.request") || is(action, "loan.transition"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (!r ? vcm_role_has_museum(u->role) : member(u, r->museum_id));
+    /* Exhibitions: the secretariat, the editors and museum admins (of the
+     * organising museum once there is one). */
+    if (is(action, "exhibition.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT || u->role == VCM_ROLE_EDITOR ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* The exchange programme: a museum's users post for their museum and
+     * report on its placements; its admin agrees a placement; the
+     * secretariat does all of it. */
+    if (is(action, "exchange.post") || is(action, "exchange.report"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (!r ? vcm_role_has_museum(u->role) : member(u, r->museum_id));
+    if (is(action, "exchange.match"))
         return u->role == VCM_ROLE_SECRETARIAT ||
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
     return false; /* an action nobody named here */
