@@ -347,7 +347,7 @@ int vcm_loan_step_act(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     int rc = id ? vcm_loan_get(w->s, req->arena, id, &l, NULL, NULL) : 0;
     if (rc < 0)
         return vcm_web_store_error(req, resp, w->s);
-    if (rc == 0 || !may(w, "loan.read", &l))
+    if (rc == 0)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "loan.missing"));
     if (!may(w, "loan.transition", &l))
         return vcm_web_error(req, resp, 403, vcm_web_t(req, "error.403"));
