@@ -305,7 +305,7 @@ int vcm_partner_of_country(vcm_store *b, vcm_arena *a, const char *code, vcm_par
 int vcm_partner_group(vcm_store *b, const char *code, vcm_region *out)
 {
     vcm_arena a;
-    vcm_arena_init(&a, 1024);
+    vcm_arena_init(&a, 1 << 16);
     vcm_partner p;
     int rc = vcm_partner_of_country(b, &a, code, &p);
     if (rc == 1)
@@ -419,7 +419,7 @@ static void changed_fields(const vcm_person *o, const vcm_person *p, char *out, 
 static int person_update(store *s, vcm_person *p, const char *actor)
 {
     vcm_arena a;
-    vcm_arena_init(&a, 4096);
+    vcm_arena_init(&a, 1 << 20);
     vcm_person old;
     int rc = vcm_person_get(&s->base, &a, p->id, &old);
     if (rc != 1)
@@ -612,7 +612,7 @@ int vcm_member_current(vcm_store *b, vcm_arena *a, int64_t museum_id, vcm_member
 static int member_record(store *s, vcm_member_event *e, vcm_refusal *why)
 {
     vcm_arena a;
-    vcm_arena_init(&a, 4096);
+    vcm_arena_init(&a, 1 << 20);
     int rc = -1;
     if (e->from_date && !vcm_member_date_ok(e->from_date)) {
         why->rule = "date";
@@ -939,7 +939,7 @@ static int accept(store *s, int64_t id, const char *actor, const char *exception
                   int64_t *museum_id, vcm_refusal *why)
 {
     vcm_arena a;
-    vcm_arena_init(&a, 4096);
+    vcm_arena_init(&a, 1 << 20);
     vcm_application app;
     int rc = vcm_application_get(&s->base, &a, id, &app);
     if (rc <= 0) {

@@ -11,6 +11,7 @@
 
 #include "core/i18n.h"
 #include "core/log.h"
+#include "http/cookie.h"
 #include "http/form.h"
 #include "model/country.h"
 #include "store/network.h"
@@ -60,7 +61,10 @@ static json_t *page_data(vcm_req *req, vcm_web_who *w, const char *title_key)
     json_t *d = json_object();
     json_object_set_new(d, "page_title", json_string(vcm_web_t(req, title_key)));
     json_object_set_new(d, "noindex", json_true());
-    json_object_set_new(d, "csrf", json_string(w->csrf ? w->csrf : ""));
+    /* a form sent back with its errors: an anonymous visitor's token is the
+     * cookie the request was checked against (vcm_web_act) */
+    const char *csrf = w->csrf ? w->csrf : vcm_req_cookie(req, VCM_CSRF_COOKIE);
+    json_object_set_new(d, "csrf", json_string(csrf ? csrf : ""));
     return d;
 }
 

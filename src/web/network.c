@@ -465,7 +465,7 @@ static json_t *chart(vcm_req *req, json_t *growth)
             continue;
         max = m > max ? m : max;
         json_array_append_new(
-            bars, json_pack("{s:s, s:I, s:s}", "label",
+            bars, json_pack("{s:s, s:I, s:b}", "label",
                             vcm_web_tf(req, "network.growth.platform",
                                        vcm_arena_printf(req->arena, "%lld",
                                                         (long long)json_integer_value(
