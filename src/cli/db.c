@@ -229,8 +229,9 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
     int status = VCM_EXIT_FAIL;
     bool from_tx = false;
     char from_id[33], to_id[33];
-    struct sum sums[32] = {{0}};
-    assert(vcm_store_ntables <= 32);
+    /* room for every table of vcm_store_tables, with some to spare */
+    struct sum sums[64] = {{0}};
+    assert(vcm_store_ntables <= 64);
     if (from->ops->instance_id(from, from_id) < 0) {
         fprintf(stderr, "vcm db copy: source %s: %s\n", from_name, vcm_store_error(from));
         goto out;

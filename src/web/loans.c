@@ -94,8 +94,13 @@ json_t *vcm_loans_history(vcm_req *req, vcm_store *s, const char *entity, int64_
         struct tm tm;
         if (gmtime_r(&t, &tm))
             strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+        /* a loan's steps by their names for people */
+        vcm_loan_state st;
+        const char *action = h[i].action;
+        if (strcmp(entity, "loan") == 0 && vcm_loan_state_parse(action, &st) == 0)
+            action = vcm_web_t(req, vcm_arena_printf(req->arena, "loan.state.%s", action));
         json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "time", when, "actor",
-                                              h[i].actor, "action", h[i].action, "detail",
+                                              h[i].actor, "action", action, "detail",
                                               h[i].detail ? h[i].detail : ""));
     }
     return list;

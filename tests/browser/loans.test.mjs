@@ -129,7 +129,7 @@ test('a loan from request to return, and a two-venue travelling exhibition', TES
       assert.match(await page.locator('#loan-state').innerText(), want);
     }
     assert.equal(await page.locator('form[id^=step-]').count(), 0, 'a returned loan takes no further step');
-    assert.match(await page.locator('main').innerText(), /returned/);
+    assert.match(await page.locator('main').innerText(), /Condition checked in/);
 
     // a travelling exhibition with two venues and different object lists
     await page.goto(`${BASE}/network/exhibitions`, { timeout: WAIT });
