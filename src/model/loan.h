@@ -91,7 +91,6 @@ bool vcm_loan_overlap(const char *a0, const char *a1, const char *b0, const char
 
 /* The field names a step needs, NULL-terminated (pages mark them). */
 const char *const *vcm_loan_needs(vcm_loan_state to);
-#endif
 
 /* One object of a loan's list as a form gives it, one per line:
  * "object:ID" for a collection object, else the lender's inventory number;
@@ -107,3 +106,4 @@ typedef struct vcm_loan_entry {
  * an "object:" with no number, or too many lines. Pure. */
 int vcm_loan_entries_parse(const char *text, vcm_arena *a, vcm_loan_entry *out,
                            int *bad_line);
+#endif

@@ -34,18 +34,17 @@ CREATE TABLE exhibition_venues (
 
 -- What a venue shows. item: the object's key for bookings ('o:ID' for a
 -- collection object, 'm:LENDER:INVENTORY' for a lender's object given by
--- its inventory number).
+-- its inventory number). The venue (exhibition_id, n) is checked by the
+-- store when an object is added.
 CREATE TABLE venue_objects (
-    exhibition_id bigint NOT NULL,
+    exhibition_id bigint NOT NULL REFERENCES exhibitions(id) ON DELETE CASCADE,
     n             bigint NOT NULL,
     item          text NOT NULL,
     object_id     bigint REFERENCES objects(id) ON DELETE SET NULL,
     lender_id     bigint NOT NULL REFERENCES museums(id),
     inventory     text,
     label         text,
-    PRIMARY KEY (exhibition_id, n, item),
-    FOREIGN KEY (exhibition_id, n) REFERENCES exhibition_venues(exhibition_id, n)
-        ON DELETE CASCADE
+    PRIMARY KEY (exhibition_id, n, item)
 );
 
 -- A loan from a lender to a borrower, both museums, with the information
@@ -100,13 +99,12 @@ CREATE TABLE loan_bookings (
     id         bigserial PRIMARY KEY,
     loan_id    bigint NOT NULL REFERENCES loans(id) ON DELETE CASCADE,
     item       text NOT NULL,
-    start_date date NOT NULL,
-    end_date   date NOT NULL,
+    start_date date NOT NULL CHECK (start_date >= DATE '1900-01-01'),
+    end_date   date NOT NULL CHECK (end_date <= DATE '2999-12-31'),
     CHECK (start_date <= end_date),
     CONSTRAINT loan_bookings_no_overlap EXCLUDE USING gist
         (item WITH =, daterange(start_date, end_date, '[]') WITH &&)
 );
-CREATE INDEX loan_bookings_item ON loan_bookings(item, start_date);
 CREATE INDEX loan_bookings_loan ON loan_bookings(loan_id);
 
 -- The exchange programme: offers and requests of staff placements and

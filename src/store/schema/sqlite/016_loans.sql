@@ -31,18 +31,17 @@ CREATE TABLE exhibition_venues (
 
 -- What a venue shows. item: the object's key for bookings ('o:ID' for a
 -- collection object, 'm:LENDER:INVENTORY' for a lender's object given by
--- its inventory number).
+-- its inventory number). The venue (exhibition_id, n) is checked by the
+-- store when an object is added.
 CREATE TABLE venue_objects (
-    exhibition_id INTEGER NOT NULL,
+    exhibition_id INTEGER NOT NULL REFERENCES exhibitions(id) ON DELETE CASCADE,
     n             INTEGER NOT NULL,
     item          TEXT NOT NULL,
     object_id     INTEGER REFERENCES objects(id) ON DELETE SET NULL,
     lender_id     INTEGER NOT NULL REFERENCES museums(id),
     inventory     TEXT,
     label         TEXT,
-    PRIMARY KEY (exhibition_id, n, item),
-    FOREIGN KEY (exhibition_id, n) REFERENCES exhibition_venues(exhibition_id, n)
-        ON DELETE CASCADE
+    PRIMARY KEY (exhibition_id, n, item)
 );
 
 -- A loan from a lender to a borrower, both museums, with the information
@@ -97,11 +96,14 @@ CREATE TABLE loan_bookings (
     id         INTEGER PRIMARY KEY,
     loan_id    INTEGER NOT NULL REFERENCES loans(id) ON DELETE CASCADE,
     item       TEXT NOT NULL,
-    start_date TEXT NOT NULL CHECK (start_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
-    end_date   TEXT NOT NULL CHECK (end_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+    start_date TEXT NOT NULL CHECK (start_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'
+                                    AND start_date >= '1900-01-01'),
+    end_date   TEXT NOT NULL CHECK (end_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'
+                                  AND end_date <= '2999-12-31'),
     CHECK (start_date <= end_date)
 );
-CREATE INDEX loan_bookings_item ON loan_bookings(item, start_date);
+-- (PostgreSQL: the exclusion constraint's index)
+CREATE INDEX loan_bookings_item ON loan_bookings(item);
 CREATE INDEX loan_bookings_loan ON loan_bookings(loan_id);
 
 CREATE TRIGGER loan_bookings_no_overlap_insert BEFORE INSERT ON loan_bookings
