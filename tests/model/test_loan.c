@@ -220,6 +220,43 @@ static void test_match(void **state)
     assert_string_equal(field, "start");
 }
 
+static void test_entries(void **state)
+{
+    (void)state;
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_loan_entry e[VCM_LOAN_MAX_LINES];
+    int bad = -1;
+    assert_int_equal(vcm_loan_entries_parse(" A-1 | jade disc \n\nobject:42\r\n  |  \nB 2", &a, e,
+                                            &bad),
+                     3);
+    assert_string_equal(e[0].inventory, "A-1");
+    assert_string_equal(e[0].label, "jade disc");
+    assert_int_equal(e[1].object_id, 42);
+    assert_null(e[1].inventory);
+    assert_string_equal(e[2].inventory, "B 2");
+    assert_null(e[2].label);
+    assert_int_equal(vcm_loan_entries_parse("A\nobject:x\n", &a, e, &bad), -1);
+    assert_int_equal(bad, 2);
+    assert_int_equal(vcm_loan_entries_parse("object:0", &a, e, &bad), -1);
+    assert_int_equal(vcm_loan_entries_parse("| a label with no object", &a, e, &bad), -1);
+    /* too many lines, too long a line */
+    char *many = vcm_arena_alloc(&a, (VCM_LOAN_MAX_LINES + 1) * 3 + 1);
+    for (int i = 0; i <= VCM_LOAN_MAX_LINES; i++)
+        memcpy(many + i * 3, "X1\n", 3);
+    many[(VCM_LOAN_MAX_LINES + 1) * 3] = '\0';
+    assert_int_equal(vcm_loan_entries_parse(many, &a, e, &bad), -1);
+    assert_int_equal(bad, VCM_LOAN_MAX_LINES + 1);
+    many[VCM_LOAN_MAX_LINES * 3] = '\0';
+    assert_int_equal(vcm_loan_entries_parse(many, &a, e, &bad), VCM_LOAN_MAX_LINES);
+    char long_line[VCM_LOAN_MAX_TEXT + 2];
+    memset(long_line, 'x', sizeof long_line - 1);
+    long_line[sizeof long_line - 1] = '\0';
+    assert_int_equal(vcm_loan_entries_parse(long_line, &a, e, &bad), -1);
+    assert_int_equal(vcm_loan_entries_parse("", &a, e, &bad), 0);
+    vcm_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_request),
         cmocka_unit_test(test_holds_and_names),
         cmocka_unit_test(test_match),
+        cmocka_unit_test(test_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
