@@ -63,8 +63,11 @@ before(async () => {
   // two more members to lend to, in partner countries
   const csv = join(OUT, 'loans-museums.csv');
   writeFileSync(csv, 'name_en,country_code,city,website\n' +
-    'Weltmuseum Wien,AT,Vienna,\nMusee Guimet,FR,Paris,\n');
-  vcm('network', 'load', csv);
+    'Weltmuseum Wien,AT,Vienna,\nMusee Guimet,FR,Paris,\nNational Museum of Korea,KR,Seoul,\n');
+  const partners = join(OUT, 'loans-partners.csv');
+  writeFileSync(partners, 'iso2,name_en,asem_group,joined\n' +
+    'AT,Austria,Europe,1996\nFR,France,Europe,1996\nKR,Republic of Korea,Asia,1996\n');
+  vcm('network', 'load', partners, csv);
 });
 
 after(async () => {
@@ -171,6 +174,34 @@ test('a loan from request to return, and a two-venue travelling exhibition', TES
     pages.push(['exhibitions', '/network/exhibitions'], ['exhibition', exPath],
       ['venue', `${exPath}/venues/2`], ['exchange', '/network/exchange'],
       ['exchange-new', '/network/exchange/new']);
+
+    // the exchange programme: an offer in Korea, a request in Austria, matched
+    for (const [museum, kind, side, topic, langs] of [
+      ['National Museum of Korea', 'offer', 'host', 'Family education programmes', 'en, ko'],
+      ['Weltmuseum Wien', 'request', 'home', 'Education programmes for families', 'de, en']]) {
+      await page.goto(`${BASE}/network/exchange/new`, { timeout: WAIT });
+      await page.getByLabel('Museum', { exact: true }).selectOption({ label: museum });
+      await page.locator(kind === 'offer' ? '#e-offer' : '#e-request').check();
+      await page.locator(side === 'host' ? '#e-host' : '#e-home').check();
+      await page.getByLabel('Kind').selectOption('education');
+      await page.getByLabel('Topic').fill(topic);
+      await page.getByLabel('Skills (separated by commas)').fill('education, outreach');
+      await page.getByLabel('Languages (separated by commas)').fill(langs);
+      await page.locator('#e-start').fill('2033-04-01');
+      await page.locator('#e-end').fill('2033-05-31');
+      await submit(page, '#exchange-post', /\/network\/exchange\/\d+$/);
+    }
+    const matchPath = new URL(page.url()).pathname;
+    const row = page.locator('tbody tr', { hasText: 'Family education programmes' });
+    assert.match(await row.innerText(), /20\/20/); // a language in common, shown as a part
+    pages.push(['exchange-match', matchPath]);
+    await Promise.all([page.waitForURL(/\/network\/exchange\/placements\/\d+$/, { timeout: WAIT }),
+      row.getByRole('button', { name: 'Agree a placement' }).click()]);
+    const placementPath = new URL(page.url()).pathname;
+    await page.getByLabel('Report').fill('Two weeks with the education team.');
+    await submit(page, '#report-new', new RegExp(`${placementPath}$`));
+    assert.match(await page.locator('main').innerText(), /Two weeks with the education team/);
+    pages.push(['placement', placementPath]);
 
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: 900 });
