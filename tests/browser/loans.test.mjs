@@ -195,6 +195,8 @@ test('a loan from request to return, and a two-venue travelling exhibition', TES
     const row = page.locator('tbody tr', { hasText: 'Family education programmes' });
     assert.match(await row.innerText(), /20\/20/); // a language in common, shown as a part
     pages.push(['exchange-match', matchPath]);
+    // with its candidate shown (once agreed, both posts close)
+    failures.push(...await audit(t, page, 'exchange-match-open', 1280));
     await Promise.all([page.waitForURL(/\/network\/exchange\/placements\/\d+$/, { timeout: WAIT }),
       row.getByRole('button', { name: 'Agree a placement' }).click()]);
     const placementPath = new URL(page.url()).pathname;
