@@ -1085,6 +1085,74 @@ static void test_throttled_across_nodes(void **state)
 
 /* ---- the rules themselves -------------------------------------------------------------- */
 
+/* ---- who sees a loan ------------------------------------------------------------- */
+
+/* A loan between museums B and C: its page, the list and the API show it
+ * to B's users, the editors and the secretariat, and to nobody of museum A
+ * (404, as if there were none); /network/loans is for members only. */
+static void test_loan_visibility(void **state)
+{
+    (void)state;
+    vcm_store *s = open_db();
+    vcm_loan l = {.lender_id = third_museum(s), .borrower_id = museum_b, .reason = "Seen",
+                  .start = "2031-01-01", .end = "2031-01-31", .venue = "Hall"};
+    vcm_loan_line line = {.inventory = "SEEN-1"};
+    vcm_refusal why;
+    assert_int_equal(vcm_loan_create(s, &l, &line, 1, "test", &why), 0);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_loan got;
+    assert_int_equal(vcm_loan_get(s, &a, l.id, &got, NULL, NULL), 1);
+    vcm_store_close(s);
+    char page[64], api[64];
+    snprintf(page, sizeof page, "/network/loans/%lld", (long long)l.id);
+    snprintf(api, sizeof api, "/api/v1/network/loans/%lld", (long long)l.id);
+    const struct {
+        const char *role;
+        int64_t museum;
+        bool sees;
+    } who[] = {{"contributor", museum_a, false}, {"museum_admin", museum_a, false},
+               {"contributor", museum_b, true},  {"editor", 0, true},
+               {"secretariat", 0, true}};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        char email[64];
+        struct who w;
+        add_user(fresh_email(email, sizeof email, "seer"), who[i].role, who[i].museum, true);
+        login(0, email, &w);
+        struct hres h = http(0, "GET", page, NULL, w.cookie, NULL);
+        if (h.status != (who[i].sees ? 200 : 404))
+            fail_msg("%s of %lld: %s answered %ld", who[i].role, (long long)who[i].museum,
+                     page, h.status);
+        hfree(&h);
+        h = http(1, "GET", api, NULL, w.cookie, NULL);
+        assert_int_equal(h.status, who[i].sees ? 200 : 404);
+        hfree(&h);
+        h = http(0, "GET", "/network/loans", NULL, w.cookie, NULL);
+        assert_int_equal(h.status, 200);
+        assert_int_equal(strstr(h.body, got.number) != NULL, who[i].sees);
+        hfree(&h);
+    }
+    /* anonymous: sent to sign in; the API says 401 */
+    struct hres h = http(0, "GET", "/network/loans", NULL, NULL, NULL);
+    assert_int_equal(h.status, 303);
+    assert_non_null(strstr(h.headers, "/login"));
+    hfree(&h);
+    h = http(0, "GET", page, NULL, NULL, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    h = http(0, "GET", "/api/v1/network/loans", NULL, NULL, NULL);
+    assert_int_equal(h.status, 401);
+    hfree(&h);
+    /* the exhibitions and the exchange programme are public */
+    h = http(0, "GET", "/network/exhibitions", NULL, NULL, NULL);
+    assert_int_equal(h.status, 200);
+    hfree(&h);
+    h = http(0, "GET", "/network/exchange", NULL, NULL, NULL);
+    assert_int_equal(h.status, 200);
+    hfree(&h);
+    vcm_arena_release(&a);
+}
+
 static void test_authz_rules(void **state)
 {
     (void)state;
@@ -1130,6 +1198,8 @@ int main(void)
         cmocka_unit_test(test_cli_disable),
         cmocka_unit_test(test_operational_writes_keep_data_version),
         cmocka_unit_test(test_outbox),
+        /* before the throttling test, which leaves the address throttled */
+        cmocka_unit_test(test_loan_visibility),
         cmocka_unit_test(test_throttled_across_nodes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
