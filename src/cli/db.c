@@ -229,7 +229,7 @@ static int db_copy(vcm_config *cfg, const char *src, const char *dst)
     int status = VCM_EXIT_FAIL;
     bool from_tx = false;
     char from_id[33], to_id[33];
-    struct sum sums[64] = {{0}}; /* one a table of vcm_store_tables */
+    struct sum sums[128] = {{0}}; /* one a table of vcm_store_tables */
     assert(vcm_store_ntables <= sizeof sums / sizeof sums[0]);
     if (from->ops->instance_id(from, from_id) < 0) {
         fprintf(stderr, "vcm db copy: source %s: %s\n", from_name, vcm_store_error(from));

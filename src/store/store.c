@@ -124,6 +124,30 @@ static const char *const meeting_items_cols[] = {"meeting_id", "kind", "pos", "t
 static const char *const meeting_people_cols[] = {"meeting_id", "person_id", "role"};
 static const char *const news_cols[] = {"id", "title", "body", "museum_id", "published",
                                         "updated", "posted_by", "demo", "source"};
+/* Loans, travelling exhibitions, the exchange programme (schema 016):
+ * store/loan.c. */
+static const char *const exhibitions_cols[] = {"id", "title", "curators", "organiser_id",
+                                               "description", "demo", "created", "updated"};
+static const char *const exhibition_venues_cols[] = {"exhibition_id", "n", "museum_id", "city",
+                                                     "start_date", "end_date"};
+static const char *const venue_objects_cols[] = {"exhibition_id", "n", "item", "object_id",
+                                                 "lender_id", "inventory", "label"};
+static const char *const loans_cols[] = {
+    "id", "number", "lender_id", "borrower_id", "state", "reason", "start_date", "end_date",
+    "venue", "assessment", "conditions", "insurance", "condition_out", "courier_out", "arrival",
+    "courier_in", "condition_in", "cancel_reason", "exhibition_id", "venue_no", "created_by",
+    "created", "updated"};
+static const char *const loan_lines_cols[] = {"loan_id", "item", "object_id", "inventory",
+                                              "label"};
+static const char *const loan_bookings_cols[] = {"id", "loan_id", "item", "start_date",
+                                                 "end_date"};
+static const char *const exchange_posts_cols[] = {
+    "id", "museum_id", "offer", "host", "kind", "topic", "skills", "languages", "start_date",
+    "end_date", "open", "created_by", "created"};
+static const char *const placements_cols[] = {"id", "offer_id", "request_id", "host_id",
+                                              "home_id", "score", "created_by", "created"};
+static const char *const placement_reports_cols[] = {"id", "placement_id", "author", "body",
+                                                     "created"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -178,6 +202,15 @@ const vcm_table vcm_store_tables[] = {
     TABLE(meeting_items, "ititttt", 3),
     TABLE(meeting_people, "iit", 3),
     TABLE(news, "ittiiitit", 1),
+    TABLE(exhibitions, "ittitiii", 1),
+    TABLE(exhibition_venues, "iiittt", 2),
+    TABLE(venue_objects, "iitiitt", 3),
+    TABLE(loans, "itiittttttttttttttiitii", 1),
+    TABLE(loan_lines, "ititt", 2),
+    TABLE(loan_bookings, "iittt", 1),
+    TABLE(exchange_posts, "iiiittttttiti", 1),
+    TABLE(placements, "iiiiiiti", 1),
+    TABLE(placement_reports, "iitti", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

@@ -17,7 +17,10 @@ const char *const vcm_authz_actions[] = {
     "collection.edit", "person.read", "person.edit", "person.export", "person.erase",
     /* governance, meetings, news (docs/governance.md) */
     "governance.appoint", "governance.override", "election.manage", "vote.cast",
-    "meeting.edit", "news.post", NULL,
+    "meeting.edit", "news.post",
+    /* loans, exhibitions, the exchange programme (docs/loans.md) */
+    "loan.read", "loan.request", "loan.transition", "exhibition.read", "exhibition.edit",
+    "exchange.read", "exchange.post", "exchange.match", "exchange.report", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -60,6 +63,9 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
         return true;
     /* The network's join form is open to every museum, with no fee. */
     if (is(action, "member.apply"))
+        return true;
+    /* Travelling exhibitions and the exchange programme are public. */
+    if (is(action, "exhibition.read") || is(action, "exchange.read"))
         return true;
     if (is(action, "record.read")) {
         if (!r || !r->draft)

@@ -1,6 +1,7 @@
 #include "web/account.h"
 #include "web/linkedart.h"
 #include "web/governance.h"
+#include "web/loans.h"
 #include "web/network.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -71,6 +72,30 @@ ACT(vcm_person_add_act)
 ACT(vcm_person_erase_act)
 ACT(vcm_person_export_act)
 ACT(vcm_api_network_people)
+ACT(vcm_loans_page)
+ACT(vcm_loan_request_act)
+ACT(vcm_loan_page)
+ACT(vcm_loan_step_act)
+ACT(vcm_api_loans)
+ACT(vcm_api_loan)
+ACT(vcm_exhibitions_page)
+ACT(vcm_exhibition_create_act)
+ACT(vcm_exhibition_page)
+ACT(vcm_exhibition_venue_page)
+ACT(vcm_exhibition_edit_page)
+ACT(vcm_exhibition_venue_act)
+ACT(vcm_exhibition_object_act)
+ACT(vcm_exhibition_loans_act)
+ACT(vcm_api_exhibitions)
+ACT(vcm_api_exhibition)
+ACT(vcm_exchange_page)
+ACT(vcm_exchange_post_page)
+ACT(vcm_exchange_post_act)
+ACT(vcm_exchange_match_page)
+ACT(vcm_exchange_match_act)
+ACT(vcm_placement_page)
+ACT(vcm_placement_report_act)
+ACT(vcm_api_exchange)
 PAGE(vcm_page_network)
 PAGE(vcm_page_network_members)
 PAGE(vcm_page_network_member)
@@ -233,6 +258,36 @@ static const struct {
     {"GET", "/network/people/{id}/export", act_vcm_person_export_act, "person.export"},
     {"GET", "/api/v1/network/people", act_vcm_api_network_people, "person.read"},
     {"GET", "/api/v1/network/people/{id}", act_vcm_person_export_act, "person.export"},
+    /* loans, travelling exhibitions, the exchange programme (web/loans.h) */
+    {"GET", "/network/loans", act_vcm_loans_page, "loan.read"},
+    {"POST", "/network/loans", act_vcm_loan_request_act, "loan.request"},
+    {"GET", "/network/loans/{id}", act_vcm_loan_page, "loan.read"},
+    {"POST", "/network/loans/{id}/step", act_vcm_loan_step_act, "loan.transition"},
+    {"GET", "/api/v1/network/loans", act_vcm_api_loans, "loan.read"},
+    {"GET", "/api/v1/network/loans/{id}", act_vcm_api_loan, "loan.read"},
+    {"GET", "/network/exhibitions", act_vcm_exhibitions_page, "exhibition.read"},
+    {"POST", "/network/exhibitions", act_vcm_exhibition_create_act, "exhibition.edit"},
+    {"GET", "/network/exhibitions/{id}", act_vcm_exhibition_page, "exhibition.read"},
+    {"GET", "/network/exhibitions/{id}/venues/{n}", act_vcm_exhibition_venue_page,
+     "exhibition.read"},
+    {"GET", "/network/exhibitions/{id}/edit", act_vcm_exhibition_edit_page, "exhibition.edit"},
+    {"POST", "/network/exhibitions/{id}/venues", act_vcm_exhibition_venue_act,
+     "exhibition.edit"},
+    {"POST", "/network/exhibitions/{id}/venues/{n}/objects", act_vcm_exhibition_object_act,
+     "exhibition.edit"},
+    {"POST", "/network/exhibitions/{id}/venues/{n}/loans", act_vcm_exhibition_loans_act,
+     "exhibition.edit"},
+    {"GET", "/api/v1/network/exhibitions", act_vcm_api_exhibitions, "exhibition.read"},
+    {"GET", "/api/v1/network/exhibitions/{id}", act_vcm_api_exhibition, "exhibition.read"},
+    {"GET", "/network/exchange", act_vcm_exchange_page, "exchange.read"},
+    {"POST", "/network/exchange", act_vcm_exchange_post_act, "exchange.post"},
+    {"GET", "/network/exchange/new", act_vcm_exchange_post_page, "exchange.post"},
+    {"GET", "/network/exchange/{id}", act_vcm_exchange_match_page, "exchange.read"},
+    {"POST", "/network/exchange/placements", act_vcm_exchange_match_act, "exchange.match"},
+    {"GET", "/network/exchange/placements/{id}", act_vcm_placement_page, "exchange.read"},
+    {"POST", "/network/exchange/placements/{id}/reports", act_vcm_placement_report_act,
+     "exchange.report"},
+    {"GET", "/api/v1/network/exchange", act_vcm_api_exchange, "exchange.read"},
 };
 
 /* Governance, meetings and news (governance.c, meetings.c, news.c): the

@@ -23,6 +23,7 @@
 #include "http/router.h"
 #include "store/account.h"
 #include "store/governance.h"
+#include "store/loan.h"
 #include "store/network.h"
 #include "store/outbox.h"
 #include "web/account.h"
@@ -203,8 +204,6 @@ static char *fresh_email(char *buf, size_t size, const char *what)
     return buf;
 }
 
-/* What the database holds that an action could change (not the audit log,
- * nor sessions' last use). */
 /* Every table of the database but the ones a refused request writes on
  * purpose (the audit log records the refusal; throttles count attempts),
  * read through one connection kept for the whole run. */
@@ -535,6 +534,149 @@ static void p_meeting_edit(struct attempt *t)
 static void p_news(struct attempt *t)
 {
     snprintf(t->body, sizeof t->body, "title=Matrix+news&body=Text");
+
+/* Loans, exhibitions, the exchange programme (web/loans.c etc.): a third
+ * museum, the lender of the loans and the other side of the exchanges,
+ * in a European partner country while museums A and B count as Asian. */
+static int64_t museum_c;
+static int64_t third_museum(vcm_store *s)
+{
+    if (museum_c)
+        return museum_c;
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_country c = {.code = "IS", .region = VCM_REGION_EUROPE};
+    assert_int_equal(s->ops->country_upsert(s, &c), 0);
+    vcm_museum m = {0};
+    assert_int_equal(vcm_ltexts_add(&m.names, &a, "en", "Lending Museum"), 0);
+    memcpy(m.country, "IS", 3);
+    bool created;
+    assert_int_equal(s->ops->museum_ensure(s, &m, &created), 0);
+    museum_c = m.id;
+    vcm_partner is = {.code = "IS", .name = "Iceland", .group = VCM_REGION_EUROPE};
+    assert_int_equal(vcm_partner_put(s, &is), 0);
+    for (int k = 0; k < 2; k++) {
+        vcm_museum x;
+        assert_int_equal(s->ops->museum_get(s, &a, k ? museum_b : museum_a, &x), 1);
+        vcm_partner p = {.code = x.country, .name = x.country, .group = VCM_REGION_ASIA};
+        assert_int_equal(vcm_partner_put(s, &p), 0);
+    }
+    vcm_arena_release(&a);
+    return museum_c;
+}
+static int loan_serial;
+static void p_loan_request(struct attempt *t)
+{
+    vcm_store *s = open_db();
+    int64_t c = third_museum(s);
+    vcm_store_close(s);
+    snprintf(t->body, sizeof t->body,
+             "lender=%lld&borrower=%lld&reason=Matrix&start=2030-01-01&end=2030-01-31&venue=Hall"
+             "&objects=MX-%d",
+             (long long)c, (long long)(t->own ? museum_a : museum_b), ++loan_serial);
+}
+static void p_loan_step(struct attempt *t)
+{
+    vcm_store *s = open_db();
+    vcm_loan l = {.lender_id = third_museum(s), .borrower_id = t->own ? museum_a : museum_b,
+                  .reason = "Matrix", .start = "2030-01-01", .end = "2030-01-31",
+                  .venue = "Hall"};
+    char inv[32];
+    snprintf(inv, sizeof inv, "MS-%d", ++loan_serial);
+    vcm_loan_line line = {.inventory = inv};
+    vcm_refusal why;
+    assert_int_equal(vcm_loan_create(s, &l, &line, 1, "test", &why), 0);
+    vcm_store_close(s);
+    snprintf(t->path, sizeof t->path, "/network/loans/%lld/step", (long long)l.id);
+    snprintf(t->body, sizeof t->body, "from=request&to=assessment");
+}
+static int64_t exhibition(struct attempt *t, bool with_venue, bool with_object)
+{
+    vcm_store *s = open_db();
+    int64_t c = third_museum(s);
+    vcm_exhibition e = {.title = "Matrix", .curators = "M", .organiser_id =
+                                                                 t->own ? museum_a : museum_b};
+    const char *field;
+    assert_int_equal(vcm_exhibition_create(s, &e, "test", &field), 0);
+    if (with_venue) {
+        vcm_venue v = {.museum_id = t->own ? museum_a : museum_b, .start = "2030-01-01",
+                       .end = "2030-02-01"};
+        assert_int_equal(vcm_venue_add(s, e.id, &v, "test", &field), 0);
+    }
+    if (with_object) {
+        vcm_venue_object o = {.n = 1, .lender_id = c, .line = {.inventory = "EX-1"}};
+        vcm_refusal why;
+        assert_int_equal(vcm_venue_object_add(s, e.id, &o, "test", &why), 0);
+    }
+    vcm_store_close(s);
+    return e.id;
+}
+static void p_exhibition(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "title=Matrix&curators=M&organiser=%lld",
+             (long long)(t->own ? museum_a : museum_b));
+}
+static void p_venue(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/network/exhibitions/%lld/venues",
+             (long long)exhibition(t, false, false));
+    snprintf(t->body, sizeof t->body, "museum=%lld&start=2030-01-01&end=2030-02-01",
+             (long long)museum_a);
+}
+static void p_venue_objects(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/network/exhibitions/%lld/venues/1/objects",
+             (long long)exhibition(t, true, false));
+    snprintf(t->body, sizeof t->body, "lender=%lld&objects=EX-2", (long long)museum_c);
+}
+static void p_venue_loans(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/network/exhibitions/%lld/venues/1/loans",
+             (long long)exhibition(t, true, true));
+}
+static void p_xpost(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body,
+             "museum=%lld&offer=offer&side=host&kind=placement&topic=Matrix&languages=en"
+             "&start=2030-01-01&end=2030-02-01",
+             (long long)(t->own ? museum_a : museum_b));
+}
+/* An open offer of the own (other) museum and a request of museum C. */
+static void posts(struct attempt *t, int64_t *offer, int64_t *request)
+{
+    vcm_store *s = open_db();
+    vcm_xpost o = {.museum_id = t->own ? museum_a : museum_b, .offer = true, .host = true,
+                   .topic = "Matrix", .languages = "en", .start = "2030-01-01",
+                   .end = "2030-02-01"};
+    vcm_xpost r = o;
+    r.museum_id = third_museum(s);
+    r.offer = r.host = false;
+    const char *field, *key;
+    assert_int_equal(vcm_xpost_add(s, &o, "test", &field, &key), 0);
+    assert_int_equal(vcm_xpost_add(s, &r, "test", &field, &key), 0);
+    vcm_store_close(s);
+    *offer = o.id;
+    *request = r.id;
+}
+static void p_match(struct attempt *t)
+{
+    int64_t o, r;
+    posts(t, &o, &r);
+    snprintf(t->body, sizeof t->body, "offer_id=%lld&request_id=%lld", (long long)o,
+             (long long)r);
+}
+static void p_report(struct attempt *t)
+{
+    int64_t o, r;
+    posts(t, &o, &r);
+    vcm_store *s = open_db();
+    vcm_placement p;
+    vcm_refusal why;
+    assert_int_equal(vcm_placement_add(s, o, r, "test", &p, &why), 0);
+    vcm_store_close(s);
+    snprintf(t->path, sizeof t->path, "/network/exchange/placements/%lld/reports",
+             (long long)p.id);
+    snprintf(t->body, sizeof t->body, "body=Matrix+report");
 }
 
 /* Who may: a bit per role, for the own museum and for another. */
@@ -587,6 +729,25 @@ static const struct entry {
     {"POST", "/network/news", p_news, R(MADMIN) | R(SECRET), R(MADMIN) | R(SECRET), false},
     {"POST", "/api/v1/network/news", p_news, R(MADMIN) | R(SECRET), R(MADMIN) | R(SECRET),
      false},
+    /* a museum's users ask for loans for their own museum (the form's
+     * borrower is theirs whatever they send) */
+    {"POST", "/network/loans", p_loan_request, R(CONTRIB) | R(MADMIN) | R(SECRET),
+     R(CONTRIB) | R(MADMIN) | R(SECRET), false},
+    {"POST", "/network/loans/{id}/step", p_loan_step, R(CONTRIB) | R(MADMIN) | R(SECRET),
+     R(SECRET), false},
+    {"POST", "/network/exhibitions", p_exhibition, R(MADMIN) | R(EDITOR) | R(SECRET),
+     R(EDITOR) | R(SECRET), false},
+    {"POST", "/network/exhibitions/{id}/venues", p_venue, R(MADMIN) | R(EDITOR) | R(SECRET),
+     R(EDITOR) | R(SECRET), false},
+    {"POST", "/network/exhibitions/{id}/venues/{n}/objects", p_venue_objects,
+     R(MADMIN) | R(EDITOR) | R(SECRET), R(EDITOR) | R(SECRET), false},
+    {"POST", "/network/exhibitions/{id}/venues/{n}/loans", p_venue_loans,
+     R(MADMIN) | R(EDITOR) | R(SECRET), R(EDITOR) | R(SECRET), false},
+    {"POST", "/network/exchange", p_xpost, R(CONTRIB) | R(MADMIN) | R(SECRET),
+     R(CONTRIB) | R(MADMIN) | R(SECRET), false},
+    {"POST", "/network/exchange/placements", p_match, R(MADMIN) | R(SECRET), R(SECRET), false},
+    {"POST", "/network/exchange/placements/{id}/reports", p_report,
+     R(CONTRIB) | R(MADMIN) | R(SECRET), R(SECRET), false},
 };
 
 static void test_authorization_matrix(void **state)
@@ -1047,6 +1208,74 @@ static void test_throttled_across_nodes(void **state)
 
 /* ---- the rules themselves -------------------------------------------------------------- */
 
+/* ---- who sees a loan ------------------------------------------------------------- */
+
+/* A loan between museums B and C: its page, the list and the API show it
+ * to B's users, the editors and the secretariat, and to nobody of museum A
+ * (404, as if there were none); /network/loans is for members only. */
+static void test_loan_visibility(void **state)
+{
+    (void)state;
+    vcm_store *s = open_db();
+    vcm_loan l = {.lender_id = third_museum(s), .borrower_id = museum_b, .reason = "Seen",
+                  .start = "2031-01-01", .end = "2031-01-31", .venue = "Hall"};
+    vcm_loan_line line = {.inventory = "SEEN-1"};
+    vcm_refusal why;
+    assert_int_equal(vcm_loan_create(s, &l, &line, 1, "test", &why), 0);
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_loan got;
+    assert_int_equal(vcm_loan_get(s, &a, l.id, &got, NULL, NULL), 1);
+    vcm_store_close(s);
+    char page[64], api[64];
+    snprintf(page, sizeof page, "/network/loans/%lld", (long long)l.id);
+    snprintf(api, sizeof api, "/api/v1/network/loans/%lld", (long long)l.id);
+    const struct {
+        const char *role;
+        int64_t museum;
+        bool sees;
+    } who[] = {{"contributor", museum_a, false}, {"museum_admin", museum_a, false},
+               {"contributor", museum_b, true},  {"editor", 0, true},
+               {"secretariat", 0, true}};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        char email[64];
+        struct who w;
+        add_user(fresh_email(email, sizeof email, "seer"), who[i].role, who[i].museum, true);
+        login(0, email, &w);
+        struct hres h = http(0, "GET", page, NULL, w.cookie, NULL);
+        if (h.status != (who[i].sees ? 200 : 404))
+            fail_msg("%s of %lld: %s answered %ld", who[i].role, (long long)who[i].museum,
+                     page, h.status);
+        hfree(&h);
+        h = http(1, "GET", api, NULL, w.cookie, NULL);
+        assert_int_equal(h.status, who[i].sees ? 200 : 404);
+        hfree(&h);
+        h = http(0, "GET", "/network/loans", NULL, w.cookie, NULL);
+        assert_int_equal(h.status, 200);
+        assert_int_equal(strstr(h.body, got.number) != NULL, who[i].sees);
+        hfree(&h);
+    }
+    /* anonymous: sent to sign in; the API says 401 */
+    struct hres h = http(0, "GET", "/network/loans", NULL, NULL, NULL);
+    assert_int_equal(h.status, 303);
+    assert_non_null(strstr(h.headers, "/login"));
+    hfree(&h);
+    h = http(0, "GET", page, NULL, NULL, NULL);
+    assert_int_equal(h.status, 303);
+    hfree(&h);
+    h = http(0, "GET", "/api/v1/network/loans", NULL, NULL, NULL);
+    assert_int_equal(h.status, 401);
+    hfree(&h);
+    /* the exhibitions and the exchange programme are public */
+    h = http(0, "GET", "/network/exhibitions", NULL, NULL, NULL);
+    assert_int_equal(h.status, 200);
+    hfree(&h);
+    h = http(0, "GET", "/network/exchange", NULL, NULL, NULL);
+    assert_int_equal(h.status, 200);
+    hfree(&h);
+    vcm_arena_release(&a);
+}
+
 static void test_authz_rules(void **state)
 {
     (void)state;
@@ -1092,6 +1321,8 @@ int main(void)
         cmocka_unit_test(test_cli_disable),
         cmocka_unit_test(test_operational_writes_keep_data_version),
         cmocka_unit_test(test_outbox),
+        /* before the throttling test, which leaves the address throttled */
+        cmocka_unit_test(test_loan_visibility),
         cmocka_unit_test(test_throttled_across_nodes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

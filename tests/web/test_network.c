@@ -339,6 +339,9 @@ static void test_join_and_review(void **state)
     snprintf(row, sizeof row, "<th scope=\"row\">%d</th><td>0</td><td>1</td><td>0</td><td>1</td>",
              tm.tm_year + 1900);
     assert_contains(r.body, row);
+    snprintf(row, sizeof row, "<th scope=\"row\">%d</th><td>Germany</td><td>1</td>",
+             tm.tm_year + 1900);
+    assert_contains(r.body, row);
     vt_resp_free(&r);
     /* the audit names the action */
     assert_int_equal(count("SELECT count(*) FROM audit WHERE event = 'network.accept'"), 1);
