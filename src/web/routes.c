@@ -113,6 +113,7 @@ static const struct {
     {"GET", "/api/v1/museums/{id}", data_vcm_api_museum},
     {"GET", "/api/v1/countries", data_vcm_api_countries},
     {"GET", "/api/v1/countries/{code}", data_vcm_api_country},
+    {"GET", "/api/v1/openapi.json", vcm_api_openapi},
     {"OPTIONS", "/api/v1/{*path}", vcm_api_options},
     {"GET", "/iiif/manifest/{id}", data_vcm_iiif_manifest},
     {"GET", "/iiif/collection/top", data_vcm_iiif_collection_top},
