@@ -60,3 +60,30 @@ if [ -d "$img" ]; then
   add "古玉0636" jade001_02_w250.jpg npm-jade001-2 "$cne" "view 3" "$npm"
   echo "demo: images of three Taipei jades attached"
 fi
+
+# The masterpieces: as the network's editors, up to 25 records a museum,
+# those with images first, then those the museum describes; each statement
+# quotes the museum's own description and says so. A museum that has
+# entries already (its own, or an earlier start's) is left as it is.
+"$vcm" masterpieces demo || echo "demo: the masterpieces could not all be selected (see above)"
+
+# One account per role, and how to sign in: an invitation link (or, for an
+# account that has set its password, a reset link) from the outbox.
+museum=$("$vcm" masterpieces list | awk -F '\t' 'NR > 1 { print $2; exit }')
+echo "demo: accounts (sign in at /login once a password is set through the link):"
+for role in contributor museum_admin editor secretariat; do
+  email="demo-$(echo "$role" | tr _ -)@vcm.invalid"
+  case $role in
+  contributor | museum_admin) [ -n "$museum" ] || continue; m=$museum ;;
+  *) m= ;;
+  esac
+  if "$vcm" user add "$email" "Demo $role" "$role" $m >/dev/null 2>&1; then
+    kind=invite
+  else
+    # the account exists: a fresh link to set its password
+    "$vcm" user reset-password "$email" >/dev/null 2>&1 || continue
+    kind=reset
+  fi
+  link=$("$vcm" outbox "$email" | grep -o "http[^\" ]*/$kind/[0-9a-f]*" | head -n 1)
+  echo "demo:   $role: $email  ${link:-(see build/vcm outbox $email)}"
+done

@@ -56,6 +56,8 @@ typedef struct vcm_museum_opts {
 void vcm_museum_options(vcm_museum_opts *o, vcm_option_set *set);
 int vcm_cmd_museum(vcm_config *c, const vcm_museum_opts *o);
 int vcm_cmd_note(vcm_config *c);
+/* vcm masterpieces: entries, quotas, conflicts, the demo selection (cli/entry.c). */
+int vcm_cmd_masterpieces(vcm_config *c);
 
 /* What vcm media add and vcm media fetch do with an image file: ingest it
  * (iiif/image.h: type from its bytes, pixel limit, every pixel decoded,

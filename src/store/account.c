@@ -76,7 +76,7 @@ static const char *const sql[A_COUNT] = {
 
 vcm_stmt *vcm_st_slot(store *s, unsigned slot, const char *text)
 {
-    assert(slot >= SLOT_ACCOUNT && slot < SLOT_ACCOUNT_END);
+    assert(slot >= SLOT_ACCOUNT && slot < SLOT_ENTRY_END); /* entry.c uses it too */
     if (vcm_flush(s) < 0)
         return NULL;
     vcm_stmt *q = s->d->prepare(s->c, slot, NULL, 0);

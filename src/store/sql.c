@@ -203,7 +203,11 @@ static const struct {
             ", " FINISH("id", "activities", "activities_id_seq") ", "
             FINISH("seq", "changes", "changes_seq") ", " FINISH("id", "users", "users_id_seq")
             ", " FINISH("id", "tokens", "tokens_id_seq") ", " FINISH("id", "audit", "audit_id_seq")
-            ", " FINISH("id", "outbox", "outbox_id_seq")},
+            ", " FINISH("id", "outbox", "outbox_id_seq") ", "
+            FINISH("id", "entries", "entries_id_seq") ", "
+            FINISH("id", "entry_events", "entry_events_id_seq") ", "
+            FINISH("id", "entry_comments", "entry_comments_id_seq") ", "
+            FINISH("id", "entry_conflicts", "entry_conflicts_id_seq")},
      "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
      "a list as one value: SQLite has no arrays, but reads a JSON one"},

@@ -61,6 +61,22 @@ static const char *const audit_cols[] = {"id", "time", "actor_id", "actor", "eve
                                          "subject", "address", "detail"};
 static const char *const outbox_cols[] = {"id", "recipient", "subject", "body", "created",
                                           "state", "tries", "next_try", "last_error"};
+/* Masterpiece entries (schema 010), written by store/entry.c. */
+static const char *const entries_cols[] = {"id", "museum_id", "object_id", "created_record",
+                                           "state", "version", "live_version", "published",
+                                           "created", "updated", "waiver", "waiver_by",
+                                           "waiver_at"};
+static const char *const entry_versions_cols[] = {"entry_id", "version", "author_id", "author",
+                                                  "time", "summary", "data"};
+static const char *const entry_events_cols[] = {"id", "entry_id", "version", "time",
+                                                "actor_id", "actor", "action", "from_state",
+                                                "to_state", "comment"};
+static const char *const entry_comments_cols[] = {"id", "entry_id", "time", "author_id",
+                                                  "author", "body"};
+static const char *const museum_quotas_cols[] = {"museum_id", "quota"};
+static const char *const entry_conflicts_cols[] = {"id", "entry_id", "object_id", "field",
+                                                   "kept", "incoming", "time", "resolved"};
+static const char *const masterpiece_days_cols[] = {"day", "object_id", "entry_id", "picked"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -88,6 +104,13 @@ const vcm_table vcm_store_tables[] = {
     TABLE(links, "titiii", 1),
     TABLE(audit, "iiittttt", 1),
     TABLE(outbox, "itttitiit", 1),
+    TABLE(entries, "iiiitiiiiitii", 1),
+    TABLE(entry_versions, "iiititt", 2),
+    TABLE(entry_events, "iiiiittttt", 1),
+    TABLE(entry_comments, "iiiitt", 1),
+    TABLE(museum_quotas, "ii", 1),
+    TABLE(entry_conflicts, "iiitttii", 1),
+    TABLE(masterpiece_days, "tiii", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

@@ -77,7 +77,10 @@ enum fbit {
  * own: SLOT_ACCOUNT + their own numbers, below SLOT_ACCOUNT_END. */
 #define SLOT_ACCOUNT (SLOT_TABLE + 64)
 #define SLOT_ACCOUNT_END (SLOT_ACCOUNT + 128)
-_Static_assert(SLOT_ACCOUNT_END <= VCM_SLOTS, "the driver keeps too few slots");
+/* Then the entries' statements (entry.c). */
+#define SLOT_ENTRY SLOT_ACCOUNT_END
+#define SLOT_ENTRY_END (SLOT_ENTRY + 96)
+_Static_assert(SLOT_ENTRY_END <= VCM_SLOTS, "the driver keeps too few slots");
 
 /* Aggregates (counts per museum and country, the statistics, facet counts)
  * cost a scan of the objects, and pages ask for them on every view while the
@@ -119,8 +122,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 22
-#define GATHER_TARGETS 23
+#define GATHER_ACTIVITY 29
+#define GATHER_TARGETS 30
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;

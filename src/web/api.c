@@ -104,7 +104,23 @@ int vcm_api_object(vcm_req *req, vcm_resp *resp)
     vcm_object o;
     if (vcm_web_load_object(req, resp, &s, &o) <= 0)
         return 0;
-    return vcm_web_json(req, resp, 200, object_json(req, &o));
+    vcm_masterpiece mp;
+    int r = vcm_web_masterpiece(req, s, &o, &mp);
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    json_t *j = object_json(req, &o);
+    /* a masterpiece: its entry's published version and statements, with
+     * their authors and dates; a catalogue record: null */
+    char when[32] = "";
+    if (r && mp.published)
+        vcm_time_iso(mp.published, when);
+    json_object_set_new(j, "masterpiece",
+                        r ? json_pack("{s:I, s:I, s:s*, s:o}", "entry", (json_int_t)mp.entry.id,
+                                      "version", (json_int_t)mp.entry.live_version, "published",
+                                      when[0] ? when : NULL, "statements",
+                                      vcm_web_statements_json(&mp))
+                          : json_null());
+    return vcm_web_json(req, resp, 200, j);
 }
 
 int vcm_api_museums(vcm_req *req, vcm_resp *resp)

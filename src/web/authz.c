@@ -10,7 +10,9 @@ const char *const vcm_authz_actions[] = {
     "account.read", "account.password", "account.sessions_end", "token.create",
     "token.revoke", "user.list", "user.invite", "user.disable", "user.enable", "user.reset",
     "user.role", "audit.read", "record.read", "record.draft", "record.publish",
-    "museum.edit", NULL,
+    "museum.edit", "entry.read", "entry.create", "entry.update", "entry.submit",
+    "entry.withdraw", "entry.restore", "entry.comment", "entry.request_changes",
+    "entry.publish", "entry.waive", "entry.quota", "entry.conflict", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -81,5 +83,18 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "museum.edit"))
         return u->role == VCM_ROLE_SECRETARIAT ||
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* Masterpiece entries (docs/masterpieces.md): a museum's own people work
+     * on its entries, submit and withdraw them; the editors and the
+     * secretariat do that for every museum and alone publish, ask for
+     * changes, waive the image rule and set quotas. */
+    if (is(action, "entry.read") || is(action, "entry.create") ||
+        is(action, "entry.update") || is(action, "entry.submit") ||
+        is(action, "entry.withdraw") || is(action, "entry.restore") ||
+        is(action, "entry.comment") || is(action, "entry.conflict"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT ||
+               (!r ? vcm_role_has_museum(u->role) : member(u, r->museum_id));
+    if (is(action, "entry.publish") || is(action, "entry.request_changes") ||
+        is(action, "entry.waive") || is(action, "entry.quota"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
     return false; /* an action nobody named here */
 }

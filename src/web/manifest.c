@@ -192,6 +192,13 @@ int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp)
     vcm_object o;
     if (vcm_web_load_object(req, resp, &s, &o) <= 0)
         return 0;
+    vcm_masterpiece mp;
+    int mr = vcm_web_masterpiece(req, s, &o, &mp);
+    if (mr < 0)
+        return vcm_web_store_error(req, resp, s);
+    /* a masterpiece's summary is why it is one: its statements */
+    if (mr == 1 && o.statement.n)
+        o.description = o.statement;
     if (!o.nmedia)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.no_manifest"));
     vcm_museum mu;

@@ -10,6 +10,29 @@
 #include "web/web.h"
 #include "core/banned.h"
 
+int vcm_web_masterpiece(vcm_req *req, vcm_store *s, vcm_object *o, vcm_masterpiece *mp)
+{
+    int r = vcm_masterpiece_of_object(s, req->arena, o->id, mp);
+    if (r == 1)
+        vcm_entry_apply(&mp->data, req->arena, o);
+    return r;
+}
+
+json_t *vcm_web_statements_json(const vcm_masterpiece *mp)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < mp->data.nstatements; i++) {
+        const vcm_statement *st = &mp->data.statements[i];
+        char when[32] = "";
+        if (st->date)
+            vcm_time_iso(st->date, when);
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s*, s:s*}", "lang", st->lang, "text",
+                                           st->text, "author", st->author, "date",
+                                           when[0] ? when : NULL));
+    }
+    return a;
+}
+
 static void fact(json_t *facts, const char *key, const char *value)
 {
     json_t *f = json_object();
@@ -75,7 +98,7 @@ static json_t *jsonld_image(vcm_req *req, const vcm_object *o, const char *base)
 }
 
 static json_t *jsonld(vcm_req *req, const vcm_object *o, const vcm_museum *m, const char *base,
-                      const char *url)
+                      const char *url, const vcm_masterpiece *mp)
 {
     json_t *j = json_object();
     json_object_set_new(j, "@context", json_string("https://schema.org"));
@@ -94,6 +117,16 @@ static json_t *jsonld(vcm_req *req, const vcm_object *o, const vcm_museum *m, co
                                                o->description.v[i].lang, "@value",
                                                o->description.v[i].text));
         json_object_set_new(j, "description", d);
+    }
+    /* why the museum holds it a masterpiece: the statements, with their
+     * authors, as the work's abstract */
+    if (mp && mp->data.nstatements) {
+        json_t *ab = json_array();
+        for (size_t i = 0; i < mp->data.nstatements; i++)
+            json_array_append_new(ab, json_pack("{s:s, s:s}", "@language",
+                                                mp->data.statements[i].lang, "@value",
+                                                mp->data.statements[i].text));
+        json_object_set_new(j, "abstract", ab);
     }
     if (o->ncreators) {
         json_t *c = json_array();
@@ -262,7 +295,11 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
         return 0;
     vcm_museum m;
     vcm_country c;
-    int r;
+    vcm_masterpiece mp;
+    int r = vcm_web_masterpiece(req, s, &o, &mp);
+    if (r < 0)
+        return vcm_web_store_error(req, resp, s);
+    bool is_mp = r == 1;
     if ((r = s->ops->museum_get(s, req->arena, o.museum_id, &m)) <= 0 ||
         (r = s->ops->country_get(s, req->arena, m.country, &c)) <= 0)
         return vcm_web_store_error(req, resp, s);
@@ -289,7 +326,17 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "date", o.date_text ? json_string(o.date_text) : json_null());
     json_object_set_new(obj, "culture", o.culture ? json_string(o.culture) : json_null());
     json_object_set_new(obj, "origin", vcm_web_origin_json(req, &o.origin));
-    json_object_set_new(obj, "statement", vcm_web_ltexts(&o.statement));
+    /* which one this page shows: a masterpiece, with its statements and
+     * their authors, or a record of the museum's catalogue */
+    json_object_set_new(obj, "statement", is_mp ? vcm_web_statements_json(&mp)
+                                                : vcm_web_ltexts(&o.statement));
+    json_object_set_new(obj, "masterpiece", json_boolean(is_mp));
+    json_object_set_new(obj, "catalogue_url",
+                        json_string(vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
+                                                     (long long)o.museum_id)));
+    json_object_set_new(obj, "masterpieces_url",
+                        json_string(vcm_arena_printf(req->arena, "/browse?museum=%lld",
+                                                     (long long)o.museum_id)));
     json_object_set_new(obj, "description", vcm_web_texts_json(&o.description));
     json_object_set_new(obj, "notes", vcm_web_public_notes(&o.notes));
     json_object_set_new(obj, "two_descriptions", json_boolean(o.description.n > 1));
@@ -334,7 +381,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "object", obj);
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
                                           req->arena, "/api/v1/objects/%lld", (long long)o.id)));
-    json_object_set_new(d, "jsonld", jsonld(req, &o, &m, base, url));
+    json_object_set_new(d, "jsonld", jsonld(req, &o, &m, base, url, is_mp ? &mp : NULL));
     if (o.nmedia) {
         json_object_set_new(d, "viewer", json_true());
         json_object_set_new(d, "images", images(req, &o));

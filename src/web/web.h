@@ -30,6 +30,7 @@
 #include "iiif/request.h"
 #include "model/model.h"
 #include "search/search.h"
+#include "store/entry.h"
 #include "store/store.h"
 #include "view/template.h"
 #include "web/params.h"
@@ -166,6 +167,12 @@ int vcm_web_store_error(vcm_req *req, vcm_resp *resp, vcm_store *s);
 /* Reads the published object named by the route's {id} into o. Returns 1,
  * or 0 when the answer (404, 500) is already in resp. */
 int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object *o);
+/* Masterpieces (web/object.c): whether o is a public masterpiece (1, 0,
+ * -1 on a store error); when it is, mp is its entry and live version, and
+ * o shows that version (model/entry.h, vcm_entry_apply). Its statements as
+ * JSON: lang, text, author, date (ISO 8601). */
+int vcm_web_masterpiece(vcm_req *req, vcm_store *s, vcm_object *o, vcm_masterpiece *mp);
+json_t *vcm_web_statements_json(const vcm_masterpiece *mp);
 /* "Asia", "Europe", "Elsewhere", from the catalogue. */
 const char *vcm_web_region_label(vcm_region r);
 /* origin.c: an origin facet value's label (a region slug from the
