@@ -1,4 +1,5 @@
 #include "web/account.h"
+#include "web/entries.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -54,6 +55,29 @@ ACT(vcm_reset_form)
 ACT(vcm_reset_complete)
 ACT(vcm_audit_page)
 ACT(vcm_api_me)
+/* Masterpiece entries (entries.h): as ACT, but jansson stays on malloc. */
+#define ENTRY(h)                                                                              \
+    static int ent_##h(vcm_req *req, vcm_resp *resp)                                        \
+    {                                                                                         \
+        vcm_arena *old = vcm_web_json_arena(NULL);                                            \
+        int r = vcm_web_act(req, resp, h);                                                    \
+        vcm_web_json_arena(old);                                                              \
+        return r;                                                                             \
+    }
+ENTRY(vcm_api_entries)
+ENTRY(vcm_api_entry_create)
+ENTRY(vcm_api_entry)
+ENTRY(vcm_api_entry_update)
+ENTRY(vcm_api_entry_versions)
+ENTRY(vcm_api_entry_revert)
+ENTRY(vcm_api_entry_submit)
+ENTRY(vcm_api_entry_request_changes)
+ENTRY(vcm_api_entry_publish)
+ENTRY(vcm_api_entry_withdraw)
+ENTRY(vcm_api_entry_restore)
+ENTRY(vcm_api_entry_comments)
+ENTRY(vcm_api_entry_comment)
+ENTRY(vcm_api_entry_image)
 PAGE(vcm_page_home)
 PAGE(vcm_page_browse)
 PAGE(vcm_page_object)
@@ -156,6 +180,22 @@ static const struct {
     {"POST", "/reset/{token}", act_vcm_reset_complete, "reset.complete"},
     {"GET", "/audit", act_vcm_audit_page, "audit.read"},
     {"GET", "/api/v1/me", act_vcm_api_me, "account.read"},
+    /* masterpiece entries: the write API */
+    {"GET", "/api/v1/entries", ent_vcm_api_entries, "entry.read"},
+    {"POST", "/api/v1/entries", ent_vcm_api_entry_create, "entry.create"},
+    {"GET", "/api/v1/entries/{id}", ent_vcm_api_entry, "entry.read"},
+    {"PUT", "/api/v1/entries/{id}", ent_vcm_api_entry_update, "entry.update"},
+    {"GET", "/api/v1/entries/{id}/versions", ent_vcm_api_entry_versions, "entry.read"},
+    {"POST", "/api/v1/entries/{id}/revert", ent_vcm_api_entry_revert, "entry.update"},
+    {"POST", "/api/v1/entries/{id}/submit", ent_vcm_api_entry_submit, "entry.submit"},
+    {"POST", "/api/v1/entries/{id}/request-changes", ent_vcm_api_entry_request_changes,
+     "entry.request_changes"},
+    {"POST", "/api/v1/entries/{id}/publish", ent_vcm_api_entry_publish, "entry.publish"},
+    {"POST", "/api/v1/entries/{id}/withdraw", ent_vcm_api_entry_withdraw, "entry.withdraw"},
+    {"POST", "/api/v1/entries/{id}/restore", ent_vcm_api_entry_restore, "entry.restore"},
+    {"GET", "/api/v1/entries/{id}/comments", ent_vcm_api_entry_comments, "entry.read"},
+    {"POST", "/api/v1/entries/{id}/comments", ent_vcm_api_entry_comment, "entry.comment"},
+    {"POST", "/api/v1/entries/{id}/images", ent_vcm_api_entry_image, "entry.update"},
 };
 
 int vcm_app_routes(vcm_router *r)
