@@ -18,7 +18,7 @@
 #define VCM_UPLOAD_FIELD "image"
 
 /* What the first bytes say an image is: "jpeg", "png", "tiff", "webp",
- * "jp2k", or NULL for anything else. Pure; fuzzed by fuzz/image_sniff.c. */
+ * "jp2k", or NULL for anything else. Pure; fuzzed by fuzz/upload.c. */
 const char *vcm_image_sniff(const void *data, size_t n);
 
 typedef struct vcm_upload {
