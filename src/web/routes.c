@@ -1,5 +1,5 @@
 #include "web/account.h"
-#include "web/entries.h"
+#include "web/dashboard.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -78,6 +78,23 @@ ENTRY(vcm_api_entry_restore)
 ENTRY(vcm_api_entry_comments)
 ENTRY(vcm_api_entry_comment)
 ENTRY(vcm_api_entry_image)
+ENTRY(vcm_dashboard_page)
+ENTRY(vcm_entry_new_page)
+ENTRY(vcm_entry_create_form)
+ENTRY(vcm_entry_edit_page)
+ENTRY(vcm_entry_save_form)
+ENTRY(vcm_entry_image_form)
+ENTRY(vcm_entry_order_form)
+ENTRY(vcm_entry_revert_form)
+ENTRY(vcm_entry_submit_form)
+ENTRY(vcm_entry_withdraw_form)
+ENTRY(vcm_entry_restore_form)
+ENTRY(vcm_entry_comment_form)
+ENTRY(vcm_review_page)
+ENTRY(vcm_review_entry_page)
+ENTRY(vcm_review_publish_form)
+ENTRY(vcm_review_changes_form)
+ENTRY(vcm_review_waive_form)
 PAGE(vcm_page_home)
 PAGE(vcm_page_browse)
 PAGE(vcm_page_object)
@@ -196,6 +213,25 @@ static const struct {
     {"GET", "/api/v1/entries/{id}/comments", ent_vcm_api_entry_comments, "entry.read"},
     {"POST", "/api/v1/entries/{id}/comments", ent_vcm_api_entry_comment, "entry.comment"},
     {"POST", "/api/v1/entries/{id}/images", ent_vcm_api_entry_image, "entry.update"},
+    /* masterpiece entries: the museums' dashboard and editor, the editors' review */
+    {"GET", "/dashboard", ent_vcm_dashboard_page, "entry.read"},
+    {"GET", "/dashboard/entries/new", ent_vcm_entry_new_page, "entry.create"},
+    {"POST", "/dashboard/entries", ent_vcm_entry_create_form, "entry.create"},
+    {"GET", "/dashboard/entries/{id}", ent_vcm_entry_edit_page, "entry.read"},
+    {"POST", "/dashboard/entries/{id}", ent_vcm_entry_save_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/images", ent_vcm_entry_image_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/images/order", ent_vcm_entry_order_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/revert", ent_vcm_entry_revert_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/submit", ent_vcm_entry_submit_form, "entry.submit"},
+    {"POST", "/dashboard/entries/{id}/withdraw", ent_vcm_entry_withdraw_form, "entry.withdraw"},
+    {"POST", "/dashboard/entries/{id}/restore", ent_vcm_entry_restore_form, "entry.restore"},
+    {"POST", "/dashboard/entries/{id}/comments", ent_vcm_entry_comment_form, "entry.comment"},
+    {"GET", "/review", ent_vcm_review_page, "entry.publish"},
+    {"GET", "/review/{id}", ent_vcm_review_entry_page, "entry.publish"},
+    {"POST", "/review/{id}/publish", ent_vcm_review_publish_form, "entry.publish"},
+    {"POST", "/review/{id}/request-changes", ent_vcm_review_changes_form,
+     "entry.request_changes"},
+    {"POST", "/review/{id}/waive", ent_vcm_review_waive_form, "entry.waive"},
 };
 
 int vcm_app_routes(vcm_router *r)
