@@ -398,6 +398,51 @@ static void p_entry_comment(struct attempt *t)
     snprintf(t->body, sizeof t->body, "body=matrix");
 }
 static void p_entry_image(struct attempt *t) { p_entry(t, "images"); }
+static void p_dash(struct attempt *t, const char *prefix, const char *what)
+{
+    snprintf(t->path, sizeof t->path, "%s/%lld%s%s", prefix, (long long)make_entry(t->own),
+             *what ? "/" : "", what);
+}
+static void p_dash_create(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "museum=%lld&title_en=Matrix",
+             (long long)(t->own ? museum_a : museum_b));
+}
+static void p_dash_save(struct attempt *t)
+{
+    p_dash(t, "/dashboard/entries", "");
+    snprintf(t->body, sizeof t->body, "version=1&langs=en&title.en=Matrix+saved");
+}
+static void p_dash_image(struct attempt *t) { p_dash(t, "/dashboard/entries", "images"); }
+static void p_dash_order(struct attempt *t)
+{
+    p_dash(t, "/dashboard/entries", "images/order");
+    snprintf(t->body, sizeof t->body, "version=1&image=none&dir=up");
+}
+static void p_dash_revert(struct attempt *t)
+{
+    p_dash(t, "/dashboard/entries", "revert");
+    snprintf(t->body, sizeof t->body, "version=1&to=1");
+}
+static void p_dash_submit(struct attempt *t) { p_dash(t, "/dashboard/entries", "submit"); }
+static void p_dash_withdraw(struct attempt *t) { p_dash(t, "/dashboard/entries", "withdraw"); }
+static void p_dash_restore(struct attempt *t) { p_dash(t, "/dashboard/entries", "restore"); }
+static void p_dash_comment(struct attempt *t)
+{
+    p_dash(t, "/dashboard/entries", "comments");
+    snprintf(t->body, sizeof t->body, "body=matrix");
+}
+static void p_review_publish(struct attempt *t) { p_dash(t, "/review", "publish"); }
+static void p_review_changes(struct attempt *t)
+{
+    p_dash(t, "/review", "request-changes");
+    snprintf(t->body, sizeof t->body, "comment=more");
+}
+static void p_review_waive(struct attempt *t)
+{
+    p_dash(t, "/review", "waive");
+    snprintf(t->body, sizeof t->body, "reason=matrix");
+}
 static void p_invite_accept(struct attempt *t) { p_link(t, "invite"); }
 static void p_reset_complete(struct attempt *t) { p_link(t, "reset"); }
 
@@ -438,6 +483,18 @@ static const struct entry {
     {"POST", "/api/v1/entries/{id}/restore", p_entry_restore, SIGNED, EDITORS, false},
     {"POST", "/api/v1/entries/{id}/comments", p_entry_comment, SIGNED, EDITORS, false},
     {"POST", "/api/v1/entries/{id}/images", p_entry_image, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries", p_dash_create, SIGNED, SIGNED, false},
+    {"POST", "/dashboard/entries/{id}", p_dash_save, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries/{id}/images", p_dash_image, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries/{id}/images/order", p_dash_order, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries/{id}/revert", p_dash_revert, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries/{id}/submit", p_dash_submit, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries/{id}/withdraw", p_dash_withdraw, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries/{id}/restore", p_dash_restore, SIGNED, EDITORS, false},
+    {"POST", "/dashboard/entries/{id}/comments", p_dash_comment, SIGNED, EDITORS, false},
+    {"POST", "/review/{id}/publish", p_review_publish, EDITORS, EDITORS, false},
+    {"POST", "/review/{id}/request-changes", p_review_changes, EDITORS, EDITORS, false},
+    {"POST", "/review/{id}/waive", p_review_waive, EDITORS, EDITORS, false},
 };
 
 static void test_authorization_matrix(void **state)
