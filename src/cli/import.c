@@ -1,12 +1,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "io/csv.h"
 #include "io/jsonl.h"
 #include "search/terms.h"
+#include "store/entry.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -73,6 +75,18 @@ int vcm_cmd_import(vcm_config *c)
         fprintf(stderr, "vcm import: %s\n", err);
         status = VCM_EXIT_FAIL;
     }
+    /* A re-import never changes an entry: where it brought another value
+     * for a field a curator edited, the edit stays and a conflict is
+     * recorded for the museum's dashboard (store/entry.h). */
+    int64_t conflicts = 0;
+    if (status != VCM_EXIT_FAIL &&
+        vcm_entry_reconcile(s, 0, (int64_t)time(NULL), &conflicts) < 0) {
+        fprintf(stderr, "vcm import: %s\n", vcm_store_error(s));
+        status = VCM_EXIT_FAIL;
+    }
+    if (conflicts)
+        printf("vcm import: %lld fields a curator edited now differ in the catalogue: the "
+               "edits are kept (vcm masterpieces conflicts)\n", (long long)conflicts);
     vcm_store_close(s);
     return status;
 }

@@ -124,9 +124,13 @@ static int put_texts(struct fields *f, const char *name, const vcm_ltexts *t)
     return 0;
 }
 
+/* By key, then value: two values under one key (two titles in one
+ * language) come in one order whatever order they were given in. */
 static int cmp_field(const void *x, const void *y)
 {
-    return strcmp(((const vcm_entry_field *)x)->key, ((const vcm_entry_field *)y)->key);
+    const vcm_entry_field *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : strcmp(a->value, b->value);
 }
 
 int vcm_entry_flatten(const vcm_entry_data *d, vcm_arena *a, vcm_entry_field **out, size_t *n)

@@ -26,7 +26,7 @@ enum {
     E_SET_VERSION, E_SET_STATE, E_EVENT_PUT, E_EVENTS, E_WAIVE, E_COMMENT_PUT, E_COMMENTS,
     E_QUOTA_GET, E_QUOTA_SET, E_COUNT_LIVE, E_MP_OBJECT, E_MP_LIST, E_MP_COUNT, E_MP_IDS,
     E_MOTD_GET, E_MOTD_PUT, E_MOTD_CANDIDATES, E_MOTD_LIST, E_CONFLICT_FIND, E_CONFLICT_PUT,
-    E_CONFLICTS, E_CONFLICT_RESOLVE, E_IDS, E_OBJECT_MUSEUM,
+    E_CONFLICTS, E_CONFLICT_RESOLVE, E_IDS, E_OBJECT_MUSEUM, E_STMT_DEL, E_STMT_PUT, E_TOUCH,
     E_COUNT
 };
 _Static_assert(SLOT_ENTRY + E_COUNT <= SLOT_ENTRY_END, "too few entry slots");
@@ -105,6 +105,12 @@ static const char *const sql[E_COUNT] = {
     [E_CONFLICT_RESOLVE] = "UPDATE entry_conflicts SET resolved = 1 WHERE id = ?1 RETURNING id",
     [E_IDS] = "SELECT id FROM entries WHERE (?1 = 0 OR museum_id = ?1) ORDER BY id",
     [E_OBJECT_MUSEUM] = "SELECT museum_id FROM objects WHERE id = ?1",
+    /* a published entry's statements among its record's texts, for the
+     * search index (which reads records); the record's seq moves with it */
+    [E_STMT_DEL] = "DELETE FROM object_texts WHERE object_id = ?1 AND field = 'statement'",
+    [E_STMT_PUT] = "INSERT INTO object_texts(object_id, field, lang, pos, value) "
+                   "VALUES (?1, 'statement', ?2, ?3, ?4)",
+    [E_TOUCH] = "UPDATE objects SET updated = ?2 WHERE id = ?1",
 };
 
 static vcm_stmt *st(store *s, int k)
@@ -697,6 +703,48 @@ out:
     vcm_arena_release(&a);
 }
 
+/* Inside a transaction: the statements of object_id's record become those
+ * of d (NULL: none), so that the search, which indexes records, finds a
+ * published statement and no other; the record moves in the change
+ * sequence. An import that rewrites the record's texts drops them:
+ * vcm_entry_reconcile writes them again. */
+static int statements_put(store *s, int64_t object_id, const vcm_entry_data *d, int64_t now)
+{
+    vcm_stmt *q = st(s, E_STMT_DEL);
+    if (!q)
+        return -1;
+    s->d->bind_int(q, 1, object_id);
+    if (vcm_run(s, q, "cannot replace statements") < 0)
+        return -1;
+    for (size_t i = 0; d && i < d->nstatements; i++) {
+        if (!(q = st(s, E_STMT_PUT)))
+            return -1;
+        s->d->bind_int(q, 1, object_id);
+        s->d->bind_text(q, 2, d->statements[i].lang);
+        s->d->bind_int(q, 3, (int64_t)i);
+        s->d->bind_text(q, 4, d->statements[i].text);
+        if (vcm_run(s, q, "cannot write a statement") < 0)
+            return -1;
+    }
+    if (!(q = st(s, E_TOUCH)))
+        return -1;
+    s->d->bind_int(q, 1, object_id);
+    s->d->bind_int(q, 2, now);
+    return vcm_run(s, q, "cannot mark a record changed");
+}
+
+/* Whether o's statements are those of d, in order. */
+static bool statements_same(const vcm_object *o, const vcm_entry_data *d)
+{
+    if (o->statement.n != (d ? d->nstatements : 0))
+        return false;
+    for (size_t i = 0; i < o->statement.n; i++)
+        if (strcmp(o->statement.v[i].lang, d->statements[i].lang) != 0 ||
+            strcmp(o->statement.v[i].text, d->statements[i].text) != 0)
+            return false;
+    return true;
+}
+
 /* The published record of a museum-made entry follows its live version. */
 static int record_follow(store *s, vcm_arena *a, const vcm_entry *e, const vcm_entry_data *d,
                          vcm_status status, int64_t version)
@@ -798,6 +846,9 @@ int vcm_entry_transition(vcm_store *b, int64_t id, vcm_entry_action action,
     if (e.created_record && (action == VCM_EA_PUBLISH || action == VCM_EA_WITHDRAW) &&
         record_follow(s, &a, &e, &cur.data,
                       action == VCM_EA_PUBLISH ? VCM_PUBLISHED : VCM_WITHDRAWN, e.version) < 0)
+        goto fail;
+    if ((action == VCM_EA_PUBLISH || action == VCM_EA_WITHDRAW) &&
+        statements_put(s, e.object_id, action == VCM_EA_PUBLISH ? &cur.data : NULL, now) < 0)
         goto fail;
     if (vcm_store_commit(b) < 0)
         goto out;
@@ -1207,7 +1258,7 @@ static int reconcile_one(store *s, vcm_arena *a, int64_t id, int64_t now, int64_
 {
     vcm_entry e;
     int got = vcm_entry_get(&s->base, a, id, &e);
-    if (got <= 0 || e.created_record)
+    if (got <= 0)
         return got < 0 ? -1 : 0;
     vcm_entry_version first, last;
     vcm_object o;
@@ -1218,6 +1269,15 @@ static int reconcile_one(store *s, vcm_arena *a, int64_t id, int64_t now, int64_
     got = s->base.ops->object_get(&s->base, a, e.object_id, &o);
     if (got <= 0)
         return got;
+    if (e.live_version && !e.created_record) {
+        vcm_entry_version live;
+        if (vcm_entry_version_get(&s->base, a, id, e.live_version, &live) <= 0)
+            return vcm_store_fail(&s->base, "entry %lld has lost a version", (long long)id);
+        if (!statements_same(&o, &live.data) && statements_put(s, o.id, &live.data, now) < 0)
+            return -1;
+    }
+    if (e.created_record) /* no import writes it */
+        return 0;
     if (vcm_entry_data_from_object(&now_data, a, &o) < 0)
         return vcm_store_fail(&s->base, "out of memory");
     vcm_entry_field *fb, *fl, *fn;

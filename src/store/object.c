@@ -505,8 +505,10 @@ int vcm_object_upsert(vcm_store *b, vcm_object *o, const char *hash, bool keep_t
         if (vcm_run(s, q, "cannot update an object") < 0 || put_children(s, o, true) < 0)
             return -1;
         int hm = has_media(s, id);
-        if (hm < 0 || (hm && log_activity(s, id, o->status == VCM_WITHDRAWN ? "Delete" : "Update",
-                                          o->updated) < 0))
+        /* a draft (a record a museum is making) is announced once published */
+        if (hm < 0 || (hm && o->status != VCM_DRAFT &&
+                       log_activity(s, id, o->status == VCM_WITHDRAWN ? "Delete" : "Update",
+                                    o->updated) < 0))
             return -1;
         *result = VCM_UPSERT_UPDATED;
         return 0;
@@ -751,6 +753,15 @@ int vcm_media_add(vcm_store *b, int64_t object_id, vcm_media *m)
         return vcm_store_fail(b, "there is no object %lld", (long long)object_id);
     if (rc < 0)
         return -1;
+    /* an image of a draft is announced with the record, once published */
+    int64_t shown;
+    if (!(q = vcm_st(s, S_OBJECT_PUBLIC)))
+        return -1;
+    s->d->bind_int(q, 1, object_id);
+    if (vcm_first_int(s, q, "cannot read an object's status", &shown) < 0)
+        return -1;
+    if (!shown)
+        return 0;
     return log_activity(s, object_id, pos == 0 ? "Create" : "Update", vcm_now());
 }
 

@@ -74,6 +74,7 @@ static const char *const common[S_COUNT] = {
         "SELECT id, object_id, type, time FROM activities ORDER BY id LIMIT ?1 OFFSET ?2",
     [S_ACTIVITY_COUNT] = "SELECT count(*) FROM activities",
     [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1)",
+    [S_OBJECT_PUBLIC] = "SELECT count(*) FROM objects WHERE id = ?1 AND status <> 'draft'",
     [S_CHANGES_SINCE] = "SELECT seq, object_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     [S_OBJECT_STAMPS] = "SELECT id, updated FROM objects WHERE status = 'published' AND id > ?1 "
                         "ORDER BY id LIMIT ?2 OFFSET ?3",

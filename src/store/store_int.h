@@ -48,6 +48,7 @@ enum stmt {
     S_TERMS_DEL, S_RIGHTS_PUT,
     S_ORIGIN_DEL, S_ORIGIN_PUT, S_ORIGIN_TODO, /* origin.c */
     S_PROFILE_GET, S_PROFILE_PUT, S_NOTE_FIND, S_NOTE_PUBLIC, S_NOTES_PUBLIC_GET,
+    S_OBJECT_PUBLIC, /* entries (schema 010): a museum's draft records */
     S_COUNT
 };
 

@@ -1,4 +1,5 @@
-/* Browse: the collection as a grid of pages, narrowed by origin, region,
+/* Browse: the masterpieces by default (the museums' published entries),
+ * or, with view=catalogue or any filter, the catalogues: the collection as a grid of pages, narrowed by origin, region,
  * country, museum, classification, material, century, image and licence, each a link with its
  * count on the current result set, and by years (date=1600..1700). Every
  * active filter is a chip that removes it, and every page has its own URL,
@@ -70,6 +71,83 @@ static json_t *facet_links(vcm_arena *a, const struct param *ps, size_t n, const
     return arr;
 }
 
+/* The masterpieces view: the published entries (of one museum when the
+ * filter names it), a page of them, the entry's version laid over each
+ * record. It takes no other filter: the catalogue view does. */
+static int browse_masterpieces(vcm_req *req, vcm_resp *resp, vcm_store *s, int64_t museum,
+                               long page, json_t *notes)
+{
+    vcm_masterpiece *mps;
+    size_t n;
+    int64_t total;
+    if (vcm_masterpiece_list(s, req->arena, museum, (page - 1) * PER_PAGE, PER_PAGE, &mps, &n,
+                             &total) < 0) {
+        json_decref(notes);
+        return vcm_web_store_error(req, resp, s);
+    }
+    int64_t pages = (total + PER_PAGE - 1) / PER_PAGE;
+    if (page > 1 && page > pages) {
+        json_decref(notes);
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "browse.no_such_page"));
+    }
+    int64_t *ids = vcm_arena_alloc(req->arena, (n + 1) * sizeof *ids);
+    vcm_object *objs = vcm_arena_alloc(req->arena, (n + 1) * sizeof *objs);
+    bool *found = vcm_arena_alloc(req->arena, (n + 1) * sizeof *found);
+    if (!ids || !objs || !found) {
+        json_decref(notes);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        ids[i] = mps[i].entry.object_id;
+    if (n && s->ops->object_get_many(s, req->arena, ids, n, objs, found) < 0) {
+        json_decref(notes);
+        return vcm_web_store_error(req, resp, s);
+    }
+    json_t *d = json_object(), *items = json_array();
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "browse.masterpieces_title")));
+    if (notes)
+        json_object_set_new(d, "notes", notes);
+    for (size_t i = 0; i < n; i++)
+        if (found[i] && objs[i].status == VCM_PUBLISHED) {
+            vcm_entry_apply(&mps[i].data, req->arena, &objs[i]);
+            json_array_append_new(items, vcm_web_card(&objs[i]));
+        }
+    const char *m = museum ? vcm_arena_printf(req->arena, "museum=%lld", (long long)museum) : NULL;
+    json_object_set_new(d, "items", items);
+    json_object_set_new(d, "total", json_integer(total));
+    json_object_set_new(d, "view_masterpieces", json_true());
+    json_object_set_new(d, "catalogue_url",
+                        json_string(vcm_arena_printf(req->arena, "/browse?view=catalogue%s%s",
+                                                     m ? "&" : "", m ? m : "")));
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tf(req, "meta.browse.masterpieces",
+                                               vcm_web_count(req, total))));
+    json_object_set_new(d, "facets", json_array());
+    json_object_set_new(d, "chips", json_array());
+    json_object_set_new(d, "page", json_integer(page));
+    json_object_set_new(d, "pages", json_integer(pages));
+    const char *self = m ? vcm_arena_printf(req->arena, "/browse?%s", m) : "/browse";
+    const char *sep = m ? "&" : "?";
+    if (page > 1)
+        json_object_set_new(d, "prev_url",
+                            json_string(page == 2 ? self
+                                                  : vcm_arena_printf(req->arena, "%s%spage=%ld",
+                                                                     self, sep, page - 1)));
+    if (page < pages)
+        json_object_set_new(d, "next_url", json_string(vcm_arena_printf(
+                                               req->arena, "%s%spage=%ld", self, sep, page + 1)));
+    json_object_set_new(d, "canonical",
+                        json_string(vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req),
+                                                     page > 1 ? vcm_arena_printf(req->arena,
+                                                                                 "%s%spage=%ld",
+                                                                                 self, sep, page)
+                                                              : self)));
+    json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
+                                          req->arena, "/api/v1/objects%s%s", m ? "?" : "",
+                                          m ? m : "")));
+    return vcm_web_page(req, resp, "browse", d);
+}
+
 int vcm_page_browse(vcm_req *req, vcm_resp *resp)
 {
     vcm_params prm;
@@ -83,6 +161,21 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
     if (!s) {
         json_decref(notes);
         return 0;
+    }
+    /* Which view: the masterpieces by default (a museum's, with museum=),
+     * the catalogue with view=catalogue or any other filter; while no
+     * masterpiece is published the default is the catalogue. */
+    int64_t view = vcm_params_int(&prm, VCM_P_VIEW, -1);
+    vcm_filter other = f;
+    other.museum = 0;
+    if (view == 0 || (view < 0 && !vcm_filter_narrows(&other) && !other.has_date)) {
+        int64_t live;
+        if (vcm_entry_count_live(s, f.museum, &live) < 0) {
+            json_decref(notes);
+            return vcm_web_store_error(req, resp, s);
+        }
+        if (view == 0 || live > 0)
+            return browse_masterpieces(req, resp, s, f.museum, page, notes);
     }
     f.limit = PER_PAGE;
     f.offset = (page - 1) * PER_PAGE;
@@ -122,6 +215,7 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         {"date", f.has_date ? prm.raw[VCM_P_DATE] : NULL},
         {"origin", prm.set[VCM_P_ORIGIN] ? prm.raw[VCM_P_ORIGIN] : NULL},
         {"material", f.material},
+        {"view", view == 1 ? "catalogue" : NULL},
     };
     size_t np = sizeof ps / sizeof ps[0];
 
@@ -130,6 +224,10 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
     if (notes)
         json_object_set_new(d, "notes", notes);
     json_object_set_new(d, "total", json_integer(total));
+    json_object_set_new(d, "masterpieces_url",
+                        json_string(f.museum ? vcm_arena_printf(req->arena, "/browse?museum=%lld",
+                                                                (long long)f.museum)
+                                             : "/browse"));
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, vcm_web_card(&list[i]));

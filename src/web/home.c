@@ -1,12 +1,13 @@
 /* The home page: what the collection holds, the Masterpiece of the Day and a
- * few featured works. Both change with the date (UTC) and are the same for
- * every visitor on that date: the day's number picks them, among the
- * objects with an image when there are enough. */
+ * few featured masterpieces. Both change with the date (UTC) and are the
+ * same for every visitor on that date. Only published masterpieces (the
+ * museums' entries) are shown here; the catalogue is linked. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/log.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -24,56 +25,69 @@ static uint64_t day_hash(const char *date, uint64_t salt)
     return h;
 }
 
-/* The first published object after id n (or the first of all, past the
- * end), into out: a seek, not a count, however large the collection. Ids
- * are dense enough that this picks evenly. Returns 1, 0, -1. */
-static int nth(vcm_store *s, vcm_arena *a, int64_t n, vcm_object *out)
+/* The Masterpiece of the Day (stored when first picked: store/entry.h) and
+ * FEATURED other masterpieces, the day's number choosing where in their
+ * list the featured start, so that they change with the date and are the
+ * same for everyone. Masterpieces only: the catalogue is one link away. */
+static int home_masterpieces(vcm_req *req, vcm_store *s, const char *date, json_t *d)
 {
-    vcm_filter f = {.after_id = n, .limit = 1};
-    vcm_object *list;
-    size_t count;
-    if (s->ops->object_list(s, a, &f, &list, &count) < 0)
+    int64_t total;
+    vcm_masterpiece *mps;
+    size_t n;
+    if (vcm_masterpiece_list(s, req->arena, 0, 0, 1, &mps, &n, &total) < 0)
         return -1;
-    if (!count && n > 0)
-        return nth(s, a, 0, out);
-    if (!count)
+    json_object_set_new(d, "masterpieces", json_integer(total));
+    if (total == 0)
         return 0;
-    *out = list[0];
-    return 1;
-}
-
-/* The k-th of the published objects that have an image, in id order.
- * Objects with images are few and bunched (a museum's photographs come
- * together), so a seek by id would pick the first of a bunch again and
- * again: these are counted and taken by their rank. Returns 1, 0, -1. */
-static int nth_with_image(vcm_store *s, vcm_arena *a, int64_t k, vcm_object *out)
-{
-    vcm_filter f = {.image = VCM_YES, .offset = k, .limit = 1};
-    vcm_object *list;
-    size_t count;
-    if (s->ops->object_list(s, a, &f, &list, &count) < 0)
+    int64_t object_id = 0, entry_id = 0;
+    int r = vcm_motd_get(s, date, &object_id, &entry_id);
+    if (r < 0) /* a standby cannot store the day's pick: no pick, the rest of the page */
+        vcm_warn("masterpiece of the day", "error=\"%s\"", vcm_store_error(s));
+    vcm_object o;
+    if (r == 1 && (r = s->ops->object_get(s, req->arena, object_id, &o)) < 0)
         return -1;
-    if (!count)
-        return 0;
-    *out = list[0];
-    return 1;
-}
-
-/* The day's i-th pick (0: the Masterpiece of the Day, then the featured
- * works): among the objects with an image when there are enough of them
- * for every pick to differ, so that the first page a visitor sees shows
- * pictures; else among all. */
-static int pick(vcm_store *s, vcm_arena *a, const char *date, int i, int64_t with_image,
-                int64_t all, vcm_object *out)
-{
-    if (with_image > FEATURED) {
-        /* spread over the whole list (a museum's images come together),
-         * FEATURED + 1 picks that cannot meet: stride * FEATURED < with_image */
-        uint64_t stride = (uint64_t)with_image / (FEATURED + 1);
-        return nth_with_image(s, a, (int64_t)((day_hash(date, 0) + (uint64_t)i * stride) %
-                                               (uint64_t)with_image), out);
+    vcm_masterpiece mp;
+    if (r == 1 && o.status == VCM_PUBLISHED && vcm_web_masterpiece(req, s, &o, &mp) == 1) {
+        json_t *card = vcm_web_card(&o);
+        json_object_set_new(card, "titles", vcm_web_ltexts(&o.title));
+        json_t *sts = vcm_web_statements_json(&mp);
+        /* the English statement first, as pages show it */
+        json_t *first = json_array_get(sts, 0);
+        for (size_t i = 0; i < json_array_size(sts); i++)
+            if (strcmp(json_string_value(json_object_get(json_array_get(sts, i), "lang")),
+                       "en") == 0)
+                first = json_array_get(sts, i);
+        if (first)
+            json_object_set(card, "statement", first);
+        json_decref(sts);
+        json_object_set_new(d, "motd", card);
+        json_t *share = vcm_web_share_image(req, &o);
+        if (share)
+            json_object_set_new(d, "og_image", share);
     }
-    return nth(s, a, (int64_t)(day_hash(date, (uint64_t)i) % (uint64_t)all), out);
+    int64_t start = total > FEATURED ? (int64_t)(day_hash(date, 1) % (uint64_t)(total - FEATURED + 1))
+                                     : 0;
+    if (vcm_masterpiece_list(s, req->arena, 0, start, FEATURED + 1, &mps, &n, NULL) < 0)
+        return -1;
+    int64_t *ids = vcm_arena_alloc(req->arena, (n + 1) * sizeof *ids);
+    vcm_object *objs = vcm_arena_alloc(req->arena, (n + 1) * sizeof *objs);
+    bool *found = vcm_arena_alloc(req->arena, (n + 1) * sizeof *found);
+    if (!ids || !objs || !found)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < FEATURED; i++)
+        if (!json_object_get(d, "motd") || mps[i].entry.object_id != object_id)
+            ids[k++] = mps[i].entry.object_id;
+    if (k && s->ops->object_get_many(s, req->arena, ids, k, objs, found) < 0)
+        return -1;
+    json_t *feat = json_array();
+    for (size_t i = 0; i < k; i++)
+        if (found[i] && objs[i].status == VCM_PUBLISHED) {
+            vcm_entry_apply(&mps[i].data, req->arena, &objs[i]);
+            json_array_append_new(feat, vcm_web_card(&objs[i]));
+        }
+    json_object_set_new(d, "featured", feat);
+    return 0;
 }
 
 #define HOME_ORIGINS 8
@@ -131,51 +145,14 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     json_object_set_new(d, "today", json_string(date));
-    if (st.objects > 0) {
-        vcm_object o;
-        vcm_filter imf = {.image = VCM_YES};
-        int64_t with_image;
-        if (s->ops->object_count(s, &imf, &with_image) < 0) {
-            json_decref(d);
-            return vcm_web_store_error(req, resp, s);
-        }
-        int r = pick(s, req->arena, date, 0, with_image, st.objects_all, &o);
-        if (r < 0) {
-            json_decref(d);
-            return vcm_web_store_error(req, resp, s);
-        }
-        if (r) {
-            json_t *mp = vcm_web_card(&o);
-            json_object_set_new(mp, "titles", vcm_web_ltexts(&o.title));
-            const vcm_ltext *why = vcm_ltexts_pick(&o.statement, "en");
-            const vcm_ltext *desc = vcm_ltexts_pick(&o.description, "en");
-            if (why)
-                json_object_set_new(mp, "statement", json_pack("{s:s, s:s}", "lang", why->lang,
-                                                               "text", why->text));
-            else if (desc)
-                json_object_set_new(mp, "description", json_pack("{s:s, s:s}", "lang",
-                                                                 desc->lang, "text", desc->text));
-            json_object_set_new(d, "motd", mp);
-            json_t *share = vcm_web_share_image(req, &o);
-            if (share)
-                json_object_set_new(d, "og_image", share);
-        }
-        json_t *feat = json_array();
-        for (int i = 1; i <= FEATURED && (int64_t)i < st.objects; i++) {
-            r = pick(s, req->arena, date, i, with_image, st.objects_all, &o);
-            if (r < 0) {
-                json_decref(feat);
-                json_decref(d);
-                return vcm_web_store_error(req, resp, s);
-            }
-            if (r)
-                json_array_append_new(feat, vcm_web_card(&o));
-        }
-        json_object_set_new(d, "featured", feat);
-        if (home_origins(req, s, d) < 0) {
-            json_decref(d);
-            return vcm_web_store_error(req, resp, s);
-        }
+    json_object_set_new(d, "feed", json_string("/feeds/masterpiece-of-the-day.atom"));
+    if (home_masterpieces(req, s, date, d) < 0) {
+        json_decref(d);
+        return vcm_web_store_error(req, resp, s);
+    }
+    if (st.objects > 0 && home_origins(req, s, d) < 0) {
+        json_decref(d);
+        return vcm_web_store_error(req, resp, s);
     }
     return vcm_web_page(req, resp, "home", d);
 }

@@ -294,10 +294,79 @@ static int collection(vcm_req *req, vcm_resp *resp, int64_t museum, const char *
     return vcm_web_jsonld(req, resp, d, PRES_CONTEXT);
 }
 
+/* The top collection: the masterpieces (the museums' published entries)
+ * that have an image, then each museum's whole catalogue as a collection
+ * of its own, so that a IIIF client finds both and knows which is which.
+ * While no masterpiece is published: the catalogue's manifests, paged. */
 int vcm_iiif_collection_top(vcm_req *req, vcm_resp *resp)
 {
-    return collection(req, resp, 0, NULL, "/iiif/collection/top",
-                      lmap1("en", vcm_t("en", "site.name")));
+    vcm_params prm;
+    if (!vcm_web_params(req, resp, VCM_ROUTE_COLLECTION, &prm, NULL))
+        return 0;
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s)
+        return 0;
+    int64_t *ids;
+    size_t n;
+    vcm_museum *ms;
+    size_t nm;
+    if (vcm_masterpiece_ids(s, req->arena, &ids, &n) < 0 ||
+        s->ops->museum_list(s, req->arena, "", &ms, &nm) < 0)
+        return vcm_web_store_error(req, resp, s);
+    /* while no masterpiece is published, the catalogue (as browse does) */
+    if (n == 0)
+        return collection(req, resp, 0, NULL, "/iiif/collection/top",
+                          lmap1("en", vcm_t("en", "site.name")));
+    if (vcm_params_int(&prm, VCM_P_PAGE, 1) > 1)
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "iiif.no_such_page"));
+    vcm_object *objs = vcm_arena_alloc(req->arena, (n + 1) * sizeof *objs);
+    bool *found = vcm_arena_alloc(req->arena, (n + 1) * sizeof *found);
+    if (!objs || !found)
+        return -1;
+    if (n && s->ops->object_get_many(s, req->arena, ids, n, objs, found) < 0)
+        return vcm_web_store_error(req, resp, s);
+    const char *base = vcm_web_base(req);
+    json_t *d = json_object(), *items = json_array();
+    json_object_set_new(d, "@context", json_string(PRES_CONTEXT));
+    json_object_set_new(d, "id", json_string(vcm_arena_printf(req->arena, "%s/iiif/collection/top",
+                                                               base)));
+    json_object_set_new(d, "type", json_string("Collection"));
+    json_object_set_new(d, "label", lmap1("en", vcm_t("en", "site.name")));
+    json_object_set_new(d, "summary", lmap1("en", vcm_t("en", "iiif.top_summary")));
+    for (size_t i = 0; i < n; i++) {
+        vcm_object *o = &objs[i];
+        vcm_masterpiece mp;
+        if (!found[i] || o->status != VCM_PUBLISHED || !o->nmedia)
+            continue;
+        int r = vcm_web_masterpiece(req, s, o, &mp);
+        if (r < 0) {
+            json_decref(d);
+            json_decref(items);
+            return vcm_web_store_error(req, resp, s);
+        }
+        if (r == 0)
+            continue;
+        json_t *it = json_pack("{s:s, s:s, s:o}", "id",
+                               vcm_arena_printf(req->arena, "%s/iiif/manifest/%lld", base,
+                                                (long long)o->id),
+                               "type", "Manifest", "label",
+                               o->title.n ? lmap(&o->title)
+                                          : lmap1("en", vcm_t("en", "object.untitled")));
+        json_object_set_new(it, "thumbnail", json_pack("[o]", thumbnail(req, &o->media[0], 200)));
+        json_array_append_new(items, it);
+    }
+    for (size_t i = 0; i < nm; i++) {
+        const char *label = vcm_arena_printf(req->arena, "%s: %s", vcm_web_name(&ms[i].names),
+                                             vcm_t("en", "iiif.catalogue"));
+        json_array_append_new(items, json_pack("{s:s, s:s, s:o}", "id",
+                                               vcm_arena_printf(req->arena,
+                                                                "%s/iiif/collection/museum/%lld",
+                                                                base, (long long)ms[i].id),
+                                               "type", "Collection", "label",
+                                               lmap1("en", label)));
+    }
+    json_object_set_new(d, "items", items);
+    return vcm_web_jsonld(req, resp, d, PRES_CONTEXT);
 }
 
 int vcm_iiif_collection_museum(vcm_req *req, vcm_resp *resp)

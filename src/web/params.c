@@ -52,6 +52,8 @@
 static const char *const regions[] = {"other", "asia", "europe", NULL}; /* as vcm_region */
 static const char *const sorts[] = {"relevance", "date", "-date", "title", "museum", NULL};
 static const char *const yes_no[] = {"no", "yes", NULL};
+/* browse: the masterpieces (the default) or the museums' whole catalogues */
+static const char *const views[] = {"masterpieces", "catalogue", NULL};
 static const char *const licences[] = {"other", "open", NULL};
 static const char *const facets[] = {"region",  "country", "museum",  "classification",
                                      "material", "century", "image",   "licence",
@@ -84,6 +86,7 @@ const vcm_param_def vcm_param_defs[] = {
     {"licence", VCM_P_LICENCE, VCM_PK_ENUM, 0, 0, licences, NULL, R_FILTER, "param.licence"},
     {"date", VCM_P_DATE, VCM_PK_YEARS, 0, 0, NULL, NULL, R_FILTER, "param.date"},
     /* how to show it */
+    {"view", VCM_P_VIEW, VCM_PK_ENUM, 0, 0, views, NULL, VCM_ROUTE_BROWSE, "param.view"},
     {"sort", VCM_P_SORT, VCM_PK_ENUM, 0, 0, sorts, NULL, R_SEARCH, "param.sort"},
     {"expand", VCM_P_EXPAND, VCM_PK_BOOL, 0, 0, NULL, NULL, R_SEARCH, "param.expand"},
     {"noexpand", VCM_P_NOEXPAND, VCM_PK_IDS, 0, MAX_IDS, NULL, NULL, R_SEARCH, "param.noexpand"},

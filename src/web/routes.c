@@ -105,6 +105,7 @@ PAGE(vcm_page_country)
 PAGE(vcm_page_region)
 DATA(vcm_page_search)
 DATA(vcm_sitemap)
+DATA(vcm_feed_motd)
 DATA(vcm_sitemap_file)
 DATA(vcm_api_search)
 DATA(vcm_api_suggest)
@@ -141,6 +142,7 @@ static const struct {
     {"GET", "/countries/{code}", page_vcm_page_country},
     {"GET", "/regions/{region}", page_vcm_page_region},
     {"GET", "/sitemap.xml", data_vcm_sitemap},
+    {"GET", "/feeds/masterpiece-of-the-day.atom", data_vcm_feed_motd},
     {"GET", "/sitemaps/{file}", data_vcm_sitemap_file},
     {"GET", "/robots.txt", vcm_robots},
     {"GET", "/static/{*path}", vcm_static},

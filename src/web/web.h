@@ -295,6 +295,8 @@ int vcm_iiif_image(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_unknown(vcm_req *req, vcm_resp *resp); /* 404 for other paths under /iiif/ */
 int vcm_iiif_manifest(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_collection_top(vcm_req *req, vcm_resp *resp);
+/* The Atom feed of the Masterpiece of the Day (web/feed.c). */
+int vcm_feed_motd(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_collection_museum(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_collection_country(vcm_req *req, vcm_resp *resp);
 int vcm_iiif_activity(vcm_req *req, vcm_resp *resp);

@@ -395,6 +395,39 @@ static void test_reimport_conflict(void **state)
     assert_true(c[0].resolved);
 }
 
+/* A published statement is among its record's texts (the search reads
+ * records), gone when withdrawn, and written again after an import that
+ * rewrote the record. */
+static void test_statements_in_record(void **state)
+{
+    struct fx *f = *state;
+    int64_t id = entry_ready(f, "st1");
+    vcm_entry e;
+    vcm_object o;
+    assert_int_equal(vcm_entry_get(f->s, &f->a, id, &e), 1);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, e.object_id, &o), 1);
+    assert_int_equal(o.statement.n, 0); /* a draft's statements are not the record's */
+    assert_int_equal(step(f, id, VCM_EA_SUBMIT), 0);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, e.object_id, &o), 1);
+    assert_int_equal(o.statement.n, 0);
+    assert_int_equal(step(f, id, VCM_EA_PUBLISH), 0);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, e.object_id, &o), 1);
+    assert_int_equal(o.statement.n, 2);
+    assert_string_equal(o.statement.v[0].text, long_en);
+    /* the museum's next export rewrites the record: reconcile restores them */
+    assert_int_equal(add_object(f, f->museum, "st1", "Celadon bowl, renamed", "stoneware", false),
+                     e.object_id);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, e.object_id, &o), 1);
+    assert_int_equal(o.statement.n, 0);
+    int64_t found;
+    assert_int_equal(vcm_entry_reconcile(f->s, 0, 5000, &found), 0);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, e.object_id, &o), 1);
+    assert_int_equal(o.statement.n, 2);
+    assert_int_equal(step(f, id, VCM_EA_WITHDRAW), 0);
+    assert_int_equal(f->s->ops->object_get(f->s, &f->a, e.object_id, &o), 1);
+    assert_int_equal(o.statement.n, 0);
+}
+
 static void test_created_record(void **state)
 {
     struct fx *f = *state;
@@ -502,6 +535,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checks_and_waiver, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statements_in_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_created_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comments_and_mail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_motd, setup, teardown),
