@@ -29,6 +29,7 @@
 
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/token.h"
 #include "http/cookie.h"
 #include "http/form.h"
@@ -192,6 +193,53 @@ static int anon_csrf(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     return vcm_resp_cookie(resp, req, VCM_CSRF_COOKIE, t, 2 * 3600, secure_site(req));
 }
 
+/* Whether a Content-Type names JSON (application/json, any parameters). */
+static bool json_body_type(const char *ct)
+{
+    if (!ct)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    return strncasecmp(ct, "application/json", 16) == 0 && (!ct[16] || strchr("; ", ct[16]));
+}
+
+/* A multipart/form-data body (a form sending files): its text fields
+ * become w->form, every part stays in w->mp. Returns 1 to go on, or 0 with
+ * the answer in resp (413 over the body's limit, 400 malformed or a text
+ * field that is not UTF-8), -1 out of memory. */
+static int multipart_form(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
+{
+    /* the server's --max-body bounds the body already: the parser's own
+     * limit only has to let it through */
+    vcm_mp_limits lim = {.max_body = req->body_len + 1};
+    if (vcm_multipart_parse(req->arena, vcm_req_header(req, "Content-Type"), req->body,
+                            req->body_len, &lim, &w->mp) < 0) {
+        if (w->mp.error == VCM_MP_NO_MEMORY)
+            return -1;
+        vcm_info("multipart body refused", "path=%s why=\"%s\"", req->path, w->mp.message);
+        if (w->mp.error == VCM_MP_TOO_LARGE)
+            return vcm_web_error(req, resp, 413, vcm_web_t(req, "error.413"));
+        return vcm_web_error(req, resp, 400, vcm_web_t(req, "error.400"));
+    }
+    w->form.pairs = vcm_arena_calloc(req->arena, w->mp.n ? w->mp.n : 1, sizeof *w->form.pairs);
+    if (!w->form.pairs)
+        return -1;
+    for (size_t i = 0; i < w->mp.n; i++) {
+        const vcm_mp_part *p = &w->mp.parts[i];
+        if (p->filename)
+            continue;
+        if (!vcm_utf8_valid(p->data, p->len) || memchr(p->data, 0, p->len))
+            return vcm_web_error(req, resp, 400, vcm_web_t(req, "error.400"));
+        char *v = vcm_arena_strndup(req->arena, p->data, p->len);
+        if (!v)
+            return -1;
+        w->form.pairs[w->form.n++] = (vcm_query_pair){p->name, v};
+    }
+    if (w->form.n > VCM_FORM_MAX_FIELDS)
+        return vcm_web_error(req, resp, 400, vcm_web_t(req, "error.400"));
+    return 1;
+}
+
 int vcm_web_act(vcm_req *req, vcm_resp *resp, vcm_web_act_fn h)
 {
     vcm_web_who w;
@@ -210,25 +258,37 @@ int vcm_web_act(vcm_req *req, vcm_resp *resp, vcm_web_act_fn h)
     }
     bool writes = vcm_router_method_writes(req->method);
     if (writes) {
-        switch (vcm_form_parse(req->arena, vcm_req_header(req, "Content-Type"), req->body,
-                               req->body_len, &w.form)) {
-        case VCM_FORM_OK: break;
-        case VCM_FORM_BAD_TYPE:
-            if (req->body_len == 0)
-                break; /* a form with no field */
-            return vcm_web_error(req, resp, 415, vcm_web_t(req, "error.415"));
-        case VCM_FORM_BAD: return vcm_web_error(req, resp, 400, vcm_web_t(req, "error.400"));
-        case VCM_FORM_NO_MEMORY: return -1;
+        const char *ct = vcm_req_header(req, "Content-Type");
+        char boundary[VCM_MP_BOUNDARY_MAX + 1];
+        if (vcm_multipart_boundary(ct, boundary) != VCM_MP_NOT_MULTIPART) {
+            int r = multipart_form(req, resp, &w);
+            if (r <= 0)
+                return r;
+        } else if (strncmp(req->path, "/api/", 5) == 0 && json_body_type(ct)) {
+            w.json = true;
+        } else {
+            switch (vcm_form_parse(req->arena, ct, req->body, req->body_len, &w.form)) {
+            case VCM_FORM_OK: break;
+            case VCM_FORM_BAD_TYPE:
+                if (req->body_len == 0)
+                    break; /* a form with no field */
+                return vcm_web_error(req, resp, 415, vcm_web_t(req, "error.415"));
+            case VCM_FORM_BAD: return vcm_web_error(req, resp, 400, vcm_web_t(req, "error.400"));
+            case VCM_FORM_NO_MEMORY: return -1;
+            }
         }
+        /* a script sending JSON has no form field to carry it */
+        const char *sent = vcm_form_get(&w.form, "csrf");
+        if (!sent)
+            sent = vcm_req_header(req, "X-CSRF-Token");
         bool ok;
         if (w.by_token)
             ok = strcmp(w.token.scope, "write") == 0;
         else if (w.by_session)
-            ok = vcm_token_equal(vcm_form_get(&w.form, "csrf"), w.session.csrf);
+            ok = vcm_token_equal(sent, w.session.csrf);
         else
             ok = vcm_token_valid(vcm_req_cookie(req, VCM_CSRF_COOKIE)) &&
-                 vcm_token_equal(vcm_form_get(&w.form, "csrf"),
-                                 vcm_req_cookie(req, VCM_CSRF_COOKIE));
+                 vcm_token_equal(sent, vcm_req_cookie(req, VCM_CSRF_COOKIE));
         if (!ok)
             return forbidden(req, resp);
     } else if (!w.by_session && !w.by_token && anon_csrf(req, resp, &w) < 0) {

@@ -7,7 +7,10 @@
  * an API client (Authorization: Bearer TOKEN, only under /api/), or by an
  * anonymous visitor. vcm_web_act runs before every handler of this file:
  * it finds who it is, parses the form body of a state-changing request
- * (urlencoded only: 415 otherwise), checks its CSRF token (403), then asks
+ * (urlencoded, or multipart/form-data whose text fields become the form
+ * and whose files stay in w->mp; under /api/ also JSON, left to the
+ * handler: 415 for anything else), checks its CSRF token (the form's csrf
+ * field or an X-CSRF-Token header; 403), then asks
  * vcm_authz_allow (authz.h) about the route's action (403; an anonymous
  * visitor asking for a page is sent to /login), and only then calls the
  * handler, which asks again about the resource it loads. Nothing is
@@ -15,6 +18,7 @@
  * no-store. */
 #ifndef VCM_WEB_ACCOUNT_H
 #define VCM_WEB_ACCOUNT_H
+#include "http/multipart.h"
 #include "http/query.h"
 #include "store/account.h"
 #include "web/authz.h"
@@ -38,6 +42,8 @@ typedef struct vcm_web_who {
     bool by_session, by_token;
     vcm_api_token token;
     vcm_query form;     /* the body of a state-changing request */
+    vcm_multipart mp;   /* a multipart body's parts, files included */
+    bool json;          /* an API request with a JSON body (req->body) */
     const char *csrf;   /* the token this request's forms carry */
     const char *address;
 } vcm_web_who;

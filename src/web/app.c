@@ -159,6 +159,8 @@ int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web,
     }
     if (vcm_tpl_set_add_builtin(app->tpl, err, errlen) < 0)
         goto fail;
+    if (vcm_web_openapi_init(app, err, errlen) < 0)
+        goto fail;
     if (vcm_web_iiif_init(app, err, errlen) < 0)
         goto fail;
     char why[900];
@@ -196,6 +198,7 @@ void vcm_app_release(vcm_app *app)
     }
     vcm_tpl_set_free(app->tpl);
     free(app->asset_hash);
+    free(app->openapi);
     memset(app, 0, sizeof *app);
 }
 

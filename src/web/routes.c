@@ -3,6 +3,7 @@
 #include "web/governance.h"
 #include "web/loans.h"
 #include "web/network.h"
+#include "web/dashboard.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -107,6 +108,46 @@ DATA(vcm_api_network_member)
 DATA(vcm_api_network_partners)
 DATA(vcm_api_network_collections)
 DATA(vcm_api_network_growth)
+/* Masterpiece entries (entries.h): as ACT, but jansson stays on malloc. */
+#define ENTRY(h)                                                                              \
+    static int ent_##h(vcm_req *req, vcm_resp *resp)                                        \
+    {                                                                                         \
+        vcm_arena *old = vcm_web_json_arena(NULL);                                            \
+        int r = vcm_web_act(req, resp, h);                                                    \
+        vcm_web_json_arena(old);                                                              \
+        return r;                                                                             \
+    }
+ENTRY(vcm_api_entries)
+ENTRY(vcm_api_entry_create)
+ENTRY(vcm_api_entry)
+ENTRY(vcm_api_entry_update)
+ENTRY(vcm_api_entry_versions)
+ENTRY(vcm_api_entry_revert)
+ENTRY(vcm_api_entry_submit)
+ENTRY(vcm_api_entry_request_changes)
+ENTRY(vcm_api_entry_publish)
+ENTRY(vcm_api_entry_withdraw)
+ENTRY(vcm_api_entry_restore)
+ENTRY(vcm_api_entry_comments)
+ENTRY(vcm_api_entry_comment)
+ENTRY(vcm_api_entry_image)
+ENTRY(vcm_dashboard_page)
+ENTRY(vcm_entry_new_page)
+ENTRY(vcm_entry_create_form)
+ENTRY(vcm_entry_edit_page)
+ENTRY(vcm_entry_save_form)
+ENTRY(vcm_entry_image_form)
+ENTRY(vcm_entry_order_form)
+ENTRY(vcm_entry_revert_form)
+ENTRY(vcm_entry_submit_form)
+ENTRY(vcm_entry_withdraw_form)
+ENTRY(vcm_entry_restore_form)
+ENTRY(vcm_entry_comment_form)
+ENTRY(vcm_review_page)
+ENTRY(vcm_review_entry_page)
+ENTRY(vcm_review_publish_form)
+ENTRY(vcm_review_changes_form)
+ENTRY(vcm_review_waive_form)
 PAGE(vcm_page_home)
 PAGE(vcm_page_browse)
 PAGE(vcm_page_object)
@@ -198,6 +239,7 @@ static const struct {
     {"GET", "/api/v1/network/partners", data_vcm_api_network_partners},
     {"GET", "/api/v1/network/collections", data_vcm_api_network_collections},
     {"GET", "/api/v1/network/growth", data_vcm_api_network_growth},
+    {"GET", "/api/v1/openapi.json", vcm_api_openapi},
     {"OPTIONS", "/api/v1/{*path}", vcm_api_options},
     {"GET", "/iiif/manifest/{id}", data_vcm_iiif_manifest},
     {"GET", "/iiif/collection/top", data_vcm_iiif_collection_top},
@@ -361,6 +403,41 @@ static const struct {
     {"GET", "/network/news/new", act_vcm_news_form, "news.post"},
     {"POST", "/network/news", act_vcm_news_post, "news.post"},
     {"POST", "/api/v1/network/news", act_vcm_api_news_post, "news.post"},
+    /* masterpiece entries: the write API */
+    {"GET", "/api/v1/entries", ent_vcm_api_entries, "entry.read"},
+    {"POST", "/api/v1/entries", ent_vcm_api_entry_create, "entry.create"},
+    {"GET", "/api/v1/entries/{id}", ent_vcm_api_entry, "entry.read"},
+    {"PUT", "/api/v1/entries/{id}", ent_vcm_api_entry_update, "entry.update"},
+    {"GET", "/api/v1/entries/{id}/versions", ent_vcm_api_entry_versions, "entry.read"},
+    {"POST", "/api/v1/entries/{id}/revert", ent_vcm_api_entry_revert, "entry.update"},
+    {"POST", "/api/v1/entries/{id}/submit", ent_vcm_api_entry_submit, "entry.submit"},
+    {"POST", "/api/v1/entries/{id}/request-changes", ent_vcm_api_entry_request_changes,
+     "entry.request_changes"},
+    {"POST", "/api/v1/entries/{id}/publish", ent_vcm_api_entry_publish, "entry.publish"},
+    {"POST", "/api/v1/entries/{id}/withdraw", ent_vcm_api_entry_withdraw, "entry.withdraw"},
+    {"POST", "/api/v1/entries/{id}/restore", ent_vcm_api_entry_restore, "entry.restore"},
+    {"GET", "/api/v1/entries/{id}/comments", ent_vcm_api_entry_comments, "entry.read"},
+    {"POST", "/api/v1/entries/{id}/comments", ent_vcm_api_entry_comment, "entry.comment"},
+    {"POST", "/api/v1/entries/{id}/images", ent_vcm_api_entry_image, "entry.update"},
+    /* masterpiece entries: the museums' dashboard and editor, the editors' review */
+    {"GET", "/dashboard", ent_vcm_dashboard_page, "entry.read"},
+    {"GET", "/dashboard/entries/new", ent_vcm_entry_new_page, "entry.create"},
+    {"POST", "/dashboard/entries", ent_vcm_entry_create_form, "entry.create"},
+    {"GET", "/dashboard/entries/{id}", ent_vcm_entry_edit_page, "entry.read"},
+    {"POST", "/dashboard/entries/{id}", ent_vcm_entry_save_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/images", ent_vcm_entry_image_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/images/order", ent_vcm_entry_order_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/revert", ent_vcm_entry_revert_form, "entry.update"},
+    {"POST", "/dashboard/entries/{id}/submit", ent_vcm_entry_submit_form, "entry.submit"},
+    {"POST", "/dashboard/entries/{id}/withdraw", ent_vcm_entry_withdraw_form, "entry.withdraw"},
+    {"POST", "/dashboard/entries/{id}/restore", ent_vcm_entry_restore_form, "entry.restore"},
+    {"POST", "/dashboard/entries/{id}/comments", ent_vcm_entry_comment_form, "entry.comment"},
+    {"GET", "/review", ent_vcm_review_page, "entry.publish"},
+    {"GET", "/review/{id}", ent_vcm_review_entry_page, "entry.publish"},
+    {"POST", "/review/{id}/publish", ent_vcm_review_publish_form, "entry.publish"},
+    {"POST", "/review/{id}/request-changes", ent_vcm_review_changes_form,
+     "entry.request_changes"},
+    {"POST", "/review/{id}/waive", ent_vcm_review_waive_form, "entry.waive"},
 };
 
 int vcm_app_routes(vcm_router *r)

@@ -84,6 +84,10 @@ typedef struct vcm_app {
     } iiif;
     /* The ETag of each built-in file (static.c), by index in vcm_assets. */
     uint64_t *asset_hash;
+    /* The OpenAPI document, merged from its fragments at start-up and
+     * written once (openapi.c). */
+    char *openapi;
+    size_t openapi_len;
 } vcm_app;
 
 /* Makes app ready to serve with cfg (which must outlive it) and the site's
@@ -260,6 +264,10 @@ int vcm_web_object_format(const vcm_req *req);
 int vcm_object_record(vcm_req *req, vcm_resp *resp);
 int vcm_sitemap_file(vcm_req *req, vcm_resp *resp);
 int vcm_robots(vcm_req *req, vcm_resp *resp);
+/* The API's OpenAPI document (openapi.c, openapi.h): merged by
+ * vcm_app_init, served at /api/v1/openapi.json. */
+int vcm_web_openapi_init(vcm_app *app, char *err, size_t errlen);
+int vcm_api_openapi(vcm_req *req, vcm_resp *resp);
 /* Health (health.c): /healthz, the process answers; /readyz, the store and
  * the search index can be used (503 with what is not ready otherwise). */
 int vcm_health_live(vcm_req *req, vcm_resp *resp);
