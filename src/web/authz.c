@@ -130,5 +130,29 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "vote.cast") || is(action, "news.post"))
         return u->role == VCM_ROLE_SECRETARIAT ||
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* Loans: seen by the museums involved (the handler asks once for the
+     * lender, once for the borrower), the editors and the secretariat;
+     * requested by the borrowing museum's users; moved on by the users of
+     * the museums involved and the secretariat (editors only read). */
+    if (is(action, "loan.read"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT ||
+               (!r ? vcm_role_has_museum(u->role) : member(u, r->museum_id));
+    if (is(action, "loan.request") || is(action, "loan.transition"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (!r ? vcm_role_has_museum(u->role) : member(u, r->museum_id));
+    /* Exhibitions: the secretariat, the editors and museum admins (of the
+     * organising museum once there is one). */
+    if (is(action, "exhibition.edit"))
+        return u->role == VCM_ROLE_SECRETARIAT || u->role == VCM_ROLE_EDITOR ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* The exchange programme: a museum's users post for their museum and
+     * report on its placements; its admin agrees a placement; the
+     * secretariat does all of it. */
+    if (is(action, "exchange.post") || is(action, "exchange.report"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (!r ? vcm_role_has_museum(u->role) : member(u, r->museum_id));
+    if (is(action, "exchange.match"))
+        return u->role == VCM_ROLE_SECRETARIAT ||
+               (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
     return false; /* an action nobody named here */
 }

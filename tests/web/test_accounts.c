@@ -616,6 +616,7 @@ static void p_meeting_edit(struct attempt *t)
 static void p_news(struct attempt *t)
 {
     snprintf(t->body, sizeof t->body, "title=Matrix+news&body=Text");
+}
 
 /* Loans, exhibitions, the exchange programme (web/loans.c etc.): a third
  * museum, the lender of the loans and the other side of the exchanges,
