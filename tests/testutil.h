@@ -366,6 +366,10 @@ static inline const char *vt_header(const struct vt_resp *r, const char *name)
  * sanitizers make it several times slower and find nothing the small tests
  * do not reach. */
 #define VT_DEMO_SIZED _Static_assert(1, "demo-sized test")
+/* VT_DEMO_ON_PG; beside VT_DEMO_SIZED: the PostgreSQL pass runs it as well
+ * (which it does not for the others), because no smaller test covers its
+ * SQL on PostgreSQL. */
+#define VT_DEMO_ON_PG _Static_assert(1, "demo-sized test, on PostgreSQL too")
 
 #define assert_contains(hay, needle)                                                       \
     do {                                                                                   \

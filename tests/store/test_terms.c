@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 VT_DEMO_SIZED;
+VT_DEMO_ON_PG;
 
 struct fx {
     char *dir;
