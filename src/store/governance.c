@@ -141,57 +141,6 @@ static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
         s->d->bind_null(q, i);
 }
 
-static void bind_str(store *s, vcm_stmt *q, int i, const char *v)
-{
-    if (v && *v)
-        s->d->bind_text(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
-static int64_t col_int0(store *s, vcm_stmt *q, int i)
-{
-    return s->d->is_null(q, i) ? 0 : s->d->col_int(q, i);
-}
-
-/* Starts a transaction unless the caller is in one; *own says which. */
-static int tx_begin(store *s, bool *own)
-{
-    *own = !s->in_tx;
-    return *own ? vcm_store_begin(&s->base) : 0;
-}
-
-/* Ends our own transaction: commits when rc >= 0, rolls back otherwise,
- * keeping the first error's message; returns rc, or -1 when the commit
- * fails. */
-static int tx_end(store *s, bool own, int rc)
-{
-    if (!own)
-        return rc;
-    if (rc >= 0) {
-        if (vcm_store_commit(&s->base) == 0)
-            return rc;
-        rc = -1;
-    }
-    char keep[sizeof s->base.error];
-    memcpy(keep, s->base.error, sizeof keep);
-    vcm_store_rollback(&s->base);
-    memcpy(s->base.error, keep, sizeof keep);
-    return rc;
-}
-
-/* Steps a statement that answers at most one row: 1 row, 0 none, -1. */
-static int one_row(store *s, vcm_stmt *q, const char *what)
-{
-    int rc = s->d->step(q);
-    if (rc < 0) {
-        vcm_fail_db(s, what);
-        s->d->reset(q);
-        return -1;
-    }
-    return rc == VCM_ROW;
-}
-
 /* Runs a statement that answers "RETURNING id": 1 with *id, 0 no row, -1;
  * -2 when a unique key would repeat. */
 static int returning(store *s, vcm_stmt *q, const char *what, int64_t *id)
@@ -227,7 +176,7 @@ static int history(store *s, const char *actor, const char *entity, int64_t id,
     s->d->bind_text(q, 3, entity);
     s->d->bind_text(q, 4, key);
     s->d->bind_text(q, 5, action);
-    bind_str(s, q, 6, detail);
+    vcm_bind_opt(s, q, 6, detail);
     return vcm_run(s, q, "cannot write the network's history");
 }
 
@@ -276,7 +225,7 @@ int vcm_gov_body_put(vcm_store *b, vcm_gov_body *body)
         return -1;
     s->d->bind_text(q, 1, body->key);
     s->d->bind_text(q, 2, body->name);
-    bind_str(s, q, 3, body->source);
+    vcm_bind_opt(s, q, 3, body->source);
     return returning(s, q, "cannot store a body", &body->id) < 0 ? -1 : 0;
 }
 
@@ -296,7 +245,7 @@ int vcm_gov_body_by_key(vcm_store *b, vcm_arena *a, const char *key, vcm_gov_bod
     if (!q)
         return -1;
     s->d->bind_text(q, 1, key);
-    int rc = one_row(s, q, "cannot read a body");
+    int rc = vcm_one_row(s, q, "cannot read a body");
     if (rc == 1) {
         memset(out, 0, sizeof *out);
         read_body(s, a, q, out);
@@ -338,7 +287,7 @@ int vcm_gov_office_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_gov_office *o
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read an office");
+    int rc = vcm_one_row(s, q, "cannot read an office");
     if (rc == 1) {
         memset(out, 0, sizeof *out);
         read_office(s, a, q, out);
@@ -366,7 +315,7 @@ int vcm_gov_rule_add(vcm_store *b, vcm_gov_rule_row *r, const char *actor)
     if (vcm_gov_rule_valid(&r->rule, why, sizeof why) < 0)
         return vcm_store_fail(b, "%s", why);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     int rc = -1;
     vcm_stmt *q = st(s, G_RULE_ADD);
@@ -374,13 +323,13 @@ int vcm_gov_rule_add(vcm_store *b, vcm_gov_rule_row *r, const char *actor)
         s->d->bind_int(q, 1, r->body_id);
         s->d->bind_text(q, 2, r->rule.kind);
         s->d->bind_text(q, 3, r->rule.params ? r->rule.params : "");
-        bind_str(s, q, 4, r->note);
-        bind_str(s, q, 5, r->source);
+        vcm_bind_opt(s, q, 4, r->note);
+        vcm_bind_opt(s, q, 5, r->source);
         rc = returning(s, q, "cannot store a rule", &r->rule.id) < 0 ? -1 : 0;
     }
     if (rc == 0)
         rc = history(s, actor, "rule", r->rule.id, "create", r->rule.kind);
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 static void read_rule(store *s, vcm_arena *a, vcm_stmt *q, void *row)
@@ -422,23 +371,23 @@ static void read_term(store *s, vcm_arena *a, vcm_stmt *q, void *row)
     t->t.office_id = s->d->col_int(q, 1);
     t->t.office_kind = vcm_col_dup(s, a, q, 2);
     t->office_name = vcm_col_dup(s, a, q, 3);
-    t->t.person_id = col_int0(s, q, 4);
+    t->t.person_id = vcm_col_int0(s, q, 4);
     t->t.org = vcm_col_dup(s, a, q, 5);
-    t->t.museum_id = col_int0(s, q, 6);
+    t->t.museum_id = vcm_col_int0(s, q, 6);
     t->country = vcm_col_dup(s, a, q, 7);
     t->t.group = group_of(s->d->col_text(q, 8, NULL));
     /* stored dates were checked when written */
     vcm_gdate_parse(s->d->col_text(q, 9, NULL), &t->t.start);
     vcm_gdate_parse(s->d->col_text(q, 10, NULL), &t->t.end);
-    t->election_id = col_int0(s, q, 11);
+    t->election_id = vcm_col_int0(s, q, 11);
     t->override = vcm_col_dup(s, a, q, 12);
     t->broken = vcm_col_dup(s, a, q, 13);
     t->note = vcm_col_dup(s, a, q, 14);
-    t->demo = col_int0(s, q, 15) != 0;
+    t->demo = vcm_col_int0(s, q, 15) != 0;
     t->source = vcm_col_dup(s, a, q, 16);
     t->recorded_by = vcm_col_dup(s, a, q, 17);
-    t->recorded = col_int0(s, q, 18);
-    t->holder_erased = col_int0(s, q, 20) != 0;
+    t->recorded = vcm_col_int0(s, q, 18);
+    t->holder_erased = vcm_col_int0(s, q, 20) != 0;
     t->holder = t->t.person_id ? (t->holder_erased ? NULL : vcm_col_dup(s, a, q, 19)) : t->t.org;
 }
 
@@ -462,8 +411,8 @@ static int holder_group(store *s, const vcm_gov_appt *p, vcm_group *g)
         return -1;
     bind_id(s, q, 1, p->t.person_id);
     bind_id(s, q, 2, p->t.museum_id);
-    bind_str(s, q, 3, p->country);
-    int rc = one_row(s, q, "cannot read a holder's group");
+    vcm_bind_opt(s, q, 3, p->country);
+    int rc = vcm_one_row(s, q, "cannot read a holder's group");
     *g = rc == 1 ? group_of(s->d->col_text(q, 0, NULL)) : VCM_GROUP_UNKNOWN;
     if (rc >= 0)
         s->d->reset(q);
@@ -547,17 +496,17 @@ static int appoint(store *s, vcm_arena *a, vcm_gov_appt *p, bool hist, const cha
         return -1;
     s->d->bind_int(q, 1, p->t.office_id);
     bind_id(s, q, 2, p->t.person_id);
-    bind_str(s, q, 3, p->t.person_id ? NULL : p->t.org);
+    vcm_bind_opt(s, q, 3, p->t.person_id ? NULL : p->t.org);
     bind_id(s, q, 4, p->t.museum_id);
-    bind_str(s, q, 5, p->country);
-    bind_str(s, q, 6, start);
-    bind_str(s, q, 7, end);
+    vcm_bind_opt(s, q, 5, p->country);
+    vcm_bind_opt(s, q, 6, start);
+    vcm_bind_opt(s, q, 7, end);
     bind_id(s, q, 8, p->election_id);
-    bind_str(s, q, 9, broken ? override : NULL);
-    bind_str(s, q, 10, broken);
-    bind_str(s, q, 11, p->note);
+    vcm_bind_opt(s, q, 9, broken ? override : NULL);
+    vcm_bind_opt(s, q, 10, broken);
+    vcm_bind_opt(s, q, 11, p->note);
     s->d->bind_int(q, 12, p->demo);
-    bind_str(s, q, 13, p->source);
+    vcm_bind_opt(s, q, 13, p->source);
     s->d->bind_text(q, 14, actor && *actor ? actor : "unknown");
     s->d->bind_int(q, 15, vcm_now());
     if (returning(s, q, "cannot store a term", &p->t.id) < 0)
@@ -580,9 +529,9 @@ int vcm_gov_appoint(vcm_store *b, vcm_arena *a, vcm_gov_appt *p, bool hist,
     if (!hist && !p->t.start.y)
         return vcm_store_fail(b, "a new term needs its start");
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, appoint(s, a, p, hist, override, actor, v));
+    return vcm_tx_end(s, own, appoint(s, a, p, hist, override, actor, v));
 }
 
 /* ---- elections ------------------------------------------------------------------ */
@@ -596,18 +545,18 @@ int vcm_gov_election_add(vcm_store *b, vcm_gov_election *e, const char *actor)
         date_ok(s, "term_end", e->term_end) < 0)
         return -1;
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     int rc = -1;
     vcm_stmt *q = st(s, G_ELECTION_ADD);
     if (q) {
         s->d->bind_int(q, 1, e->office_id);
         s->d->bind_text(q, 2, e->title);
-        bind_str(s, q, 3, e->held);
-        bind_str(s, q, 4, e->term_start);
-        bind_str(s, q, 5, e->term_end);
+        vcm_bind_opt(s, q, 3, e->held);
+        vcm_bind_opt(s, q, 4, e->term_start);
+        vcm_bind_opt(s, q, 5, e->term_end);
         s->d->bind_int(q, 6, e->demo);
-        bind_str(s, q, 7, e->source);
+        vcm_bind_opt(s, q, 7, e->source);
         e->created = vcm_now();
         s->d->bind_int(q, 8, e->created);
         rc = returning(s, q, "cannot store an election", &e->id) < 0 ? -1 : 0;
@@ -615,7 +564,7 @@ int vcm_gov_election_add(vcm_store *b, vcm_gov_election *e, const char *actor)
     }
     if (rc == 0)
         rc = history(s, actor, "election", e->id, "create", NULL);
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 static void read_election(store *s, vcm_arena *a, vcm_stmt *q, void *row)
@@ -629,9 +578,9 @@ static void read_election(store *s, vcm_arena *a, vcm_stmt *q, void *row)
     e->term_end = vcm_col_dup(s, a, q, 5);
     const char *st_ = s->d->col_text(q, 6, NULL);
     e->open = st_ && !strcmp(st_, "open");
-    e->demo = col_int0(s, q, 7) != 0;
+    e->demo = vcm_col_int0(s, q, 7) != 0;
     e->source = vcm_col_dup(s, a, q, 8);
-    e->created = col_int0(s, q, 9);
+    e->created = vcm_col_int0(s, q, 9);
 }
 
 int vcm_gov_election_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_gov_election *out)
@@ -641,7 +590,7 @@ int vcm_gov_election_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_gov_electio
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read an election");
+    int rc = vcm_one_row(s, q, "cannot read an election");
     if (rc == 1) {
         memset(out, 0, sizeof *out);
         read_election(s, a, q, out);
@@ -669,7 +618,7 @@ int vcm_gov_candidate_add(vcm_store *b, vcm_gov_candidate *c, const char *actor)
     if ((c->person_id != 0) == (c->org && *c->org))
         return vcm_store_fail(b, "a candidate is a person or an organization");
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     vcm_arena a;
     vcm_arena_init(&a, 1024);
@@ -688,15 +637,15 @@ int vcm_gov_candidate_add(vcm_store *b, vcm_gov_candidate *c, const char *actor)
         if (q) {
             s->d->bind_int(q, 1, c->election_id);
             bind_id(s, q, 2, c->person_id);
-            bind_str(s, q, 3, c->person_id ? NULL : c->org);
+            vcm_bind_opt(s, q, 3, c->person_id ? NULL : c->org);
             bind_id(s, q, 4, c->museum_id);
-            bind_str(s, q, 5, c->country);
+            vcm_bind_opt(s, q, 5, c->country);
             rc = returning(s, q, "cannot store a candidate", &c->id) < 0 ? -1 : 0;
         }
         if (rc == 0)
             rc = history(s, actor, "election", c->election_id, "candidate", NULL);
     }
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 static void read_candidate(store *s, vcm_arena *a, vcm_stmt *q, void *row)
@@ -704,13 +653,13 @@ static void read_candidate(store *s, vcm_arena *a, vcm_stmt *q, void *row)
     vcm_gov_candidate *c = row;
     c->id = s->d->col_int(q, 0);
     c->election_id = s->d->col_int(q, 1);
-    c->person_id = col_int0(s, q, 2);
+    c->person_id = vcm_col_int0(s, q, 2);
     c->org = vcm_col_dup(s, a, q, 3);
-    c->museum_id = col_int0(s, q, 4);
+    c->museum_id = vcm_col_int0(s, q, 4);
     c->country = vcm_col_dup(s, a, q, 5);
-    bool erased = col_int0(s, q, 7) != 0;
+    bool erased = vcm_col_int0(s, q, 7) != 0;
     c->name = c->person_id ? (erased ? NULL : vcm_col_dup(s, a, q, 6)) : c->org;
-    c->votes = col_int0(s, q, 8);
+    c->votes = vcm_col_int0(s, q, 8);
 }
 
 int vcm_gov_candidate_list(vcm_store *b, vcm_arena *a, int64_t election_id,
@@ -732,7 +681,7 @@ static int is_member(store *s, int64_t museum_id)
     if (!q)
         return -1;
     s->d->bind_int(q, 1, museum_id);
-    int rc = one_row(s, q, "cannot read a membership");
+    int rc = vcm_one_row(s, q, "cannot read a membership");
     if (rc == 1)
         rc = !strcmp(s->d->col_text(q, 0, NULL) ? s->d->col_text(q, 0, NULL) : "", "member");
     if (rc >= 0)
@@ -833,20 +782,20 @@ int vcm_gov_vote(vcm_store *b, int64_t election_id, int64_t voter_museum, int64_
     if ((voter_museum != 0) == (voter_person != 0))
         return vcm_store_fail(b, "a voter is a museum or a person");
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     vcm_arena a;
     vcm_arena_init(&a, 16 * 1024);
     int rc = vote(s, &a, election_id, voter_museum, voter_person, candidate_id, why);
     vcm_arena_release(&a);
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 int vcm_gov_election_close(vcm_store *b, int64_t id, const char *actor)
 {
     store *s = S(b);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     vcm_stmt *q = st(s, G_ELECTION_CLOSE);
     if (q)
@@ -854,7 +803,7 @@ int vcm_gov_election_close(vcm_store *b, int64_t id, const char *actor)
     int rc = q ? returning(s, q, "cannot close an election", NULL) : -1;
     if (rc == 1 && history(s, actor, "election", id, "close", NULL) < 0)
         rc = -1;
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 /* ---- meetings --------------------------------------------------------------------- */
@@ -905,16 +854,16 @@ static int meeting_put(store *s, vcm_meeting *m, const char *actor)
     s->d->bind_text(q, 1, m->kind);
     bind_id(s, q, 2, m->number);
     s->d->bind_text(q, 3, m->title);
-    bind_str(s, q, 4, m->start);
-    bind_str(s, q, 5, m->end);
-    bind_str(s, q, 6, m->city);
-    bind_str(s, q, 7, m->country);
-    bind_str(s, q, 8, m->host);
+    vcm_bind_opt(s, q, 4, m->start);
+    vcm_bind_opt(s, q, 5, m->end);
+    vcm_bind_opt(s, q, 6, m->city);
+    vcm_bind_opt(s, q, 7, m->country);
+    vcm_bind_opt(s, q, 8, m->host);
     bind_id(s, q, 9, m->host_museum_id);
-    bind_str(s, q, 10, m->theme);
-    bind_str(s, q, 11, m->minutes);
+    vcm_bind_opt(s, q, 10, m->theme);
+    vcm_bind_opt(s, q, 11, m->minutes);
     s->d->bind_int(q, 12, m->demo);
-    bind_str(s, q, 13, m->source);
+    vcm_bind_opt(s, q, 13, m->source);
     s->d->bind_int(q, 14, now);
     if (!insert)
         s->d->bind_int(q, 15, m->id);
@@ -942,9 +891,9 @@ static int meeting_put(store *s, vcm_meeting *m, const char *actor)
         s->d->bind_text(q, 2, it->kind);
         s->d->bind_int(q, 3, (int64_t)i + 1);
         s->d->bind_text(q, 4, it->title);
-        bind_str(s, q, 5, it->who);
-        bind_str(s, q, 6, it->due);
-        bind_str(s, q, 7, it->url);
+        vcm_bind_opt(s, q, 5, it->who);
+        vcm_bind_opt(s, q, 6, it->due);
+        vcm_bind_opt(s, q, 7, it->url);
         if (vcm_run(s, q, "cannot store a meeting's item") < 0)
             return -1;
     }
@@ -969,15 +918,15 @@ int vcm_meeting_put(vcm_store *b, vcm_meeting *m, const char *actor)
     if (meeting_check(s, m) < 0)
         return -1;
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     int rc = meeting_put(s, m, actor);
     /* a refusal writes nothing: roll our own transaction back */
     if (rc == -2 && own) {
-        tx_end(s, own, -1);
+        vcm_tx_end(s, own, -1);
         return -2;
     }
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 static void read_meeting(store *s, vcm_arena *a, vcm_stmt *q, void *row)
@@ -985,20 +934,20 @@ static void read_meeting(store *s, vcm_arena *a, vcm_stmt *q, void *row)
     vcm_meeting *m = row;
     m->id = s->d->col_int(q, 0);
     m->kind = vcm_col_dup(s, a, q, 1);
-    m->number = (int)col_int0(s, q, 2);
+    m->number = (int)vcm_col_int0(s, q, 2);
     m->title = vcm_col_dup(s, a, q, 3);
     m->start = vcm_col_dup(s, a, q, 4);
     m->end = vcm_col_dup(s, a, q, 5);
     m->city = vcm_col_dup(s, a, q, 6);
     m->country = vcm_col_dup(s, a, q, 7);
     m->host = vcm_col_dup(s, a, q, 8);
-    m->host_museum_id = col_int0(s, q, 9);
+    m->host_museum_id = vcm_col_int0(s, q, 9);
     m->theme = vcm_col_dup(s, a, q, 10);
     m->minutes = vcm_col_dup(s, a, q, 11);
-    m->demo = col_int0(s, q, 12) != 0;
+    m->demo = vcm_col_int0(s, q, 12) != 0;
     m->source = vcm_col_dup(s, a, q, 13);
-    m->created = col_int0(s, q, 14);
-    m->updated = col_int0(s, q, 15);
+    m->created = vcm_col_int0(s, q, 14);
+    m->updated = vcm_col_int0(s, q, 15);
 }
 
 static void read_item(store *s, vcm_arena *a, vcm_stmt *q, void *row)
@@ -1016,7 +965,7 @@ static void read_mperson(store *s, vcm_arena *a, vcm_stmt *q, void *row)
     vcm_meeting_person *p = row;
     p->person_id = s->d->col_int(q, 0);
     p->role = vcm_col_dup(s, a, q, 1);
-    p->name = col_int0(s, q, 3) ? NULL : vcm_col_dup(s, a, q, 2);
+    p->name = vcm_col_int0(s, q, 3) ? NULL : vcm_col_dup(s, a, q, 2);
 }
 
 int vcm_meeting_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_meeting *out)
@@ -1026,7 +975,7 @@ int vcm_meeting_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_meeting *out)
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read a meeting");
+    int rc = vcm_one_row(s, q, "cannot read a meeting");
     if (rc == 1) {
         memset(out, 0, sizeof *out);
         read_meeting(s, a, q, out);
@@ -1110,7 +1059,7 @@ int vcm_news_add(vcm_store *b, vcm_news *n, const char *actor)
     if (!n->title || !*n->title || !n->body || !*n->body)
         return vcm_store_fail(b, "news needs a title and a text");
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     int rc = -1;
     vcm_stmt *q = st(s, G_NEWS_ADD);
@@ -1124,12 +1073,12 @@ int vcm_news_add(vcm_store *b, vcm_news *n, const char *actor)
         s->d->bind_int(q, 4, n->published);
         s->d->bind_text(q, 5, n->posted_by ? n->posted_by : actor);
         s->d->bind_int(q, 6, n->demo);
-        bind_str(s, q, 7, n->source);
+        vcm_bind_opt(s, q, 7, n->source);
         rc = returning(s, q, "cannot store news", &n->id) < 0 ? -1 : 0;
     }
     if (rc == 0)
         rc = history(s, actor, "news", n->id, "create", NULL);
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 static void read_news(store *s, vcm_arena *a, vcm_stmt *q, void *row)
@@ -1138,11 +1087,11 @@ static void read_news(store *s, vcm_arena *a, vcm_stmt *q, void *row)
     n->id = s->d->col_int(q, 0);
     n->title = vcm_col_dup(s, a, q, 1);
     n->body = vcm_col_dup(s, a, q, 2);
-    n->museum_id = col_int0(s, q, 3);
-    n->published = col_int0(s, q, 4);
-    n->updated = col_int0(s, q, 5);
+    n->museum_id = vcm_col_int0(s, q, 3);
+    n->published = vcm_col_int0(s, q, 4);
+    n->updated = vcm_col_int0(s, q, 5);
     n->posted_by = vcm_col_dup(s, a, q, 6);
-    n->demo = col_int0(s, q, 7) != 0;
+    n->demo = vcm_col_int0(s, q, 7) != 0;
     n->source = vcm_col_dup(s, a, q, 8);
 }
 
@@ -1153,7 +1102,7 @@ int vcm_news_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_news *out)
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read news");
+    int rc = vcm_one_row(s, q, "cannot read news");
     if (rc == 1) {
         memset(out, 0, sizeof *out);
         read_news(s, a, q, out);

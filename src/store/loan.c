@@ -138,19 +138,6 @@ static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
         s->d->bind_null(q, i);
 }
 
-static void bind_str(store *s, vcm_stmt *q, int i, const char *v)
-{
-    if (v && *v)
-        s->d->bind_text(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
-static int64_t col_int0(store *s, vcm_stmt *q, int i)
-{
-    return s->d->is_null(q, i) ? 0 : s->d->col_int(q, i);
-}
-
 static bool blank(const char *v)
 {
     return !v || !v[strspn(v, " \t\r\n")];
@@ -165,44 +152,9 @@ static int refuse(vcm_refusal *why, const char *rule, const char *key)
     return -2;
 }
 
-static int tx_begin(store *s, bool *own)
-{
-    *own = !s->in_tx;
-    return *own ? vcm_store_begin(&s->base) : 0;
-}
-
-/* Ends our own transaction: commits when rc >= 0, rolls back otherwise
- * (keeping the error message); returns rc, or -1 when the commit fails. */
-static int tx_end(store *s, bool own, int rc)
-{
-    if (!own)
-        return rc;
-    if (rc >= 0) {
-        if (vcm_store_commit(&s->base) == 0)
-            return rc;
-        rc = -1;
-    }
-    char keep[sizeof s->base.error];
-    memcpy(keep, s->base.error, sizeof keep);
-    vcm_store_rollback(&s->base);
-    memcpy(s->base.error, keep, sizeof keep);
-    return rc;
-}
-
-static int one_row(store *s, vcm_stmt *q, const char *what)
-{
-    int rc = s->d->step(q);
-    if (rc < 0) {
-        vcm_fail_db(s, what);
-        s->d->reset(q);
-        return -1;
-    }
-    return rc == VCM_ROW;
-}
-
 static int returning(store *s, vcm_stmt *q, const char *what, int64_t *id)
 {
-    int rc = one_row(s, q, what);
+    int rc = vcm_one_row(s, q, what);
     if (rc == 1) {
         if (id)
             *id = s->d->col_int(q, 0);
@@ -226,7 +178,7 @@ static int history(store *s, const char *actor, const char *entity, int64_t id,
     s->d->bind_text(q, 3, entity);
     s->d->bind_text(q, 4, key);
     s->d->bind_text(q, 5, action);
-    bind_str(s, q, 6, detail);
+    vcm_bind_opt(s, q, 6, detail);
     return vcm_run(s, q, "cannot write the network's history");
 }
 
@@ -260,10 +212,10 @@ int vcm_loan_line_resolve(vcm_store *b, vcm_arena *a, int64_t lender_id, vcm_loa
         if (!q)
             return -1;
         s->d->bind_int(q, 1, line->object_id);
-        int rc = one_row(s, q, "cannot read an object");
+        int rc = vcm_one_row(s, q, "cannot read an object");
         if (rc < 0)
             return -1;
-        int64_t owner = rc ? col_int0(s, q, 0) : 0;
+        int64_t owner = rc ? vcm_col_int0(s, q, 0) : 0;
         s->d->reset(q);
         /* a collection object is lent by the museum that holds it */
         if (!rc || owner != lender_id)
@@ -276,7 +228,7 @@ int vcm_loan_line_resolve(vcm_store *b, vcm_arena *a, int64_t lender_id, vcm_loa
             return -1;
         s->d->bind_int(q, 1, lender_id);
         s->d->bind_text(q, 2, line->inventory);
-        int rc = one_row(s, q, "cannot look an inventory number up");
+        int rc = vcm_one_row(s, q, "cannot look an inventory number up");
         if (rc < 0)
             return -1;
         /* the same object has one key however it was named */
@@ -307,8 +259,8 @@ static void read_loan(store *s, vcm_arena *a, vcm_stmt *q, vcm_loan *l)
                         &l->arrival, &l->courier_in, &l->condition_in, &l->cancel_reason};
     for (int i = 0; i < 13; i++)
         *f[i] = vcm_col_dup(s, a, q, 5 + i);
-    l->exhibition_id = col_int0(s, q, 18);
-    l->venue_no = (int)col_int0(s, q, 19);
+    l->exhibition_id = vcm_col_int0(s, q, 18);
+    l->venue_no = (int)vcm_col_int0(s, q, 19);
     l->created = s->d->col_int(q, 20);
     l->updated = s->d->col_int(q, 21);
     l->nlines = (size_t)s->d->col_int(q, 22);
@@ -387,8 +339,8 @@ static int loan_insert(store *s, vcm_arena *a, vcm_loan *l, vcm_loan_line *lines
         s->d->bind_int(q, 1, l->id);
         s->d->bind_text(q, 2, lines[i].item);
         bind_id(s, q, 3, lines[i].object_id);
-        bind_str(s, q, 4, lines[i].inventory);
-        bind_str(s, q, 5, lines[i].label);
+        vcm_bind_opt(s, q, 4, lines[i].inventory);
+        vcm_bind_opt(s, q, 5, lines[i].label);
         if (vcm_run(s, q, "cannot store a loan's object") < 0)
             return -1;
     }
@@ -403,9 +355,9 @@ int vcm_loan_create(vcm_store *b, vcm_loan *l, vcm_loan_line *lines, size_t n,
     vcm_arena a;
     vcm_arena_init(&a, 1024);
     bool own;
-    int rc = tx_begin(s, &own);
+    int rc = vcm_tx_begin(s, &own);
     if (rc == 0)
-        rc = tx_end(s, own, loan_insert(s, &a, l, lines, n, actor, why));
+        rc = vcm_tx_end(s, own, loan_insert(s, &a, l, lines, n, actor, why));
     /* the lines' keys die with the arena */
     for (size_t i = 0; i < n; i++)
         lines[i].item = NULL;
@@ -421,7 +373,7 @@ int vcm_loan_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_loan *out, vcm_loan
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read a loan");
+    int rc = vcm_one_row(s, q, "cannot read a loan");
     if (rc != 1)
         return rc;
     read_loan(s, a, q, out);
@@ -472,7 +424,7 @@ int vcm_loan_booked(vcm_store *b, const char *item, const char *start, const cha
     s->d->bind_text(q, 2, start);
     s->d->bind_text(q, 3, end);
     s->d->bind_int(q, 4, except);
-    int rc = one_row(s, q, "cannot read the bookings");
+    int rc = vcm_one_row(s, q, "cannot read the bookings");
     if (rc == 1) {
         memset(clash, 0, sizeof *clash);
         snprintf(clash->item, sizeof clash->item, "%s", item);
@@ -521,7 +473,7 @@ static int step(store *s, int64_t id, vcm_loan_state from, vcm_loan_state to,
                              l.courier_out, l.arrival, l.courier_in, l.condition_in,
                              l.cancel_reason};
     for (int i = 0; i < 9; i++)
-        bind_str(s, q, 4 + i, v[i]);
+        vcm_bind_opt(s, q, 4 + i, v[i]);
     s->d->bind_int(q, 13, vcm_now());
     if ((rc = returning(s, q, "cannot move the loan", NULL)) <= 0)
         return rc < 0 ? -1 : -4;
@@ -577,9 +529,9 @@ int vcm_loan_step(vcm_store *b, int64_t id, vcm_loan_state from, vcm_loan_state 
     vcm_arena a;
     vcm_arena_init(&a, 4096);
     bool own;
-    int rc = tx_begin(s, &own);
+    int rc = vcm_tx_begin(s, &own);
     if (rc == 0)
-        rc = tx_end(s, own, step(s, id, from, to, info, actor, why, clash, &a));
+        rc = vcm_tx_end(s, own, step(s, id, from, to, info, actor, why, clash, &a));
     vcm_arena_release(&a);
     return rc;
 }
@@ -612,12 +564,12 @@ int vcm_exhibition_create(vcm_store *b, vcm_exhibition *e, const char *actor,
         return -2;
     }
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     int rc = 0;
     if (e->organiser_id && (rc = museum_exists(s, e->organiser_id)) <= 0) {
         *field = "organiser_id";
-        return tx_end(s, own, rc < 0 ? -1 : -2);
+        return vcm_tx_end(s, own, rc < 0 ? -1 : -2);
     }
     e->created = e->updated = vcm_now();
     vcm_stmt *q = st(s, L_EX_ADD);
@@ -626,14 +578,14 @@ int vcm_exhibition_create(vcm_store *b, vcm_exhibition *e, const char *actor,
         s->d->bind_text(q, 1, e->title);
         s->d->bind_text(q, 2, e->curators);
         bind_id(s, q, 3, e->organiser_id);
-        bind_str(s, q, 4, e->description);
+        vcm_bind_opt(s, q, 4, e->description);
         s->d->bind_int(q, 5, e->demo);
         s->d->bind_int(q, 6, e->created);
         rc = returning(s, q, "cannot store the exhibition", &e->id) < 0 ? -1 : 0;
     }
     if (rc == 0)
         rc = history(s, actor, "exhibition", e->id, "create", "title, curators");
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 int vcm_exhibition_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_exhibition *out)
@@ -643,7 +595,7 @@ int vcm_exhibition_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_exhibition *o
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read an exhibition");
+    int rc = vcm_one_row(s, q, "cannot read an exhibition");
     if (rc == 1) {
         read_exhibition(s, a, q, out);
         s->d->reset(q);
@@ -697,12 +649,12 @@ int vcm_venue_add(vcm_store *b, int64_t exhibition_id, vcm_venue *v, const char 
         return -2;
     }
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     int rc = museum_exists(s, v->museum_id);
     if (rc <= 0) {
         *field = "museum_id";
-        return tx_end(s, own, rc < 0 ? -1 : -2);
+        return vcm_tx_end(s, own, rc < 0 ? -1 : -2);
     }
     int64_t next = 0;
     vcm_stmt *q = st(s, L_VENUE_NEXT);
@@ -716,7 +668,7 @@ int vcm_venue_add(vcm_store *b, int64_t exhibition_id, vcm_venue *v, const char 
         s->d->bind_int(q, 1, exhibition_id);
         s->d->bind_int(q, 2, next);
         s->d->bind_int(q, 3, v->museum_id);
-        bind_str(s, q, 4, v->city);
+        vcm_bind_opt(s, q, 4, v->city);
         s->d->bind_text(q, 5, v->start);
         s->d->bind_text(q, 6, v->end);
         rc = vcm_run(s, q, "cannot store the venue");
@@ -726,7 +678,7 @@ int vcm_venue_add(vcm_store *b, int64_t exhibition_id, vcm_venue *v, const char 
     if (rc == 0)
         rc = history(s, actor, "exhibition", exhibition_id, "venue",
                      "museum, city, start, end");
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 int vcm_venue_list(vcm_store *b, vcm_arena *a, int64_t exhibition_id, vcm_venue **out,
@@ -762,7 +714,7 @@ static int venue_get(store *s, vcm_arena *a, int64_t exhibition_id, int n, vcm_v
         return -1;
     s->d->bind_int(q, 1, exhibition_id);
     s->d->bind_int(q, 2, n);
-    int rc = one_row(s, q, "cannot read a venue");
+    int rc = vcm_one_row(s, q, "cannot read a venue");
     if (rc == 1) {
         read_venue(s, a, q, out);
         s->d->reset(q);
@@ -777,18 +729,20 @@ int vcm_venue_object_add(vcm_store *b, int64_t exhibition_id, vcm_venue_object *
     vcm_arena a;
     vcm_arena_init(&a, 1024);
     bool own;
-    int rc = tx_begin(s, &own);
+    int rc = vcm_tx_begin(s, &own);
     if (rc < 0)
         goto out;
     vcm_venue v;
     rc = venue_get(s, &a, exhibition_id, o->n, &v);
     if (rc <= 0) {
-        rc = tx_end(s, own, rc < 0 ? -1 : refuse(why, "exhibition-venue", "exhibition.no_venue"));
+        rc = vcm_tx_end(s, own,
+                        rc < 0 ? -1 : refuse(why, "exhibition-venue", "exhibition.no_venue"));
         goto out;
     }
     rc = museum_exists(s, o->lender_id);
     if (rc <= 0) {
-        rc = tx_end(s, own, rc < 0 ? -1 : refuse(why, "loan-parties", "loan.refused.parties"));
+        rc = vcm_tx_end(s, own,
+                        rc < 0 ? -1 : refuse(why, "loan-parties", "loan.refused.parties"));
         goto out;
     }
     rc = vcm_loan_line_resolve(b, &a, o->lender_id, &o->line, why);
@@ -801,8 +755,8 @@ int vcm_venue_object_add(vcm_store *b, int64_t exhibition_id, vcm_venue_object *
         s->d->bind_text(q, 3, o->line.item);
         bind_id(s, q, 4, o->line.object_id);
         s->d->bind_int(q, 5, o->lender_id);
-        bind_str(s, q, 6, o->line.inventory);
-        bind_str(s, q, 7, o->line.label);
+        vcm_bind_opt(s, q, 6, o->line.inventory);
+        vcm_bind_opt(s, q, 7, o->line.label);
         rc = vcm_run(s, q, "cannot add the object to the venue");
         if (rc < 0 && (strstr(s->base.error, "UNIQUE") || strstr(s->base.error, "duplicate")))
             rc = refuse(why, "loan-lines", "loan.refused.twice");
@@ -810,7 +764,7 @@ int vcm_venue_object_add(vcm_store *b, int64_t exhibition_id, vcm_venue_object *
     if (rc == 0)
         rc = history(s, actor, "exhibition", exhibition_id, "object",
                      vcm_arena_printf(&a, "venue %d: %s", o->n, o->line.item));
-    rc = tx_end(s, own, rc);
+    rc = vcm_tx_end(s, own, rc);
 out:
     o->line.item = NULL;
     vcm_arena_release(&a);
@@ -954,9 +908,9 @@ int vcm_exhibition_make_loans(vcm_store *b, int64_t exhibition_id, int n, const 
     vcm_arena a;
     vcm_arena_init(&a, 4096);
     bool own;
-    int rc = tx_begin(s, &own);
+    int rc = vcm_tx_begin(s, &own);
     if (rc == 0)
-        rc = tx_end(s, own, make_loans(s, &a, exhibition_id, n, actor, made, why));
+        rc = vcm_tx_end(s, own, make_loans(s, &a, exhibition_id, n, actor, made, why));
     vcm_arena_release(&a);
     return rc;
 }
@@ -1002,7 +956,7 @@ static int xpost_get(store *s, vcm_arena *a, int64_t id, vcm_xpost *out)
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read a post");
+    int rc = vcm_one_row(s, q, "cannot read a post");
     if (rc == 1) {
         read_xpost(s, a, q, out);
         s->d->reset(q);
@@ -1022,7 +976,7 @@ int vcm_xpost_add(vcm_store *b, vcm_xpost *p, const char *actor, const char **fi
     vcm_arena a;
     vcm_arena_init(&a, 1024);
     bool own;
-    int rc = tx_begin(s, &own);
+    int rc = vcm_tx_begin(s, &own);
     if (rc < 0)
         goto out;
     /* the group comes from the museum's country, read in the transaction */
@@ -1035,7 +989,7 @@ int vcm_xpost_add(vcm_store *b, vcm_xpost *p, const char *actor, const char **fi
         s->d->bind_int(q, 3, p->host);
         s->d->bind_text(q, 4, vcm_xkind_name(p->kind));
         s->d->bind_text(q, 5, p->topic ? p->topic : "");
-        bind_str(s, q, 6, p->skills);
+        vcm_bind_opt(s, q, 6, p->skills);
         s->d->bind_text(q, 7, p->languages ? p->languages : "");
         s->d->bind_text(q, 8, p->start ? p->start : "");
         s->d->bind_text(q, 9, p->end ? p->end : "");
@@ -1064,7 +1018,7 @@ int vcm_xpost_add(vcm_store *b, vcm_xpost *p, const char *actor, const char **fi
     if (rc == 0)
         rc = history(s, actor, "exchange", p->id, p->offer ? "offer" : "request",
                      "kind, topic, skills, languages, dates, host or home");
-    rc = own ? tx_end(s, own, rc) : rc;
+    rc = own ? vcm_tx_end(s, own, rc) : rc;
 out:
     vcm_arena_release(&a);
     return rc;
@@ -1150,9 +1104,9 @@ int vcm_placement_add(vcm_store *b, int64_t offer_id, int64_t request_id, const 
     vcm_arena a;
     vcm_arena_init(&a, 2048);
     bool own;
-    int rc = tx_begin(s, &own);
+    int rc = vcm_tx_begin(s, &own);
     if (rc == 0)
-        rc = tx_end(s, own, placement_add(s, &a, offer_id, request_id, actor, p, why));
+        rc = vcm_tx_end(s, own, placement_add(s, &a, offer_id, request_id, actor, p, why));
     p->created_by = NULL;
     vcm_arena_release(&a);
     return rc;
@@ -1177,7 +1131,7 @@ int vcm_placement_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_placement *out
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read a placement");
+    int rc = vcm_one_row(s, q, "cannot read a placement");
     if (rc == 1) {
         read_placement(s, a, q, out);
         s->d->reset(q);
@@ -1215,7 +1169,7 @@ int vcm_placement_report_add(vcm_store *b, vcm_placement_report *r)
     if (blank(r->body))
         return vcm_store_fail(b, "a report needs its text");
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     vcm_stmt *q = st(s, L_R_ADD);
     int rc = -1;
@@ -1229,7 +1183,7 @@ int vcm_placement_report_add(vcm_store *b, vcm_placement_report *r)
     }
     if (rc == 0)
         rc = history(s, r->author, "placement", r->placement_id, "report", "body");
-    return tx_end(s, own, rc);
+    return vcm_tx_end(s, own, rc);
 }
 
 int vcm_placement_reports(vcm_store *b, vcm_arena *a, int64_t placement_id,

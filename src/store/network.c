@@ -124,66 +124,16 @@ static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
         s->d->bind_null(q, i);
 }
 
-static void bind_str(store *s, vcm_stmt *q, int i, const char *v)
-{
-    if (v && *v)
-        s->d->bind_text(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
-static int64_t col_int0(store *s, vcm_stmt *q, int i)
-{
-    return s->d->is_null(q, i) ? 0 : s->d->col_int(q, i);
-}
-
 static bool blank(const char *v)
 {
     return !v || !v[strspn(v, " \t\r\n")];
-}
-
-/* A transaction of our own unless the caller holds one. */
-static int tx_begin(store *s, bool *own)
-{
-    *own = !s->in_tx;
-    return *own ? vcm_store_begin(&s->base) : 0;
-}
-
-/* Ends our own transaction: commits when rc is 0 (or 1), rolls back
- * otherwise; returns rc, or -1 when the commit fails. */
-static int tx_end(store *s, bool own, int rc)
-{
-    if (!own)
-        return rc;
-    if (rc >= 0) {
-        if (vcm_store_commit(&s->base) == 0)
-            return rc;
-        rc = -1;
-    }
-    char keep[sizeof s->base.error];
-    memcpy(keep, s->base.error, sizeof keep);
-    vcm_store_rollback(&s->base);
-    memcpy(s->base.error, keep, sizeof keep);
-    return rc;
-}
-
-/* Steps a statement that answers at most one row: 1 row, 0 none, -1. */
-static int one_row(store *s, vcm_stmt *q, const char *what)
-{
-    int rc = s->d->step(q);
-    if (rc < 0) {
-        vcm_fail_db(s, what);
-        s->d->reset(q);
-        return -1;
-    }
-    return rc == VCM_ROW;
 }
 
 /* Runs a statement that answers "RETURNING id" for the row it wrote:
  * 1 with *id, 0 no row, -1. */
 static int returning(store *s, vcm_stmt *q, const char *what, int64_t *id)
 {
-    int rc = one_row(s, q, what);
+    int rc = vcm_one_row(s, q, what);
     if (rc == 1) {
         if (id)
             *id = s->d->col_int(q, 0);
@@ -207,7 +157,7 @@ static int history(store *s, const char *actor, const char *entity, int64_t id,
     s->d->bind_text(q, 3, entity);
     s->d->bind_text(q, 4, key);
     s->d->bind_text(q, 5, action);
-    bind_str(s, q, 6, detail);
+    vcm_bind_opt(s, q, 6, detail);
     return vcm_run(s, q, "cannot write the network's history");
 }
 
@@ -237,7 +187,7 @@ static void read_partner(store *s, vcm_arena *a, vcm_stmt *q, vcm_partner *p)
     const char *g = s->d->col_text(q, 3, NULL);
     if (!g || vcm_region_parse(g, &p->group) < 0)
         p->group = VCM_REGION_OTHER;
-    p->joined = (int)col_int0(s, q, 4);
+    p->joined = (int)vcm_col_int0(s, q, 4);
     p->source = vcm_col_dup(s, a, q, 5);
 }
 
@@ -259,7 +209,7 @@ int vcm_partner_put(vcm_store *b, const vcm_partner *p)
     else
         s->d->bind_text(q, 4, vcm_region_name(p->group));
     bind_id(s, q, 5, p->joined);
-    bind_str(s, q, 6, p->source);
+    vcm_bind_opt(s, q, 6, p->source);
     return vcm_run(s, q, "cannot write a partner");
 }
 
@@ -294,7 +244,7 @@ int vcm_partner_of_country(vcm_store *b, vcm_arena *a, const char *code, vcm_par
     if (!q)
         return -1;
     s->d->bind_text(q, 1, code ? code : "");
-    int rc = one_row(s, q, "cannot read a partner");
+    int rc = vcm_one_row(s, q, "cannot read a partner");
     if (rc == 1)
         read_partner(s, a, q, out);
     if (rc >= 0)
@@ -321,16 +271,16 @@ static void read_person(store *s, vcm_arena *a, vcm_stmt *q, vcm_person *p)
     memset(p, 0, sizeof *p);
     p->id = s->d->col_int(q, 0);
     p->name = vcm_col_dup(s, a, q, 1);
-    p->museum_id = col_int0(s, q, 2);
+    p->museum_id = vcm_col_int0(s, q, 2);
     p->organization = vcm_col_dup(s, a, q, 3);
     p->position = vcm_col_dup(s, a, q, 4);
     p->email = vcm_col_dup(s, a, q, 5);
     p->phone = vcm_col_dup(s, a, q, 6);
     p->consent = s->d->col_int(q, 7) != 0;
-    p->consent_when = col_int0(s, q, 8);
+    p->consent_when = vcm_col_int0(s, q, 8);
     p->consent_for = vcm_col_dup(s, a, q, 9);
     p->erased = s->d->col_int(q, 10) != 0;
-    p->erased_when = col_int0(s, q, 11);
+    p->erased_when = vcm_col_int0(s, q, 11);
     p->demo = s->d->col_int(q, 12) != 0;
     p->source = vcm_col_dup(s, a, q, 13);
     p->created = s->d->col_int(q, 14);
@@ -358,15 +308,15 @@ static int person_insert(store *s, vcm_person *p, const char *actor)
     int64_t now = vcm_now();
     s->d->bind_text(q, 1, p->name);
     bind_id(s, q, 2, p->museum_id);
-    bind_str(s, q, 3, p->organization);
-    bind_str(s, q, 4, p->position);
-    bind_str(s, q, 5, p->email);
-    bind_str(s, q, 6, p->phone);
+    vcm_bind_opt(s, q, 3, p->organization);
+    vcm_bind_opt(s, q, 4, p->position);
+    vcm_bind_opt(s, q, 5, p->email);
+    vcm_bind_opt(s, q, 6, p->phone);
     s->d->bind_int(q, 7, p->consent);
     bind_id(s, q, 8, p->consent ? (p->consent_when ? p->consent_when : now) : 0);
-    bind_str(s, q, 9, p->consent ? p->consent_for : NULL);
+    vcm_bind_opt(s, q, 9, p->consent ? p->consent_for : NULL);
     s->d->bind_int(q, 10, p->demo);
-    bind_str(s, q, 11, p->source);
+    vcm_bind_opt(s, q, 11, p->source);
     s->d->bind_int(q, 12, now);
     if (returning(s, q, "cannot add a person", &p->id) != 1)
         return -1;
@@ -380,9 +330,9 @@ int vcm_person_add(vcm_store *b, vcm_person *p, const char *actor)
 {
     store *s = S(b);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, person_insert(s, p, actor));
+    return vcm_tx_end(s, own, person_insert(s, p, actor));
 }
 
 static bool same(const char *x, const char *y)
@@ -443,15 +393,15 @@ static int person_update(store *s, vcm_person *p, const char *actor)
     s->d->bind_int(q, 1, p->id);
     s->d->bind_text(q, 2, p->name);
     bind_id(s, q, 3, p->museum_id);
-    bind_str(s, q, 4, p->organization);
-    bind_str(s, q, 5, p->position);
-    bind_str(s, q, 6, p->email);
-    bind_str(s, q, 7, p->phone);
+    vcm_bind_opt(s, q, 4, p->organization);
+    vcm_bind_opt(s, q, 5, p->position);
+    vcm_bind_opt(s, q, 6, p->email);
+    vcm_bind_opt(s, q, 7, p->phone);
     s->d->bind_int(q, 8, p->consent);
     bind_id(s, q, 9, when);
-    bind_str(s, q, 10, p->consent ? p->consent_for : NULL);
+    vcm_bind_opt(s, q, 10, p->consent ? p->consent_for : NULL);
     s->d->bind_int(q, 11, p->demo);
-    bind_str(s, q, 12, p->source);
+    vcm_bind_opt(s, q, 12, p->source);
     s->d->bind_int(q, 13, now);
     if (vcm_run(s, q, "cannot update a person") < 0)
         goto out;
@@ -469,9 +419,9 @@ int vcm_person_update(vcm_store *b, vcm_person *p, const char *actor)
 {
     store *s = S(b);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, person_update(s, p, actor));
+    return vcm_tx_end(s, own, person_update(s, p, actor));
 }
 
 int vcm_person_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_person *out)
@@ -481,7 +431,7 @@ int vcm_person_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_person *out)
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read a person");
+    int rc = vcm_one_row(s, q, "cannot read a person");
     if (rc == 1)
         read_person(s, a, q, out);
     if (rc >= 0)
@@ -533,9 +483,9 @@ int vcm_person_erase(vcm_store *b, int64_t id, const char *actor)
 {
     store *s = S(b);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, person_erase(s, id, actor));
+    return vcm_tx_end(s, own, person_erase(s, id, actor));
 }
 
 /* ---- membership ------------------------------------------------------------ */
@@ -600,7 +550,7 @@ int vcm_member_current(vcm_store *b, vcm_arena *a, int64_t museum_id, vcm_member
     if (!q)
         return -1;
     s->d->bind_int(q, 1, museum_id);
-    int rc = one_row(s, q, "cannot read the membership");
+    int rc = vcm_one_row(s, q, "cannot read the membership");
     if (rc == 1)
         read_event(s, a, q, out);
     if (rc >= 0)
@@ -656,12 +606,12 @@ static int member_record(store *s, vcm_member_event *e, vcm_refusal *why)
     e->recorded = vcm_now();
     s->d->bind_int(q, 1, e->museum_id);
     s->d->bind_text(q, 2, vcm_member_state_name(e->status));
-    bind_str(s, q, 3, e->from_date);
-    bind_str(s, q, 4, e->reason);
+    vcm_bind_opt(s, q, 3, e->from_date);
+    vcm_bind_opt(s, q, 4, e->reason);
     s->d->bind_text(q, 5, e->recorded_by && *e->recorded_by ? e->recorded_by : "unknown");
     s->d->bind_int(q, 6, e->recorded);
     s->d->bind_int(q, 7, e->demo);
-    bind_str(s, q, 8, e->source);
+    vcm_bind_opt(s, q, 8, e->source);
     if (returning(s, q, "cannot record a status", &e->id) != 1)
         goto out;
     char detail[64];
@@ -678,9 +628,9 @@ int vcm_member_record(vcm_store *b, vcm_member_event *e, vcm_refusal *why)
     store *s = S(b);
     bool own;
     why->rule = why->key = NULL;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, member_record(s, e, why));
+    return vcm_tx_end(s, own, member_record(s, e, why));
 }
 
 /* Orders member rows by the museum's English (or first) name. */
@@ -753,9 +703,9 @@ int vcm_exception_put(vcm_store *b, int64_t museum_id, const char *reason, const
 {
     store *s = S(b);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, exception_put(s, museum_id, reason, actor));
+    return vcm_tx_end(s, own, exception_put(s, museum_id, reason, actor));
 }
 
 int vcm_exception_get(vcm_store *b, vcm_arena *a, int64_t museum_id, const char **reason,
@@ -766,7 +716,7 @@ int vcm_exception_get(vcm_store *b, vcm_arena *a, int64_t museum_id, const char 
     if (!q)
         return -1;
     s->d->bind_int(q, 1, museum_id);
-    int rc = one_row(s, q, "cannot read an exception");
+    int rc = vcm_one_row(s, q, "cannot read an exception");
     if (rc == 1) {
         *reason = vcm_col_dup(s, a, q, 0);
         *by = vcm_col_dup(s, a, q, 1);
@@ -787,16 +737,16 @@ static void read_app(store *s, vcm_arena *a, vcm_stmt *q, vcm_application *p)
     vcm_col_code(s, q, 2, p->country);
     p->city = vcm_col_dup(s, a, q, 3);
     p->website = vcm_col_dup(s, a, q, 4);
-    p->contact_id = col_int0(s, q, 5);
+    p->contact_id = vcm_col_int0(s, q, 5);
     p->collections = vcm_col_dup(s, a, q, 6);
     p->ack_definition = s->d->col_int(q, 7) != 0;
     p->ack_ethics = s->d->col_int(q, 8) != 0;
     if (vcm_app_state_parse(s->d->col_text(q, 9, NULL), &p->state) < 0)
         p->state = VCM_APP_PENDING;
     p->reason = vcm_col_dup(s, a, q, 10);
-    p->museum_id = col_int0(s, q, 11);
+    p->museum_id = vcm_col_int0(s, q, 11);
     p->submitted = s->d->col_int(q, 12);
-    p->decided = col_int0(s, q, 13);
+    p->decided = vcm_col_int0(s, q, 13);
     p->decided_by = vcm_col_dup(s, a, q, 14);
 }
 
@@ -818,8 +768,8 @@ static int application_add(store *s, vcm_application *app, vcm_person *contact)
     app->state = VCM_APP_PENDING;
     s->d->bind_text(q, 1, app->institution);
     s->d->bind_text(q, 2, app->country);
-    bind_str(s, q, 3, app->city);
-    bind_str(s, q, 4, app->website);
+    vcm_bind_opt(s, q, 3, app->city);
+    vcm_bind_opt(s, q, 4, app->website);
     s->d->bind_int(q, 5, app->contact_id);
     s->d->bind_text(q, 6, app->collections);
     s->d->bind_int(q, 7, 1);
@@ -834,9 +784,9 @@ int vcm_application_add(vcm_store *b, vcm_application *app, vcm_person *contact)
 {
     store *s = S(b);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, application_add(s, app, contact));
+    return vcm_tx_end(s, own, application_add(s, app, contact));
 }
 
 int vcm_application_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_application *out)
@@ -846,7 +796,7 @@ int vcm_application_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_application 
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read an application");
+    int rc = vcm_one_row(s, q, "cannot read an application");
     if (rc == 1)
         read_app(s, a, q, out);
     if (rc >= 0)
@@ -897,7 +847,7 @@ static int decide(store *s, int64_t id, vcm_app_state state, const char *reason,
         return -1;
     s->d->bind_int(q, 1, id);
     s->d->bind_text(q, 2, vcm_app_state_name(state));
-    bind_str(s, q, 3, reason);
+    vcm_bind_opt(s, q, 3, reason);
     bind_id(s, q, 4, museum_id);
     s->d->bind_int(q, 5, vcm_now());
     s->d->bind_text(q, 6, actor && *actor ? actor : "unknown");
@@ -1000,9 +950,9 @@ int vcm_application_accept(vcm_store *b, int64_t id, const char *actor,
     bool own;
     why->rule = why->key = NULL;
     *museum_id = 0;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    int rc = tx_end(s, own, accept(s, id, actor, exception_reason, museum_id, why));
+    int rc = vcm_tx_end(s, own, accept(s, id, actor, exception_reason, museum_id, why));
     if (rc < 0)
         *museum_id = 0;
     return rc;
@@ -1020,10 +970,10 @@ int vcm_application_decline(vcm_store *b, int64_t id, const char *reason, const 
         return -2;
     }
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
     int rc = decide(s, id, VCM_APP_DECLINED, reason, 0, actor);
-    return tx_end(s, own, rc < 0 ? rc : 0);
+    return vcm_tx_end(s, own, rc < 0 ? rc : 0);
 }
 
 /* ---- collections ----------------------------------------------------------- */
@@ -1038,7 +988,7 @@ static void read_coll(store *s, vcm_arena *a, vcm_stmt *q, vcm_collection *c)
     c->size = vcm_col_dup(s, a, q, 4);
     c->periods = vcm_col_dup(s, a, q, 5);
     c->cultures = vcm_col_dup(s, a, q, 6);
-    c->contact_id = col_int0(s, q, 7);
+    c->contact_id = vcm_col_int0(s, q, 7);
     c->access = vcm_col_dup(s, a, q, 8);
     c->demo = s->d->col_int(q, 9) != 0;
     c->source = vcm_col_dup(s, a, q, 10);
@@ -1061,14 +1011,14 @@ static int collection_put(store *s, vcm_collection *c, const char *actor)
         s->d->bind_int(q, i++, c->id);
     s->d->bind_int(q, i++, c->museum_id);
     s->d->bind_text(q, i++, c->name);
-    bind_str(s, q, i++, c->scope);
-    bind_str(s, q, i++, c->size);
-    bind_str(s, q, i++, c->periods);
-    bind_str(s, q, i++, c->cultures);
+    vcm_bind_opt(s, q, i++, c->scope);
+    vcm_bind_opt(s, q, i++, c->size);
+    vcm_bind_opt(s, q, i++, c->periods);
+    vcm_bind_opt(s, q, i++, c->cultures);
     bind_id(s, q, i++, c->contact_id);
-    bind_str(s, q, i++, c->access);
+    vcm_bind_opt(s, q, i++, c->access);
     s->d->bind_int(q, i++, c->demo);
-    bind_str(s, q, i++, c->source);
+    vcm_bind_opt(s, q, i++, c->source);
     s->d->bind_int(q, i, now);
     bool insert = !c->id;
     int rc = returning(s, q, "cannot write a collection", &c->id);
@@ -1085,9 +1035,9 @@ int vcm_collection_put(vcm_store *b, vcm_collection *c, const char *actor)
 {
     store *s = S(b);
     bool own;
-    if (tx_begin(s, &own) < 0)
+    if (vcm_tx_begin(s, &own) < 0)
         return -1;
-    return tx_end(s, own, collection_put(s, c, actor));
+    return vcm_tx_end(s, own, collection_put(s, c, actor));
 }
 
 int vcm_collection_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_collection *out)
@@ -1097,7 +1047,7 @@ int vcm_collection_get(vcm_store *b, vcm_arena *a, int64_t id, vcm_collection *o
     if (!q)
         return -1;
     s->d->bind_int(q, 1, id);
-    int rc = one_row(s, q, "cannot read a collection");
+    int rc = vcm_one_row(s, q, "cannot read a collection");
     if (rc == 1)
         read_coll(s, a, q, out);
     if (rc >= 0)
@@ -1170,7 +1120,7 @@ int vcm_figure_list(vcm_store *b, vcm_arena *a, vcm_figure **out, size_t *n)
         const char *at = s->d->col_text(q, 1, NULL);
         f->at_start = at && strcmp(at, "start") == 0;
         f->members = s->d->col_int(q, 2);
-        f->countries = col_int0(s, q, 3);
+        f->countries = vcm_col_int0(s, q, 3);
         f->source = vcm_col_dup(s, a, q, 4);
     }
     if (rc < 0)

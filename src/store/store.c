@@ -307,6 +307,52 @@ int vcm_first_int(store *s, vcm_stmt *q, const char *what, int64_t *out)
     return rc < 0 ? -1 : 0;
 }
 
+void vcm_bind_opt(store *s, vcm_stmt *q, int i, const char *v)
+{
+    if (v && *v)
+        s->d->bind_text(q, i, v);
+    else
+        s->d->bind_null(q, i);
+}
+
+int64_t vcm_col_int0(store *s, vcm_stmt *q, int i)
+{
+    return s->d->is_null(q, i) ? 0 : s->d->col_int(q, i);
+}
+
+int vcm_one_row(store *s, vcm_stmt *q, const char *what)
+{
+    int rc = s->d->step(q);
+    if (rc < 0) {
+        vcm_fail_db(s, what);
+        s->d->reset(q);
+        return -1;
+    }
+    return rc == VCM_ROW;
+}
+
+int vcm_tx_begin(store *s, bool *own)
+{
+    *own = !s->in_tx;
+    return *own ? vcm_store_begin(&s->base) : 0;
+}
+
+int vcm_tx_end(store *s, bool own, int rc)
+{
+    if (!own)
+        return rc;
+    if (rc >= 0) {
+        if (vcm_store_commit(&s->base) == 0)
+            return rc;
+        rc = -1;
+    }
+    char keep[sizeof s->base.error];
+    memcpy(keep, s->base.error, sizeof keep);
+    vcm_store_rollback(&s->base);
+    memcpy(s->base.error, keep, sizeof keep);
+    return rc;
+}
+
 /* Makes room for one more item in an arena-grown array of n items. */
 void *vcm_grow(vcm_arena *a, void *arr, size_t *n, size_t size)
 {

@@ -189,6 +189,19 @@ const char *vcm_col_dup(store *s, vcm_arena *a, vcm_stmt *q, int i);
 void vcm_col_code(store *s, vcm_stmt *q, int i, char dst[3]);
 void vcm_bind_text(store *s, vcm_stmt *q, int i, const char *v);
 int vcm_first_int(store *s, vcm_stmt *q, const char *what, int64_t *out);
+/* Binds v, or NULL when it is NULL or empty. */
+void vcm_bind_opt(store *s, vcm_stmt *q, int i, const char *v);
+/* Column i as an integer, 0 when NULL. */
+int64_t vcm_col_int0(store *s, vcm_stmt *q, int i);
+/* Steps a statement that answers at most one row: 1 row, 0 none, -1 (the
+ * statement reset). */
+int vcm_one_row(store *s, vcm_stmt *q, const char *what);
+/* A transaction of the callee's own unless the caller holds one (*own says
+ * which); vcm_tx_end ends an own one: commits when rc >= 0, rolls back
+ * otherwise keeping the first error's message; returns rc, or -1 when the
+ * commit fails. */
+int vcm_tx_begin(store *s, bool *own);
+int vcm_tx_end(store *s, bool own, int rc);
 void *vcm_grow(vcm_arena *a, void *arr, size_t *n, size_t size);
 int vcm_flush(store *s);
 /* account.c: the statement of an accounts' slot (sql its text). */
