@@ -630,6 +630,40 @@ static void sift_up(entry *h, size_t i)
 /* Keeps in the max-heap h (*n of cap used) the cap entries that come
  * first: e goes in while there is room, else in place of the last when it
  * comes before it. */
+/* The (r+1)-th smallest of v[0..n) (r < n), by selection: v is reordered. */
+static uint64_t kth_smallest(uint64_t *v, size_t n, size_t r)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        /* the median of three as the pivot: keys often come in order */
+        uint64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+        uint64_t piv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < piv)
+                i++;
+            while (v[j] > piv)
+                j--;
+            if (i <= j) {
+                uint64_t t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (r <= j)
+            hi = j;
+        else if (r >= i)
+            lo = i;
+        else
+            return v[r];
+    }
+    return v[r];
+}
+
 static void offer(entry *h, size_t *n, size_t cap, entry e)
 {
     if (*n < cap) {
@@ -1064,6 +1098,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
     hv res = {0}, neg = {0};
     entry *heap = NULL, *win = NULL;
     uint32_t *keep = NULL;
+    uint64_t *keepkey = NULL, *sel = NULL;
     struct fcount fc = {0};
     int rc = -1;
     vcm_plan all = {.kind = VCM_PLAN_ALL};
@@ -1095,7 +1130,8 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
     if (second) {
         win = malloc(WINDOW * sizeof *win);
         keep = malloc((res.n ? res.n : 1) * sizeof *keep);
-        if (!win || !keep)
+        keepkey = malloc((res.n ? res.n : 1) * sizeof *keepkey);
+        if (!win || !keep || !keepkey)
             goto out;
     }
     for (size_t i = 0; i < res.n; i++) {
@@ -1110,8 +1146,10 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             uint64_t key = sort_key(&c, d, res.s[i], r->sort);
             if (second ? nwin == WINDOW && key > win[0].key
                        : (nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key)) {
-                if (second)
+                if (second) {
+                    keepkey[nkeep] = key;
                     keep[nkeep++] = (uint32_t)i;
+                }
                 continue;
             }
         } else {
@@ -1142,6 +1180,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         }
         entry e = {sort_key(&c, d, res.s[i], r->sort), doc->id, res.s[i], d};
         if (second) {
+            keepkey[nkeep] = e.key;
             keep[nkeep++] = (uint32_t)i;
             offer(win, &nwin, WINDOW, e);
             continue;
@@ -1156,10 +1195,31 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         bool whole = nwin < WINDOW;
         if (rerank(&c, r->must, win, nwin, worst) < 0)
             goto out;
+        /* Without a cursor, the page holds the window and then the best
+         * hits outside it by their first keys: none of those is past the
+         * k-th smallest key of all hits, found by selection in one pass
+         * rather than by reading each candidate's document for the heap;
+         * a page within the window needs only the window. */
+        uint64_t cut = UINT64_MAX;
+        if (!r->has_after && k <= nwin) {
+            /* the page lies within the window, whose keys come before
+             * every other hit's: nothing else to look at */
+            for (size_t j = 0; j < nwin; j++)
+                offer(heap, &nheap, k, win[j]);
+            nkeep = 0;
+        } else if (!r->has_after && nkeep > k) {
+            sel = malloc(nkeep * sizeof *sel);
+            if (!sel)
+                goto out;
+            memcpy(sel, keepkey, nkeep * sizeof *sel);
+            cut = kth_smallest(sel, nkeep, k - 1);
+        }
         for (size_t j = 0; j < nkeep; j++) {
+            uint64_t key = keepkey[j];
+            if (key > cut && (!whole && key > worst))
+                continue;
             uint32_t d = res.d[keep[j]];
             float sc = res.s[keep[j]];
-            uint64_t key = sort_key(&c, d, sc, r->sort);
             entry e;
             const entry *w = NULL;
             if (whole || key <= worst) {
@@ -1202,6 +1262,8 @@ out:
     free(heap);
     free(win);
     free(keep);
+    free(keepkey);
+    free(sel);
     free(fc.museum);
     free(fc.cls);
     free(fc.century);

@@ -442,6 +442,42 @@ static void test_cursor_walks(void **state)
     }
 }
 
+/* By relevance, numbered pages (offset) give the order the cursor walks:
+ * the window ranked again first, then the other hits by their first keys,
+ * however deep the page and on both sides of the window's edge. */
+static void test_offsets_follow_the_cursor(void **state)
+{
+    (void)state;
+    enum { N = 1200 };
+    static int64_t order[N];
+    size_t n = 0;
+    vcm_search_params p = params("japan");
+    for (int page = 0; n < N && page < 100; page++) {
+        vcm_arena_reset(&arena);
+        vcm_search_results r = run(&p);
+        assert_true(r.total > N);
+        for (size_t i = 0; i < r.nhits && n < N; i++)
+            order[n++] = r.hits[i].id;
+        static char cur[64];
+        assert_non_null(r.next);
+        snprintf(cur, sizeof cur, "%s", r.next);
+        p.cursor = cur;
+    }
+    assert_int_equal(n, N);
+    static const size_t offsets[] = {0, 150, 199, 200, 650, 1100};
+    for (size_t k = 0; k < sizeof offsets / sizeof *offsets; k++) {
+        vcm_search_params q = params("japan");
+        q.offset = offsets[k];
+        vcm_arena_reset(&arena);
+        vcm_search_results r = run(&q);
+        assert_int_equal(r.nhits, 100);
+        for (size_t i = 0; i < r.nhits; i++)
+            if (r.hits[i].id != order[offsets[k] + i])
+                fail_msg("offset %zu, hit %zu: %lld, the cursor walk has %lld", offsets[k], i,
+                         (long long)r.hits[i].id, (long long)order[offsets[k] + i]);
+    }
+}
+
 static void test_malformed_queries(void **state)
 {
     (void)state;
@@ -794,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_edo_as_dates),
         cmocka_unit_test(test_facet_counts_are_exact),
         cmocka_unit_test(test_cursor_walks),
+        cmocka_unit_test(test_offsets_follow_the_cursor),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_folding_and_stemming),
         cmocka_unit_test(test_query_language),
