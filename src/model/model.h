@@ -76,6 +76,8 @@ typedef struct vcm_media {
     int width, height;
     const char *checksum, *rights;
     const char *attribution; /* the credit line the image's source asks for */
+    int64_t entry_id; /* the masterpiece entry it was uploaded through, or 0 */
+    bool held;        /* not public: its entry has not published it (yet, or any more) */
 } vcm_media;
 
 /* Where the source says an object's images are published: rel "image" (an

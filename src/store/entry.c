@@ -27,7 +27,7 @@ enum {
     E_QUOTA_GET, E_QUOTA_SET, E_COUNT_LIVE, E_MP_OBJECT, E_MP_LIST, E_MP_COUNT, E_MP_IDS,
     E_MOTD_GET, E_MOTD_PUT, E_MOTD_CANDIDATES, E_MOTD_LIST, E_CONFLICT_FIND, E_CONFLICT_PUT,
     E_CONFLICTS, E_CONFLICT_RESOLVE, E_IDS, E_OBJECT_MUSEUM, E_STMT_DEL, E_STMT_PUT, E_TOUCH,
-    E_COUNT
+    E_MEDIA_HOLD, E_MEDIA_SHOW, E_MEDIA_SHOWN, E_COUNT
 };
 _Static_assert(SLOT_ENTRY + E_COUNT <= SLOT_ENTRY_END, "too few entry slots");
 
@@ -89,7 +89,7 @@ static const char *const sql[E_COUNT] = {
                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(day) DO NOTHING",
     [E_MOTD_CANDIDATES] =
         "SELECT e.id, e.object_id, "
-        "(SELECT count(*) FROM media m WHERE m.object_id = e.object_id) > 0, "
+        "(SELECT count(*) FROM media m WHERE m.object_id = e.object_id AND m.held = 0) > 0, "
         "(SELECT max(d.day) FROM masterpiece_days d WHERE d.entry_id = e.id AND d.day < ?1) "
         "FROM entries e WHERE e.live_version <> 0 ORDER BY e.id",
     [E_MOTD_LIST] = "SELECT day, object_id, entry_id, picked FROM masterpiece_days "
@@ -111,6 +111,13 @@ static const char *const sql[E_COUNT] = {
     [E_STMT_PUT] = "INSERT INTO object_texts(object_id, field, lang, pos, value) "
                    "VALUES (?1, 'statement', ?2, ?3, ?4)",
     [E_TOUCH] = "UPDATE objects SET updated = ?2 WHERE id = ?1",
+    /* the images uploaded through an entry are public only as those of its
+     * published version, in its order, after the record's own */
+    [E_MEDIA_HOLD] = "UPDATE media SET held = 1 WHERE entry_id = ?1",
+    [E_MEDIA_SHOW] = "UPDATE media SET held = 0, pos = ?3 + (SELECT coalesce(max(p.pos) + 1, 0) "
+                     "FROM media p WHERE p.object_id = media.object_id AND (p.entry_id IS NULL "
+                     "OR p.entry_id <> ?1)) WHERE entry_id = ?1 AND identifier = ?2",
+    [E_MEDIA_SHOWN] = "SELECT id FROM media WHERE object_id = ?1 AND held = 0 ORDER BY pos, id",
 };
 
 static vcm_stmt *st(store *s, int k)
@@ -436,12 +443,16 @@ out:
     return rc;
 }
 
-/* A record the museum made: not public (draft) until its entry is. */
+/* A record the museum made: not public (draft) until its entry is. Its
+ * images are the entry's uploads, which media_show makes public or not:
+ * the record is written without them, so they stay as they are. */
 static int record_put(store *s, vcm_arena *a, vcm_object *o, const vcm_entry_data *d,
                       vcm_status status, const char *hash)
 {
     vcm_entry_apply(d, a, o);
     o->status = status;
+    o->media = NULL;
+    o->nmedia = 0;
     vcm_upsert res;
     return s->base.ops->object_upsert(&s->base, o, hash, false, &res);
 }
@@ -759,6 +770,74 @@ static bool statements_same(const vcm_object *o, const vcm_entry_data *d)
     return true;
 }
 
+/* The ids of object_id's public images, in order, into *ids. */
+static int media_shown(store *s, vcm_arena *a, int64_t object_id, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    vcm_stmt *q = st(s, E_MEDIA_SHOWN);
+    if (!q)
+        return -1;
+    s->d->bind_int(q, 1, object_id);
+    int rc;
+    while ((rc = s->d->step(q)) == VCM_ROW) {
+        int64_t *v = vcm_grow(a, *ids, n, sizeof **ids);
+        if (!v) {
+            s->d->reset(q);
+            return vcm_store_fail(&s->base, "out of memory");
+        }
+        *ids = v;
+        v[*n - 1] = s->d->col_int(q, 0);
+    }
+    if (rc < 0)
+        vcm_fail_db(s, "cannot list an object's images");
+    s->d->reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Inside a transaction: the images uploaded through entry e become public
+ * when d (its published version; NULL on withdrawal) lists them, in d's
+ * order, and are held otherwise, so that a draft's images are never seen.
+ * announce: the record is the catalogue's (public), so a change of its
+ * images goes into the change log as import and media_add do; a record
+ * the museum made is announced by its own upsert (record_follow). */
+static int media_show(store *s, vcm_arena *a, const vcm_entry *e, const vcm_entry_data *d,
+                      bool announce, int64_t now)
+{
+    int64_t *before = NULL, *after = NULL;
+    size_t nbefore = 0, nafter = 0;
+    if (announce && media_shown(s, a, e->object_id, &before, &nbefore) < 0)
+        return -1;
+    vcm_stmt *q = st(s, E_MEDIA_HOLD);
+    if (!q)
+        return -1;
+    s->d->bind_int(q, 1, e->id);
+    if (vcm_run(s, q, "cannot hold an entry's images") < 0)
+        return -1;
+    for (size_t i = 0; d && i < d->nimages; i++) {
+        if (!(q = st(s, E_MEDIA_SHOW)))
+            return -1;
+        s->d->bind_int(q, 1, e->id);
+        s->d->bind_text(q, 2, d->images[i].identifier);
+        s->d->bind_int(q, 3, (int64_t)i);
+        if (vcm_run(s, q, "cannot publish an entry's image") < 0)
+            return -1;
+    }
+    if (!announce)
+        return 0;
+    if (media_shown(s, a, e->object_id, &after, &nafter) < 0)
+        return -1;
+    if (nbefore == nafter && (!nafter || memcmp(before, after, nafter * sizeof *after) == 0))
+        return 0;
+    /* the change log describes manifests: an object enters it with its
+     * first image and leaves it with its last */
+    const char *type = !nbefore ? "Create" : !nafter ? "Delete" : "Update";
+    vcm_value row[] = {{.type = VCM_V_INT, .i = e->object_id},
+                       {.type = VCM_V_TEXT, .t = type},
+                       {.type = VCM_V_INT, .i = now}};
+    return vcm_gather(s, GATHER_ACTIVITY, row);
+}
+
 /* The published record of a museum-made entry follows its live version. */
 static int record_follow(store *s, vcm_arena *a, const vcm_entry *e, const vcm_entry_data *d,
                          vcm_status status, int64_t version)
@@ -857,9 +936,15 @@ int vcm_entry_transition(vcm_store *b, int64_t id, vcm_entry_action action,
     if (put_event(s, id, e.version, vcm_entry_action_name(action), e.state, to, comment, who,
                   now) < 0)
         goto fail;
+    /* a published record shows its images at once: they are public before
+     * its upsert announces it; a withdrawn one is announced while they are */
+    if (action == VCM_EA_PUBLISH && media_show(s, &a, &e, &cur.data, !e.created_record, now) < 0)
+        goto fail;
     if (e.created_record && (action == VCM_EA_PUBLISH || action == VCM_EA_WITHDRAW) &&
         record_follow(s, &a, &e, &cur.data,
                       action == VCM_EA_PUBLISH ? VCM_PUBLISHED : VCM_WITHDRAWN, e.version) < 0)
+        goto fail;
+    if (action == VCM_EA_WITHDRAW && media_show(s, &a, &e, NULL, !e.created_record, now) < 0)
         goto fail;
     if ((action == VCM_EA_PUBLISH || action == VCM_EA_WITHDRAW) &&
         statements_put(s, e.object_id, action == VCM_EA_PUBLISH ? &cur.data : NULL, now) < 0)

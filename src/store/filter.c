@@ -36,8 +36,9 @@ static const char *const fselect[F_KINDS] = {
      * words for it as the label, which pages replace by the concept's */
     [F_CLASS] = "SELECT t.term, min(o.classification), count(*)",
     [F_CENTURY] = "SELECT o.century, o.century, count(*)",
-    [F_IMAGE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
-                "THEN 'yes' ELSE 'no' END, NULL, count(*)",
+    /* an image held for an entry's review does not count yet */
+    [F_IMAGE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id "
+                "AND i.held = 0) THEN 'yes' ELSE 'no' END, NULL, count(*)",
     [F_LICENCE] = NULL, /* open_text: it binds the marks */
     [F_ORIGIN_REGION] = "SELECT g.region, g.region, count(*)",
     [F_ORIGIN_COUNTRY] = "SELECT g.country, g.country, count(*)",
@@ -212,8 +213,8 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
         cond_int(w, " AND o.id > ?%d", f->after_id);
     /* yes or no is a value, so that one text serves both */
     if (m & B_IMAGE)
-        cond_int(w, " AND (CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id) "
-                    "THEN 1 ELSE 0 END) = ?%d", f->image == VCM_YES);
+        cond_int(w, " AND (CASE WHEN EXISTS (SELECT 1 FROM media i WHERE i.object_id = o.id "
+                    "AND i.held = 0) THEN 1 ELSE 0 END) = ?%d", f->image == VCM_YES);
     if (m & B_OPEN) {
         puts_text(w, " AND (CASE WHEN ");
         open_text(w);

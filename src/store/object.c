@@ -87,6 +87,11 @@ static void bind_media(store *s, vcm_stmt *q, int64_t object_id, int pos, const 
     s->d->bind_text(q, 11, m->label);
     s->d->bind_int(q, 12, vcm_now());
     s->d->bind_text(q, 13, m->attribution);
+    if (m->entry_id)
+        s->d->bind_int(q, 14, m->entry_id);
+    else
+        s->d->bind_null(q, 14);
+    s->d->bind_int(q, 15, m->held ? 1 : 0);
 }
 
 static int put_children(store *s, const vcm_object *o, bool replace)
@@ -753,7 +758,10 @@ int vcm_media_add(vcm_store *b, int64_t object_id, vcm_media *m)
         return vcm_store_fail(b, "there is no object %lld", (long long)object_id);
     if (rc < 0)
         return -1;
-    /* an image of a draft is announced with the record, once published */
+    /* an image of a draft is announced with the record, once published; a
+     * held one with its entry's publication (vcm_entry_transition) */
+    if (m->held)
+        return 0;
     int64_t shown;
     if (!(q = vcm_st(s, S_OBJECT_PUBLIC)))
         return -1;
@@ -777,6 +785,8 @@ int vcm_media_find(vcm_store *b, vcm_arena *a, const char *identifier, vcm_media
     if (rc == VCM_ROW) {
         row_media(s, a, q, m);
         *object_id = s->d->col_int(q, 11);
+        m->held = s->d->col_int(q, 12) != 0;
+        m->entry_id = s->d->is_null(q, 13) ? 0 : s->d->col_int(q, 13);
     } else if (rc < 0) {
         vcm_fail_db(s, "cannot look up an image");
     }

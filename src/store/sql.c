@@ -14,8 +14,8 @@
     "id, file, format, width, height, checksum, rights, identifier, original, label, attribution"
 #define MEDIA_PUT                                                                             \
     "INSERT INTO media(object_id, pos, file, format, width, height, checksum, rights, "       \
-    "identifier, original, label, created, attribution) "                                     \
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id"
+    "identifier, original, label, created, attribution, entry_id, held) "                     \
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id"
 /* A museum's or a country's name for a label: English, else the first. */
 #define FIRST_NAME(table, key, ref)                                                           \
     "(SELECT name FROM " table " n WHERE n." key " = " ref " ORDER BY n.lang <> 'en', n.pos "  \
@@ -55,7 +55,8 @@ static const char *const common[S_COUNT] = {
     [S_OBJECT_ID_FREE] = "SELECT NOT EXISTS (SELECT 1 FROM objects WHERE id = ?1)",
     [S_TEXTS_DEL] = "DELETE FROM object_texts WHERE object_id = ?1",
     [S_CREATORS_DEL] = "DELETE FROM object_creators WHERE object_id = ?1",
-    [S_MEDIA_DEL] = "DELETE FROM media WHERE object_id = ?1",
+    /* an entry's uploads are not the record's: an import keeps them */
+    [S_MEDIA_DEL] = "DELETE FROM media WHERE object_id = ?1 AND entry_id IS NULL",
     [S_MEDIA_PUT] = MEDIA_PUT,
     [S_STATS] = "SELECT (SELECT count(*) FROM objects WHERE status = 'published'), "
                 "(SELECT count(*) FROM objects), "
@@ -63,17 +64,18 @@ static const char *const common[S_COUNT] = {
                 "(SELECT count(*) FROM museums), "
                 "(SELECT count(DISTINCT country) FROM museums), "
                 "(SELECT count(*) FROM countries), "
-                "(SELECT count(*) FROM media)",
+                "(SELECT count(*) FROM media WHERE held = 0)",
     [S_MUSEUM_COUNTS] =
         "SELECT m.id, m.country, (SELECT count(*) FROM objects o WHERE o.museum_id = m.id "
         "AND o.status = 'published') FROM museums m",
     [S_MEDIA_NEXT_POS] = "SELECT coalesce(max(pos) + 1, 0) FROM media WHERE object_id = ?1",
-    [S_MEDIA_FIND] = "SELECT " MEDIA_COLS ", object_id FROM media WHERE identifier = ?1",
+    [S_MEDIA_FIND] =
+        "SELECT " MEDIA_COLS ", object_id, held, entry_id FROM media WHERE identifier = ?1",
     [S_BY_SOURCE_ID] = "SELECT id FROM objects WHERE source_id = ?1 ORDER BY id LIMIT ?2",
     [S_ACTIVITY_LIST] =
         "SELECT id, object_id, type, time FROM activities ORDER BY id LIMIT ?1 OFFSET ?2",
     [S_ACTIVITY_COUNT] = "SELECT count(*) FROM activities",
-    [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1)",
+    [S_HAS_MEDIA] = "SELECT EXISTS (SELECT 1 FROM media WHERE object_id = ?1 AND held = 0)",
     [S_OBJECT_PUBLIC] = "SELECT count(*) FROM objects WHERE id = ?1 AND status <> 'draft'",
     [S_CHANGES_SINCE] = "SELECT seq, object_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     [S_OBJECT_STAMPS] = "SELECT id, updated FROM objects WHERE status = 'published' AND id > ?1 "
@@ -141,7 +143,10 @@ static const char *const common[S_COUNT] = {
     ids1 " UNION ALL SELECT object_id, '', '', name, pos, 0, 0 FROM object_creators WHERE "   \
     ids2                                                                                      \
     " ORDER BY 1, 2, 5"
-#define OBJECTS_MEDIA(ids) "SELECT " MEDIA_COLS ", object_id FROM media WHERE " ids " ORDER BY object_id, pos"
+/* held images (an entry's, awaiting publication) are nobody's to see here */
+#define OBJECTS_MEDIA(ids)                                                                    \
+    "SELECT " MEDIA_COLS ", object_id FROM media WHERE held = 0 AND " ids                      \
+    " ORDER BY object_id, pos"
 #define NEXT_ID(seq) "coalesce(?1::bigint, nextval('" seq "'))"
 #define FOLLOW(seq) "SELECT setval('" seq "', greatest(?1::bigint, (SELECT last_value FROM " seq ")))"
 #define FINISH(col, table, seq)                                                               \

@@ -36,7 +36,8 @@ static const char *const object_texts_cols[] = {"object_id", "field", "lang",   
 static const char *const object_creators_cols[] = {"object_id", "pos", "name"};
 static const char *const media_cols[] = {"id", "object_id", "pos", "file", "format",
                                          "width", "height", "checksum", "rights", "identifier",
-                                         "original", "label", "created", "attribution"};
+                                         "original", "label", "created", "attribution",
+                                         "entry_id", "held"};
 static const char *const activities_cols[] = {"id", "object_id", "type", "time"};
 static const char *const changes_cols[] = {"object_id", "seq"};
 static const char *const object_links_cols[] = {"object_id", "rel", "pos", "url"};
@@ -158,7 +159,7 @@ const vcm_table vcm_store_tables[] = {
     TABLE(objects, "iitttttiiitttttttttttiit", 1),
     TABLE(object_texts, "ittitii", 3),
     TABLE(object_creators, "iit", 2),
-    TABLE(media, "iiittiitttttit", 1),
+    TABLE(media, "iiittiitttttitii", 1),
     /* before changes: its rows move objects in the change sequence, which the
      * copy of changes then replaces (vcm db copy) */
     TABLE(object_origins, "itttt", 1),

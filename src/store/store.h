@@ -178,9 +178,11 @@ struct vcm_store_ops {
     int (*stats)(vcm_store *s, vcm_stats *out);
 
     /* Adds an image to an object (after its other images); sets m->id. An
-     * identifier already taken fails. Logs an Update of the object. */
+     * identifier already taken fails. Logs an Update of the object, unless
+     * m->held (an entry's upload, public once the entry publishes it). */
     int (*media_add)(vcm_store *s, int64_t object_id, vcm_media *m);
-    /* The image with this IIIF identifier and its object's id. */
+    /* The image with this IIIF identifier and its object's id, held or
+     * not (out->held: the caller must not show it to the public). */
     int (*media_find)(vcm_store *s, vcm_arena *a, const char *identifier, vcm_media *out,
                       int64_t *object_id);
     /* Objects whose source_id is this, in any museum, up to max. */

@@ -212,7 +212,8 @@ static int load_media(vcm_req *req, vcm_resp *resp, vcm_media *m, int64_t *mtime
                 return vcm_web_error(req, resp, 500, vcm_web_t(req, "error.500"));
             nr->width = found.width;
             nr->height = found.height;
-            nr->public_ = ro == 1 && o.status == VCM_PUBLISHED;
+            /* nor is one its entry has not published (held for review) */
+            nr->public_ = ro == 1 && o.status == VCM_PUBLISHED && !found.held;
             nr->mtime = path && stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0;
             char *w = nr->strings;
             for (int i = 0; i < 4; i++) {

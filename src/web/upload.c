@@ -6,7 +6,9 @@
  * once it is fully ingested: a refusal leaves no row, and the pipeline
  * leaves no file. The identifier is the entry's number and the start of the
  * image's SHA-256, so the same image sent twice for one entry is one image,
- * and no identifier can shadow a route of the image server. */
+ * and no identifier can shadow a route of the image server. The image is
+ * held (not public) until the editors publish a version of the entry that
+ * lists it (vcm_entry_transition). */
 #include "web/upload.h"
 
 #include <errno.h>
@@ -128,6 +130,9 @@ int vcm_upload_image(vcm_req *req, vcm_store *s, const vcm_multipart *mp, int64_
         .height = im.height,
         .checksum = im.sha256,
         .rights = rights && *rights ? rights : NULL,
+        /* the entry's until a published version of it lists the image */
+        .entry_id = entry_id,
+        .held = true,
     };
     if (vcm_store_begin(s) < 0)
         goto store_failed;

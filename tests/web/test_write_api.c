@@ -8,6 +8,12 @@
  *   document and store nothing (no media row, no file, no new version); a
  *   good image is ingested, served by the image server and added to the
  *   entry's images;
+ * - an image uploaded for an entry of a public catalogue record is held:
+ *   no public output shows it (the object's page, its API document, its
+ *   manifest, the image server, change discovery, LIDO, EDM, Linked Art)
+ *   until a version that lists it is published; one that a later version
+ *   adds stays held while the published one stays public; the entry's
+ *   withdrawal holds them again;
  * - the workflow through the API: submitting an incomplete entry is 422
  *   naming the missing fields; a contributor cannot ask for changes; a
  *   read-only token cannot write; an anonymous client gets 401. */
@@ -483,6 +489,149 @@ static void test_uploads(void **state)
     free(jpeg);
 }
 
+/* ---- images held for review --------------------------------------------------- */
+
+/* The public outputs of an object that name its images. */
+static const char *const object_outputs[] = {"/objects/%lld", "/api/v1/objects/%lld",
+                                             "/iiif/manifest/%lld", "/objects/%lld.lido.xml",
+                                             "/objects/%lld.edm.xml", "/objects/%lld.jsonld"};
+
+/* Whether the public sees image ident of object obj: every output of the
+ * object and the image server agree with want. */
+static void expect_public(int64_t obj, const char *ident, bool want)
+{
+    char path[200];
+    for (size_t i = 0; i < sizeof object_outputs / sizeof *object_outputs; i++) {
+        snprintf(path, sizeof path, object_outputs[i], (long long)obj);
+        struct vt_resp r = vt_get(&srv, path);
+        bool seen = r.status == 200 && r.body && strstr(r.body, ident);
+        if (seen != want)
+            fail_msg("%s (%ld) %s %s", path, r.status, seen ? "shows" : "does not show", ident);
+        vt_resp_free(&r);
+    }
+    const char *fmt[] = {"/iiif/%s/info.json", "/iiif/%s/full/max/0/default.jpg"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, fmt[i], ident);
+        struct vt_resp r = vt_get(&srv, path);
+        if (r.status != (want ? 200 : 404))
+            fail_msg("%s: %ld", path, r.status);
+        vt_resp_free(&r);
+    }
+}
+
+/* Uploads the image file name of the demo for entry id; its identifier. */
+static char *upload(int64_t id, const char *name)
+{
+    char img[900], path[80], *data;
+    size_t len;
+    snprintf(img, sizeof img, "%s/images/npm_taipei/%s", vt_data(), name);
+    read_file(img, &data, &len);
+    snprintf(path, sizeof path, "/api/v1/entries/%lld/images", (long long)id);
+    struct call c = {.token = tok_contrib, .field = "image", .filename = name, .file = data,
+                     .file_len = len};
+    struct vt_resp r = call("POST", path, &c);
+    if (r.status != 201)
+        fail_msg("upload: %ld %s", r.status, r.body);
+    json_t *j = body_of(&r);
+    json_t *ims = json_object_get(json_object_get(j, "data"), "images");
+    char *ident = strdup(json_string_value(
+        json_object_get(json_array_get(ims, json_array_size(ims) - 1), "identifier")));
+    json_decref(j);
+    vt_resp_free(&r);
+    free(data);
+    return ident;
+}
+
+static int64_t activities_of(int64_t obj)
+{
+    return count_sql("SELECT count(*) FROM activities WHERE object_id = %lld", obj);
+}
+
+static const vcm_actor curator = {0, "A. Curator"}, editor = {0, "E. Ditor"};
+
+static void step(vcm_store *s, int64_t id, vcm_entry_action a)
+{
+    if (vcm_entry_transition(s, id, a, "ok", &editor, (int64_t)time(NULL), NULL, 0, NULL) != 0)
+        fail_msg("%s: %s", vcm_entry_action_name(a), vcm_store_error(s));
+}
+
+static void test_held_images(void **state)
+{
+    (void)state;
+    /* a public catalogue record of museum A without images of its own */
+    int64_t obj = count_sql("SELECT min(o.id) FROM objects o WHERE o.museum_id = %lld AND "
+                            "o.status = 'published' AND NOT EXISTS (SELECT 1 FROM entries e "
+                            "WHERE e.object_id = o.id) AND NOT EXISTS (SELECT 1 FROM media m "
+                            "WHERE m.object_id = o.id)", museum_a);
+    assert_true(obj > 0);
+    char body[100];
+    snprintf(body, sizeof body, "{\"object_id\": %lld}", (long long)obj);
+    struct call c = {.token = tok_contrib, .json = body};
+    struct vt_resp r = call("POST", "/api/v1/entries", &c);
+    if (r.status != 201)
+        fail_msg("select: %ld %s", r.status, r.body);
+    json_t *j = body_of(&r);
+    int64_t id = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    vt_resp_free(&r);
+    /* an upload of the draft: nobody outside sees it, nothing is announced */
+    int64_t acts = activities_of(obj);
+    char *first = upload(id, "jade001_00_w250.jpg");
+    expect_public(obj, first, false);
+    assert_int_equal(activities_of(obj), acts);
+
+    /* complete, submitted, published: public, and announced */
+    vcm_store *s;
+    char err[512];
+    assert_non_null(s = vcm_store_open(db, err, sizeof err));
+    vcm_arena a;
+    vcm_arena_init(&a, 0);
+    vcm_entry e;
+    vcm_entry_version v;
+    assert_int_equal(vcm_entry_get(s, &a, id, &e), 1);
+    assert_int_equal(vcm_entry_version_get(s, &a, id, e.version, &v), 1);
+    vcm_entry_data d = v.data;
+    assert_int_equal(d.nimages, 1);
+    d.statements = vcm_arena_calloc(&a, 1, sizeof *d.statements);
+    d.statements[0] = (vcm_statement){
+        "en",
+        "This jade shows what the museum holds best, in a stone and a polish that the carvers "
+        "of its time rarely reached, and it is why it was chosen.",
+        "A. Curator", 1700000000};
+    d.nstatements = 1;
+    d.licence = "https://creativecommons.org/licenses/by/4.0/";
+    int64_t ver;
+    if (vcm_entry_save(s, id, e.version, &d, &curator, (int64_t)time(NULL), &ver) != 0)
+        fail_msg("save: %s", vcm_store_error(s));
+    assert_int_equal(vcm_entry_waive(s, id, "rights checked", &editor, (int64_t)time(NULL)), 0);
+    step(s, id, VCM_EA_SUBMIT);
+    expect_public(obj, first, false);
+    step(s, id, VCM_EA_PUBLISH);
+    expect_public(obj, first, true);
+    assert_int_equal(activities_of(obj), acts + 1);
+
+    /* a second image in a new version: held, while the first stays public */
+    acts = activities_of(obj);
+    char *second = upload(id, "jade001_01_w250.jpg");
+    expect_public(obj, first, true);
+    expect_public(obj, second, false);
+    assert_int_equal(activities_of(obj), acts);
+
+    /* withdrawn: neither is public any more; the record stays public */
+    step(s, id, VCM_EA_WITHDRAW);
+    expect_public(obj, first, false);
+    expect_public(obj, second, false);
+    char path[80];
+    snprintf(path, sizeof path, "/objects/%lld", (long long)obj);
+    r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
+    free(first);
+    free(second);
+    vcm_arena_release(&a);
+    vcm_store_close(s);
+}
+
 /* ---- the workflow ------------------------------------------------------------- */
 
 static void test_workflow(void **state)
@@ -544,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_select_record),
         cmocka_unit_test(test_etags),
         cmocka_unit_test(test_uploads),
+        cmocka_unit_test(test_held_images),
         cmocka_unit_test(test_workflow),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
