@@ -75,7 +75,7 @@ static void test_home_counts(void **state)
     struct vt_resp r = vt_get(&demo, "/");
     assert_int_equal(r.status, 200);
     assert_contains(vt_header(&r, "Content-Type"), "text/html; charset=utf-8");
-    assert_contains(r.body, "<strong>42,231</strong> objects");
+    assert_contains(r.body, "<strong>42,231</strong> records in the catalogues");
     assert_contains(r.body, "<strong>6</strong> museums");
     assert_contains(r.body, "<strong>3</strong> countries");
     assert_contains(r.body, "Masterpiece of the Day");
@@ -197,7 +197,7 @@ static void test_museum_country_region_pages(void **state)
     struct vt_resp r = vt_get(&demo, "/museums");
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "Tate");
-    assert_contains(r.body, "843 objects");
+    assert_contains(r.body, "843 records in its catalogue");
     vt_resp_free(&r);
     r = vt_get(&demo, "/countries");
     assert_contains(r.body, "href=\"/countries/TW\"");
@@ -758,7 +758,7 @@ static void test_pages_follow_writes(void **state)
 {
     (void)state;
     struct vt_resp r = vt_get(&evil, "/");
-    assert_contains(r.body, "<strong>1</strong> objects");
+    assert_contains(r.body, "<strong>1</strong> records in the catalogues");
     vt_resp_free(&r);
     r = vt_get(&evil, "/browse?country=JP");
     assert_int_equal(r.status, 200);
@@ -770,7 +770,7 @@ static void test_pages_follow_writes(void **state)
                         " \"source_id\": \"TNM-1\", \"title\": \"Pine Trees\"}\n");
     assert_int_equal(vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), evil_db, path), 0);
     r = vt_get(&evil, "/");
-    assert_contains(r.body, "<strong>2</strong> objects");
+    assert_contains(r.body, "<strong>2</strong> records in the catalogues");
     assert_contains(r.body, "<strong>2</strong> museums");
     vt_resp_free(&r);
     r = vt_get(&evil, "/browse?country=JP");
