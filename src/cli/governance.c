@@ -186,7 +186,7 @@ static int person_named(struct load *l, const struct fact *x, int64_t *id)
 
 static int put_term(struct load *l, const struct fact *x)
 {
-    vcm_gov_office o;
+    vcm_gov_office o = {0};
     if (office_named(l, x, &o) < 0)
         return -1;
     vcm_gov_appt p = {0};
