@@ -152,19 +152,6 @@ static int refuse(vcm_refusal *why, const char *rule, const char *key)
     return -2;
 }
 
-static int returning(store *s, vcm_stmt *q, const char *what, int64_t *id)
-{
-    int rc = vcm_one_row(s, q, what);
-    if (rc == 1) {
-        if (id)
-            *id = s->d->col_int(q, 0);
-        rc = s->d->step(q) < 0 ? (vcm_fail_db(s, what), -1) : 1;
-    }
-    if (rc >= 0)
-        s->d->reset(q);
-    return rc;
-}
-
 static int history(store *s, const char *actor, const char *entity, int64_t id,
                    const char *action, const char *detail)
 {
@@ -321,7 +308,7 @@ static int loan_insert(store *s, vcm_arena *a, vcm_loan *l, vcm_loan_line *lines
     bind_id(s, q, 8, l->venue_no);
     s->d->bind_text(q, 9, actor && *actor ? actor : "unknown");
     s->d->bind_int(q, 10, l->created);
-    if (returning(s, q, "cannot store the loan", &l->id) < 0)
+    if (vcm_returning(s, q, "cannot store the loan", &l->id) < 0)
         return -1;
     /* the reference: year of the period's start and the loan's id */
     char number[40];
@@ -475,7 +462,7 @@ static int step(store *s, int64_t id, vcm_loan_state from, vcm_loan_state to,
     for (int i = 0; i < 9; i++)
         vcm_bind_opt(s, q, 4 + i, v[i]);
     s->d->bind_int(q, 13, vcm_now());
-    if ((rc = returning(s, q, "cannot move the loan", NULL)) <= 0)
+    if ((rc = vcm_returning(s, q, "cannot move the loan", NULL)) <= 0)
         return rc < 0 ? -1 : -4;
     if (vcm_loan_holds(to) && !vcm_loan_holds(from)) {
         /* the application's check, which names the loan in the way; the
@@ -581,7 +568,7 @@ int vcm_exhibition_create(vcm_store *b, vcm_exhibition *e, const char *actor,
         vcm_bind_opt(s, q, 4, e->description);
         s->d->bind_int(q, 5, e->demo);
         s->d->bind_int(q, 6, e->created);
-        rc = returning(s, q, "cannot store the exhibition", &e->id) < 0 ? -1 : 0;
+        rc = vcm_returning(s, q, "cannot store the exhibition", &e->id) < 0 ? -1 : 0;
     }
     if (rc == 0)
         rc = history(s, actor, "exhibition", e->id, "create", "title, curators");
@@ -1005,7 +992,7 @@ int vcm_xpost_add(vcm_store *b, vcm_xpost *p, const char *actor, const char **fi
             vcm_xpost stored;
             rc = 0;
             /* the checks need the group: insert, read back, check, or undo */
-            if (returning(s, q, "cannot store the post", &p->id) < 0 ||
+            if (vcm_returning(s, q, "cannot store the post", &p->id) < 0 ||
                 xpost_get(s, &a, p->id, &stored) != 1)
                 rc = -1;
             else {
@@ -1082,14 +1069,14 @@ static int placement_add(store *s, vcm_arena *a, int64_t offer_id, int64_t reque
     s->d->bind_int(q, 5, p->score);
     s->d->bind_text(q, 6, actor && *actor ? actor : "unknown");
     s->d->bind_int(q, 7, p->created);
-    if (returning(s, q, "cannot store the placement", &p->id) < 0)
+    if (vcm_returning(s, q, "cannot store the placement", &p->id) < 0)
         return -1;
     for (int k = 0; k < 2; k++) {
         if (!(q = st(s, L_X_CLOSE)))
             return -1;
         s->d->bind_int(q, 1, k ? request_id : offer_id);
         /* closed meanwhile by another placement: nothing is written */
-        if ((rc = returning(s, q, "cannot close a post", NULL)) <= 0)
+        if ((rc = vcm_returning(s, q, "cannot close a post", NULL)) <= 0)
             return rc < 0 ? -1 : refuse(why, "exchange-match", "exchange.not.open");
     }
     return history(s, actor, "placement", p->id, "agree",
@@ -1179,7 +1166,7 @@ int vcm_placement_report_add(vcm_store *b, vcm_placement_report *r)
         s->d->bind_text(q, 2, r->author && *r->author ? r->author : "unknown");
         s->d->bind_text(q, 3, r->body);
         s->d->bind_int(q, 4, r->created);
-        rc = returning(s, q, "cannot store the report", &r->id) < 0 ? -1 : 0;
+        rc = vcm_returning(s, q, "cannot store the report", &r->id) < 0 ? -1 : 0;
     }
     if (rc == 0)
         rc = history(s, r->author, "placement", r->placement_id, "report", "body");

@@ -129,21 +129,6 @@ static bool blank(const char *v)
     return !v || !v[strspn(v, " \t\r\n")];
 }
 
-/* Runs a statement that answers "RETURNING id" for the row it wrote:
- * 1 with *id, 0 no row, -1. */
-static int returning(store *s, vcm_stmt *q, const char *what, int64_t *id)
-{
-    int rc = vcm_one_row(s, q, what);
-    if (rc == 1) {
-        if (id)
-            *id = s->d->col_int(q, 0);
-        rc = s->d->step(q) < 0 ? (vcm_fail_db(s, what), -1) : 1;
-    }
-    if (rc >= 0)
-        s->d->reset(q);
-    return rc;
-}
-
 static int history(store *s, const char *actor, const char *entity, int64_t id,
                    const char *action, const char *detail)
 {
@@ -318,7 +303,7 @@ static int person_insert(store *s, vcm_person *p, const char *actor)
     s->d->bind_int(q, 10, p->demo);
     vcm_bind_opt(s, q, 11, p->source);
     s->d->bind_int(q, 12, now);
-    if (returning(s, q, "cannot add a person", &p->id) != 1)
+    if (vcm_returning(s, q, "cannot add a person", &p->id) != 1)
         return -1;
     p->created = p->updated = now;
     if (p->consent && !p->consent_when)
@@ -473,7 +458,7 @@ static int person_erase(store *s, int64_t id, const char *actor)
         return -1;
     s->d->bind_int(q, 1, id);
     s->d->bind_int(q, 2, vcm_now());
-    int rc = returning(s, q, "cannot erase a person", NULL);
+    int rc = vcm_returning(s, q, "cannot erase a person", NULL);
     if (rc != 1)
         return rc;
     return history(s, actor, "person", id, "erase", NULL) < 0 ? -1 : 1;
@@ -612,7 +597,7 @@ static int member_record(store *s, vcm_member_event *e, vcm_refusal *why)
     s->d->bind_int(q, 6, e->recorded);
     s->d->bind_int(q, 7, e->demo);
     vcm_bind_opt(s, q, 8, e->source);
-    if (returning(s, q, "cannot record a status", &e->id) != 1)
+    if (vcm_returning(s, q, "cannot record a status", &e->id) != 1)
         goto out;
     char detail[64];
     snprintf(detail, sizeof detail, "%s -> %s", has ? vcm_member_state_name(cur.status) : "none",
@@ -775,7 +760,7 @@ static int application_add(store *s, vcm_application *app, vcm_person *contact)
     s->d->bind_int(q, 7, 1);
     s->d->bind_int(q, 8, 1);
     s->d->bind_int(q, 9, app->submitted);
-    if (returning(s, q, "cannot store an application", &app->id) != 1)
+    if (vcm_returning(s, q, "cannot store an application", &app->id) != 1)
         return -1;
     return history(s, "join form", "application", app->id, "submit", NULL);
 }
@@ -851,7 +836,7 @@ static int decide(store *s, int64_t id, vcm_app_state state, const char *reason,
     bind_id(s, q, 4, museum_id);
     s->d->bind_int(q, 5, vcm_now());
     s->d->bind_text(q, 6, actor && *actor ? actor : "unknown");
-    int rc = returning(s, q, "cannot decide an application", NULL);
+    int rc = vcm_returning(s, q, "cannot decide an application", NULL);
     if (rc == 0)
         return vcm_store_fail(&s->base, "application %lld is not pending", (long long)id), -3;
     if (rc < 0)
@@ -1021,7 +1006,7 @@ static int collection_put(store *s, vcm_collection *c, const char *actor)
     vcm_bind_opt(s, q, i++, c->source);
     s->d->bind_int(q, i, now);
     bool insert = !c->id;
-    int rc = returning(s, q, "cannot write a collection", &c->id);
+    int rc = vcm_returning(s, q, "cannot write a collection", &c->id);
     if (rc != 1)
         return rc;
     c->updated = now;

@@ -332,6 +332,19 @@ int vcm_one_row(store *s, vcm_stmt *q, const char *what)
     return rc == VCM_ROW;
 }
 
+int vcm_returning(store *s, vcm_stmt *q, const char *what, int64_t *id)
+{
+    int rc = vcm_one_row(s, q, what);
+    if (rc == 1) {
+        if (id)
+            *id = s->d->col_int(q, 0);
+        rc = s->d->step(q) < 0 ? (vcm_fail_db(s, what), -1) : 1;
+    }
+    if (rc >= 0)
+        s->d->reset(q);
+    return rc;
+}
+
 int vcm_tx_begin(store *s, bool *own)
 {
     *own = !s->in_tx;

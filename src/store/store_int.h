@@ -196,6 +196,9 @@ int64_t vcm_col_int0(store *s, vcm_stmt *q, int i);
 /* Steps a statement that answers at most one row: 1 row, 0 none, -1 (the
  * statement reset). */
 int vcm_one_row(store *s, vcm_stmt *q, const char *what);
+/* Runs a statement that answers "RETURNING id" for the row it wrote: 1
+ * with *id (when id is not NULL), 0 no row, -1. */
+int vcm_returning(store *s, vcm_stmt *q, const char *what, int64_t *id);
 /* A transaction of the callee's own unless the caller holds one (*own says
  * which); vcm_tx_end ends an own one: commits when rc >= 0, rolls back
  * otherwise keeping the first error's message; returns rc, or -1 when the
