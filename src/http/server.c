@@ -50,11 +50,18 @@
  * count; no lock and, once a thread's cache is warm, no malloc of ours but
  * the response body (MHD allocates its response object and header copies).
  *
- * Stopping: MHD_quiesce_daemon takes the listening socket out of the
- * workers' epoll sets; shutdown() on it then refuses the connections still
- * in the kernel's backlog at once instead of leaving them hanging. The
- * socket is closed only after MHD_stop_daemon, since a worker may still
- * hold its number until then. */
+ * Stopping: from the moment vcm_server_stop begins, a request that starts
+ * is answered 503 and its connection closed, while the requests already in
+ * flight finish (up to STOP_WAIT_MS); then MHD_stop_daemon. With poll,
+ * MHD_quiesce_daemon first takes the listening socket from the workers and
+ * shutdown() refuses the kernel's backlog at once; the socket is closed only
+ * after MHD_stop_daemon, since a worker may still hold its number until
+ * then. With epoll the daemon is never quiesced: libmicrohttpd 0.9.75
+ * removes the listening socket from a worker's epoll set both in
+ * MHD_quiesce_daemon and in the worker's own loop, unlocked, and aborts the
+ * process when the second removal finds it gone ("Failed to remove listen
+ * FD from epoll set"). The draining answer stands in for the quiesce;
+ * MHD_stop_daemon closes the socket. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -142,6 +149,8 @@ struct vcm_server {
     pthread_t sweeper;
     bool sweeper_started;
     atomic_bool stopping;
+    bool epoll;             /* the daemon runs on epoll: never quiesced */
+    atomic_bool draining;   /* stopping: new requests get a 503 */
     /* MHD logs every connection it refuses: a flood must not flood the log */
     pthread_mutex_t log_lock;
     char last_log[256];
@@ -163,6 +172,7 @@ struct ctx {
     enum phase phase;
     bool too_big, no_memory;
     bool close;          /* a refusal: the connection ends after the answer */
+    bool counted;        /* in s->active: began before the server was stopping */
     struct watch *watch; /* the connection's, NULL when none could be made */
     int status; /* sent, for the access log; 0 = none */
     size_t bytes;
@@ -624,7 +634,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     c->req.id = atomic_fetch_add_explicit(&s->next_id, 1, memory_order_relaxed) + 1;
     c->req.body = "";
     c->req.method = NULL;
-    atomic_fetch_add_explicit(&s->active, 1, memory_order_relaxed);
+    /* A request that begins while the server stops is refused (begin) and
+     * not waited for. */
+    c->counted = !atomic_load_explicit(&s->draining, memory_order_acquire);
+    if (c->counted)
+        atomic_fetch_add_explicit(&s->active, 1, memory_order_relaxed);
 
     uri = uri ? uri : "";
     size_t n = strlen(uri);
@@ -778,6 +792,10 @@ static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const c
     if (!status && strlen(c->req.path) + strlen(c->req.query) + 1 > TARGET_MAX) {
         status = MHD_HTTP_URI_TOO_LONG;
         why = "URI too long";
+    }
+    if (!status && !c->counted) {
+        status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        why = "the server is stopping";
     }
     if (status) {
         if (!is_token(method, method ? strlen(method) : 0))
@@ -945,8 +963,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
              c->req.method ? c->req.method : "-", path, c->status, c->bytes, us,
              end ? " end=" : "", end ? end : "");
     vcm_log_set_request(0);
+    bool counted = c->counted;
     ctx_put(c);
-    atomic_fetch_sub_explicit(&s->active, 1, memory_order_release);
+    if (counted)
+        atomic_fetch_sub_explicit(&s->active, 1, memory_order_release);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -1120,6 +1140,7 @@ vcm_server *vcm_server_start(const vcm_http_config *cfg, vcm_router *router, voi
     s->fd = -1;
     atomic_init(&s->next_id, 0);
     atomic_init(&s->active, 0);
+    atomic_init(&s->draining, false);
     atomic_init(&s->starting, true);
     atomic_init(&s->stopping, false);
     s->header_timeout_ms = (cfg->header_timeout > 0 ? cfg->header_timeout : 10) * 1000LL;
@@ -1180,8 +1201,10 @@ vcm_server *vcm_server_start(const vcm_http_config *cfg, vcm_router *router, voi
             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
             MHD_OPTION_END);
-        if (s->daemon)
+        if (s->daemon) {
+            s->epoll = attempt == 0;
             break;
+        }
         s->fd = -1;
         snprintf(err, errlen, "cannot start the HTTP server on '%s': %s", cfg->listen,
                  s->start_error[0] ? s->start_error : "libmicrohttpd refused the options");
@@ -1219,7 +1242,8 @@ void vcm_server_stop(vcm_server *s)
 {
     if (!s)
         return;
-    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    atomic_store_explicit(&s->draining, true, memory_order_release);
+    MHD_socket fd = s->epoll ? MHD_INVALID_SOCKET : MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         shutdown(fd, SHUT_RDWR);
     long left = 0;
