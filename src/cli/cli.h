@@ -68,6 +68,7 @@ typedef struct vcm_museum_opts {
 void vcm_museum_options(vcm_museum_opts *o, vcm_option_set *set);
 int vcm_cmd_museum(vcm_config *c, const vcm_museum_opts *o);
 int vcm_cmd_note(vcm_config *c);
+int vcm_cmd_languages(vcm_config *c);
 /* vcm masterpieces: entries, quotas, conflicts, the demo selection (cli/entry.c). */
 int vcm_cmd_masterpieces(vcm_config *c);
 /* vcm network load FILE... and vcm network members (cli/network.c). */

@@ -99,6 +99,7 @@ static const struct command {
     {"audit", "export FILE.jsonl", "write the audit log as JSON Lines (- = stdout)", vcm_cmd_audit, NULL},
     {"outbox", "[EMAIL]", "print the mail in the outbox (to one address) as JSON Lines", NULL, run_outbox},
     {"outbox", "send", "send the mail that is due through --smtp-url, once (vcm serve does it every few seconds)", NULL, run_outbox},
+    {"languages", "[LANG]", "the interface catalogues: per language, messages translated, needing review and missing; with LANG, each message's status", vcm_cmd_languages, NULL},
     {"version", "", "print the version", NULL, NULL},
     {"help", "", "show this help", NULL, NULL},
 };

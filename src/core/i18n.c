@@ -277,6 +277,18 @@ size_t vcm_i18n_languages(const char **out, size_t cap)
     return n;
 }
 
+size_t vcm_i18n_count(const char *lang)
+{
+    struct catalogue *c = find_cat(lang);
+    return c ? c->n : 0;
+}
+
+const char *vcm_i18n_key_at(const char *lang, size_t i)
+{
+    struct catalogue *c = find_cat(lang);
+    return c && i < c->n ? c->e[i].key : NULL;
+}
+
 void vcm_i18n_free(void)
 {
     for (size_t i = 0; i < ncats; i++) {

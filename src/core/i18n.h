@@ -35,5 +35,8 @@ typedef struct vcm_i18n_counts {
 int vcm_i18n_stats(const char *lang, vcm_i18n_counts *out);
 /* The languages loaded, in load order; returns how many (at most cap). */
 size_t vcm_i18n_languages(const char **out, size_t cap);
+/* The keys of lang's catalogue, in key order: count, then each by index. */
+size_t vcm_i18n_count(const char *lang);
+const char *vcm_i18n_key_at(const char *lang, size_t i);
 void vcm_i18n_free(void);
 #endif

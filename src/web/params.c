@@ -417,7 +417,8 @@ int64_t vcm_params_cursor_decode(const char *s)
 
 #define MAX_CATALOGUE (1 << 20)
 
-/* Reads DIR/LANG.tsv for every LANG in dir. */
+/* Reads the catalogues of dir: vcm.pot (English), every LANG.po, and any
+ * LANG.tsv. */
 static int load_dir(const char *dir, char *err, size_t errlen)
 {
     int rc = -1, n = 0;
@@ -435,11 +436,17 @@ static int load_dir(const char *dir, char *err, size_t errlen)
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t l = strlen(e->d_name);
-        if (l < 5 || l > 20 || strcmp(e->d_name + l - 4, ".tsv") != 0)
+        bool pot = strcmp(e->d_name, "vcm.pot") == 0;
+        bool po = l >= 4 && l <= 19 && strcmp(e->d_name + l - 3, ".po") == 0;
+        bool tsv = l >= 5 && l <= 20 && strcmp(e->d_name + l - 4, ".tsv") == 0;
+        if (!pot && !po && !tsv)
             continue;
         char path[4200], lang[16];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        snprintf(lang, sizeof lang, "%.*s", (int)(l - 4), e->d_name);
+        if (pot)
+            snprintf(lang, sizeof lang, "en");
+        else
+            snprintf(lang, sizeof lang, "%.*s", (int)(l - (po ? 3 : 4)), e->d_name);
         FILE *f = fopen(path, "rb");
         if (!f) {
             snprintf(err, errlen, "cannot open '%s'", path);
@@ -452,12 +459,13 @@ static int load_dir(const char *dir, char *err, size_t errlen)
             snprintf(err, errlen, "cannot read '%s' (at most %d bytes)", path, MAX_CATALOGUE);
             goto out;
         }
-        if (vcm_i18n_load(lang, text, len, err, errlen) < 0)
+        if ((tsv ? vcm_i18n_load(lang, text, len, err, errlen)
+                 : vcm_i18n_load_po(lang, pot, text, len, err, errlen)) < 0)
             goto out;
         n++;
     }
     if (!n) {
-        snprintf(err, errlen, "VCM_LOCALE_DIR '%s' holds no LANG.tsv", dir);
+        snprintf(err, errlen, "VCM_LOCALE_DIR '%s' holds no catalogue (vcm.pot, LANG.po)", dir);
         goto out;
     }
     rc = 0;

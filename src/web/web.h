@@ -320,9 +320,9 @@ int vcm_web_params(vcm_req *req, vcm_resp *resp, unsigned route, vcm_params *p, 
 void vcm_params_filter(const vcm_params *p, vcm_filter *f);
 void vcm_params_search(const vcm_params *p, const vcm_req *req, vcm_search_params *sp);
 /* Loads the message catalogues: those built into the program, or with
- * VCM_LOCALE_DIR set, every LANG.tsv in that folder instead (to try a
- * catalogue without rebuilding; the test of the pages' sentences uses one
- * that brackets every message). */
+ * VCM_LOCALE_DIR set, those of that folder instead (vcm.pot, LANG.po,
+ * LANG.tsv; to try a catalogue without rebuilding; the test of the pages'
+ * sentences uses one that brackets every message). */
 int vcm_web_catalogues(char *err, size_t errlen);
 /* The visitor's language, and a catalogue sentence in it; vcm_web_tf puts
  * arg where the sentence says {}, vcm_web_tfv args[N-1] where it says {N}
