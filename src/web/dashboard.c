@@ -254,7 +254,7 @@ static json_t *new_data(vcm_req *req, vcm_web_who *w, int64_t museum, json_t *er
             for (size_t i = 0; i < r.nhits; i++)
                 json_array_append_new(records, json_pack("{s:I, s:s, s:s}", "id",
                                                          (json_int_t)r.hits[i].object.id, "title",
-                                                         vcm_web_title(&r.hits[i].object), "date",
+                                                         vcm_web_title(req, &r.hits[i].object), "date",
                                                          r.hits[i].object.date_text
                                                              ? r.hits[i].object.date_text : ""));
         } else {
@@ -271,7 +271,7 @@ static json_t *new_data(vcm_req *req, vcm_web_who *w, int64_t museum, json_t *er
             for (size_t i = 0; i < n; i++)
                 json_array_append_new(records, json_pack("{s:I, s:s, s:s}", "id",
                                                          (json_int_t)list[i].id, "title",
-                                                         vcm_web_title(&list[i]), "date",
+                                                         vcm_web_title(req, &list[i]), "date",
                                                          list[i].date_text ? list[i].date_text : ""));
     }
     json_object_set_new(d, "records", records);

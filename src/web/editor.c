@@ -132,7 +132,7 @@ static json_t *editor_data(vcm_req *req, vcm_web_who *w, const vcm_entry *e,
     for (size_t i = 0; i < nl; i++) {
         const vcm_statement *st = statement_in(d, langs[i]);
         json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "lang", langs[i], "label",
-                              vcm_web_lang_label(langs[i]), "title", text_in(&d->title, langs[i]),
+                              vcm_web_lang_label(req, langs[i]), "title", text_in(&d->title, langs[i]),
                               "description", text_in(&d->description, langs[i]), "statement",
                               st ? st->text : "", "author",
                               st && st->author ? st->author : "");
