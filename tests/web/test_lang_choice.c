@@ -390,6 +390,27 @@ static void test_cache_keeps_languages_apart(void **state)
     vt_resp_free(&r);
 }
 
+/* The sitemap names the pages' versions in every language, each prefixed
+ * home among them. */
+static void test_sitemap(void **state)
+{
+    (void)state;
+    struct vt_resp r = get2("/sitemap.xml", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    char want[256];
+    snprintf(want, sizeof want, "<xhtml:link rel=\"alternate\" hreflang=\"ko\" href=\"%s/ko/\"/>",
+             base);
+    assert_contains(r.body, want);
+    snprintf(want, sizeof want,
+             "<xhtml:link rel=\"alternate\" hreflang=\"ur\" href=\"%s/ur/museums\"/>", base);
+    assert_contains(r.body, want);
+    snprintf(want, sizeof want,
+             "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"%s/browse\"/>", base);
+    assert_contains(r.body, want);
+    vt_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_alternates_and_canonical),
         cmocka_unit_test(test_redirect_keeps_prefix),
         cmocka_unit_test(test_cache_keeps_languages_apart),
+        cmocka_unit_test(test_sitemap),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

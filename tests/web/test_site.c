@@ -79,7 +79,7 @@ static void test_home_counts(void **state)
     assert_contains(r.body, "<strong>6</strong> museums");
     assert_contains(r.body, "<strong>3</strong> countries");
     assert_contains(r.body, "Masterpiece of the Day");
-    assert_contains(r.body, "<html lang=\"en\">");
+    assert_contains(r.body, "<html lang=\"en\" dir=\"ltr\">");
     /* deterministic per date: the same page twice */
     struct vt_resp r2 = vt_get(&demo, "/");
     assert_string_equal(r.body, r2.body);
