@@ -794,21 +794,26 @@ static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const c
         c->too_big = true;
         return refuse(c, conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
     }
-    /* A language prefix (/ko/objects/3) is taken off before routing; the
-     * machine URLs take none, so /ko/api/… is not found. */
-    const char *rest;
-    const vcm_lang *pl = vcm_lang_prefix(c->req.path, &rest);
-    if (pl) {
-        c->req.lang_prefix = vcm_arena_printf(&c->arena, "/%s", pl->code);
-        c->req.path = rest;
-        if (!c->req.lang_prefix)
-            c->no_memory = true;
-    }
+    /* A language prefix (/ko/objects/3) is taken off a path no route takes
+     * as it is (a route of its own wins: the prefixes are the codes of
+     * core/langs.h, "/id" among them); the machine URLs take none, so
+     * /ko/api/… is not found. */
     if (!c->no_memory) {
         c->route_status = vcm_router_match(s->router, &c->arena, method, c->req.path,
                                            strlen(c->req.path), &c->route);
-        if (pl && !vcm_lang_path_localized(c->req.path))
-            c->route_status = VCM_ROUTE_NOT_FOUND;
+        const char *rest;
+        const vcm_lang *pl = c->route_status == VCM_ROUTE_NOT_FOUND
+                                 ? vcm_lang_prefix(c->req.path, &rest)
+                                 : NULL;
+        if (pl && !(c->req.lang_prefix = vcm_arena_printf(&c->arena, "/%s", pl->code))) {
+            c->no_memory = true;
+        } else if (pl) {
+            c->req.path = rest;
+            c->route_status = vcm_lang_path_localized(rest)
+                                  ? vcm_router_match(s->router, &c->arena, method, rest,
+                                                     strlen(rest), &c->route)
+                                  : VCM_ROUTE_NOT_FOUND;
+        }
     }
     vcm_req_choose_lang(&c->req);
     return MHD_YES;
