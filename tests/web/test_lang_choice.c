@@ -191,6 +191,14 @@ static void test_prefix(void **state)
     assert_contains(r.body, "<html lang=\"ko\"");
     assert_not_contains(r.body, "href=\"/browse");
     vt_resp_free(&r);
+    /* a record's title in another language than the page's says so */
+    r = get2("/ko/browse?view=catalogue", NULL, NULL);
+    assert_contains(r.body, "<span class=\"ct\" lang=\"en\" dir=\"auto\">Moon jar</span>");
+    assert_contains(r.body, "href=\"/ko/objects/1\"");
+    vt_resp_free(&r);
+    r = get2("/ko/objects/1", NULL, NULL);
+    assert_contains(r.body, "<span lang=\"en\" dir=\"auto\" class=\"t\">");
+    vt_resp_free(&r);
     /* "/ko" alone is the Korean home */
     expect_lang("/ko", NULL, NULL, "ko");
 }
