@@ -73,7 +73,13 @@ const char *vcm_web_href(const vcm_req *req, const char *path)
     return p ? p : path;
 }
 
-/* The request's query without its lang parameter, "" when nothing is left. */
+/* The longest query the switcher's links repeat: each of them carries it,
+ * so a long search would make the page 38 times its length; past this the
+ * links lead to the page without its query. */
+#define SWITCH_QUERY_MAX 512
+
+/* The request's query without its lang parameter, "" when nothing is left
+ * or it is longer than SWITCH_QUERY_MAX. */
 static const char *query_without_lang(const vcm_req *req)
 {
     const char *q = req->query ? req->query : "";
@@ -89,7 +95,9 @@ static const char *query_without_lang(const vcm_req *req)
         }
         q += n + (q[n] == '&');
     }
-    const char *r = b.toobig || !b.len ? "" : vcm_arena_strdup(req->arena, b.data);
+    const char *r = b.toobig || !b.len || b.len > SWITCH_QUERY_MAX
+                        ? ""
+                        : vcm_arena_strdup(req->arena, b.data);
     vcm_buf_release(&b);
     return r ? r : "";
 }

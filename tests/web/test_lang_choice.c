@@ -361,6 +361,13 @@ static void test_alternates_and_canonical(void **state)
     assert_contains(r.body, "href=\"/ur/?x=1\"");
     assert_contains(r.body, "href=\"/?lang=en&amp;x=1\"");
     vt_resp_free(&r);
+    /* but not a long one, which would make the page 38 times its length */
+    char path[1200] = "/museums?lang=ko&q=";
+    memset(path + strlen(path), 'x', 600);
+    r = get2(path, NULL, NULL);
+    assert_contains(r.body, "href=\"/ur/museums\" hreflang=\"ur\"");
+    assert_true(r.len < 40000);
+    vt_resp_free(&r);
 }
 
 static void test_redirect_keeps_prefix(void **state)
