@@ -29,8 +29,9 @@ static json_t *venue_json(vcm_req *req, vcm_store *s, int64_t ex, const vcm_venu
                      (json_int_t)v->museum_id, "museum",
                      vcm_loans_museum_name(req, s, v->museum_id), "city", v->city ? v->city : "",
                      "start", v->start, "end", v->end, "url",
-                     vcm_arena_printf(req->arena, "/network/exhibitions/%lld/venues/%d",
-                                      (long long)ex, v->n));
+                     vcm_web_href(req, vcm_arena_printf(req->arena,
+                                                        "/network/exhibitions/%lld/venues/%d",
+                                                        (long long)ex, v->n)));
 }
 
 static json_t *object_json(vcm_req *req, vcm_store *s, const vcm_venue_object *o)

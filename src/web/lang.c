@@ -102,12 +102,12 @@ static const char *query_without_lang(const vcm_req *req)
     return r ? r : "";
 }
 
-/* base + the prefix of language l + the page's path: its address in l. */
-static const char *url_in(vcm_req *req, const char *base, const vcm_lang *l)
+/* base + the prefix of language l + path: the page's address in l. */
+static const char *url_in(vcm_req *req, const char *base, const char *path, const vcm_lang *l)
 {
     bool plain = strcmp(l->code, VCM_LANG_DEFAULT) == 0;
     return vcm_arena_printf(req->arena, "%s%s%s%s", base, plain ? "" : "/", plain ? "" : l->code,
-                            strcmp(req->path, "/") == 0 && !plain ? "/" : req->path);
+                            strcmp(path, "/") == 0 && !plain ? "/" : path);
 }
 
 void vcm_web_lang_page(vcm_req *req, json_t *data)
@@ -118,21 +118,24 @@ void vcm_web_lang_page(vcm_req *req, json_t *data)
     json_object_set_new(data, "dir", json_string(cur->rtl ? "rtl" : "ltr"));
     json_object_set_new(data, "lang_name", json_string(cur->name));
     json_object_set_new(data, "lp", json_string(req->lang_prefix ? req->lang_prefix : ""));
-    /* A handler's canonical URL names the page in English; the page's own
-     * language has its own address. */
+    /* A handler's canonical URL names the page in English (with the query
+     * that makes it, on browse); the page's address in every language is
+     * that one with the language's prefix. */
+    const char *page = req->path;
     json_t *c = json_object_get(data, "canonical");
     size_t bl = strlen(base);
-    const char *had_prefix = NULL;
-    if (json_is_string(c) && strcmp(cur->code, VCM_LANG_DEFAULT) != 0 &&
-        strncmp(json_string_value(c), base, bl) == 0 && json_string_value(c)[bl] == '/' &&
-        !vcm_lang_prefix(json_string_value(c) + bl, &had_prefix)) {
-        const char *u = json_string_value(c);
-        json_object_set_new(data, "canonical",
-                            json_string(vcm_arena_printf(req->arena, "%s/%s%s", base, cur->code,
-                                                         u + bl)));
-    } else if (!c) {
-        json_object_set_new(data, "canonical", json_string(url_in(req, base, cur)));
+    bool ours = !c;
+    if (json_is_string(c) && strncmp(json_string_value(c), base, bl) == 0 &&
+        json_string_value(c)[bl] == '/') {
+        vcm_lang_prefix(json_string_value(c) + bl, &page);
+        /* a copy: the canonical string is replaced below */
+        page = vcm_arena_strdup(req->arena, page);
+        if (!page)
+            page = req->path;
+        ours = true;
     }
+    if (ours)
+        json_object_set_new(data, "canonical", json_string(url_in(req, base, page, cur)));
     const char *q = query_without_lang(req);
     json_t *langs = json_array(), *alts = json_array();
     bool index = !json_is_true(json_object_get(data, "noindex"));
@@ -152,11 +155,11 @@ void vcm_web_lang_page(vcm_req *req, json_t *data)
                                                "current", l == cur));
         if (index)
             json_array_append_new(alts, json_pack("{s:s, s:s}", "hreflang", l->tag, "href",
-                                                  url_in(req, base, l)));
+                                                  url_in(req, base, page, l)));
     }
     if (index)
         json_array_append_new(alts, json_pack("{s:s, s:s}", "hreflang", "x-default", "href",
-                                              url_in(req, base, vcm_lang_at(0))));
+                                              url_in(req, base, page, vcm_lang_at(0))));
     json_object_set_new(data, "langs", langs);
     json_object_set_new(data, "hreflangs", alts);
 }

@@ -361,6 +361,15 @@ static void test_alternates_and_canonical(void **state)
     assert_contains(r.body, "href=\"/ur/?x=1\"");
     assert_contains(r.body, "href=\"/?lang=en&amp;x=1\"");
     vt_resp_free(&r);
+    /* a page whose address holds its query (browse's filters) keeps it in
+     * every language */
+    r = get2("/ko/browse?museum=1", NULL, NULL);
+    snprintf(want, sizeof want, "<link rel=\"canonical\" href=\"%s/ko/browse?museum=1\">", base);
+    assert_contains(r.body, want);
+    snprintf(want, sizeof want,
+             "<link rel=\"alternate\" hreflang=\"ur\" href=\"%s/ur/browse?museum=1\">", base);
+    assert_contains(r.body, want);
+    vt_resp_free(&r);
     /* but not a long one, which would make the page 38 times its length */
     char path[1200] = "/museums?lang=ko&q=";
     memset(path + strlen(path), 'x', 600);
