@@ -549,9 +549,6 @@ json_t *vcm_web_card(const vcm_req *req, const vcm_object *o)
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, ui->tag);
     json_t *c = json_object();
     json_object_set_new(c, "id", json_integer(o->id));
-    json_object_set_new(c, "href", json_string(vcm_web_href(
-                                       req, vcm_arena_printf(req->arena, "/objects/%lld",
-                                                             (long long)o->id))));
     json_object_set_new(c, "title", json_string(t ? t->text : vcm_web_t(req, "object.untitled")));
     json_object_set_new(c, "title_lang", json_string(t ? t->lang : ui->tag));
     if (o->date_text)
