@@ -398,6 +398,8 @@ static void test_cache_keeps_languages_apart(void **state)
 {
     (void)state;
     for (int round = 0; round < 2; round++) {
+        expect_lang("/ko/", NULL, NULL, "ko");
+        expect_lang("/", NULL, NULL, "en");
         expect_lang("/ko/browse", NULL, NULL, "ko");
         expect_lang("/browse", NULL, NULL, "en");
         expect_lang("/browse", "Accept-Language: ko", NULL, "ko");
