@@ -217,9 +217,8 @@ const vcm_lang *vcm_lang_accept(const char *value, size_t len)
             }
         }
         if (!bad && q > best_q && re > rb) {
-            const vcm_lang *l = re - rb == 1 && value[rb] == '*'
-                                    ? &table[0]
-                                    : vcm_lang_by_tag(value + rb, re - rb);
+            const vcm_lang *l =
+                re - rb == 1 && value[rb] == '*' ? &table[0] : vcm_lang_by_tag(value + rb, re - rb);
             if (l) {
                 best = l;
                 best_q = q;
@@ -245,10 +244,10 @@ const vcm_lang *vcm_lang_prefix(const char *path, const char **rest)
 
 bool vcm_lang_path_localized(const char *path)
 {
-    static const char *const machine[] = {"/api/", "/iiif/", "/oai", "/static/",
+    static const char *const machine[] = {"/api/",   "/iiif/",     "/oai",        "/static/",
                                           "/feeds/", "/sitemaps/", "/linked-art/"};
-    static const char *const exact[] = {"/api", "/iiif", "/sitemap.xml", "/robots.txt",
-                                        "/healthz", "/readyz"};
+    static const char *const exact[] = {"/api",        "/iiif",    "/sitemap.xml",
+                                        "/robots.txt", "/healthz", "/readyz"};
     if (!path || path[0] != '/')
         return false;
     for (size_t i = 0; i < sizeof machine / sizeof machine[0]; i++)

@@ -38,7 +38,7 @@ typedef struct vcm_req {
      * ""; raw_path is the path as sent (for logs). */
     const char *lang;
     const char *lang_prefix;
-    int lang_from;          /* enum vcm_lang_from */
+    int lang_from; /* enum vcm_lang_from */
     const char *raw_path;
     /* route parameters, in pattern order */
     int nparams;

@@ -802,17 +802,16 @@ static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const c
         c->route_status = vcm_router_match(s->router, &c->arena, method, c->req.path,
                                            strlen(c->req.path), &c->route);
         const char *rest;
-        const vcm_lang *pl = c->route_status == VCM_ROUTE_NOT_FOUND
-                                 ? vcm_lang_prefix(c->req.path, &rest)
-                                 : NULL;
+        const vcm_lang *pl =
+            c->route_status == VCM_ROUTE_NOT_FOUND ? vcm_lang_prefix(c->req.path, &rest) : NULL;
         if (pl && !(c->req.lang_prefix = vcm_arena_printf(&c->arena, "/%s", pl->code))) {
             c->no_memory = true;
         } else if (pl) {
             c->req.path = rest;
-            c->route_status = vcm_lang_path_localized(rest)
-                                  ? vcm_router_match(s->router, &c->arena, method, rest,
-                                                     strlen(rest), &c->route)
-                                  : VCM_ROUTE_NOT_FOUND;
+            c->route_status =
+                vcm_lang_path_localized(rest)
+                    ? vcm_router_match(s->router, &c->arena, method, rest, strlen(rest), &c->route)
+                    : VCM_ROUTE_NOT_FOUND;
         }
     }
     vcm_req_choose_lang(&c->req);

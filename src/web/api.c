@@ -29,10 +29,10 @@ static json_t *object_json(vcm_req *req, const vcm_object *o)
     json_object_set_new(j, "rights_info", vcm_web_rights_json(req, o));
     json_object_set_new(j, "concepts", vcm_web_concepts_json(req, o));
     /* every text with its language, in order, even two in one language */
-    json_object_set_new(j, "texts", json_pack("{s:o, s:o, s:o}", "title",
-                                              vcm_web_texts_json(req, &o->title), "description",
-                                              vcm_web_texts_json(req, &o->description), "statement",
-                                              vcm_web_texts_json(req, &o->statement)));
+    json_object_set_new(j, "texts",
+                        json_pack("{s:o, s:o, s:o}", "title", vcm_web_texts_json(req, &o->title),
+                                  "description", vcm_web_texts_json(req, &o->description),
+                                  "statement", vcm_web_texts_json(req, &o->statement)));
     json_t *notes = vcm_web_public_notes(&o->notes);
     if (json_array_size(notes))
         json_object_set_new(j, "notes", notes);

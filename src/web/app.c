@@ -456,10 +456,11 @@ json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o)
         json_object_set_new(j, "width", json_integer(w));
         json_object_set_new(j, "height", json_integer(h));
     }
-    json_object_set_new(j, "alt", json_string(m->label && *m->label
-                                                  ? vcm_arena_printf(req->arena, "%s: %s",
-                                                                     vcm_web_title(req, o), m->label)
-                                                  : vcm_web_title(req, o)));
+    json_object_set_new(
+        j, "alt",
+        json_string(m->label && *m->label
+                        ? vcm_arena_printf(req->arena, "%s: %s", vcm_web_title(req, o), m->label)
+                        : vcm_web_title(req, o)));
     return j;
 }
 
@@ -518,8 +519,8 @@ int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object 
 const char *vcm_web_region_label(const vcm_req *req, vcm_region r)
 {
     return vcm_web_t(req, r == VCM_REGION_ASIA     ? "region.asia"
-                       : r == VCM_REGION_EUROPE ? "region.europe"
-                                                : "region.other");
+                          : r == VCM_REGION_EUROPE ? "region.europe"
+                                                   : "region.other");
 }
 
 json_t *vcm_web_ltexts(const vcm_ltexts *t)

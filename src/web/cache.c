@@ -86,11 +86,10 @@ int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h)
     /* Fields end with a newline, which no header value holds (the server
      * refuses control characters in headers); the path and query, which
      * might, come last. */
-    char *key = vcm_arena_printf(req->arena, "%04d%02d%02d\n%s\n%s\n%s\n%s %s\n%s?%s",
-                                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                 proto ? proto : "", host ? host : "", accept ? accept : "",
-                                 vcm_web_lang(req), req->lang_prefix ? req->lang_prefix : "",
-                                 req->path, req->query ? req->query : "");
+    char *key = vcm_arena_printf(
+        req->arena, "%04d%02d%02d\n%s\n%s\n%s\n%s %s\n%s?%s", tm.tm_year + 1900, tm.tm_mon + 1,
+        tm.tm_mday, proto ? proto : "", host ? host : "", accept ? accept : "", vcm_web_lang(req),
+        req->lang_prefix ? req->lang_prefix : "", req->path, req->query ? req->query : "");
     if (!key)
         return h(req, resp);
     size_t len;

@@ -103,15 +103,19 @@ static int home_origins(vcm_req *req, vcm_store *s, json_t *d)
         return -1;
     json_t *countries = json_array(), *regions = json_array();
     for (size_t i = 0; i < fc.norigin_country && i < HOME_ORIGINS; i++)
-        json_array_append_new(countries, json_pack(
-            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin_country[i].value),
-            "count", (json_int_t)fc.origin_country[i].count, "url",
-            vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin_country[i].value))));
+        json_array_append_new(
+            countries, json_pack("{s:s, s:I, s:s}", "label",
+                                 vcm_web_origin_label(req, fc.origin_country[i].value), "count",
+                                 (json_int_t)fc.origin_country[i].count, "url",
+                                 vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s",
+                                                                    fc.origin_country[i].value))));
     for (size_t i = 0; i < fc.norigin; i++)
-        json_array_append_new(regions, json_pack(
-            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin[i].value), "count",
-            (json_int_t)fc.origin[i].count, "url",
-            vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin[i].value))));
+        json_array_append_new(
+            regions,
+            json_pack("{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin[i].value),
+                      "count", (json_int_t)fc.origin[i].count, "url",
+                      vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s",
+                                                         fc.origin[i].value))));
     json_object_set_new(d, "origin_countries", countries);
     json_object_set_new(d, "origin_regions", regions);
     return 0;

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
 #include "core/i18n.h"
 #include "core/langs.h"
 #include "http/cookie.h"
 #include "web/web.h"
-#include "core/banned.h"
 
 const char *vcm_web_lang_label(const vcm_req *req, const char *tag)
 {
@@ -32,8 +32,8 @@ json_t *vcm_web_texts_json(const vcm_req *req, const vcm_ltexts *t)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < t->n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:b}", "lang", t->v[i].lang,
-                                           "label", vcm_web_lang_label(req, t->v[i].lang), "text",
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:b}", "lang", t->v[i].lang, "label",
+                                           vcm_web_lang_label(req, t->v[i].lang), "text",
                                            t->v[i].text, "inferred", t->v[i].inferred));
     return a;
 }
@@ -95,9 +95,8 @@ static const char *query_without_lang(const vcm_req *req)
         }
         q += n + (q[n] == '&');
     }
-    const char *r = b.toobig || !b.len || b.len > SWITCH_QUERY_MAX
-                        ? ""
-                        : vcm_arena_strdup(req->arena, b.data);
+    const char *r =
+        b.toobig || !b.len || b.len > SWITCH_QUERY_MAX ? "" : vcm_arena_strdup(req->arena, b.data);
     vcm_buf_release(&b);
     return r ? r : "";
 }
@@ -146,13 +145,13 @@ void vcm_web_lang_page(vcm_req *req, json_t *data)
          * visitor whose cookie says Korean would get Korean again. */
         const char *href = vcm_arena_printf(
             req->arena, "%s%s%s%s%s%s", plain ? "" : "/", plain ? "" : l->code,
-            strcmp(req->path, "/") == 0 && !plain ? "/" : req->path,
-            plain || *q ? "?" : "", plain ? "lang=en" : "", plain && *q ? "&" : "");
+            strcmp(req->path, "/") == 0 && !plain ? "/" : req->path, plain || *q ? "?" : "",
+            plain ? "lang=en" : "", plain && *q ? "&" : "");
         href = vcm_arena_printf(req->arena, "%s%s", href ? href : "/", q);
-        json_array_append_new(langs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "code", l->code,
-                                               "tag", l->tag, "name", l->name, "dir",
-                                               l->rtl ? "rtl" : "ltr", "href", href ? href : "/",
-                                               "current", l == cur));
+        json_array_append_new(langs,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "code", l->code, "tag",
+                                        l->tag, "name", l->name, "dir", l->rtl ? "rtl" : "ltr",
+                                        "href", href ? href : "/", "current", l == cur));
         if (index)
             json_array_append_new(alts, json_pack("{s:s, s:s}", "hreflang", l->tag, "href",
                                                   url_in(req, base, page, l)));

@@ -131,10 +131,13 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
     }
     json_object_set_new(d, "masterpieces", mp);
     json_object_set_new(d, "more_masterpieces", json_boolean(total > (int64_t)nmp));
-    json_object_set_new(d, "masterpieces_url", json_string(vcm_web_href(req, vcm_arena_printf(
-                                                   req->arena, "/browse?museum=%lld", (long long)id))));
-    json_object_set_new(d, "browse_url", json_string(vcm_web_href(req, vcm_arena_printf(
-                                             req->arena, "/browse?view=catalogue&museum=%lld",
-                                             (long long)id))));
+    json_object_set_new(
+        d, "masterpieces_url",
+        json_string(
+            vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?museum=%lld", (long long)id))));
+    json_object_set_new(d, "browse_url",
+                        json_string(vcm_web_href(
+                            req, vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
+                                                  (long long)id))));
     return vcm_web_page(req, resp, "museum", d);
 }

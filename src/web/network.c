@@ -68,8 +68,10 @@ static json_t *member_json(vcm_req *req, vcm_store *s, const vcm_member_row *r)
     json_object_set_new(j, "group_label", json_string(vcm_web_region_label(req, r->group)));
     json_object_set_new(j, "objects", json_integer(r->museum.objects));
     json_object_set_new(j, "current", vcm_web_event_json(req, &r->current));
-    json_object_set_new(j, "url", json_string(vcm_web_href(req, vcm_arena_printf(req->arena, "/network/members/%lld",
-                                                               (long long)r->museum.id))));
+    json_object_set_new(
+        j, "url",
+        json_string(vcm_web_href(
+            req, vcm_arena_printf(req->arena, "/network/members/%lld", (long long)r->museum.id))));
     return j;
 }
 

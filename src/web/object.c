@@ -332,11 +332,13 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
                                                 : vcm_web_ltexts(&o.statement));
     json_object_set_new(obj, "masterpiece", json_boolean(is_mp));
     json_object_set_new(obj, "catalogue_url",
-                        json_string(vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
-                                                     (long long)o.museum_id))));
-    json_object_set_new(obj, "masterpieces_url",
-                        json_string(vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?museum=%lld",
-                                                     (long long)o.museum_id))));
+                        json_string(vcm_web_href(
+                            req, vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
+                                                  (long long)o.museum_id))));
+    json_object_set_new(
+        obj, "masterpieces_url",
+        json_string(vcm_web_href(
+            req, vcm_arena_printf(req->arena, "/browse?museum=%lld", (long long)o.museum_id))));
     json_object_set_new(obj, "description", vcm_web_texts_json(req, &o.description));
     json_object_set_new(obj, "notes", vcm_web_public_notes(&o.notes));
     json_object_set_new(obj, "two_descriptions", json_boolean(o.description.n > 1));

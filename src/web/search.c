@@ -327,7 +327,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             vcm_buf_init(&b, 4096);
             vcm_buf_puts(&b, "/search?q=");
             vcm_buf_urlenc(&b, r->alternatives[i].q, strlen(r->alternatives[i].q));
-            json_object_set_new(o, "url", json_string(vcm_web_href(req, b.toobig ? "/search" : b.data)));
+            json_object_set_new(o, "url",
+                                json_string(vcm_web_href(req, b.toobig ? "/search" : b.data)));
             vcm_buf_release(&b);
         }
         json_array_append_new(alts, o);

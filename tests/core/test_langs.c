@@ -162,17 +162,29 @@ static void test_prefix(void **state)
 static void test_localized(void **state)
 {
     (void)state;
-    const char *pages[] = {"/", "/browse", "/objects/3", "/museums/1", "/search", "/network",
-                           "/login", "/dashboard/entries/4", "/countries/KR"};
+    const char *pages[] = {"/",        "/browse", "/objects/3",           "/museums/1",   "/search",
+                           "/network", "/login",  "/dashboard/entries/4", "/countries/KR"};
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
         if (!vcm_lang_path_localized(pages[i]))
             fail_msg("%s should take a prefix", pages[i]);
-    const char *machine[] = {"/api/v1/objects", "/iiif/x/info.json", "/oai", "/static/vcm.css",
-                             "/feeds/masterpiece-of-the-day.atom", "/sitemap.xml",
-                             "/sitemaps/1.xml", "/robots.txt", "/healthz", "/readyz",
-                             "/objects/3.jsonld", "/objects/3.lido.xml", "/network/news.atom",
-                             "/network/meetings.ics", "/network/growth.csv",
-                             "/linked-art/context.json", "/api", ""};
+    const char *machine[] = {"/api/v1/objects",
+                             "/iiif/x/info.json",
+                             "/oai",
+                             "/static/vcm.css",
+                             "/feeds/masterpiece-of-the-day.atom",
+                             "/sitemap.xml",
+                             "/sitemaps/1.xml",
+                             "/robots.txt",
+                             "/healthz",
+                             "/readyz",
+                             "/objects/3.jsonld",
+                             "/objects/3.lido.xml",
+                             "/network/news.atom",
+                             "/network/meetings.ics",
+                             "/network/growth.csv",
+                             "/linked-art/context.json",
+                             "/api",
+                             ""};
     for (size_t i = 0; i < sizeof machine / sizeof machine[0]; i++)
         if (vcm_lang_path_localized(machine[i]))
             fail_msg("%s should take no prefix", machine[i]);
@@ -181,9 +193,9 @@ static void test_localized(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),    cmocka_unit_test(test_countries),
-        cmocka_unit_test(test_by_tag),   cmocka_unit_test(test_accept),
-        cmocka_unit_test(test_prefix),   cmocka_unit_test(test_localized),
+        cmocka_unit_test(test_table),  cmocka_unit_test(test_countries),
+        cmocka_unit_test(test_by_tag), cmocka_unit_test(test_accept),
+        cmocka_unit_test(test_prefix), cmocka_unit_test(test_localized),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
