@@ -4,9 +4,45 @@
 #include <time.h>
 #include <strings.h>
 
+#include "core/langs.h"
+#include "http/cookie.h"
 #include "http/http_int.h"
 
 #include "core/banned.h"
+
+void vcm_req_choose_lang(vcm_req *r)
+{
+    if (r->lang)
+        return;
+    const vcm_lang *l = NULL;
+    const char *v;
+    /* The machine URLs (the API, IIIF, feeds) answer alike whoever asks:
+     * only the lang parameter changes their language, so that caches need
+     * not vary them by cookie or header. */
+    bool machine = !vcm_lang_path_localized(r->path);
+    if (r->lang_prefix && r->lang_prefix[0] == '/' &&
+        (l = vcm_lang_by_code(r->lang_prefix + 1, strlen(r->lang_prefix + 1))))
+        r->lang_from = VCM_LANG_FROM_PREFIX;
+    else if ((v = vcm_req_query_get(r, "lang")) &&
+             ((l = vcm_lang_by_code(v, strlen(v))) || (l = vcm_lang_by_tag(v, strlen(v)))))
+        r->lang_from = VCM_LANG_FROM_PARAM;
+    else if (!machine && (v = vcm_req_cookie(r, VCM_LANG_COOKIE)) &&
+             (l = vcm_lang_by_code(v, strlen(v))))
+        r->lang_from = VCM_LANG_FROM_COOKIE;
+    else if (!machine && (v = vcm_req_header(r, "Accept-Language")) &&
+             (l = vcm_lang_accept(v, strlen(v))))
+        r->lang_from = VCM_LANG_FROM_ACCEPT;
+    else
+        r->lang_from = VCM_LANG_FROM_DEFAULT;
+    r->lang = l ? l->code : VCM_LANG_DEFAULT;
+    if (!r->lang_prefix)
+        r->lang_prefix = "";
+}
+
+const char *vcm_req_lang(const vcm_req *r)
+{
+    return r->lang ? r->lang : VCM_LANG_DEFAULT;
+}
 
 const char *vcm_req_param(const vcm_req *r, const char *name)
 {
@@ -113,6 +149,20 @@ int vcm_resp_header(vcm_resp *resp, vcm_req *req, const char *name, const char *
             return -1;
         resp->content_type = ct;
         return 0;
+    }
+    /* Redirects keep the language prefix the request came with, so that a
+     * form posted from /ko/… lands on a /ko/ page. */
+    if (strcasecmp(name, "Location") == 0 && req->lang_prefix && *req->lang_prefix &&
+        value[0] == '/' && value[1] != '/') {
+        const char *path = vcm_arena_strndup(req->arena, value, strcspn(value, "?#"));
+        if (!path)
+            return -1;
+        if (vcm_lang_path_localized(path)) {
+            const char *old;
+            if (!vcm_lang_prefix(value, &old) &&
+                !(value = vcm_arena_printf(req->arena, "%s%s", req->lang_prefix, value)))
+                return -1;
+        }
     }
     struct vcm_resp_hdr *h = vcm_arena_alloc(req->arena, sizeof *h);
     if (!h || !(h->name = vcm_arena_strdup(req->arena, name)) ||

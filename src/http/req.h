@@ -31,6 +31,15 @@ typedef struct vcm_req {
     size_t body_len;
     void *app;              /* the pointer given to vcm_server_start */
     const char *action;     /* the route's action id (router.h), or NULL */
+    /* The request's interface language (core/langs.h), chosen once by
+     * vcm_req_choose_lang before the handler runs: lang is its code, NULL
+     * until chosen (English then); lang_prefix is "/CODE" when the URL
+     * began with a language prefix, which the server took off path, else
+     * ""; raw_path is the path as sent (for logs). */
+    const char *lang;
+    const char *lang_prefix;
+    int lang_from; /* enum vcm_lang_from */
+    const char *raw_path;
     /* route parameters, in pattern order */
     int nparams;
     const char *param_names[VCM_REQ_MAX_PARAMS];
@@ -60,6 +69,26 @@ typedef struct vcm_resp {
  * build the same response, since the server sends the headers of GET,
  * Content-Length included, and drops the body. */
 typedef int (*vcm_handler)(vcm_req *req, vcm_resp *resp);
+
+/* Where the request's language came from, in the order they are asked. */
+enum vcm_lang_from {
+    VCM_LANG_FROM_DEFAULT, /* nothing asked for a language served: English */
+    VCM_LANG_FROM_PREFIX,  /* the URL's prefix: /ko/objects/3 */
+    VCM_LANG_FROM_PARAM,   /* the lang query parameter: ?lang=ko */
+    VCM_LANG_FROM_COOKIE,  /* the vcm_lang cookie, set by a prefix or lang */
+    VCM_LANG_FROM_ACCEPT,  /* the Accept-Language header */
+};
+#define VCM_LANG_COOKIE "vcm_lang"
+/* Chooses the request's language once: the URL prefix (lang_prefix, set by
+ * the server; a request built by hand may set it), then the lang query
+ * parameter (a code or a tag: "ko", "ko-KR"), the vcm_lang cookie,
+ * Accept-Language, then English. A value the table does not know is passed
+ * over. The machine URLs (vcm_lang_path_localized false: the API, IIIF,
+ * feeds) heed only the lang parameter. Sets r->lang and r->lang_from;
+ * a second call changes nothing. */
+void vcm_req_choose_lang(vcm_req *r);
+/* The request's language code, English when none was chosen. */
+const char *vcm_req_lang(const vcm_req *r);
 
 /* The route parameter called name (decoded), or NULL when the route has none. */
 const char *vcm_req_param(const vcm_req *r, const char *name);

@@ -80,6 +80,7 @@
 
 #include <microhttpd.h>
 
+#include "core/langs.h"
 #include "core/log.h"
 #include "http/http_int.h"
 
@@ -649,6 +650,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
         c->req.path = c->req.query = "";
         c->no_memory = true;
     }
+    c->req.raw_path = c->req.path;
+    c->req.lang_prefix = "";
     return c;
 }
 
@@ -809,9 +812,27 @@ static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const c
         c->too_big = true;
         return refuse(c, conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
     }
-    if (!c->no_memory)
+    /* A language prefix (/ko/objects/3) is taken off a path no route takes
+     * as it is (a route of its own wins: the prefixes are the codes of
+     * core/langs.h, "/id" among them); the machine URLs take none, so
+     * /ko/api/… is not found. */
+    if (!c->no_memory) {
         c->route_status = vcm_router_match(s->router, &c->arena, method, c->req.path,
                                            strlen(c->req.path), &c->route);
+        const char *rest;
+        const vcm_lang *pl =
+            c->route_status == VCM_ROUTE_NOT_FOUND ? vcm_lang_prefix(c->req.path, &rest) : NULL;
+        if (pl && !(c->req.lang_prefix = vcm_arena_printf(&c->arena, "/%s", pl->code))) {
+            c->no_memory = true;
+        } else if (pl) {
+            c->req.path = rest;
+            c->route_status =
+                vcm_lang_path_localized(rest)
+                    ? vcm_router_match(s->router, &c->arena, method, rest, strlen(rest), &c->route)
+                    : VCM_ROUTE_NOT_FOUND;
+        }
+    }
+    vcm_req_choose_lang(&c->req);
     return MHD_YES;
 }
 
@@ -947,7 +968,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     long long us = (long long)(now.tv_sec - c->start.tv_sec) * 1000000 +
                    (now.tv_nsec - c->start.tv_nsec) / 1000;
     char path[512];
-    log_safe(path, sizeof path, c->req.path);
+    log_safe(path, sizeof path, c->req.raw_path ? c->req.raw_path : c->req.path);
     const char *end = NULL;
     switch (toe) {
     case MHD_REQUEST_TERMINATED_COMPLETED_OK: break;

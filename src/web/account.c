@@ -965,9 +965,10 @@ int vcm_audit_page(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
                                         "address", e[i].address ? e[i].address : ""));
     json_object_set_new(d, "lines", lines);
     if (n == 100)
-        json_object_set_new(d, "next", json_string(vcm_arena_printf(
-                                           req->arena, "/audit?after=%lld",
-                                           (long long)e[n - 1].id)));
+        json_object_set_new(
+            d, "next",
+            json_string(vcm_web_href(
+                req, vcm_arena_printf(req->arena, "/audit?after=%lld", (long long)e[n - 1].id))));
     return render(req, resp, 200, "audit", d);
 }
 

@@ -245,7 +245,7 @@ static int store_unavailable(vcm_req *req, vcm_resp *resp, const char *why)
     vcm_error("the database cannot be reached", "path=%s error=\"%s\"", req->path, why);
     vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
     vcm_arena *old = vcm_web_json_arena(req->arena);
-    app_error(req, resp, 503, vcm_t("en", "error.503.store"));
+    app_error(req, resp, 503, vcm_web_t(req, "error.503.store"));
     vcm_web_json_arena(old);
     return 0;
 }
@@ -362,10 +362,10 @@ static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *mess
     }
     json_t *d = json_object();
     json_object_set_new(d, "status", json_integer(status));
-    json_object_set_new(d, "title", json_string(vcm_t("en", status_title(status))));
+    json_object_set_new(d, "title", json_string(vcm_web_t(req, status_title(status))));
     json_object_set_new(d, "message", json_string(message ? message : ""));
     json_object_set_new(d, "path", json_string(req->path ? req->path : "/"));
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", status_title(status))));
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, status_title(status))));
     json_object_set_new(d, "noindex", json_true());
     json_object_set_new(d, "canonical", json_null()); /* no page of its own */
     if (vcm_web_page(req, resp, "error", d) < 0) {
@@ -400,18 +400,16 @@ int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
     json_object_set_new(data, "base", json_string(vcm_web_base(req)));
     json_object_set_new(data, "path", json_string(req->path));
     json_object_set_new(data, "version", json_string(VCM_VERSION));
-    json_object_set_new(data, "lang", json_string("en"));
-    if (!json_object_get(data, "canonical"))
-        json_object_set_new(data, "canonical",
-                            json_string(vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req),
-                                                         req->path)));
+    vcm_web_lang_page(req, data);
+    vcm_web_lang_headers(req, resp);
     if (!json_object_get(data, "meta_description"))
         json_object_set_new(data, "meta_description", json_string(vcm_web_t(req, "site.tagline")));
     if (!json_object_get(data, "og_type"))
         json_object_set_new(data, "og_type", json_string("website"));
     resp->content_type = "text/html; charset=utf-8";
     vcm_buf_grow(&resp->body, 16384); /* most pages fit: no regrowing */
-    int r = vcm_tpl_render(app->tpl, "layout", name, data, "en", &resp->body, err, sizeof err);
+    int r = vcm_tpl_render(app->tpl, "layout", name, data, vcm_web_lang(req), &resp->body, err,
+                           sizeof err);
     json_decref(data);
     if (r < 0) {
         vcm_error("template failed", "template=%s error=\"%s\"", name, err);
@@ -458,10 +456,11 @@ json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o)
         json_object_set_new(j, "width", json_integer(w));
         json_object_set_new(j, "height", json_integer(h));
     }
-    json_object_set_new(j, "alt", json_string(m->label && *m->label
-                                                  ? vcm_arena_printf(req->arena, "%s: %s",
-                                                                     vcm_web_title(o), m->label)
-                                                  : vcm_web_title(o)));
+    json_object_set_new(
+        j, "alt",
+        json_string(m->label && *m->label
+                        ? vcm_arena_printf(req->arena, "%s: %s", vcm_web_title(req, o), m->label)
+                        : vcm_web_title(req, o)));
     return j;
 }
 
@@ -517,11 +516,11 @@ int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object 
     return 1;
 }
 
-const char *vcm_web_region_label(vcm_region r)
+const char *vcm_web_region_label(const vcm_req *req, vcm_region r)
 {
-    return vcm_t("en", r == VCM_REGION_ASIA     ? "region.asia"
-                       : r == VCM_REGION_EUROPE ? "region.europe"
-                                                : "region.other");
+    return vcm_web_t(req, r == VCM_REGION_ASIA     ? "region.asia"
+                          : r == VCM_REGION_EUROPE ? "region.europe"
+                                                   : "region.other");
 }
 
 json_t *vcm_web_ltexts(const vcm_ltexts *t)
@@ -533,10 +532,10 @@ json_t *vcm_web_ltexts(const vcm_ltexts *t)
     return a;
 }
 
-const char *vcm_web_title(const vcm_object *o)
+const char *vcm_web_title(const vcm_req *req, const vcm_object *o)
 {
-    const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
-    return t ? t->text : vcm_t("en", "object.untitled");
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, vcm_web_lang_entry(req)->tag);
+    return t ? t->text : vcm_web_t(req, "object.untitled");
 }
 
 const char *vcm_web_name(const vcm_ltexts *names)
@@ -545,13 +544,14 @@ const char *vcm_web_name(const vcm_ltexts *names)
     return t ? t->text : "";
 }
 
-json_t *vcm_web_card(const vcm_object *o)
+json_t *vcm_web_card(const vcm_req *req, const vcm_object *o)
 {
-    const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
+    const vcm_lang *ui = vcm_web_lang_entry(req);
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, ui->tag);
     json_t *c = json_object();
     json_object_set_new(c, "id", json_integer(o->id));
-    json_object_set_new(c, "title", json_string(t ? t->text : vcm_t("en", "object.untitled")));
-    json_object_set_new(c, "title_lang", json_string(t ? t->lang : "en"));
+    json_object_set_new(c, "title", json_string(t ? t->text : vcm_web_t(req, "object.untitled")));
+    json_object_set_new(c, "title_lang", json_string(t ? t->lang : ui->tag));
     if (o->date_text)
         json_object_set_new(c, "date", json_string(o->date_text));
     if (o->ncreators)
@@ -577,10 +577,10 @@ json_t *vcm_web_card(const vcm_object *o)
     return c;
 }
 
-const char *vcm_web_rights_label(const char *uri)
+const char *vcm_web_rights_label(const vcm_req *req, const char *uri)
 {
     const char *key = vcm_rights_label_key(uri);
     if (key)
-        return vcm_t("en", key);
-    return uri ? uri : vcm_t("en", "rights.unknown");
+        return vcm_web_t(req, key);
+    return uri ? uri : vcm_web_t(req, "rights.unknown");
 }

@@ -252,11 +252,11 @@ static json_t *new_data(vcm_req *req, vcm_web_who *w, int64_t museum, json_t *er
         char err[300];
         if (vcm_search_run(app->search, w->s, req->arena, &p, &r, err, sizeof err) == 0) {
             for (size_t i = 0; i < r.nhits; i++)
-                json_array_append_new(records, json_pack("{s:I, s:s, s:s}", "id",
-                                                         (json_int_t)r.hits[i].object.id, "title",
-                                                         vcm_web_title(&r.hits[i].object), "date",
-                                                         r.hits[i].object.date_text
-                                                             ? r.hits[i].object.date_text : ""));
+                json_array_append_new(
+                    records,
+                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r.hits[i].object.id, "title",
+                              vcm_web_title(req, &r.hits[i].object), "date",
+                              r.hits[i].object.date_text ? r.hits[i].object.date_text : ""));
         } else {
             json_object_set_new(d, "search_error", json_string(vcm_web_t(req, "search.failed")));
         }
@@ -269,10 +269,10 @@ static json_t *new_data(vcm_req *req, vcm_web_who *w, int64_t museum, json_t *er
         size_t n;
         if (w->s->ops->object_list(w->s, req->arena, &f, &list, &n) == 0)
             for (size_t i = 0; i < n; i++)
-                json_array_append_new(records, json_pack("{s:I, s:s, s:s}", "id",
-                                                         (json_int_t)list[i].id, "title",
-                                                         vcm_web_title(&list[i]), "date",
-                                                         list[i].date_text ? list[i].date_text : ""));
+                json_array_append_new(records,
+                                      json_pack("{s:I, s:s, s:s}", "id", (json_int_t)list[i].id,
+                                                "title", vcm_web_title(req, &list[i]), "date",
+                                                list[i].date_text ? list[i].date_text : ""));
     }
     json_object_set_new(d, "records", records);
     json_object_set_new(d, "langs", json_string(vcm_dash_langs(req, w->s, museum)));

@@ -48,7 +48,7 @@ static int home_masterpieces(vcm_req *req, vcm_store *s, const char *date, json_
         return -1;
     vcm_masterpiece mp;
     if (r == 1 && o.status == VCM_PUBLISHED && vcm_web_masterpiece(req, s, &o, &mp) == 1) {
-        json_t *card = vcm_web_card(&o);
+        json_t *card = vcm_web_card(req, &o);
         json_object_set_new(card, "titles", vcm_web_ltexts(&o.title));
         json_t *sts = vcm_web_statements_json(&mp);
         /* the English statement first, as pages show it */
@@ -84,7 +84,7 @@ static int home_masterpieces(vcm_req *req, vcm_store *s, const char *date, json_
     for (size_t i = 0; i < k; i++)
         if (found[i] && objs[i].status == VCM_PUBLISHED) {
             vcm_entry_apply(&mps[i].data, req->arena, &objs[i]);
-            json_array_append_new(feat, vcm_web_card(&objs[i]));
+            json_array_append_new(feat, vcm_web_card(req, &objs[i]));
         }
     json_object_set_new(d, "featured", feat);
     return 0;
@@ -103,15 +103,19 @@ static int home_origins(vcm_req *req, vcm_store *s, json_t *d)
         return -1;
     json_t *countries = json_array(), *regions = json_array();
     for (size_t i = 0; i < fc.norigin_country && i < HOME_ORIGINS; i++)
-        json_array_append_new(countries, json_pack(
-            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin_country[i].value),
-            "count", (json_int_t)fc.origin_country[i].count, "url",
-            vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin_country[i].value)));
+        json_array_append_new(
+            countries, json_pack("{s:s, s:I, s:s}", "label",
+                                 vcm_web_origin_label(req, fc.origin_country[i].value), "count",
+                                 (json_int_t)fc.origin_country[i].count, "url",
+                                 vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s",
+                                                                    fc.origin_country[i].value))));
     for (size_t i = 0; i < fc.norigin; i++)
-        json_array_append_new(regions, json_pack(
-            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin[i].value), "count",
-            (json_int_t)fc.origin[i].count, "url",
-            vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin[i].value)));
+        json_array_append_new(
+            regions,
+            json_pack("{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin[i].value),
+                      "count", (json_int_t)fc.origin[i].count, "url",
+                      vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s",
+                                                         fc.origin[i].value))));
     json_object_set_new(d, "origin_countries", countries);
     json_object_set_new(d, "origin_regions", regions);
     return 0;
@@ -126,7 +130,7 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
     if (s->ops->stats(s, &st) < 0)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object();
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", "site.name")));
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "site.name")));
     json_object_set_new(d, "is_home", json_true());
     json_object_set_new(d, "canonical", json_string(vcm_arena_printf(req->arena, "%s/",
                                                                      vcm_web_base(req))));

@@ -48,7 +48,7 @@ int vcm_page_museums(vcm_req *req, vcm_resp *resp)
                 c = &cs[k];
         json_array_append_new(list, vcm_web_museum_json(&ms[i], c));
     }
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", "museums.title")));
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "museums.title")));
     const char *count = vcm_web_count(req, (int64_t)n);
     json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.museums", count)));
     json_object_set_new(d, "museums", list);
@@ -80,7 +80,7 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, vcm_web_card(&list[i]));
+        json_array_append_new(items, vcm_web_card(req, &list[i]));
     json_object_set_new(d, "page_title", json_string(vcm_web_name(&m.names)));
     json_object_set_new(d, "canonical", json_string(vcm_arena_printf(
                                             req->arena, "%s/museums/%lld", vcm_web_base(req),
@@ -126,15 +126,18 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
         }
         if (got && o.status == VCM_PUBLISHED) {
             vcm_entry_apply(&mps[i].data, req->arena, &o);
-            json_array_append_new(mp, vcm_web_card(&o));
+            json_array_append_new(mp, vcm_web_card(req, &o));
         }
     }
     json_object_set_new(d, "masterpieces", mp);
     json_object_set_new(d, "more_masterpieces", json_boolean(total > (int64_t)nmp));
-    json_object_set_new(d, "masterpieces_url", json_string(vcm_arena_printf(
-                                                   req->arena, "/browse?museum=%lld", (long long)id)));
-    json_object_set_new(d, "browse_url", json_string(vcm_arena_printf(
-                                             req->arena, "/browse?view=catalogue&museum=%lld",
-                                             (long long)id)));
+    json_object_set_new(
+        d, "masterpieces_url",
+        json_string(
+            vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?museum=%lld", (long long)id))));
+    json_object_set_new(d, "browse_url",
+                        json_string(vcm_web_href(
+                            req, vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
+                                                  (long long)id))));
     return vcm_web_page(req, resp, "museum", d);
 }

@@ -483,10 +483,7 @@ int vcm_web_catalogues(char *err, size_t errlen)
 
 const char *vcm_web_lang(const vcm_req *req)
 {
-    /* One catalogue today; choosing from the lang parameter and
-     * Accept-Language comes with the others. */
-    (void)req;
-    return "en";
+    return vcm_req_lang(req);
 }
 
 const char *vcm_web_t(const vcm_req *req, const char *key)

@@ -41,8 +41,8 @@ int vcm_web_museum_profile(vcm_req *req, vcm_store *s, const vcm_museum *m, json
         size_t n = strcspn(q, " ");
         char *tag = vcm_arena_strndup(req->arena, q, n);
         if (tag && *tag)
-            json_array_append_new(ls, json_pack("{s:s, s:s}", "lang", tag, "label",
-                                                vcm_web_lang_label(tag)));
+            json_array_append_new(
+                ls, json_pack("{s:s, s:s}", "lang", tag, "label", vcm_web_lang_label(req, tag)));
         q += n;
         q += strspn(q, " ");
     }

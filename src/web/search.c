@@ -124,7 +124,8 @@ static char *search_url(vcm_req *req, const echo *e, const char *base, const cha
         vcm_buf_printf(&b, "%c%s", sep, extra);
     char *r = b.toobig ? NULL : vcm_arena_strndup(req->arena, b.data, b.len);
     vcm_buf_release(&b);
-    return r ? r : "/search";
+    /* the API's own URLs come back as they are: it takes no prefix */
+    return (char *)vcm_web_href(req, r ? r : "/search");
 }
 
 static json_t *parts_json(const vcm_search_text *t)
@@ -188,11 +189,11 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
     json_t *hits = json_array();
     for (size_t i = 0; i < r->nhits; i++) {
         const vcm_search_hit *h = &r->hits[i];
-        json_t *o = page ? vcm_web_card(&h->object) : json_object();
+        json_t *o = page ? vcm_web_card(req, &h->object) : json_object();
         json_object_set_new(o, "id", json_integer(h->id));
         json_object_set_new(o, "score", json_real(h->score));
         if (!page) {
-            json_object_set_new(o, "title", json_string(vcm_web_title(&h->object)));
+            json_object_set_new(o, "title", json_string(vcm_web_title(req, &h->object)));
             json_object_set_new(o, "url", json_string(vcm_arena_printf(
                                               req->arena, "%s/objects/%lld", vcm_web_base(req),
                                               (long long)h->id)));
@@ -238,7 +239,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             if (k == VCM_FACET_REGION) {
                 vcm_region rg = VCM_REGION_OTHER;
                 vcm_region_parse(f->value, &rg);
-                label = vcm_web_region_label(rg);
+                label = vcm_web_region_label(req, rg);
             } else if (k == VCM_FACET_CENTURY) {
                 label = vcm_web_century(req, atoi(f->value));
             } else if (k == VCM_FACET_CLASSIFICATION) {
@@ -326,7 +327,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             vcm_buf_init(&b, 4096);
             vcm_buf_puts(&b, "/search?q=");
             vcm_buf_urlenc(&b, r->alternatives[i].q, strlen(r->alternatives[i].q));
-            json_object_set_new(o, "url", json_string(b.toobig ? "/search" : b.data));
+            json_object_set_new(o, "url",
+                                json_string(vcm_web_href(req, b.toobig ? "/search" : b.data)));
             vcm_buf_release(&b);
         }
         json_array_append_new(alts, o);
@@ -353,7 +355,7 @@ static const char *chip_label(vcm_req *req, json_t *d, const char *key, const ch
     }
     vcm_region rg;
     if (strcmp(key, "region") == 0 && vcm_region_parse(v, &rg) == 0)
-        return vcm_web_region_label(rg);
+        return vcm_web_region_label(req, rg);
     if (strcmp(key, "century") == 0)
         return vcm_web_century(req, atoi(v));
     if (strcmp(key, "classification") == 0)

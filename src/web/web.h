@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/langs.h"
 #include "http/req.h"
 #include "http/router.h"
 #include "iiif/request.h"
@@ -154,6 +155,18 @@ vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp);
 /* Whether this thread's store opens and answers a read now; why not in err. */
 bool vcm_web_store_ready(vcm_app *app, char *err, size_t errlen);
 
+/* The request's language on a page (lang.c): its table entry; path with
+ * the request's language prefix when it came with one ("/ko/objects/3"),
+ * for the links a handler builds (machine URLs stay as they are: give
+ * those as they are); the layout's data (lang, dir, lp, the switcher's
+ * langs, the hreflangs, the canonical URL in the page's language); the
+ * response's Set-Cookie (a choice by prefix or lang) or Vary (a choice by
+ * cookie or Accept-Language). vcm_web_page calls the last two. */
+const vcm_lang *vcm_web_lang_entry(const vcm_req *req);
+const char *vcm_web_href(const vcm_req *req, const char *path);
+void vcm_web_lang_page(vcm_req *req, json_t *data);
+void vcm_web_lang_headers(vcm_req *req, vcm_resp *resp);
+
 /* Renders the page template `name` inside the layout with data (stolen). */
 int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data);
 /* Sends data (stolen) as JSON with the API's headers. */
@@ -174,7 +187,7 @@ int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object 
 int vcm_web_masterpiece(vcm_req *req, vcm_store *s, vcm_object *o, vcm_masterpiece *mp);
 json_t *vcm_web_statements_json(const vcm_masterpiece *mp);
 /* "Asia", "Europe", "Elsewhere", from the catalogue. */
-const char *vcm_web_region_label(vcm_region r);
+const char *vcm_web_region_label(const vcm_req *req, vcm_region r);
 /* origin.c: an origin facet value's label (a region slug from the
  * catalogue, a country code by ICU in the page's language); an object's
  * origin as JSON (null when unknown), with labels and a browse link. */
@@ -206,16 +219,18 @@ json_t *vcm_web_ltexts(const vcm_ltexts *t);       /* [{lang, text}] */
 /* web/lang.c: the name of a language (catalogue "lang.TAG"; the tag when
  * the catalogue has none); texts as [{lang, label, text, inferred}]; the
  * notes marked public as [{lang, text}] (the others never leave the store). */
-const char *vcm_web_lang_label(const char *tag);
+const char *vcm_web_lang_label(const vcm_req *req, const char *tag);
 /* web/profile.c: adds museum m's profile to its JSON j (native name,
  * address, coordinates and a map link, languages, description). */
 int vcm_web_museum_profile(vcm_req *req, vcm_store *s, const vcm_museum *m, json_t *j);
-json_t *vcm_web_texts_json(const vcm_ltexts *t);
+json_t *vcm_web_texts_json(const vcm_req *req, const vcm_ltexts *t);
 json_t *vcm_web_public_notes(const vcm_ltexts *notes);
-const char *vcm_web_title(const vcm_object *o);    /* English, else first, else "Untitled" */
-json_t *vcm_web_card(const vcm_object *o);         /* what a grid shows of an object */
+/* The title in the visitor's language, else English, else the first, else
+ * "Untitled"; the card has it with its language tag (title_lang). */
+const char *vcm_web_title(const vcm_req *req, const vcm_object *o);
+json_t *vcm_web_card(const vcm_req *req, const vcm_object *o); /* what a grid shows of an object */
 const char *vcm_web_name(const vcm_ltexts *names); /* English, else first */
-const char *vcm_web_rights_label(const char *uri);
+const char *vcm_web_rights_label(const vcm_req *req, const char *uri);
 /* The record's rights for a page or the API, three things apart (metadata
  * licence, object's rights, images), labels in the visitor's language
  * (src/web/rights.c). */
@@ -234,7 +249,7 @@ const char *vcm_web_class_concept(vcm_req *req, const char *classification);
 const char *vcm_web_material_concepts(vcm_req *req, const vcm_object *o);
 json_t *vcm_web_concepts_json(vcm_req *req, const vcm_object *o);
 json_t *vcm_web_museum_json(const vcm_museum *m, const vcm_country *c); /* c may be NULL */
-json_t *vcm_web_country_json(const vcm_country *c);
+json_t *vcm_web_country_json(const vcm_req *req, const vcm_country *c);
 
 /* Handlers. */
 int vcm_page_home(vcm_req *req, vcm_resp *resp);

@@ -79,7 +79,7 @@ static void test_home_counts(void **state)
     assert_contains(r.body, "<strong>6</strong> museums");
     assert_contains(r.body, "<strong>3</strong> countries");
     assert_contains(r.body, "Masterpiece of the Day");
-    assert_contains(r.body, "<html lang=\"en\">");
+    assert_contains(r.body, "<html lang=\"en\" dir=\"ltr\">");
     /* deterministic per date: the same page twice */
     struct vt_resp r2 = vt_get(&demo, "/");
     assert_string_equal(r.body, r2.body);
@@ -95,10 +95,12 @@ static void test_object_page_two_languages(void **state)
     snprintf(path, sizeof path, "/objects/%ld", id);
     struct vt_resp r = vt_get(&demo, path);
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<span lang=\"zh-Hant\" class=\"t\"><small class=\"lang\" lang=\"en\">"
+    assert_contains(r.body, "<span lang=\"zh-Hant\" dir=\"auto\" class=\"t\">"
+                            "<small class=\"lang\" lang=\"en\" dir=\"ltr\">"
                             "Chinese (traditional characters) <span class=\"inferred\">· inferred "
                             "from the script</span></small>明 丁雲鵬 潯陽送客圖 軸</span>");
-    assert_contains(r.body, "<span lang=\"en\" class=\"t\"><small class=\"lang\" lang=\"en\">"
+    assert_contains(r.body, "<span lang=\"en\" dir=\"auto\" class=\"t\">"
+                            "<small class=\"lang\" lang=\"en\" dir=\"ltr\">"
                             "English <span class=\"inferred\">· inferred from the script</span>"
                             "</small>Song of the Lute</span>");
     assert_contains(r.body, "\"@type\":\"VisualArtwork\"");
