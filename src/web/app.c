@@ -402,6 +402,9 @@ int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
     json_object_set_new(data, "version", json_string(VCM_VERSION));
     vcm_web_lang_page(req, data);
     vcm_web_lang_headers(req, resp);
+    /* machine-made or unreviewed translations are said to be so */
+    if (vcm_i18n_unreviewed(vcm_web_lang(req)) > 0)
+        json_object_set_new(data, "unreviewed", json_true());
     if (!json_object_get(data, "meta_description"))
         json_object_set_new(data, "meta_description", json_string(vcm_web_t(req, "site.tagline")));
     if (!json_object_get(data, "og_type"))
