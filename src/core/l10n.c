@@ -308,11 +308,17 @@ static int mp_message(struct mp *m, int on, int depth, int in_plural);
 /* After '{': "n}" or "n, plural|selectordinal, sel {msg} …}". */
 static int mp_arg(struct mp *m, int on, int depth)
 {
+    const char *open = m->s - 1;
     mp_ws(m);
     mp_word(m);
     mp_ws(m);
     if (m->s < m->end && *m->s == '}') {
         m->s++;
+        /* {} and {1}..{9} are the catalogue's ordinary placeholders, filled
+         * by the caller afterwards (vcm_web_tnv): kept as written */
+        size_t an = (size_t)(m->s - open);
+        if ((an == 2) || (an == 3 && open[1] >= '1' && open[1] <= '9'))
+            return mp_emit(m, on, open, an);
         return mp_emit(m, on, m->a->num, strlen(m->a->num));
     }
     if (m->s >= m->end || *m->s != ',')

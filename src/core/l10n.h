@@ -48,7 +48,9 @@ typedef struct {
 
 /* Formats msg (len bytes, valid UTF-8) with a: pure, no ICU, fuzzed
  * (fuzz/plural.c). The subset of ICU MessageFormat the catalogues use:
- *   text {n} {}                             the number
+ *   text {n}                                the number
+ *   {} {1}..{9}                             kept as written, for the
+ *                                           caller's own placeholders
  *   {n, plural, =0 {…} one {# museum} other {# museums}}
  *   {n, selectordinal, one {#st} two {#nd} few {#rd} other {#th}}
  * An explicit =N beats a category; `other` is required; `#` is the number
