@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -240,6 +241,14 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         fc.material[i].label = vcm_web_material_label(req, fc.material[i].value);
     for (size_t i = 0; i < fc.ncentury; i++)
         fc.century[i].label = vcm_web_century(req, atoi(fc.century[i].value));
+    for (size_t i = 0; i < fc.ncountry; i++) {
+        char cn[256];
+        const char *l = vcm_l10n_country(vcm_web_lang(req), fc.country[i].value, cn, sizeof cn) == 0
+                            ? vcm_arena_strdup(req->arena, cn)
+                            : NULL;
+        if (l)
+            fc.country[i].label = l;
+    }
     for (size_t i = 0; i < fc.nregion; i++) {
         vcm_region rg = VCM_REGION_OTHER;
         vcm_region_parse(fc.region[i].value, &rg);
@@ -284,8 +293,11 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         json_t *grp = json_object();
         json_object_set_new(grp, "key", json_string(g[i].key));
         json_object_set_new(grp, "label", json_string(vcm_web_t(req, g[i].label)));
-        json_object_set_new(grp, "items", facet_links(req->arena, ps, np, g[i].key, g[i].fs,
-                                                      g[i].n, g[i].active));
+        json_t *fitems = facet_links(req->arena, ps, np, g[i].key, g[i].fs, g[i].n, g[i].active);
+        /* centuries, images and licences keep their own order */
+        if (g[i].fs != fc.century && g[i].fs != fc.image && g[i].fs != fc.licence)
+            vcm_web_facet_order(req, fitems);
+        json_object_set_new(grp, "items", fitems);
         json_array_append_new(groups, grp);
         for (size_t k = 0; g[i].active && k < g[i].n; k++)
             if (strcmp(g[i].fs[k].value, g[i].active) == 0)

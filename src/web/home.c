@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -145,6 +146,9 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     json_object_set_new(d, "today", json_string(date));
+    char day[96];
+    vcm_l10n_day(vcm_web_lang(req), (int64_t)now, day, sizeof day);
+    json_object_set_new(d, "today_text", json_string(day));
     json_object_set_new(d, "feed", json_string("/feeds/masterpiece-of-the-day.atom"));
     if (home_masterpieces(req, s, date, d) < 0) {
         json_decref(d);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "model/json.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -355,11 +356,16 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
                                                   vcm_web_name(&c.names), "region",
                                                   vcm_region_name(c.region)));
     json_t *facts = json_array();
-    char *years = NULL;
-    if (o.date_start != VCM_NO_YEAR)
-        years = o.date_end != VCM_NO_YEAR && o.date_end != o.date_start
-                    ? vcm_arena_printf(req->arena, "%d – %d", o.date_start, o.date_end)
-                    : vcm_arena_printf(req->arena, "%d", o.date_start);
+    const char *years = NULL;
+    if (o.date_start != VCM_NO_YEAR) {
+        /* the language's own years and range ("1603 – 1868", "1603年～1868年"),
+         * BCE as its era, never a minus sign; the museum's date text stays
+         * as written */
+        char yb[160];
+        int32_t end = o.date_end != VCM_NO_YEAR ? o.date_end : o.date_start;
+        vcm_l10n_years(vcm_web_lang(req), o.date_start, end, yb, sizeof yb);
+        years = vcm_arena_strdup(req->arena, yb);
+    }
     fact(facts, "object.date", o.date_text);
     fact(facts, "object.years", years);
     fact(facts, "object.period", o.period);

@@ -9,6 +9,30 @@
 #include "web/web.h"
 #include "core/banned.h"
 
+const char *vcm_web_museum_name(vcm_req *req, vcm_store *s, const vcm_museum *m)
+{
+    const char *lang = vcm_web_lang(req);
+    const char *tag = strcmp(lang, "zh") == 0 ? "zh-Hans" : lang;
+    for (size_t i = 0; i < m->names.n; i++)
+        if (strcmp(m->names.v[i].lang, tag) == 0)
+            return m->names.v[i].text;
+    if (strcmp(lang, "en") == 0)
+        return vcm_web_name(&m->names);
+    /* the museum's own name, when its language is the visitor's */
+    vcm_museum_profile p;
+    if (s->ops->museum_profile_get(s, req->arena, m->id, &p) < 0 || !p.name_native)
+        return vcm_web_name(&m->names);
+    const char *langs = p.languages && *p.languages ? p.languages
+                                                    : vcm_country_languages(m->country);
+    bool inferred;
+    const char *nl = vcm_lang_infer(p.name_native, NULL, langs, &inferred);
+    size_t ll = strlen(lang);
+    if (strncmp(nl, tag, strlen(tag)) == 0 || (strncmp(nl, lang, ll) == 0 && (!nl[ll] || nl[ll] == '-') &&
+                                               strcmp(lang, "zh") != 0))
+        return p.name_native;
+    return vcm_web_name(&m->names);
+}
+
 int vcm_web_museum_profile(vcm_req *req, vcm_store *s, const vcm_museum *m, json_t *j)
 {
     vcm_museum_profile p;

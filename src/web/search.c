@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "search/search.h"
 #include "search/thesaurus.h"
@@ -247,6 +248,12 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 label = vcm_web_material_label(req, f->value);
             } else if (k == VCM_FACET_ORIGIN || k == VCM_FACET_ORIGIN_COUNTRY) {
                 label = vcm_web_origin_label(req, f->value);
+            } else if (k == VCM_FACET_COUNTRY && page) {
+                char cn[256];
+                if (vcm_l10n_country(vcm_web_lang(req), f->value, cn, sizeof cn) == 0)
+                    label = vcm_arena_strdup(req->arena, cn);
+                if (!label)
+                    label = f->label;
             } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
                 label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", fkeys[k],
                                                         f->value));
@@ -262,6 +269,9 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             json_array_append_new(items, it);
         }
         if (page) {
+            /* centuries, images and licences keep their own order */
+            if (k != VCM_FACET_CENTURY && k != VCM_FACET_IMAGE && k != VCM_FACET_LICENCE)
+                vcm_web_facet_order(req, items);
             if (r->nfacets[k])
                 json_array_append_new(facets, json_pack("{s:s, s:s, s:o}", "key", fkeys[k],
                                                         "label", vcm_web_t(req, facet_labels[k]),
