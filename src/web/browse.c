@@ -121,8 +121,7 @@ static int browse_masterpieces(vcm_req *req, vcm_resp *resp, vcm_store *s, int64
                         json_string(vcm_arena_printf(req->arena, "/browse?view=catalogue%s%s",
                                                      m ? "&" : "", m ? m : "")));
     json_object_set_new(d, "meta_description",
-                        json_string(vcm_web_tf(req, "meta.browse.masterpieces",
-                                               vcm_web_count(req, total))));
+                        json_string(vcm_web_tn(req, "meta.browse.masterpieces", total)));
     json_object_set_new(d, "facets", json_array());
     json_object_set_new(d, "chips", json_array());
     json_object_set_new(d, "page", json_integer(page));
@@ -313,7 +312,6 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
                                                "url", browse_url(req->arena, ps, np, "date", NULL,
                                                                  1)));
     /* what is listed: the filters by their labels, as the chips say them */
-    const char *count = vcm_web_count(req, total);
     if (json_array_size(chips)) {
         vcm_buf b;
         vcm_buf_init(&b, 4096);
@@ -328,10 +326,10 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         const char *what = b.toobig ? "" : vcm_arena_strdup(req->arena, b.data);
         vcm_buf_release(&b);
         json_object_set_new(d, "meta_description",
-                            json_string(vcm_web_tfv(req, "meta.browse.filtered", 2,
-                                                    (const char *[]){count, what ? what : ""})));
+                            json_string(vcm_web_tnv(req, "meta.browse.filtered", total, 1,
+                                                    (const char *[]){what ? what : ""})));
     } else {
-        json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.browse", count)));
+        json_object_set_new(d, "meta_description", json_string(vcm_web_tn(req, "meta.browse", total)));
     }
     json_object_set_new(d, "facets", groups);
     json_object_set_new(d, "chips", chips);

@@ -40,8 +40,8 @@ int vcm_page_countries(vcm_req *req, vcm_resp *resp)
     /* by name as the visitor reads and sorts them */
     vcm_web_sort_by(req, list, "name");
     json_object_set_new(d, "page_title", json_string(vcm_t("en", "countries.title")));
-    const char *count = vcm_web_count(req, (int64_t)n);
-    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.countries", count)));
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tn(req, "meta.countries", (int64_t)n)));
     json_object_set_new(d, "countries", list);
     return vcm_web_page(req, resp, "countries", d);
 }

@@ -136,8 +136,10 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
                                               (json_int_t)st.museums, "countries",
                                               (json_int_t)st.countries));
     json_object_set_new(d, "empty", json_boolean(st.objects == 0));
-    const char *counts[] = {vcm_web_count(req, st.objects), vcm_web_count(req, st.museums),
-                            vcm_web_count(req, st.countries)};
+    /* three counts, each with its noun in the language's plural */
+    const char *counts[] = {vcm_web_tn(req, "count.objects", st.objects),
+                            vcm_web_tn(req, "count.museums", st.museums),
+                            vcm_web_tn(req, "count.countries", st.countries)};
     json_object_set_new(d, "meta_description", json_string(vcm_web_tfv(req, "meta.home", 3, counts)));
 
     char date[16];

@@ -55,8 +55,8 @@ int vcm_page_museums(vcm_req *req, vcm_resp *resp)
     /* by name as the visitor reads and sorts them */
     vcm_web_sort_by(req, list, "name");
     json_object_set_new(d, "page_title", json_string(vcm_t("en", "museums.title")));
-    const char *count = vcm_web_count(req, (int64_t)n);
-    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.museums", count)));
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tn(req, "meta.museums", (int64_t)n)));
     json_object_set_new(d, "museums", list);
     json_object_set_new(d, "count", json_integer((json_int_t)n));
     return vcm_web_page(req, resp, "museums", d);
@@ -97,13 +97,12 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     json_object_set_new(d, "museum", mj);
     const char *name = vcm_web_museum_name(req, s, &m), *country = vcm_web_country_name(req, &c);
-    const char *count = vcm_web_count(req, m.objects);
     json_object_set_new(d, "meta_description",
                         json_string(m.city && *m.city
-                                        ? vcm_web_tfv(req, "meta.museum", 4,
-                                                      (const char *[]){name, m.city, country, count})
-                                        : vcm_web_tfv(req, "meta.museum.no_city", 3,
-                                                      (const char *[]){name, country, count})));
+                                        ? vcm_web_tnv(req, "meta.museum", m.objects, 3,
+                                                      (const char *[]){name, m.city, country})
+                                        : vcm_web_tnv(req, "meta.museum.no_city", m.objects, 2,
+                                                      (const char *[]){name, country})));
     for (size_t i = 0; i < n; i++)
         if (list[i].nmedia) {
             json_t *share = vcm_web_share_image(req, &list[i]);

@@ -391,9 +391,9 @@ static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_re
         size_t done = 0, total = 0;
         vcm_search_ready(search, &done, &total);
         vcm_resp_header(resp, req, "Retry-After", "5");
-        vcm_web_error(req, resp, 503, vcm_web_tf(req, "search.starting",
-                                                 vcm_arena_printf(req->arena, "%zu / %zu", done,
-                                                                  total)));
+        vcm_web_error(req, resp, 503,
+                      vcm_web_tnv(req, "search.starting", (int64_t)total, 1,
+                                  (const char *[]){vcm_web_count(req, (int64_t)done)}));
         return -1;
     }
     if (rc < 0) {
@@ -561,9 +561,9 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
                         json_string(vcm_arena_printf(req->arena, "%s%s%s%s", vcm_web_base(req),
                                                      req->path, asked ? "?" : "",
                                                      asked ? req->query : "")));
-    const char *said[] = {q, vcm_web_count(req, r.total)};
+    const char *said[] = {q};
     json_object_set_new(d, "meta_description",
-                        json_string(*q ? vcm_web_tfv(req, "meta.search", 2, said)
+                        json_string(*q ? vcm_web_tnv(req, "meta.search", r.total, 1, said)
                                        : vcm_web_t(req, "meta.search.empty")));
     /* chips: each active filter, with a link that removes it */
     json_t *chips = json_array();

@@ -112,6 +112,8 @@ static void test_counts(void **state)
     vt_resp_free(&r);
     r = vt_get(&srv, "/browse?view=catalogue&country=SE");
     assert_contains(r.body, "<strong>1 object</strong>");
+    /* the page's description too */
+    assert_contains(r.body, "content=\"1 object of the collection for ");
     vt_resp_free(&r);
     r = vt_get(&srv, "/browse?view=catalogue&country=US");
     assert_contains(r.body, "<strong>2 objects</strong>");
