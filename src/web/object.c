@@ -329,8 +329,16 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "origin", vcm_web_origin_json(req, &o.origin));
     /* which one this page shows: a masterpiece, with its statements and
      * their authors, or a record of the museum's catalogue */
-    json_object_set_new(obj, "statement", is_mp ? vcm_web_statements_json(&mp)
-                                                : vcm_web_ltexts(&o.statement));
+    json_t *sts = is_mp ? vcm_web_statements_json(&mp) : vcm_web_ltexts(&o.statement);
+    /* the day of each statement in the visitor's language; the ISO time
+     * stays for <time datetime> */
+    for (size_t i = 0; is_mp && i < mp.data.nstatements && i < json_array_size(sts); i++)
+        if (mp.data.statements[i].date) {
+            char day[96];
+            vcm_l10n_day(vcm_web_lang(req), mp.data.statements[i].date, day, sizeof day);
+            json_object_set_new(json_array_get(sts, i), "date_text", json_string(day));
+        }
+    json_object_set_new(obj, "statement", sts);
     json_object_set_new(obj, "masterpiece", json_boolean(is_mp));
     json_object_set_new(obj, "catalogue_url",
                         json_string(vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
