@@ -40,8 +40,10 @@ static int group_setup(void **state)
     snprintf(path, sizeof path, "%s/records.jsonl", dir);
     vt_write_file(path, records);
     vt_db_url(db, sizeof db, dir, "l10n");
-    if (vt_sh(&out, "%s import --quiet --db '%s' %s", vt_bin(), db, path) != 0)
-        fail_msg("import failed: %s", out);
+    /* masterpieces (one a museum, in English), with the editors' statement of today */
+    if (vt_sh(&out, "%s import --quiet --db '%s' %s && %s --db '%s' masterpieces demo 1", vt_bin(),
+              db, path, vt_bin(), db) != 0)
+        fail_msg("import or masterpieces demo failed: %s", out);
     free(out);
     vt_server_start(&srv, db);
     return 0;
@@ -101,11 +103,31 @@ static void test_years_on_object_pages(void **state)
     vt_resp_free(&r);
 }
 
+/* A masterpiece's statement says its day, not an ISO time. */
+static void test_statement_day(void **state)
+{
+    (void)state;
+    struct vt_resp r = vt_get(&srv, "/browse");
+    const char *at = strstr(r.body, "href=\"/objects/");
+    assert_non_null(at);
+    char path[64];
+    snprintf(path, sizeof path, "/objects/%ld", strtol(at + 15, NULL, 10));
+    vt_resp_free(&r);
+    r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    char day[96], want[160];
+    assert_int_equal(vcm_l10n_day("en", (int64_t)time(NULL), day, sizeof day), 0);
+    snprintf(want, sizeof want, "Z\">%s</time></figcaption>", day);
+    assert_contains(r.body, want);
+    vt_resp_free(&r);
+}
+
 static void test_counts(void **state)
 {
     (void)state;
     struct vt_resp r = vt_get(&srv, "/");
     assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<strong>2 masterpieces</strong>"); /* Zebra, Åland */
     assert_contains(r.body, "<strong>5 records in the catalogues</strong>");
     assert_contains(r.body, "<strong>4 museums</strong>");
     assert_contains(r.body, "<strong>4 countries</strong>");
@@ -265,6 +287,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_years_on_object_pages),
+        cmocka_unit_test(test_statement_day),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_sorted_lists),
         cmocka_unit_test(test_templates_in_two_languages),
