@@ -624,16 +624,17 @@ static int cmp_skey(const void *x, const void *y)
 /* The sort key of a UTF-8 string, malloc'd. */
 static uint8_t *sort_key(const UCollator *c, const char *s)
 {
+    /* invalid bytes sort as U+FFFD rather than failing the whole list */
     UErrorCode e = U_ZERO_ERROR;
     int32_t ul = 0;
-    u_strFromUTF8(NULL, 0, &ul, s, -1, &e);
+    u_strFromUTF8WithSub(NULL, 0, &ul, s, -1, 0xFFFD, NULL, &e);
     if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
         return NULL;
     UChar *u = malloc(((size_t)ul + 1) * sizeof *u);
     if (!u)
         return NULL;
     e = U_ZERO_ERROR;
-    u_strFromUTF8(u, ul + 1, NULL, s, -1, &e);
+    u_strFromUTF8WithSub(u, ul + 1, NULL, s, -1, 0xFFFD, NULL, &e);
     uint8_t *k = NULL;
     if (U_SUCCESS(e)) {
         int32_t kl = ucol_getSortKey(c, u, ul, NULL, 0);

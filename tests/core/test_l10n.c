@@ -366,6 +366,9 @@ static void test_collation(void **state)
     /* equal names keep their order */
     const char *eq[] = {"b", "a", "B"};
     sorted("en", eq, 3, "a b B");
+    /* a name that is not UTF-8 does not stop the sort */
+    const char *odd[] = {"b", "\xff\xfe", "a"};
+    sorted("en", odd, 3, "a b \xff\xfe");
     assert_true(vcm_l10n_collate("sv", "zoo", "Åland") < 0);
     assert_true(vcm_l10n_collate("en", "zoo", "Åland") > 0);
 }
