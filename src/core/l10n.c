@@ -79,6 +79,13 @@ const char *vcm_l10n_locale(const char *lang)
     return langs[lang_index(lang)].icu;
 }
 
+const char *vcm_l10n_tag(const char *lang)
+{
+    /* the one code whose tag is not itself (docs: languages) */
+    size_t i = lang_index(lang);
+    return strcmp(langs[i].code, "zh") == 0 ? "zh-Hans" : langs[i].code;
+}
+
 static void put(char *out, size_t cap, const char *s)
 {
     if (cap)

@@ -19,6 +19,9 @@
 /* The ICU locale id of a catalogue code: "zh" -> "zh_Hans", "nb" -> "nb";
  * "en" for NULL or a code that is not a language of the site. Static. */
 const char *vcm_l10n_locale(const char *lang);
+/* The BCP 47 tag texts in that language carry in the data and on the page
+ * ("zh" -> "zh-Hans"); "en" as vcm_l10n_locale. Static. */
+const char *vcm_l10n_tag(const char *lang);
 
 /* n with the language's grouping and digits (ICU's default numbering
  * system for the locale: Latin digits for most, Burmese digits for my,

@@ -532,16 +532,9 @@ const char *vcm_web_name(const vcm_ltexts *names)
     return t ? t->text : "";
 }
 
-/* The tag the data labels text with for a catalogue code: the page's
- * BCP 47 tag ("zh" is written zh-Hans). */
-static const char *data_tag(const char *lang)
-{
-    return strcmp(lang, "zh") == 0 ? "zh-Hans" : lang;
-}
-
 const char *vcm_web_name_in(const vcm_req *req, const vcm_ltexts *names)
 {
-    const vcm_ltext *t = vcm_ltexts_pick(names, data_tag(vcm_web_lang(req)));
+    const vcm_ltext *t = vcm_ltexts_pick(names, vcm_l10n_tag(vcm_web_lang(req)));
     return t ? t->text : "";
 }
 

@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "web/web.h"
 #include "core/banned.h"
 
 const char *vcm_web_museum_name(vcm_req *req, vcm_store *s, const vcm_museum *m)
 {
     const char *lang = vcm_web_lang(req);
-    const char *tag = strcmp(lang, "zh") == 0 ? "zh-Hans" : lang;
+    const char *tag = vcm_l10n_tag(lang);
     for (size_t i = 0; i < m->names.n; i++)
         if (strcmp(m->names.v[i].lang, tag) == 0)
             return m->names.v[i].text;
@@ -26,9 +27,9 @@ const char *vcm_web_museum_name(vcm_req *req, vcm_store *s, const vcm_museum *m)
                                                     : vcm_country_languages(m->country);
     bool inferred;
     const char *nl = vcm_lang_infer(p.name_native, NULL, langs, &inferred);
-    size_t ll = strlen(lang);
-    if (strncmp(nl, tag, strlen(tag)) == 0 || (strncmp(nl, lang, ll) == 0 && (!nl[ll] || nl[ll] == '-') &&
-                                               strcmp(lang, "zh") != 0))
+    /* ko is ko and ko-KR; zh (zh-Hans) is not zh-Hant */
+    size_t tl = strlen(tag);
+    if (strncmp(nl, tag, tl) == 0 && (!nl[tl] || nl[tl] == '-'))
         return p.name_native;
     return vcm_web_name(&m->names);
 }

@@ -392,6 +392,8 @@ static void test_country_names(void **state)
     assert_string_equal(b, "");
     assert_string_equal(vcm_l10n_locale("zh"), "zh_Hans");
     assert_string_equal(vcm_l10n_locale("nope"), "en");
+    assert_string_equal(vcm_l10n_tag("zh"), "zh-Hans");
+    assert_string_equal(vcm_l10n_tag("ko"), "ko");
 }
 
 int main(void)
