@@ -54,11 +54,11 @@ struct slot {
     UPluralRules *card, *ord;
     UCollator *coll;
     UDateFormat *df[DF_N];
-    UDateIntervalFormat *iv, *iv_era;
+    UDateIntervalFormat *iv, *iv_era, *iv_day;
     /* set once an open failed, so a missing ICU resource is not retried on
      * every call */
     unsigned char failed_num, failed_card, failed_ord, failed_coll, failed_df[DF_N],
-        failed_iv, failed_iv_era;
+        failed_iv, failed_iv_era, failed_iv_day;
 };
 
 static struct slot slots[NLANGS];
@@ -108,7 +108,7 @@ static int to_utf8(const UChar *u, int32_t n, char *out, size_t cap)
 }
 
 /* The slot of lang with the object `what` opened; NULL when ICU cannot. */
-enum what { W_NUM, W_CARD, W_ORD, W_COLL, W_DF, W_IV, W_IV_ERA };
+enum what { W_NUM, W_CARD, W_ORD, W_COLL, W_DF, W_IV, W_IV_ERA, W_IV_DAY };
 
 static UDateFormat *open_df(const char *loc, int k, const char *cal)
 {
@@ -189,13 +189,19 @@ static struct slot *get(const char *lang, enum what w, int k)
         obj = s->df[k];
         break;
     case W_IV:
-    case W_IV_ERA: {
-        UDateIntervalFormat **f = w == W_IV ? &s->iv : &s->iv_era;
-        unsigned char *fl = w == W_IV ? &s->failed_iv : &s->failed_iv_era;
+    case W_IV_ERA:
+    case W_IV_DAY: {
+        UDateIntervalFormat **f = w == W_IV ? &s->iv : w == W_IV_ERA ? &s->iv_era : &s->iv_day;
+        unsigned char *fl = w == W_IV       ? &s->failed_iv
+                            : w == W_IV_ERA ? &s->failed_iv_era
+                                            : &s->failed_iv_day;
         if (!*f && !*fl) {
+            /* days of today follow the locale's calendar, years of records
+             * the Gregorian count (see open_df) */
             char id[64];
-            snprintf(id, sizeof id, "%s@calendar=gregorian", loc);
-            *f = udtitvfmt_open(id, w == W_IV ? u"y" : u"yG", -1, u"UTC", -1, &e);
+            snprintf(id, sizeof id, "%s%s", loc, w == W_IV_DAY ? "" : "@calendar=gregorian");
+            *f = udtitvfmt_open(id, w == W_IV ? u"y" : w == W_IV_ERA ? u"yG" : u"yMMMd", -1,
+                                u"UTC", -1, &e);
             if (U_FAILURE(e)) {
                 udtitvfmt_close(*f);
                 *f = NULL;
@@ -601,6 +607,24 @@ int vcm_l10n_day(const char *lang, int64_t t, char *out, size_t cap)
     return format_moment(lang, DF_DAY, t, out, cap);
 }
 
+int vcm_l10n_days(const char *lang, int64_t from, int64_t to, char *out, size_t cap)
+{
+    struct slot *s = get(lang, W_IV_DAY, 0);
+    if (s) {
+        UChar u[160];
+        UErrorCode e = U_ZERO_ERROR;
+        pthread_mutex_lock(&date_lock);
+        int32_t un = udtitvfmt_format(s->iv_day, (UDate)from * 1000.0, (UDate)to * 1000.0, u, 160,
+                                      NULL, &e);
+        pthread_mutex_unlock(&date_lock);
+        if (U_SUCCESS(e) && un < 160 && to_utf8(u, un, out, cap) == 0)
+            return 0;
+    }
+    if (cap)
+        snprintf(out, cap, "%lld–%lld", (long long)from, (long long)to);
+    return -1;
+}
+
 /* ---- collation ---- */
 
 int vcm_l10n_collate(const char *lang, const char *a, const char *b)
@@ -722,6 +746,7 @@ void vcm_l10n_free(void)
             udat_close(s->df[k]);
         udtitvfmt_close(s->iv);
         udtitvfmt_close(s->iv_era);
+        udtitvfmt_close(s->iv_day);
         memset(s, 0, sizeof *s);
     }
     pthread_mutex_unlock(&lock);

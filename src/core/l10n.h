@@ -81,6 +81,9 @@ int vcm_l10n_century(const char *lang, int century, char *out, size_t cap);
  * default (Buddhist era for th). */
 int vcm_l10n_time(const char *lang, int64_t t, char *out, size_t cap);
 int vcm_l10n_day(const char *lang, int64_t t, char *out, size_t cap);
+/* Two days (Unix seconds, UTC) as a range in the language's own form, the
+ * parts they share said once: "Mar 1 – Jun 30, 2027", "2027年3月1日～6月30日". */
+int vcm_l10n_days(const char *lang, int64_t from, int64_t to, char *out, size_t cap);
 
 /* Compares two UTF-8 strings with the language's collation: <0, 0, >0. */
 int vcm_l10n_collate(const char *lang, const char *a, const char *b);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/asset.h"
 #include "core/i18n.h"
@@ -547,6 +548,41 @@ const char *vcm_web_country_name(const vcm_req *req, const vcm_country *c)
             return r;
     }
     return vcm_web_name_in(req, &c->names);
+}
+
+/* Unix seconds of noon UTC of an ISO day "YYYY-MM-DD"; -1 when it is not
+ * one (a year or a month alone, or anything else). */
+static int64_t iso_day(const char *d)
+{
+    int y, m, dd, end = 0;
+    if (!d || strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d%n", &y, &m, &dd, &end) != 3 || end != 10 ||
+        m < 1 || m > 12 || dd < 1 || dd > 31)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = dd, .tm_hour = 12};
+    return (int64_t)timegm(&tm);
+}
+
+const char *vcm_web_day(const vcm_req *req, const char *date)
+{
+    int64_t t = iso_day(date);
+    char b[96];
+    if (t < 0 || vcm_l10n_day(vcm_web_lang(req), t, b, sizeof b) < 0)
+        return date;
+    const char *r = vcm_arena_strdup(req->arena, b);
+    return r ? r : date;
+}
+
+const char *vcm_web_period(const vcm_req *req, const char *start, const char *end)
+{
+    int64_t a = iso_day(start), z = iso_day(end);
+    char b[160];
+    if (a >= 0 && z >= 0 && vcm_l10n_days(vcm_web_lang(req), a, z, b, sizeof b) == 0) {
+        const char *r = vcm_arena_strdup(req->arena, b);
+        if (r)
+            return r;
+    }
+    const char *r = vcm_arena_printf(req->arena, "%s – %s", start ? start : "", end ? end : "");
+    return r ? r : "";
 }
 
 struct named {

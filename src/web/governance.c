@@ -26,15 +26,7 @@ const char *vcm_gov_date_label(vcm_req *req, const char *date)
         return vcm_web_t(req, "gov.unknown");
     /* a whole day in the visitor's language; a year, or a year and month,
      * as the facts give it */
-    int y, m, d, end = 0;
-    if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &end) != 3 || end != 10)
-        return date;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
-    char day[96];
-    if (vcm_l10n_day(vcm_web_lang(req), (int64_t)timegm(&tm), day, sizeof day) < 0)
-        return date;
-    const char *r = vcm_arena_strdup(req->arena, day);
-    return r ? r : date;
+    return vcm_web_day(req, date);
 }
 
 const char *vcm_gov_person_label(vcm_req *req, const char *name)

@@ -230,6 +230,12 @@ int vcm_web_sort_by(const vcm_req *req, json_t *list, const char *field);
 /* Facet values ({label, count}) by count, most first, equal counts by
  * label in the visitor's collation. */
 int vcm_web_facet_order(const vcm_req *req, json_t *items);
+/* An ISO day "YYYY-MM-DD" in the visitor's language ("Mar 3, 2027"); the
+ * text itself when it is not a whole day. Two days as a period in the
+ * language's range form ("Mar 3 – Jul 1, 2027"), else "START – END".
+ * From the request's arena. */
+const char *vcm_web_day(const vcm_req *req, const char *date);
+const char *vcm_web_period(const vcm_req *req, const char *start, const char *end);
 const char *vcm_web_rights_label(const char *uri);
 /* The record's rights for a page or the API, three things apart (metadata
  * licence, object's rights, images), labels in the visitor's language

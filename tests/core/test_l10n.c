@@ -327,6 +327,31 @@ static void test_timestamps(void **state)
     }
 }
 
+static void test_periods(void **state)
+{
+    (void)state;
+    const int64_t a = 1804032000, z = 1814400000, y = 1835568000; /* 2027-03-03, 07-01, 2028-03-02 */
+    static const struct {
+        const char *lang, *same_year, *two_years;
+    } w[] = {
+        {"en", "Mar 3" THIN "–" THIN "Jul 1, 2027", "Mar 3, 2027" THIN "–" THIN "Mar 2, 2028"},
+        {"fr", "3 mars" THIN "–" THIN "1 juil. 2027", "3 mars 2027" THIN "–" THIN "2 mars 2028"},
+        {"de", "3. März" THIN "–" THIN "1. Juli 2027", "3. März 2027" THIN "–" THIN "2. März 2028"},
+        {"ko", "2027년 3월 3일 ~ 7월 1일", "2027년 3월 3일 ~ 2028년 3월 2일"},
+        {"ja", "2027年3月3日～7月1日", "2027年3月3日～2028年3月2日"},
+    };
+    char b[160];
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        assert_int_equal(vcm_l10n_days(w[i].lang, a, z, b, sizeof b), 0);
+        assert_string_equal(b, w[i].same_year);
+        assert_int_equal(vcm_l10n_days(w[i].lang, a, y, b, sizeof b), 0);
+        assert_string_equal(b, w[i].two_years);
+    }
+    /* one day is one date */
+    assert_int_equal(vcm_l10n_days("en", a, a, b, sizeof b), 0);
+    assert_string_equal(b, "Mar 3, 2027");
+}
+
 static const char *name_of(const void *p)
 {
     return *(const char *const *)p;
@@ -413,6 +438,7 @@ int main(void)
         T(test_years_and_ranges),
         T(test_centuries),
         T(test_timestamps),
+        T(test_periods),
         T(test_collation),
         T(test_country_names),
     };
