@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/token.h"
@@ -435,12 +436,11 @@ static const char *date_text(vcm_req *req, int64_t t)
 {
     if (!t)
         return vcm_web_t(req, "account.never");
-    time_t tt = (time_t)t;
-    struct tm tm;
-    char buf[32];
-    if (!gmtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm))
+    char buf[128];
+    if (vcm_l10n_time(vcm_web_lang(req), t, buf, sizeof buf) < 0)
         return "";
-    return vcm_arena_strdup(req->arena, buf);
+    const char *s = vcm_arena_strdup(req->arena, buf);
+    return s ? s : "";
 }
 
 static int account_render(vcm_req *req, vcm_resp *resp, vcm_web_who *w, int status,

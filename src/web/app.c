@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/asset.h"
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "model/rights.h"
 #include "web/web.h"
@@ -469,23 +471,9 @@ json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o)
 
 const char *vcm_web_count(const vcm_req *req, int64_t n)
 {
-    const char *sep = vcm_web_t(req, "number.thousands_separator");
-    if (strcmp(sep, "number.thousands_separator") == 0)
-        sep = ",";
-    char digits[24];
-    snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
-    vcm_buf b;
-    vcm_buf_init(&b, 256);
-    if (n < 0)
-        vcm_buf_putc(&b, '-');
-    size_t len = strlen(digits);
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            vcm_buf_puts(&b, sep);
-        vcm_buf_putc(&b, digits[i]);
-    }
-    const char *s = b.toobig ? "" : vcm_arena_strdup(req->arena, b.data);
-    vcm_buf_release(&b);
+    char b[64];
+    vcm_l10n_number(vcm_web_lang(req), n, b, sizeof b);
+    const char *s = vcm_arena_strdup(req->arena, b);
     return s ? s : "";
 }
 
@@ -545,6 +533,113 @@ const char *vcm_web_name(const vcm_ltexts *names)
 {
     const vcm_ltext *t = vcm_ltexts_pick(names, "en");
     return t ? t->text : "";
+}
+
+const char *vcm_web_name_in(const vcm_req *req, const vcm_ltexts *names)
+{
+    const vcm_ltext *t = vcm_ltexts_pick(names, vcm_l10n_tag(vcm_web_lang(req)));
+    return t ? t->text : "";
+}
+
+const char *vcm_web_country_name(const vcm_req *req, const vcm_country *c)
+{
+    char b[256];
+    if (vcm_l10n_country(vcm_web_lang(req), c->code, b, sizeof b) == 0) {
+        const char *r = vcm_arena_strdup(req->arena, b);
+        if (r)
+            return r;
+    }
+    return vcm_web_name_in(req, &c->names);
+}
+
+/* Unix seconds of noon UTC of an ISO day "YYYY-MM-DD"; -1 when it is not
+ * one (a year or a month alone, or anything else). */
+static int64_t iso_day(const char *d)
+{
+    int y, m, dd, end = 0;
+    if (!d || strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d%n", &y, &m, &dd, &end) != 3 || end != 10 ||
+        m < 1 || m > 12 || dd < 1 || dd > 31)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = dd, .tm_hour = 12};
+    return (int64_t)timegm(&tm);
+}
+
+const char *vcm_web_day(const vcm_req *req, const char *date)
+{
+    int64_t t = iso_day(date);
+    char b[96];
+    if (t < 0 || vcm_l10n_day(vcm_web_lang(req), t, b, sizeof b) < 0)
+        return date;
+    const char *r = vcm_arena_strdup(req->arena, b);
+    return r ? r : date;
+}
+
+const char *vcm_web_period(const vcm_req *req, const char *start, const char *end)
+{
+    int64_t a = iso_day(start), z = iso_day(end);
+    char b[160];
+    if (a >= 0 && z >= 0 && vcm_l10n_days(vcm_web_lang(req), a, z, b, sizeof b) == 0) {
+        const char *r = vcm_arena_strdup(req->arena, b);
+        if (r)
+            return r;
+    }
+    const char *r = vcm_arena_printf(req->arena, "%s – %s", start ? start : "", end ? end : "");
+    return r ? r : "";
+}
+
+struct named {
+    json_t *j;
+    const char *name;
+};
+
+static const char *named_name(const void *item)
+{
+    return ((const struct named *)item)->name;
+}
+
+int vcm_web_sort_by(const vcm_req *req, json_t *list, const char *field)
+{
+    size_t n = json_array_size(list);
+    if (n < 2)
+        return 0;
+    struct named *v = vcm_arena_alloc(req->arena, n * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        v[i].j = json_incref(json_array_get(list, i));
+        v[i].name = json_string_value(json_object_get(v[i].j, field));
+    }
+    int rc = vcm_l10n_sort(vcm_web_lang(req), v, n, sizeof *v, named_name);
+    if (rc == 0) {
+        json_array_clear(list);
+        for (size_t i = 0; i < n; i++)
+            json_array_append(list, v[i].j);
+    }
+    for (size_t i = 0; i < n; i++)
+        json_decref(v[i].j);
+    return rc;
+}
+
+int vcm_web_facet_order(const vcm_req *req, json_t *items)
+{
+    if (vcm_web_sort_by(req, items, "label") < 0)
+        return -1;
+    /* then by count, most first, keeping the names' order among equals:
+     * an insertion sort, stable, over a few dozen values */
+    size_t n = json_array_size(items);
+    for (size_t i = 1; i < n; i++) {
+        json_t *it = json_incref(json_array_get(items, i));
+        json_int_t c = json_integer_value(json_object_get(it, "count"));
+        size_t k = i;
+        while (k > 0 && json_integer_value(json_object_get(json_array_get(items, k - 1), "count")) < c)
+            k--;
+        if (k != i) {
+            json_array_remove(items, i);
+            json_array_insert(items, k, it);
+        }
+        json_decref(it);
+    }
+    return 0;
 }
 
 json_t *vcm_web_card(const vcm_req *req, const vcm_object *o)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -122,8 +123,7 @@ static int browse_masterpieces(vcm_req *req, vcm_resp *resp, vcm_store *s, int64
         json_string(vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?view=catalogue%s%s",
                                                        m ? "&" : "", m ? m : ""))));
     json_object_set_new(d, "meta_description",
-                        json_string(vcm_web_tf(req, "meta.browse.masterpieces",
-                                               vcm_web_count(req, total))));
+                        json_string(vcm_web_tn(req, "meta.browse.masterpieces", total)));
     json_object_set_new(d, "facets", json_array());
     json_object_set_new(d, "chips", json_array());
     json_object_set_new(d, "page", json_integer(page));
@@ -244,6 +244,14 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         fc.material[i].label = vcm_web_material_label(req, fc.material[i].value);
     for (size_t i = 0; i < fc.ncentury; i++)
         fc.century[i].label = vcm_web_century(req, atoi(fc.century[i].value));
+    for (size_t i = 0; i < fc.ncountry; i++) {
+        char cn[256];
+        const char *l = vcm_l10n_country(vcm_web_lang(req), fc.country[i].value, cn, sizeof cn) == 0
+                            ? vcm_arena_strdup(req->arena, cn)
+                            : NULL;
+        if (l)
+            fc.country[i].label = l;
+    }
     for (size_t i = 0; i < fc.nregion; i++) {
         vcm_region rg = VCM_REGION_OTHER;
         vcm_region_parse(fc.region[i].value, &rg);
@@ -288,8 +296,11 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         json_t *grp = json_object();
         json_object_set_new(grp, "key", json_string(g[i].key));
         json_object_set_new(grp, "label", json_string(vcm_web_t(req, g[i].label)));
-        json_object_set_new(grp, "items",
-                            facet_links(req, ps, np, g[i].key, g[i].fs, g[i].n, g[i].active));
+        json_t *fitems = facet_links(req, ps, np, g[i].key, g[i].fs, g[i].n, g[i].active);
+        /* centuries, images and licences keep their own order */
+        if (g[i].fs != fc.century && g[i].fs != fc.image && g[i].fs != fc.licence)
+            vcm_web_facet_order(req, fitems);
+        json_object_set_new(grp, "items", fitems);
         json_array_append_new(groups, grp);
         for (size_t k = 0; g[i].active && k < g[i].n; k++)
             if (strcmp(g[i].fs[k].value, g[i].active) == 0)
@@ -304,7 +315,6 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
                                                vcm_web_t(req, "facet.date"), "label", ps[7].value,
                                                "url", browse_url(req, ps, np, "date", NULL, 1)));
     /* what is listed: the filters by their labels, as the chips say them */
-    const char *count = vcm_web_count(req, total);
     if (json_array_size(chips)) {
         vcm_buf b;
         vcm_buf_init(&b, 4096);
@@ -319,10 +329,10 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         const char *what = b.toobig ? "" : vcm_arena_strdup(req->arena, b.data);
         vcm_buf_release(&b);
         json_object_set_new(d, "meta_description",
-                            json_string(vcm_web_tfv(req, "meta.browse.filtered", 2,
-                                                    (const char *[]){count, what ? what : ""})));
+                            json_string(vcm_web_tnv(req, "meta.browse.filtered", total, 1,
+                                                    (const char *[]){what ? what : ""})));
     } else {
-        json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.browse", count)));
+        json_object_set_new(d, "meta_description", json_string(vcm_web_tn(req, "meta.browse", total)));
     }
     json_object_set_new(d, "facets", groups);
     json_object_set_new(d, "chips", chips);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -139,8 +140,10 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
                                               (json_int_t)st.museums, "countries",
                                               (json_int_t)st.countries));
     json_object_set_new(d, "empty", json_boolean(st.objects == 0));
-    const char *counts[] = {vcm_web_count(req, st.objects), vcm_web_count(req, st.museums),
-                            vcm_web_count(req, st.countries)};
+    /* three counts, each with its noun in the language's plural */
+    const char *counts[] = {vcm_web_tn(req, "count.objects", st.objects),
+                            vcm_web_tn(req, "count.museums", st.museums),
+                            vcm_web_tn(req, "count.countries", st.countries)};
     json_object_set_new(d, "meta_description", json_string(vcm_web_tfv(req, "meta.home", 3, counts)));
 
     char date[16];
@@ -149,6 +152,9 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     json_object_set_new(d, "today", json_string(date));
+    char day[96];
+    vcm_l10n_day(vcm_web_lang(req), (int64_t)now, day, sizeof day);
+    json_object_set_new(d, "today_text", json_string(day));
     json_object_set_new(d, "feed", json_string("/feeds/masterpiece-of-the-day.atom"));
     if (home_masterpieces(req, s, date, d) < 0) {
         json_decref(d);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "model/json.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -328,8 +329,16 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "origin", vcm_web_origin_json(req, &o.origin));
     /* which one this page shows: a masterpiece, with its statements and
      * their authors, or a record of the museum's catalogue */
-    json_object_set_new(obj, "statement", is_mp ? vcm_web_statements_json(&mp)
-                                                : vcm_web_ltexts(&o.statement));
+    json_t *sts = is_mp ? vcm_web_statements_json(&mp) : vcm_web_ltexts(&o.statement);
+    /* the day of each statement in the visitor's language; the ISO time
+     * stays for <time datetime> */
+    for (size_t i = 0; is_mp && i < mp.data.nstatements && i < json_array_size(sts); i++)
+        if (mp.data.statements[i].date) {
+            char day[96];
+            vcm_l10n_day(vcm_web_lang(req), mp.data.statements[i].date, day, sizeof day);
+            json_object_set_new(json_array_get(sts, i), "date_text", json_string(day));
+        }
+    json_object_set_new(obj, "statement", sts);
     json_object_set_new(obj, "masterpiece", json_boolean(is_mp));
     json_object_set_new(obj, "catalogue_url",
                         json_string(vcm_web_href(
@@ -357,11 +366,16 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
                                                   vcm_web_name(&c.names), "region",
                                                   vcm_region_name(c.region)));
     json_t *facts = json_array();
-    char *years = NULL;
-    if (o.date_start != VCM_NO_YEAR)
-        years = o.date_end != VCM_NO_YEAR && o.date_end != o.date_start
-                    ? vcm_arena_printf(req->arena, "%d – %d", o.date_start, o.date_end)
-                    : vcm_arena_printf(req->arena, "%d", o.date_start);
+    const char *years = NULL;
+    if (o.date_start != VCM_NO_YEAR) {
+        /* the language's own years and range ("1603 – 1868", "1603年～1868年"),
+         * BCE as its era, never a minus sign; the museum's date text stays
+         * as written */
+        char yb[160];
+        int32_t end = o.date_end != VCM_NO_YEAR ? o.date_end : o.date_start;
+        vcm_l10n_years(vcm_web_lang(req), o.date_start, end, yb, sizeof yb);
+        years = vcm_arena_strdup(req->arena, yb);
+    }
     fact(req, facts, "object.date", o.date_text);
     fact(req, facts, "object.years", years);
     fact(req, facts, "object.period", o.period);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "search/search.h"
 #include "search/thesaurus.h"
@@ -248,6 +249,12 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 label = vcm_web_material_label(req, f->value);
             } else if (k == VCM_FACET_ORIGIN || k == VCM_FACET_ORIGIN_COUNTRY) {
                 label = vcm_web_origin_label(req, f->value);
+            } else if (k == VCM_FACET_COUNTRY && page) {
+                char cn[256];
+                if (vcm_l10n_country(vcm_web_lang(req), f->value, cn, sizeof cn) == 0)
+                    label = vcm_arena_strdup(req->arena, cn);
+                if (!label)
+                    label = f->label;
             } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
                 label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", fkeys[k],
                                                         f->value));
@@ -263,6 +270,9 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             json_array_append_new(items, it);
         }
         if (page) {
+            /* centuries, images and licences keep their own order */
+            if (k != VCM_FACET_CENTURY && k != VCM_FACET_IMAGE && k != VCM_FACET_LICENCE)
+                vcm_web_facet_order(req, items);
             if (r->nfacets[k])
                 json_array_append_new(facets, json_pack("{s:s, s:s, s:o}", "key", fkeys[k],
                                                         "label", vcm_web_t(req, facet_labels[k]),
@@ -383,9 +393,9 @@ static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_re
         size_t done = 0, total = 0;
         vcm_search_ready(search, &done, &total);
         vcm_resp_header(resp, req, "Retry-After", "5");
-        vcm_web_error(req, resp, 503, vcm_web_tf(req, "search.starting",
-                                                 vcm_arena_printf(req->arena, "%zu / %zu", done,
-                                                                  total)));
+        vcm_web_error(req, resp, 503,
+                      vcm_web_tnv(req, "search.starting", (int64_t)total, 1,
+                                  (const char *[]){vcm_web_count(req, (int64_t)done)}));
         return -1;
     }
     if (rc < 0) {
@@ -553,9 +563,9 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
                         json_string(vcm_arena_printf(req->arena, "%s%s%s%s", vcm_web_base(req),
                                                      req->path, asked ? "?" : "",
                                                      asked ? req->query : "")));
-    const char *said[] = {q, vcm_web_count(req, r.total)};
+    const char *said[] = {q};
     json_object_set_new(d, "meta_description",
-                        json_string(*q ? vcm_web_tfv(req, "meta.search", 2, said)
+                        json_string(*q ? vcm_web_tnv(req, "meta.search", r.total, 1, said)
                                        : vcm_web_t(req, "meta.search.empty")));
     /* chips: each active filter, with a link that removes it */
     json_t *chips = json_array();

@@ -211,7 +211,7 @@ const char *vcm_web_iiif_path(vcm_req *req, const char *identifier);
 /* The object's first image held here as {url (absolute), width, height,
  * alt}, scaled into VCM_SHARE_SIZE; NULL when it has none. */
 json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o);
-/* n with the catalogue's thousands separator, from the request's arena. */
+/* n in the visitor's language (vcm_l10n_number), from the request's arena. */
 const char *vcm_web_count(const vcm_req *req, int64_t n);
 
 /* Display helpers shared by pages and the API. */
@@ -230,6 +230,27 @@ json_t *vcm_web_public_notes(const vcm_ltexts *notes);
 const char *vcm_web_title(const vcm_req *req, const vcm_object *o);
 json_t *vcm_web_card(const vcm_req *req, const vcm_object *o); /* what a grid shows of an object */
 const char *vcm_web_name(const vcm_ltexts *names); /* English, else first */
+/* Names in the visitor's language where the data holds them: of names,
+ * the one tagged with the visitor's language, else English, else the
+ * first; a country's from ICU by its code, else from its names; a
+ * museum's from its names, else its own name (profile) when the museum
+ * publishes in the visitor's language, else English (web/profile.c). */
+const char *vcm_web_name_in(const vcm_req *req, const vcm_ltexts *names);
+const char *vcm_web_country_name(const vcm_req *req, const vcm_country *c);
+const char *vcm_web_museum_name(vcm_req *req, vcm_store *s, const vcm_museum *m);
+/* Sorts a JSON array of objects by their string field with the visitor's
+ * language's collation (vcm_l10n_sort); -1 (list unchanged) when memory
+ * is short. */
+int vcm_web_sort_by(const vcm_req *req, json_t *list, const char *field);
+/* Facet values ({label, count}) by count, most first, equal counts by
+ * label in the visitor's collation. */
+int vcm_web_facet_order(const vcm_req *req, json_t *items);
+/* An ISO day "YYYY-MM-DD" in the visitor's language ("Mar 3, 2027"); the
+ * text itself when it is not a whole day. Two days as a period in the
+ * language's range form ("Mar 3 – Jul 1, 2027"), else "START – END".
+ * From the request's arena. */
+const char *vcm_web_day(const vcm_req *req, const char *date);
+const char *vcm_web_period(const vcm_req *req, const char *start, const char *end);
 const char *vcm_web_rights_label(const vcm_req *req, const char *uri);
 /* The record's rights for a page or the API, three things apart (metadata
  * licence, object's rights, images), labels in the visitor's language
@@ -347,6 +368,13 @@ const char *vcm_web_lang(const vcm_req *req);
 const char *vcm_web_t(const vcm_req *req, const char *key);
 const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg);
 const char *vcm_web_tfv(const vcm_req *req, const char *key, int nargs, const char *const args[]);
-/* "17th century", "3rd century BCE", from the catalogue. */
+/* A plural message for the count n in the visitor's language (vcm_tn:
+ * "1 museum", "42 museums"); vcm_web_tnv then fills {N} from args as
+ * vcm_web_tfv does. Allocated from the request. */
+const char *vcm_web_tn(const vcm_req *req, const char *key, int64_t n);
+const char *vcm_web_tnv(const vcm_req *req, const char *key, int64_t n, int nargs,
+                        const char *const args[]);
+/* "17th century", "3rd century BCE", from the catalogue's ordinal plural
+ * messages century.ce and century.bce (vcm_l10n_century). */
 const char *vcm_web_century(const vcm_req *req, int century);
 #endif

@@ -111,7 +111,7 @@ static void test_page_without_javascript(void **state)
     r = vt_get(&srv, path);
     assert_int_equal(r.status, 200);
     char count[64];
-    snprintf(count, sizeof count, "<strong>%lld</strong>", (long long)json_integer_value(json_object_get(m, "count")));
+    snprintf(count, sizeof count, "<strong>%lld result", (long long)json_integer_value(json_object_get(m, "count")));
     assert_non_null(strstr(r.body, count));
     assert_non_null(strstr(r.body, "class=\"chip\""));
     vt_resp_free(&r);

@@ -13,6 +13,7 @@
 #include <unicode/utf8.h>
 
 #include "core/langs.h"
+#include "core/l10n.h"
 
 static char *dir;
 static char db[1024];
@@ -50,6 +51,19 @@ static void clear(struct strs *s)
     memset(s, 0, sizeof *s);
 }
 
+/* A date the API gives (2026-01-01…) as the pages write it in the
+ * language's own words, by ICU's CLDR data (core/l10n.h): record data too. */
+static void add_day(struct strs *s, const char *t)
+{
+    int y, m, d;
+    if (!t || sscanf(t, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
+    char day[96];
+    if (vcm_l10n_day("en", (int64_t)timegm(&tm), day, sizeof day) == 0)
+        add(s, day);
+}
+
 /* Every string in j, keys of objects left out. */
 static void add_json(struct strs *s, json_t *j)
 {
@@ -58,6 +72,7 @@ static void add_json(struct strs *s, json_t *j)
     size_t i;
     if (json_is_string(j)) {
         add(s, json_string_value(j));
+        add_day(s, json_string_value(j));
     } else if (json_is_object(j)) {
         json_object_foreach(j, k, v)
             add_json(s, v);

@@ -75,9 +75,9 @@ static void test_home_counts(void **state)
     struct vt_resp r = vt_get(&demo, "/");
     assert_int_equal(r.status, 200);
     assert_contains(vt_header(&r, "Content-Type"), "text/html; charset=utf-8");
-    assert_contains(r.body, "<strong>42,231</strong> records in the catalogues");
-    assert_contains(r.body, "<strong>6</strong> museums");
-    assert_contains(r.body, "<strong>3</strong> countries");
+    assert_contains(r.body, "<strong>42,231 records in the catalogues</strong>");
+    assert_contains(r.body, "<strong>6 museums</strong>");
+    assert_contains(r.body, "<strong>3 countries</strong>");
     assert_contains(r.body, "Masterpiece of the Day");
     assert_contains(r.body, "<html lang=\"en\" dir=\"ltr\">");
     /* deterministic per date: the same page twice */
@@ -152,7 +152,7 @@ static void test_browse_filters(void **state)
     (void)state;
     struct vt_resp r = vt_get(&demo, "/browse");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<strong>42,231</strong> objects");
+    assert_contains(r.body, "<strong>42,231 objects</strong>");
     assert_contains(r.body, "href=\"/browse?country=TW\"");
     assert_contains(r.body, "href=\"/browse?region=asia\"");
     assert_contains(r.body, "rel=\"next\" href=\"/browse?page=2\"");
@@ -160,7 +160,7 @@ static void test_browse_filters(void **state)
 
     r = vt_get(&demo, "/browse?country=TW");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<strong>20</strong> objects");
+    assert_contains(r.body, "<strong>20 objects</strong>");
     assert_contains(r.body, "aria-current=\"true\"");
     assert_contains(r.body, "class=\"chip\" href=\"/browse\"");
     vt_resp_free(&r);
@@ -170,7 +170,7 @@ static void test_browse_filters(void **state)
     assert_contains(r.body, "\"total\":843");
     vt_resp_free(&r);
     r = vt_get(&demo, "/browse?region=europe");
-    assert_contains(r.body, "<strong>843</strong> objects");
+    assert_contains(r.body, "<strong>843 objects</strong>");
     vt_resp_free(&r);
     r = vt_get(&demo, "/browse?century=-3&page=1");
     assert_int_equal(r.status, 200);
@@ -180,7 +180,7 @@ static void test_browse_filters(void **state)
     r = vt_get(&demo, "/browse?century=abc&country=GB");
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "<ul class=\"notes\" role=\"status\"><li>century must be a number");
-    assert_contains(r.body, "<strong>843</strong> objects");
+    assert_contains(r.body, "<strong>843 objects</strong>");
     vt_resp_free(&r);
     r = vt_get(&demo, "/browse?page=99999");
     assert_int_equal(r.status, 404);
@@ -189,7 +189,7 @@ static void test_browse_filters(void **state)
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "The parameter “country” has a malformed %-escape");
     assert_contains(r.body, "“sort” is not a parameter of this address");
-    assert_contains(r.body, "<strong>42,231</strong> objects");
+    assert_contains(r.body, "<strong>42,231 objects</strong>");
     vt_resp_free(&r);
 }
 
@@ -646,7 +646,7 @@ static void test_store_filters_counted(void **state)
         struct vt_resp r = vt_get(&demo, path);
         assert_int_equal(r.status, 200);
         grouped(direct, num, sizeof num);
-        snprintf(want, sizeof want, "<strong>%s</strong> objects", num);
+        snprintf(want, sizeof want, "<strong>%s %s</strong>", num, direct == 1 ? "object" : "objects");
         if (!strstr(r.body, want))
             fail_msg("%s: the browse page does not say %s", fc->query, want);
         assert_null(strstr(r.body, "is not a parameter of this address"));
@@ -760,11 +760,11 @@ static void test_pages_follow_writes(void **state)
 {
     (void)state;
     struct vt_resp r = vt_get(&evil, "/");
-    assert_contains(r.body, "<strong>1</strong> records in the catalogues");
+    assert_contains(r.body, "<strong>1 record in the catalogues</strong>");
     vt_resp_free(&r);
     r = vt_get(&evil, "/browse?country=JP");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<strong>0</strong> objects");
+    assert_contains(r.body, "<strong>0 objects</strong>");
     vt_resp_free(&r);
     char path[700];
     snprintf(path, sizeof path, "%s/more.jsonl", dir);
@@ -772,11 +772,11 @@ static void test_pages_follow_writes(void **state)
                         " \"source_id\": \"TNM-1\", \"title\": \"Pine Trees\"}\n");
     assert_int_equal(vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), evil_db, path), 0);
     r = vt_get(&evil, "/");
-    assert_contains(r.body, "<strong>2</strong> records in the catalogues");
-    assert_contains(r.body, "<strong>2</strong> museums");
+    assert_contains(r.body, "<strong>2 records in the catalogues</strong>");
+    assert_contains(r.body, "<strong>2 museums</strong>");
     vt_resp_free(&r);
     r = vt_get(&evil, "/browse?country=JP");
-    assert_contains(r.body, "<strong>1</strong> objects");
+    assert_contains(r.body, "<strong>1 object</strong>");
     assert_contains(r.body, "Pine Trees");
     vt_resp_free(&r);
     /* an edit shows on the object page */
