@@ -2,7 +2,7 @@
 // what they add (masterpieces, accounts) does not change the pages the
 // other tests look at: a temporary folder under TMPDIR with a database of
 // the National Palace Museum's records and the first records of the demo
-// (over 48, so that browse has a second page), the image 'jade-a' on
+// (over 96, so that browse has a third page), the image 'jade-a' on
 // 古玉3888, the museum's language set to English and three of its records
 // published as masterpieces (`vcm masterpieces demo`: the jade, with its
 // image, becomes the Masterpiece of the Day), a contributor of the museum
@@ -69,7 +69,7 @@ export async function startSite() {
   const vcm = (...args) => execFileSync(bin, [...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = readFileSync(join(data, 'collection.jsonl'), 'utf8').split('\n');
   const npm = lines.filter((l) => l.includes('National Palace Museum'));
-  const first = lines.slice(0, 60).filter((l) => l && !l.includes('National Palace Museum'));
+  const first = lines.slice(0, 120).filter((l) => l && !l.includes('National Palace Museum'));
   writeFileSync(join(dir, 'records.jsonl'), [...npm, ...first].join('\n') + '\n');
   vcm('import', '--quiet', join(dir, 'records.jsonl'));
   vcm('media', 'add', '--quiet', '--media', media, '古玉3888', join(data, 'images/npm_taipei/jade070_00.jpg'), '--id', 'jade-a');
