@@ -410,7 +410,8 @@ for (const lang of LANGS) {
     // the entry editor: a statement too short, saved, then sent to the
     // editors: the checks put their problems beside the fields
     page = await open(pages.find((p) => p.name === 'editor'), lang, 1280);
-    await page.locator('textarea[id^="statement-"]').first().fill('Too short.');
+    // a text of its own per language: a save that changes nothing is not one
+    await page.locator('textarea[id^="statement-"]').first().fill(`Too short (${lang.code}).`);
     await Promise.all([page.waitForURL(/done=/, { timeout: WAIT }),
       page.locator(`form[action$="/dashboard/entries/${site.entry}"] button[type=submit]`).click()]);
     await Promise.all([page.waitForLoadState('load'),
