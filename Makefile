@@ -8,7 +8,7 @@
 O        ?= build
 SAN      ?=
 CC       ?= gcc
-PKGS     := libmicrohttpd sqlite3 libpq jansson libxml-2.0 icu-uc icu-i18n libsodium vips libtiff-4 libjpeg libcurl
+PKGS     := libmicrohttpd sqlite3 libpq jansson libxml-2.0 icu-uc icu-i18n libsodium vips libtiff-4 libjpeg libcurl zlib
 VCM_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 # Quiet by default: one line a file; `make V=1` shows whole commands.

@@ -177,11 +177,14 @@ int vcm_resp_header(vcm_resp *resp, vcm_req *req, const char *name, const char *
     return 0;
 }
 
-/* Does the If-None-Match list hold etag (unquoted)? Weak comparison: W/ is
- * ignored. A malformed list matches nothing, so the full answer is sent. */
+/* Does the If-None-Match list hold etag (unquoted), or the tag of its gzip
+ * variant (etag VCM_GZIP_ETAG_SUFFIX, server.c)? Both name the same
+ * content, so either lets the server answer 304 (which then carries the tag
+ * of the variant this request gets). Weak comparison: W/ is ignored. A
+ * malformed list matches nothing, so the full answer is sent. */
 static bool etag_listed(const char *list, const char *etag)
 {
-    size_t n = strlen(etag);
+    size_t n = strlen(etag), sn = strlen(VCM_GZIP_ETAG_SUFFIX);
     const char *p = list;
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == ',')
@@ -197,7 +200,9 @@ static bool etag_listed(const char *list, const char *etag)
         const char *close = strchr(p + 1, '"');
         if (!close)
             return false;
-        if ((size_t)(close - p - 1) == n && memcmp(p + 1, etag, n) == 0)
+        size_t len = (size_t)(close - p - 1);
+        if ((len == n || (len == n + sn && memcmp(p + 1 + n, VCM_GZIP_ETAG_SUFFIX, sn) == 0)) &&
+            memcmp(p + 1, etag, n) == 0)
             return true;
         p = close + 1;
     }
@@ -237,6 +242,7 @@ bool vcm_resp_etag(vcm_resp *resp, vcm_req *req, const char *etag)
     const char *quoted = vcm_arena_printf(req->arena, "\"%s\"", etag);
     if (!quoted || vcm_resp_header(resp, req, "ETag", quoted) < 0)
         return false;
+    resp->etag_ = resp->hdrs_tail_;
     if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
         return false;
     const char *inm = vcm_req_header(req, "If-None-Match");

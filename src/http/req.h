@@ -54,8 +54,10 @@ typedef struct vcm_resp {
     vcm_buf body;             /* sent as is; HEAD and 304 send no body */
     const char *content_type; /* NULL = "text/html; charset=utf-8" */
     /* Private to src/http: headers added by vcm_resp_header, in order, and
-     * whether vcm_resp_etag matched If-None-Match. */
-    struct vcm_resp_hdr *hdrs_, *hdrs_tail_;
+     * whether vcm_resp_etag matched If-None-Match; the ETag header that
+     * vcm_resp_etag added (the server gives it a suffix for a compressed
+     * body; an ETag a handler sets itself is left as it is). */
+    struct vcm_resp_hdr *hdrs_, *hdrs_tail_, *etag_;
     bool not_modified_;
 } vcm_resp;
 

@@ -65,6 +65,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -82,6 +83,7 @@
 
 #include "core/langs.h"
 #include "core/log.h"
+#include "http/compress.h"
 #include "http/http_int.h"
 
 #include "core/banned.h"
@@ -464,7 +466,7 @@ static void error_response(struct ctx *c, int status, const char *message)
 {
     vcm_resp *resp = &c->resp;
     vcm_buf_reset(&resp->body);
-    resp->hdrs_ = resp->hdrs_tail_ = NULL;
+    resp->hdrs_ = resp->hdrs_tail_ = resp->etag_ = NULL;
     resp->content_type = NULL;
     resp->not_modified_ = false;
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED && c->route.allow)
@@ -562,6 +564,57 @@ static bool over_tls(struct ctx *c, struct MHD_Connection *conn)
     return ci && is_loopback(ci->client_addr);
 }
 
+/* ---- compression ----
+ *
+ * Text bodies (HTML, CSS, JavaScript, JSON, XML) go out gzipped to a client
+ * whose Accept-Encoding takes gzip; images, tiles and fonts, compressed
+ * already, go as they are. Such a response always says Vary:
+ * Accept-Encoding, so a cache keeps the two variants apart, and an ETag
+ * from vcm_resp_etag gets VCM_GZIP_ETAG_SUFFIX on the gzip variant (on a
+ * 304 too, so the client keeps the tag of what it holds). HEAD gets the
+ * headers of GET, Content-Length of the gzipped body included.
+ *
+ * A handler that sets an ETag of its own (the write API's entry versions,
+ * which clients send back in If-Match) or a Content-Encoding gets no
+ * compression: its tag names a version, not bytes, and must stay as it
+ * is. */
+
+static bool has_header(const vcm_resp *resp, const char *name, const struct vcm_resp_hdr *but)
+{
+    for (const struct vcm_resp_hdr *h = resp->hdrs_; h; h = h->next)
+        if (h != but && strcasecmp(h->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the response varies with Accept-Encoding, and in *gzip whether
+ * this one is to be gzipped. */
+static bool negotiable(struct ctx *c, bool not_modified, bool *gzip)
+{
+    vcm_resp *resp = &c->resp;
+    *gzip = false;
+    if (!vcm_compressible_type(resp->content_type) || has_header(resp, "ETag", resp->etag_) ||
+        has_header(resp, "Content-Encoding", NULL))
+        return false;
+    *gzip = (not_modified || resp->body.len > 0) &&
+            vcm_accepts_gzip(vcm_req_header(&c->req, "Accept-Encoding"));
+    return true;
+}
+
+/* Gives the ETag from vcm_resp_etag the suffix of the gzip variant. */
+static void gzip_etag(struct ctx *c)
+{
+    struct vcm_resp_hdr *h = c->resp.etag_;
+    if (!h)
+        return;
+    size_t n = strlen(h->value);
+    assert(n >= 2 && h->value[n - 1] == '"');
+    const char *v = vcm_arena_printf(c->req.arena, "%.*s" VCM_GZIP_ETAG_SUFFIX "\"",
+                                     (int)(n - 1), h->value);
+    if (v)
+        h->value = v;
+}
+
 static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
 {
     vcm_resp *resp = &c->resp;
@@ -569,8 +622,26 @@ static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
     bool not_modified = resp->not_modified_ && status == MHD_HTTP_OK;
     if (not_modified)
         status = MHD_HTTP_NOT_MODIFIED;
+    bool gzip;
+    bool vary = negotiable(c, not_modified, &gzip);
     struct MHD_Response *r;
     size_t len = not_modified ? 0 : resp->body.len;
+    if (gzip && len) {
+        char *z;
+        size_t zlen;
+        if (vcm_gzip(resp->body.data, len, &z, &zlen) < 0) {
+            /* the same bytes, uncompressed: still a right answer */
+            vcm_warn("cannot gzip a response", "bytes=%zu", len);
+            gzip = false;
+        } else {
+            vcm_buf_release(&resp->body);
+            len = zlen;
+            r = MHD_create_response_from_buffer(len, z, MHD_RESPMEM_MUST_FREE);
+            if (!r)
+                free(z);
+            goto made;
+        }
+    }
     if (len) {
         char *data = vcm_buf_detach(&resp->body, &len);
         r = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE) : NULL;
@@ -579,11 +650,18 @@ static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
     } else {
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     }
+made:
     if (!r)
         return MHD_NO;
+    if (gzip)
+        gzip_etag(c);
     enum MHD_Result ok = MHD_YES;
     for (const struct vcm_resp_hdr *h = resp->hdrs_; h && ok; h = h->next)
         ok = MHD_add_response_header(r, h->name, h->value);
+    if (ok && vary)
+        ok = MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    if (ok && gzip && !not_modified)
+        ok = MHD_add_response_header(r, "Content-Encoding", "gzip");
     /* A 304 describes no content, so it carries no Content-Type (RFC 9110 15.4.5). */
     if (ok && !not_modified)
         ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,

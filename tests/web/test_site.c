@@ -179,7 +179,7 @@ static void test_browse_filters(void **state)
     /* a bad parameter on a page is left out with a note; the others apply */
     r = vt_get(&demo, "/browse?century=abc&country=GB");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<ul class=\"notes\" role=\"status\"><li>century must be a number");
+    assert_contains(r.body, "<div role=\"status\"><ul class=\"notes\"><li>century must be a number");
     assert_contains(r.body, "<strong>843 objects</strong>");
     vt_resp_free(&r);
     r = vt_get(&demo, "/browse?page=99999");
