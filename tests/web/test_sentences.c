@@ -1,5 +1,5 @@
 /* Every sentence a visitor reads comes from the catalogue: the pages are
- * rendered by a server whose catalogue (VCM_LOCALE_DIR) is locale/en.tsv
+ * rendered by a server whose catalogue (VCM_LOCALE_DIR) is locale/vcm.pot
  * with every message bracketed, ⟦like this⟧, and the visible text of each
  * page (text nodes, and the alt, title, aria-label and placeholder
  * attributes; not scripts or styles) must hold no letter outside brackets
@@ -14,6 +14,8 @@
 
 #include "core/langs.h"
 #include "core/l10n.h"
+#include "core/po.h"
+#include "core/buf.h"
 
 static char *dir;
 static char db[1024];
@@ -378,34 +380,57 @@ static int check_page(const char *path, long want)
 
 /* ---- set-up ---- */
 
+struct bracket {
+    FILE *out;
+    size_t n;
+};
+
+static int bracket_entry(const vcm_po_entry *e, void *ctx)
+{
+    struct bracket *b = ctx;
+    if (!e->ctxt)
+        return 0;
+    fprintf(b->out, "%s\t⟦%s⟧\n", e->ctxt, e->id);
+    b->n++;
+    return 0;
+}
+
+static char *read_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    vcm_buf b;
+    vcm_buf_init(&b, 0);
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        vcm_buf_append(&b, chunk, k);
+    fclose(f);
+    return vcm_buf_detach(&b, len);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
     dir = vt_tmpdir();
-    /* the pseudo-catalogue: every message of locale/en.tsv in brackets */
-    FILE *in = fopen("locale/en.tsv", "r");
-    if (!in)
-        fail_msg("locale/en.tsv not found: run from the source tree");
+    /* the pseudo-catalogue: every message of locale/vcm.pot in brackets */
+    size_t len = 0;
+    char *pot = read_text("locale/vcm.pot", &len);
+    if (!pot)
+        fail_msg("locale/vcm.pot not found: run from the source tree");
     char path[700];
     snprintf(path, sizeof path, "%s/locale", dir);
     mkdir(path, 0700);
     snprintf(path, sizeof path, "%s/locale/en.tsv", dir);
-    FILE *out = fopen(path, "w");
-    assert_non_null(out);
-    char line[4096];
-    size_t n = 0;
-    while (fgets(line, sizeof line, in)) {
-        char *tab = strchr(line, '\t');
-        if (line[0] == '#' || !tab) {
-            fputs(line, out);
-            continue;
-        }
-        line[strcspn(line, "\n")] = '\0';
-        fprintf(out, "%.*s\t⟦%s⟧\n", (int)(tab - line), line, tab + 1);
-        n++;
-    }
-    fclose(in);
-    fclose(out);
+    struct bracket b = {fopen(path, "w"), 0};
+    assert_non_null(b.out);
+    char perr[200];
+    if (vcm_po_parse(pot, len, bracket_entry, &b, perr, sizeof perr) != 0)
+        fail_msg("locale/vcm.pot:%s", perr);
+    free(pot);
+    fclose(b.out);
+    size_t n = b.n;
     assert_true(n > 100);
 
     vt_demo_slice(db, sizeof db, dir, "part", 3000);
