@@ -89,6 +89,8 @@ CONTEXT = {
     'loan': 'Loans of objects between member museums.',
     'exhibition': 'Travelling exhibitions between member museums.',
     'exchange': 'The staff and education exchange programme between members.',
+    'count': 'A number of things with its noun: an ICU plural message ({n, plural, …}), with the categories CLDR gives the language; # is the number.',
+    'langs': 'The language switcher at the top of every page.',
 }
 
 
@@ -299,13 +301,15 @@ def uses(keys):
 
 
 def read_en_tsv(path):
-    msgs, block = [], ''
+    msgs, block, in_block = [], '', False
     with open(path, encoding='utf-8') as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip('\n')
             if line.startswith('#'):
-                block = line[1:].strip()
+                block = (block + ' ' + line[1:].strip()) if in_block else line[1:].strip()
+                in_block = True
                 continue
+            in_block = False
             if not line:
                 continue
             if '\t' not in line:
