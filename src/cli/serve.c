@@ -28,6 +28,8 @@ static const vcm_option serve_options[] = {
     {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", VCM_OPT_NUM, W(iiif_max_size), 16, 1 << 20},
     {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", VCM_OPT_NUM, W(iiif_max_area), 256, 1L << 40},
     {"sitemap-urls", "VCM_SITEMAP_URLS", "N", "serve: URLs in one sitemap file at most; past that /sitemap.xml is an index of several (default 50000)", VCM_OPT_NUM, W(sitemap_urls), 1, 50000},
+    {"oai-page", "VCM_OAI_PAGE", "N", "serve: records in one page of an OAI-PMH list; a resumption token gives the next (default 500)", VCM_OPT_NUM, W(oai_page), 1, 100000},
+    {"oai-admin", "VCM_OAI_ADMIN", "EMAIL", "serve: the address OAI-PMH's Identify gives (default webmaster@ the public host)", VCM_OPT_STR, W(oai_admin), 0, 0},
     {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", VCM_OPT_NUM, W(iiif_max_cost), 1024, 1L << 50},
 };
 #undef W
