@@ -41,7 +41,7 @@ void vcm_serve_options(vcm_web_config *w, vcm_option_set *set)
 }
 
 int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_config *w,
-                  const vcm_mail_config *mail)
+                  const vcm_mail_config *mail, const vcm_harvest_opts *harvest)
 {
     char err[1024];
     /* Open the store once up front: migrations run here, and a bad --db
@@ -107,16 +107,17 @@ int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_conf
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     /* the outbox's sender, started with the signals blocked as above, so
      * that they come to sigwait; libcurl set up before its first use */
-    if (mail->smtp_url[0])
-        curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     vcm_mail_sender *sender = vcm_mail_sender_start(c, mail);
+    /* the OAI-PMH sources due, harvested (cli/harvest.c) */
+    vcm_harvester *harvester = vcm_harvester_start(c, harvest);
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
         ;
     vcm_info("stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
+    vcm_harvester_stop(harvester);
     vcm_mail_sender_stop(sender);
-    if (mail->smtp_url[0])
-        curl_global_cleanup();
+    curl_global_cleanup();
     vcm_app_stop_taking(&app);
     vcm_server_stop(srv);
     rc = VCM_EXIT_OK;
