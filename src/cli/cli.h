@@ -4,6 +4,7 @@
  * 2 usage error, 3 could not run (file, database, port). */
 #ifndef VCM_CLI_H
 #define VCM_CLI_H
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -134,10 +135,11 @@ void vcm_harvest_options(vcm_harvest_opts *o, vcm_option_set *set);
 int vcm_cmd_harvest(vcm_config *c, const vcm_harvest_opts *o, const char *museum,
                     const char *format);
 /* One harvest of source id under owner's lock, progress lines to progress
- * (NULL: none). 0 done, 1 another node holds the source, -1 failed (err;
- * an interrupted harvest keeps its token for the next run). */
+ * (NULL: none); it ends after the page under way when *stop becomes true
+ * (stop NULL: never). 0 done, 1 another node holds the source, -1 failed or
+ * stopped (err; an interrupted harvest keeps its token for the next run). */
 int vcm_harvest_run(vcm_store *s, int64_t id, const vcm_harvest_opts *o, const char *owner,
-                    FILE *progress, char *err, size_t errlen);
+                    const atomic_bool *stop, FILE *progress, char *err, size_t errlen);
 /* vcm serve's schedule: a thread that harvests the sources due, on its own
  * connection, until stopped; NULL (nothing started) when o->poll is 0. */
 typedef struct vcm_harvester vcm_harvester;

@@ -22,6 +22,7 @@
  * node that finds it held leaves the source alone. */
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,7 @@ struct run {
     const char *museum_name;
     vcm_mapping *dc; /* oai_dc's mapping */
     vcm_arena rec;   /* one record's memory */
+    const atomic_bool *stop; /* vcm serve stopping: end after the page (NULL: never) */
     int64_t harvested, deleted, errors;
     /* the page's unmapped paths, counted, written with the page */
     struct {
@@ -438,7 +440,11 @@ static int fetch_page(struct run *r, const char *url, struct fetch *f, char *err
         if (r->progress)
             fprintf(r->progress, "harvest %lld: %s; again in %ld s\n", (long long)r->src.id, err,
                     wait);
-        sleep((unsigned)wait);
+        for (long k = 0; k < wait; k++) {
+            if (r->stop && atomic_load(r->stop))
+                return -1;
+            sleep(1);
+        }
     }
 }
 
@@ -533,6 +539,11 @@ static int harvest(struct run *r, const char *owner, char *err, size_t errlen)
                         : "");
         if (!next[0])
             break;
+        if (r->stop && atomic_load(r->stop)) {
+            /* the token of the next page is stored: the next run resumes */
+            snprintf(err, errlen, "stopped with the server; the next run resumes");
+            goto out;
+        }
     }
     rc = 0;
 out:
@@ -556,9 +567,9 @@ static vcm_mapping *dc_mapping(char *err, size_t errlen)
 }
 
 int vcm_harvest_run(vcm_store *s, int64_t id, const vcm_harvest_opts *o, const char *owner,
-                    FILE *progress, char *err, size_t errlen)
+                    const atomic_bool *stop, FILE *progress, char *err, size_t errlen)
 {
-    struct run r = {.s = s, .o = o, .progress = progress};
+    struct run r = {.s = s, .o = o, .progress = progress, .stop = stop};
     vcm_arena a;
     vcm_arena_init(&a, 0);
     vcm_arena_init(&r.rec, 64u << 20);
@@ -725,7 +736,8 @@ static int cmd_run(vcm_store *s, vcm_config *c, const vcm_harvest_opts *o)
             continue;
         found = true;
         char err[1024];
-        int r = vcm_harvest_run(s, v[i].id, o, owner, c->quiet ? NULL : stderr, err, sizeof err);
+        int r = vcm_harvest_run(s, v[i].id, o, owner, NULL, c->quiet ? NULL : stderr, err,
+                                sizeof err);
         if (r != 0) {
             fprintf(stderr, "vcm harvest run: source %lld: %s\n", (long long)v[i].id, err);
             rc = r > 0 && rc == VCM_EXIT_OK ? VCM_EXIT_OK : VCM_EXIT_FAIL;
@@ -782,6 +794,7 @@ struct vcm_harvester {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool stop;
+    atomic_bool stopping; /* read by a harvest under way */
 };
 
 static void *harvester_main(void *arg)
@@ -813,7 +826,8 @@ static void *harvester_main(void *arg)
             if (v[i].lock_owner && v[i].lock_until >= now)
                 continue;
             vcm_info("harvest", "source=%lld url=\"%s\"", (long long)v[i].id, v[i].url);
-            int r = vcm_harvest_run(s, v[i].id, &h->o, owner, NULL, err, sizeof err);
+            int r = vcm_harvest_run(s, v[i].id, &h->o, owner, &h->stopping, NULL, err,
+                                    sizeof err);
             if (r < 0)
                 vcm_warn("harvest failed", "source=%lld error=\"%s\"", (long long)v[i].id, err);
             pthread_mutex_lock(&h->lock);
@@ -860,6 +874,7 @@ void vcm_harvester_stop(vcm_harvester *h)
 {
     if (!h)
         return;
+    atomic_store(&h->stopping, true);
     pthread_mutex_lock(&h->lock);
     h->stop = true;
     pthread_cond_signal(&h->wake);

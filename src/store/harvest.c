@@ -55,8 +55,11 @@ static const char *const sql[H_COUNT_] = {
                      "SELECT 'c' || code || ':' || region FROM countries UNION ALL "
                      "SELECT 'e' || object_id || ':' || live_version FROM entries "
                      "WHERE live_version <> 0",
+    /* in key order from the last key given: the stamps are a filter, not
+     * the index to walk (+), or each batch would sort every record stamped
+     * in the range */
     [H_LIST] = "SELECT r.object_id, r.stamp, r.deleted, r.sets FROM oai_records r "
-               "WHERE r.object_id > ?4 AND r.stamp >= ?1 AND r.stamp <= ?2 AND " IN_SET
+               "WHERE r.object_id > ?4 AND +r.stamp >= ?1 AND +r.stamp <= ?2 AND " IN_SET
                " ORDER BY r.object_id LIMIT ?5",
     [H_COUNT] = "SELECT count(*) FROM oai_records r WHERE r.stamp >= ?1 AND r.stamp <= ?2 AND "
                 IN_SET,
