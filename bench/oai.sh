@@ -4,7 +4,8 @@
 # The demo collection (or its first VCM_BENCH_OAI_RECORDS lines) is
 # imported into a fresh SQLite database served by `vcm serve` twice: with
 # pages of 500 records (the default) and of 5,000. For each, a harvester
-# walks ListRecords in LIDO through every resumption token with curl:
+# walks ListRecords in LIDO through every resumption token (python3, one
+# kept-alive connection):
 # records/s, and the server's peak RSS (VmHWM of /proc/PID/status) after
 # the walk beside its RSS before it. Memory flat means the peak does not
 # grow with the page size: a page is streamed a few dozen records at a time.
@@ -75,20 +76,30 @@ serve() {
 
 rss_kib() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
-# walk: every page of ListRecords in LIDO; sets n (records) and ms.
+# walk: every page of ListRecords in LIDO, over one kept-alive connection
+# (python3's http.client: a process spawned per page would be measured,
+# not the server); sets n (records) and ms.
 walk() {
-  q="verb=ListRecords&metadataPrefix=lido"
-  n=0
-  t0=$(bench_ms)
-  while :; do
-    curl -s -f -o "$tmp/page.xml" "http://127.0.0.1:$port/oai?$q" || { echo "oai: a page failed" >&2; exit 1; }
-    c=$(grep -o '<record>' "$tmp/page.xml" | wc -l)
-    n=$((n + c))
-    tok=$(sed -n 's/.*<resumptionToken[^>]*>\([A-Za-z0-9_-][A-Za-z0-9_-]*\)<\/resumptionToken>.*/\1/p' "$tmp/page.xml")
-    [ -n "$tok" ] || break
-    q="verb=ListRecords&resumptionToken=$tok"
-  done
-  ms=$(($(bench_ms) - t0))
+  out=$(python3 - "$port" <<'PY'
+import http.client, re, sys, time
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=600)
+q, n, t0 = "verb=ListRecords&metadataPrefix=lido", 0, time.monotonic()
+while True:
+    c.request("GET", "/oai?" + q)
+    r = c.getresponse()
+    body = r.read()
+    if r.status != 200:
+        sys.exit("oai: a page answered %d" % r.status)
+    n += body.count(b"<record>")
+    m = re.search(rb"<resumptionToken[^>]*>([A-Za-z0-9_-]+)</resumptionToken>", body)
+    if not m:
+        break
+    q = "verb=ListRecords&resumptionToken=" + m.group(1).decode()
+print(n, int((time.monotonic() - t0) * 1000))
+PY
+) || { echo "oai: the walk failed" >&2; exit 1; }
+  n=${out% *}
+  ms=${out#* }
 }
 
 first_port=""
