@@ -360,13 +360,17 @@ static void test_member_stopped_mid_harvest(void **state)
         nanosleep(&ts, NULL);
     }
     assert_true(seen >= 30);
-    /* a record behind the harvest's cursor changes meanwhile */
+    /* the harvest held still (so that it cannot end first, however fast
+     * the machine), a record behind its cursor changes meanwhile, then
+     * the member stops */
+    kill(h, SIGSTOP);
     char *edit = demo_line(3, "Changed during the harvest");
     import_member("during.jsonl", edit);
     free(edit);
     kill(member.pid, SIGKILL);
     int st;
     waitpid(member.pid, &st, 0);
+    kill(h, SIGCONT);
     waitpid(h, &st, 0);
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 0);
     long stopped_at = progress(hub2_db);
