@@ -28,8 +28,17 @@ static void test_datestamps(void **state)
 static void test_tokens(void **state)
 {
     (void)state;
-    vcm_oai_query q = {.verb = VCM_OAI_LIST_RECORDS, .prefix = "lido", .set = "museum:12",
-                       .from = 5, .until = 99, .after = 42, .cursor = 7, .size = 60};
+    /* zeroed whole, padding included, as the decoder leaves what it fills */
+    vcm_oai_query q;
+    memset(&q, 0, sizeof q);
+    q.verb = VCM_OAI_LIST_RECORDS;
+    snprintf(q.prefix, sizeof q.prefix, "lido");
+    snprintf(q.set, sizeof q.set, "museum:12");
+    q.from = 5;
+    q.until = 99;
+    q.after = 42;
+    q.cursor = 7;
+    q.size = 60;
     char tok[VCM_OAI_TOKEN_MAX];
     assert_int_equal(vcm_oai_token_encode(&q, tok), 0);
     /* URL-safe as it is */

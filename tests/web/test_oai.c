@@ -205,6 +205,23 @@ static void test_lists_walk_every_record_once(void **state)
     }
 }
 
+/* A list's page is streamed (sent chunked, made while it is sent); and
+ * /oai takes no POST. */
+static void test_lists_streamed(void **state)
+{
+    (void)state;
+    struct vt_resp r = oai("verb=ListRecords&metadataPrefix=edm", 2);
+    const char *te = vt_header(&r, "Transfer-Encoding");
+    assert_non_null(te);
+    assert_contains(te, "chunked");
+    vt_resp_free(&r);
+    char url[200];
+    snprintf(url, sizeof url, "%s/oai", srv.base);
+    r = vt_http("POST", url, "verb=Identify", "Content-Type: application/x-www-form-urlencoded");
+    assert_int_equal(r.status, 405);
+    vt_resp_free(&r);
+}
+
 static void test_get_record_each_format(void **state)
 {
     (void)state;
@@ -406,6 +423,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identify_formats_sets),
         cmocka_unit_test(test_lists_walk_every_record_once),
+        cmocka_unit_test(test_lists_streamed),
         cmocka_unit_test(test_get_record_each_format),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_token_survives_restart),
