@@ -67,7 +67,13 @@ void vcm_oai_time_format(int64_t t, char out[21])
         snprintf(out, 21, "1970-01-01T00:00:00Z");
         return;
     }
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* four digits always: strftime's %Y writes year 690 as "690" */
+    char b[64];
+    snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    size_t n = strlen(b) < 20 ? strlen(b) : 20; /* a year past 9999 never comes from a stamp */
+    memcpy(out, b, n);
+    out[n] = '\0';
 }
 
 /* ---- resumption tokens ----------------------------------------------------- */

@@ -271,7 +271,7 @@ static void test_full_then_incremental(void **state)
     struct vt_resp id = vt_get(&member, "/oai?verb=Identify");
     assert_int_equal(id.status, 200);
     vt_resp_free(&id);
-    sleep(2);
+    sleep(1);
 
     vt_db_url(hub_db, sizeof hub_db, dir, "hub");
     if (vt_sh(&out, "%s import --quiet --db '%s' %s/first.jsonl", vt_bin(), hub_db, dir) != 0)
