@@ -1,5 +1,5 @@
 /* The OAI-PMH provider at /oai, over loopback on a real `vcm serve` with a
- * small store (60 records of the demo; the backend of the run), pages of 7
+ * small store (60 records of the demo; the backend of the run), pages of 15
  * records so that lists take several tokens. Every answer is validated with
  * xmllint against the schemas of ../shared/data/schemas: OAI-PMH with
  * oai_dc, with LIDO 1.1, with EDM (one schema set per format, as their
@@ -8,13 +8,17 @@
 
 #include <jansson.h>
 
+/* records a page: several pages for 60 records, few answers to validate */
+#define PAGE 15
+#define PAGE_S "15"
+
 static char *dir, db[1024], xsd[3][800];
 static struct vt_server srv;
 static const char *const prefixes[3] = {"oai_dc", "lido", "edm"};
 
 static void start(void)
 {
-    setenv("VCM_OAI_PAGE", "7", 1);
+    setenv("VCM_OAI_PAGE", PAGE_S, 1);
     setenv("VCM_HARVEST_POLL", "0", 1);
     vt_server_start(&srv, db);
 }
@@ -153,7 +157,7 @@ static long walk(const char *verb, int f, const char *args, json_t *seen, long *
             vt_resp_free(&r);
             break;
         }
-        assert_int_equal(here, 7);
+        assert_int_equal(here, PAGE);
         snprintf(q, sizeof q, "verb=%s&resumptionToken=%s", verb, tok);
         free(tok);
         vt_resp_free(&r);
@@ -286,8 +290,8 @@ static void test_token_survives_restart(void **state)
     char q[600];
     snprintf(q, sizeof q, "verb=ListIdentifiers&resumptionToken=%s", tok);
     r = oai(q, 0);
-    assert_contains(r.body, "cursor=\"7\"");
-    assert_contains(r.body, "<identifier>oai:127.0.0.1:8</identifier>");
+    assert_contains(r.body, "cursor=\"" PAGE_S "\"");
+    assert_contains(r.body, "<identifier>oai:127.0.0.1:16</identifier>");
     free(tok);
     vt_resp_free(&r);
 }
