@@ -19,6 +19,7 @@ struct command_opts {
     vcm_museum_opts museum;
     vcm_import_cli_opts import;
     vcm_export_cli_opts export;
+    vcm_harvest_opts harvest;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -31,7 +32,12 @@ static int run_serve(vcm_config *c, const struct command_opts *o)
         fprintf(stderr, "vcm serve: %s\n", err);
         return VCM_EXIT_USAGE;
     }
-    return vcm_cmd_serve(c, &o->http, &o->serve, &mail);
+    return vcm_cmd_serve(c, &o->http, &o->serve, &mail, &o->harvest);
+}
+
+static int run_harvest(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_harvest(c, &o->harvest, o->media.museum, o->export.format);
 }
 
 static int run_media(vcm_config *c, const struct command_opts *o)
@@ -90,6 +96,9 @@ static const struct command {
     {"network", "load FILE...", "load the network's facts (.tsv, data/network/facts.tsv), the ASEM partners or a table of museums (.csv)", vcm_cmd_network, NULL},
     {"network", "members", "list the museums with a membership status", vcm_cmd_network, NULL},
     {"governance", "load FILE...", "load the network's governance and meetings (.tsv, data/network/governance.tsv): offices, rules, terms, meetings, news", vcm_cmd_governance, NULL},
+    {"harvest", "add URL", "harvest an OAI-PMH repository into a museum: --museum ID --format lido|oai_dc [--set SPEC] [--every SECONDS]", NULL, run_harvest},
+    {"harvest", "run [SOURCE]", "harvest every source (or one) now: incremental, resuming an interrupted harvest from its last token", NULL, run_harvest},
+    {"harvest", "list", "the sources, where each harvest stands, its refused records and unmapped elements", NULL, run_harvest},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"user", "add EMAIL NAME ROLE [MUSEUM]", "add an account (contributor, museum_admin with its museum's number, editor, secretariat) and queue its invitation", vcm_cmd_user, NULL},
@@ -126,7 +135,7 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[8];
+    vcm_option_set sets[9];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
@@ -135,6 +144,7 @@ int main(int argc, char **argv)
     vcm_museum_options(&opts.museum, &sets[5]);
     vcm_import_options(&opts.import, &sets[6]);
     vcm_export_options(&opts.export, &sets[7]);
+    vcm_harvest_options(&opts.harvest, &sets[8]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

@@ -103,10 +103,29 @@ void vcm_resp_init(vcm_resp *resp)
     vcm_buf_init(&resp->body, 0);
 }
 
+void vcm_resp_stream_drop(vcm_resp *resp)
+{
+    if (resp->stream && resp->stream_end)
+        resp->stream_end(resp->stream_ud);
+    resp->stream = NULL;
+    resp->stream_end = NULL;
+    resp->stream_ud = NULL;
+}
+
 void vcm_resp_release(vcm_resp *resp)
 {
+    vcm_resp_stream_drop(resp);
     vcm_buf_release(&resp->body);
     vcm_resp_init(resp);
+}
+
+int vcm_resp_drain(vcm_resp *resp)
+{
+    int r = 0;
+    while (resp->stream && (r = resp->stream(resp->stream_ud, &resp->body)) > 0)
+        ;
+    vcm_resp_stream_drop(resp);
+    return r < 0 ? -1 : 0;
 }
 
 static bool is_token(const char *s)

@@ -49,10 +49,24 @@ typedef struct vcm_req {
 
 struct vcm_resp_hdr;
 
+/* A body made piece by piece while it is sent (OAI-PMH's lists): appends
+ * the next piece to out and returns 1 while more is to come, 0 after the
+ * last, -1 on an error (the connection is then cut, the status being sent
+ * already). It runs on the connection's thread, after the handler has
+ * returned, between other requests of that thread. */
+typedef int (*vcm_stream_fn)(void *ud, vcm_buf *out);
+
 typedef struct vcm_resp {
     int status;               /* 200 unless the handler sets it */
     vcm_buf body;             /* sent as is; HEAD and 304 send no body */
     const char *content_type; /* NULL = "text/html; charset=utf-8" */
+    /* When stream is set, the body is body's bytes then stream's pieces,
+     * sent chunked in memory of one piece at a time; stream_end(stream_ud)
+     * runs once when it is done with (sent, cut, or never sent), so ud is
+     * the stream's own (malloc'd, not in the request's arena). */
+    vcm_stream_fn stream;
+    void (*stream_end)(void *ud);
+    void *stream_ud;
     /* Private to src/http: headers added by vcm_resp_header, in order, and
      * whether vcm_resp_etag matched If-None-Match; the ETag header that
      * vcm_resp_etag added (the server gives it a suffix for a compressed
@@ -146,6 +160,11 @@ int vcm_req_header_all(const vcm_req *r, const char *name, const char **vals, in
  * handlers directly do it too, and release with vcm_resp_release. */
 void vcm_resp_init(vcm_resp *resp);
 void vcm_resp_release(vcm_resp *resp);
+/* Runs a stream set by the handler to its end into body (tests that call
+ * handlers directly); 0, or -1 when the stream failed. */
+int vcm_resp_drain(vcm_resp *resp);
+/* Ends a stream not sent (stream_end), leaving resp without one. */
+void vcm_resp_stream_drop(vcm_resp *resp);
 
 /* Adds a response header, copying name and value into req->arena. Returns -1
  * and adds nothing when the name is not an HTTP token, when name or value

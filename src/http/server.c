@@ -244,6 +244,7 @@ static struct ctx *ctx_get(void)
 static void ctx_put(struct ctx *c)
 {
     vcm_buf_release(&c->upload);
+    vcm_resp_stream_drop(&c->resp);
     vcm_buf_release(&c->resp.body);
     vcm_arena_reset(&c->arena);
     struct cache *cache = tl_cache;
@@ -465,6 +466,7 @@ static void error_body(struct ctx *c, int status, const char *message)
 static void error_response(struct ctx *c, int status, const char *message)
 {
     vcm_resp *resp = &c->resp;
+    vcm_resp_stream_drop(resp);
     vcm_buf_reset(&resp->body);
     resp->hdrs_ = resp->hdrs_tail_ = resp->etag_ = NULL;
     resp->content_type = NULL;
@@ -615,6 +617,67 @@ static void gzip_etag(struct ctx *c)
         h->value = v;
 }
 
+/* A streamed body (req.h): what is left of the piece made last, and the
+ * handler's maker of pieces. */
+struct stream {
+    vcm_buf b;
+    size_t off;
+    bool done;
+    vcm_stream_fn fn;
+    void (*end)(void *ud);
+    void *ud;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream *st = cls;
+    (void)pos;
+    while (st->off == st->b.len) {
+        if (st->done)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        vcm_buf_reset(&st->b);
+        st->off = 0;
+        int r = st->fn(st->ud, &st->b);
+        if (r < 0)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        st->done = r == 0;
+    }
+    size_t n = st->b.len - st->off < max ? st->b.len - st->off : max;
+    memcpy(buf, st->b.data + st->off, n);
+    st->off += n;
+    return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    struct stream *st = cls;
+    if (st->end)
+        st->end(st->ud);
+    vcm_buf_release(&st->b);
+    free(st);
+}
+
+/* The response of a streamed body: body's bytes first, then the pieces. */
+static struct MHD_Response *stream_response(vcm_resp *resp)
+{
+    struct stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->b = resp->body; /* what the handler wrote before the stream: sent first */
+    vcm_buf_init(&resp->body, 0);
+    st->fn = resp->stream;
+    st->end = resp->stream_end;
+    st->ud = resp->stream_ud;
+    resp->stream = NULL;
+    resp->stream_end = NULL;
+    resp->stream_ud = NULL;
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st, stream_free);
+    if (!r)
+        stream_free(st);
+    return r;
+}
+
 static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
 {
     vcm_resp *resp = &c->resp;
@@ -626,6 +689,15 @@ static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
     bool vary = negotiable(c, not_modified, &gzip);
     struct MHD_Response *r;
     size_t len = not_modified ? 0 : resp->body.len;
+    bool head = strcmp(c->req.method, "HEAD") == 0;
+    if (resp->stream && (not_modified || head))
+        vcm_resp_stream_drop(resp); /* nothing of it would be sent */
+    if (resp->stream) {
+        /* a streamed body goes as it is made, never gzipped */
+        gzip = vary = false;
+        r = stream_response(resp);
+        goto made;
+    }
     if (gzip && len) {
         char *z;
         size_t zlen;

@@ -149,6 +149,16 @@ static const char *const placements_cols[] = {"id", "offer_id", "request_id", "h
                                               "home_id", "score", "created_by", "created"};
 static const char *const placement_reports_cols[] = {"id", "placement_id", "author", "body",
                                                      "created"};
+/* OAI-PMH, provided and harvested (schema 013): store/harvest.c. */
+static const char *const oai_records_cols[] = {"object_id", "stamp", "deleted", "sets", "sig"};
+static const char *const harvest_sources_cols[] = {
+    "id", "url", "museum_id", "format", "set_spec", "every", "created", "last_stamp", "token",
+    "run_from", "run_stamp", "lock_owner", "lock_until", "last_run", "next_run", "status",
+    "harvested", "deleted", "errors"};
+static const char *const harvest_records_cols[] = {"source_id", "identifier", "object_id",
+                                                   "stamp"};
+static const char *const harvest_errors_cols[] = {"source_id", "identifier", "at", "message"};
+static const char *const harvest_unmapped_cols[] = {"source_id", "path", "records"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -212,6 +222,11 @@ const vcm_table vcm_store_tables[] = {
     TABLE(exchange_posts, "iiiittttttiti", 1),
     TABLE(placements, "iiiiiiti", 1),
     TABLE(placement_reports, "iitti", 1),
+    TABLE(oai_records, "iiitt", 1),
+    TABLE(harvest_sources, "itittiitttttiiitiii", 1),
+    TABLE(harvest_records, "itit", 2),
+    TABLE(harvest_errors, "itit", 2),
+    TABLE(harvest_unmapped, "iti", 2),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

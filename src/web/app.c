@@ -131,6 +131,7 @@ void vcm_web_config_defaults(vcm_web_config *w)
     w->iiif_max_area = 4096L * 4096;
     w->iiif_max_cost = 128000000;
     w->sitemap_urls = VCM_SITEMAP_URLS;
+    w->oai_page = 500;
 }
 
 int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,

@@ -50,6 +50,8 @@ typedef struct vcm_web_config {
     long iiif_max_area;            /* most pixels of one IIIF image made */
     long iiif_max_cost;            /* most pixels decoded + written for one IIIF request */
     long sitemap_urls;             /* URLs in one sitemap file at most (sitemap.c) */
+    long oai_page;                 /* OAI-PMH records (or headers) in one list's page (oai.c) */
+    char oai_admin[VCM_CONFIG_STR]; /* OAI-PMH Identify's adminEmail; "" = webmaster@HOST */
 } vcm_web_config;
 /* The sitemap protocol's ceiling of URLs in one file, and the default. */
 #define VCM_SITEMAP_URLS 50000
@@ -293,6 +295,9 @@ int vcm_api_options(vcm_req *req, vcm_resp *resp);
  * page, or, past web.sitemap_urls of them, is an index of /sitemaps/K.xml
  * (vcm_sitemap_file, route parameter {file}); /robots.txt names it. */
 int vcm_sitemap(vcm_req *req, vcm_resp *resp);
+/* oai.c: the OAI-PMH 2.0 provider at /oai (docs/oai-pmh.md). */
+int vcm_oai(vcm_req *req, vcm_resp *resp);
+
 /* formats.c: /objects/{id}.lido.xml and .edm.xml. vcm_web_object_format()
  * says whether the request's {id} names a record in a format (its number
  * from 1) rather than the page (0). */
