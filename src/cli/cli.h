@@ -118,6 +118,16 @@ void vcm_mail_sender_stop(vcm_mail_sender *m);
 int vcm_cmd_outbox_send(vcm_config *c, const vcm_mail_config *mail);
 int vcm_cmd_search(vcm_config *c);
 
+/* cli/package.c: the collection as a BagIt bag (docs/preservation.md). */
+typedef struct vcm_package_opts {
+    int drafts;                         /* export: drafts and unpublished entries too */
+    char organization[VCM_CONFIG_STR];  /* export: Source-Organization */
+} vcm_package_opts;
+void vcm_package_options(vcm_package_opts *o, vcm_option_set *set);
+int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o);
+int vcm_cmd_verify_package(vcm_config *c);
+int vcm_cmd_import_package(vcm_config *c);
+
 /* vcm thesaurus check (src/cli/thesaurus.c). */
 typedef struct vcm_thesaurus_opts {
     long factor; /* report names finding more than factor × the English name's records */
