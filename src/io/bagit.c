@@ -214,7 +214,8 @@ int vcm_bagit_tags(const char *text, size_t len, vcm_bagit_tag_fn fn, void *ud, 
                 snprintf(err, errlen, "the value is longer than %d bytes", TAG_VALUE_MAX);
                 goto out;
             }
-            value[vn++] = ' ';
+            if (vn) /* a value given only on the lines after its label starts there */
+                value[vn++] = ' ';
             memcpy(value + vn, l + k, n - k);
             vn += n - k;
             continue;
