@@ -696,7 +696,9 @@ static int collection(exporter *x, int64_t *objects)
 /* The site's own documents of an object, made by its handlers: Linked Art
  * and the IIIF manifest. A request without a server: the handlers need the
  * store, the catalogue and the templates of an error page, nothing of the
- * search or the image server, which are not started. */
+ * search or the image server, which are not started. Their store is the
+ * export's own connection, so that they read in its transaction: the whole
+ * package is the data of one moment. */
 typedef struct docs {
     exporter *x;
     vcm_app app;
@@ -719,16 +721,23 @@ static int docs_init(docs *d, exporter *x, char *err, size_t errlen)
         return fail(err, errlen, "cannot create a thread key");
     }
     app->has_key = true;
-    if (!(app->tpl = vcm_tpl_set_new()) || vcm_tpl_set_add_builtin(app->tpl, err, errlen) < 0) {
+    struct vcm_web_thread *t = vcm_web_thread(app);
+    if (!t || !(app->tpl = vcm_tpl_set_new()) ||
+        vcm_tpl_set_add_builtin(app->tpl, err, errlen) < 0) {
+        if (!t || !app->tpl)
+            fail(err, errlen, "out of memory");
         vcm_app_release(app);
         return -1;
     }
+    t->store = x->s;
     vcm_arena_init(&d->arena, 0);
     return 0;
 }
 
 static void docs_release(docs *d)
 {
+    /* the store is the export's, which closes it */
+    vcm_web_thread(&d->app)->store = NULL;
     vcm_app_release(&d->app);
     vcm_arena_release(&d->arena);
 }
@@ -986,12 +995,22 @@ int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o)
         fprintf(stderr, "vcm export-package: %s\n", err);
         return VCM_EXIT_FAIL;
     }
+    if (!c->base_url[0] && !c->quiet)
+        fprintf(stderr, "vcm export-package: no --base-url: the Linked Art and the IIIF "
+                        "manifests name http://localhost, and LIDO leaves out the images held "
+                        "here\n");
     /* beside the target, so that the rename at the end stays on one file
      * system */
     char bag[PATH_MAX_LEN];
     snprintf(bag, sizeof bag, "%s.partial-%d", target, (int)getpid());
     exporter x = {.c = c, .o = o, .s = s, .bag = bag};
     int status = VCM_EXIT_FAIL;
+    /* every read as of one moment, while the site's writers go on */
+    if (s->ops->begin_read(s) < 0) {
+        fprintf(stderr, "vcm export-package: %s\n", vcm_store_error(s));
+        vcm_store_close(s);
+        return VCM_EXIT_FAIL;
+    }
     int64_t objects = 0, public = 0, manifests = 0, octets = 0, files = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1030,6 +1049,7 @@ out:
     free(x.signers.v);
     free(x.live_ids.v);
     free(x.live_versions.v);
+    vcm_store_rollback(s); /* it only read */
     vcm_store_close(s);
     return status;
 }
@@ -1598,7 +1618,7 @@ int vcm_cmd_import_package(vcm_config *c)
     int64_t faults = verify_bag(bag, &octets, &files);
     if (faults) {
         fprintf(stderr, "vcm import-package: %s is not a valid bag (%" PRId64
-                        " fault%s above): nothing was imported\n",
+                        " fault%s above): nothing was imported, the store was left as it was\n",
                 bag, faults, faults == 1 ? "" : "s");
         return VCM_EXIT_BAD_INPUT;
     }
