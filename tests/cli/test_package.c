@@ -17,6 +17,7 @@
 #include "package.h"
 
 static char db[1024], media[700];
+static long draft; /* a record that was never published */
 
 static char *sql(const char *url, const char *q)
 {
@@ -64,11 +65,20 @@ static int group_setup(void **state)
     free(out);
     /* an entry signed by the first account, which has a password; the
      * second signed nothing */
-    sql_write(db, "UPDATE ops.users SET password_hash = 'argon2-secret-hash' WHERE email = "
-                  "'signer@example.org'");
-    if (strncmp(db, "sqlite:", 7) != 0)
-        sql_write(db, "UPDATE users SET password_hash = 'argon2-secret-hash' WHERE email = "
-                      "'signer@example.org'");
+    bool lite = strncmp(db, "sqlite:", 7) == 0; /* its accounts live in the ops file */
+    sql_write(db, lite ? "UPDATE ops.users SET password_hash = 'argon2-secret-hash' WHERE "
+                         "email = 'signer@example.org'"
+                       : "UPDATE users SET password_hash = 'argon2-secret-hash' WHERE "
+                         "email = 'signer@example.org'");
+    /* a record never published: the museum's own, still a draft */
+    char *id = sql(db, "SELECT max(id) FROM objects WHERE id NOT IN (SELECT object_id FROM "
+                       "entries)");
+    draft = atol(id);
+    free(id);
+    assert_true(draft > 0);
+    char q[200];
+    snprintf(q, sizeof q, "UPDATE objects SET status = 'draft' WHERE id = %ld", draft);
+    sql_write(db, q);
     sql_write(db, "UPDATE entry_versions SET author_id = (SELECT id FROM users WHERE email = "
                   "'signer@example.org'), author = 'Sig Ner' WHERE version = 1");
     return 0;
@@ -147,7 +157,19 @@ static void test_round_trip(void **state)
     assert_not_contains(users, "By Stander");
     free(users);
 
-    /* drafts: entries never published are left out, unless asked */
+    /* drafts: records and entries never published are left out, unless
+     * asked */
+    char obj[64], text[64];
+    snprintf(obj, sizeof obj, "{\"id\":%ld,", draft);
+    snprintf(text, sizeof text, "{\"object_id\":%ld,", draft);
+    char *coll = sh_ok("cat '%s/data/collection.jsonl' '%s/data/tables/objects.jsonl'", bag, bag);
+    assert_contains(coll, "{\"id\":");
+    assert_not_contains(coll, obj);
+    free(coll);
+    coll = sh_ok("cat '%s'/data/tables/object_*.jsonl '%s'/data/linked-art.jsonl", bag, bag);
+    assert_contains(coll, "{\"object_id\":");
+    assert_not_contains(coll, text);
+    free(coll);
     char *live = sql(db, "SELECT count(*) FROM entries WHERE live_version <> 0");
     char *every = sql(db, "SELECT count(*) FROM entries");
     assert_string_not_equal(live, every);
@@ -160,6 +182,12 @@ static void test_round_trip(void **state)
     n = sh_ok("wc -l < '%s/data/tables/entries.jsonl'%s", bagd, "");
     assert_int_equal(atoi(n), atoi(every));
     free(n);
+    coll = sh_ok("cat '%s/data/collection.jsonl' '%s/data/tables/objects.jsonl'", bagd, bagd);
+    assert_contains(coll, obj);
+    free(coll);
+    coll = sh_ok("cat '%s'/data/tables/object_*.jsonl%s", bagd, "");
+    assert_contains(coll, text);
+    free(coll);
     free(live);
     free(every);
     assert_valid(bagd);
