@@ -980,7 +980,11 @@ int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o)
         fprintf(stderr, "vcm export-package: name the folder to write (a new one)\n");
         return VCM_EXIT_USAGE;
     }
-    const char *target = c->argv[1];
+    /* "out/" names the folder out, beside which the bag is written */
+    char target[PATH_MAX_LEN];
+    snprintf(target, sizeof target, "%s", c->argv[1]);
+    for (size_t n = strlen(target); n > 1 && target[n - 1] == '/'; n--)
+        target[n - 1] = '\0';
     char err[1024];
     if (target_free(target, err, sizeof err) < 0) {
         fprintf(stderr, "vcm export-package: %s\n", err);
