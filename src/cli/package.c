@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1199,7 +1200,10 @@ static void check_manifest(verifier *v, const char *name, vcm_bagit_alg alg, boo
                 *m |= bit;
         }
         char full[PATH_MAX_LEN * 2];
-        snprintf(full, sizeof full, "%s/%s", v->bag, rel);
+        if ((size_t)snprintf(full, sizeof full, "%s/%s", v->bag, rel) >= sizeof full) {
+            fault(v, name, ln, "the path is too long");
+            continue;
+        }
         struct stat st;
         if (lstat(full, &st) < 0) {
             fault(v, name, ln, "'%s' is missing", rel);
@@ -1237,7 +1241,10 @@ static void walk_payload(verifier *v, const char *rel, int64_t *octets, int64_t 
     }
     for (size_t i = 0; i < n; i++) {
         char sub[PATH_MAX_LEN], full[PATH_MAX_LEN * 2];
-        snprintf(sub, sizeof sub, "%s/%s", rel, names[i]);
+        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", rel, names[i]) >= sizeof sub) {
+            fault(v, rel, 0, "a path in the folder is too long");
+            continue;
+        }
         snprintf(full, sizeof full, "%s/%s", v->bag, sub);
         struct stat st;
         if (lstat(full, &st) < 0) {
