@@ -320,7 +320,7 @@ typedef struct exporter {
     FILE *f, *licences;
     int64_t rows, images;
     vcm_value row[64];
-    char num[64][24]; /* the e-mail placeholders of a row, and such */
+    char email[48];   /* the placeholder of a signer's e-mail */
     char err[1024];
 } exporter;
 
@@ -438,8 +438,8 @@ static int keep_row(exporter *x, const vcm_value *in)
         if (!idset_has(&x->signers, id))
             return 0;
         int e = col_of(t, "email"), p = col_of(t, "password_hash"), d = col_of(t, "disabled");
-        snprintf(x->num[0], sizeof x->num[0], "user-%" PRId64 "@invalid", id);
-        r[e] = (vcm_value){.type = VCM_V_TEXT, .t = x->num[0]};
+        snprintf(x->email, sizeof x->email, "user-%" PRId64 "@invalid", id);
+        r[e] = (vcm_value){.type = VCM_V_TEXT, .t = x->email};
         r[p] = (vcm_value){.type = VCM_V_NULL};
         r[d] = (vcm_value){.type = VCM_V_INT, .i = 1};
         return 1;
@@ -1287,6 +1287,7 @@ static int64_t verify_bag(const char *path, int64_t *octets, int64_t *files)
     size_t n;
     if (list_dir(path, &names, &n) < 0) {
         fault(&v, ".", 0, "cannot read the folder");
+        vcm_strmap_release(&v.listed);
         return v.faults;
     }
     int payload_manifests = 0;
