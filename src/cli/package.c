@@ -981,6 +981,11 @@ int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o)
         fprintf(stderr, "vcm export-package: name the folder to write (a new one)\n");
         return VCM_EXIT_USAGE;
     }
+    /* the bag's own paths go below it */
+    if (strlen(c->argv[1]) > PATH_MAX_LEN / 2) {
+        fprintf(stderr, "vcm export-package: the path is too long\n");
+        return VCM_EXIT_USAGE;
+    }
     /* "out/" names the folder out, beside which the bag is written */
     char target[PATH_MAX_LEN];
     snprintf(target, sizeof target, "%s", c->argv[1]);
@@ -1006,7 +1011,7 @@ int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o)
                         "here\n");
     /* beside the target, so that the rename at the end stays on one file
      * system */
-    char bag[PATH_MAX_LEN];
+    char bag[PATH_MAX_LEN + 32];
     snprintf(bag, sizeof bag, "%s.partial-%d", target, (int)getpid());
     exporter x = {.c = c, .o = o, .s = s, .bag = bag};
     int status = VCM_EXIT_FAIL;
@@ -1019,7 +1024,7 @@ int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o)
     int64_t objects = 0, public = 0, manifests = 0, octets = 0, files = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    char data[PATH_MAX_LEN + 8], lido[PATH_MAX_LEN + 16];
+    char data[sizeof bag + 8], lido[sizeof bag + 16];
     snprintf(data, sizeof data, "%s/data", bag);
     snprintf(lido, sizeof lido, "%s/data/lido.xml", bag);
     if (make_dirs(data, x.err, sizeof x.err) < 0 || first_pass(&x) < 0 ||
