@@ -91,6 +91,8 @@ $(O)/tests/%: tests/%.c tests/testutil.h $(O)/libvcm.a
 
 # Tests that include the SMTP sink besides testutil.h.
 $(O)/tests/io/test_smtp $(O)/tests/cli/test_outbox_send: tests/smtpsink.h
+# The data package's tests share their helpers.
+$(O)/tests/cli/test_package $(O)/tests/cli/test_package_demo: tests/cli/package.h
 
 deps:
 	sh scripts/deps.sh

@@ -146,6 +146,15 @@ int vcm_harvest_run(vcm_store *s, int64_t id, const vcm_harvest_opts *o, const c
 typedef struct vcm_harvester vcm_harvester;
 vcm_harvester *vcm_harvester_start(const vcm_config *c, const vcm_harvest_opts *o);
 void vcm_harvester_stop(vcm_harvester *h);
+/* cli/package.c: the collection as a BagIt bag (docs/preservation.md). */
+typedef struct vcm_package_opts {
+    int drafts;                         /* export: drafts and unpublished entries too */
+    char organization[VCM_CONFIG_STR];  /* export: Source-Organization */
+} vcm_package_opts;
+void vcm_package_options(vcm_package_opts *o, vcm_option_set *set);
+int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o);
+int vcm_cmd_verify_package(vcm_config *c);
+int vcm_cmd_import_package(vcm_config *c);
 
 /* vcm thesaurus check (src/cli/thesaurus.c). */
 typedef struct vcm_thesaurus_opts {

@@ -167,7 +167,9 @@ const vcm_table vcm_store_tables[] = {
     TABLE(museums, "itttrrttt", 1),
     TABLE(museum_names, "itit", 2),
     TABLE(objects, "iitttttiiitttttttttttiit", 1),
-    TABLE(object_texts, "ittitii", 3),
+    /* key (object_id, field, pos) since schema 008: lang sits before pos,
+     * so the scan orders by four columns to be in one order on every backend */
+    TABLE(object_texts, "ittitii", 4),
     TABLE(object_creators, "iit", 2),
     TABLE(media, "iiittiitttttitii", 1),
     /* before changes: its rows move objects in the change sequence, which the
