@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/text.h"
 #include "core/banned.h"
 
 static const vcm_lang table[] = {
@@ -150,25 +151,6 @@ const vcm_lang *vcm_lang_by_tag(const char *tag, size_t len)
     return vcm_lang_by_code(code, p);
 }
 
-/* A qvalue: "0", "0.", "0.d{1,3}", "1", "1.", "1.0{1,3}", as thousandths;
- * -1 when malformed. */
-static int qvalue(const char *s, size_t n)
-{
-    if (n == 0 || (s[0] != '0' && s[0] != '1'))
-        return -1;
-    int q = (s[0] - '0') * 1000;
-    if (n == 1)
-        return q;
-    if (s[1] != '.' || n > 5)
-        return -1;
-    int scale = 100;
-    for (size_t i = 2; i < n; i++, scale /= 10) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        q += (s[i] - '0') * scale;
-    }
-    return q > 1000 ? -1 : q;
-}
 
 static bool is_ows(char c)
 {
@@ -210,7 +192,7 @@ const vcm_lang *vcm_lang_accept(const char *value, size_t len)
             next = pe;
             trim(value, &pb, &pe);
             if (pe - pb >= 2 && (value[pb] == 'q' || value[pb] == 'Q') && value[pb + 1] == '=') {
-                q = qvalue(value + pb + 2, pe - pb - 2);
+                q = vcm_qvalue(value + pb + 2, pe - pb - 2);
                 bad = q < 0;
             } else if (pe > pb) {
                 bad = true; /* Accept-Language defines no other parameter */

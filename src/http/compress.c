@@ -8,31 +8,12 @@
 #include <zlib.h>
 
 #include "http/compress.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 static bool is_ows(char c)
 {
     return c == ' ' || c == '\t';
-}
-
-/* qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ), in
- * thousandths, or -1 when s[0, n) is not one. */
-static int qvalue(const char *s, size_t n)
-{
-    if (n == 0 || (s[0] != '0' && s[0] != '1'))
-        return -1;
-    int q = (s[0] - '0') * 1000;
-    if (n == 1)
-        return q;
-    if (s[1] != '.' || n > 5)
-        return -1;
-    int scale = 100;
-    for (size_t i = 2; i < n; i++, scale /= 10) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        q += (s[i] - '0') * scale;
-    }
-    return q <= 1000 ? q : -1;
 }
 
 /* The q of one list member s[0, n) ("gzip;q=0.5"), -1 when malformed; its
@@ -62,7 +43,7 @@ static int member_q(const char *s, size_t n, size_t *cb, size_t *ce)
             i++;
         /* only q is defined for Accept-Encoding; other parameters are let be */
         if (i - pb >= 2 && (s[pb] == 'q' || s[pb] == 'Q') && s[pb + 1] == '=') {
-            q = qvalue(s + pb + 2, i - pb - 2);
+            q = vcm_qvalue(s + pb + 2, i - pb - 2);
             if (q < 0)
                 return -1;
         }

@@ -36,21 +36,6 @@ struct cat {
     size_t n;
 };
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    vcm_buf b;
-    vcm_buf_init(&b, 0);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        vcm_buf_append(&b, chunk, n);
-    fclose(f);
-    return vcm_buf_detach(&b, len);
-}
-
 static int collect(const vcm_po_entry *e, void *ctx)
 {
     struct cat *c = ctx;
@@ -87,8 +72,8 @@ static void parse_text(struct cat *c, const char *name, const char *text, size_t
 
 static void parse_file(struct cat *c, const char *path)
 {
-    size_t len;
-    char *text = read_all(path, &len);
+    size_t len = 0;
+    char *text = vt_read_file(path, &len);
     if (!text)
         fail_msg("cannot read %s", path);
     parse_text(c, path, text, len);
@@ -226,8 +211,8 @@ static void slurp_tree(vcm_buf *all, const char *dir, const char *const *exts)
                 want = true;
         if (!want)
             continue;
-        size_t len;
-        char *text = read_all(path, &len);
+        size_t len = 0;
+        char *text = vt_read_file(path, &len);
         if (text) {
             vcm_buf_append(all, text, len);
             vcm_buf_putc(all, '\n');
@@ -324,8 +309,8 @@ static void test_shipped_catalogues(void **state)
         /* every plural and ordinal message says every number in this
          * language's rules: parsed, each category the language has
          * answered, nothing left unreplaced */
-        size_t len;
-        char *text = read_all(path, &len), err[256];
+        size_t len = 0;
+        char *text = vt_read_file(path, &len), err[256];
         if (!text || vcm_i18n_load_po(c.lang, false, text, len, err, sizeof err) != 0)
             fail_msg("%s: %s", path, text ? err : "unreadable");
         free(text);

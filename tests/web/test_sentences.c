@@ -395,28 +395,13 @@ static int bracket_entry(const vcm_po_entry *e, void *ctx)
     return 0;
 }
 
-static char *read_text(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    vcm_buf b;
-    vcm_buf_init(&b, 0);
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        vcm_buf_append(&b, chunk, k);
-    fclose(f);
-    return vcm_buf_detach(&b, len);
-}
-
 static int group_setup(void **state)
 {
     (void)state;
     dir = vt_tmpdir();
     /* the pseudo-catalogue: every message of locale/vcm.pot in brackets */
     size_t len = 0;
-    char *pot = read_text("locale/vcm.pot", &len);
+    char *pot = vt_read_file("locale/vcm.pot", &len);
     if (!pot)
         fail_msg("locale/vcm.pot not found: run from the source tree");
     char path[700];
