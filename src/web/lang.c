@@ -159,7 +159,7 @@ void vcm_web_lang_page(vcm_req *req, json_t *data)
     if (index)
         json_array_append_new(alts, json_pack("{s:s, s:s}", "hreflang", "x-default", "href",
                                               url_in(req, base, page, vcm_lang_at(0))));
-    json_object_set_new(data, "langs", langs);
+    json_object_set_new(data, "ui_langs", langs);
     json_object_set_new(data, "hreflangs", alts);
 }
 

@@ -169,6 +169,9 @@ for (const lang of LANGS) {
       const found = await page.evaluate((sel) => {
         const boxes = [];
         for (const el of document.querySelectorAll(sel)) {
+          // not rendered (in a closed <details>, such as the language
+          // switcher's list, a box may still be computed): nothing to hit
+          if (el.checkVisibility && !el.checkVisibility({ checkVisibilityCSS: true })) continue;
           // a link laid out as its children (display: contents) is hit on them
           const rects = getComputedStyle(el).display === 'contents'
             ? [...el.children].map((c) => c.getBoundingClientRect())
@@ -362,6 +365,8 @@ for (const lang of LANGS) {
     await page.goto(`${site.base}${lang.prefix}/`, { waitUntil: 'load', timeout: WAIT });
     await axe(page);
     const links = await page.evaluate(() => {
+      // the language switcher's links are named too: open it to see them
+      for (const d of document.querySelectorAll('details')) d.open = true;
       window.axe.setup(document);
       try {
         return [...document.querySelectorAll('a[href]')].map((el) => ({
