@@ -139,7 +139,11 @@ async function loginError(lang, width) {
 
 for (const lang of LANGS) {
   for (const { width } of WIDTHS) {
-    test(`[${lang.code}] axe finds nothing serious at ${width} px`, TEST, async (t) => {
+    // both widths in English and Urdu; the phone's, where the layout is
+    // tightest, in the others (the test budget)
+    const both = lang.code === 'en' || lang.code === 'ur' || width === WIDTHS[0].width;
+    test(`[${lang.code}] axe finds nothing serious at ${width} px`,
+      both ? TEST : { ...TEST, skip: 'both widths in en and ur, the phone\'s in the others' }, async (t) => {
       const failures = [];
       const look = async (name, page) => {
         const violations = await audit(page);
