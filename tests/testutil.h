@@ -327,7 +327,8 @@ static size_t vt_collect(char *p, size_t size, size_t n, void *ud)
     return add;
 }
 
-/* One request. extra_header may be NULL ("Name: value"). */
+/* One request. extra_header may be NULL ("Name: value"; several separated
+ * by newlines). */
 static inline struct vt_resp vt_http(const char *method, const char *url, const char *body,
                                      const char *extra_header)
 {
@@ -351,8 +352,14 @@ static inline struct vt_resp vt_http(const char *method, const char *url, const 
     if (body)
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
     struct curl_slist *hl = NULL;
-    if (extra_header)
-        hl = curl_slist_append(hl, extra_header);
+    for (const char *p = extra_header; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        char *one = strndup(p, n);
+        assert_non_null(one);
+        hl = curl_slist_append(hl, one);
+        free(one);
+        p += n + (p[n] == '\n');
+    }
     if (hl)
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     CURLcode rc = curl_easy_perform(c);

@@ -37,40 +37,10 @@ static const char UR[] = "nav.browse\tبراؤز کریں\n";
 /* A GET with up to two extra headers; Set-Cookie and the rest in headers. */
 static struct vt_resp get2(const char *path, const char *h1, const char *h2)
 {
-    struct vt_resp r = {0};
-    struct {
-        char *buf;
-        size_t len;
-    } b = {NULL, 0}, h = {NULL, 0};
-    char url[2048];
+    char url[2048], hdrs[2048];
     snprintf(url, sizeof url, "%s%s", base, path);
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, vt_collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, vt_collect);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-    struct curl_slist *hl = NULL;
-    if (h1)
-        hl = curl_slist_append(hl, h1);
-    if (h2)
-        hl = curl_slist_append(hl, h2);
-    if (hl)
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK)
-        fail_msg("GET %s: %s", url, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hl);
-    curl_easy_cleanup(c);
-    r.body = b.buf ? b.buf : strdup("");
-    r.len = b.len;
-    r.headers = h.buf ? h.buf : strdup("");
-    r.hlen = h.len;
-    return r;
+    snprintf(hdrs, sizeof hdrs, "%s%s%s", h1 ? h1 : "", h1 && h2 ? "\n" : "", h2 ? h2 : "");
+    return vt_http("GET", url, NULL, hdrs[0] ? hdrs : NULL);
 }
 
 /* The page's <html lang> value, into out. */
