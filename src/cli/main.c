@@ -90,6 +90,8 @@ static const struct command {
     {"network", "load FILE...", "load the network's facts (.tsv, data/network/facts.tsv), the ASEM partners or a table of museums (.csv)", vcm_cmd_network, NULL},
     {"network", "members", "list the museums with a membership status", vcm_cmd_network, NULL},
     {"governance", "load FILE...", "load the network's governance and meetings (.tsv, data/network/governance.tsv): offices, rules, terms, meetings, news", vcm_cmd_governance, NULL},
+    {"themes", "load FILE...", "load themes from their JSON files (data/themes/*.json, docs/curation.md): texts, rule, objects picked by hand", vcm_cmd_themes, NULL},
+    {"themes", "refresh [SLUG]|list", "recompute what the themes select (after an import), or list them with their counts", vcm_cmd_themes, NULL},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"user", "add EMAIL NAME ROLE [MUSEUM]", "add an account (contributor, museum_admin with its museum's number, editor, secretariat) and queue its invitation", vcm_cmd_user, NULL},

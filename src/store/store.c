@@ -149,6 +149,12 @@ static const char *const placements_cols[] = {"id", "offer_id", "request_id", "h
                                               "home_id", "score", "created_by", "created"};
 static const char *const placement_reports_cols[] = {"id", "placement_id", "author", "body",
                                                      "created"};
+/* Themes (schema 014): store/theme.c. */
+static const char *const themes_cols[] = {"id",      "slug",    "rule",      "pos",
+                                          "created", "updated", "updated_by"};
+static const char *const theme_texts_cols[] = {"theme_id", "lang", "title", "intro"};
+static const char *const theme_picks_cols[] = {"theme_id", "object_id", "pick", "pos"};
+static const char *const theme_objects_cols[] = {"theme_id", "object_id", "pos"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -212,6 +218,10 @@ const vcm_table vcm_store_tables[] = {
     TABLE(exchange_posts, "iiiittttttiti", 1),
     TABLE(placements, "iiiiiiti", 1),
     TABLE(placement_reports, "iitti", 1),
+    TABLE(themes, "ittiiit", 1),
+    TABLE(theme_texts, "ittt", 2),
+    TABLE(theme_picks, "iiii", 2),
+    TABLE(theme_objects, "iii", 2),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

@@ -1,0 +1,154 @@
+/* Entity pages (web/curation.h): a person of thesaurus/names.tsv, a place,
+ * period or material of the thesaurus, each with its names in every
+ * language and script the thesaurus gives, its published objects (paged)
+ * and a link to browse or search them. A page's objects come from the
+ * store (store/theme.h, vcm_entity_objects): a person's by the names their
+ * records give the creator, a place's and a period's by the objects'
+ * derived origin (and a period's also by date within its country), a
+ * material's by the concepts kept per object (object_terms). */
+#include <string.h>
+
+#include "search/names.h"
+#include "search/thesaurus.h"
+#include "store/theme.h"
+#include "web/curation.h"
+#include "core/banned.h"
+
+#define PAGE_SIZE 24
+
+static const vcm_th_entry *th_find(vcm_th_kind kind, const char *id)
+{
+    const vcm_thesaurus *th = vcm_thesaurus_builtin();
+    size_t n = th ? vcm_thesaurus_count(th) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const vcm_th_entry *e = vcm_thesaurus_entry(th, i);
+        if (e->kind == kind && strcmp(e->id, id) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* [{lang, label, text}]: every name, the languages first, variants after. */
+static json_t *names_json(const vcm_th_entry *e)
+{
+    json_t *l = json_array();
+    for (size_t i = 0; i < e->nnames; i++)
+        if (!e->names[i].typed_only || e->names[i].lang[0])
+            json_array_append_new(l, json_pack("{s:s, s:s, s:s}", "lang", e->names[i].lang,
+                                               "label", e->names[i].lang[0]
+                                                            ? vcm_web_lang_label(e->names[i].lang)
+                                                            : "",
+                                               "text", e->names[i].text));
+    return l;
+}
+
+static const char *label_of(const vcm_th_entry *e, const char *lang)
+{
+    const char *en = e->id;
+    for (size_t i = 0; i < e->nnames; i++) {
+        if (lang && strcmp(e->names[i].lang, lang) == 0)
+            return e->names[i].text;
+        if (strcmp(e->names[i].lang, "en") == 0 && en == e->id)
+            en = e->names[i].text;
+    }
+    return en;
+}
+
+static int entity_page(vcm_req *req, vcm_resp *resp, const vcm_entity_query *q,
+                       const char *title, json_t *names, const char *kind_key,
+                       const char *base, const char *browse_url)
+{
+    vcm_store *s = vcm_web_store(req, resp);
+    if (!s) {
+        json_decref(names);
+        return 0;
+    }
+    int64_t page = vcm_curation_page(req), total;
+    int64_t *ids;
+    size_t n;
+    if (vcm_entity_objects(s, req->arena, q, (page - 1) * PAGE_SIZE, PAGE_SIZE, &ids, &n,
+                           &total) < 0) {
+        json_decref(names);
+        return vcm_web_store_error(req, resp, s);
+    }
+    json_t *items = vcm_curation_cards(req, s, ids, n);
+    if (!items) {
+        json_decref(names);
+        return vcm_web_store_error(req, resp, s);
+    }
+    json_t *d = json_object();
+    json_object_set_new(d, "page_title", json_string(title));
+    json_object_set_new(d, "kind", json_string(vcm_web_t(req, kind_key)));
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tfv(req, "entity.meta", 2,
+                                                (const char *[]){title,
+                                                                 vcm_web_count(req, total)})));
+    json_object_set_new(d, "names", names);
+    json_object_set_new(d, "items", items);
+    json_object_set_new(d, "total", json_integer(total));
+    if (browse_url)
+        json_object_set_new(d, "browse_url", json_string(browse_url));
+    vcm_curation_pager(req, d, base, page, total, PAGE_SIZE);
+    return vcm_web_page(req, resp, "entity", d);
+}
+
+int vcm_page_person(vcm_req *req, vcm_resp *resp)
+{
+    const char *id = vcm_req_param(req, "id");
+    const vcm_names *nm = vcm_names_builtin();
+    const vcm_name_entry *p = NULL;
+    for (size_t i = 0; nm && id && i < vcm_names_count(nm) && !p; i++)
+        if (strcmp(vcm_names_entry(nm, i)->id, id) == 0)
+            p = vcm_names_entry(nm, i);
+    if (!p)
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "entity.missing"));
+    vcm_entity_query q = {.kind = VCM_ENTITY_PERSON, .id = p->id};
+    json_t *names = json_array();
+    for (size_t i = 0; i < p->nnames && i < VCM_ENTITY_NAMES; i++) {
+        q.names[i] = p->names[i];
+        json_array_append_new(names, json_pack("{s:s, s:s, s:s}", "lang", "", "label", "",
+                                               "text", p->names[i]));
+    }
+    return entity_page(req, resp, &q, p->label, names, "entity.person",
+                       vcm_arena_printf(req->arena, "/people/%s", p->id),
+                       vcm_arena_printf(req->arena, "/search?q=%s", p->label));
+}
+
+static int th_page(vcm_req *req, vcm_resp *resp, vcm_th_kind kind, vcm_entity_kind ek,
+                   const char *path, const char *kind_key)
+{
+    const char *id = vcm_req_param(req, "id");
+    const vcm_th_entry *e = id ? th_find(kind, id) : NULL;
+    if (!e)
+        return vcm_web_error(req, resp, 404, vcm_web_t(req, "entity.missing"));
+    vcm_entity_query q = {.kind = ek, .id = e->id, .start = e->start, .end = e->end};
+    static const struct {
+        unsigned bit;
+        const char *code;
+    } regions[] = {{VCM_TH_CN, "CN"}, {VCM_TH_KR, "KR"}, {VCM_TH_JP, "JP"}, {VCM_TH_IN, "IN"}};
+    /* a period of one country's history: also the objects made there then */
+    for (size_t i = 0; ek == VCM_ENTITY_PERIOD && e->has_years && i < 4; i++)
+        if (e->regions == regions[i].bit)
+            memcpy(q.country, regions[i].code, 3);
+    const char *browse = ek == VCM_ENTITY_MATERIAL
+                             ? vcm_arena_printf(req->arena, "/browse?material=%s", e->id)
+                             : NULL;
+    return entity_page(req, resp, &q, label_of(e, vcm_web_lang(req)), names_json(e), kind_key,
+                       vcm_arena_printf(req->arena, "/%s/%s", path, e->id), browse);
+}
+
+int vcm_page_place(vcm_req *req, vcm_resp *resp)
+{
+    return th_page(req, resp, VCM_TH_PLACE, VCM_ENTITY_PLACE, "places", "entity.place");
+}
+
+int vcm_page_period(vcm_req *req, vcm_resp *resp)
+{
+    return th_page(req, resp, VCM_TH_PERIOD, VCM_ENTITY_PERIOD, "periods", "entity.period");
+}
+
+int vcm_page_material(vcm_req *req, vcm_resp *resp)
+{
+    return th_page(req, resp, VCM_TH_MATERIAL, VCM_ENTITY_MATERIAL, "materials",
+                   "entity.material");
+}
