@@ -151,7 +151,9 @@ int vcm_theme_parse(vcm_arena *a, const char *j, size_t n, vcm_theme *t, const c
         }
     }
     bool bad = false;
-    t->slug = copy_str(a, json_object_get(o, "slug"), &bad);
+    /* absent: the route names it (PUT), or the check refuses the theme */
+    v = json_object_get(o, "slug");
+    t->slug = v ? copy_str(a, v, &bad) : NULL;
     if (bad) {
         fail(field, key, "slug", "theme.error.slug");
         goto out;

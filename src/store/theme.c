@@ -58,8 +58,7 @@ static const char *const sql[T_NSTMT] = {
     [T_OBJ_EXISTS] = "SELECT count(*) FROM objects WHERE id = ?1",
     [T_MEMBERS_DEL] = "DELETE FROM theme_objects WHERE theme_id = ?1",
     [T_ADD_PICKED] = "INSERT INTO theme_objects(theme_id, object_id, pos) SELECT theme_id, "
-                     "object_id, pos FROM theme_picks WHERE theme_id = ?1 AND pick = 1 AND ?2 "
-                     "= ?2",
+                     "object_id, pos FROM theme_picks WHERE theme_id = ?1 AND pick = 1",
     [T_ADD_COUNTRY] = "INSERT INTO theme_objects(theme_id, object_id, pos) SELECT ?1, o.id, 0 "
                       "FROM objects o JOIN object_origins g ON g.object_id = o.id WHERE "
                       "g.country = ?3 AND " PUBLISHED_IN("o") " ON CONFLICT DO NOTHING",
@@ -100,25 +99,25 @@ static const char *const sql[T_NSTMT] = {
                      " OR " NAME_HAS("c.name", "2") " OR " NAME_HAS("c.name", "3") " OR "
                      NAME_HAS("c.name", "4") " OR " NAME_HAS("c.name", "5") " OR "
                      NAME_HAS("c.name", "6") " OR " NAME_HAS("c.name", "7") " OR "
-                     NAME_HAS("c.name", "8") ") AND ?9 = ?9 AND ?10 = ?10",
+                     NAME_HAS("c.name", "8") ")",
     [T_E_PLACE] = "SELECT o.id FROM objects o JOIN object_origins g ON g.object_id = o.id WHERE "
                   "o.status = 'published' AND g.culture = ?1" ORDER_BY_DATE
                   " LIMIT ?2 OFFSET ?3",
     [T_E_PLACE_N] = "SELECT count(*) FROM objects o JOIN object_origins g ON g.object_id = o.id "
-                    "WHERE o.status = 'published' AND g.culture = ?1 AND ?2 = ?2 AND ?3 = ?3",
+                    "WHERE o.status = 'published' AND g.culture = ?1",
     [T_E_PERIOD] = "SELECT o.id FROM objects o JOIN object_origins g ON g.object_id = o.id WHERE "
-                   "o.status = 'published' AND (g.culture = ?1 OR (g.country = ?4 AND "
-                   "o.date_start >= ?5 AND o.date_start <= ?6))" ORDER_BY_DATE
-                   " LIMIT ?2 OFFSET ?3",
+                   "o.status = 'published' AND (g.culture = ?1 OR (g.country = ?2 AND "
+                   "o.date_start >= ?3 AND o.date_start <= ?4))" ORDER_BY_DATE
+                   " LIMIT ?5 OFFSET ?6",
     [T_E_PERIOD_N] = "SELECT count(*) FROM objects o JOIN object_origins g ON g.object_id = o.id "
-                     "WHERE o.status = 'published' AND (g.culture = ?1 OR (g.country = ?4 AND "
-                     "o.date_start >= ?5 AND o.date_start <= ?6)) AND ?2 = ?2 AND ?3 = ?3",
+                     "WHERE o.status = 'published' AND (g.culture = ?1 OR (g.country = ?2 AND "
+                     "o.date_start >= ?3 AND o.date_start <= ?4))",
     [T_E_MATERIAL] = "SELECT o.id FROM objects o JOIN object_terms m ON m.object_id = o.id AND "
                      "m.kind = 'material' WHERE o.status = 'published' AND m.term = ?1"
                      ORDER_BY_DATE " LIMIT ?2 OFFSET ?3",
     [T_E_MATERIAL_N] = "SELECT count(*) FROM objects o JOIN object_terms m ON m.object_id = o.id "
                        "AND m.kind = 'material' WHERE o.status = 'published' AND m.term = ?1 "
-                       "AND ?2 = ?2 AND ?3 = ?3",
+                       "",
     [T_ORIGIN_COUNTS] = "SELECT g.country, count(*) FROM objects o JOIN object_origins g ON "
                         "g.object_id = o.id WHERE o.status = 'published' AND g.country IS NOT "
                         "NULL GROUP BY g.country ORDER BY 2 DESC, 1",
@@ -183,15 +182,18 @@ static int pick_id(store *s, const vcm_theme_pick *p, int64_t *id)
     return n > 0;
 }
 
+/* A rule's statement (?1 the theme, ?2 masterpieces only, ?3 the value),
+ * or with no value one that takes the theme alone. */
 static int run_value(store *s, int k, int64_t theme, bool masterpieces, const char *v)
 {
     vcm_stmt *q = st(s, k);
     if (!q)
         return -1;
     s->d->bind_int(q, 1, theme);
-    s->d->bind_int(q, 2, masterpieces);
-    if (v)
+    if (v) {
+        s->d->bind_int(q, 2, masterpieces);
         s->d->bind_text(q, 3, v);
+    }
     return vcm_run(s, q, "cannot select a theme's objects");
 }
 
@@ -637,7 +639,8 @@ int vcm_theme_of_object(vcm_store *b, vcm_arena *a, int64_t object_id, const cha
 
 /* ---- entity pages, the map, the timeline -------------------------------- */
 
-/* Binds an entity's values into a page or count statement. */
+/* Binds an entity's values into a page statement, or with limit 0 into
+ * its count (the same values without the paging). */
 static void bind_entity(store *s, vcm_stmt *q, const vcm_entity_query *e, vcm_arena *a,
                         int64_t offset, int limit)
 {
@@ -661,15 +664,18 @@ static void bind_entity(store *s, vcm_stmt *q, const vcm_entity_query *e, vcm_ar
                                                e->kind == VCM_ENTITY_PLACE ? "place" : "period",
                                                e->id));
         if (e->kind == VCM_ENTITY_PERIOD) {
-            s->d->bind_text(q, 4, e->country[0] ? e->country : "");
-            s->d->bind_int(q, 5, e->start);
-            s->d->bind_int(q, 6, e->end);
+            s->d->bind_text(q, 2, e->country[0] ? e->country : "");
+            s->d->bind_int(q, 3, e->start);
+            s->d->bind_int(q, 4, e->end);
+            page = 5;
         }
         break;
     case VCM_ENTITY_MATERIAL:
         s->d->bind_text(q, 1, e->id);
         break;
     }
+    if (limit == 0)
+        return;
     s->d->bind_int(q, page, clamp_limit(limit));
     s->d->bind_int(q, page + 1, offset > 0 ? offset : 0);
 }
@@ -683,12 +689,12 @@ int vcm_entity_objects(vcm_store *b, vcm_arena *a, const vcm_entity_query *e, in
     vcm_stmt *q = st(s, k + 1);
     if (!q)
         return -1;
-    bind_entity(s, q, e, a, offset, limit);
+    bind_entity(s, q, e, a, 0, 0);
     if (vcm_first_int(s, q, "cannot count an entity's objects", total) < 0)
         return -1;
     if (!(q = st(s, k)))
         return -1;
-    bind_entity(s, q, e, a, offset, limit);
+    bind_entity(s, q, e, a, offset, limit > 0 ? limit : 20);
     return id_rows(s, a, q, ids, n, "cannot list an entity's objects");
 }
 

@@ -184,7 +184,10 @@ int vcm_page_theme(vcm_req *req, vcm_resp *resp)
     json_t *d = json_object();
     json_t *j = summary_json(req, &t);
     json_object_set_new(d, "page_title", json_incref(json_object_get(j, "title")));
-    json_object_set_new(d, "meta_description", json_incref(json_object_get(j, "intro")));
+    const char *intro = json_string_value(json_object_get(j, "intro"));
+    json_object_set_new(d, "meta_description",
+                        json_string(intro && intro[0] ? intro
+                                                      : vcm_web_t(req, "theme.list.intro")));
     json_object_set_new(d, "theme", j);
     json_object_set_new(d, "rule", rule_words(req, &t.rule));
     json_object_set_new(d, "hand_picked", json_integer((json_int_t)t.nadd));
@@ -553,8 +556,18 @@ static int api_save(vcm_req *req, vcm_resp *resp, vcm_web_who *w, bool create)
             return vcm_web_error(req, resp, 409, vcm_web_t(req, "theme.error.taken"));
         if (!create && got == 0)
             return vcm_web_error(req, resp, 404, vcm_web_t(req, "theme.missing"));
+        /* If-Match: the stored `updated`, quoted or not; anything else never matches */
         const char *m = vcm_req_header(req, "If-Match");
-        int64_t expect = m ? vcm_web_id(m[0] == '"' ? m + 1 : m) : 0;
+        int64_t expect = 0;
+        if (m) {
+            char digits[24] = "";
+            size_t k = 0;
+            for (const char *c = m[0] == '"' ? m + 1 : m; *c >= '0' && *c <= '9' && k < 20; c++)
+                digits[k++] = *c;
+            expect = vcm_web_id(digits);
+            if (expect <= 0)
+                expect = -1;
+        }
         rc = vcm_theme_save(w->s, req->arena, &t, vcm_loans_actor(w), expect, &f, &key);
         if (rc == -1)
             return vcm_web_store_error(req, resp, w->s);
