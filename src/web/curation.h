@@ -25,6 +25,8 @@ int vcm_page_person(vcm_req *req, vcm_resp *resp);
 int vcm_page_place(vcm_req *req, vcm_resp *resp);
 int vcm_page_period(vcm_req *req, vcm_resp *resp);
 int vcm_page_material(vcm_req *req, vcm_resp *resp);
+/* map.c: /map */
+int vcm_page_map(vcm_req *req, vcm_resp *resp);
 /* timeline.c: /timeline */
 int vcm_page_timeline(vcm_req *req, vcm_resp *resp);
 

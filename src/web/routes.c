@@ -451,6 +451,7 @@ PAGE(vcm_page_place)
 PAGE(vcm_page_period)
 PAGE(vcm_page_material)
 PAGE(vcm_page_timeline)
+PAGE(vcm_page_map)
 DATA(vcm_api_themes)
 DATA(vcm_api_theme)
 ACT(vcm_theme_new_page)
@@ -482,6 +483,7 @@ static const struct {
     {"GET", "/periods/{id}", page_vcm_page_period, NULL},
     {"GET", "/materials/{id}", page_vcm_page_material, NULL},
     {"GET", "/timeline", page_vcm_page_timeline, NULL},
+    {"GET", "/map", page_vcm_page_map, NULL},
 };
 
 int vcm_app_routes(vcm_router *r)
