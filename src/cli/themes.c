@@ -74,6 +74,10 @@ static int load_file(vcm_store *s, const char *path, bool quiet)
         rc = VCM_EXIT_FAIL;
         goto out;
     }
+    if (t.unmatched)
+        fprintf(stderr, "vcm themes load: %s: %zu source ids of \"add\" or \"remove\" name no "
+                        "object in this database: left out\n",
+                path, t.unmatched);
     if (!quiet)
         printf("theme %s: %lld objects\n", t.slug, (long long)t.count);
     rc = VCM_EXIT_OK;
@@ -137,9 +141,15 @@ int vcm_cmd_themes(vcm_config *c)
         return VCM_EXIT_USAGE;
     }
     char err[1024];
+    /* the checks' sentences, for a file's errors */
+    if (vcm_i18n_load_builtin(err, sizeof err) < 0) {
+        fprintf(stderr, "vcm themes: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
     vcm_store *s = vcm_store_open(c->db, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vcm themes: %s\n", err);
+        vcm_i18n_free();
         return VCM_EXIT_FAIL;
     }
     int rc = VCM_EXIT_OK;
@@ -151,5 +161,6 @@ int vcm_cmd_themes(vcm_config *c)
     else
         rc = list(s);
     vcm_store_close(s);
+    vcm_i18n_free();
     return rc;
 }

@@ -62,6 +62,7 @@ typedef struct vcm_theme {
     size_t nadd, nremove;
     /* kept by the store */
     int64_t created, updated, count;
+    size_t unmatched;            /* picks by source id that named no object, left out */
     const char *updated_by;
 } vcm_theme;
 

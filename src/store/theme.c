@@ -447,19 +447,25 @@ static int save(store *s, vcm_arena *a, vcm_theme *t, const char *actor, int64_t
     if (expect && expect != updated)
         return -3;
     /* the picks' ids, checked */
+    t->unmatched = 0;
     for (int pass = 0; pass < 2; pass++) {
         vcm_theme_pick *p = pass ? t->remove : t->add;
-        size_t np = pass ? t->nremove : t->nadd;
-        for (size_t i = 0; i < np; i++) {
+        size_t *np = pass ? &t->nremove : &t->nadd, kept = 0;
+        for (size_t i = 0; i < *np; i++) {
             int64_t id = 0;
             int rc = pick_id(s, &p[i], &id);
             if (rc < 0)
                 return -1;
-            if (rc == 0)
+            if (rc == 0 && !p[i].source_id)
                 return refuse(field, key, pass ? "remove" : "add", "theme.error.no_object");
-            p[i].object_id = id;
-            p[i].source_id = NULL;
+            if (rc == 0) {
+                t->unmatched++;
+                continue;
+            }
+            p[kept].object_id = id;
+            p[kept++].source_id = NULL;
         }
+        *np = kept;
     }
     const char *detail = "created";
     int64_t now = vcm_now();

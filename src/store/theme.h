@@ -15,7 +15,9 @@
 /* Creates the theme t->slug, or replaces its definition (texts, rule,
  * picks: the whole theme), then recomputes what it selects; one
  * transaction. A source id in a pick names the first published object
- * with it; one that names none is refused (*field "add" or "remove").
+ * with it; one that names none is left out and counted in t->unmatched
+ * (a file's picks hold for the databases that have them), while an
+ * object id that names none is refused (*field "add" or "remove").
  * expect_updated: when not 0, the theme's stored `updated` must be this
  * (an edit made on a stale form is refused: -3). Sets t->id, t->count.
  * Writes a line of history: created or changed, and what changed. */

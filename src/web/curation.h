@@ -30,6 +30,10 @@ int vcm_page_map(vcm_req *req, vcm_resp *resp);
 /* timeline.c: /timeline */
 int vcm_page_timeline(vcm_req *req, vcm_resp *resp);
 
+/* The object page's links to the pages of its creators, place, period,
+ * materials and themes: [{url, kind, label}] (entities.c). */
+json_t *vcm_curation_related(vcm_req *req, vcm_store *s, const vcm_object *o);
+
 /* Shared (themes.c): the cards of objects by id (NULL on a store error),
  * the page asked for (?page=, from 1), and a pager's links into d. */
 json_t *vcm_curation_cards(vcm_req *req, vcm_store *s, const int64_t *ids, size_t n);

@@ -152,3 +152,55 @@ int vcm_page_material(vcm_req *req, vcm_resp *resp)
     return th_page(req, resp, VCM_TH_MATERIAL, VCM_ENTITY_MATERIAL, "materials",
                    "entity.material");
 }
+
+/* ---- the object page's links ------------------------------------------------- */
+
+static void related_add(json_t *l, const char *url, const char *kind, const char *label)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(l, i, it)
+        if (strcmp(json_string_value(json_object_get(it, "url")), url) == 0)
+            return;
+    json_array_append_new(l, json_pack("{s:s, s:s, s:s}", "url", url, "kind", kind, "label",
+                                       label));
+}
+
+json_t *vcm_curation_related(vcm_req *req, vcm_store *s, const vcm_object *o)
+{
+    json_t *l = json_array();
+    const vcm_names *nm = vcm_names_builtin();
+    for (size_t i = 0; nm && i < o->ncreators; i++) {
+        const vcm_name_entry *p =
+            vcm_names_of_creator(nm, o->creators[i], strlen(o->creators[i]));
+        if (p)
+            related_add(l, vcm_arena_printf(req->arena, "/people/%s", p->id),
+                        vcm_web_t(req, "entity.person"), p->label);
+    }
+    const char *c = o->origin.culture;
+    const vcm_th_entry *e = NULL;
+    if (strncmp(c, "place:", 6) == 0 && (e = th_find(VCM_TH_PLACE, c + 6)))
+        related_add(l, vcm_arena_printf(req->arena, "/places/%s", e->id),
+                    vcm_web_t(req, "entity.place"), label_of(e, vcm_web_lang(req)));
+    if (strncmp(c, "period:", 7) == 0 && (e = th_find(VCM_TH_PERIOD, c + 7)))
+        related_add(l, vcm_arena_printf(req->arena, "/periods/%s", e->id),
+                    vcm_web_t(req, "entity.period"), label_of(e, vcm_web_lang(req)));
+    json_t *concepts = vcm_web_concepts_json(req, o);
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(concepts, "materials"), i, m)
+    {
+        const char *id = json_string_value(json_object_get(m, "id"));
+        if (id && (e = th_find(VCM_TH_MATERIAL, id)))
+            related_add(l, vcm_arena_printf(req->arena, "/materials/%s", id),
+                        vcm_web_t(req, "entity.material"), label_of(e, vcm_web_lang(req)));
+    }
+    json_decref(concepts);
+    const char **slugs, **titles;
+    size_t n;
+    if (vcm_theme_of_object(s, req->arena, o->id, vcm_web_lang(req), &slugs, &titles, &n) == 0)
+        for (size_t k = 0; k < n; k++)
+            related_add(l, vcm_arena_printf(req->arena, "/themes/%s", slugs[k]),
+                        vcm_web_t(req, "entity.theme"), titles[k]);
+    return l;
+}

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <time.h>
 
 #include "core/token.h"
 #include "model/theme.h"
@@ -15,6 +16,7 @@
 static char *dir, db[1024];
 static struct vt_server srv;
 static char tok_editor[VCM_TOKEN_HEX], tok_contrib[VCM_TOKEN_HEX];
+static int64_t editor_id, contrib_id;
 
 static int64_t add_user(const char *email, const char *role, int64_t museum)
 {
@@ -65,8 +67,8 @@ static int group_setup(void **state)
     assert_int_equal(vt_db_sql(&out, db, "SELECT min(id) FROM museums"), 0);
     int64_t museum = atoll(out);
     free(out);
-    add_token(add_user("editor@example.org", "editor", 0), tok_editor);
-    add_token(add_user("contrib@example.org", "contributor", museum), tok_contrib);
+    add_token(editor_id = add_user("editor@example.org", "editor", 0), tok_editor);
+    add_token(contrib_id = add_user("contrib@example.org", "contributor", museum), tok_contrib);
     vt_server_start(&srv, db);
     wait_ready();
     return 0;
@@ -267,6 +269,23 @@ static void test_api_write(void **state)
     assert_not_contains(json_string_value(json_object_get(json_array_get(h, 1), "detail")),
                         "rule");
     json_decref(j);
+    /* an object id that names no object is refused beside "add"; a source id
+     * that names none here is left out */
+    r = call("POST", "/api/v1/themes", tok_editor,
+             "{\"slug\": \"picks\", \"titles\": {\"en\": \"P\"}, \"add\": [999999999]}",
+             NULL);
+    j = json_of(&r, 422, "missing object");
+    assert_non_null(json_object_get(json_object_get(j, "errors"), "add"));
+    json_decref(j);
+    snprintf(body, sizeof body,
+             "{\"slug\": \"picks\", \"titles\": {\"en\": \"P\"}, \"add\": [%lld, "
+             "\"no-such-source-id\"]}",
+             (long long)first);
+    r = call("POST", "/api/v1/themes", tok_editor, body, NULL);
+    j = json_of(&r, 201, "picks");
+    assert_int_equal(json_integer_value(json_object_get(j, "count")), 1);
+    assert_int_equal(json_array_size(json_object_get(j, "add")), 1);
+    json_decref(j);
     /* the public pages */
     r = vt_get(&srv, "/themes");
     assert_int_equal(r.status, 200);
@@ -283,6 +302,120 @@ static void test_api_write(void **state)
     /* the editors' form is theirs only */
     r = vt_get(&srv, "/themes/bowls/edit");
     assert_int_equal(r.status, 303);
+    vt_resp_free(&r);
+}
+
+/* ---- the editors' forms: CSRF, errors beside their fields, history ----------- */
+
+/* A signed-in session of user id, made in the store: its cookie header and
+ * the CSRF token its forms carry. */
+static void session_of(int64_t id, char cookie[128], char csrf[VCM_TOKEN_HEX])
+{
+    vcm_store *s;
+    char err[512], tok[VCM_TOKEN_HEX], hash[VCM_TOKEN_HEX];
+    assert_non_null(s = vcm_store_open(db, err, sizeof err));
+    assert_int_equal(vcm_token_new(tok), 0);
+    assert_int_equal(vcm_token_new(csrf), 0);
+    vcm_token_digest(tok, hash);
+    int64_t now = (int64_t)time(NULL);
+    vcm_session ss = {.hash = hash, .csrf = csrf, .created = now, .last_seen = now,
+                      .expires = now + 3600, .address = "127.0.0.1", .user = {.id = id}};
+    assert_int_equal(vcm_session_add(s, &ss), 0);
+    vcm_store_close(s);
+    snprintf(cookie, 128, "Cookie: vcm_session=%s", tok);
+}
+
+static struct vt_resp form(const char *path, const char *cookie, const char *body)
+{
+    char url[600];
+    snprintf(url, sizeof url, "%s%s", srv.base, path);
+    return vt_http("POST", url, body, cookie);
+}
+
+static void test_forms(void **state)
+{
+    (void)state;
+    char cookie[128], csrf[VCM_TOKEN_HEX], body[1400], url[600];
+    session_of(editor_id, cookie, csrf);
+    snprintf(url, sizeof url, "%s/themes/new", srv.base);
+    struct vt_resp r = vt_http("GET", url, NULL, cookie);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, csrf);
+    assert_contains(r.body, "name=\"slug\"");
+    vt_resp_free(&r);
+    /* without the CSRF token: refused, nothing written */
+    r = form("/themes", cookie, "slug=ceramics&lang0=en&title0=Ceramics&words=bowl");
+    assert_int_equal(r.status, 403);
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/themes/ceramics");
+    assert_int_equal(r.status, 404);
+    vt_resp_free(&r);
+    /* errors stand beside their fields, the values sent kept */
+    snprintf(body, sizeof body,
+             "csrf=%s&slug=Not+A+Slug&lang0=en&title0=Ceramics&words=bowl", csrf);
+    r = form("/themes", cookie, body);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "for=\"th-slug\">");
+    const char *label = strstr(r.body, "for=\"th-slug\">");
+    const char *err = strstr(r.body, "field-error");
+    assert_non_null(label);
+    assert_non_null(err);
+    assert_true(err > label && err - label < 200); /* inside the slug's label */
+    assert_contains(r.body, "value=\"Not A Slug\"");
+    vt_resp_free(&r);
+    snprintf(body, sizeof body,
+             "csrf=%s&slug=ceramics&lang0=en&title0=Ceramics&origins=Persia&words=bowl", csrf);
+    r = form("/themes", cookie, body);
+    assert_int_equal(r.status, 422);
+    label = strstr(r.body, "for=\"th-origins\">");
+    assert_non_null(label);
+    assert_non_null(strstr(label, "field-error"));
+    assert_true(strstr(label, "field-error") - label < 200);
+    vt_resp_free(&r);
+    /* a good form: stored, then shown */
+    snprintf(body, sizeof body,
+             "csrf=%s&slug=ceramics&pos=3&lang0=en&title0=Ceramics&intro0=Fired+clay.&lang1=ko"
+             "&title1=%%EB%%8F%%84%%EC%%9E%%90%%EA%%B8%%B0&intro1=&words=bowl%%0Ajar",
+             csrf);
+    r = form("/themes", cookie, body);
+    assert_int_equal(r.status, 303);
+    assert_contains(r.headers, "/themes/ceramics");
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/themes/ceramics?lang=ko");
+    assert_int_equal(r.status, 200);
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/api/v1/themes/ceramics");
+    json_t *j = json_of(&r, 200, "ceramics");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "titles"), "ko")),
+                        "도자기");
+    assert_int_equal(json_array_size(json_object_get(json_object_get(j, "rule"), "words")), 2);
+    int64_t updated = json_integer_value(json_object_get(j, "updated"));
+    json_decref(j);
+    /* an edit on a stale form is refused; a fresh one is kept, with its history */
+    snprintf(body, sizeof body, "csrf=%s&updated=%lld&lang0=en&title0=Pottery&words=bowl", csrf,
+             (long long)updated - 1);
+    r = form("/themes/ceramics", cookie, body);
+    assert_int_equal(r.status, 409);
+    vt_resp_free(&r);
+    snprintf(body, sizeof body, "csrf=%s&updated=%lld&lang0=en&title0=Pottery&words=bowl", csrf,
+             (long long)updated);
+    r = form("/themes/ceramics", cookie, body);
+    assert_int_equal(r.status, 303);
+    vt_resp_free(&r);
+    snprintf(url, sizeof url, "%s/themes/ceramics/edit", srv.base);
+    r = vt_http("GET", url, NULL, cookie);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "editor@example.org · change: rule, pos, titles");
+    assert_contains(r.body, "· create");
+    vt_resp_free(&r);
+    /* a contributor may not */
+    session_of(contrib_id, cookie, csrf);
+    r = vt_http("GET", url, NULL, cookie);
+    assert_int_equal(r.status, 403);
+    vt_resp_free(&r);
+    snprintf(body, sizeof body, "csrf=%s&lang0=en&title0=Mine", csrf);
+    r = form("/themes/ceramics", cookie, body);
+    assert_int_equal(r.status, 403);
     vt_resp_free(&r);
 }
 
@@ -365,8 +498,23 @@ static void test_silk_road(void **state)
     assert_contains(r.body, "sogdian");
     assert_contains(r.body, "central-asia");
     vt_resp_free(&r);
-    /* a file with an error is refused with its path and field, and nothing stored */
+    /* an object in it links to the theme, and to its place's page */
+    char *idtxt = NULL;
+    assert_int_equal(vt_db_sql(&idtxt, db,
+                               "SELECT t.object_id FROM theme_objects t JOIN themes h ON h.id = "
+                               "t.theme_id JOIN object_origins g ON g.object_id = t.object_id "
+                               "WHERE h.slug = 'silk-road' AND g.culture LIKE 'place:%' ORDER BY "
+                               "t.object_id LIMIT 1"),
+                     0);
     char path[900];
+    snprintf(path, sizeof path, "/objects/%lld", atoll(idtxt));
+    free(idtxt);
+    r = vt_get(&srv, path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "href=\"/themes/silk-road\"");
+    assert_contains(r.body, "href=\"/places/");
+    vt_resp_free(&r);
+    /* a file with an error is refused with its path and field, and nothing stored */
     snprintf(path, sizeof path, "%s/bad.json", dir);
     vt_write_file(path, "{\"slug\": \"bad\", \"titles\": {\"en\": \"x\"}, \"rule\": "
                         "{\"origins\": [\"Persia\"]}}");
@@ -440,6 +588,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_check),
         cmocka_unit_test(test_api_write),
+        cmocka_unit_test(test_forms),
         cmocka_unit_test(test_filter),
         cmocka_unit_test(test_silk_road),
         cmocka_unit_test(test_entities_timeline),
