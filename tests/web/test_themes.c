@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/token.h"
+#include "io/xml.h"
 #include "model/theme.h"
 #include "store/account.h"
 
@@ -583,6 +584,78 @@ static void test_entities_timeline(void **state)
     free(out);
 }
 
+/* ---- the map ------------------------------------------------------------------- */
+
+static void test_map(void **state)
+{
+    (void)state;
+    /* a museum placed at 35.0 N, 139.5 E: x = 3195, y = 550 */
+    char *out = NULL;
+    assert_int_equal(vt_db_sql(&out, db, "SELECT min(id) FROM museums"), 0);
+    long long museum = atoll(out);
+    free(out);
+    if (vt_sh(&out, "%s museum set --db '%s' %lld --lat 35.0 --lon 139.5", vt_bin(), db,
+              museum) != 0)
+        fail_msg("vcm museum set: %s", out);
+    free(out);
+    struct vt_resp r = vt_get(&srv, "/map");
+    assert_int_equal(r.status, 200);
+    const char *a = strstr(r.body, "<svg"), *b = strstr(r.body, "</svg>");
+    assert_non_null(a);
+    assert_non_null(b);
+    /* the drawing is well-formed XML, in the SVG namespace */
+    char err[512];
+    vcm_xml *x = vcm_xml_open_memory(a, (size_t)(b + 6 - a), "map.svg", NULL, err, sizeof err);
+    assert_non_null(x);
+    xmlNode *n;
+    long line;
+    int points = 0, shaded = 0, paths = 0, rc;
+    while ((rc = vcm_xml_next(x, "http://www.w3.org/2000/svg", "circle", &n, &line, err,
+                              sizeof err)) == 1) {
+        xmlChar *cx = xmlGetProp(n, (const xmlChar *)"cx"), *cy = xmlGetProp(n, (const xmlChar *)"cy");
+        if (cx && cy && strcmp((char *)cx, "3195") == 0 && strcmp((char *)cy, "550") == 0)
+            points++;
+        xmlFree(cx);
+        xmlFree(cy);
+    }
+    if (rc < 0)
+        fail_msg("the map is not well-formed: %s", err);
+    vcm_xml_close(x);
+    assert_int_equal(points, 1);
+    x = vcm_xml_open_memory(a, (size_t)(b + 6 - a), "map.svg", NULL, err, sizeof err);
+    assert_non_null(x);
+    while ((rc = vcm_xml_next(x, "http://www.w3.org/2000/svg", "path", &n, &line, err,
+                              sizeof err)) == 1) {
+        xmlChar *fill = xmlGetProp(n, (const xmlChar *)"fill");
+        char *title = n->children ? vcm_xml_text(n->children) : NULL;
+        paths++;
+        /* China, where many of the slice's works come from, is shaded and
+         * says how many */
+        if (fill && strcmp((char *)fill, "#ebe7df") != 0 && title && strstr(title, "China: "))
+            shaded++;
+        xmlFree(fill);
+        free(title);
+    }
+    assert_true(rc == 0);
+    vcm_xml_close(x);
+    assert_true(paths > 150);
+    assert_int_equal(shaded, 1);
+    /* the same figures as a list: China's count as the API has it */
+    int64_t cn = total("/api/v1/objects?origin=CN&limit=1");
+    char want[120];
+    snprintf(want, sizeof want, "href=\"/browse?origin=CN\">");
+    assert_contains(r.body, want);
+    const char *row = strstr(r.body, want);
+    char num[40];
+    snprintf(num, sizeof num, "<td>%lld</td>", (long long)cn);
+    if (cn >= 1000)
+        snprintf(num, sizeof num, "<td>%lld,%03lld</td>", (long long)cn / 1000,
+                 (long long)cn % 1000);
+    assert_non_null(strstr(row, num));
+    assert_true(strstr(row, num) - row < 200);
+    vt_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -592,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_filter),
         cmocka_unit_test(test_silk_road),
         cmocka_unit_test(test_entities_timeline),
+        cmocka_unit_test(test_map),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
