@@ -21,6 +21,7 @@
 
 #define MAP_FILE "data/map/countries.tsv"
 
+/* The legend stands in the South Pacific, from y 1130 (about 23° S) down. */
 /* Light to dark: no objects, then 1-9, 10-99, 100-999, 1000-9999, more. */
 static const char *const shades[] = {"#ebe7df", "#f3d9b1", "#e4b273", "#cf8a45",
                                      "#a65f27", "#74401a"};
@@ -132,7 +133,7 @@ int vcm_page_map(vcm_req *req, vcm_resp *resp)
                                         "map.legend.3", "map.legend.4", "map.legend.5"};
     for (int i = 0; i < 6; i++)
         json_array_append_new(legend, json_pack("{s:s, s:s, s:i}", "fill", shades[i], "label",
-                                                vcm_web_t(req, steps[i]), "y", 30 + i * 34));
+                                                vcm_web_t(req, steps[i]), "y", 1130 + i * 52));
     json_object_set_new(d, "legend", legend);
     return vcm_web_page(req, resp, "map", d);
 }

@@ -191,6 +191,7 @@ int vcm_page_theme(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "theme", j);
     json_object_set_new(d, "rule", rule_words(req, &t.rule));
     json_object_set_new(d, "hand_picked", json_integer((json_int_t)t.nadd));
+    json_object_set_new(d, "hand_removed", json_integer((json_int_t)t.nremove));
     json_object_set_new(d, "items", items);
     json_object_set_new(d, "total", json_integer(total));
     json_object_set_new(d, "browse_url", json_string(vcm_arena_printf(

@@ -455,9 +455,19 @@ static void test_filter(void **state)
         sum += json_integer_value(json_object_get(it, "count"));
     assert_int_equal(sum, count);
     json_decref(j);
-    /* browse shows the theme's count */
+    /* browse shows the theme's count; its facets' links keep the theme, and
+     * a chip names it by its title */
     r = vt_get(&srv, "/browse?theme=bowls");
     assert_int_equal(r.status, 200);
+    assert_contains(r.body, "&amp;theme=bowls\"");
+    assert_contains(r.body, "Theme: Bowls");
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/search?q=bowl&theme=bowls");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "&amp;theme=bowls\"");
+    assert_contains(r.body, "name=\"theme\" value=\"bowls\"");
+    vt_resp_free(&r);
+    r = vt_get(&srv, "/browse?theme=bowls");
     char want[80];
     snprintf(want, sizeof want, "<strong>%lld</strong>", (long long)count);
     if (count < 1000)
