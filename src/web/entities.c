@@ -29,33 +29,45 @@ static const vcm_th_entry *th_find(vcm_th_kind kind, const char *id)
 }
 
 /* [{lang, label, text}]: every name, the languages first, variants after. */
-static json_t *names_json(const vcm_th_entry *e)
+static json_t *names_json(vcm_req *req, const vcm_th_entry *e)
 {
     json_t *l = json_array();
     for (size_t i = 0; i < e->nnames; i++)
-        if (!e->names[i].typed_only || e->names[i].lang[0])
-            json_array_append_new(l, json_pack("{s:s, s:s, s:s}", "lang", e->names[i].lang,
-                                               "label", e->names[i].lang[0]
-                                                            ? vcm_web_lang_label(e->names[i].lang)
-                                                            : "",
+        if (!e->names[i].typed_only || e->names[i].lang[0]) {
+            const char *lang = e->names[i].lang;
+            json_array_append_new(l, json_pack("{s:s, s:s, s:s}", "lang", lang, "label",
+                                               lang[0] ? vcm_web_lang_label(req, lang) : "",
                                                "text", e->names[i].text));
+        }
     return l;
+}
+
+/* The entry's name in lang, else in English, else its id; *in is set to
+ * the language of what is returned (pages mark it with lang). */
+static const char *label_in(const vcm_th_entry *e, const char *lang, const char **in)
+{
+    const char *en = e->id;
+    for (size_t i = 0; i < e->nnames; i++) {
+        if (lang && strcmp(e->names[i].lang, lang) == 0) {
+            *in = e->names[i].lang;
+            return e->names[i].text;
+        }
+        if (strcmp(e->names[i].lang, "en") == 0 && en == e->id)
+            en = e->names[i].text;
+    }
+    *in = "en";
+    return en;
 }
 
 static const char *label_of(const vcm_th_entry *e, const char *lang)
 {
-    const char *en = e->id;
-    for (size_t i = 0; i < e->nnames; i++) {
-        if (lang && strcmp(e->names[i].lang, lang) == 0)
-            return e->names[i].text;
-        if (strcmp(e->names[i].lang, "en") == 0 && en == e->id)
-            en = e->names[i].text;
-    }
-    return en;
+    const char *in;
+    return label_in(e, lang, &in);
 }
 
 static int entity_page(vcm_req *req, vcm_resp *resp, const vcm_entity_query *q,
-                       const char *title, json_t *names, const char *kind_key,
+                       const char *title, const char *title_lang, json_t *names,
+                       const char *kind_key,
                        const char *base, const char *browse_url)
 {
     vcm_store *s = vcm_web_store(req, resp);
@@ -78,17 +90,17 @@ static int entity_page(vcm_req *req, vcm_resp *resp, const vcm_entity_query *q,
     }
     json_t *d = json_object();
     json_object_set_new(d, "page_title", json_string(title));
+    json_object_set_new(d, "title_lang", json_string(title_lang));
     json_object_set_new(d, "kind", json_string(vcm_web_t(req, kind_key)));
     json_object_set_new(d, "meta_description",
-                        json_string(vcm_web_tfv(req, "entity.meta", 2,
-                                                (const char *[]){title,
-                                                                 vcm_web_count(req, total)})));
+                        json_string(vcm_web_tnv(req, "entity.meta", total, 1,
+                                                (const char *[]){title})));
     json_object_set_new(d, "names", names);
     json_object_set_new(d, "items", items);
     json_object_set_new(d, "total", json_integer(total));
     if (browse_url)
-        json_object_set_new(d, "browse_url", json_string(browse_url));
-    vcm_curation_pager(req, d, base, page, total, PAGE_SIZE);
+        json_object_set_new(d, "browse_url", json_string(vcm_web_href(req, browse_url)));
+    vcm_curation_pager(req, d, vcm_web_href(req, base), page, total, PAGE_SIZE);
     return vcm_web_page(req, resp, "entity", d);
 }
 
@@ -109,9 +121,15 @@ int vcm_page_person(vcm_req *req, vcm_resp *resp)
         json_array_append_new(names, json_pack("{s:s, s:s, s:s}", "lang", "", "label", "",
                                                "text", p->names[i]));
     }
-    return entity_page(req, resp, &q, p->label, names, "entity.person",
-                       vcm_arena_printf(req->arena, "/people/%s", p->id),
-                       vcm_arena_printf(req->arena, "/search?q=%s", p->label));
+    /* the search for the name, escaped for the URL */
+    vcm_buf b;
+    vcm_buf_init(&b, 1024);
+    vcm_buf_puts(&b, "/search?q=");
+    vcm_buf_urlenc(&b, p->label, strlen(p->label));
+    const char *search = b.toobig ? NULL : vcm_arena_strdup(req->arena, b.data);
+    vcm_buf_release(&b);
+    return entity_page(req, resp, &q, p->label, "", names, "entity.person",
+                       vcm_arena_printf(req->arena, "/people/%s", p->id), search);
 }
 
 static int th_page(vcm_req *req, vcm_resp *resp, vcm_th_kind kind, vcm_entity_kind ek,
@@ -133,7 +151,9 @@ static int th_page(vcm_req *req, vcm_resp *resp, vcm_th_kind kind, vcm_entity_ki
     const char *browse = ek == VCM_ENTITY_MATERIAL
                              ? vcm_arena_printf(req->arena, "/browse?material=%s", e->id)
                              : NULL;
-    return entity_page(req, resp, &q, label_of(e, vcm_web_lang(req)), names_json(e), kind_key,
+    const char *in;
+    const char *title = label_in(e, vcm_web_lang(req), &in);
+    return entity_page(req, resp, &q, title, in, names_json(req, e), kind_key,
                        vcm_arena_printf(req->arena, "/%s/%s", path, e->id), browse);
 }
 
@@ -174,16 +194,16 @@ json_t *vcm_curation_related(vcm_req *req, vcm_store *s, const vcm_object *o)
         const vcm_name_entry *p =
             vcm_names_of_creator(nm, o->creators[i], strlen(o->creators[i]));
         if (p)
-            related_add(l, vcm_arena_printf(req->arena, "/people/%s", p->id),
+            related_add(l, vcm_web_href(req, vcm_arena_printf(req->arena, "/people/%s", p->id)),
                         vcm_web_t(req, "entity.person"), p->label);
     }
     const char *c = o->origin.culture;
     const vcm_th_entry *e = NULL;
     if (strncmp(c, "place:", 6) == 0 && (e = th_find(VCM_TH_PLACE, c + 6)))
-        related_add(l, vcm_arena_printf(req->arena, "/places/%s", e->id),
+        related_add(l, vcm_web_href(req, vcm_arena_printf(req->arena, "/places/%s", e->id)),
                     vcm_web_t(req, "entity.place"), label_of(e, vcm_web_lang(req)));
     if (strncmp(c, "period:", 7) == 0 && (e = th_find(VCM_TH_PERIOD, c + 7)))
-        related_add(l, vcm_arena_printf(req->arena, "/periods/%s", e->id),
+        related_add(l, vcm_web_href(req, vcm_arena_printf(req->arena, "/periods/%s", e->id)),
                     vcm_web_t(req, "entity.period"), label_of(e, vcm_web_lang(req)));
     json_t *concepts = vcm_web_concepts_json(req, o);
     size_t i;
@@ -192,7 +212,7 @@ json_t *vcm_curation_related(vcm_req *req, vcm_store *s, const vcm_object *o)
     {
         const char *id = json_string_value(json_object_get(m, "id"));
         if (id && (e = th_find(VCM_TH_MATERIAL, id)))
-            related_add(l, vcm_arena_printf(req->arena, "/materials/%s", id),
+            related_add(l, vcm_web_href(req, vcm_arena_printf(req->arena, "/materials/%s", id)),
                         vcm_web_t(req, "entity.material"), label_of(e, vcm_web_lang(req)));
     }
     json_decref(concepts);
@@ -200,7 +220,7 @@ json_t *vcm_curation_related(vcm_req *req, vcm_store *s, const vcm_object *o)
     size_t n;
     if (vcm_theme_of_object(s, req->arena, o->id, vcm_web_lang(req), &slugs, &titles, &n) == 0)
         for (size_t k = 0; k < n; k++)
-            related_add(l, vcm_arena_printf(req->arena, "/themes/%s", slugs[k]),
+            related_add(l, vcm_web_href(req, vcm_arena_printf(req->arena, "/themes/%s", slugs[k])),
                         vcm_web_t(req, "entity.theme"), titles[k]);
     return l;
 }

@@ -38,11 +38,12 @@ static int shade(int64_t n)
 
 static const char *country_name(vcm_req *req, const char *code, const char *fallback)
 {
+    /* ICU's name of the country in the visitor's language (l10n.h) */
     vcm_country c;
     if (vcm_country_from_code(&c, req->arena, code) == 0) {
-        const vcm_ltext *n = vcm_ltexts_pick(&c.names, vcm_web_lang(req));
-        if (n)
-            return n->text;
+        const char *n = vcm_web_country_name(req, &c);
+        if (n && n[0])
+            return n;
     }
     return fallback;
 }
@@ -79,9 +80,8 @@ static json_t *shapes_json(vcm_req *req, const vcm_name_count *c, size_t nc)
             json_array_append_new(
                 list, json_pack("{s:s, s:s, s:s, s:s}", "d", d ? d : "", "fill",
                                 shades[shade(n)], "iso", iso, "label",
-                                n ? vcm_web_tfv(req, "map.shape", 2,
-                                                (const char *[]){label ? label : "",
-                                                                 vcm_web_count(req, n)})
+                                n ? vcm_web_tnv(req, "map.shape", n, 1,
+                                                (const char *[]){label ? label : ""})
                                   : (label ? label : "")));
         }
         header = false;
@@ -103,13 +103,13 @@ int vcm_page_map(vcm_req *req, vcm_resp *resp)
         vcm_museum_points(s, req->arena, &m, &nm) < 0)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *origins = json_array(), *museums = json_array();
-    for (size_t i = 0; i < nc; i++)
+    for (size_t i = 0; i < nc; i++) {
+        const char *url = vcm_arena_printf(req->arena, "/browse?origin=%s", c[i].name);
         json_array_append_new(origins,
                               json_pack("{s:s, s:s, s:I, s:s}", "iso", c[i].name, "name",
                                         country_name(req, c[i].name, c[i].name), "count",
-                                        (json_int_t)c[i].count, "url",
-                                        vcm_arena_printf(req->arena, "/browse?origin=%s",
-                                                         c[i].name)));
+                                        (json_int_t)c[i].count, "url", vcm_web_href(req, url)));
+    }
     for (size_t i = 0; i < nm; i++) {
         if (!isfinite(m[i].lat) || !isfinite(m[i].lon) || fabs(m[i].lat) > 90 ||
             fabs(m[i].lon) > 180)
@@ -121,7 +121,8 @@ int vcm_page_map(vcm_req *req, vcm_resp *resp)
                       "country", country_name(req, m[i].country, m[i].country), "count",
                       (json_int_t)m[i].count, "x", (json_int_t)lround((m[i].lon + 180) * 10),
                       "y", (json_int_t)lround((90 - m[i].lat) * 10), "url",
-                      vcm_arena_printf(req->arena, "/museums/%lld", (long long)m[i].id)));
+                      vcm_web_href(req, vcm_arena_printf(req->arena, "/museums/%lld",
+                                                         (long long)m[i].id))));
     }
     json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "map.title")));
     json_object_set_new(d, "meta_description", json_string(vcm_web_t(req, "map.intro")));
@@ -129,11 +130,22 @@ int vcm_page_map(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "origins", origins);
     json_object_set_new(d, "museums", museums);
     json_t *legend = json_array();
-    static const char *const steps[] = {"map.legend.0", "map.legend.1", "map.legend.2",
-                                        "map.legend.3", "map.legend.4", "map.legend.5"};
-    for (int i = 0; i < 6; i++)
+    /* the steps' bounds as numbers of the visitor's language: none, 1 to 9,
+     * ..., 10,000 or more */
+    for (int i = 0; i < 6; i++) {
+        int64_t lo = 1, hi;
+        for (int k = 1; k < i; k++)
+            lo *= 10;
+        hi = lo * 10 - 1;
+        const char *label =
+            i == 0   ? vcm_web_t(req, "map.legend.none")
+            : i == 5 ? vcm_web_tf(req, "map.legend.more", vcm_web_count(req, lo))
+                     : vcm_web_tfv(req, "map.legend.range", 2,
+                                   (const char *[]){vcm_web_count(req, lo),
+                                                    vcm_web_count(req, hi)});
         json_array_append_new(legend, json_pack("{s:s, s:s, s:i}", "fill", shades[i], "label",
-                                                vcm_web_t(req, steps[i]), "y", 1130 + i * 52));
+                                                label, "y", 1130 + i * 52));
+    }
     json_object_set_new(d, "legend", legend);
     return vcm_web_page(req, resp, "map", d);
 }

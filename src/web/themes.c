@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/l10n.h"
 #include "core/log.h"
 #include "http/form.h"
 #include "store/network.h"
@@ -37,7 +38,7 @@ json_t *vcm_curation_cards(vcm_req *req, vcm_store *s, const int64_t *ids, size_
     }
     for (size_t i = 0; i < n; i++)
         if (found[i] && objs[i].status == VCM_PUBLISHED)
-            json_array_append_new(items, vcm_web_card(&objs[i]));
+            json_array_append_new(items, vcm_web_card(req, &objs[i]));
     return items;
 }
 
@@ -139,7 +140,7 @@ static json_t *summary_json(vcm_req *req, const vcm_theme *t)
     return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "slug", t->slug, "title",
                      x ? x->title : t->slug, "intro", x && x->intro ? x->intro : "", "lang",
                      x ? x->lang : "en", "count", (json_int_t)t->count, "url",
-                     vcm_arena_printf(req->arena, "/themes/%s", t->slug));
+                     vcm_web_href(req, vcm_arena_printf(req->arena, "/themes/%s", t->slug)));
 }
 
 int vcm_page_themes(vcm_req *req, vcm_resp *resp)
@@ -194,16 +195,20 @@ int vcm_page_theme(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "hand_removed", json_integer((json_int_t)t.nremove));
     json_object_set_new(d, "items", items);
     json_object_set_new(d, "total", json_integer(total));
-    json_object_set_new(d, "browse_url", json_string(vcm_arena_printf(
-                                             req->arena, "/browse?theme=%s", t.slug)));
-    json_object_set_new(d, "search_url", json_string(vcm_arena_printf(
-                                             req->arena, "/search?theme=%s", t.slug)));
+    json_object_set_new(d, "browse_url", json_string(vcm_web_href(
+                                             req, vcm_arena_printf(req->arena, "/browse?theme=%s",
+                                                                   t.slug))));
+    json_object_set_new(d, "search_url", json_string(vcm_web_href(
+                                             req, vcm_arena_printf(req->arena, "/search?theme=%s",
+                                                                   t.slug))));
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
                                           req->arena, "/api/v1/themes/%s", t.slug)));
-    json_object_set_new(d, "edit_url", json_string(vcm_arena_printf(
-                                           req->arena, "/themes/%s/edit", t.slug)));
-    vcm_curation_pager(req, d, vcm_arena_printf(req->arena, "/themes/%s", t.slug), page, total,
-                       PAGE_SIZE);
+    json_object_set_new(d, "edit_url", json_string(vcm_web_href(
+                                           req, vcm_arena_printf(req->arena, "/themes/%s/edit",
+                                                                 t.slug))));
+    vcm_curation_pager(req, d,
+                       vcm_web_href(req, vcm_arena_printf(req->arena, "/themes/%s", t.slug)),
+                       page, total, PAGE_SIZE);
     return vcm_web_page(req, resp, "theme", d);
 }
 
@@ -307,10 +312,10 @@ static int form_view(vcm_req *req, vcm_resp *resp, vcm_web_who *w, const vcm_the
     json_object_set_new(d, "noindex", json_true());
     json_object_set_new(d, "csrf", json_string(w->csrf ? w->csrf : ""));
     json_object_set_new(d, "is_new", json_boolean(is_new));
-    json_object_set_new(d, "action", json_string(is_new ? "/themes"
-                                                        : vcm_arena_printf(req->arena,
-                                                                           "/themes/%s",
-                                                                           t->slug)));
+    json_object_set_new(d, "action", json_string(vcm_web_href(
+                                      req, is_new ? "/themes"
+                                                  : vcm_arena_printf(req->arena, "/themes/%s",
+                                                                     t->slug))));
     json_object_set_new(d, "slug", json_string(t->slug ? t->slug : ""));
     json_object_set_new(d, "pos", json_integer(t->pos));
     json_object_set_new(d, "updated", json_integer(t->updated));
@@ -318,7 +323,7 @@ static int form_view(vcm_req *req, vcm_resp *resp, vcm_web_who *w, const vcm_the
     json_t *texts = json_array();
     for (size_t i = 0; i < t->ntexts; i++)
         json_array_append_new(texts, json_pack("{s:s, s:s, s:s, s:s}", "lang", t->texts[i].lang,
-                                               "label", vcm_web_lang_label(t->texts[i].lang),
+                                               "label", vcm_web_lang_label(req, t->texts[i].lang),
                                                "title", t->texts[i].title, "intro",
                                                t->texts[i].intro ? t->texts[i].intro : ""));
     for (size_t k = 0; form_langs[k]; k++) {
@@ -327,7 +332,7 @@ static int form_view(vcm_req *req, vcm_resp *resp, vcm_web_who *w, const vcm_the
             have = strcmp(t->texts[i].lang, form_langs[k]) == 0;
         if (!have)
             json_array_append_new(texts, json_pack("{s:s, s:s, s:s, s:s}", "lang", form_langs[k],
-                                                   "label", vcm_web_lang_label(form_langs[k]),
+                                                   "label", vcm_web_lang_label(req, form_langs[k]),
                                                    "title", "", "intro", ""));
     }
     json_object_set_new(d, "texts", texts);
@@ -347,11 +352,10 @@ static int form_view(vcm_req *req, vcm_resp *resp, vcm_web_who *w, const vcm_the
         json_t *list = json_array();
         if (vcm_nhistory_list(w->s, req->arena, "theme", t->slug, &h, &n) == 0)
             for (size_t i = n; i-- > 0;) {
-                char when[32] = "";
-                time_t tt = (time_t)h[i].time;
-                struct tm tm;
-                if (gmtime_r(&tt, &tm))
-                    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+                /* in the visitor's language and saying UTC (docs/internals/l10n.md) */
+                char when[128] = "";
+                if (vcm_l10n_time(vcm_web_lang(req), h[i].time, when, sizeof when) < 0)
+                    when[0] = '\0';
                 json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "time", when,
                                                       "actor", h[i].actor, "action",
                                                       h[i].action, "detail",

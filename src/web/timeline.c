@@ -1,8 +1,10 @@
 /* The timeline (web/curation.h): the published masterpieces by the start
  * year of their date, grouped by century, each linking to its object.
  * Server-rendered, a list per century: nothing to run in the browser. */
+#include <stdio.h>
 #include <string.h>
 
+#include "core/l10n.h"
 #include "store/theme.h"
 #include "web/curation.h"
 #include "core/banned.h"
@@ -34,21 +36,15 @@ int vcm_page_timeline(vcm_req *req, vcm_resp *resp)
             first = false;
             century = c;
             cur = json_array();
-            json_array_append_new(
-                groups, json_pack("{s:s, s:o}", "label",
-                                  c > 0 ? vcm_web_tf(req, "timeline.century",
-                                                     vcm_arena_printf(req->arena, "%d", c))
-                                        : vcm_web_tf(req, "timeline.century_bce",
-                                                     vcm_arena_printf(req->arena, "%d", -c)),
-                                  "items", cur));
+            /* "9th century", "3rd century BCE" in the visitor's language */
+            json_array_append_new(groups, json_pack("{s:s, s:o}", "label",
+                                                    vcm_web_century(req, c), "items", cur));
         }
-        json_t *card = vcm_web_card(&objs[i]);
-        json_object_set_new(card, "year",
-                            json_string(start[i] < 0
-                                            ? vcm_web_tf(req, "timeline.bce",
-                                                         vcm_arena_printf(req->arena, "%d",
-                                                                          -start[i]))
-                                            : vcm_arena_printf(req->arena, "%d", start[i])));
+        json_t *card = vcm_web_card(req, &objs[i]);
+        char year[128];
+        if (vcm_l10n_year(vcm_web_lang(req), start[i], year, sizeof year) < 0)
+            snprintf(year, sizeof year, "%d", (int)start[i]);
+        json_object_set_new(card, "year", json_string(year));
         json_array_append_new(cur, card);
     }
     json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "timeline.title")));
