@@ -3,7 +3,8 @@
 // records): the test loads the demo's Silk Road theme (data/themes/) with
 // `vcm themes load` into the same database, then
 // - axe-core audits /themes, /themes/silk-road, /map, /timeline and a
-//   material's page at 390 and 1280 px: no finding "serious" or "critical";
+//   material's page, and some of them in Urdu and Korean, at 390 and
+//   1280 px: no finding "serious" or "critical";
 // - each gets a full-page screenshot, curation-NAME-WIDTH.png in
 //   VCM_BROWSER_OUT, to be looked at;
 // - with JavaScript off, each shows its heading and main content, and the
@@ -34,6 +35,10 @@ const PAGES = [
   { name: 'map', path: '/map' },
   { name: 'timeline', path: '/timeline' },
   { name: 'material', path: '/materials/jade' },
+  // in a right-to-left language and in one of East Asia: same audit
+  { name: 'ur-silk-road', path: '/ur/themes/silk-road' },
+  { name: 'ur-map', path: '/ur/map' },
+  { name: 'ko-timeline', path: '/ko/timeline' },
 ];
 
 let browser;
@@ -100,6 +105,16 @@ test('curation pages work without JavaScript', TEST, async () => {
     assert.equal(await page.locator('svg[role="img"] title#map-title').count(), 1);
     const rows = await page.locator('.map-lists tbody tr').count();
     assert.ok(rows > 0, 'origins listed beside the map');
+    // an Urdu page reads right to left and keeps its links in /ur/
+    await page.goto(`${BASE}/ur/themes/silk-road`, { timeout: WAIT });
+    assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+    const links = await page.locator('main a[href^="/"]').evaluateAll(
+      (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.length > 0);
+    // (machine URLs, such as the theme as JSON under /api/, take no prefix)
+    for (const href of links.filter((h) => !h.startsWith('/api/'))) {
+      assert.ok(href.startsWith('/ur/'), `${href} keeps /ur/`);
+    }
   } finally {
     await context.close();
   }
