@@ -709,6 +709,14 @@ static void test_languages(void **state)
     assert_contains(r.body, "href=\"/fr/browse?material=porcelain\"");
     assert_contains(r.body, " objets</strong>");
     vt_resp_free(&r);
+    /* in Urdu the pager's arrows turn round with the page (class back/fwd),
+     * its numbers stay left to right (num), and it stays in /ur/ */
+    r = vt_get(&srv, "/ur/materials/porcelain?page=2");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<span class=\"back\" aria-hidden=\"true\">←</span>");
+    assert_contains(r.body, "<span class=\"num\">2 / ");
+    assert_contains(r.body, "href=\"/ur/materials/porcelain?page=1\"");
+    vt_resp_free(&r);
     r = vt_get(&srv, "/fr/map");
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "10\u202f000 ou plus");
