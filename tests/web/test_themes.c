@@ -686,6 +686,9 @@ static void test_languages(void **state)
     assert_contains(r.body, "href=\"/ko/search?theme=silk-road\"");
     assert_contains(r.body, "href=\"/ko/objects/");
     assert_contains(r.body, "dir=\"auto\"");
+    /* the rule's origins by their names in Korean, not their codes */
+    assert_contains(r.body, "이란");
+    assert_null(strstr(r.body, ", IR,"));
     vt_resp_free(&r);
     r = vt_get(&srv, "/ko/timeline");
     assert_int_equal(r.status, 200);
