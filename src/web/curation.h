@@ -33,6 +33,10 @@ int vcm_page_timeline(vcm_req *req, vcm_resp *resp);
 /* The object page's links to the pages of its creators, place, period,
  * materials and themes: [{url, kind, label}] (entities.c). */
 json_t *vcm_curation_related(vcm_req *req, vcm_store *s, const vcm_object *o);
+/* A rule's place or culture ("place:dunhuang", "period:tang") by the
+ * thesaurus's name in the visitor's language, else English; anything else
+ * as given (entities.c). */
+const char *vcm_curation_place_label(vcm_req *req, const char *value);
 
 /* Shared (themes.c): the cards of objects by id (NULL on a store error),
  * the page asked for (?page=, from 1), and a pager's links into d. */

@@ -173,6 +173,16 @@ int vcm_page_material(vcm_req *req, vcm_resp *resp)
                    "entity.material");
 }
 
+const char *vcm_curation_place_label(vcm_req *req, const char *value)
+{
+    const vcm_th_entry *e = NULL;
+    if (strncmp(value, "place:", 6) == 0)
+        e = th_find(VCM_TH_PLACE, value + 6);
+    else if (strncmp(value, "period:", 7) == 0)
+        e = th_find(VCM_TH_PERIOD, value + 7);
+    return e ? label_of(e, vcm_web_lang(req)) : value;
+}
+
 /* ---- the object page's links ------------------------------------------------- */
 
 static void related_add(json_t *l, const char *url, const char *kind, const char *label)

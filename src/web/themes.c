@@ -142,7 +142,9 @@ static json_t *rule_words(vcm_req *req, const vcm_theme_rule *r)
         vcm_buf_init(&b, 4096);
         for (size_t k = 0; k < parts[i].n; k++)
             vcm_buf_printf(&b, "%s%s", k ? ", " : "",
-                           i == 0 ? origin_label(req, parts[i].v[k]) : parts[i].v[k]);
+                           i == 0   ? origin_label(req, parts[i].v[k])
+                           : i == 1 ? vcm_curation_place_label(req, parts[i].v[k])
+                                    : parts[i].v[k]);
         json_array_append_new(l, json_pack("{s:s, s:s}", "label", vcm_web_t(req, parts[i].key),
                                            "values", b.data ? b.data : ""));
         vcm_buf_release(&b);

@@ -689,6 +689,8 @@ static void test_languages(void **state)
     /* the rule's origins by their names in Korean, not their codes */
     assert_contains(r.body, "이란");
     assert_null(strstr(r.body, ", IR,"));
+    /* and its places by the thesaurus's names */
+    assert_null(strstr(r.body, "place:dunhuang"));
     vt_resp_free(&r);
     r = vt_get(&srv, "/ko/timeline");
     assert_int_equal(r.status, 200);
