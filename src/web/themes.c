@@ -13,7 +13,6 @@
 #include "core/l10n.h"
 #include "core/log.h"
 #include "http/form.h"
-#include "model/country.h"
 #include "store/network.h"
 #include "store/theme.h"
 #include "web/curation.h"
@@ -105,25 +104,6 @@ static json_t *theme_json(const vcm_theme *t)
                      "", "updated_by", t->updated_by ? t->updated_by : "");
 }
 
-/* An origin of a rule as visitors read it: a country's or a region's name
- * in their language ("IR" is Iran, Iranian, イラン...; "central-asia" the
- * region's label), else as stored. */
-static const char *origin_label(vcm_req *req, const char *v)
-{
-    vcm_region r;
-    if (strlen(v) == 2) {
-        vcm_country c;
-        if (vcm_country_from_code(&c, req->arena, v) == 0) {
-            const char *n = vcm_web_country_name(req, &c);
-            if (n && n[0])
-                return n;
-        }
-    } else if (vcm_region_parse(v, &r) == 0) {
-        return vcm_web_region_label(req, r);
-    }
-    return v;
-}
-
 /* The rule in words, for visitors: [{label, values}] */
 static json_t *rule_words(vcm_req *req, const vcm_theme_rule *r)
 {
@@ -142,7 +122,9 @@ static json_t *rule_words(vcm_req *req, const vcm_theme_rule *r)
         vcm_buf_init(&b, 4096);
         for (size_t k = 0; k < parts[i].n; k++)
             vcm_buf_printf(&b, "%s%s", k ? ", " : "",
-                           i == 0   ? origin_label(req, parts[i].v[k])
+                           /* the region's or country's name in the visitor's
+                            * language, as browse's origin facet says it */
+                           i == 0   ? vcm_web_origin_label(req, parts[i].v[k])
                            : i == 1 ? vcm_curation_place_label(req, parts[i].v[k])
                                     : parts[i].v[k]);
         json_array_append_new(l, json_pack("{s:s, s:s}", "label", vcm_web_t(req, parts[i].key),
