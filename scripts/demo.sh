@@ -71,6 +71,10 @@ fi
 # entries already (its own, or an earlier start's) is left as it is.
 "$vcm" masterpieces demo || echo "demo: the masterpieces could not all be selected (see above)"
 
+# The curated themes (data/themes/*.json, docs/curation.md): after the
+# import and the masterpieces, so that each selects from all of them.
+"$vcm" themes load --quiet data/themes/*.json || echo "demo: the themes were not all loaded (see above)"
+
 # One account per role, and how to sign in: an invitation link (or, for an
 # account that has set its password, a reset link) from the outbox.
 museum=$("$vcm" masterpieces list | awk -F '\t' 'NR > 1 { print $2; exit }')

@@ -78,6 +78,8 @@ int vcm_cmd_masterpieces(vcm_config *c);
 /* vcm network load FILE... and vcm network members (cli/network.c). */
 int vcm_cmd_network(vcm_config *c);
 int vcm_cmd_governance(vcm_config *c);
+/* vcm themes load FILE... | refresh [SLUG] | list (cli/themes.c). */
+int vcm_cmd_themes(vcm_config *c);
 
 /* What vcm media add and vcm media fetch do with an image file: ingest it
  * (iiif/image.h: type from its bytes, pixel limit, every pixel decoded,

@@ -108,6 +108,8 @@ static const struct command {
     {"harvest", "add URL", "harvest an OAI-PMH repository into a museum: --museum ID --format lido|oai_dc [--set SPEC] [--every SECONDS]", NULL, run_harvest},
     {"harvest", "run [SOURCE]", "harvest every source (or one) now: incremental, resuming an interrupted harvest from its last token", NULL, run_harvest},
     {"harvest", "list", "the sources, where each harvest stands, its refused records and unmapped elements", NULL, run_harvest},
+    {"themes", "load FILE...", "load themes from their JSON files (data/themes/*.json, docs/curation.md): texts, rule, objects picked by hand", vcm_cmd_themes, NULL},
+    {"themes", "refresh [SLUG]|list", "recompute what the themes select (after an import), or list them with their counts", vcm_cmd_themes, NULL},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"user", "add EMAIL NAME ROLE [MUSEUM]", "add an account (contributor, museum_admin with its museum's number, editor, secretariat) and queue its invitation", vcm_cmd_user, NULL},

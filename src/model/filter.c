@@ -20,7 +20,7 @@ bool vcm_rights_open(const char *rights)
 bool vcm_filter_narrows(const vcm_filter *f)
 {
     return (f->regions & 7u) || f->country[0] || f->museum || f->classification || f->century ||
-           f->has_date || f->image || f->open || f->material || vcm_filter_has_origin(f);
+           f->has_date || f->image || f->open || f->material || vcm_filter_has_origin(f) || f->theme;
 }
 
 bool vcm_filter_has_origin(const vcm_filter *f)

@@ -41,6 +41,12 @@ typedef struct vcm_filter {
     unsigned origin_regions;
     char origin_countries[VCM_FILTER_ORIGINS][3];
     const char *material;     /* a thesaurus material id ("celadon") */
+    /* a theme's objects (model/theme.h): the store reads them by slug from
+     * theme_objects; the search from theme_ids, the same objects' ids in
+     * ascending order, which the search fills from the store when absent */
+    const char *theme;
+    const int64_t *theme_ids;
+    size_t ntheme_ids;
     /* the store only */
     bool any_status;          /* every status, not only published */
     const char *source_id;

@@ -523,6 +523,12 @@ static int eval(ectx *c, const vcm_plan *p, hv *out)
 
 /* ---- filters, facets, order ---- */
 
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* material: f->material's bit (vcm_thesaurus_material), -1 when it has none. */
 static bool pass(const ectx *c, uint32_t d, const vcm_filter *f, int material)
 {
@@ -550,6 +556,9 @@ static bool pass(const ectx *c, uint32_t d, const vcm_filter *f, int material)
     if (f->image && !!(doc->flags & VCM_IDOC_IMAGE) != (f->image == VCM_YES))
         return false;
     if (f->open && !!(doc->flags & VCM_IDOC_OPEN) != (f->open == VCM_YES))
+        return false;
+    if (f->theme && !bsearch(&doc->id, f->theme_ids, f->ntheme_ids, sizeof *f->theme_ids,
+                             id_cmp))
         return false;
     if (vcm_filter_has_origin(f)) {
         bool any = doc->oregion && (f->origin_regions & (1u << doc->oregion));
@@ -1090,7 +1099,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
     /* the index holds published objects and none of their source ids:
      * what it cannot tell is refused, not ignored */
     if (r->filter.any_status || r->filter.source_id || r->filter.after_id ||
-        r->filter.offset || r->filter.limit)
+        r->filter.offset || r->filter.limit || (r->filter.theme && !r->filter.theme_ids))
         return -1;
     ectx c = {x, x->live ? (float)x->sumdl / (float)x->live : 1.0f, (double)x->live, 0, 0};
     if (c.avgdl <= 0)

@@ -34,6 +34,7 @@
 #include "core/log.h"
 #include "model/country.h"
 #include "search/names.h"
+#include "store/theme.h"
 #include "search/snippet.h"
 #include "search/thesaurus.h"
 #include "search/tokenize.h"
@@ -1522,6 +1523,20 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
                               "paging");
         return -1;
     }
+    /* a theme's objects are kept by the store (store/theme.h): read once here */
+    const int64_t *theme_ids = p->filter.theme_ids;
+    size_t ntheme_ids = p->filter.ntheme_ids;
+    if (p->filter.theme && !theme_ids) {
+        int64_t *ids = NULL;
+        if (!store || vcm_theme_ids(store, a, p->filter.theme, &ids, &ntheme_ids) < 0) {
+            snprintf(err, errlen, "cannot read the objects of theme '%s': %s", p->filter.theme,
+                     store ? vcm_store_error(store) : "no store");
+            return -1;
+        }
+        if (!ids && !(ids = vcm_arena_alloc(a, sizeof *ids)))
+            goto oom;
+        theme_ids = ids;
+    }
     vcm_squery q;
     const char *text = p->q ? p->q : "";
     if (vcm_squery_parse(text, strlen(text), a, &q) < 0)
@@ -1540,6 +1555,8 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
     pl->p = p;
     vcm_index_request req = {0};
     req.filter = p->filter;
+    req.filter.theme_ids = theme_ids;
+    req.filter.ntheme_ids = ntheme_ids;
     if (q.has_date) {
         if (req.filter.has_date) {
             req.filter.date_from = q.date_from > req.filter.date_from ? q.date_from : req.filter.date_from;

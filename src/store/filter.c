@@ -90,6 +90,8 @@ static unsigned filter_mask(const vcm_filter *f, enum fkind k)
         m |= B_ORIGIN;
     if (f->material && f->material[0])
         m |= B_MATERIAL;
+    if (f->theme)
+        m |= B_THEME;
     return m;
 }
 
@@ -228,6 +230,10 @@ static void filter_walk(struct walk *w, const vcm_filter *f, unsigned m, enum fk
     }
     if (m & B_ORIGIN)
         origin_text(w, f);
+    /* what the theme selects, kept by store/theme.c */
+    if (m & B_THEME)
+        cond_text(w, " AND o.id IN (SELECT tt.object_id FROM theme_objects tt JOIN themes th ON "
+                     "th.id = tt.theme_id WHERE th.slug = ?%d)", f->theme);
     puts_text(w, fgroup[k]);
     if (k == F_LIST) {
         cond_int(w, " LIMIT ?%d", f->limit > 0 && f->limit <= 1000 ? f->limit : 20);
@@ -306,13 +312,14 @@ static struct facet_entry *facet_entry(store *s, const vcm_filter *f)
             return NULL;
     }
     char key[1024];
-    snprintf(key, sizeof key, "%u|%u|%s|%lld|%d|%d|%d|%d|%d|%s|%s|%u|%s|%s|%s|%s|%s",
+    snprintf(key, sizeof key, "%u|%u|%s|%lld|%d|%d|%d|%d|%d|%s|%s|%u|%s|%s|%s|%s|%s|%.64s",
              filter_mask(f, F_COUNT),
              f->regions & 7u, f->country, (long long)f->museum, f->century, (int)f->image,
              (int)f->open, f->has_date ? (int)f->date_from : 0, f->has_date ? (int)f->date_to : 0,
              f->classification ? f->classification : "", f->source_id ? f->source_id : "",
              f->origin_regions, f->origin_countries[0], f->origin_countries[1],
-             f->origin_countries[2], f->origin_countries[3], f->material ? f->material : "");
+             f->origin_countries[2], f->origin_countries[3], f->material ? f->material : "",
+             f->theme ? f->theme : "");
     for (size_t i = 0; i < c->nfe; i++)
         if (strcmp(c->fe[i].key, key) == 0)
             return &c->fe[i];

@@ -159,6 +159,12 @@ static const char *const harvest_records_cols[] = {"source_id", "identifier", "o
                                                    "stamp"};
 static const char *const harvest_errors_cols[] = {"source_id", "identifier", "at", "message"};
 static const char *const harvest_unmapped_cols[] = {"source_id", "path", "records"};
+/* Themes (schema 014): store/theme.c. */
+static const char *const themes_cols[] = {"id",      "slug",    "rule",      "pos",
+                                          "created", "updated", "updated_by"};
+static const char *const theme_texts_cols[] = {"theme_id", "lang", "title", "intro"};
+static const char *const theme_picks_cols[] = {"theme_id", "object_id", "pick", "pos"};
+static const char *const theme_objects_cols[] = {"theme_id", "object_id", "pos"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -229,6 +235,10 @@ const vcm_table vcm_store_tables[] = {
     TABLE(harvest_records, "itit", 2),
     TABLE(harvest_errors, "itit", 2),
     TABLE(harvest_unmapped, "iti", 2),
+    TABLE(themes, "ittiiit", 1),
+    TABLE(theme_texts, "ittt", 2),
+    TABLE(theme_picks, "iiii", 2),
+    TABLE(theme_objects, "iii", 2),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

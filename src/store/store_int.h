@@ -68,7 +68,7 @@ enum fkind {
 enum fbit {
     B_PUBLISHED = 1, B_REGION = 2, B_COUNTRY = 4, B_MUSEUM = 8, B_CLASS = 16,
     B_CENTURY = 32, B_SOURCE_ID = 64, B_AFTER = 128, B_IMAGE = 256, B_OPEN = 512,
-    B_DATE = 1024, B_ORIGIN = 2048, B_MATERIAL = 4096, B_MASKS = 8192
+    B_DATE = 1024, B_ORIGIN = 2048, B_MATERIAL = 4096, B_THEME = 8192, B_MASKS = 16384
 };
 
 /* Slots: the fixed statements, then filter queries, then raw tables. */
@@ -90,7 +90,9 @@ enum fbit {
  * then OAI-PMH, provided and harvested (harvest.c). */
 #define SLOT_LOANS (SLOT_GOVERNANCE + 128)
 #define SLOT_HARVEST (SLOT_LOANS + 128)
-#define SLOT_OWN_END (SLOT_HARVEST + 64)
+/* Then themes, entity pages, the map and the timeline (theme.c). */
+#define SLOT_THEMES (SLOT_HARVEST + 64)
+#define SLOT_OWN_END (SLOT_THEMES + 64)
 _Static_assert(SLOT_OWN_END <= VCM_SLOTS, "the driver keeps too few slots");
 
 /* Aggregates (counts per museum and country, the statistics, facet counts)
@@ -133,8 +135,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 63
-#define GATHER_TARGETS 64
+#define GATHER_ACTIVITY 67
+#define GATHER_TARGETS 68
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;

@@ -20,7 +20,9 @@ const char *const vcm_authz_actions[] = {
     "meeting.edit", "news.post",
     /* loans, exhibitions, the exchange programme (docs/loans.md) */
     "loan.read", "loan.request", "loan.transition", "exhibition.read", "exhibition.edit",
-    "exchange.read", "exchange.post", "exchange.match", "exchange.report", NULL,
+    "exchange.read", "exchange.post", "exchange.match", "exchange.report",
+    /* themes (docs/curation.md) */
+    "theme.edit", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -154,5 +156,8 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "exchange.match"))
         return u->role == VCM_ROLE_SECRETARIAT ||
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* Themes: the network's editors and the secretariat curate them. */
+    if (is(action, "theme.edit"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
     return false; /* an action nobody named here */
 }

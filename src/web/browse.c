@@ -10,6 +10,7 @@
 
 #include "core/i18n.h"
 #include "core/l10n.h"
+#include "store/theme.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -219,6 +220,7 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         {"origin", prm.set[VCM_P_ORIGIN] ? prm.raw[VCM_P_ORIGIN] : NULL},
         {"material", f.material},
         {"view", view == 1 ? "catalogue" : NULL},
+        {"theme", f.theme},
     };
     size_t np = sizeof ps / sizeof ps[0];
 
@@ -314,6 +316,17 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group",
                                                vcm_web_t(req, "facet.date"), "label", ps[7].value,
                                                "url", browse_url(req, ps, np, "date", NULL, 1)));
+    /* a theme (docs/curation.md): a chip of its own, by its title */
+    if (f.theme) {
+        vcm_theme th;
+        const vcm_theme_text *x = NULL;
+        if (vcm_theme_get(s, req->arena, f.theme, &th) == 1)
+            x = vcm_theme_text_for(&th, vcm_web_lang(req));
+        json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group",
+                                               vcm_web_t(req, "facet.theme"), "label",
+                                               x ? x->title : f.theme, "url",
+                                               browse_url(req, ps, np, "theme", NULL, 1)));
+    }
     /* what is listed: the filters by their labels, as the chips say them */
     if (json_array_size(chips)) {
         vcm_buf b;

@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "core/l10n.h"
 #include "model/json.h"
+#include "web/curation.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -327,6 +328,8 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "date", o.date_text ? json_string(o.date_text) : json_null());
     json_object_set_new(obj, "culture", o.culture ? json_string(o.culture) : json_null());
     json_object_set_new(obj, "origin", vcm_web_origin_json(req, &o.origin));
+    /* its creators', place's, period's, materials' and themes' pages */
+    json_object_set_new(obj, "related", vcm_curation_related(req, s, &o));
     /* which one this page shows: a masterpiece, with its statements and
      * their authors, or a record of the museum's catalogue */
     json_t *sts = is_mp ? vcm_web_statements_json(&mp) : vcm_web_ltexts(&o.statement);

@@ -25,6 +25,7 @@
 #include "core/i18n.h"
 #include "core/l10n.h"
 #include "http/query.h"
+#include "model/theme.h"
 #include "search/query.h"
 #include "search/terms.h"
 #include "search/thesaurus.h"
@@ -60,6 +61,13 @@ static const char *const facets[] = {"region",  "country", "museum",  "classific
                                      "material", "century", "image",   "licence",
                                      "origin",   "origin_country", NULL};
 
+/* A theme's slug (model/theme.h): whether the theme exists is the store's
+ * to say; a slug of none selects nothing. */
+static int find_slug(const char *v)
+{
+    return vcm_theme_slug_valid(v) ? 0 : -1;
+}
+
 /* A thesaurus material id, as its index among the materials. */
 static int find_material(const char *v)
 {
@@ -83,6 +91,7 @@ const vcm_param_def vcm_param_defs[] = {
      "param.source_id"},
     {"material", VCM_P_MATERIAL, VCM_PK_ENUM, 0, 0, NULL, find_material, R_FILTER,
      "param.material"},
+    {"theme", VCM_P_THEME, VCM_PK_ENUM, 0, 0, NULL, find_slug, R_FILTER, "param.theme"},
     {"image", VCM_P_IMAGE, VCM_PK_ENUM, 0, 0, yes_no, NULL, R_FILTER, "param.image"},
     {"licence", VCM_P_LICENCE, VCM_PK_ENUM, 0, 0, licences, NULL, R_FILTER, "param.licence"},
     {"date", VCM_P_DATE, VCM_PK_YEARS, 0, 0, NULL, NULL, R_FILTER, "param.date"},
@@ -630,6 +639,7 @@ void vcm_params_filter(const vcm_params *p, vcm_filter *f)
     if (p->set[VCM_P_LICENCE])
         f->open = p->v[VCM_P_LICENCE].i ? VCM_YES : VCM_NO;
     f->material = p->set[VCM_P_MATERIAL] ? p->raw[VCM_P_MATERIAL] : NULL;
+    f->theme = p->set[VCM_P_THEME] ? p->raw[VCM_P_THEME] : NULL;
     f->source_id = vcm_params_str(p, VCM_P_SOURCE_ID);
     if (p->route & VCM_ROUTE_API_OBJECTS) {
         /* the object list's paging; the search has its own */

@@ -4,6 +4,7 @@
 #include "web/loans.h"
 #include "web/network.h"
 #include "web/dashboard.h"
+#include "web/curation.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -441,8 +442,63 @@ static const struct {
     {"POST", "/review/{id}/waive", ent_vcm_review_waive_form, "entry.waive"},
 };
 
+/* Themes, entity pages and the timeline (web/curation.h): public pages
+ * through the page cache, the API's reads plain, the editors' forms and
+ * writes account actions. */
+PAGE(vcm_page_themes)
+PAGE(vcm_page_theme)
+PAGE(vcm_page_person)
+PAGE(vcm_page_place)
+PAGE(vcm_page_period)
+PAGE(vcm_page_material)
+PAGE(vcm_page_timeline)
+PAGE(vcm_page_map)
+DATA(vcm_api_themes)
+DATA(vcm_api_theme)
+ACT(vcm_theme_new_page)
+ACT(vcm_theme_edit_page)
+ACT(vcm_theme_create_act)
+ACT(vcm_theme_save_act)
+ACT(vcm_api_theme_create)
+ACT(vcm_api_theme_update)
+ACT(vcm_api_theme_history)
+
+static const struct {
+    const char *method, *pattern;
+    vcm_handler h;
+    const char *action; /* NULL: public, read only */
+} curation_routes[] = {
+    {"GET", "/themes", page_vcm_page_themes, NULL},
+    {"GET", "/themes/new", act_vcm_theme_new_page, "theme.edit"},
+    {"GET", "/themes/{slug}", page_vcm_page_theme, NULL},
+    {"GET", "/themes/{slug}/edit", act_vcm_theme_edit_page, "theme.edit"},
+    {"POST", "/themes", act_vcm_theme_create_act, "theme.edit"},
+    {"POST", "/themes/{slug}", act_vcm_theme_save_act, "theme.edit"},
+    {"GET", "/api/v1/themes", data_vcm_api_themes, NULL},
+    {"GET", "/api/v1/themes/{slug}", data_vcm_api_theme, NULL},
+    {"POST", "/api/v1/themes", act_vcm_api_theme_create, "theme.edit"},
+    {"PUT", "/api/v1/themes/{slug}", act_vcm_api_theme_update, "theme.edit"},
+    {"GET", "/api/v1/themes/{slug}/history", act_vcm_api_theme_history, "theme.edit"},
+    {"GET", "/people/{id}", page_vcm_page_person, NULL},
+    {"GET", "/places/{id}", page_vcm_page_place, NULL},
+    {"GET", "/periods/{id}", page_vcm_page_period, NULL},
+    {"GET", "/materials/{id}", page_vcm_page_material, NULL},
+    {"GET", "/timeline", page_vcm_page_timeline, NULL},
+    {"GET", "/map", page_vcm_page_map, NULL},
+};
+
 int vcm_app_routes(vcm_router *r)
 {
+    for (size_t i = 0; i < sizeof curation_routes / sizeof curation_routes[0]; i++) {
+        int rc = curation_routes[i].action
+                     ? vcm_router_add_action(r, curation_routes[i].method,
+                                             curation_routes[i].pattern, curation_routes[i].h,
+                                             curation_routes[i].action)
+                     : vcm_router_add(r, curation_routes[i].method, curation_routes[i].pattern,
+                                      curation_routes[i].h);
+        if (rc < 0)
+            return -1;
+    }
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         if (vcm_router_add(r, routes[i].method, routes[i].pattern, routes[i].h) < 0)
             return -1;

@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "search/search.h"
 #include "search/thesaurus.h"
+#include "store/theme.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -59,11 +60,11 @@ int vcm_web_search_ready(vcm_app *app, size_t *done, size_t *total)
 /* The parameters every search URL carries, in this order. */
 static const char *const keys[] = {"q", "region", "country", "museum", "classification",
                                    "material", "century", "image", "licence", "date",
-                                   "sort", "expand", "noexpand", "origin"};
+                                   "sort", "expand", "noexpand", "origin", "theme"};
 static const vcm_param_id key_ids[] = {VCM_P_Q, VCM_P_REGION, VCM_P_COUNTRY, VCM_P_MUSEUM,
                                        VCM_P_CLASSIFICATION, VCM_P_MATERIAL, VCM_P_CENTURY,
                                        VCM_P_IMAGE, VCM_P_LICENCE, VCM_P_DATE, VCM_P_SORT,
-                                       VCM_P_EXPAND, VCM_P_NOEXPAND, VCM_P_ORIGIN};
+                                       VCM_P_EXPAND, VCM_P_NOEXPAND, VCM_P_ORIGIN, VCM_P_THEME};
 #define NKEYS (sizeof keys / sizeof *keys)
 
 /* Bytes of facet links a page may hold. Each repeats the search's
@@ -582,6 +583,19 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
                                                "url", search_url(req, &e, "/search", fkeys[i],
                                                                  NULL, NULL)));
     }
+    /* a theme (docs/curation.md), by its title */
+    if ((v = echo_get(&e, "theme")) && *v) {
+        vcm_theme th;
+        const vcm_theme_text *x = NULL;
+        vcm_store *st = vcm_web_store(req, resp);
+        if (st && vcm_theme_get(st, req->arena, v, &th) == 1)
+            x = vcm_theme_text_for(&th, vcm_web_lang(req));
+        json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group",
+                                               vcm_web_t(req, "facet.theme"), "label",
+                                               x ? x->title : v, "url",
+                                               search_url(req, &e, "/search", "theme", NULL,
+                                                          NULL)));
+    }
     json_object_set_new(d, "chips", chips);
     json_t *sorts = json_array();
     for (int s = VCM_SORT_RELEVANCE; s <= VCM_SORT_MUSEUM; s++)
@@ -595,7 +609,7 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     json_t *hidden = json_array();
     const char *hkeys[] = {"region", "country", "museum", "classification", "material",
                            "century", "image", "licence", "date", "expand", "noexpand",
-                           "origin"};
+                           "origin", "theme"};
     for (size_t i = 0; i < sizeof hkeys / sizeof *hkeys; i++)
         if ((v = echo_get(&e, hkeys[i])) && *v)
             json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", hkeys[i], "value", v));

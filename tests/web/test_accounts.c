@@ -25,6 +25,7 @@
 #include "store/governance.h"
 #include "store/loan.h"
 #include "store/network.h"
+#include "store/theme.h"
 #include "store/entry.h"
 #include "store/outbox.h"
 #include "web/account.h"
@@ -724,6 +725,39 @@ static void p_xpost(struct attempt *t)
              "&start=2030-01-01&end=2030-02-01",
              (long long)(t->own ? museum_a : museum_b));
 }
+/* Themes: a form with a fresh slug; an existing theme to change. */
+static int theme_serial;
+static void p_theme_new(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "slug=matrix-%d&lang0=en&title0=Matrix&words=bowl",
+             ++theme_serial);
+}
+static const char *theme_made(void)
+{
+    static char slug[32];
+    snprintf(slug, sizeof slug, "matrix-x%d", ++theme_serial);
+    vcm_store *s;
+    char err[512];
+    assert_non_null(s = vcm_store_open(db, err, sizeof err));
+    vcm_arena a;
+    vcm_arena_init(&a, 1 << 16);
+    vcm_theme_text x = {"en", "Matrix", ""};
+    vcm_theme th = {.slug = slug, .texts = &x, .ntexts = 1};
+    const char *f, *k;
+    assert_int_equal(vcm_theme_save(s, &a, &th, "test", 0, &f, &k), 0);
+    vcm_arena_release(&a);
+    vcm_store_close(s);
+    return slug;
+}
+static void p_theme_save(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/themes/%s", theme_made());
+    snprintf(t->body, sizeof t->body, "lang0=en&title0=Matrix%%20again");
+}
+static void p_theme_put(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/api/v1/themes/%s", theme_made());
+}
 /* An open offer of the own (other) museum and a request of museum C. */
 static void posts(struct attempt *t, int64_t *offer, int64_t *request)
 {
@@ -832,6 +866,12 @@ static const struct entry {
     {"POST", "/network/exchange/placements", p_match, R(MADMIN) | R(SECRET), R(SECRET), false},
     {"POST", "/network/exchange/placements/{id}/reports", p_report,
      R(CONTRIB) | R(MADMIN) | R(SECRET), R(SECRET), false},
+    /* themes: the editors and the secretariat (the API's writes take JSON:
+     * a form there is a 415 once allowed) */
+    {"POST", "/themes", p_theme_new, EDITORS, EDITORS, false},
+    {"POST", "/themes/{slug}", p_theme_save, EDITORS, EDITORS, false},
+    {"POST", "/api/v1/themes", p_none, EDITORS, EDITORS, false},
+    {"PUT", "/api/v1/themes/{slug}", p_theme_put, EDITORS, EDITORS, false},
     /* masterpiece entries: a museum's people on its own, the editors on all */
     {"POST", "/api/v1/entries", p_none, SIGNED, SIGNED, false},
     {"PUT", "/api/v1/entries/{id}", p_entry_put, SIGNED, EDITORS, false},
