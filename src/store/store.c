@@ -149,6 +149,15 @@ static const char *const placements_cols[] = {"id", "offer_id", "request_id", "h
                                               "home_id", "score", "created_by", "created"};
 static const char *const placement_reports_cols[] = {"id", "placement_id", "author", "body",
                                                      "created"};
+/* Virtual exhibitions (schema 015): store/vexhibit.c. */
+static const char *const virtual_exhibitions_cols[] = {"id", "slug", "state", "version",
+                                                       "live_version", "published", "created",
+                                                       "updated"};
+static const char *const vx_versions_cols[] = {"exhibition_id", "version", "author_id", "author",
+                                               "time", "summary", "data"};
+static const char *const vx_events_cols[] = {"id", "exhibition_id", "version", "time",
+                                             "actor_id", "actor", "action", "from_state",
+                                             "to_state", "comment"};
 
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
@@ -212,6 +221,9 @@ const vcm_table vcm_store_tables[] = {
     TABLE(exchange_posts, "iiiittttttiti", 1),
     TABLE(placements, "iiiiiiti", 1),
     TABLE(placement_reports, "iitti", 1),
+    TABLE(virtual_exhibitions, "ittiiiii", 1),
+    TABLE(vx_versions, "iiititt", 2),
+    TABLE(vx_events, "iiiiittttt", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
