@@ -129,10 +129,11 @@ char *vcm_vx_data_to_json(const vcm_vx_data *d, vcm_arena *a)
                                               "text", texts_json(&s->text), "items", items));
     }
     json_object_set(o, "sections", secs);
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    if (text) {
-        out = vcm_arena_strdup(a, text);
-        free(text);
+    /* into the arena directly: jansson may be on a request's arena too */
+    size_t need = json_dumpb(o, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+    if (need && (out = vcm_arena_alloc(a, need + 1))) {
+        json_dumpb(o, out, need, JSON_COMPACT | JSON_SORT_KEYS);
+        out[need] = '\0';
     }
 out:
     json_decref(secs);

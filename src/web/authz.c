@@ -20,7 +20,9 @@ const char *const vcm_authz_actions[] = {
     "meeting.edit", "news.post",
     /* loans, exhibitions, the exchange programme (docs/loans.md) */
     "loan.read", "loan.request", "loan.transition", "exhibition.read", "exhibition.edit",
-    "exchange.read", "exchange.post", "exchange.match", "exchange.report", NULL,
+    "exchange.read", "exchange.post", "exchange.match", "exchange.report",
+    /* virtual exhibitions (docs/curation.md) */
+    "vx.read", "vx.create", "vx.update", "vx.submit", "vx.publish", "vx.withdraw", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -154,5 +156,15 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     if (is(action, "exchange.match"))
         return u->role == VCM_ROLE_SECRETARIAT ||
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
+    /* Virtual exhibitions belong to the network, not to one museum: every
+     * museum's people and the editors write them and submit them; the
+     * editors and the secretariat alone publish, ask for changes, withdraw
+     * and restore. */
+    if (is(action, "vx.read") || is(action, "vx.create") || is(action, "vx.update") ||
+        is(action, "vx.submit"))
+        return vcm_role_has_museum(u->role) || u->role == VCM_ROLE_EDITOR ||
+               u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "vx.publish") || is(action, "vx.withdraw"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
     return false; /* an action nobody named here */
 }
