@@ -107,6 +107,7 @@ int vcm_compare_page(vcm_req *req, vcm_resp *resp)
         int64_t oid = canvas_object(cs.t[i].canvas);
         for (size_t k = 0; k < n; k++)
             if (ids[k] == oid && !region[k]) {
+                /* a target without a region still takes its record's turn */
                 region[k] = &cs.t[i];
                 break;
             }
@@ -151,7 +152,7 @@ int vcm_compare_page(vcm_req *req, vcm_resp *resp)
         vcm_cs_target *t = &share.t[i];
         snprintf(t->canvas, sizeof t->canvas, "%s", canvas);
         vcm_vx_item it = {0};
-        if (region[i]) {
+        if (region[i] && region[i]->region) {
             it.x = region[i]->x, it.y = region[i]->y, it.w = region[i]->w, it.h = region[i]->h;
             t->region = true;
             t->x = it.x, t->y = it.y, t->w = it.w, t->h = it.h;
@@ -167,7 +168,7 @@ int vcm_compare_page(vcm_req *req, vcm_resp *resp)
                                 json_string(vcm_arena_printf(
                                     req->arena, "%s/info.json",
                                     vcm_web_iiif_path(req, o.media[0].identifier))));
-            json_object_set_new(j, "alt", json_string(region[i] ? vcm_web_tf(req, "vx.detail_of", title)
+            json_object_set_new(j, "alt", json_string(it.w > 0 ? vcm_web_tf(req, "vx.detail_of", title)
                                                                 : title));
         }
         /* the comparison without this record */
