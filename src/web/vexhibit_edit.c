@@ -380,7 +380,8 @@ static int form_text(vcm_req *req, vcm_web_who *w, vcm_ltexts *t, const char *na
     const char *v = field(w, vcm_arena_printf(req->arena, "%s%s", name, lang));
     if (!*v)
         return 0;
-    return vcm_ltexts_add(t, req->arena, lang, v);
+    /* lang is the caller's (a stack array): the texts keep a copy */
+    return vcm_ltexts_add(t, req->arena, vcm_arena_strdup(req->arena, lang), v);
 }
 
 /* The captions of old in languages other than lang, kept on it when it
@@ -467,7 +468,8 @@ static void read_form(vcm_req *req, vcm_web_who *w, const vcm_vx_data *old, vcm_
                 json_object_set_new(errors, key, json_string(vcm_web_t(req, "vx.err.too_many")));
                 break;
             }
-            if (vcm_vx_item_parse(ln, req->arena, langs[0], &it, &why) < 0) {
+            if (vcm_vx_item_parse(ln, req->arena, vcm_arena_strdup(req->arena, langs[0]), &it,
+                                  &why) < 0) {
                 char num[24];
                 snprintf(num, sizeof num, "%zu", line);
                 json_object_set_new(errors, key,

@@ -18,6 +18,8 @@ static char *dir, db[1024], media[800];
 static struct vt_server srv;
 static int64_t jade, bowl, draft_record;
 static char tok_contrib[VCM_TOKEN_HEX], tok_editor[VCM_TOKEN_HEX], tok_read[VCM_TOKEN_HEX];
+static int64_t editor_id;
+static char session_cookie[200], session_csrf[VCM_TOKEN_HEX];
 
 static int64_t add_user(const char *email, const char *role, int64_t museum)
 {
@@ -93,7 +95,25 @@ static int group_setup(void **state)
     }
     assert_true(jade > 0 && bowl > 0 && draft_record > 0);
     add_token(add_user("contrib@example.org", "contributor", museum), "write", tok_contrib);
-    add_token(add_user("editor@example.org", "editor", 0), "write", tok_editor);
+    editor_id = add_user("editor@example.org", "editor", 0);
+    add_token(editor_id, "write", tok_editor);
+    /* a signed-in session of the editor, for the forms */
+    {
+        char err[512], tok[VCM_TOKEN_HEX], hash[VCM_TOKEN_HEX];
+        vcm_store *s = vcm_store_open(db, err, sizeof err);
+        assert_non_null(s);
+        assert_int_equal(vcm_token_new(tok), 0);
+        assert_int_equal(vcm_token_new(session_csrf), 0);
+        vcm_token_digest(tok, hash);
+        int64_t now = (int64_t)time(NULL);
+        vcm_session ss = {.hash = hash, .csrf = session_csrf, .created = now, .last_seen = now,
+                          .expires = now + 3600, .address = "127.0.0.1",
+                          .user = {.id = editor_id}};
+        if (vcm_session_add(s, &ss) < 0)
+            fail_msg("session: %s", vcm_store_error(s));
+        vcm_store_close(s);
+        snprintf(session_cookie, sizeof session_cookie, "Cookie: vcm_session=%s", tok);
+    }
     add_token(add_user("reader@example.org", "contributor", museum), "read", tok_read);
     srv.port = vt_free_port();
     snprintf(srv.base, sizeof srv.base, "http://127.0.0.1:%d", srv.port);
@@ -494,6 +514,99 @@ static void test_manifest(void **state)
     json_decref(m);
 }
 
+/* A form of the editor, sent by the signed-in editor. */
+static struct vt_resp form(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static struct vt_resp form(const char *path, const char *fmt, ...)
+{
+    char body[4000], url[600];
+    int n = snprintf(body, sizeof body, "csrf=%s&", session_csrf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(body + n, sizeof body - (size_t)n, fmt, ap);
+    va_end(ap);
+    snprintf(url, sizeof url, "%s%s", srv.base, path);
+    return vt_http("POST", url, body, session_cookie);
+}
+
+static void test_editor_forms(void **state)
+{
+    (void)state;
+    char url[600];
+    snprintf(url, sizeof url, "%s/dashboard/exhibitions", srv.base);
+    struct vt_resp r = vt_http("GET", url, NULL, session_cookie);
+    expect(r, 200, "the list of the editors");
+    vt_resp_free(&r);
+    r = form("/dashboard/exhibitions", "slug=Not+a+slug&title=Formed");
+    expect(r, 422, "a bad slug");
+    assert_contains(r.body, "lower-case letters");
+    vt_resp_free(&r);
+    r = form("/dashboard/exhibitions", "slug=formed&title=Formed");
+    expect(r, 303, "create");
+    assert_contains(r.headers, "/dashboard/exhibitions/formed");
+    vt_resp_free(&r);
+    snprintf(url, sizeof url, "%s/dashboard/exhibitions/formed", srv.base);
+    r = vt_http("GET", url, NULL, session_cookie);
+    expect(r, 200, "the editor");
+    assert_contains(r.body, "name=\"s1_items\"");
+    vt_resp_free(&r);
+    /* a section in two languages, an object and a detail typed as numbers */
+    r = form("/dashboard/exhibitions/formed",
+             "version=1&title_en=Formed+again&text_en=An+intro&add_lang=ko&title_ko=%%EB%%8F%%8C"
+             "&s1_pos=1&s1_title_en=Stone&s1_title_ko=%%EB%%8F%%8C&s1_text_en=Worn"
+             "&s1_items=%lld%%0D%%0A%lld+10%%2C20%%2C30%%2C40+%%7C+The+surface%%0D%%0A",
+             (long long)jade, (long long)jade);
+    expect(r, 303, "save");
+    assert_contains(r.headers, "done=saved");
+    vt_resp_free(&r);
+    r = call("GET", "/api/v1/exhibitions/formed/history", tok_editor, NULL, NULL);
+    expect(r, 200, "history");
+    json_t *h = json_loads(r.body, 0, NULL);
+    vt_resp_free(&r);
+    json_t *c = json_object_get(json_array_get(json_object_get(h, "versions"), 0), "content");
+    json_t *sec = json_array_get(json_object_get(c, "sections"), 0);
+    assert_int_equal(json_array_size(json_object_get(sec, "title")), 2);
+    json_t *items = json_object_get(sec, "items");
+    assert_int_equal(json_array_size(items), 2);
+    json_t *reg = json_object_get(json_array_get(items, 1), "region");
+    assert_int_equal(json_integer_value(json_array_get(reg, 3)), 40);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+                            json_array_get(items, 1), "caption"), 0), "text")),
+                        "The surface");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(c, "title"), 1),
+                                                          "lang")),
+                        "ko");
+    json_decref(h);
+    /* the same form again: made from version 1, refused, what was typed kept */
+    r = form("/dashboard/exhibitions/formed", "version=1&title_en=STALEMARK&s1_items=%lld",
+             (long long)jade);
+    expect(r, 409, "a stale form");
+    assert_contains(r.body, "Someone saved");
+    assert_contains(r.body, "STALEMARK");
+    vt_resp_free(&r);
+    /* a line that is not an item: said beside its section */
+    r = form("/dashboard/exhibitions/formed", "version=2&title_en=T&s1_items=x+1%%2C2");
+    expect(r, 422, "a bad line");
+    assert_contains(r.body, "Line 1:");
+    vt_resp_free(&r);
+    r = form("/dashboard/exhibitions/formed", "version=2&title_en=T&s1_items=%lld+1%%2C2%%2C0%%2C4",
+             (long long)jade);
+    expect(r, 422, "an empty region");
+    assert_contains(r.body, "width and a height");
+    vt_resp_free(&r);
+    /* the steps */
+    r = form("/dashboard/exhibitions/formed/submit", "comment=ready");
+    expect(r, 303, "submit");
+    vt_resp_free(&r);
+    r = form("/dashboard/exhibitions/formed/publish", "comment=");
+    expect(r, 303, "publish");
+    vt_resp_free(&r);
+    r = call("GET", "/exhibitions/formed", NULL, NULL, NULL);
+    expect(r, 200, "published from the forms");
+    assert_contains(r.body, "/10,20,30,40/");
+    vt_resp_free(&r);
+}
+
 /* The editor's item lines (model/vexhibit.c), as the form gives them. */
 static void test_item_lines(void **state)
 {
@@ -529,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_bad_content),
         cmocka_unit_test(test_page_without_javascript),
         cmocka_unit_test(test_manifest),
+        cmocka_unit_test(test_editor_forms),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
