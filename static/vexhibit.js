@@ -52,6 +52,9 @@
       stage.className = 'vx-pick-stage';
       var img = document.createElement('img');
       img.alt = picker.getAttribute('data-alt');
+      /* a drag of the image itself would cancel the pointer's events */
+      img.draggable = false;
+      img.addEventListener('dragstart', function (ev) { ev.preventDefault(); });
       img.src = '/iiif/' + encodeURIComponent(media.identifier) + '/full/!800,800/0/default.jpg';
       var box = document.createElement('div');
       box.className = 'vx-pick-box';

@@ -57,6 +57,10 @@ grep 'National Palace Museum' "$data/collection.jsonl" > "$tmp/npm.jsonl" || die
 "$bin" media add --db "sqlite:$tmp/db" --media "$tmp/media" 古玉3888 \
   "$data/images/npm_taipei/jade070_00.jpg" --id jade-a >>"$tmp/setup.log" 2>&1 ||
   { cat "$tmp/setup.log"; die "media add failed"; }
+# a second jade, for the comparison (compare.test.mjs)
+"$bin" media add --db "sqlite:$tmp/db" --media "$tmp/media" 古玉1863 \
+  "$data/images/npm_taipei/jade054_00_w1140.jpg" --id jade-b >>"$tmp/setup.log" 2>&1 ||
+  { cat "$tmp/setup.log"; die "media add failed"; }
 
 # A free port from the kernel; if another process takes it before the server
 # binds, the server exits and the next try gets another.
@@ -116,7 +120,7 @@ if [ "$f" -ne 0 ]; then
   echo "browser: server log:"
   tail -n 40 "$tmp/server.log"
 fi
-for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png; do
+for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png "$tmp"/compare-*.png; do
   [ -f "$s" ] && echo "browser: screenshot $s"
 done
 [ -f "$tmp/viewer-1280.png" ] && cp "$tmp/viewer-1280.png" /tmp/vcm-viewer-1280.png &&
