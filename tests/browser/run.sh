@@ -1,8 +1,8 @@
 #!/bin/sh
 # Page tests in a real browser (Debian's /usr/bin/chromium through
 # playwright-core from node_modules). Sets up a temporary folder with a
-# database of the National Palace Museum records and the image 'jade-a' on
-# object 古玉3888, starts `O/vcm serve` on a free loopback port, runs
+# database of the National Palace Museum records, the image 'jade-a' on
+# object 古玉3888 and 'jade-b' on 古玉1863 (the comparison's), starts `O/vcm serve` on a free loopback port, runs
 # `node --test tests/browser/`, stops the server by its PID and removes the
 # folder, keeping only the screenshots (their paths are printed: the
 # viewer's, and a11y-PAGE-WIDTH.png of every kind of page at 390 and 1280 px;
