@@ -223,6 +223,7 @@ int vcm_vx_create_form(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
         json_object_set_new(errors, "title", json_string(vcm_web_t(req, "vx.err.title")));
         return dash(req, resp, w, 422, errors);
     }
+    json_decref(errors);
     return redirect(req, resp, vcm_arena_printf(req->arena, "/dashboard/exhibitions/%s", slug));
 }
 
