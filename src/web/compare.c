@@ -134,7 +134,7 @@ int vcm_compare_page(vcm_req *req, vcm_resp *resp)
         const char *museum = "";
         if (s->ops->museum_get(s, req->arena, o.museum_id, &m) == 1)
             museum = vcm_web_name(&m.names);
-        const char *title = vcm_web_title(&o);
+        const char *title = vcm_web_title(req, &o);
         json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)o.id, "title", title,
                               "url", vcm_arena_printf(req->arena, "/objects/%lld", (long long)o.id),
                               "museum", museum, "n", (json_int_t)(i + 1));

@@ -88,7 +88,7 @@ static int item_object(vcm_req *req, vcm_store *s, int64_t id, vcm_object *o)
 
 static json_t *item_json(vcm_req *req, const vcm_object *o, const vcm_vx_item *it)
 {
-    const char *title = vcm_web_title(o), *clang;
+    const char *title = vcm_web_title(req, o), *clang;
     const char *caption = vcm_vx_text(req, &it->caption, &clang);
     json_t *j = json_pack("{s:I, s:s, s:s, s:b}", "object_id", (json_int_t)o->id, "title",
                           title, "url", vcm_arena_printf(req->arena, "/objects/%lld",
@@ -219,7 +219,7 @@ int vcm_vx_list_page(vcm_req *req, vcm_resp *resp)
                 const vcm_vx_item *it = &v.data.sections[k].items[m];
                 if (item_object(req, s, it->object_id, &o) == 1 && o.nmedia) {
                     json_object_set_new(e, "img", json_string(vcm_vx_image_url(req, &o, it, 400)));
-                    json_object_set_new(e, "alt", json_string(vcm_web_title(&o)));
+                    json_object_set_new(e, "alt", json_string(vcm_web_title(req, &o)));
                     break;
                 }
             }
@@ -348,7 +348,7 @@ static json_t *canvas_json(vcm_req *req, const vcm_object *o)
                              vcm_arena_printf(req->arena, "%s/page/1", mid), "type",
                              "AnnotationPage", "items", anno);
     return json_pack("{s:s, s:s, s:o, s:i, s:i, s:[o]}", "id", canvas_id(req, o->id), "type",
-                     "Canvas", "label", o->title.n ? lmap(&o->title) : lmap1("none", vcm_web_title(o)),
+                     "Canvas", "label", o->title.n ? lmap(&o->title) : lmap1("none", vcm_web_title(req, o)),
                      "width", m->width, "height", m->height, "items", page);
 }
 

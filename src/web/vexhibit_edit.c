@@ -127,7 +127,7 @@ static json_t *ltexts_cols(vcm_req *req, char langs[LANGS_MAX][LANG_MAX + 1], si
     json_t *cols = json_array();
     for (size_t i = 0; i < nl; i++)
         json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "lang", langs[i],
-                                              "label", vcm_web_lang_label(langs[i]), "title",
+                                              "label", vcm_web_lang_label(req, langs[i]), "title",
                                               text_in(title, langs[i]), "text",
                                               text_in(text, langs[i]), "title_name",
                                               vcm_arena_printf(req->arena, "%stitle_%s", prefix,
