@@ -133,10 +133,12 @@ int vcm_compare_page(vcm_req *req, vcm_resp *resp)
         vcm_museum m;
         const char *museum = "";
         if (s->ops->museum_get(s, req->arena, o.museum_id, &m) == 1)
-            museum = vcm_web_name(&m.names);
+            museum = vcm_web_museum_name(req, s, &m);
         const char *title = vcm_web_title(req, &o);
         json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)o.id, "title", title,
-                              "url", vcm_arena_printf(req->arena, "/objects/%lld", (long long)o.id),
+                              "url",
+                              vcm_web_href(req, vcm_arena_printf(req->arena, "/objects/%lld",
+                                                                 (long long)o.id)),
                               "museum", museum, "n", (json_int_t)(i + 1));
         if (o.ncreators)
             json_object_set_new(j, "creator", json_string(o.creators[0]));
@@ -179,8 +181,9 @@ int vcm_compare_page(vcm_req *req, vcm_resp *resp)
                 rest[nr++] = ids[k];
         if (nr >= COMPARE_MIN)
             json_object_set_new(j, "remove",
-                                json_string(vcm_arena_printf(req->arena, "/compare?objects=%s",
-                                                             ids_text(req, rest, nr))));
+                                json_string(vcm_web_href(
+                                    req, vcm_arena_printf(req->arena, "/compare?objects=%s",
+                                                          ids_text(req, rest, nr)))));
         json_array_append_new(arr, j);
     }
     vcm_buf enc;
@@ -190,6 +193,7 @@ int vcm_compare_page(vcm_req *req, vcm_resp *resp)
     if (vcm_content_state_encode(&share, &enc) == 0)
         link = vcm_arena_printf(req->arena, "/compare?objects=%s&iiif-content=%s", list, enc.data);
     vcm_buf_release(&enc);
+    link = vcm_web_href(req, link); /* shared from a /ko/ page, it opens in Korean */
     json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "compare.title")));
     json_object_set_new(d, "meta_description", json_string(vcm_web_t(req, "compare.intro")));
     json_object_set_new(d, "objects", arr);

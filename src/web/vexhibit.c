@@ -91,8 +91,9 @@ static json_t *item_json(vcm_req *req, const vcm_object *o, const vcm_vx_item *i
     const char *title = vcm_web_title(req, o), *clang;
     const char *caption = vcm_vx_text(req, &it->caption, &clang);
     json_t *j = json_pack("{s:I, s:s, s:s, s:b}", "object_id", (json_int_t)o->id, "title",
-                          title, "url", vcm_arena_printf(req->arena, "/objects/%lld",
-                                                         (long long)o->id),
+                          title, "url",
+                          vcm_web_href(req, vcm_arena_printf(req->arena, "/objects/%lld",
+                                                             (long long)o->id)),
                           "detail", it->w > 0);
     if (*caption) {
         json_object_set_new(j, "caption", json_string(caption));
@@ -123,8 +124,9 @@ static json_t *vx_json(vcm_req *req, vcm_store *s, const vcm_vx *vx, const vcm_v
     json_t *j = json_pack("{s:s, s:s, s:s}", "slug", vx->slug, "title", title, "title_lang", tl);
     json_object_set_new(j, "intro", paragraphs(intro));
     json_object_set_new(j, "intro_lang", json_string(il));
-    json_object_set_new(j, "url", json_string(vcm_arena_printf(req->arena, "/exhibitions/%s",
-                                                               vx->slug)));
+    json_object_set_new(j, "url", json_string(vcm_web_href(
+                                      req, vcm_arena_printf(req->arena, "/exhibitions/%s",
+                                                            vx->slug))));
     json_object_set_new(j, "manifest",
                         json_string(vcm_arena_printf(req->arena, "/iiif/exhibition/%s",
                                                      vx->slug)));
@@ -173,8 +175,9 @@ static json_t *vx_json(vcm_req *req, vcm_store *s, const vcm_vx *vx, const vcm_v
         /* compare two (to four) objects of the section side by side */
         if (distinct >= 2 && !ids.toobig)
             json_object_set_new(sj, "compare",
-                                json_string(vcm_arena_printf(req->arena, "/compare?objects=%s",
-                                                             ids.data)));
+                                json_string(vcm_web_href(
+                                    req, vcm_arena_printf(req->arena, "/compare?objects=%s",
+                                                          ids.data))));
         vcm_buf_release(&ids);
         json_array_append_new(secs, sj);
     }
@@ -206,7 +209,8 @@ int vcm_vx_list_page(vcm_req *req, vcm_resp *resp)
         const char *intro = vcm_vx_text(req, &v.data.intro, &il);
         json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "slug", list[i].slug, "title",
                               title, "title_lang", tl, "intro_lang", il, "url",
-                              vcm_arena_printf(req->arena, "/exhibitions/%s", list[i].slug),
+                              vcm_web_href(req, vcm_arena_printf(req->arena, "/exhibitions/%s",
+                                                                 list[i].slug)),
                               "sections", (json_int_t)v.data.nsections);
         json_t *paras = paragraphs(intro);
         if (json_array_size(paras))

@@ -27,6 +27,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "http/form.h"
+#include "web/dashboard.h"
 #include "web/vexhibit.h"
 #include "core/banned.h"
 
@@ -47,17 +48,6 @@ static const char *field(vcm_web_who *w, const char *name)
 static vcm_actor actor(vcm_web_who *w)
 {
     return (vcm_actor){w->user.id, w->user.id ? w->user.email : "unknown"};
-}
-
-/* "2026-12-07 08:00 UTC" from the request's arena. */
-static const char *time_text(vcm_req *req, int64_t t)
-{
-    char buf[40];
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm))
-        return "";
-    return vcm_arena_strdup(req->arena, buf);
 }
 
 static const char *text_in(const vcm_ltexts *t, const char *lang)
@@ -181,7 +171,7 @@ static int dash(vcm_req *req, vcm_resp *resp, vcm_web_who *w, int status, json_t
             arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b}", "slug", list[i].slug, "title",
                            r ? vcm_vx_text(req, &v.data.title, NULL) : list[i].slug, "state",
                            state_label(req, list[i].state), "updated",
-                           time_text(req, list[i].updated), "version",
+                           vcm_dash_time(req, list[i].updated), "version",
                            (json_int_t)list[i].version, "live", list[i].live_version != 0));
     }
     json_object_set_new(d, "exhibitions", arr);
@@ -258,7 +248,7 @@ static json_t *history_json(vcm_req *req, vcm_web_who *w, const vcm_vx *vx, bool
         json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:b}", "version", (json_int_t)v[i].version,
                               "author", v[i].author ? v[i].author : "", "summary",
                               v[i].summary ? v[i].summary : "", "time", (json_int_t)v[i].time,
-                              "when", time_text(req, v[i].time), "live",
+                              "when", vcm_dash_time(req, v[i].time), "live",
                               v[i].version == vx->live_version);
         if (content) {
             char *text = vcm_vx_data_to_json(&v[i].data, req->arena);
@@ -274,7 +264,7 @@ static json_t *history_json(vcm_req *req, vcm_web_who *w, const vcm_vx *vx, bool
                               vcm_vx_state_name(e[i].from), "to", vcm_vx_state_name(e[i].to),
                               "actor", e[i].actor ? e[i].actor : "", "comment",
                               e[i].comment ? e[i].comment : "", "time", (json_int_t)e[i].time,
-                              "when", time_text(req, e[i].time)));
+                              "when", vcm_dash_time(req, e[i].time)));
     return json_pack("{s:o, s:o}", "versions", versions, "events", events);
 }
 

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "core/l10n.h"
 #include "core/token.h"
 #include "model/vexhibit.h"
 #include "store/account.h"
@@ -464,6 +465,38 @@ static void test_page_without_javascript(void **state)
     vt_resp_free(&r);
 }
 
+/* A Korean visitor's exhibition links to Korean pages: the objects, the
+ * list, the comparison; the IIIF manifest stays one address for all. */
+static void test_page_in_a_language(void **state)
+{
+    (void)state;
+    publish("korean", "KOMARK");
+    struct vt_resp r = call("GET", "/ko/exhibitions/korean", NULL, NULL, NULL);
+    expect(r, 200, "the page in Korean");
+    char want[200];
+    assert_contains(r.body, "<html lang=\"ko\"");
+    assert_contains(r.body, "href=\"/ko/exhibitions\"");
+    snprintf(want, sizeof want, "href=\"/ko/objects/%lld\"", (long long)jade);
+    assert_contains(r.body, want);
+    snprintf(want, sizeof want, "href=\"/ko/compare?objects=%lld,%lld\"", (long long)bowl,
+             (long long)jade);
+    assert_contains(r.body, want);
+    assert_contains(r.body, "href=\"/iiif/exhibition/korean\"");
+    assert_contains(r.body, "dir=\"auto\"");
+    vt_resp_free(&r);
+    r = call("GET", "/ko/exhibitions", NULL, NULL, NULL);
+    expect(r, 200, "the list in Korean");
+    assert_contains(r.body, "href=\"/ko/exhibitions/korean\"");
+    vt_resp_free(&r);
+    snprintf(want, sizeof want, "/ko/compare?objects=%lld,%lld", (long long)bowl, (long long)jade);
+    r = call("GET", want, NULL, NULL, NULL);
+    expect(r, 200, "the comparison in Korean");
+    snprintf(want, sizeof want, "href=\"/ko/objects/%lld\"", (long long)bowl);
+    assert_contains(r.body, want);
+    assert_contains(r.body, "action=\"/ko/compare\"");
+    vt_resp_free(&r);
+}
+
 static void test_manifest(void **state)
 {
     (void)state;
@@ -576,7 +609,17 @@ static void test_editor_forms(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(c, "title"), 1),
                                                           "lang")),
                         "ko");
+    /* the history's times in the visitor's language (core/l10n.h) */
+    char when[128];
+    json_int_t t =
+        json_integer_value(json_object_get(json_array_get(json_object_get(h, "versions"), 0), "time"));
+    assert_int_equal(vcm_l10n_time("ko", t, when, sizeof when), 0);
     json_decref(h);
+    snprintf(url, sizeof url, "%s/ko/dashboard/exhibitions/formed", srv.base);
+    r = vt_http("GET", url, NULL, session_cookie);
+    expect(r, 200, "the editor in Korean");
+    assert_contains(r.body, when);
+    vt_resp_free(&r);
     /* the same form again: made from version 1, refused, what was typed kept */
     r = form("/dashboard/exhibitions/formed", "version=1&title_en=STALEMARK&s1_items=%lld",
              (long long)jade);
@@ -641,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_who_may),
         cmocka_unit_test(test_bad_content),
         cmocka_unit_test(test_page_without_javascript),
+        cmocka_unit_test(test_page_in_a_language),
         cmocka_unit_test(test_manifest),
         cmocka_unit_test(test_editor_forms),
     };
