@@ -70,6 +70,8 @@ fi
 # quotes the museum's own description and says so. A museum that has
 # entries already (its own, or an earlier start's) is left as it is.
 "$vcm" masterpieces demo || echo "demo: the masterpieces could not all be selected (see above)"
+# A virtual exhibition of the jades and prints above, with a detail of a jade.
+"$vcm" exhibitions demo || echo "demo: the demo's exhibition was not made (see above)"
 
 # The curated themes (data/themes/*.json, docs/curation.md): after the
 # import and the masterpieces, so that each selects from all of them.

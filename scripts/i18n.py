@@ -91,6 +91,8 @@ CONTEXT = {
     'exchange': 'The staff and education exchange programme between members.',
     'count': 'A number of things with its noun: an ICU plural message ({n, plural, …}), with the categories CLDR gives the language; # is the number.',
     'langs': 'The language switcher at the top of every page.',
+    'vx': 'Virtual exhibitions: their public pages, and the editors\' pages that write them.',
+    'compare': 'The comparison of objects side by side ("Self and Other").',
 }
 
 

@@ -75,6 +75,8 @@ int vcm_cmd_note(vcm_config *c);
 int vcm_cmd_languages(vcm_config *c);
 /* vcm masterpieces: entries, quotas, conflicts, the demo selection (cli/entry.c). */
 int vcm_cmd_masterpieces(vcm_config *c);
+/* vcm exhibitions: the virtual exhibitions, the demo's (cli/vexhibit.c). */
+int vcm_cmd_exhibitions(vcm_config *c);
 /* vcm network load FILE... and vcm network members (cli/network.c). */
 int vcm_cmd_network(vcm_config *c);
 int vcm_cmd_governance(vcm_config *c);

@@ -102,6 +102,7 @@ static const struct command {
     {"masterpieces", "quota MUSEUM [N]", "show or set how many masterpieces a museum may publish (25 unless set)", vcm_cmd_masterpieces, NULL},
     {"masterpieces", "conflicts|reconcile [MUSEUM]", "list the fields a re-import would have changed under a curator's edit, or look for new ones (vcm import does)", vcm_cmd_masterpieces, NULL},
     {"masterpieces", "demo [N]", "as the editors, select and publish up to N (25) records a museum for the demo, images first", vcm_cmd_masterpieces, NULL},
+    {"exhibitions", "list|demo", "the virtual exhibitions (state, versions); demo: make and publish the demo's, from the jades of Taipei and prints of the Met", vcm_cmd_exhibitions, NULL},
     {"network", "load FILE...", "load the network's facts (.tsv, data/network/facts.tsv), the ASEM partners or a table of museums (.csv)", vcm_cmd_network, NULL},
     {"network", "members", "list the museums with a membership status", vcm_cmd_network, NULL},
     {"governance", "load FILE...", "load the network's governance and meetings (.tsv, data/network/governance.tsv): offices, rules, terms, meetings, news", vcm_cmd_governance, NULL},

@@ -226,7 +226,9 @@ static const struct {
             FINISH("id", "gov_candidates", "gov_candidates_id_seq") ", "
             FINISH("id", "gov_terms", "gov_terms_id_seq") ", "
             FINISH("id", "meetings", "meetings_id_seq") ", " FINISH("id", "news", "news_id_seq")
-            ", " FINISH("id", "harvest_sources", "harvest_sources_id_seq")},
+            ", " FINISH("id", "virtual_exhibitions", "virtual_exhibitions_id_seq") ", "
+            FINISH("id", "vx_events", "vx_events_id_seq") ", "
+            FINISH("id", "harvest_sources", "harvest_sources_id_seq")},
      "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
      "a list as one value: SQLite has no arrays, but reads a JSON one"},

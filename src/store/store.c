@@ -149,6 +149,15 @@ static const char *const placements_cols[] = {"id", "offer_id", "request_id", "h
                                               "home_id", "score", "created_by", "created"};
 static const char *const placement_reports_cols[] = {"id", "placement_id", "author", "body",
                                                      "created"};
+/* Virtual exhibitions (schema 015): store/vexhibit.c. */
+static const char *const virtual_exhibitions_cols[] = {"id", "slug", "state", "version",
+                                                       "live_version", "published", "created",
+                                                       "updated"};
+static const char *const vx_versions_cols[] = {"exhibition_id", "version", "author_id", "author",
+                                               "time", "summary", "data"};
+static const char *const vx_events_cols[] = {"id", "exhibition_id", "version", "time",
+                                             "actor_id", "actor", "action", "from_state",
+                                             "to_state", "comment"};
 /* OAI-PMH, provided and harvested (schema 013): store/harvest.c. */
 static const char *const oai_records_cols[] = {"object_id", "stamp", "deleted", "sets", "sig"};
 static const char *const harvest_sources_cols[] = {
@@ -230,6 +239,9 @@ const vcm_table vcm_store_tables[] = {
     TABLE(exchange_posts, "iiiittttttiti", 1),
     TABLE(placements, "iiiiiiti", 1),
     TABLE(placement_reports, "iitti", 1),
+    TABLE(virtual_exhibitions, "ittiiiii", 1),
+    TABLE(vx_versions, "iiititt", 2),
+    TABLE(vx_events, "iiiiittttt", 1),
     TABLE(oai_records, "iiitt", 1),
     TABLE(harvest_sources, "itittiitttttiiitiii", 1),
     TABLE(harvest_records, "itit", 2),

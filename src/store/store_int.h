@@ -90,9 +90,11 @@ enum fbit {
  * then OAI-PMH, provided and harvested (harvest.c). */
 #define SLOT_LOANS (SLOT_GOVERNANCE + 128)
 #define SLOT_HARVEST (SLOT_LOANS + 128)
-/* Then themes, entity pages, the map and the timeline (theme.c). */
+/* Then themes, entity pages, the map and the timeline (theme.c), then
+ * virtual exhibitions (vexhibit.c). */
 #define SLOT_THEMES (SLOT_HARVEST + 64)
-#define SLOT_OWN_END (SLOT_THEMES + 64)
+#define SLOT_VX (SLOT_THEMES + 64)
+#define SLOT_OWN_END (SLOT_VX + 32)
 _Static_assert(SLOT_OWN_END <= VCM_SLOTS, "the driver keeps too few slots");
 
 /* Aggregates (counts per museum and country, the statistics, facet counts)
@@ -135,8 +137,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 67
-#define GATHER_TARGETS 68
+#define GATHER_ACTIVITY 70
+#define GATHER_TARGETS 71
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;

@@ -22,7 +22,9 @@ const char *const vcm_authz_actions[] = {
     "loan.read", "loan.request", "loan.transition", "exhibition.read", "exhibition.edit",
     "exchange.read", "exchange.post", "exchange.match", "exchange.report",
     /* themes (docs/curation.md) */
-    "theme.edit", NULL,
+    "theme.edit",
+    /* virtual exhibitions (docs/curation.md) */
+    "vx.read", "vx.create", "vx.update", "vx.submit", "vx.publish", "vx.withdraw", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -158,6 +160,16 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
                (u->role == VCM_ROLE_MUSEUM_ADMIN && (!r || r->museum_id == u->museum_id));
     /* Themes: the network's editors and the secretariat curate them. */
     if (is(action, "theme.edit"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
+    /* Virtual exhibitions belong to the network, not to one museum: every
+     * museum's people and the editors write them and submit them; the
+     * editors and the secretariat alone publish, ask for changes, withdraw
+     * and restore. */
+    if (is(action, "vx.read") || is(action, "vx.create") || is(action, "vx.update") ||
+        is(action, "vx.submit"))
+        return vcm_role_has_museum(u->role) || u->role == VCM_ROLE_EDITOR ||
+               u->role == VCM_ROLE_SECRETARIAT;
+    if (is(action, "vx.publish") || is(action, "vx.withdraw"))
         return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
     return false; /* an action nobody named here */
 }

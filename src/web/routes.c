@@ -5,6 +5,7 @@
 #include "web/network.h"
 #include "web/dashboard.h"
 #include "web/curation.h"
+#include "web/vexhibit.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -516,5 +517,5 @@ int vcm_app_routes(vcm_router *r)
         if (rc < 0)
             return -1;
     }
-    return 0;
+    return vcm_vx_routes(r); /* virtual exhibitions, the comparison (web/vexhibit.h) */
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Page tests in a real browser (Debian's /usr/bin/chromium through
 # playwright-core from node_modules). Sets up a temporary folder with a
-# database of the National Palace Museum records and the image 'jade-a' on
-# object 古玉3888, starts `O/vcm serve` on a free loopback port, runs
+# database of the National Palace Museum records, the image 'jade-a' on
+# object 古玉3888 and 'jade-b' on 古玉1863 (the comparison's), starts `O/vcm serve` on a free loopback port, runs
 # `node --test tests/browser/`, stops the server by its PID and removes the
 # folder, keeping only the screenshots (their paths are printed: the
 # viewer's, a11y-PAGE-WIDTH.png of every kind of page at 390 and 1280 px,
@@ -59,6 +59,10 @@ grep 'National Palace Museum' "$data/collection.jsonl" > "$tmp/npm.jsonl" || die
   { cat "$tmp/setup.log"; die "import failed"; }
 "$bin" media add --db "sqlite:$tmp/db" --media "$tmp/media" 古玉3888 \
   "$data/images/npm_taipei/jade070_00.jpg" --id jade-a >>"$tmp/setup.log" 2>&1 ||
+  { cat "$tmp/setup.log"; die "media add failed"; }
+# a second jade, for the comparison (compare.test.mjs)
+"$bin" media add --db "sqlite:$tmp/db" --media "$tmp/media" 古玉1863 \
+  "$data/images/npm_taipei/jade054_00_w1140.jpg" --id jade-b >>"$tmp/setup.log" 2>&1 ||
   { cat "$tmp/setup.log"; die "media add failed"; }
 
 # A free port from the kernel; if another process takes it before the server
@@ -119,7 +123,7 @@ if [ "$f" -ne 0 ]; then
   echo "browser: server log:"
   tail -n 40 "$tmp/server.log"
 fi
-for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/rtl-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png "$tmp"/curation-*.png; do
+for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/rtl-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png "$tmp"/curation-*.png "$tmp"/compare-*.png; do
   [ -f "$s" ] && echo "browser: screenshot $s"
 done
 [ -f "$tmp/viewer-1280.png" ] && cp "$tmp/viewer-1280.png" /tmp/vcm-viewer-1280.png &&

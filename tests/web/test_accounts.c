@@ -27,6 +27,7 @@
 #include "store/network.h"
 #include "store/theme.h"
 #include "store/entry.h"
+#include "store/vexhibit.h"
 #include "store/outbox.h"
 #include "web/account.h"
 #include "web/authz.h"
@@ -796,6 +797,54 @@ static void p_report(struct attempt *t)
     snprintf(t->body, sizeof t->body, "body=Matrix+report");
 }
 
+/* Virtual exhibitions (web/vexhibit.h): one made for each attempt, brought
+ * to the state the route acts on; the route's {slug} is its. */
+static void p_vx(struct attempt *t, vcm_vx_state st, const char *prefix, const char *what)
+{
+    static int vx_serial;
+    char slug[40];
+    snprintf(slug, sizeof slug, "matrix-%d", ++vx_serial);
+    vcm_store *s = open_db();
+    vcm_ltext title = {.lang = "en", .text = "Matrix exhibition"};
+    vcm_vx_data d = {.title = {.v = &title, .n = 1}};
+    vcm_actor who = {0, "test"};
+    int64_t id;
+    if (vcm_vx_create(s, slug, &d, &who, 1, &id) < 0 ||
+        (st != VCM_VX_DRAFT && vcm_vx_transition(s, id, VCM_VXA_SUBMIT, NULL, &who, 2) < 0) ||
+        (st == VCM_VX_WITHDRAWN && vcm_vx_transition(s, id, VCM_VXA_WITHDRAW, NULL, &who, 3) < 0))
+        fail_msg("cannot make an exhibition: %s", vcm_store_error(s));
+    vcm_store_close(s);
+    snprintf(t->path, sizeof t->path, "%s/%s%s%s", prefix, slug, *what ? "/" : "", what);
+}
+static void p_vx_new(struct attempt *t)
+{
+    static int vx_new_serial;
+    snprintf(t->body, sizeof t->body, "slug=matrix-new-%d-%d&title=Matrix", t->role,
+             ++vx_new_serial);
+}
+static void p_vx_put(struct attempt *t) { p_vx(t, VCM_VX_DRAFT, "/api/v1/exhibitions", ""); }
+static void p_vx_submit(struct attempt *t) { p_vx(t, VCM_VX_DRAFT, "/api/v1/exhibitions", "submit"); }
+static void p_vx_publish(struct attempt *t) { p_vx(t, VCM_VX_SUBMITTED, "/api/v1/exhibitions", "publish"); }
+static void p_vx_changes(struct attempt *t)
+{
+    p_vx(t, VCM_VX_SUBMITTED, "/api/v1/exhibitions", "request-changes");
+}
+static void p_vx_withdraw(struct attempt *t) { p_vx(t, VCM_VX_DRAFT, "/api/v1/exhibitions", "withdraw"); }
+static void p_vx_restore(struct attempt *t) { p_vx(t, VCM_VX_WITHDRAWN, "/api/v1/exhibitions", "restore"); }
+static void p_vxd_save(struct attempt *t)
+{
+    p_vx(t, VCM_VX_DRAFT, "/dashboard/exhibitions", "");
+    snprintf(t->body, sizeof t->body, "version=1&title_en=Matrix+saved");
+}
+static void p_vxd_submit(struct attempt *t) { p_vx(t, VCM_VX_DRAFT, "/dashboard/exhibitions", "submit"); }
+static void p_vxd_publish(struct attempt *t) { p_vx(t, VCM_VX_SUBMITTED, "/dashboard/exhibitions", "publish"); }
+static void p_vxd_changes(struct attempt *t)
+{
+    p_vx(t, VCM_VX_SUBMITTED, "/dashboard/exhibitions", "request-changes");
+}
+static void p_vxd_withdraw(struct attempt *t) { p_vx(t, VCM_VX_DRAFT, "/dashboard/exhibitions", "withdraw"); }
+static void p_vxd_restore(struct attempt *t) { p_vx(t, VCM_VX_WITHDRAWN, "/dashboard/exhibitions", "restore"); }
+
 /* Who may: a bit per role, for the own museum and for another. */
 #define R(x) (1u << (x))
 #define SIGNED (R(CONTRIB) | R(MADMIN) | R(EDITOR) | R(SECRET))
@@ -895,6 +944,23 @@ static const struct entry {
     {"POST", "/review/{id}/publish", p_review_publish, EDITORS, EDITORS, false},
     {"POST", "/review/{id}/request-changes", p_review_changes, EDITORS, EDITORS, false},
     {"POST", "/review/{id}/waive", p_review_waive, EDITORS, EDITORS, false},
+    /* virtual exhibitions: the network's, written by any museum's people and
+     * the editors, published and withdrawn by the editors */
+    {"POST", "/api/v1/exhibitions", p_none, SIGNED, SIGNED, false},
+    {"PUT", "/api/v1/exhibitions/{slug}", p_vx_put, SIGNED, SIGNED, false},
+    {"POST", "/api/v1/exhibitions/{slug}/submit", p_vx_submit, SIGNED, SIGNED, false},
+    {"POST", "/api/v1/exhibitions/{slug}/publish", p_vx_publish, EDITORS, EDITORS, false},
+    {"POST", "/api/v1/exhibitions/{slug}/request-changes", p_vx_changes, EDITORS, EDITORS, false},
+    {"POST", "/api/v1/exhibitions/{slug}/withdraw", p_vx_withdraw, EDITORS, EDITORS, false},
+    {"POST", "/api/v1/exhibitions/{slug}/restore", p_vx_restore, EDITORS, EDITORS, false},
+    {"POST", "/dashboard/exhibitions", p_vx_new, SIGNED, SIGNED, false},
+    {"POST", "/dashboard/exhibitions/{slug}", p_vxd_save, SIGNED, SIGNED, false},
+    {"POST", "/dashboard/exhibitions/{slug}/submit", p_vxd_submit, SIGNED, SIGNED, false},
+    {"POST", "/dashboard/exhibitions/{slug}/publish", p_vxd_publish, EDITORS, EDITORS, false},
+    {"POST", "/dashboard/exhibitions/{slug}/request-changes", p_vxd_changes, EDITORS, EDITORS,
+     false},
+    {"POST", "/dashboard/exhibitions/{slug}/withdraw", p_vxd_withdraw, EDITORS, EDITORS, false},
+    {"POST", "/dashboard/exhibitions/{slug}/restore", p_vxd_restore, EDITORS, EDITORS, false},
 };
 
 static void test_authorization_matrix(void **state)

@@ -478,11 +478,14 @@ static void test_site_pages(void **state)
     json_t *m = get_json("/api/v1/museums");
     long museum = (long)json_integer_value(json_object_get(json_array_get(json_object_get(m, "items"), 0), "id"));
     json_decref(m);
-    json_t *o = get_json("/api/v1/objects?limit=1&country=TW");
+    json_t *o = get_json("/api/v1/objects?limit=2&country=TW");
     long object = (long)json_integer_value(json_object_get(json_array_get(json_object_get(o, "items"), 0), "id"));
+    long object2 = (long)json_integer_value(json_object_get(json_array_get(json_object_get(o, "items"), 1), "id"));
     json_decref(o);
     assert_true(museum > 0 && object > 0);
-    char mpath[64], opath[64];
+    char mpath[64], opath[64], cpath[96], cpath1[64];
+    snprintf(cpath, sizeof cpath, "/compare?objects=%ld,%ld", object, object2);
+    snprintf(cpath1, sizeof cpath1, "/compare?objects=%ld", object);
     snprintf(mpath, sizeof mpath, "/museums/%ld", museum);
     snprintf(opath, sizeof opath, "/objects/%ld", object);
     struct {
@@ -505,6 +508,10 @@ static void test_site_pages(void **state)
         {"/objects/999999999", 404},
         {"/regions/mars", 404},
         {"/objects/%FF", 400},
+        {"/exhibitions", 200},
+        {"/exhibitions/nope", 404},
+        {cpath, 200},
+        {cpath1, 400},
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
