@@ -225,7 +225,11 @@ static const struct {
             FINISH("id", "gov_elections", "gov_elections_id_seq") ", "
             FINISH("id", "gov_candidates", "gov_candidates_id_seq") ", "
             FINISH("id", "gov_terms", "gov_terms_id_seq") ", "
-            FINISH("id", "meetings", "meetings_id_seq") ", " FINISH("id", "news", "news_id_seq")},
+            FINISH("id", "meetings", "meetings_id_seq") ", " FINISH("id", "news", "news_id_seq")
+            ", " FINISH("id", "my_lists", "my_lists_id_seq") ", "
+            FINISH("id", "my_items", "my_items_id_seq") ", "
+            FINISH("id", "comments", "comments_id_seq") ", "
+            FINISH("id", "comment_events", "comment_events_id_seq")},
      "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
      "a list as one value: SQLite has no arrays, but reads a JSON one"},

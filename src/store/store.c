@@ -150,6 +150,18 @@ static const char *const placements_cols[] = {"id", "offer_id", "request_id", "h
 static const char *const placement_reports_cols[] = {"id", "placement_id", "author", "body",
                                                      "created"};
 
+/* Visitors' collections and comments on objects (schema 018): store/my.c,
+ * store/comment.c. */
+static const char *const my_lists_cols[] = {"id", "visitor", "user_id", "name", "visibility",
+                                            "review", "share_hash", "created", "updated"};
+static const char *const my_items_cols[] = {"id", "list_id", "pos", "object_id", "media",
+                                            "region", "note", "created"};
+static const char *const comments_cols[] = {"id", "object_id", "name", "body", "author_user",
+                                            "visitor", "address", "state", "spam", "created",
+                                            "decided"};
+static const char *const comment_events_cols[] = {"id", "comment_id", "time", "actor_id",
+                                                  "actor", "event", "reason"};
+
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
     TABLE(countries, "tti", 1),
@@ -212,6 +224,10 @@ const vcm_table vcm_store_tables[] = {
     TABLE(exchange_posts, "iiiittttttiti", 1),
     TABLE(placements, "iiiiiiti", 1),
     TABLE(placement_reports, "iitti", 1),
+    TABLE(my_lists, "itittttii", 1),
+    TABLE(my_items, "iiiittti", 1),
+    TABLE(comments, "iittittttii", 1),
+    TABLE(comment_events, "iiiittt", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
