@@ -15,7 +15,7 @@ struct hres {
     char *body, *headers;
 };
 
-static size_t hcollect(char *p, size_t size, size_t n, void *ud)
+static inline size_t hcollect(char *p, size_t size, size_t n, void *ud)
 {
     char **buf = ud;
     size_t old = *buf ? strlen(*buf) : 0, add = size * n;
@@ -28,8 +28,9 @@ static size_t hcollect(char *p, size_t size, size_t n, void *ud)
 }
 
 /* method path, with body (urlencoded unless extra says otherwise), a
- * Cookie header and one more header (each may be NULL). */
-static struct hres http(const char *method, const char *path, const char *body,
+ * Cookie header and more headers ("Name: value", separated by newlines;
+ * each may be NULL). */
+static inline struct hres http(const char *method, const char *path, const char *body,
                         const char *cookie, const char *extra)
 {
     struct hres r = {0};
@@ -50,8 +51,14 @@ static struct hres http(const char *method, const char *path, const char *body,
         snprintf(ch, sizeof ch, "Cookie: %s", cookie);
         hl = curl_slist_append(hl, ch);
     }
-    if (extra)
-        hl = curl_slist_append(hl, extra);
+    /* extra: one header, or several separated by newlines */
+    for (const char *e = extra; e && *e;) {
+        size_t n = strcspn(e, "\n");
+        char one[512];
+        snprintf(one, sizeof one, "%.*s", (int)n, e);
+        hl = curl_slist_append(hl, one);
+        e += n + (e[n] == '\n');
+    }
     if (hl)
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     CURLcode rc = curl_easy_perform(c);
@@ -67,14 +74,14 @@ static struct hres http(const char *method, const char *path, const char *body,
     return r;
 }
 
-static void hfree(struct hres *r)
+static inline void hfree(struct hres *r)
 {
     free(r->body);
     free(r->headers);
 }
 
 /* The n hex digits after marker in s, into out (n + 1 bytes); false when absent. */
-static bool hex_after(const char *s, const char *marker, int n, char *out)
+static inline bool hex_after(const char *s, const char *marker, int n, char *out)
 {
     const char *p = strstr(s, marker);
     if (!p)
@@ -96,7 +103,7 @@ struct who {
 };
 
 /* A new anonymous visitor: the CSRF cookie of GET /my. */
-static void visitor_new(struct who *w)
+static inline void visitor_new(struct who *w)
 {
     memset(w, 0, sizeof *w);
     struct hres r = http("GET", "/my", NULL, NULL, NULL);
@@ -108,7 +115,7 @@ static void visitor_new(struct who *w)
 }
 
 /* Keeps the visitor cookie an answer sets. */
-static void visitor_keep(struct who *w, const struct hres *r)
+static inline void visitor_keep(struct who *w, const struct hres *r)
 {
     char v[33];
     if (hex_after(r->headers, "vcm_visitor=", 32, v) && strcmp(v, w->visitor) != 0) {
@@ -118,7 +125,7 @@ static void visitor_keep(struct who *w, const struct hres *r)
 }
 
 /* The last link of kind ("invite") in email's outbox. */
-static void link_of(const char *email, char tok[VCM_TOKEN_HEX])
+static inline void link_of(const char *email, char tok[VCM_TOKEN_HEX])
 {
     char *out = NULL;
     if (vt_sh(&out, "%s outbox --db '%s' %s", vt_bin(), db, email) != 0)
@@ -129,7 +136,7 @@ static void link_of(const char *email, char tok[VCM_TOKEN_HEX])
 }
 
 /* Follows an invitation (or sign-up) link and sets VT_PW. */
-static void accept_link(const char *email)
+static inline void accept_link(const char *email)
 {
     char tok[VCM_TOKEN_HEX], path[128], body[512];
     struct who w;
@@ -144,7 +151,7 @@ static void accept_link(const char *email)
 }
 
 /* A user of role made with `vcm user add`, with VT_PW set. */
-static void add_user(const char *email, const char *role)
+static inline void add_user(const char *email, const char *role)
 {
     char *out = NULL;
     if (vt_sh(&out, "%s user add --db '%s' '%s' 'Test %s' %s", vt_bin(), db, email, role,
@@ -156,7 +163,7 @@ static void add_user(const char *email, const char *role)
 
 /* Signs email in, as the visitor w (whose cookies go along); on return w
  * holds the session. Returns where the sign-in sent the browser. */
-static void login_as(const char *email, struct who *w, char *location, size_t size)
+static inline void login_as(const char *email, struct who *w, char *location, size_t size)
 {
     char body[512];
     snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", w->csrf, email, VT_PW);
@@ -177,7 +184,7 @@ static void login_as(const char *email, struct who *w, char *location, size_t si
 }
 
 /* The first line of the answer to SQL on the test's store. */
-static char *sql1(const char *fmt, ...)
+static inline char *sql1(const char *fmt, ...)
 {
     char q[1024];
     va_list ap;
@@ -192,7 +199,7 @@ static char *sql1(const char *fmt, ...)
 }
 
 /* Validates the JSON at path against the IIIF Presentation 3.0 schema. */
-static void validate_iiif(const char *path, const char *cookie, const char *tmp)
+static inline void validate_iiif(const char *path, const char *cookie, const char *tmp)
 {
     struct hres r = http("GET", path, NULL, cookie, NULL);
     if (r.status != 200)
