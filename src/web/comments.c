@@ -59,6 +59,8 @@ static json_t *comment_json(vcm_req *req, const vcm_comment *c, bool full)
     json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id, "object_id",
                           (json_int_t)c->object_id, "name", c->name, "body", c->body, "created",
                           when);
+    when[10] = 0; /* a page shows the day */
+    json_object_set_new(j, "day", json_string(when));
     if (full) {
         json_object_set_new(j, "state", json_string(c->state));
         json_object_set_new(j, "state_label",

@@ -253,6 +253,12 @@ static json_t *list_json(vcm_req *req, const vcm_my_list *l)
                      l->shared, "published", vcm_my_public(l));
 }
 
+/* Whether the editors have been asked about l (a badge says where it is). */
+static bool offered(const vcm_my_list *l)
+{
+    return strcmp(l->review, "none") != 0;
+}
+
 /* ---- IIIF ------------------------------------------------------------------------ */
 
 static json_t *lmap(const char *lang, const char *s)
@@ -599,6 +605,7 @@ static int show_list(vcm_req *req, vcm_resp *resp, vcm_web_who *w, const vcm_my_
     json_t *d = page(req, w, "my.list.title");
     json_object_set_new(d, "page_title", json_string(l->name));
     json_object_set_new(d, "list", list_json(req, l));
+    json_object_set_new(json_object_get(d, "list"), "offered", json_boolean(offered(l)));
     json_object_set_new(d, "items", items_json(req, w->s, items, n, &err));
     if (err < 0) {
         json_decref(d);
