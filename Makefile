@@ -8,7 +8,7 @@
 O        ?= build
 SAN      ?=
 CC       ?= gcc
-PKGS     := libmicrohttpd sqlite3 libpq jansson libxml-2.0 icu-uc icu-i18n libsodium vips libtiff-4 libjpeg libcurl
+PKGS     := libmicrohttpd sqlite3 libpq jansson libxml-2.0 icu-uc icu-i18n libsodium vips libtiff-4 libjpeg libcurl zlib
 VCM_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 # Quiet by default: one line a file; `make V=1` shows whole commands.
@@ -34,7 +34,7 @@ SRC      := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
 OBJ      := $(SRC:%.c=$(O)/%.o) $(O)/gen/assets.o
 TEST_SRC := $(shell find tests -name 'test_*.c' | sort)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
-ASSETS   := $(shell find src/store/schema templates static locale -type f | sort) $(sort $(wildcard thesaurus/*.tsv)) $(wildcard data/linked-art/*.json) $(wildcard data/spam/*.txt) $(sort $(wildcard openapi/*.json))
+ASSETS   := $(shell find src/store/schema templates static locale -type f | sort) $(sort $(wildcard thesaurus/*.tsv)) $(wildcard data/linked-art/*.json) $(sort $(wildcard openapi/*.json)) $(wildcard data/spam/*.txt) mappings/oai_dc.json
 # The deep-zoom viewer, from npm (package-lock.json), built into the program.
 OSD_DIR  := node_modules/openseadragon/build/openseadragon
 
@@ -91,6 +91,8 @@ $(O)/tests/%: tests/%.c tests/testutil.h $(O)/libvcm.a
 
 # Tests that include the SMTP sink besides testutil.h.
 $(O)/tests/io/test_smtp $(O)/tests/cli/test_outbox_send: tests/smtpsink.h
+# The data package's tests share their helpers.
+$(O)/tests/cli/test_package $(O)/tests/cli/test_package_demo: tests/cli/package.h
 
 deps:
 	sh scripts/deps.sh

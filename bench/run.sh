@@ -15,6 +15,10 @@
 #                        tile, alone and while expensive IIIF renders run
 #   7. bench/judged.sh   precision@10 and nDCG@10 of the judged query set
 #                        (bench/judged/), thesaurus expansions on and off
+#   8. bench/oai.sh      OAI-PMH: ListRecords over the demo (records/s, the
+#                        server's peak RSS at two page sizes) against the
+#                        LIDO export; a hub harvesting the member against
+#                        the import of the LIDO file
 #
 # Prints figures, ratios to a reference measured in the same run, and the
 # project's goals beside them. It never fails because the machine was slow
@@ -83,6 +87,8 @@ echo
 run_part bench/render.sh || { status=1; echo "bench: part 6 (render saturation) did not complete" >&2; }
 echo
 run_part bench/judged.sh || { status=1; echo "bench: part 7 (judged set) did not complete" >&2; }
+echo
+run_part bench/oai.sh || { status=1; echo "bench: part 8 (OAI-PMH) did not complete" >&2; }
 echo
 
 total=$(bench_secs "$start")

@@ -9,7 +9,7 @@
 # the machine; Debian's npm is installed when they do not.
 set -eu
 pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libjansson-dev
-libicu-dev unicode-data libsodium-dev libxml2-dev libcurl4-openssl-dev libcmocka-dev libvips-dev libtiff-dev libjpeg62-turbo-dev"
+libicu-dev unicode-data libsodium-dev libxml2-dev libcurl4-openssl-dev libcmocka-dev libvips-dev libtiff-dev libjpeg62-turbo-dev zlib1g-dev"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
   pkgs="$pkgs chromium fonts-noto-cjk fonts-thai-tlwg python3-jsonschema python3-pyld libxml2-utils libvips-tools postgresql nginx systemd openssl curl"

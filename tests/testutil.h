@@ -65,6 +65,35 @@ static inline void vt_write_file(const char *path, const char *text)
 
 /* Runs a shell command; returns its exit status and, when out is not NULL,
  * its standard output and error (caller frees). */
+/* A whole file, NUL-terminated, in *len its length; NULL when unreadable. */
+static inline char *vt_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0, got;
+    char *text = malloc(cap + 1);
+    while (text && (got = fread(text + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *more = realloc(text, 2 * cap + 1);
+            if (!more) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = more;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (text) {
+        text[n] = '\0';
+        *len = n;
+    }
+    return text;
+}
+
 static inline int vt_sh(char **out, const char *fmt, ...)
 {
     char cmd[4096];

@@ -4,7 +4,9 @@
  * 2 usage error, 3 could not run (file, database, port). */
 #ifndef VCM_CLI_H
 #define VCM_CLI_H
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/config.h"
 #include "io/mail.h"
@@ -20,8 +22,10 @@ struct vcm_http_config;
 void vcm_serve_options(struct vcm_web_config *w, vcm_option_set *set);
 /* mail: checked by vcm_mail_config_check; with an --smtp-url, a thread
  * sends the outbox while the server runs (cli/mail.c). */
+struct vcm_harvest_opts;
 int vcm_cmd_serve(vcm_config *c, const struct vcm_http_config *http,
-                  const struct vcm_web_config *w, const vcm_mail_config *mail);
+                  const struct vcm_web_config *w, const vcm_mail_config *mail,
+                  const struct vcm_harvest_opts *harvest);
 /* vcm import's and vcm export's own options (cli/import.c, cli/export.c). */
 typedef struct vcm_import_cli_opts {
     char map[VCM_CONFIG_STR];    /* a column mapping: FILE is read through it */
@@ -117,6 +121,40 @@ void vcm_mail_sender_stop(vcm_mail_sender *m);
 /* vcm outbox send: one pass, its counts printed. */
 int vcm_cmd_outbox_send(vcm_config *c, const vcm_mail_config *mail);
 int vcm_cmd_search(vcm_config *c);
+
+/* vcm harvest (cli/harvest.c, docs/oai-pmh.md): OAI-PMH sources harvested
+ * into museums; its own options, and --museum and --format shared with
+ * vcm media and vcm export. */
+typedef struct vcm_harvest_opts {
+    char set[128];   /* add: the repository's set harvested; "" all */
+    long every;      /* add: seconds between scheduled harvests */
+    long overlap;    /* seconds an incremental harvest asks from before the last began */
+    long retries;    /* tries of a page */
+    long poll;       /* serve: seconds between looks for sources due; 0 = no schedule */
+} vcm_harvest_opts;
+void vcm_harvest_options(vcm_harvest_opts *o, vcm_option_set *set);
+int vcm_cmd_harvest(vcm_config *c, const vcm_harvest_opts *o, const char *museum,
+                    const char *format);
+/* One harvest of source id under owner's lock, progress lines to progress
+ * (NULL: none); it ends after the page under way when *stop becomes true
+ * (stop NULL: never). 0 done, 1 another node holds the source, -1 failed or
+ * stopped (err; an interrupted harvest keeps its token for the next run). */
+int vcm_harvest_run(vcm_store *s, int64_t id, const vcm_harvest_opts *o, const char *owner,
+                    const atomic_bool *stop, FILE *progress, char *err, size_t errlen);
+/* vcm serve's schedule: a thread that harvests the sources due, on its own
+ * connection, until stopped; NULL (nothing started) when o->poll is 0. */
+typedef struct vcm_harvester vcm_harvester;
+vcm_harvester *vcm_harvester_start(const vcm_config *c, const vcm_harvest_opts *o);
+void vcm_harvester_stop(vcm_harvester *h);
+/* cli/package.c: the collection as a BagIt bag (docs/preservation.md). */
+typedef struct vcm_package_opts {
+    int drafts;                         /* export: drafts and unpublished entries too */
+    char organization[VCM_CONFIG_STR];  /* export: Source-Organization */
+} vcm_package_opts;
+void vcm_package_options(vcm_package_opts *o, vcm_option_set *set);
+int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o);
+int vcm_cmd_verify_package(vcm_config *c);
+int vcm_cmd_import_package(vcm_config *c);
 
 /* vcm thesaurus check (src/cli/thesaurus.c). */
 typedef struct vcm_thesaurus_opts {

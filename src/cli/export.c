@@ -10,7 +10,7 @@
 #include "core/banned.h"
 
 static const vcm_option export_options[] = {
-    {"format", NULL, "jsonl|lido|edm", "export: JSON Lines of everything (default), or LIDO 1.1 or EDM of the public objects", VCM_OPT_STR, VCM_OPTION_AT(vcm_export_cli_opts, format), 0, 0},
+    {"format", NULL, "jsonl|lido|edm", "export: JSON Lines of everything (default), or LIDO 1.1 or EDM of the public objects; harvest add: the metadataPrefix asked, lido or oai_dc", VCM_OPT_STR, VCM_OPTION_AT(vcm_export_cli_opts, format), 0, 0},
 };
 
 void vcm_export_options(vcm_export_cli_opts *o, vcm_option_set *set)

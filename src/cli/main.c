@@ -19,6 +19,8 @@ struct command_opts {
     vcm_museum_opts museum;
     vcm_import_cli_opts import;
     vcm_export_cli_opts export;
+    vcm_harvest_opts harvest;
+    vcm_package_opts package;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -31,7 +33,12 @@ static int run_serve(vcm_config *c, const struct command_opts *o)
         fprintf(stderr, "vcm serve: %s\n", err);
         return VCM_EXIT_USAGE;
     }
-    return vcm_cmd_serve(c, &o->http, &o->serve, &mail);
+    return vcm_cmd_serve(c, &o->http, &o->serve, &mail, &o->harvest);
+}
+
+static int run_harvest(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_harvest(c, &o->harvest, o->media.museum, o->export.format);
 }
 
 static int run_media(vcm_config *c, const struct command_opts *o)
@@ -66,6 +73,11 @@ static int run_export(vcm_config *c, const struct command_opts *o)
     return vcm_cmd_export(c, &o->export);
 }
 
+static int run_export_package(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_export_package(c, &o->package);
+}
+
 static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
@@ -74,6 +86,9 @@ static const struct command {
     {"serve", "", "serve the collection over HTTP (pages, API, IIIF) on --listen", NULL, run_serve},
     {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), LIDO records (.xml), or a country table (.csv); --map MAPPING.json: a museum's CSV export or folder of JSON files", NULL, run_import},
     {"export", "FILE", "write the whole collection as JSON Lines, or its public objects as LIDO or EDM (--format; - = stdout)", NULL, run_export},
+    {"export-package", "PATH", "write the collection, its masterpieces, the network's records and the original images as a BagIt 1.0 bag in the new folder PATH (--drafts: drafts too)", NULL, run_export_package},
+    {"verify-package", "PATH", "check a BagIt bag: every file listed and its SHA-512 (or SHA-256), Payload-Oxum, tag manifests", vcm_cmd_verify_package, NULL},
+    {"import-package", "PATH", "restore a package of export-package into an empty database and media folder, then index it", vcm_cmd_import_package, NULL},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
     {"thesaurus", "check", "list the thesaurus names refused, and those that widen searches more than --factor times", NULL, run_thesaurus},
@@ -90,6 +105,9 @@ static const struct command {
     {"network", "load FILE...", "load the network's facts (.tsv, data/network/facts.tsv), the ASEM partners or a table of museums (.csv)", vcm_cmd_network, NULL},
     {"network", "members", "list the museums with a membership status", vcm_cmd_network, NULL},
     {"governance", "load FILE...", "load the network's governance and meetings (.tsv, data/network/governance.tsv): offices, rules, terms, meetings, news", vcm_cmd_governance, NULL},
+    {"harvest", "add URL", "harvest an OAI-PMH repository into a museum: --museum ID --format lido|oai_dc [--set SPEC] [--every SECONDS]", NULL, run_harvest},
+    {"harvest", "run [SOURCE]", "harvest every source (or one) now: incremental, resuming an interrupted harvest from its last token", NULL, run_harvest},
+    {"harvest", "list", "the sources, where each harvest stands, its refused records and unmapped elements", NULL, run_harvest},
     {"db", "copy FROM TO", "copy a whole database (sqlite:PATH, postgres://…) into another, then verify it", vcm_cmd_db, NULL},
     {"db", "origins [all]", "derive where objects come from for those without an origin (all: every object again, after a thesaurus change)", vcm_cmd_db, NULL},
     {"user", "add EMAIL NAME ROLE [MUSEUM]", "add an account (contributor, museum_admin with its museum's number, editor, secretariat) and queue its invitation", vcm_cmd_user, NULL},
@@ -126,7 +144,7 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[8];
+    vcm_option_set sets[10];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
@@ -135,6 +153,8 @@ int main(int argc, char **argv)
     vcm_museum_options(&opts.museum, &sets[5]);
     vcm_import_options(&opts.import, &sets[6]);
     vcm_export_options(&opts.export, &sets[7]);
+    vcm_harvest_options(&opts.harvest, &sets[8]);
+    vcm_package_options(&opts.package, &sets[9]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

@@ -23,7 +23,7 @@ static const vcm_option media_options[] = {
     {"rights", NULL, "URI", "media add: rights of the image (default: the object's)", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, rights), 0, 0},
     {"label", NULL, "TEXT", "media add: a label for the image (a view, a detail)", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, label), 0, 0},
     {"attribution", NULL, "TEXT", "media add: the credit line the image's source asks for", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, attribution), 0, 0},
-    {"museum", NULL, "NAME|ID", "media add, media fetch: the museum (its name in any language, or number) whose source id OBJECT is; fetch: only its records", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, museum), 0, 0},
+    {"museum", NULL, "NAME|ID", "media add, media fetch: the museum (its name in any language, or number) whose source id OBJECT is; fetch: only its records; harvest add: the museum (its number) the records become records of", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, museum), 0, 0},
     {"list", NULL, "FILE.csv", "media add: attach every image of a table (columns file, source_museum, source_id; rights, attribution, label, id optional)", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, list), 0, 0},
     {"files", NULL, "DIR", "media add --list: the folder the table's file names are relative to (default: the table's)", VCM_OPT_STR, VCM_OPTION_AT(vcm_media_opts, files), 0, 0},
     {"limit", NULL, "N", "media fetch: try at most N image URLs (default: all)", VCM_OPT_NUM, VCM_OPTION_AT(vcm_media_opts, limit), 0, 1L << 40},

@@ -28,6 +28,8 @@ static const vcm_option serve_options[] = {
     {"iiif-max-size", "VCM_IIIF_MAX_SIZE", "PIXELS", "serve: widest or highest IIIF image made, upscaled or not (default 8192)", VCM_OPT_NUM, W(iiif_max_size), 16, 1 << 20},
     {"iiif-max-area", "VCM_IIIF_MAX_AREA", "PIXELS", "serve: most pixels in one IIIF image made, upscaled or not (default 16777216)", VCM_OPT_NUM, W(iiif_max_area), 256, 1L << 40},
     {"sitemap-urls", "VCM_SITEMAP_URLS", "N", "serve: URLs in one sitemap file at most; past that /sitemap.xml is an index of several (default 50000)", VCM_OPT_NUM, W(sitemap_urls), 1, 50000},
+    {"oai-page", "VCM_OAI_PAGE", "N", "serve: records in one page of an OAI-PMH list; a resumption token gives the next (default 500)", VCM_OPT_NUM, W(oai_page), 1, 100000},
+    {"oai-admin", "VCM_OAI_ADMIN", "EMAIL", "serve: the address OAI-PMH's Identify gives (default webmaster@ the public host)", VCM_OPT_STR, W(oai_admin), 0, 0},
     {"iiif-max-cost", "VCM_IIIF_MAX_COST", "PIXELS", "serve: most pixels one IIIF request may decode and write; costlier ones are refused with 400 (default 128000000)", VCM_OPT_NUM, W(iiif_max_cost), 1024, 1L << 50},
 };
 #undef W
@@ -39,7 +41,7 @@ void vcm_serve_options(vcm_web_config *w, vcm_option_set *set)
 }
 
 int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_config *w,
-                  const vcm_mail_config *mail)
+                  const vcm_mail_config *mail, const vcm_harvest_opts *harvest)
 {
     char err[1024];
     /* Open the store once up front: migrations run here, and a bad --db
@@ -105,16 +107,17 @@ int vcm_cmd_serve(vcm_config *c, const vcm_http_config *http, const vcm_web_conf
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     /* the outbox's sender, started with the signals blocked as above, so
      * that they come to sigwait; libcurl set up before its first use */
-    if (mail->smtp_url[0])
-        curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     vcm_mail_sender *sender = vcm_mail_sender_start(c, mail);
+    /* the OAI-PMH sources due, harvested (cli/harvest.c) */
+    vcm_harvester *harvester = vcm_harvester_start(c, harvest);
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
         ;
     vcm_info("stopping", "signal=%s", sig == SIGTERM ? "TERM" : "INT");
+    vcm_harvester_stop(harvester);
     vcm_mail_sender_stop(sender);
-    if (mail->smtp_url[0])
-        curl_global_cleanup();
+    curl_global_cleanup();
     vcm_app_stop_taking(&app);
     vcm_server_stop(srv);
     rc = VCM_EXIT_OK;

@@ -20,6 +20,7 @@ struct catalogue {
     char lang[16];
     struct entry *e;
     size_t n;
+    size_t review; /* entries that need review */
 };
 
 static struct catalogue cats[MAX_LANGS];
@@ -69,6 +70,9 @@ static int install(const char *lang, const char *file, struct entry *e, size_t n
     }
     c->e = e;
     c->n = n;
+    c->review = 0;
+    for (size_t i = 0; i < n; i++)
+        c->review += e[i].review;
     return 0;
 }
 
@@ -275,6 +279,12 @@ size_t vcm_i18n_languages(const char **out, size_t cap)
     for (size_t i = 0; i < ncats && n < cap; i++)
         out[n++] = cats[i].lang;
     return n;
+}
+
+size_t vcm_i18n_unreviewed(const char *lang)
+{
+    struct catalogue *c = lang ? find_cat(lang) : NULL;
+    return c ? c->review : 0;
 }
 
 size_t vcm_i18n_count(const char *lang)

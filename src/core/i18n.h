@@ -35,6 +35,9 @@ typedef struct vcm_i18n_counts {
 int vcm_i18n_stats(const char *lang, vcm_i18n_counts *out);
 /* The languages loaded, in load order; returns how many (at most cap). */
 size_t vcm_i18n_languages(const char **out, size_t cap);
+/* How many of lang's texts need review (0 for English and for a language
+ * without a catalogue); pages say so when there are any. */
+size_t vcm_i18n_unreviewed(const char *lang);
 /* The keys of lang's catalogue, in key order: count, then each by index. */
 size_t vcm_i18n_count(const char *lang);
 const char *vcm_i18n_key_at(const char *lang, size_t i);

@@ -272,3 +272,21 @@ out:
     vcm_buf_release(&tmp);
     return rc;
 }
+
+int vcm_qvalue(const char *s, size_t n)
+{
+    if (n == 0 || (s[0] != '0' && s[0] != '1'))
+        return -1;
+    int q = (s[0] - '0') * 1000;
+    if (n == 1)
+        return q;
+    if (s[1] != '.' || n > 5)
+        return -1;
+    int scale = 100;
+    for (size_t i = 2; i < n; i++, scale /= 10) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        q += (s[i] - '0') * scale;
+    }
+    return q <= 1000 ? q : -1;
+}

@@ -28,4 +28,8 @@ enum {
  * of white space folded to one space (or kept as line breaks with
  * VCM_TEXT_MULTILINE), trimmed, NFC. s must be valid UTF-8. */
 int vcm_text_clean(vcm_buf *out, const char *s, size_t n, int flags);
+/* An HTTP qvalue (RFC 9110 12.4.2: "0", "0.5", "1.000"…) in thousandths,
+ * or -1 when s[0, n) is not one; Accept-Language and Accept-Encoding
+ * weigh their members with it. */
+int vcm_qvalue(const char *s, size_t n);
 #endif

@@ -15,6 +15,11 @@ struct vcm_req_impl {
     void *then_ud;
 };
 
+/* Added inside the quotes of an ETag from vcm_resp_etag when the body goes
+ * out gzipped: the two variants differ in bytes, so caches must not take
+ * one for the other (RFC 9110, 8.8.3). */
+#define VCM_GZIP_ETAG_SUFFIX "-gz"
+
 struct vcm_resp_hdr {
     struct vcm_resp_hdr *next;
     const char *name, *value; /* in the request arena */

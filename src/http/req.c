@@ -4,9 +4,45 @@
 #include <time.h>
 #include <strings.h>
 
+#include "core/langs.h"
+#include "http/cookie.h"
 #include "http/http_int.h"
 
 #include "core/banned.h"
+
+void vcm_req_choose_lang(vcm_req *r)
+{
+    if (r->lang)
+        return;
+    const vcm_lang *l = NULL;
+    const char *v;
+    /* The machine URLs (the API, IIIF, feeds) answer alike whoever asks:
+     * only the lang parameter changes their language, so that caches need
+     * not vary them by cookie or header. */
+    bool machine = !vcm_lang_path_localized(r->path);
+    if (r->lang_prefix && r->lang_prefix[0] == '/' &&
+        (l = vcm_lang_by_code(r->lang_prefix + 1, strlen(r->lang_prefix + 1))))
+        r->lang_from = VCM_LANG_FROM_PREFIX;
+    else if ((v = vcm_req_query_get(r, "lang")) &&
+             ((l = vcm_lang_by_code(v, strlen(v))) || (l = vcm_lang_by_tag(v, strlen(v)))))
+        r->lang_from = VCM_LANG_FROM_PARAM;
+    else if (!machine && (v = vcm_req_cookie(r, VCM_LANG_COOKIE)) &&
+             (l = vcm_lang_by_code(v, strlen(v))))
+        r->lang_from = VCM_LANG_FROM_COOKIE;
+    else if (!machine && (v = vcm_req_header(r, "Accept-Language")) &&
+             (l = vcm_lang_accept(v, strlen(v))))
+        r->lang_from = VCM_LANG_FROM_ACCEPT;
+    else
+        r->lang_from = VCM_LANG_FROM_DEFAULT;
+    r->lang = l ? l->code : VCM_LANG_DEFAULT;
+    if (!r->lang_prefix)
+        r->lang_prefix = "";
+}
+
+const char *vcm_req_lang(const vcm_req *r)
+{
+    return r->lang ? r->lang : VCM_LANG_DEFAULT;
+}
 
 const char *vcm_req_param(const vcm_req *r, const char *name)
 {
@@ -67,10 +103,29 @@ void vcm_resp_init(vcm_resp *resp)
     vcm_buf_init(&resp->body, 0);
 }
 
+void vcm_resp_stream_drop(vcm_resp *resp)
+{
+    if (resp->stream && resp->stream_end)
+        resp->stream_end(resp->stream_ud);
+    resp->stream = NULL;
+    resp->stream_end = NULL;
+    resp->stream_ud = NULL;
+}
+
 void vcm_resp_release(vcm_resp *resp)
 {
+    vcm_resp_stream_drop(resp);
     vcm_buf_release(&resp->body);
     vcm_resp_init(resp);
+}
+
+int vcm_resp_drain(vcm_resp *resp)
+{
+    int r = 0;
+    while (resp->stream && (r = resp->stream(resp->stream_ud, &resp->body)) > 0)
+        ;
+    vcm_resp_stream_drop(resp);
+    return r < 0 ? -1 : 0;
 }
 
 static bool is_token(const char *s)
@@ -114,6 +169,20 @@ int vcm_resp_header(vcm_resp *resp, vcm_req *req, const char *name, const char *
         resp->content_type = ct;
         return 0;
     }
+    /* Redirects keep the language prefix the request came with, so that a
+     * form posted from /ko/… lands on a /ko/ page. */
+    if (strcasecmp(name, "Location") == 0 && req->lang_prefix && *req->lang_prefix &&
+        value[0] == '/' && value[1] != '/') {
+        const char *path = vcm_arena_strndup(req->arena, value, strcspn(value, "?#"));
+        if (!path)
+            return -1;
+        if (vcm_lang_path_localized(path)) {
+            const char *old;
+            if (!vcm_lang_prefix(value, &old) &&
+                !(value = vcm_arena_printf(req->arena, "%s%s", req->lang_prefix, value)))
+                return -1;
+        }
+    }
     struct vcm_resp_hdr *h = vcm_arena_alloc(req->arena, sizeof *h);
     if (!h || !(h->name = vcm_arena_strdup(req->arena, name)) ||
         !(h->value = vcm_arena_strdup(req->arena, value)))
@@ -127,11 +196,14 @@ int vcm_resp_header(vcm_resp *resp, vcm_req *req, const char *name, const char *
     return 0;
 }
 
-/* Does the If-None-Match list hold etag (unquoted)? Weak comparison: W/ is
- * ignored. A malformed list matches nothing, so the full answer is sent. */
+/* Does the If-None-Match list hold etag (unquoted), or the tag of its gzip
+ * variant (etag VCM_GZIP_ETAG_SUFFIX, server.c)? Both name the same
+ * content, so either lets the server answer 304 (which then carries the tag
+ * of the variant this request gets). Weak comparison: W/ is ignored. A
+ * malformed list matches nothing, so the full answer is sent. */
 static bool etag_listed(const char *list, const char *etag)
 {
-    size_t n = strlen(etag);
+    size_t n = strlen(etag), sn = strlen(VCM_GZIP_ETAG_SUFFIX);
     const char *p = list;
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == ',')
@@ -147,7 +219,9 @@ static bool etag_listed(const char *list, const char *etag)
         const char *close = strchr(p + 1, '"');
         if (!close)
             return false;
-        if ((size_t)(close - p - 1) == n && memcmp(p + 1, etag, n) == 0)
+        size_t len = (size_t)(close - p - 1);
+        if ((len == n || (len == n + sn && memcmp(p + 1 + n, VCM_GZIP_ETAG_SUFFIX, sn) == 0)) &&
+            memcmp(p + 1, etag, n) == 0)
             return true;
         p = close + 1;
     }
@@ -187,6 +261,7 @@ bool vcm_resp_etag(vcm_resp *resp, vcm_req *req, const char *etag)
     const char *quoted = vcm_arena_printf(req->arena, "\"%s\"", etag);
     if (!quoted || vcm_resp_header(resp, req, "ETag", quoted) < 0)
         return false;
+    resp->etag_ = resp->hdrs_tail_;
     if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
         return false;
     const char *inm = vcm_req_header(req, "If-None-Match");

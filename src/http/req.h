@@ -31,6 +31,15 @@ typedef struct vcm_req {
     size_t body_len;
     void *app;              /* the pointer given to vcm_server_start */
     const char *action;     /* the route's action id (router.h), or NULL */
+    /* The request's interface language (core/langs.h), chosen once by
+     * vcm_req_choose_lang before the handler runs: lang is its code, NULL
+     * until chosen (English then); lang_prefix is "/CODE" when the URL
+     * began with a language prefix, which the server took off path, else
+     * ""; raw_path is the path as sent (for logs). */
+    const char *lang;
+    const char *lang_prefix;
+    int lang_from; /* enum vcm_lang_from */
+    const char *raw_path;
     /* route parameters, in pattern order */
     int nparams;
     const char *param_names[VCM_REQ_MAX_PARAMS];
@@ -40,13 +49,29 @@ typedef struct vcm_req {
 
 struct vcm_resp_hdr;
 
+/* A body made piece by piece while it is sent (OAI-PMH's lists): appends
+ * the next piece to out and returns 1 while more is to come, 0 after the
+ * last, -1 on an error (the connection is then cut, the status being sent
+ * already). It runs on the connection's thread, after the handler has
+ * returned, between other requests of that thread. */
+typedef int (*vcm_stream_fn)(void *ud, vcm_buf *out);
+
 typedef struct vcm_resp {
     int status;               /* 200 unless the handler sets it */
     vcm_buf body;             /* sent as is; HEAD and 304 send no body */
     const char *content_type; /* NULL = "text/html; charset=utf-8" */
+    /* When stream is set, the body is body's bytes then stream's pieces,
+     * sent chunked in memory of one piece at a time; stream_end(stream_ud)
+     * runs once when it is done with (sent, cut, or never sent), so ud is
+     * the stream's own (malloc'd, not in the request's arena). */
+    vcm_stream_fn stream;
+    void (*stream_end)(void *ud);
+    void *stream_ud;
     /* Private to src/http: headers added by vcm_resp_header, in order, and
-     * whether vcm_resp_etag matched If-None-Match. */
-    struct vcm_resp_hdr *hdrs_, *hdrs_tail_;
+     * whether vcm_resp_etag matched If-None-Match; the ETag header that
+     * vcm_resp_etag added (the server gives it a suffix for a compressed
+     * body; an ETag a handler sets itself is left as it is). */
+    struct vcm_resp_hdr *hdrs_, *hdrs_tail_, *etag_;
     bool not_modified_;
 } vcm_resp;
 
@@ -60,6 +85,26 @@ typedef struct vcm_resp {
  * build the same response, since the server sends the headers of GET,
  * Content-Length included, and drops the body. */
 typedef int (*vcm_handler)(vcm_req *req, vcm_resp *resp);
+
+/* Where the request's language came from, in the order they are asked. */
+enum vcm_lang_from {
+    VCM_LANG_FROM_DEFAULT, /* nothing asked for a language served: English */
+    VCM_LANG_FROM_PREFIX,  /* the URL's prefix: /ko/objects/3 */
+    VCM_LANG_FROM_PARAM,   /* the lang query parameter: ?lang=ko */
+    VCM_LANG_FROM_COOKIE,  /* the vcm_lang cookie, set by a prefix or lang */
+    VCM_LANG_FROM_ACCEPT,  /* the Accept-Language header */
+};
+#define VCM_LANG_COOKIE "vcm_lang"
+/* Chooses the request's language once: the URL prefix (lang_prefix, set by
+ * the server; a request built by hand may set it), then the lang query
+ * parameter (a code or a tag: "ko", "ko-KR"), the vcm_lang cookie,
+ * Accept-Language, then English. A value the table does not know is passed
+ * over. The machine URLs (vcm_lang_path_localized false: the API, IIIF,
+ * feeds) heed only the lang parameter. Sets r->lang and r->lang_from;
+ * a second call changes nothing. */
+void vcm_req_choose_lang(vcm_req *r);
+/* The request's language code, English when none was chosen. */
+const char *vcm_req_lang(const vcm_req *r);
 
 /* The route parameter called name (decoded), or NULL when the route has none. */
 const char *vcm_req_param(const vcm_req *r, const char *name);
@@ -115,6 +160,11 @@ int vcm_req_header_all(const vcm_req *r, const char *name, const char **vals, in
  * handlers directly do it too, and release with vcm_resp_release. */
 void vcm_resp_init(vcm_resp *resp);
 void vcm_resp_release(vcm_resp *resp);
+/* Runs a stream set by the handler to its end into body (tests that call
+ * handlers directly); 0, or -1 when the stream failed. */
+int vcm_resp_drain(vcm_resp *resp);
+/* Ends a stream not sent (stream_end), leaving resp without one. */
+void vcm_resp_stream_drop(vcm_resp *resp);
 
 /* Adds a response header, copying name and value into req->arena. Returns -1
  * and adds nothing when the name is not an HTTP token, when name or value

@@ -65,6 +65,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -80,7 +81,9 @@
 
 #include <microhttpd.h>
 
+#include "core/langs.h"
 #include "core/log.h"
+#include "http/compress.h"
 #include "http/http_int.h"
 
 #include "core/banned.h"
@@ -241,6 +244,7 @@ static struct ctx *ctx_get(void)
 static void ctx_put(struct ctx *c)
 {
     vcm_buf_release(&c->upload);
+    vcm_resp_stream_drop(&c->resp);
     vcm_buf_release(&c->resp.body);
     vcm_arena_reset(&c->arena);
     struct cache *cache = tl_cache;
@@ -462,8 +466,9 @@ static void error_body(struct ctx *c, int status, const char *message)
 static void error_response(struct ctx *c, int status, const char *message)
 {
     vcm_resp *resp = &c->resp;
+    vcm_resp_stream_drop(resp);
     vcm_buf_reset(&resp->body);
-    resp->hdrs_ = resp->hdrs_tail_ = NULL;
+    resp->hdrs_ = resp->hdrs_tail_ = resp->etag_ = NULL;
     resp->content_type = NULL;
     resp->not_modified_ = false;
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED && c->route.allow)
@@ -561,6 +566,118 @@ static bool over_tls(struct ctx *c, struct MHD_Connection *conn)
     return ci && is_loopback(ci->client_addr);
 }
 
+/* ---- compression ----
+ *
+ * Text bodies (HTML, CSS, JavaScript, JSON, XML) go out gzipped to a client
+ * whose Accept-Encoding takes gzip; images, tiles and fonts, compressed
+ * already, go as they are. Such a response always says Vary:
+ * Accept-Encoding, so a cache keeps the two variants apart, and an ETag
+ * from vcm_resp_etag gets VCM_GZIP_ETAG_SUFFIX on the gzip variant (on a
+ * 304 too, so the client keeps the tag of what it holds). HEAD gets the
+ * headers of GET, Content-Length of the gzipped body included.
+ *
+ * A handler that sets an ETag of its own (the write API's entry versions,
+ * which clients send back in If-Match) or a Content-Encoding gets no
+ * compression: its tag names a version, not bytes, and must stay as it
+ * is. */
+
+static bool has_header(const vcm_resp *resp, const char *name, const struct vcm_resp_hdr *but)
+{
+    for (const struct vcm_resp_hdr *h = resp->hdrs_; h; h = h->next)
+        if (h != but && strcasecmp(h->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the response varies with Accept-Encoding, and in *gzip whether
+ * this one is to be gzipped. */
+static bool negotiable(struct ctx *c, bool not_modified, bool *gzip)
+{
+    vcm_resp *resp = &c->resp;
+    *gzip = false;
+    if (!vcm_compressible_type(resp->content_type) || has_header(resp, "ETag", resp->etag_) ||
+        has_header(resp, "Content-Encoding", NULL))
+        return false;
+    *gzip = (not_modified || resp->body.len > 0) &&
+            vcm_accepts_gzip(vcm_req_header(&c->req, "Accept-Encoding"));
+    return true;
+}
+
+/* Gives the ETag from vcm_resp_etag the suffix of the gzip variant. */
+static void gzip_etag(struct ctx *c)
+{
+    struct vcm_resp_hdr *h = c->resp.etag_;
+    if (!h)
+        return;
+    size_t n = strlen(h->value);
+    assert(n >= 2 && h->value[n - 1] == '"');
+    const char *v = vcm_arena_printf(c->req.arena, "%.*s" VCM_GZIP_ETAG_SUFFIX "\"",
+                                     (int)(n - 1), h->value);
+    if (v)
+        h->value = v;
+}
+
+/* A streamed body (req.h): what is left of the piece made last, and the
+ * handler's maker of pieces. */
+struct stream {
+    vcm_buf b;
+    size_t off;
+    bool done;
+    vcm_stream_fn fn;
+    void (*end)(void *ud);
+    void *ud;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream *st = cls;
+    (void)pos;
+    while (st->off == st->b.len) {
+        if (st->done)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        vcm_buf_reset(&st->b);
+        st->off = 0;
+        int r = st->fn(st->ud, &st->b);
+        if (r < 0)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        st->done = r == 0;
+    }
+    size_t n = st->b.len - st->off < max ? st->b.len - st->off : max;
+    memcpy(buf, st->b.data + st->off, n);
+    st->off += n;
+    return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    struct stream *st = cls;
+    if (st->end)
+        st->end(st->ud);
+    vcm_buf_release(&st->b);
+    free(st);
+}
+
+/* The response of a streamed body: body's bytes first, then the pieces. */
+static struct MHD_Response *stream_response(vcm_resp *resp)
+{
+    struct stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->b = resp->body; /* what the handler wrote before the stream: sent first */
+    vcm_buf_init(&resp->body, 0);
+    st->fn = resp->stream;
+    st->end = resp->stream_end;
+    st->ud = resp->stream_ud;
+    resp->stream = NULL;
+    resp->stream_end = NULL;
+    resp->stream_ud = NULL;
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st, stream_free);
+    if (!r)
+        stream_free(st);
+    return r;
+}
+
 static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
 {
     vcm_resp *resp = &c->resp;
@@ -568,8 +685,35 @@ static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
     bool not_modified = resp->not_modified_ && status == MHD_HTTP_OK;
     if (not_modified)
         status = MHD_HTTP_NOT_MODIFIED;
+    bool gzip;
+    bool vary = negotiable(c, not_modified, &gzip);
     struct MHD_Response *r;
     size_t len = not_modified ? 0 : resp->body.len;
+    bool head = strcmp(c->req.method, "HEAD") == 0;
+    if (resp->stream && (not_modified || head))
+        vcm_resp_stream_drop(resp); /* nothing of it would be sent */
+    if (resp->stream) {
+        /* a streamed body goes as it is made, never gzipped */
+        gzip = vary = false;
+        r = stream_response(resp);
+        goto made;
+    }
+    if (gzip && len) {
+        char *z;
+        size_t zlen;
+        if (vcm_gzip(resp->body.data, len, &z, &zlen) < 0) {
+            /* the same bytes, uncompressed: still a right answer */
+            vcm_warn("cannot gzip a response", "bytes=%zu", len);
+            gzip = false;
+        } else {
+            vcm_buf_release(&resp->body);
+            len = zlen;
+            r = MHD_create_response_from_buffer(len, z, MHD_RESPMEM_MUST_FREE);
+            if (!r)
+                free(z);
+            goto made;
+        }
+    }
     if (len) {
         char *data = vcm_buf_detach(&resp->body, &len);
         r = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE) : NULL;
@@ -578,11 +722,18 @@ static enum MHD_Result queue(struct ctx *c, struct MHD_Connection *conn)
     } else {
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     }
+made:
     if (!r)
         return MHD_NO;
+    if (gzip)
+        gzip_etag(c);
     enum MHD_Result ok = MHD_YES;
     for (const struct vcm_resp_hdr *h = resp->hdrs_; h && ok; h = h->next)
         ok = MHD_add_response_header(r, h->name, h->value);
+    if (ok && vary)
+        ok = MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    if (ok && gzip && !not_modified)
+        ok = MHD_add_response_header(r, "Content-Encoding", "gzip");
     /* A 304 describes no content, so it carries no Content-Type (RFC 9110 15.4.5). */
     if (ok && !not_modified)
         ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -649,6 +800,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
         c->req.path = c->req.query = "";
         c->no_memory = true;
     }
+    c->req.raw_path = c->req.path;
+    c->req.lang_prefix = "";
     return c;
 }
 
@@ -809,9 +962,27 @@ static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const c
         c->too_big = true;
         return refuse(c, conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
     }
-    if (!c->no_memory)
+    /* A language prefix (/ko/objects/3) is taken off a path no route takes
+     * as it is (a route of its own wins: the prefixes are the codes of
+     * core/langs.h, "/id" among them); the machine URLs take none, so
+     * /ko/api/… is not found. */
+    if (!c->no_memory) {
         c->route_status = vcm_router_match(s->router, &c->arena, method, c->req.path,
                                            strlen(c->req.path), &c->route);
+        const char *rest;
+        const vcm_lang *pl =
+            c->route_status == VCM_ROUTE_NOT_FOUND ? vcm_lang_prefix(c->req.path, &rest) : NULL;
+        if (pl && !(c->req.lang_prefix = vcm_arena_printf(&c->arena, "/%s", pl->code))) {
+            c->no_memory = true;
+        } else if (pl) {
+            c->req.path = rest;
+            c->route_status =
+                vcm_lang_path_localized(rest)
+                    ? vcm_router_match(s->router, &c->arena, method, rest, strlen(rest), &c->route)
+                    : VCM_ROUTE_NOT_FOUND;
+        }
+    }
+    vcm_req_choose_lang(&c->req);
     return MHD_YES;
 }
 
@@ -947,7 +1118,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     long long us = (long long)(now.tv_sec - c->start.tv_sec) * 1000000 +
                    (now.tv_nsec - c->start.tv_nsec) / 1000;
     char path[512];
-    log_safe(path, sizeof path, c->req.path);
+    log_safe(path, sizeof path, c->req.raw_path ? c->req.raw_path : c->req.path);
     const char *end = NULL;
     switch (toe) {
     case MHD_REQUEST_TERMINATED_COMPLETED_OK: break;

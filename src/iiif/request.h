@@ -46,7 +46,7 @@ typedef struct vcm_iiif_req {
 /* What went wrong, as a catalogue key and its arguments rather than a
  * sentence: the parser needs no catalogue, and whoever shows the message
  * renders it in the reader's language (the web layer with vcm_web_tfv).
- * The key's text in locale/en.tsv has {1} … {nargs} where the arguments go.
+ * The key's text in locale/vcm.pot has {1} … {nargs} where the arguments go.
  * Each argument is printable ASCII without a quote, at most 40 bytes: a
  * segment of the request (cut to 37 bytes and "...", anything else shown
  * as '?', so a log line cannot be split or forged; not HTML-escaped: a page

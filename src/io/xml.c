@@ -301,6 +301,21 @@ static int fail(vcm_xml *x, char *err, size_t errlen)
     return -1;
 }
 
+/* Whether name is one of the '|'-separated names of list. */
+static bool name_in(const char *name, const char *list)
+{
+    size_t n = strlen(name);
+    for (const char *p = list;;) {
+        const char *bar = strchr(p, '|');
+        size_t k = bar ? (size_t)(bar - p) : strlen(p);
+        if (k == n && memcmp(p, name, n) == 0)
+            return true;
+        if (!bar)
+            return false;
+        p = bar + 1;
+    }
+}
+
 int vcm_xml_next(vcm_xml *x, const char *ns, const char *local, xmlNode **node, long *line,
                  char *err, size_t errlen)
 {
@@ -346,8 +361,7 @@ int vcm_xml_next(vcm_xml *x, const char *ns, const char *local, xmlNode **node, 
             continue;
         const xmlChar *ln = xmlTextReaderConstLocalName(x->reader);
         const xmlChar *uri = xmlTextReaderConstNamespaceUri(x->reader);
-        if (!ln || strcmp((const char *)ln, local) != 0 || !uri ||
-            strcmp((const char *)uri, ns) != 0)
+        if (!ln || !name_in((const char *)ln, local) || !uri || strcmp((const char *)uri, ns) != 0)
             continue;
         int depth = xmlTextReaderDepth(x->reader);
         xmlNode *n = xmlTextReaderExpand(x->reader);

@@ -38,7 +38,7 @@ vcm_xml *vcm_xml_open_memory(const char *data, size_t n, const char *name,
                              const vcm_xml_limits *lim, char *err, size_t errlen);
 
 /* Moves to the next element, anywhere below, whose namespace is ns and
- * local name is local, and hands it over as a tree in *node (valid until
+ * local name is local (or one of local's names apart by '|': "a|b"), and hands it over as a tree in *node (valid until
  * the next call) with the line it starts on. Returns 1, 0 at the end of the
  * document, -1 on an error (malformed XML, a limit passed, an entity
  * declaration) with "NAME:LINE: reason" in err; after -1 the reader is

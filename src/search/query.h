@@ -57,7 +57,7 @@ typedef struct vcm_squery {
     size_t nclauses;
     bool has_date;
     int32_t date_from, date_to; /* inclusive years, negative = BCE */
-    /* what was repaired, for people: catalogue keys (locale/en.tsv), and
+    /* what was repaired, for people: catalogue keys (locale/vcm.pot), and
      * for each the part of the query it is about (NULL when none), which
      * goes where the sentence says {} */
     const char *messages[VCM_SQUERY_MAX_MESSAGES];

@@ -149,6 +149,16 @@ static const char *const placements_cols[] = {"id", "offer_id", "request_id", "h
                                               "home_id", "score", "created_by", "created"};
 static const char *const placement_reports_cols[] = {"id", "placement_id", "author", "body",
                                                      "created"};
+/* OAI-PMH, provided and harvested (schema 013): store/harvest.c. */
+static const char *const oai_records_cols[] = {"object_id", "stamp", "deleted", "sets", "sig"};
+static const char *const harvest_sources_cols[] = {
+    "id", "url", "museum_id", "format", "set_spec", "every", "created", "last_stamp", "token",
+    "run_from", "run_stamp", "lock_owner", "lock_until", "last_run", "next_run", "status",
+    "harvested", "deleted", "errors"};
+static const char *const harvest_records_cols[] = {"source_id", "identifier", "object_id",
+                                                   "stamp"};
+static const char *const harvest_errors_cols[] = {"source_id", "identifier", "at", "message"};
+static const char *const harvest_unmapped_cols[] = {"source_id", "path", "records"};
 
 /* Visitors' collections and comments on objects (schema 018): store/my.c,
  * store/comment.c. */
@@ -169,7 +179,9 @@ const vcm_table vcm_store_tables[] = {
     TABLE(museums, "itttrrttt", 1),
     TABLE(museum_names, "itit", 2),
     TABLE(objects, "iitttttiiitttttttttttiit", 1),
-    TABLE(object_texts, "ittitii", 3),
+    /* key (object_id, field, pos) since schema 008: lang sits before pos,
+     * so the scan orders by four columns to be in one order on every backend */
+    TABLE(object_texts, "ittitii", 4),
     TABLE(object_creators, "iit", 2),
     TABLE(media, "iiittiitttttitii", 1),
     /* before changes: its rows move objects in the change sequence, which the
@@ -224,6 +236,11 @@ const vcm_table vcm_store_tables[] = {
     TABLE(exchange_posts, "iiiittttttiti", 1),
     TABLE(placements, "iiiiiiti", 1),
     TABLE(placement_reports, "iitti", 1),
+    TABLE(oai_records, "iiitt", 1),
+    TABLE(harvest_sources, "itittiitttttiiitiii", 1),
+    TABLE(harvest_records, "itit", 2),
+    TABLE(harvest_errors, "itit", 2),
+    TABLE(harvest_unmapped, "iti", 2),
     TABLE(my_lists, "itittttii", 1),
     TABLE(my_items, "iiiittti", 1),
     TABLE(comments, "iittittttii", 1),

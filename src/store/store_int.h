@@ -86,11 +86,13 @@ enum fbit {
 #define SLOT_ENTRY_END (SLOT_ENTRY + 96)
 #define SLOT_NETWORK SLOT_ENTRY_END
 #define SLOT_GOVERNANCE (SLOT_NETWORK + 128)
-/* Then loans, travelling exhibitions and the exchange programme (loan.c). */
+/* Then loans, travelling exhibitions and the exchange programme (loan.c),
+ * visitors' collections and comments on objects (my.c, comment.c), then
+ * OAI-PMH, provided and harvested (harvest.c). */
 #define SLOT_LOANS (SLOT_GOVERNANCE + 128)
-/* Then visitors' collections and comments on objects (my.c, comment.c). */
 #define SLOT_VISITORS (SLOT_LOANS + 128)
-#define SLOT_OWN_END (SLOT_VISITORS + 128)
+#define SLOT_HARVEST (SLOT_VISITORS + 128)
+#define SLOT_OWN_END (SLOT_HARVEST + 64)
 _Static_assert(SLOT_OWN_END <= VCM_SLOTS, "the driver keeps too few slots");
 
 /* Aggregates (counts per museum and country, the statistics, facet counts)
@@ -133,8 +135,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 62
-#define GATHER_TARGETS 63
+#define GATHER_ACTIVITY 67
+#define GATHER_TARGETS 68
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;

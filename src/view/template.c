@@ -9,10 +9,12 @@
  *                       is present with null stops the search. Digits select an
  *                       array item (images.0.url).
  *   {{raw path}}        no escaping at all (the only way to get it)
- *   {{number path}}     integer with thousands separators, escaped in context;
- *                       the separator is the catalogue's
- *                       "number.thousands_separator" (',' when none has it)
+ *   {{number path}}     integer in the page's language (vcm_l10n_number:
+ *                       42,231 · 42 231 · 42.231), escaped in context
  *   {{t "key"}}         vcm_t(lang, key), escaped in context
+ *   {{tn "key" path}}   the plural message key for the integer at path
+ *                       (vcm_tn: "1 museum", "42 museums"), escaped in
+ *                       context; nothing when the value is not an integer
  *   {{json path}}       the value as JSON; only inside <script>
  *   {{#if p}}…{{else}}…{{/if}}  {{#unless p}}…{{/unless}}
  *   {{#each p}}…{{else}}…{{/each}}  (arrays, and objects by value with @key)
@@ -93,6 +95,7 @@
 #include "core/arena.h"
 #include "core/asset.h"
 #include "core/i18n.h"
+#include "core/l10n.h"
 
 #include "core/banned.h"
 
@@ -109,7 +112,7 @@
 /* Compiled form */
 
 enum op { OP_TEXT, OP_VALUE, OP_IF, OP_UNLESS, OP_EACH, OP_WITH, OP_INCLUDE, OP_YIELD };
-enum fmt { FMT_VALUE, FMT_RAW, FMT_NUMBER, FMT_T, FMT_JSON };
+enum fmt { FMT_VALUE, FMT_RAW, FMT_NUMBER, FMT_T, FMT_JSON, FMT_TN };
 enum esc {
     ESC_NONE,
     ESC_HTML,
@@ -135,7 +138,7 @@ struct node {
     uint32_t line;
     uint32_t mid, end; /* blocks: body [i+1, mid), else [mid, end) */
     uint32_t seg;      /* first segment of the path in tpl->segs */
-    const char *s;     /* text bytes; t key and include name end in NUL */
+    const char *s;     /* text bytes; t and tn key and include name end in NUL */
     size_t n;
     struct tpl *target; /* include, once a template of that name exists */
 };
@@ -1018,6 +1021,31 @@ static int emit_value(struct cc *c, uint8_t fmt, const char *arg, size_t alen, u
     return 0;
 }
 
+/* {{tn "key" path}}: the key is kept like a {{t}} key, the path like a
+ * value's. */
+static int emit_tn(struct cc *c, const char *arg, size_t an, uint32_t line)
+{
+    if (an < 2 || (arg[0] != '"' && arg[0] != '\''))
+        return cerr(c, line, "{{tn}} needs a quoted key and a path: {{tn \"key\" count}}");
+    const char *q = memchr(arg + 1, arg[0], an - 1);
+    if (!q || q == arg + 1)
+        return cerr(c, line, "{{tn}} needs a quoted key and a path: {{tn \"key\" count}}");
+    if (memchr(arg + 1, '\0', (size_t)(q - arg - 1)))
+        return cerr(c, line, "{{tn}} key holds a NUL byte");
+    const char *p = q + 1;
+    size_t pn = an - (size_t)(p - arg);
+    if (!pn || !is_ws((unsigned char)*p))
+        return cerr(c, line, "{{tn}} needs a path after its key");
+    while (pn && is_ws((unsigned char)*p))
+        p++, pn--;
+    if (emit_value(c, FMT_TN, p, pn, line) < 0)
+        return -1;
+    struct node *n = &c->nodes[c->nn - 1];
+    n->s = arg + 1;
+    n->n = (size_t)(q - arg - 1);
+    return 0;
+}
+
 static int open_block(struct cc *c, const char *s, size_t n, uint32_t line)
 {
     while (n && is_ws((unsigned char)*s))
@@ -1208,6 +1236,8 @@ static int do_tag(struct cc *c, const char *s, size_t n, uint32_t line)
             return cerr(c, line, "{{t}} key holds a NUL byte");
         return emit_value(c, FMT_T, arg + 1, an - 2, line);
     }
+    if (w == 2 && memcmp(s, "tn", 2) == 0)
+        return emit_tn(c, arg, an, line);
     static const struct {
         const char *w;
         uint8_t fmt;
@@ -1355,7 +1385,7 @@ static struct tpl *finish(vcm_tpl_set *s, struct cc *c)
             t->segs[i].s = text + (t->segs[i].s - c->text);
     for (uint32_t i = 0; i < t->nnodes; i++) {
         struct node *n = &t->nodes[i];
-        if (n->op == OP_INCLUDE || (n->op == OP_VALUE && n->fmt == FMT_T)) {
+        if (n->op == OP_INCLUDE || (n->op == OP_VALUE && (n->fmt == FMT_T || n->fmt == FMT_TN))) {
             n->s = vcm_arena_strndup(a, n->s, n->n);
             if (!n->s)
                 return NULL;
@@ -1631,63 +1661,51 @@ static bool val_text(const struct val *v, char *tmp, size_t tn, const char **s, 
     return true;
 }
 
-/* Digits (with an optional '-') grouped by threes with sep. */
-static size_t group(char *dst, const char *d, size_t n, const char *sep, size_t sl)
+/* The integer a value holds: JSON integers, integral reals and strings of
+ * decimal digits that fit in 64 bits. */
+static bool int_value(const struct val *v, int64_t *out)
 {
-    size_t o = 0;
-    if (n && d[0] == '-') {
-        dst[o++] = '-';
-        d++, n--;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0) {
-            memcpy(dst + o, sep, sl);
-            o += sl;
-        }
-        dst[o++] = d[i];
-    }
-    return o;
-}
-
-#define NUM_SEP_KEY "number.thousands_separator"
-#define NUM_MAX_DIGITS 30
-
-/* tmp holds at least 1 + NUM_MAX_DIGITS + (NUM_MAX_DIGITS / 3) * 8 bytes. */
-static bool number_text(const struct rc *r, const struct val *v, char *tmp, size_t tn,
-                        const char **s, size_t *n)
-{
-    char digits[48];
-    int k = -1;
     if (v->kind == V_INT) {
-        k = snprintf(digits, sizeof digits, "%" JSON_INTEGER_FORMAT, v->i);
-    } else if (v->kind == V_JSON && json_is_integer(v->j)) {
-        k = snprintf(digits, sizeof digits, "%" JSON_INTEGER_FORMAT, json_integer_value(v->j));
-    } else if (v->kind == V_JSON && json_is_real(v->j)) {
+        *out = v->i;
+        return true;
+    }
+    if (v->kind != V_JSON)
+        return false;
+    if (json_is_integer(v->j)) {
+        *out = json_integer_value(v->j);
+        return true;
+    }
+    if (json_is_real(v->j)) {
         double x = json_real_value(v->j);
-        if (x > -1e15 && x < 1e15 && (double)(long long)x == x)
-            k = snprintf(digits, sizeof digits, "%lld", (long long)x);
-    } else if (v->kind == V_JSON && json_is_string(v->j)) {
+        if (x > -1e15 && x < 1e15 && (double)(long long)x == x) {
+            *out = (int64_t)x;
+            return true;
+        }
+        return false;
+    }
+    if (json_is_string(v->j)) {
         const char *p = json_string_value(v->j);
         size_t pn = json_string_length(v->j), i = p[0] == '-';
         while (i < pn && is_digit((unsigned char)p[i]))
             i++;
-        if (i == pn && pn > (size_t)(p[0] == '-') && pn <= NUM_MAX_DIGITS) {
-            memcpy(digits, p, pn);
-            k = (int)pn;
-        }
+        if (i != pn || pn <= (size_t)(p[0] == '-') || pn > 18)
+            return false;
+        *out = strtoll(p, NULL, 10);
+        return true;
     }
-    if (k < 0 || k > NUM_MAX_DIGITS)
+    return false;
+}
+
+/* An integer in the page's language; other values as they print. */
+static bool number_text(const struct rc *r, const struct val *v, char *tmp, size_t tn,
+                        const char **s, size_t *n)
+{
+    int64_t x;
+    if (!int_value(v, &x))
         return val_text(v, tmp, tn, s, n);
-    /* vcm_t hands back the key itself when no catalogue has it. */
-    const char *sep = vcm_t(r->lang, NUM_SEP_KEY);
-    size_t sl = strlen(sep);
-    if (strcmp(sep, NUM_SEP_KEY) == 0 || sl > 8) {
-        sep = ",";
-        sl = 1;
-    }
-    assert(tn >= 1 + NUM_MAX_DIGITS + (NUM_MAX_DIGITS / 3) * 8);
-    *n = group(tmp, digits, (size_t)k, sep, sl);
+    vcm_l10n_number(r->lang ? r->lang : "en", x, tmp, tn);
     *s = tmp;
+    *n = strlen(tmp);
     return true;
 }
 
@@ -1923,6 +1941,15 @@ static int emit(struct rc *r, const struct tpl *t, const struct scope *sc, const
     if (n->fmt == FMT_T) {
         s = vcm_t(r->lang, n->s);
         len = strlen(s);
+    } else if (n->fmt == FMT_TN) {
+        struct val v = lookup(r, t, sc, n);
+        int64_t x;
+        char msg[512];
+        if (!int_value(&v, &x))
+            return n->esc == ESC_SCRIPT ? vcm_buf_puts(r->out, "null") : 0;
+        /* on a bad message vcm_tn leaves the key, so the gap shows */
+        vcm_tn(r->lang ? r->lang : "en", n->s, x, msg, sizeof msg);
+        return put_esc(r->out, n->esc, msg, strlen(msg));
     } else {
         struct val v = lookup(r, t, sc, n);
         if (n->fmt == FMT_NUMBER) {

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/token.h"
@@ -438,12 +439,11 @@ static const char *date_text(vcm_req *req, int64_t t)
 {
     if (!t)
         return vcm_web_t(req, "account.never");
-    time_t tt = (time_t)t;
-    struct tm tm;
-    char buf[32];
-    if (!gmtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm))
+    char buf[128];
+    if (vcm_l10n_time(vcm_web_lang(req), t, buf, sizeof buf) < 0)
         return "";
-    return vcm_arena_strdup(req->arena, buf);
+    const char *s = vcm_arena_strdup(req->arena, buf);
+    return s ? s : "";
 }
 
 static int account_render(vcm_req *req, vcm_resp *resp, vcm_web_who *w, int status,
@@ -968,9 +968,10 @@ int vcm_audit_page(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
                                         "address", e[i].address ? e[i].address : ""));
     json_object_set_new(d, "lines", lines);
     if (n == 100)
-        json_object_set_new(d, "next", json_string(vcm_arena_printf(
-                                           req->arena, "/audit?after=%lld",
-                                           (long long)e[n - 1].id)));
+        json_object_set_new(
+            d, "next",
+            json_string(vcm_web_href(
+                req, vcm_arena_printf(req->arena, "/audit?after=%lld", (long long)e[n - 1].id))));
     return render(req, resp, 200, "audit", d);
 }
 

@@ -29,10 +29,10 @@ static json_t *object_json(vcm_req *req, const vcm_object *o)
     json_object_set_new(j, "rights_info", vcm_web_rights_json(req, o));
     json_object_set_new(j, "concepts", vcm_web_concepts_json(req, o));
     /* every text with its language, in order, even two in one language */
-    json_object_set_new(j, "texts", json_pack("{s:o, s:o, s:o}", "title",
-                                              vcm_web_texts_json(&o->title), "description",
-                                              vcm_web_texts_json(&o->description), "statement",
-                                              vcm_web_texts_json(&o->statement)));
+    json_object_set_new(j, "texts",
+                        json_pack("{s:o, s:o, s:o}", "title", vcm_web_texts_json(req, &o->title),
+                                  "description", vcm_web_texts_json(req, &o->description),
+                                  "statement", vcm_web_texts_json(req, &o->statement)));
     json_t *notes = vcm_web_public_notes(&o->notes);
     if (json_array_size(notes))
         json_object_set_new(j, "notes", notes);
@@ -183,7 +183,7 @@ int vcm_api_countries(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, vcm_web_country_json(&cs[i]));
+        json_array_append_new(items, vcm_web_country_json(req, &cs[i]));
     json_object_set_new(d, "total", json_integer((json_int_t)n));
     json_object_set_new(d, "items", items);
     return vcm_web_json(req, resp, 200, d);
@@ -209,7 +209,7 @@ int vcm_api_country(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     if (r == 0)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "country.missing_code"));
-    return vcm_web_json(req, resp, 200, vcm_web_country_json(&c));
+    return vcm_web_json(req, resp, 200, vcm_web_country_json(req, &c));
 }
 
 int vcm_api_options(vcm_req *req, vcm_resp *resp)

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/asset.h"
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "model/rights.h"
 #include "web/web.h"
@@ -129,6 +131,7 @@ void vcm_web_config_defaults(vcm_web_config *w)
     w->iiif_max_area = 4096L * 4096;
     w->iiif_max_cost = 128000000;
     w->sitemap_urls = VCM_SITEMAP_URLS;
+    w->oai_page = 500;
 }
 
 int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web, char *err,
@@ -245,7 +248,7 @@ static int store_unavailable(vcm_req *req, vcm_resp *resp, const char *why)
     vcm_error("the database cannot be reached", "path=%s error=\"%s\"", req->path, why);
     vcm_resp_header(resp, req, "Retry-After", RETRY_AFTER);
     vcm_arena *old = vcm_web_json_arena(req->arena);
-    app_error(req, resp, 503, vcm_t("en", "error.503.store"));
+    app_error(req, resp, 503, vcm_web_t(req, "error.503.store"));
     vcm_web_json_arena(old);
     return 0;
 }
@@ -362,10 +365,10 @@ static void app_error(vcm_req *req, vcm_resp *resp, int status, const char *mess
     }
     json_t *d = json_object();
     json_object_set_new(d, "status", json_integer(status));
-    json_object_set_new(d, "title", json_string(vcm_t("en", status_title(status))));
+    json_object_set_new(d, "title", json_string(vcm_web_t(req, status_title(status))));
     json_object_set_new(d, "message", json_string(message ? message : ""));
     json_object_set_new(d, "path", json_string(req->path ? req->path : "/"));
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", status_title(status))));
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, status_title(status))));
     json_object_set_new(d, "noindex", json_true());
     json_object_set_new(d, "canonical", json_null()); /* no page of its own */
     if (vcm_web_page(req, resp, "error", d) < 0) {
@@ -400,18 +403,19 @@ int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data)
     json_object_set_new(data, "base", json_string(vcm_web_base(req)));
     json_object_set_new(data, "path", json_string(req->path));
     json_object_set_new(data, "version", json_string(VCM_VERSION));
-    json_object_set_new(data, "lang", json_string("en"));
-    if (!json_object_get(data, "canonical"))
-        json_object_set_new(data, "canonical",
-                            json_string(vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req),
-                                                         req->path)));
+    vcm_web_lang_page(req, data);
+    vcm_web_lang_headers(req, resp);
+    /* machine-made or unreviewed translations are said to be so */
+    if (vcm_i18n_unreviewed(vcm_web_lang(req)) > 0)
+        json_object_set_new(data, "unreviewed", json_true());
     if (!json_object_get(data, "meta_description"))
         json_object_set_new(data, "meta_description", json_string(vcm_web_t(req, "site.tagline")));
     if (!json_object_get(data, "og_type"))
         json_object_set_new(data, "og_type", json_string("website"));
     resp->content_type = "text/html; charset=utf-8";
     vcm_buf_grow(&resp->body, 16384); /* most pages fit: no regrowing */
-    int r = vcm_tpl_render(app->tpl, "layout", name, data, "en", &resp->body, err, sizeof err);
+    int r = vcm_tpl_render(app->tpl, "layout", name, data, vcm_web_lang(req), &resp->body, err,
+                           sizeof err);
     json_decref(data);
     if (r < 0) {
         vcm_error("template failed", "template=%s error=\"%s\"", name, err);
@@ -458,32 +462,19 @@ json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o)
         json_object_set_new(j, "width", json_integer(w));
         json_object_set_new(j, "height", json_integer(h));
     }
-    json_object_set_new(j, "alt", json_string(m->label && *m->label
-                                                  ? vcm_arena_printf(req->arena, "%s: %s",
-                                                                     vcm_web_title(o), m->label)
-                                                  : vcm_web_title(o)));
+    json_object_set_new(
+        j, "alt",
+        json_string(m->label && *m->label
+                        ? vcm_arena_printf(req->arena, "%s: %s", vcm_web_title(req, o), m->label)
+                        : vcm_web_title(req, o)));
     return j;
 }
 
 const char *vcm_web_count(const vcm_req *req, int64_t n)
 {
-    const char *sep = vcm_web_t(req, "number.thousands_separator");
-    if (strcmp(sep, "number.thousands_separator") == 0)
-        sep = ",";
-    char digits[24];
-    snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
-    vcm_buf b;
-    vcm_buf_init(&b, 256);
-    if (n < 0)
-        vcm_buf_putc(&b, '-');
-    size_t len = strlen(digits);
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            vcm_buf_puts(&b, sep);
-        vcm_buf_putc(&b, digits[i]);
-    }
-    const char *s = b.toobig ? "" : vcm_arena_strdup(req->arena, b.data);
-    vcm_buf_release(&b);
+    char b[64];
+    vcm_l10n_number(vcm_web_lang(req), n, b, sizeof b);
+    const char *s = vcm_arena_strdup(req->arena, b);
     return s ? s : "";
 }
 
@@ -517,11 +508,11 @@ int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object 
     return 1;
 }
 
-const char *vcm_web_region_label(vcm_region r)
+const char *vcm_web_region_label(const vcm_req *req, vcm_region r)
 {
-    return vcm_t("en", r == VCM_REGION_ASIA     ? "region.asia"
-                       : r == VCM_REGION_EUROPE ? "region.europe"
-                                                : "region.other");
+    return vcm_web_t(req, r == VCM_REGION_ASIA     ? "region.asia"
+                          : r == VCM_REGION_EUROPE ? "region.europe"
+                                                   : "region.other");
 }
 
 json_t *vcm_web_ltexts(const vcm_ltexts *t)
@@ -533,10 +524,10 @@ json_t *vcm_web_ltexts(const vcm_ltexts *t)
     return a;
 }
 
-const char *vcm_web_title(const vcm_object *o)
+const char *vcm_web_title(const vcm_req *req, const vcm_object *o)
 {
-    const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
-    return t ? t->text : vcm_t("en", "object.untitled");
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, vcm_web_lang_entry(req)->tag);
+    return t ? t->text : vcm_web_t(req, "object.untitled");
 }
 
 const char *vcm_web_name(const vcm_ltexts *names)
@@ -545,13 +536,121 @@ const char *vcm_web_name(const vcm_ltexts *names)
     return t ? t->text : "";
 }
 
-json_t *vcm_web_card(const vcm_object *o)
+const char *vcm_web_name_in(const vcm_req *req, const vcm_ltexts *names)
 {
-    const vcm_ltext *t = vcm_ltexts_pick(&o->title, "en");
+    const vcm_ltext *t = vcm_ltexts_pick(names, vcm_l10n_tag(vcm_web_lang(req)));
+    return t ? t->text : "";
+}
+
+const char *vcm_web_country_name(const vcm_req *req, const vcm_country *c)
+{
+    char b[256];
+    if (vcm_l10n_country(vcm_web_lang(req), c->code, b, sizeof b) == 0) {
+        const char *r = vcm_arena_strdup(req->arena, b);
+        if (r)
+            return r;
+    }
+    return vcm_web_name_in(req, &c->names);
+}
+
+/* Unix seconds of noon UTC of an ISO day "YYYY-MM-DD"; -1 when it is not
+ * one (a year or a month alone, or anything else). */
+static int64_t iso_day(const char *d)
+{
+    int y, m, dd, end = 0;
+    if (!d || strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d%n", &y, &m, &dd, &end) != 3 || end != 10 ||
+        m < 1 || m > 12 || dd < 1 || dd > 31)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = dd, .tm_hour = 12};
+    return (int64_t)timegm(&tm);
+}
+
+const char *vcm_web_day(const vcm_req *req, const char *date)
+{
+    int64_t t = iso_day(date);
+    char b[96];
+    if (t < 0 || vcm_l10n_day(vcm_web_lang(req), t, b, sizeof b) < 0)
+        return date;
+    const char *r = vcm_arena_strdup(req->arena, b);
+    return r ? r : date;
+}
+
+const char *vcm_web_period(const vcm_req *req, const char *start, const char *end)
+{
+    int64_t a = iso_day(start), z = iso_day(end);
+    char b[160];
+    if (a >= 0 && z >= 0 && vcm_l10n_days(vcm_web_lang(req), a, z, b, sizeof b) == 0) {
+        const char *r = vcm_arena_strdup(req->arena, b);
+        if (r)
+            return r;
+    }
+    const char *r = vcm_arena_printf(req->arena, "%s – %s", start ? start : "", end ? end : "");
+    return r ? r : "";
+}
+
+struct named {
+    json_t *j;
+    const char *name;
+};
+
+static const char *named_name(const void *item)
+{
+    return ((const struct named *)item)->name;
+}
+
+int vcm_web_sort_by(const vcm_req *req, json_t *list, const char *field)
+{
+    size_t n = json_array_size(list);
+    if (n < 2)
+        return 0;
+    struct named *v = vcm_arena_alloc(req->arena, n * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        v[i].j = json_incref(json_array_get(list, i));
+        v[i].name = json_string_value(json_object_get(v[i].j, field));
+    }
+    int rc = vcm_l10n_sort(vcm_web_lang(req), v, n, sizeof *v, named_name);
+    if (rc == 0) {
+        json_array_clear(list);
+        for (size_t i = 0; i < n; i++)
+            json_array_append(list, v[i].j);
+    }
+    for (size_t i = 0; i < n; i++)
+        json_decref(v[i].j);
+    return rc;
+}
+
+int vcm_web_facet_order(const vcm_req *req, json_t *items)
+{
+    if (vcm_web_sort_by(req, items, "label") < 0)
+        return -1;
+    /* then by count, most first, keeping the names' order among equals:
+     * an insertion sort, stable, over a few dozen values */
+    size_t n = json_array_size(items);
+    for (size_t i = 1; i < n; i++) {
+        json_t *it = json_incref(json_array_get(items, i));
+        json_int_t c = json_integer_value(json_object_get(it, "count"));
+        size_t k = i;
+        while (k > 0 && json_integer_value(json_object_get(json_array_get(items, k - 1), "count")) < c)
+            k--;
+        if (k != i) {
+            json_array_remove(items, i);
+            json_array_insert(items, k, it);
+        }
+        json_decref(it);
+    }
+    return 0;
+}
+
+json_t *vcm_web_card(const vcm_req *req, const vcm_object *o)
+{
+    const vcm_lang *ui = vcm_web_lang_entry(req);
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, ui->tag);
     json_t *c = json_object();
     json_object_set_new(c, "id", json_integer(o->id));
-    json_object_set_new(c, "title", json_string(t ? t->text : vcm_t("en", "object.untitled")));
-    json_object_set_new(c, "title_lang", json_string(t ? t->lang : "en"));
+    json_object_set_new(c, "title", json_string(t ? t->text : vcm_web_t(req, "object.untitled")));
+    json_object_set_new(c, "title_lang", json_string(t ? t->lang : ui->tag));
     if (o->date_text)
         json_object_set_new(c, "date", json_string(o->date_text));
     if (o->ncreators)
@@ -577,10 +676,10 @@ json_t *vcm_web_card(const vcm_object *o)
     return c;
 }
 
-const char *vcm_web_rights_label(const char *uri)
+const char *vcm_web_rights_label(const vcm_req *req, const char *uri)
 {
     const char *key = vcm_rights_label_key(uri);
     if (key)
-        return vcm_t("en", key);
-    return uri ? uri : vcm_t("en", "rights.unknown");
+        return vcm_web_t(req, key);
+    return uri ? uri : vcm_web_t(req, "rights.unknown");
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -20,9 +21,10 @@ struct param {
 
 /* "/browse?k=v&…" from the filter's parameters, with `key` set to `value`
  * (or removed when value is NULL) and a page number when page > 1. */
-static char *browse_url(vcm_arena *a, const struct param *ps, size_t n, const char *key,
-                        const char *value, long page)
+static const char *browse_url(const vcm_req *req, const struct param *ps, size_t n, const char *key,
+                              const char *value, long page)
 {
+    vcm_arena *a = req->arena;
     vcm_buf b;
     vcm_buf_init(&b, 8192);
     vcm_buf_puts(&b, "/browse");
@@ -51,10 +53,10 @@ static char *browse_url(vcm_arena *a, const struct param *ps, size_t n, const ch
         vcm_buf_printf(&b, "%cpage=%ld", sep, page);
     char *r = b.toobig ? NULL : vcm_arena_strndup(a, b.data, b.len);
     vcm_buf_release(&b);
-    return r ? r : "/browse";
+    return vcm_web_href(req, r ? r : "/browse");
 }
 
-static json_t *facet_links(vcm_arena *a, const struct param *ps, size_t n, const char *key,
+static json_t *facet_links(const vcm_req *req, const struct param *ps, size_t n, const char *key,
                            const vcm_facet *fs, size_t nf, const char *active)
 {
     json_t *arr = json_array();
@@ -64,8 +66,8 @@ static json_t *facet_links(vcm_arena *a, const struct param *ps, size_t n, const
         json_object_set_new(f, "label", json_string(fs[i].label));
         json_object_set_new(f, "count", json_integer(fs[i].count));
         json_object_set_new(f, "active", json_boolean(on));
-        json_object_set_new(f, "url", json_string(browse_url(a, ps, n, key,
-                                                             on ? NULL : fs[i].value, 1)));
+        json_object_set_new(f, "url",
+                            json_string(browse_url(req, ps, n, key, on ? NULL : fs[i].value, 1)));
         json_array_append_new(arr, f);
     }
     return arr;
@@ -110,23 +112,24 @@ static int browse_masterpieces(vcm_req *req, vcm_resp *resp, vcm_store *s, int64
     for (size_t i = 0; i < n; i++)
         if (found[i] && objs[i].status == VCM_PUBLISHED) {
             vcm_entry_apply(&mps[i].data, req->arena, &objs[i]);
-            json_array_append_new(items, vcm_web_card(&objs[i]));
+            json_array_append_new(items, vcm_web_card(req, &objs[i]));
         }
     const char *m = museum ? vcm_arena_printf(req->arena, "museum=%lld", (long long)museum) : NULL;
     json_object_set_new(d, "items", items);
     json_object_set_new(d, "total", json_integer(total));
     json_object_set_new(d, "view_masterpieces", json_true());
-    json_object_set_new(d, "catalogue_url",
-                        json_string(vcm_arena_printf(req->arena, "/browse?view=catalogue%s%s",
-                                                     m ? "&" : "", m ? m : "")));
+    json_object_set_new(
+        d, "catalogue_url",
+        json_string(vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?view=catalogue%s%s",
+                                                       m ? "&" : "", m ? m : ""))));
     json_object_set_new(d, "meta_description",
-                        json_string(vcm_web_tf(req, "meta.browse.masterpieces",
-                                               vcm_web_count(req, total))));
+                        json_string(vcm_web_tn(req, "meta.browse.masterpieces", total)));
     json_object_set_new(d, "facets", json_array());
     json_object_set_new(d, "chips", json_array());
     json_object_set_new(d, "page", json_integer(page));
     json_object_set_new(d, "pages", json_integer(pages));
-    const char *self = m ? vcm_arena_printf(req->arena, "/browse?%s", m) : "/browse";
+    const char *self =
+        vcm_web_href(req, m ? vcm_arena_printf(req->arena, "/browse?%s", m) : "/browse");
     const char *sep = m ? "&" : "?";
     if (page > 1)
         json_object_set_new(d, "prev_url",
@@ -224,13 +227,14 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
     if (notes)
         json_object_set_new(d, "notes", notes);
     json_object_set_new(d, "total", json_integer(total));
-    json_object_set_new(d, "masterpieces_url",
-                        json_string(f.museum ? vcm_arena_printf(req->arena, "/browse?museum=%lld",
-                                                                (long long)f.museum)
-                                             : "/browse"));
+    json_object_set_new(
+        d, "masterpieces_url",
+        json_string(vcm_web_href(
+            req, f.museum ? vcm_arena_printf(req->arena, "/browse?museum=%lld", (long long)f.museum)
+                          : "/browse")));
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, vcm_web_card(&list[i]));
+        json_array_append_new(items, vcm_web_card(req, &list[i]));
     json_object_set_new(d, "items", items);
 
     for (size_t i = 0; i < fc.nclassification; i++)
@@ -240,10 +244,18 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         fc.material[i].label = vcm_web_material_label(req, fc.material[i].value);
     for (size_t i = 0; i < fc.ncentury; i++)
         fc.century[i].label = vcm_web_century(req, atoi(fc.century[i].value));
+    for (size_t i = 0; i < fc.ncountry; i++) {
+        char cn[256];
+        const char *l = vcm_l10n_country(vcm_web_lang(req), fc.country[i].value, cn, sizeof cn) == 0
+                            ? vcm_arena_strdup(req->arena, cn)
+                            : NULL;
+        if (l)
+            fc.country[i].label = l;
+    }
     for (size_t i = 0; i < fc.nregion; i++) {
         vcm_region rg = VCM_REGION_OTHER;
         vcm_region_parse(fc.region[i].value, &rg);
-        fc.region[i].label = vcm_web_region_label(rg);
+        fc.region[i].label = vcm_web_region_label(req, rg);
     }
     for (size_t i = 0; i < fc.norigin; i++)
         fc.origin[i].label = vcm_web_origin_label(req, fc.origin[i].value);
@@ -284,24 +296,25 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         json_t *grp = json_object();
         json_object_set_new(grp, "key", json_string(g[i].key));
         json_object_set_new(grp, "label", json_string(vcm_web_t(req, g[i].label)));
-        json_object_set_new(grp, "items", facet_links(req->arena, ps, np, g[i].key, g[i].fs,
-                                                      g[i].n, g[i].active));
+        json_t *fitems = facet_links(req, ps, np, g[i].key, g[i].fs, g[i].n, g[i].active);
+        /* centuries, images and licences keep their own order */
+        if (g[i].fs != fc.century && g[i].fs != fc.image && g[i].fs != fc.licence)
+            vcm_web_facet_order(req, fitems);
+        json_object_set_new(grp, "items", fitems);
         json_array_append_new(groups, grp);
         for (size_t k = 0; g[i].active && k < g[i].n; k++)
             if (strcmp(g[i].fs[k].value, g[i].active) == 0)
-                json_array_append_new(
-                    chips, json_pack("{s:s, s:s, s:s}", "group", vcm_web_t(req, g[i].label), "label",
-                                     g[i].fs[k].label, "url",
-                                     browse_url(req->arena, ps, np, g[i].key, NULL, 1)));
+                json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group",
+                                                       vcm_web_t(req, g[i].label), "label",
+                                                       g[i].fs[k].label, "url",
+                                                       browse_url(req, ps, np, g[i].key, NULL, 1)));
     }
     /* years have no facet group: a chip of their own (what was asked) */
     if (ps[7].value)
         json_array_append_new(chips, json_pack("{s:s, s:s, s:s}", "group",
                                                vcm_web_t(req, "facet.date"), "label", ps[7].value,
-                                               "url", browse_url(req->arena, ps, np, "date", NULL,
-                                                                 1)));
+                                               "url", browse_url(req, ps, np, "date", NULL, 1)));
     /* what is listed: the filters by their labels, as the chips say them */
-    const char *count = vcm_web_count(req, total);
     if (json_array_size(chips)) {
         vcm_buf b;
         vcm_buf_init(&b, 4096);
@@ -316,26 +329,25 @@ int vcm_page_browse(vcm_req *req, vcm_resp *resp)
         const char *what = b.toobig ? "" : vcm_arena_strdup(req->arena, b.data);
         vcm_buf_release(&b);
         json_object_set_new(d, "meta_description",
-                            json_string(vcm_web_tfv(req, "meta.browse.filtered", 2,
-                                                    (const char *[]){count, what ? what : ""})));
+                            json_string(vcm_web_tnv(req, "meta.browse.filtered", total, 1,
+                                                    (const char *[]){what ? what : ""})));
     } else {
-        json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.browse", count)));
+        json_object_set_new(d, "meta_description", json_string(vcm_web_tn(req, "meta.browse", total)));
     }
     json_object_set_new(d, "facets", groups);
     json_object_set_new(d, "chips", chips);
     json_object_set_new(d, "page", json_integer(page));
     json_object_set_new(d, "pages", json_integer(pages));
     if (page > 1)
-        json_object_set_new(d, "prev_url", json_string(browse_url(req->arena, ps, np, NULL, NULL,
-                                                                  page - 1)));
+        json_object_set_new(d, "prev_url",
+                            json_string(browse_url(req, ps, np, NULL, NULL, page - 1)));
     if (page < pages)
-        json_object_set_new(d, "next_url", json_string(browse_url(req->arena, ps, np, NULL, NULL,
-                                                                  page + 1)));
+        json_object_set_new(d, "next_url",
+                            json_string(browse_url(req, ps, np, NULL, NULL, page + 1)));
     json_object_set_new(d, "canonical",
                         json_string(vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req),
-                                                     browse_url(req->arena, ps, np, NULL, NULL,
-                                                                page))));
-    const char *first = browse_url(req->arena, ps, np, NULL, NULL, 1);
+                                                     browse_url(req, ps, np, NULL, NULL, page))));
+    const char *first = browse_url(req, ps, np, NULL, NULL, 1);
     const char *query = strchr(first, '?');
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(req->arena, "/api/v1/objects%s",
                                                                    query ? query : "")));

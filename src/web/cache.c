@@ -3,10 +3,14 @@
  *
  * A page depends on the stored data, its URL, the Host and scheme it links
  * back to, the date (the home page's Masterpiece of the Day), and what the
- * visitor asked for: the content type (Accept) and the language (the lang
- * parameter, part of the query, and Accept-Language). The key holds all of
- * them, so that pages which come to differ by language or type (once more
- * than one is served) are never sent to the wrong visitor. A page also
+ * visitor asked for: the content type (Accept) and the language. The
+ * language is the request's choice (http/req.h: prefix, lang parameter,
+ * cookie, Accept-Language), and its links carry the URL's prefix, so the
+ * key holds both rather than the header they came from: a Korean page is
+ * never sent to a French visitor, and every browser whose Accept-Language
+ * comes to Korean shares one page. The headers that go with the choice
+ * (Set-Cookie, Vary) are not kept with the page but added to every answer
+ * (vcm_web_lang_headers). A page also
  * depends on who asks once there are accounts: a request that carries the
  * session cookie (VCM_SESSION_COOKIE, in any Cookie header) is never
  * answered from the cache and its page is never kept, so a signed-in page
@@ -28,9 +32,9 @@
 #include "core/banned.h"
 
 #define MAX_PAGE ((size_t)256 << 10)
-/* The longest Accept and Accept-Language kept in a key; a request with a
- * longer one is served without the cache rather than cut (two long values
- * cut alike would share a page). Browsers send well under 200 bytes. */
+/* The longest Accept kept in a key; a request with a longer one is served
+ * without the cache rather than cut (two long values cut alike would share
+ * a page). Browsers send well under 200 bytes. */
 #define MAX_VARY 256
 /* Cookie headers looked at: a client sends one (HTTP/2 proxies may split
  * it); a request with more is treated as having a session. */
@@ -67,8 +71,7 @@ int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h)
     if (app->page_cache <= 0 || has_session(req))
         return h(req, resp);
     const char *accept = vcm_req_header(req, "Accept");
-    const char *alang = vcm_req_header(req, "Accept-Language");
-    if ((accept && strlen(accept) > MAX_VARY) || (alang && strlen(alang) > MAX_VARY))
+    if (accept && strlen(accept) > MAX_VARY)
         return h(req, resp);
     int64_t version = vcm_web_version(req, resp);
     if (version < 0)
@@ -85,16 +88,17 @@ int vcm_web_cached(vcm_req *req, vcm_resp *resp, vcm_handler h)
     /* Fields end with a newline, which no header value holds (the server
      * refuses control characters in headers); the path and query, which
      * might, come last. */
-    char *key = vcm_arena_printf(req->arena, "%04d%02d%02d\n%s\n%s\n%s\n%s\n%s?%s",
-                                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                 proto ? proto : "", host ? host : "", accept ? accept : "",
-                                 alang ? alang : "", req->path, req->query ? req->query : "");
+    char *key = vcm_arena_printf(
+        req->arena, "%04d%02d%02d\n%s\n%s\n%s\n%s %s\n%s?%s", tm.tm_year + 1900, tm.tm_mon + 1,
+        tm.tm_mday, proto ? proto : "", host ? host : "", accept ? accept : "", vcm_web_lang(req),
+        req->lang_prefix ? req->lang_prefix : "", req->path, req->query ? req->query : "");
     if (!key)
         return h(req, resp);
     size_t len;
     const void *page = vcm_memo_get(m, key, &len);
     if (page) {
         resp->content_type = "text/html; charset=utf-8";
+        vcm_web_lang_headers(req, resp);
         return vcm_buf_append(&resp->body, page, len);
     }
     int r = h(req, resp);

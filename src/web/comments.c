@@ -231,7 +231,7 @@ static json_t *form_data(vcm_req *req, vcm_web_who *w, const vcm_object *o, cons
     json_object_set_new(d, "noindex", json_true());
     json_object_set_new(d, "csrf", json_string(w->csrf ? w->csrf : ""));
     json_object_set_new(d, "object", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)o->id,
-                                                "title", vcm_web_title(o), "href",
+                                                "title", vcm_web_title(req, o), "href",
                                                 vcm_arena_printf(req->arena, "/objects/%lld",
                                                                  (long long)o->id)));
     json_object_set_new(d, "name", json_string(p ? p->name : w->user.id ? w->user.name : ""));

@@ -9,14 +9,16 @@
 #include "web/web.h"
 #include "core/banned.h"
 
-static json_t *country_json(const vcm_country *c)
+static json_t *country_json(const vcm_req *req, const vcm_country *c, bool api)
 {
     json_t *j = json_object();
     json_object_set_new(j, "code", json_string(c->code));
-    json_object_set_new(j, "name", json_string(vcm_web_name(&c->names)));
+    /* pages name it in the visitor's language; the API as the data does */
+    json_object_set_new(j, "name", json_string(api ? vcm_web_name(&c->names)
+                                                   : vcm_web_country_name(req, c)));
     json_object_set_new(j, "names", vcm_web_ltexts(&c->names));
     json_object_set_new(j, "region", json_string(vcm_region_name(c->region)));
-    json_object_set_new(j, "region_label", json_string(vcm_web_region_label(c->region)));
+    json_object_set_new(j, "region_label", json_string(vcm_web_region_label(req, c->region)));
     json_object_set_new(j, "asem_since", c->asem_since ? json_integer(c->asem_since) : json_null());
     json_object_set_new(j, "museums", json_integer(c->museums));
     json_object_set_new(j, "objects", json_integer(c->objects));
@@ -34,10 +36,12 @@ int vcm_page_countries(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, country_json(&cs[i]));
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", "countries.title")));
-    const char *count = vcm_web_count(req, (int64_t)n);
-    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.countries", count)));
+        json_array_append_new(list, country_json(req, &cs[i], false));
+    /* by name as the visitor reads and sorts them */
+    vcm_web_sort_by(req, list, "name");
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "countries.title")));
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tn(req, "meta.countries", (int64_t)n)));
     json_object_set_new(d, "countries", list);
     return vcm_web_page(req, resp, "countries", d);
 }
@@ -73,15 +77,20 @@ int vcm_page_country(vcm_req *req, vcm_resp *resp)
     if (s->ops->museum_list(s, req->arena, code, &ms, &n) < 0)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *list = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, vcm_web_museum_json(&ms[i], &c));
-    json_object_set_new(d, "page_title", json_string(vcm_web_name(&c.names)));
+    const char *cname = vcm_web_country_name(req, &c);
+    for (size_t i = 0; i < n; i++) {
+        json_t *mj = vcm_web_museum_json(&ms[i], &c);
+        json_object_set_new(mj, "name", json_string(vcm_web_museum_name(req, s, &ms[i])));
+        json_array_append_new(list, mj);
+    }
+    vcm_web_sort_by(req, list, "name");
+    json_object_set_new(d, "page_title", json_string(cname));
     json_object_set_new(d, "canonical", json_string(vcm_arena_printf(
                                             req->arena, "%s/countries/%s", vcm_web_base(req), code)));
-    json_object_set_new(d, "country", country_json(&c));
+    json_object_set_new(d, "country", country_json(req, &c, false));
     json_object_set_new(d, "meta_description",
                         json_string(vcm_web_tfv(req, "meta.country", 3,
-                                                (const char *[]){vcm_web_name(&c.names),
+                                                (const char *[]){cname,
                                                                  vcm_web_count(req, (int64_t)n),
                                                                  vcm_web_count(req, c.objects)})));
     json_object_set_new(d, "museums", list);
@@ -105,11 +114,12 @@ int vcm_page_region(vcm_req *req, vcm_resp *resp)
     int64_t objects = 0, museums = 0;
     for (size_t i = 0; i < n; i++)
         if (cs[i].region == region) {
-            json_array_append_new(list, country_json(&cs[i]));
+            json_array_append_new(list, country_json(req, &cs[i], false));
             objects += cs[i].objects;
             museums += cs[i].museums;
         }
-    const char *label = vcm_web_region_label(region);
+    vcm_web_sort_by(req, list, "name");
+    const char *label = vcm_web_region_label(req, region);
     json_object_set_new(d, "page_title", json_string(label));
     json_object_set_new(d, "region", json_pack("{s:s, s:s, s:I, s:I}", "key",
                                                vcm_region_name(region), "label", label,
@@ -123,7 +133,7 @@ int vcm_page_region(vcm_req *req, vcm_resp *resp)
     return vcm_web_page(req, resp, "region", d);
 }
 
-json_t *vcm_web_country_json(const vcm_country *c)
+json_t *vcm_web_country_json(const vcm_req *req, const vcm_country *c)
 {
-    return country_json(c);
+    return country_json(req, c, true);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/l10n.h"
 #include "core/log.h"
 #include "http/form.h"
 #include "web/dashboard.h"
@@ -29,12 +30,12 @@ const char *vcm_dash_time(vcm_req *req, int64_t t)
 {
     if (!t)
         return "";
-    char buf[40];
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm))
+    char buf[128];
+    /* medium date and short time in the visitor's language, in UTC */
+    if (vcm_l10n_time(vcm_web_lang(req), t, buf, sizeof buf) < 0)
         return "";
-    return vcm_arena_strdup(req->arena, buf);
+    const char *s = vcm_arena_strdup(req->arena, buf);
+    return s ? s : "";
 }
 
 static const char *field(vcm_web_who *w, const char *name)
@@ -179,11 +180,11 @@ int vcm_dashboard_page(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     }
     json_object_set_new(d, "groups", groups);
     if (museum) {
-        const char *args[] = {vcm_arena_printf(req->arena, "%lld", (long long)live),
-                              vcm_arena_printf(req->arena, "%lld", (long long)quota)};
+        /* the noun agrees with the quota: "3 of 25 masterpieces" */
+        const char *args[] = {vcm_web_count(req, live)};
         json_object_set_new(d, "quota", json_pack("{s:s, s:b}", "text",
-                                                  vcm_web_tfv(req, "dash.quota", 2, args), "full",
-                                                  live >= quota));
+                                                  vcm_web_tnv(req, "dash.quota", quota, 1, args),
+                                                  "full", live >= quota));
     }
     /* comments waiting: the threads of entries the editors sent back */
     json_t *waiting = json_array();
@@ -252,11 +253,11 @@ static json_t *new_data(vcm_req *req, vcm_web_who *w, int64_t museum, json_t *er
         char err[300];
         if (vcm_search_run(app->search, w->s, req->arena, &p, &r, err, sizeof err) == 0) {
             for (size_t i = 0; i < r.nhits; i++)
-                json_array_append_new(records, json_pack("{s:I, s:s, s:s}", "id",
-                                                         (json_int_t)r.hits[i].object.id, "title",
-                                                         vcm_web_title(&r.hits[i].object), "date",
-                                                         r.hits[i].object.date_text
-                                                             ? r.hits[i].object.date_text : ""));
+                json_array_append_new(
+                    records,
+                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r.hits[i].object.id, "title",
+                              vcm_web_title(req, &r.hits[i].object), "date",
+                              r.hits[i].object.date_text ? r.hits[i].object.date_text : ""));
         } else {
             json_object_set_new(d, "search_error", json_string(vcm_web_t(req, "search.failed")));
         }
@@ -269,10 +270,10 @@ static json_t *new_data(vcm_req *req, vcm_web_who *w, int64_t museum, json_t *er
         size_t n;
         if (w->s->ops->object_list(w->s, req->arena, &f, &list, &n) == 0)
             for (size_t i = 0; i < n; i++)
-                json_array_append_new(records, json_pack("{s:I, s:s, s:s}", "id",
-                                                         (json_int_t)list[i].id, "title",
-                                                         vcm_web_title(&list[i]), "date",
-                                                         list[i].date_text ? list[i].date_text : ""));
+                json_array_append_new(records,
+                                      json_pack("{s:I, s:s, s:s}", "id", (json_int_t)list[i].id,
+                                                "title", vcm_web_title(req, &list[i]), "date",
+                                                list[i].date_text ? list[i].date_text : ""));
     }
     json_object_set_new(d, "records", records);
     json_object_set_new(d, "langs", json_string(vcm_dash_langs(req, w->s, museum)));

@@ -13,7 +13,7 @@ int vcm_dash_render(vcm_req *req, vcm_resp *resp, int status, const char *tpl, j
 /* 303 to fmt (with one %lld for id) and ?done=done. */
 int vcm_dash_redirect(vcm_req *req, vcm_resp *resp, const char *fmt, int64_t id,
                       const char *done);
-/* "2026-12-07 03:05 UTC"; "" for 0. */
+/* "Dec 7, 2026, 3:05 AM UTC" in the visitor's language (vcm_l10n_time); "" for 0. */
 const char *vcm_dash_time(vcm_req *req, int64_t t);
 /* The museum's languages, its own first, space-separated ("en" at least). */
 const char *vcm_dash_langs(vcm_req *req, vcm_store *s, int64_t museum_id);

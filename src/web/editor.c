@@ -131,11 +131,11 @@ static json_t *editor_data(vcm_req *req, vcm_web_who *w, const vcm_entry *e,
     vcm_buf_init(&all, 1024);
     for (size_t i = 0; i < nl; i++) {
         const vcm_statement *st = statement_in(d, langs[i]);
-        json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "lang", langs[i], "label",
-                              vcm_web_lang_label(langs[i]), "title", text_in(&d->title, langs[i]),
-                              "description", text_in(&d->description, langs[i]), "statement",
-                              st ? st->text : "", "author",
-                              st && st->author ? st->author : "");
+        json_t *c =
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "lang", langs[i], "label",
+                      vcm_web_lang_label(req, langs[i]), "title", text_in(&d->title, langs[i]),
+                      "description", text_in(&d->description, langs[i]), "statement",
+                      st ? st->text : "", "author", st && st->author ? st->author : "");
         if (st && st->date)
             json_object_set_new(c, "date", json_string(vcm_dash_time(req, st->date)));
         const char *kinds[] = {"title", "description", "statement", "statement_author"};

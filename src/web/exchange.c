@@ -25,6 +25,7 @@ static json_t *post_json(vcm_req *req, vcm_store *s, const vcm_xpost *p)
                           vcm_web_t(req, p->group == VCM_REGION_ASIA ? "exchange.asia"
                                                                      : "exchange.europe"),
                           "open", p->open);
+    json_object_set_new(j, "period", json_string(vcm_web_period(req, p->start, p->end)));
     json_object_set_new(j, "offer", json_boolean(p->offer));
     json_object_set_new(j, "host", json_boolean(p->host));
     json_object_set_new(j, "skills", json_string(p->skills ? p->skills : ""));

@@ -25,12 +25,14 @@ static bool may_edit(vcm_web_who *w, const vcm_exhibition *e)
 
 static json_t *venue_json(vcm_req *req, vcm_store *s, int64_t ex, const vcm_venue *v)
 {
-    return json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:s}", "n", v->n, "museum_id",
+    return json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "n", v->n, "museum_id",
                      (json_int_t)v->museum_id, "museum",
                      vcm_loans_museum_name(req, s, v->museum_id), "city", v->city ? v->city : "",
-                     "start", v->start, "end", v->end, "url",
-                     vcm_arena_printf(req->arena, "/network/exhibitions/%lld/venues/%d",
-                                      (long long)ex, v->n));
+                     "start", v->start, "end", v->end, "period",
+                     vcm_web_period(req, v->start, v->end), "url",
+                     vcm_web_href(req, vcm_arena_printf(req->arena,
+                                                        "/network/exhibitions/%lld/venues/%d",
+                                                        (long long)ex, v->n)));
 }
 
 static json_t *object_json(vcm_req *req, vcm_store *s, const vcm_venue_object *o)

@@ -48,7 +48,7 @@ static int put_day(vcm_req *req, vcm_store *s, vcm_buf *b, const vcm_motd *day,
     const char *url = vcm_arena_printf(req->arena, "%s/objects/%lld", base,
                                        (long long)o.id);
     vcm_buf_puts(b, "<entry>\n");
-    text_el(b, "title", vcm_arena_printf(req->arena, "%s: %s", day->day, vcm_web_title(&o)),
+    text_el(b, "title", vcm_arena_printf(req->arena, "%s: %s", day->day, vcm_web_title(req, &o)),
             NULL);
     /* the day makes the entry: the same masterpiece may come back another year */
     text_el(b, "id", vcm_arena_printf(req->arena, "%s/feeds/masterpiece-of-the-day/%s", base,
@@ -92,8 +92,8 @@ int vcm_feed_motd(vcm_req *req, vcm_resp *resp)
     vcm_time_iso(n ? days[0].picked : (int64_t)now, updated);
     vcm_buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"" ATOM_NS
                     "\" xml:lang=\"en\">\n");
-    text_el(b, "title", vcm_t("en", "feed.title"), NULL);
-    text_el(b, "subtitle", vcm_t("en", "feed.subtitle"), NULL);
+    text_el(b, "title", vcm_web_t(req, "feed.title"), NULL);
+    text_el(b, "subtitle", vcm_web_t(req, "feed.subtitle"), NULL);
     const char *self = vcm_arena_printf(req->arena, "%s/feeds/masterpiece-of-the-day.atom", base);
     text_el(b, "id", self, NULL);
     vcm_buf_puts(b, "<link rel=\"self\" href=\"");
@@ -103,7 +103,7 @@ int vcm_feed_motd(vcm_req *req, vcm_resp *resp)
     vcm_buf_puts(b, "/\"/>\n");
     text_el(b, "updated", updated, NULL);
     vcm_buf_puts(b, "<author><name>");
-    const char *site = vcm_t("en", "site.name");
+    const char *site = vcm_web_t(req, "site.name");
     vcm_buf_html(b, site, strlen(site));
     vcm_buf_puts(b, "</name></author>\n");
     for (size_t i = 0; i < n; i++)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "http/form.h"
 #include "store/governance.h"
@@ -21,7 +22,11 @@
 
 const char *vcm_gov_date_label(vcm_req *req, const char *date)
 {
-    return date && *date ? date : vcm_web_t(req, "gov.unknown");
+    if (!date || !*date)
+        return vcm_web_t(req, "gov.unknown");
+    /* a whole day in the visitor's language; a year, or a year and month,
+     * as the facts give it */
+    return vcm_web_day(req, date);
 }
 
 const char *vcm_gov_person_label(vcm_req *req, const char *name)

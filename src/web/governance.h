@@ -46,7 +46,8 @@ int vcm_news_post(vcm_req *req, vcm_resp *resp, vcm_web_who *w);
 int vcm_api_news_post(vcm_req *req, vcm_resp *resp, vcm_web_who *w);
 
 /* Shared by the three files (governance.c). */
-/* A date as stored for a visitor: itself, or "not known". */
+/* A date as stored for a visitor: a whole day in the visitor's language
+ * (vcm_l10n_day), a year or a month as given, or "not known". */
 const char *vcm_gov_date_label(vcm_req *req, const char *date);
 /* A person's name, or "a former contact" once erased. */
 const char *vcm_gov_person_label(vcm_req *req, const char *name);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -48,7 +49,7 @@ static int home_masterpieces(vcm_req *req, vcm_store *s, const char *date, json_
         return -1;
     vcm_masterpiece mp;
     if (r == 1 && o.status == VCM_PUBLISHED && vcm_web_masterpiece(req, s, &o, &mp) == 1) {
-        json_t *card = vcm_web_card(&o);
+        json_t *card = vcm_web_card(req, &o);
         json_object_set_new(card, "titles", vcm_web_ltexts(&o.title));
         json_t *sts = vcm_web_statements_json(&mp);
         /* the English statement first, as pages show it */
@@ -84,7 +85,7 @@ static int home_masterpieces(vcm_req *req, vcm_store *s, const char *date, json_
     for (size_t i = 0; i < k; i++)
         if (found[i] && objs[i].status == VCM_PUBLISHED) {
             vcm_entry_apply(&mps[i].data, req->arena, &objs[i]);
-            json_array_append_new(feat, vcm_web_card(&objs[i]));
+            json_array_append_new(feat, vcm_web_card(req, &objs[i]));
         }
     json_object_set_new(d, "featured", feat);
     return 0;
@@ -103,15 +104,19 @@ static int home_origins(vcm_req *req, vcm_store *s, json_t *d)
         return -1;
     json_t *countries = json_array(), *regions = json_array();
     for (size_t i = 0; i < fc.norigin_country && i < HOME_ORIGINS; i++)
-        json_array_append_new(countries, json_pack(
-            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin_country[i].value),
-            "count", (json_int_t)fc.origin_country[i].count, "url",
-            vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin_country[i].value)));
+        json_array_append_new(
+            countries, json_pack("{s:s, s:I, s:s}", "label",
+                                 vcm_web_origin_label(req, fc.origin_country[i].value), "count",
+                                 (json_int_t)fc.origin_country[i].count, "url",
+                                 vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s",
+                                                                    fc.origin_country[i].value))));
     for (size_t i = 0; i < fc.norigin; i++)
-        json_array_append_new(regions, json_pack(
-            "{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin[i].value), "count",
-            (json_int_t)fc.origin[i].count, "url",
-            vcm_arena_printf(req->arena, "/browse?origin=%s", fc.origin[i].value)));
+        json_array_append_new(
+            regions,
+            json_pack("{s:s, s:I, s:s}", "label", vcm_web_origin_label(req, fc.origin[i].value),
+                      "count", (json_int_t)fc.origin[i].count, "url",
+                      vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?origin=%s",
+                                                         fc.origin[i].value))));
     json_object_set_new(d, "origin_countries", countries);
     json_object_set_new(d, "origin_regions", regions);
     return 0;
@@ -126,7 +131,7 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
     if (s->ops->stats(s, &st) < 0)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object();
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", "site.name")));
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "site.name")));
     json_object_set_new(d, "is_home", json_true());
     json_object_set_new(d, "canonical", json_string(vcm_arena_printf(req->arena, "%s/",
                                                                      vcm_web_base(req))));
@@ -135,8 +140,10 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
                                               (json_int_t)st.museums, "countries",
                                               (json_int_t)st.countries));
     json_object_set_new(d, "empty", json_boolean(st.objects == 0));
-    const char *counts[] = {vcm_web_count(req, st.objects), vcm_web_count(req, st.museums),
-                            vcm_web_count(req, st.countries)};
+    /* three counts, each with its noun in the language's plural */
+    const char *counts[] = {vcm_web_tn(req, "count.objects", st.objects),
+                            vcm_web_tn(req, "count.museums", st.museums),
+                            vcm_web_tn(req, "count.countries", st.countries)};
     json_object_set_new(d, "meta_description", json_string(vcm_web_tfv(req, "meta.home", 3, counts)));
 
     char date[16];
@@ -145,6 +152,9 @@ int vcm_page_home(vcm_req *req, vcm_resp *resp)
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     json_object_set_new(d, "today", json_string(date));
+    char day[96];
+    vcm_l10n_day(vcm_web_lang(req), (int64_t)now, day, sizeof day);
+    json_object_set_new(d, "today_text", json_string(day));
     json_object_set_new(d, "feed", json_string("/feeds/masterpiece-of-the-day.atom"));
     if (home_masterpieces(req, s, date, d) < 0) {
         json_decref(d);

@@ -243,7 +243,7 @@ static json_t *linkedart(vcm_req *req, vcm_store *s, const vcm_object *o, const 
     json_object_set_new(j, "@context", json_string(VCM_LINKEDART_CONTEXT));
     json_object_set_new(j, "id", json_string(url));
     json_object_set_new(j, "type", json_string("HumanMadeObject"));
-    json_object_set_new(j, "_label", json_string(vcm_web_title(o)));
+    json_object_set_new(j, "_label", json_string(vcm_web_title(req, o)));
 
     json_t *ids = json_array();
     for (size_t i = 0; i < o->title.n; i++) {

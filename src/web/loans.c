@@ -132,6 +132,8 @@ static json_t *loan_json(vcm_req *req, vcm_store *s, const vcm_loan *l)
                           l->start ? l->start : "", "end", l->end ? l->end : "", "venue",
                           l->venue ? l->venue : "", "objects", (json_int_t)l->nlines, "booked",
                           vcm_loan_holds(l->state));
+    /* for pages: the period in the visitor's language */
+    json_object_set_new(j, "period", json_string(vcm_web_period(req, l->start, l->end)));
     const struct {
         const char *name, *v;
     } f[] = {{"reason", l->reason},           {"assessment", l->assessment},
@@ -435,6 +437,7 @@ int vcm_api_loan(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     json_t *j = loan_json(req, w->s, &l);
     json_object_del(j, "information");
     json_object_del(j, "state_label");
+    json_object_del(j, "period");
     json_t *jl = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(jl, json_pack("{s:s, s:o, s:o, s:o}", "item", lines[i].item,

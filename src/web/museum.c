@@ -46,11 +46,17 @@ int vcm_page_museums(vcm_req *req, vcm_resp *resp)
         for (size_t k = 0; k < nc; k++)
             if (strcmp(cs[k].code, ms[i].country) == 0)
                 c = &cs[k];
-        json_array_append_new(list, vcm_web_museum_json(&ms[i], c));
+        json_t *mj = vcm_web_museum_json(&ms[i], c);
+        json_object_set_new(mj, "name", json_string(vcm_web_museum_name(req, s, &ms[i])));
+        if (c)
+            json_object_set_new(mj, "country_name", json_string(vcm_web_country_name(req, c)));
+        json_array_append_new(list, mj);
     }
-    json_object_set_new(d, "page_title", json_string(vcm_t("en", "museums.title")));
-    const char *count = vcm_web_count(req, (int64_t)n);
-    json_object_set_new(d, "meta_description", json_string(vcm_web_tf(req, "meta.museums", count)));
+    /* by name as the visitor reads and sorts them */
+    vcm_web_sort_by(req, list, "name");
+    json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "museums.title")));
+    json_object_set_new(d, "meta_description",
+                        json_string(vcm_web_tn(req, "meta.museums", (int64_t)n)));
     json_object_set_new(d, "museums", list);
     json_object_set_new(d, "count", json_integer((json_int_t)n));
     return vcm_web_page(req, resp, "museums", d);
@@ -80,23 +86,23 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, vcm_web_card(&list[i]));
+        json_array_append_new(items, vcm_web_card(req, &list[i]));
     json_object_set_new(d, "page_title", json_string(vcm_web_name(&m.names)));
     json_object_set_new(d, "canonical", json_string(vcm_arena_printf(
                                             req->arena, "%s/museums/%lld", vcm_web_base(req),
                                             (long long)id)));
     json_t *mj = vcm_web_museum_json(&m, &c);
+    json_object_set_new(mj, "country_name", json_string(vcm_web_country_name(req, &c)));
     if (vcm_web_museum_profile(req, s, &m, mj) < 0)
         return vcm_web_store_error(req, resp, s);
     json_object_set_new(d, "museum", mj);
-    const char *name = vcm_web_name(&m.names), *country = vcm_web_name(&c.names);
-    const char *count = vcm_web_count(req, m.objects);
+    const char *name = vcm_web_museum_name(req, s, &m), *country = vcm_web_country_name(req, &c);
     json_object_set_new(d, "meta_description",
                         json_string(m.city && *m.city
-                                        ? vcm_web_tfv(req, "meta.museum", 4,
-                                                      (const char *[]){name, m.city, country, count})
-                                        : vcm_web_tfv(req, "meta.museum.no_city", 3,
-                                                      (const char *[]){name, country, count})));
+                                        ? vcm_web_tnv(req, "meta.museum", m.objects, 3,
+                                                      (const char *[]){name, m.city, country})
+                                        : vcm_web_tnv(req, "meta.museum.no_city", m.objects, 2,
+                                                      (const char *[]){name, country})));
     for (size_t i = 0; i < n; i++)
         if (list[i].nmedia) {
             json_t *share = vcm_web_share_image(req, &list[i]);
@@ -126,15 +132,18 @@ int vcm_page_museum(vcm_req *req, vcm_resp *resp)
         }
         if (got && o.status == VCM_PUBLISHED) {
             vcm_entry_apply(&mps[i].data, req->arena, &o);
-            json_array_append_new(mp, vcm_web_card(&o));
+            json_array_append_new(mp, vcm_web_card(req, &o));
         }
     }
     json_object_set_new(d, "masterpieces", mp);
     json_object_set_new(d, "more_masterpieces", json_boolean(total > (int64_t)nmp));
-    json_object_set_new(d, "masterpieces_url", json_string(vcm_arena_printf(
-                                                   req->arena, "/browse?museum=%lld", (long long)id)));
-    json_object_set_new(d, "browse_url", json_string(vcm_arena_printf(
-                                             req->arena, "/browse?view=catalogue&museum=%lld",
-                                             (long long)id)));
+    json_object_set_new(
+        d, "masterpieces_url",
+        json_string(
+            vcm_web_href(req, vcm_arena_printf(req->arena, "/browse?museum=%lld", (long long)id))));
+    json_object_set_new(d, "browse_url",
+                        json_string(vcm_web_href(
+                            req, vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
+                                                  (long long)id))));
     return vcm_web_page(req, resp, "museum", d);
 }

@@ -222,7 +222,7 @@ static json_t *items_json(vcm_req *req, vcm_store *s, const vcm_my_item *items, 
         if (rc == 0)
             continue;
         json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s*, s:b, s:b}", "id", (json_int_t)it->id,
-                              "object_id", (json_int_t)o.id, "title", vcm_web_title(&o), "href",
+                              "object_id", (json_int_t)o.id, "title", vcm_web_title(req, &o), "href",
                               vcm_arena_printf(req->arena, "/objects/%lld", (long long)o.id),
                               "note", it->note, "first", i == 0, "last", i + 1 == n);
         const vcm_media *m = item_media(it, &o);
@@ -286,7 +286,7 @@ static json_t *iiif_collection(vcm_req *req, vcm_store *s, const vcm_my_list *l,
         if (rc == 0)
             continue;
         const vcm_media *m = item_media(it, &o);
-        const char *title = vcm_web_title(&o);
+        const char *title = vcm_web_title(req, &o);
         json_t *ref;
         if (m && it->region) {
             size_t k = (size_t)(m - o.media) + 1;
@@ -371,12 +371,12 @@ int vcm_my_detail_manifest(vcm_req *req, vcm_resp *resp)
     json_t *man = json_pack(
         "{s:s, s:s, s:s, s:o, s:[o], s:{s:s, s:s, s:{s:s, s:s, s:s}}, s:[{s:s, s:s, s:o, s:s}]}",
         "@context", "http://iiif.io/api/presentation/3/context.json", "id", id, "type",
-        "Manifest", "label", lmap("none", vcm_web_tf(req, "my.detail_of", vcm_web_title(&o))),
+        "Manifest", "label", lmap("none", vcm_web_tf(req, "my.detail_of", vcm_web_title(req, &o))),
         "items", cv, "start", "type", "SpecificResource", "source", object_canvas, "selector",
         "type", "FragmentSelector", "conformsTo", "http://www.w3.org/TR/media-frags/", "value",
         vcm_arena_printf(req->arena, "xywh=%d,%d,%d,%d", r.rx, r.ry, r.rw, r.rh), "homepage",
         "id", vcm_arena_printf(req->arena, "%s/objects/%lld", base, (long long)o.id), "type",
-        "Text", "label", lmap("none", vcm_web_title(&o)), "format", "text/html");
+        "Text", "label", lmap("none", vcm_web_title(req, &o)), "format", "text/html");
     int rc = vcm_web_json(req, resp, 200, man);
     resp->content_type = IIIF_TYPE;
     return rc;
@@ -455,7 +455,7 @@ static json_t *save_data(vcm_req *req, vcm_web_who *w, const vcm_object *o, json
 {
     json_t *d = page(req, w, "my.save.title");
     json_object_set_new(d, "object", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)o->id,
-                                                "title", vcm_web_title(o), "href",
+                                                "title", vcm_web_title(req, o), "href",
                                                 vcm_arena_printf(req->arena, "/objects/%lld",
                                                                  (long long)o->id)));
     json_t *imgs = json_array();

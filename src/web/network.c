@@ -65,11 +65,13 @@ static json_t *member_json(vcm_req *req, vcm_store *s, const vcm_member_row *r)
     json_object_set_new(j, "country_code", json_string(r->museum.country));
     json_object_set_new(j, "country_name", json_string(country_name(req, s, r->museum.country)));
     json_object_set_new(j, "group", json_string(vcm_region_name(r->group)));
-    json_object_set_new(j, "group_label", json_string(vcm_web_region_label(r->group)));
+    json_object_set_new(j, "group_label", json_string(vcm_web_region_label(req, r->group)));
     json_object_set_new(j, "objects", json_integer(r->museum.objects));
     json_object_set_new(j, "current", vcm_web_event_json(req, &r->current));
-    json_object_set_new(j, "url", json_string(vcm_arena_printf(req->arena, "/network/members/%lld",
-                                                               (long long)r->museum.id)));
+    json_object_set_new(
+        j, "url",
+        json_string(vcm_web_href(
+            req, vcm_arena_printf(req->arena, "/network/members/%lld", (long long)r->museum.id))));
     return j;
 }
 
@@ -220,7 +222,7 @@ int vcm_page_network_members(vcm_req *req, vcm_resp *resp)
     json_object_set_new(d, "groups", grouped(list));
     json_decref(list);
     if (!any_group)
-        json_object_set_new(d, "filter_group", json_string(vcm_web_region_label(group)));
+        json_object_set_new(d, "filter_group", json_string(vcm_web_region_label(req, group)));
     if (country[0])
         json_object_set_new(d, "filter_country", json_string(country_name(req, s, country)));
     json_object_set_new(d, "filtered", json_boolean(!any_group || country[0]));
@@ -291,7 +293,7 @@ static int member_detail(vcm_req *req, vcm_store *s, int64_t id, json_t **out)
     json_object_set_new(j, "country_code", json_string(m.country));
     json_object_set_new(j, "country_name", json_string(country_name(req, s, m.country)));
     json_object_set_new(j, "group", json_string(vcm_region_name(group)));
-    json_object_set_new(j, "group_label", json_string(vcm_web_region_label(group)));
+    json_object_set_new(j, "group_label", json_string(vcm_web_region_label(req, group)));
     json_object_set_new(j, "website", str_or_null(m.website));
     json_object_set_new(j, "objects", json_integer(m.objects));
     bool demo = false;

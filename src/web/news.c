@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "model/ical.h"
 #include "store/governance.h"
@@ -51,6 +52,16 @@ static json_t *news_json(vcm_req *req, vcm_store *s, const vcm_news *n)
     return j;
 }
 
+/* Pages show the day in the visitor's language beside the ISO date the
+ * API and <time datetime> keep. */
+static json_t *with_day(vcm_req *req, json_t *j, int64_t t)
+{
+    char day[96];
+    vcm_l10n_day(vcm_web_lang(req), t, day, sizeof day);
+    json_object_set_new(j, "published_text", json_string(day));
+    return j;
+}
+
 int vcm_page_news(vcm_req *req, vcm_resp *resp)
 {
     vcm_store *s = vcm_web_store(req, resp);
@@ -62,7 +73,7 @@ int vcm_page_news(vcm_req *req, vcm_resp *resp)
         return vcm_web_store_error(req, resp, s);
     json_t *d = json_object(), *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, news_json(req, s, &list[i]));
+        json_array_append_new(items, with_day(req, news_json(req, s, &list[i]), list[i].published));
     json_object_set_new(d, "items", items);
     json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "news.title")));
     json_object_set_new(d, "meta_description", json_string(vcm_web_t(req, "news.intro")));
@@ -84,7 +95,7 @@ int vcm_page_news_item(vcm_req *req, vcm_resp *resp)
     if (r == 0)
         return vcm_web_error(req, resp, 404, vcm_web_t(req, "news.missing"));
     json_t *d = json_object();
-    json_object_set_new(d, "item", news_json(req, s, &n));
+    json_object_set_new(d, "item", with_day(req, news_json(req, s, &n), n.published));
     json_object_set_new(d, "page_title", json_string(n.title));
     return vcm_web_page(req, resp, "news_item", d);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "model/json.h"
 #include "web/my.h"
 #include "web/web.h"
@@ -34,10 +35,10 @@ json_t *vcm_web_statements_json(const vcm_masterpiece *mp)
     return a;
 }
 
-static void fact(json_t *facts, const char *key, const char *value)
+static void fact(const vcm_req *req, json_t *facts, const char *key, const char *value)
 {
     json_t *f = json_object();
-    json_object_set_new(f, "label", json_string(vcm_t("en", key)));
+    json_object_set_new(f, "label", json_string(vcm_web_t(req, key)));
     if (value && *value)
         json_object_set_new(f, "value", json_string(value));
     json_array_append_new(facts, f);
@@ -206,7 +207,7 @@ static bool open_rights(const char *uri)
 static json_t *images(vcm_req *req, const vcm_object *o)
 {
     json_t *arr = json_array();
-    const char *title = vcm_web_title(o);
+    const char *title = vcm_web_title(req, o);
     for (size_t i = 0; i < o->nmedia; i++) {
         const vcm_media *m = &o->media[i];
         vcm_buf b;
@@ -278,7 +279,7 @@ static const char *describe(vcm_req *req, const vcm_object *o, const vcm_museum 
     }
     const char *date = o->date_text && *o->date_text ? o->date_text : NULL;
     const char *museum = vcm_web_name(&m->names);
-    const char *title = vcm_web_title(o);
+    const char *title = vcm_web_title(req, o);
     if (by && date)
         return vcm_web_tfv(req, "meta.object", 4, (const char *[]){title, by, date, museum});
     if (by)
@@ -308,7 +309,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     const char *base = vcm_web_base(req);
     char *url = vcm_arena_printf(req->arena, "%s/objects/%lld", base, (long long)o.id);
     json_t *d = json_object(), *obj = json_object();
-    const char *title = vcm_web_title(&o);
+    const char *title = vcm_web_title(req, &o);
     json_object_set_new(d, "page_title", json_string(title));
     json_object_set_new(d, "canonical", json_string(url));
     json_object_set_new(d, "meta_description", json_string(describe(req, &o, &m)));
@@ -317,7 +318,7 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
         json_object_set_new(d, "og_image", share);
     json_object_set_new(obj, "id", json_integer(o.id));
     json_object_set_new(obj, "title", json_string(title));
-    json_object_set_new(obj, "titles", vcm_web_texts_json(&o.title));
+    json_object_set_new(obj, "titles", vcm_web_texts_json(req, &o.title));
     json_object_set_new(obj, "bilingual", json_boolean(o.title.n > 1));
     json_object_set_new(obj, "untitled", json_boolean(o.title.n == 0));
     json_t *cr = json_array();
@@ -329,20 +330,30 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     json_object_set_new(obj, "origin", vcm_web_origin_json(req, &o.origin));
     /* which one this page shows: a masterpiece, with its statements and
      * their authors, or a record of the museum's catalogue */
-    json_object_set_new(obj, "statement", is_mp ? vcm_web_statements_json(&mp)
-                                                : vcm_web_ltexts(&o.statement));
+    json_t *sts = is_mp ? vcm_web_statements_json(&mp) : vcm_web_ltexts(&o.statement);
+    /* the day of each statement in the visitor's language; the ISO time
+     * stays for <time datetime> */
+    for (size_t i = 0; is_mp && i < mp.data.nstatements && i < json_array_size(sts); i++)
+        if (mp.data.statements[i].date) {
+            char day[96];
+            vcm_l10n_day(vcm_web_lang(req), mp.data.statements[i].date, day, sizeof day);
+            json_object_set_new(json_array_get(sts, i), "date_text", json_string(day));
+        }
+    json_object_set_new(obj, "statement", sts);
     json_object_set_new(obj, "masterpiece", json_boolean(is_mp));
     json_object_set_new(obj, "catalogue_url",
-                        json_string(vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
-                                                     (long long)o.museum_id)));
-    json_object_set_new(obj, "masterpieces_url",
-                        json_string(vcm_arena_printf(req->arena, "/browse?museum=%lld",
-                                                     (long long)o.museum_id)));
-    json_object_set_new(obj, "description", vcm_web_texts_json(&o.description));
+                        json_string(vcm_web_href(
+                            req, vcm_arena_printf(req->arena, "/browse?view=catalogue&museum=%lld",
+                                                  (long long)o.museum_id))));
+    json_object_set_new(
+        obj, "masterpieces_url",
+        json_string(vcm_web_href(
+            req, vcm_arena_printf(req->arena, "/browse?museum=%lld", (long long)o.museum_id))));
+    json_object_set_new(obj, "description", vcm_web_texts_json(req, &o.description));
     json_object_set_new(obj, "notes", vcm_web_public_notes(&o.notes));
     json_object_set_new(obj, "two_descriptions", json_boolean(o.description.n > 1));
     json_object_set_new(obj, "rights", o.rights ? json_string(o.rights) : json_null());
-    json_object_set_new(obj, "rights_label", json_string(vcm_web_rights_label(o.rights)));
+    json_object_set_new(obj, "rights_label", json_string(vcm_web_rights_label(req, o.rights)));
     json_object_set_new(obj, "licence", o.licence ? json_string(o.licence) : json_null());
     json_object_set_new(obj, "source_licence",
                         o.source_licence ? json_string(o.source_licence) : json_null());
@@ -356,28 +367,33 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
                                                   vcm_web_name(&c.names), "region",
                                                   vcm_region_name(c.region)));
     json_t *facts = json_array();
-    char *years = NULL;
-    if (o.date_start != VCM_NO_YEAR)
-        years = o.date_end != VCM_NO_YEAR && o.date_end != o.date_start
-                    ? vcm_arena_printf(req->arena, "%d – %d", o.date_start, o.date_end)
-                    : vcm_arena_printf(req->arena, "%d", o.date_start);
-    fact(facts, "object.date", o.date_text);
-    fact(facts, "object.years", years);
-    fact(facts, "object.period", o.period);
-    fact(facts, "object.culture", o.culture);
-    fact(facts, "object.classification", o.classification);
+    const char *years = NULL;
+    if (o.date_start != VCM_NO_YEAR) {
+        /* the language's own years and range ("1603 – 1868", "1603年～1868年"),
+         * BCE as its era, never a minus sign; the museum's date text stays
+         * as written */
+        char yb[160];
+        int32_t end = o.date_end != VCM_NO_YEAR ? o.date_end : o.date_start;
+        vcm_l10n_years(vcm_web_lang(req), o.date_start, end, yb, sizeof yb);
+        years = vcm_arena_strdup(req->arena, yb);
+    }
+    fact(req, facts, "object.date", o.date_text);
+    fact(req, facts, "object.years", years);
+    fact(req, facts, "object.period", o.period);
+    fact(req, facts, "object.culture", o.culture);
+    fact(req, facts, "object.classification", o.classification);
     /* the thesaurus' concepts beside the museum's own words (web/terms.c) */
     const char *concept = vcm_web_class_concept(req, o.classification);
     if (concept)
-        fact(facts, "object.concept", concept);
-    fact(facts, "object.materials", o.materials);
+        fact(req, facts, "object.concept", concept);
+    fact(req, facts, "object.materials", o.materials);
     const char *mats = vcm_web_material_concepts(req, &o);
     if (mats)
-        fact(facts, "object.material_concepts", mats);
-    fact(facts, "object.technique", o.technique);
-    fact(facts, "object.dimensions", o.dimensions);
-    fact(facts, "object.inventory", o.inventory_number ? o.inventory_number : o.source_id);
-    fact(facts, "object.credit", o.credit_line);
+        fact(req, facts, "object.material_concepts", mats);
+    fact(req, facts, "object.technique", o.technique);
+    fact(req, facts, "object.dimensions", o.dimensions);
+    fact(req, facts, "object.inventory", o.inventory_number ? o.inventory_number : o.source_id);
+    fact(req, facts, "object.credit", o.credit_line);
     json_object_set_new(d, "facts", facts);
     /* comments and saving to a collection (comments.c) */
     if (vcm_web_object_visitor(req, s, &o, obj) < 0) {

@@ -46,8 +46,9 @@ json_t *vcm_web_origin_json(vcm_req *req, const vcm_origin *o)
     /* the browse link: the country when known, else the region */
     const char *sel = o->country[0] ? o->country : region;
     if (*sel)
-        json_object_set_new(j, "browse_url", json_string(vcm_arena_printf(
-                                                 req->arena, "%s/browse?origin=%s",
-                                                 vcm_web_base(req), sel)));
+        json_object_set_new(
+            j, "browse_url",
+            json_string(vcm_arena_printf(req->arena, "%s%s/browse?origin=%s", vcm_web_base(req),
+                                         req->lang_prefix ? req->lang_prefix : "", sel)));
     return j;
 }

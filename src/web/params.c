@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "http/query.h"
 #include "search/query.h"
 #include "search/terms.h"
@@ -483,10 +484,7 @@ int vcm_web_catalogues(char *err, size_t errlen)
 
 const char *vcm_web_lang(const vcm_req *req)
 {
-    /* One catalogue today; choosing from the lang parameter and
-     * Accept-Language comes with the others. */
-    (void)req;
-    return "en";
+    return vcm_req_lang(req);
 }
 
 const char *vcm_web_t(const vcm_req *req, const char *key)
@@ -504,15 +502,23 @@ const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg)
     return r ? r : t;
 }
 
-const char *vcm_web_tfv(const vcm_req *req, const char *key, int nargs, const char *const args[])
+/* t with {N} replaced by args[N-1], from the request's arena; t itself
+ * when it has no placeholder or memory is short. */
+static const char *fill(const vcm_req *req, const char *t, int nargs, const char *const args[])
 {
-    const char *t = vcm_web_t(req, key);
     if (!strchr(t, '{'))
         return t;
-    /* the text once more, plus the arguments: the longest it can be */
-    size_t cap = strlen(t) + 1;
-    for (int i = 0; i < nargs; i++)
-        cap += strlen(args[i] ? args[i] : "");
+    /* measured first: an argument may be asked for more than once */
+    size_t cap = 1;
+    for (const char *p = t; *p;) {
+        int n = p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' ? p[1] - '0' : 0;
+        if (n && n <= nargs) {
+            cap += strlen(args[n - 1] ? args[n - 1] : "");
+            p += 3;
+        } else {
+            cap++, p++;
+        }
+    }
     char *r = vcm_arena_alloc(req->arena, cap);
     if (!r)
         return t;
@@ -533,16 +539,32 @@ const char *vcm_web_tfv(const vcm_req *req, const char *key, int nargs, const ch
     return r;
 }
 
+const char *vcm_web_tfv(const vcm_req *req, const char *key, int nargs, const char *const args[])
+{
+    return fill(req, vcm_web_t(req, key), nargs, args);
+}
+
+const char *vcm_web_tnv(const vcm_req *req, const char *key, int64_t n, int nargs,
+                        const char *const args[])
+{
+    char text[1024];
+    /* on a bad message text holds the key: the gap shows */
+    vcm_tn(vcm_web_lang(req), key, n, text, sizeof text);
+    const char *t = vcm_arena_strdup(req->arena, text);
+    return t ? fill(req, t, nargs, args) : key;
+}
+
+const char *vcm_web_tn(const vcm_req *req, const char *key, int64_t n)
+{
+    return vcm_web_tnv(req, key, n, 0, NULL);
+}
+
 const char *vcm_web_century(const vcm_req *req, int century)
 {
-    int n = century < 0 ? -century : century;
-    const char *suffix = (n % 100 >= 11 && n % 100 <= 13) ? "ordinal.th"
-                         : n % 10 == 1                    ? "ordinal.st"
-                         : n % 10 == 2                    ? "ordinal.nd"
-                         : n % 10 == 3                    ? "ordinal.rd"
-                                                          : "ordinal.th";
-    const char *ord = vcm_arena_printf(req->arena, "%d%s", n, vcm_web_t(req, suffix));
-    return vcm_web_tf(req, century < 0 ? "century.bce" : "century.ce", ord ? ord : "");
+    char b[256];
+    vcm_l10n_century(vcm_web_lang(req), century, b, sizeof b);
+    const char *r = vcm_arena_strdup(req->arena, b);
+    return r ? r : "";
 }
 
 static const char *error_sentence(const vcm_req *req, const vcm_param_error *e)

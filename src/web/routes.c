@@ -245,6 +245,7 @@ static const struct {
     {"GET", "/feeds/masterpiece-of-the-day.atom", data_vcm_feed_motd},
     {"GET", "/sitemaps/{file}", data_vcm_sitemap_file},
     {"GET", "/robots.txt", vcm_robots},
+    {"GET", "/oai", vcm_oai},
     {"GET", "/static/{*path}", vcm_static},
     {"GET", "/healthz", vcm_health_live},
     {"GET", "/readyz", vcm_health_ready},

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "search/search.h"
 #include "search/thesaurus.h"
@@ -124,7 +125,8 @@ static char *search_url(vcm_req *req, const echo *e, const char *base, const cha
         vcm_buf_printf(&b, "%c%s", sep, extra);
     char *r = b.toobig ? NULL : vcm_arena_strndup(req->arena, b.data, b.len);
     vcm_buf_release(&b);
-    return r ? r : "/search";
+    /* the API's own URLs come back as they are: it takes no prefix */
+    return (char *)vcm_web_href(req, r ? r : "/search");
 }
 
 static json_t *parts_json(const vcm_search_text *t)
@@ -188,11 +190,11 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
     json_t *hits = json_array();
     for (size_t i = 0; i < r->nhits; i++) {
         const vcm_search_hit *h = &r->hits[i];
-        json_t *o = page ? vcm_web_card(&h->object) : json_object();
+        json_t *o = page ? vcm_web_card(req, &h->object) : json_object();
         json_object_set_new(o, "id", json_integer(h->id));
         json_object_set_new(o, "score", json_real(h->score));
         if (!page) {
-            json_object_set_new(o, "title", json_string(vcm_web_title(&h->object)));
+            json_object_set_new(o, "title", json_string(vcm_web_title(req, &h->object)));
             json_object_set_new(o, "url", json_string(vcm_arena_printf(
                                               req->arena, "%s/objects/%lld", vcm_web_base(req),
                                               (long long)h->id)));
@@ -238,7 +240,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             if (k == VCM_FACET_REGION) {
                 vcm_region rg = VCM_REGION_OTHER;
                 vcm_region_parse(f->value, &rg);
-                label = vcm_web_region_label(rg);
+                label = vcm_web_region_label(req, rg);
             } else if (k == VCM_FACET_CENTURY) {
                 label = vcm_web_century(req, atoi(f->value));
             } else if (k == VCM_FACET_CLASSIFICATION) {
@@ -247,6 +249,12 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                 label = vcm_web_material_label(req, f->value);
             } else if (k == VCM_FACET_ORIGIN || k == VCM_FACET_ORIGIN_COUNTRY) {
                 label = vcm_web_origin_label(req, f->value);
+            } else if (k == VCM_FACET_COUNTRY && page) {
+                char cn[256];
+                if (vcm_l10n_country(vcm_web_lang(req), f->value, cn, sizeof cn) == 0)
+                    label = vcm_arena_strdup(req->arena, cn);
+                if (!label)
+                    label = f->label;
             } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
                 label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", fkeys[k],
                                                         f->value));
@@ -262,6 +270,9 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             json_array_append_new(items, it);
         }
         if (page) {
+            /* centuries, images and licences keep their own order */
+            if (k != VCM_FACET_CENTURY && k != VCM_FACET_IMAGE && k != VCM_FACET_LICENCE)
+                vcm_web_facet_order(req, items);
             if (r->nfacets[k])
                 json_array_append_new(facets, json_pack("{s:s, s:s, s:o}", "key", fkeys[k],
                                                         "label", vcm_web_t(req, facet_labels[k]),
@@ -326,7 +337,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
             vcm_buf_init(&b, 4096);
             vcm_buf_puts(&b, "/search?q=");
             vcm_buf_urlenc(&b, r->alternatives[i].q, strlen(r->alternatives[i].q));
-            json_object_set_new(o, "url", json_string(b.toobig ? "/search" : b.data));
+            json_object_set_new(o, "url",
+                                json_string(vcm_web_href(req, b.toobig ? "/search" : b.data)));
             vcm_buf_release(&b);
         }
         json_array_append_new(alts, o);
@@ -353,7 +365,7 @@ static const char *chip_label(vcm_req *req, json_t *d, const char *key, const ch
     }
     vcm_region rg;
     if (strcmp(key, "region") == 0 && vcm_region_parse(v, &rg) == 0)
-        return vcm_web_region_label(rg);
+        return vcm_web_region_label(req, rg);
     if (strcmp(key, "century") == 0)
         return vcm_web_century(req, atoi(v));
     if (strcmp(key, "classification") == 0)
@@ -381,9 +393,9 @@ static int run(vcm_req *req, vcm_resp *resp, vcm_search_params *p, vcm_search_re
         size_t done = 0, total = 0;
         vcm_search_ready(search, &done, &total);
         vcm_resp_header(resp, req, "Retry-After", "5");
-        vcm_web_error(req, resp, 503, vcm_web_tf(req, "search.starting",
-                                                 vcm_arena_printf(req->arena, "%zu / %zu", done,
-                                                                  total)));
+        vcm_web_error(req, resp, 503,
+                      vcm_web_tnv(req, "search.starting", (int64_t)total, 1,
+                                  (const char *[]){vcm_web_count(req, (int64_t)done)}));
         return -1;
     }
     if (rc < 0) {
@@ -551,9 +563,9 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
                         json_string(vcm_arena_printf(req->arena, "%s%s%s%s", vcm_web_base(req),
                                                      req->path, asked ? "?" : "",
                                                      asked ? req->query : "")));
-    const char *said[] = {q, vcm_web_count(req, r.total)};
+    const char *said[] = {q};
     json_object_set_new(d, "meta_description",
-                        json_string(*q ? vcm_web_tfv(req, "meta.search", 2, said)
+                        json_string(*q ? vcm_web_tnv(req, "meta.search", r.total, 1, said)
                                        : vcm_web_t(req, "meta.search.empty")));
     /* chips: each active filter, with a link that removes it */
     json_t *chips = json_array();

@@ -14,6 +14,12 @@
  * sequence into consecutive pieces of that size. Any /sitemaps/K.xml with K
  * from 1 to N answers (the one piece when it all fits); others are 404.
  *
+ * The pages before the objects name their versions in every interface
+ * language (core/langs.h) as xhtml:link alternates, the prefixed homes
+ * among them; an object's <url> does not, since 39 links for each of
+ * 50,000 objects would pass the protocol's 50 MB a file: its page says
+ * them itself (<link rel="alternate" hreflang>).
+ *
  * Objects are read from the store a page of ids at a time (ids and updated
  * times only, a seek from the last id read), so a file of 50,000 objects
  * never holds more than one page of them beside the text written. */
@@ -26,6 +32,7 @@
 
 #define STAMP_PAGE 1000
 #define SITEMAP_NS "http://www.sitemaps.org/schemas/sitemap/0.9"
+#define XHTML_NS "http://www.w3.org/1999/xhtml"
 
 /* The pages before the objects: paths from the site's root. */
 typedef struct fixed {
@@ -67,13 +74,37 @@ static int fixed_pages(vcm_req *req, vcm_store *s, fixed *out)
     return 0;
 }
 
-/* <url> with base + path (escaped for XML) and, when updated > 0, <lastmod>. */
-static void put_url(vcm_buf *b, const char *base, const char *path, int64_t updated)
+/* One xhtml:link alternate: the page at path in language code (NULL: the
+ * x-default, which is English's address). */
+static void put_alternate(vcm_buf *b, const char *base, const char *path, const vcm_lang *l)
+{
+    bool plain = !l || strcmp(l->code, VCM_LANG_DEFAULT) == 0;
+    vcm_buf_printf(b, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"",
+                   l ? l->tag : "x-default");
+    vcm_buf_html(b, base, strlen(base));
+    if (!plain)
+        vcm_buf_printf(b, "/%s", l->code);
+    if (plain || strcmp(path, "/") != 0)
+        vcm_buf_html(b, path, strlen(path));
+    else
+        vcm_buf_putc(b, '/');
+    vcm_buf_puts(b, "\"/>");
+}
+
+/* <url> with base + path (escaped for XML) and, when updated > 0, <lastmod>;
+ * with alternates, the page's address in every language. */
+static void put_url(vcm_buf *b, const char *base, const char *path, int64_t updated,
+                    bool alternates)
 {
     vcm_buf_puts(b, "<url><loc>");
     vcm_buf_html(b, base, strlen(base));
     vcm_buf_html(b, path, strlen(path));
     vcm_buf_puts(b, "</loc>");
+    if (alternates) {
+        for (size_t i = 0; i < vcm_lang_count(); i++)
+            put_alternate(b, base, path, vcm_lang_at(i));
+        put_alternate(b, base, path, NULL);
+    }
     if (updated > 0) {
         time_t t = (time_t)updated;
         struct tm tm;
@@ -98,7 +129,7 @@ static int put_objects(vcm_store *s, vcm_buf *b, const char *base,
         for (size_t i = 0; i < n; i++) {
             char path[40];
             snprintf(path, sizeof path, "/objects/%lld", (long long)ids[i]);
-            put_url(b, base, path, updated[i]);
+            put_url(b, base, path, updated[i], false);
         }
         after = ids[n - 1];
         offset = 0;
@@ -116,9 +147,9 @@ static int put_urlset(vcm_req *req, vcm_store *s, vcm_buf *b, const fixed *fx,
     int64_t total = (int64_t)fx->n + objects;
     int64_t end = first + limit < total ? first + limit : total;
     vcm_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"" SITEMAP_NS
-                    "\">\n");
+                    "\" xmlns:xhtml=\"" XHTML_NS "\">\n");
     for (int64_t i = first; i < end && i < (int64_t)fx->n; i++)
-        put_url(b, base, fx->paths[i], 0);
+        put_url(b, base, fx->paths[i], 0, true);
     int64_t ofirst = first > (int64_t)fx->n ? first - (int64_t)fx->n : 0;
     int64_t oend = end - (int64_t)fx->n;
     if (oend > ofirst && put_objects(s, b, base, ofirst, oend - ofirst) < 0)

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/langs.h"
 #include "http/req.h"
 #include "http/router.h"
 #include "iiif/request.h"
@@ -49,6 +50,8 @@ typedef struct vcm_web_config {
     long iiif_max_area;            /* most pixels of one IIIF image made */
     long iiif_max_cost;            /* most pixels decoded + written for one IIIF request */
     long sitemap_urls;             /* URLs in one sitemap file at most (sitemap.c) */
+    long oai_page;                 /* OAI-PMH records (or headers) in one list's page (oai.c) */
+    char oai_admin[VCM_CONFIG_STR]; /* OAI-PMH Identify's adminEmail; "" = webmaster@HOST */
 } vcm_web_config;
 /* The sitemap protocol's ceiling of URLs in one file, and the default. */
 #define VCM_SITEMAP_URLS 50000
@@ -154,6 +157,18 @@ vcm_store *vcm_web_store(vcm_req *req, vcm_resp *resp);
 /* Whether this thread's store opens and answers a read now; why not in err. */
 bool vcm_web_store_ready(vcm_app *app, char *err, size_t errlen);
 
+/* The request's language on a page (lang.c): its table entry; path with
+ * the request's language prefix when it came with one ("/ko/objects/3"),
+ * for the links a handler builds (machine URLs stay as they are: give
+ * those as they are); the layout's data (lang, dir, lp, the switcher's
+ * langs, the hreflangs, the canonical URL in the page's language); the
+ * response's Set-Cookie (a choice by prefix or lang) or Vary (a choice by
+ * cookie or Accept-Language). vcm_web_page calls the last two. */
+const vcm_lang *vcm_web_lang_entry(const vcm_req *req);
+const char *vcm_web_href(const vcm_req *req, const char *path);
+void vcm_web_lang_page(vcm_req *req, json_t *data);
+void vcm_web_lang_headers(vcm_req *req, vcm_resp *resp);
+
 /* Renders the page template `name` inside the layout with data (stolen). */
 int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data);
 /* Sends data (stolen) as JSON with the API's headers. */
@@ -174,7 +189,7 @@ int vcm_web_load_object(vcm_req *req, vcm_resp *resp, vcm_store **s, vcm_object 
 int vcm_web_masterpiece(vcm_req *req, vcm_store *s, vcm_object *o, vcm_masterpiece *mp);
 json_t *vcm_web_statements_json(const vcm_masterpiece *mp);
 /* "Asia", "Europe", "Elsewhere", from the catalogue. */
-const char *vcm_web_region_label(vcm_region r);
+const char *vcm_web_region_label(const vcm_req *req, vcm_region r);
 /* origin.c: an origin facet value's label (a region slug from the
  * catalogue, a country code by ICU in the page's language); an object's
  * origin as JSON (null when unknown), with labels and a browse link. */
@@ -198,7 +213,7 @@ const char *vcm_web_iiif_path(vcm_req *req, const char *identifier);
 /* The object's first image held here as {url (absolute), width, height,
  * alt}, scaled into VCM_SHARE_SIZE; NULL when it has none. */
 json_t *vcm_web_share_image(vcm_req *req, const vcm_object *o);
-/* n with the catalogue's thousands separator, from the request's arena. */
+/* n in the visitor's language (vcm_l10n_number), from the request's arena. */
 const char *vcm_web_count(const vcm_req *req, int64_t n);
 
 /* Display helpers shared by pages and the API. */
@@ -206,16 +221,39 @@ json_t *vcm_web_ltexts(const vcm_ltexts *t);       /* [{lang, text}] */
 /* web/lang.c: the name of a language (catalogue "lang.TAG"; the tag when
  * the catalogue has none); texts as [{lang, label, text, inferred}]; the
  * notes marked public as [{lang, text}] (the others never leave the store). */
-const char *vcm_web_lang_label(const char *tag);
+const char *vcm_web_lang_label(const vcm_req *req, const char *tag);
 /* web/profile.c: adds museum m's profile to its JSON j (native name,
  * address, coordinates and a map link, languages, description). */
 int vcm_web_museum_profile(vcm_req *req, vcm_store *s, const vcm_museum *m, json_t *j);
-json_t *vcm_web_texts_json(const vcm_ltexts *t);
+json_t *vcm_web_texts_json(const vcm_req *req, const vcm_ltexts *t);
 json_t *vcm_web_public_notes(const vcm_ltexts *notes);
-const char *vcm_web_title(const vcm_object *o);    /* English, else first, else "Untitled" */
-json_t *vcm_web_card(const vcm_object *o);         /* what a grid shows of an object */
+/* The title in the visitor's language, else English, else the first, else
+ * "Untitled"; the card has it with its language tag (title_lang). */
+const char *vcm_web_title(const vcm_req *req, const vcm_object *o);
+json_t *vcm_web_card(const vcm_req *req, const vcm_object *o); /* what a grid shows of an object */
 const char *vcm_web_name(const vcm_ltexts *names); /* English, else first */
-const char *vcm_web_rights_label(const char *uri);
+/* Names in the visitor's language where the data holds them: of names,
+ * the one tagged with the visitor's language, else English, else the
+ * first; a country's from ICU by its code, else from its names; a
+ * museum's from its names, else its own name (profile) when the museum
+ * publishes in the visitor's language, else English (web/profile.c). */
+const char *vcm_web_name_in(const vcm_req *req, const vcm_ltexts *names);
+const char *vcm_web_country_name(const vcm_req *req, const vcm_country *c);
+const char *vcm_web_museum_name(vcm_req *req, vcm_store *s, const vcm_museum *m);
+/* Sorts a JSON array of objects by their string field with the visitor's
+ * language's collation (vcm_l10n_sort); -1 (list unchanged) when memory
+ * is short. */
+int vcm_web_sort_by(const vcm_req *req, json_t *list, const char *field);
+/* Facet values ({label, count}) by count, most first, equal counts by
+ * label in the visitor's collation. */
+int vcm_web_facet_order(const vcm_req *req, json_t *items);
+/* An ISO day "YYYY-MM-DD" in the visitor's language ("Mar 3, 2027"); the
+ * text itself when it is not a whole day. Two days as a period in the
+ * language's range form ("Mar 3 – Jul 1, 2027"), else "START – END".
+ * From the request's arena. */
+const char *vcm_web_day(const vcm_req *req, const char *date);
+const char *vcm_web_period(const vcm_req *req, const char *start, const char *end);
+const char *vcm_web_rights_label(const vcm_req *req, const char *uri);
 /* The record's rights for a page or the API, three things apart (metadata
  * licence, object's rights, images), labels in the visitor's language
  * (src/web/rights.c). */
@@ -234,7 +272,7 @@ const char *vcm_web_class_concept(vcm_req *req, const char *classification);
 const char *vcm_web_material_concepts(vcm_req *req, const vcm_object *o);
 json_t *vcm_web_concepts_json(vcm_req *req, const vcm_object *o);
 json_t *vcm_web_museum_json(const vcm_museum *m, const vcm_country *c); /* c may be NULL */
-json_t *vcm_web_country_json(const vcm_country *c);
+json_t *vcm_web_country_json(const vcm_req *req, const vcm_country *c);
 
 /* Handlers. */
 int vcm_page_home(vcm_req *req, vcm_resp *resp);
@@ -257,6 +295,9 @@ int vcm_api_options(vcm_req *req, vcm_resp *resp);
  * page, or, past web.sitemap_urls of them, is an index of /sitemaps/K.xml
  * (vcm_sitemap_file, route parameter {file}); /robots.txt names it. */
 int vcm_sitemap(vcm_req *req, vcm_resp *resp);
+/* oai.c: the OAI-PMH 2.0 provider at /oai (docs/oai-pmh.md). */
+int vcm_oai(vcm_req *req, vcm_resp *resp);
+
 /* formats.c: /objects/{id}.lido.xml and .edm.xml. vcm_web_object_format()
  * says whether the request's {id} names a record in a format (its number
  * from 1) rather than the page (0). */
@@ -332,6 +373,13 @@ const char *vcm_web_lang(const vcm_req *req);
 const char *vcm_web_t(const vcm_req *req, const char *key);
 const char *vcm_web_tf(const vcm_req *req, const char *key, const char *arg);
 const char *vcm_web_tfv(const vcm_req *req, const char *key, int nargs, const char *const args[]);
-/* "17th century", "3rd century BCE", from the catalogue. */
+/* A plural message for the count n in the visitor's language (vcm_tn:
+ * "1 museum", "42 museums"); vcm_web_tnv then fills {N} from args as
+ * vcm_web_tfv does. Allocated from the request. */
+const char *vcm_web_tn(const vcm_req *req, const char *key, int64_t n);
+const char *vcm_web_tnv(const vcm_req *req, const char *key, int64_t n, int nargs,
+                        const char *const args[]);
+/* "17th century", "3rd century BCE", from the catalogue's ordinal plural
+ * messages century.ce and century.bce (vcm_l10n_century). */
 const char *vcm_web_century(const vcm_req *req, int century);
 #endif

@@ -5,7 +5,10 @@
 # object 古玉3888, starts `O/vcm serve` on a free loopback port, runs
 # `node --test tests/browser/`, stops the server by its PID and removes the
 # folder, keeping only the screenshots (their paths are printed: the
-# viewer's, and a11y-PAGE-WIDTH.png of every kind of page at 390 and 1280 px;
+# viewer's, a11y-PAGE-WIDTH.png of every kind of page at 390 and 1280 px,
+# a11y-pages-LANG-PAGE-WIDTH.png and rtl-*.png of the tests that start a
+# site of their own, tests/browser/site.mjs; VCM_A11Y_LANGS picks their
+# languages, "en ko th ur" unless set);
 # the viewer's 1280 px one is also copied to /tmp/vcm-viewer-1280.png).
 #   sh tests/browser/run.sh [O]     O: build folder with vcm (default build)
 # Writes "PASSED FAILED" to O/browser-results.txt for tests/summary.sh; a
@@ -91,7 +94,7 @@ mkdir -p "$tmp/tmp"
 start=$(date +%s)
 {
   VCM_BROWSER_BASE="http://127.0.0.1:$port" VCM_BROWSER_OUT="$tmp" TMPDIR="$tmp/tmp" \
-    VCM_BROWSER_VCM="$bin" VCM_BROWSER_DB="sqlite:$tmp/db" \
+    VCM_BROWSER_VCM="$bin" VCM_BROWSER_DB="sqlite:$tmp/db" VCM_DATA="$data" \
     node --test --test-reporter=tap tests/browser/
   echo $? > "$tmp/node.rc"
 } 2>&1 | tee "$tmp/node.log"
@@ -116,7 +119,7 @@ if [ "$f" -ne 0 ]; then
   echo "browser: server log:"
   tail -n 40 "$tmp/server.log"
 fi
-for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png "$tmp"/my-*.png; do
+for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/rtl-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png "$tmp"/my-*.png; do
   [ -f "$s" ] && echo "browser: screenshot $s"
 done
 [ -f "$tmp/viewer-1280.png" ] && cp "$tmp/viewer-1280.png" /tmp/vcm-viewer-1280.png &&

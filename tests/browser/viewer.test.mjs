@@ -250,6 +250,93 @@ test('keyboard: + zooms in and w pans up on the focused viewer', TEST, async () 
   }
 });
 
+// The rest of the keyboard (arrows pan, - zooms out, the numeric pad's +
+// zooms in, 0 goes home), and the zoom level said in the live region.
+test('keyboard: arrows pan, - and numpad + zoom, 0 goes home; the zoom level is announced', TEST, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const { page, w } = await openViewer(context);
+    const state = () => page.evaluate(() => {
+      const vp = window.vcmViewer.viewport;
+      const c = vp.getCenter(false);
+      return { zoom: vp.getZoom(false), home: vp.getHomeZoom(), x: c.x, y: c.y };
+    });
+    const live = page.locator('#viewer-state');
+    assert.equal(await live.getAttribute('aria-live'), 'polite', 'no polite live region #viewer-state');
+    const said = () => live.textContent();
+    await awaited(page.waitForFunction(() => /\b100\b/.test(document.getElementById('viewer-state').textContent),
+      null, { timeout: WAIT }), 'the live region does not say 100 % once the image is open');
+    const canvas = page.locator('#viewer .openseadragon-canvas[role="img"]');
+    await canvas.focus();
+
+    const s0 = await state();
+    await page.keyboard.press('NumpadAdd');
+    await awaited(page.waitForFunction((z) => window.vcmViewer.viewport.getZoom(false) > z * 1.05, s0.zoom,
+      { timeout: WAIT }), 'numpad + did not zoom in');
+    await waitViewerSettled(page);
+    const s1 = await state();
+    const pct = Math.round((s1.zoom / s1.home) * 100);
+    await awaited(page.waitForFunction((p) => document.getElementById('viewer-state').textContent.includes(String(p)),
+      pct, { timeout: WAIT }), `the live region does not say ${pct}`);
+    assert.match(await said(), /%/, 'the zoom level is said in per cent');
+
+    await page.keyboard.press('ArrowRight');
+    await awaited(page.waitForFunction((x) => window.vcmViewer.viewport.getCenter(false).x > x, s1.x,
+      { timeout: WAIT }), 'ArrowRight did not pan right');
+    await waitViewerSettled(page);
+    await page.keyboard.press('ArrowDown');
+    await awaited(page.waitForFunction((y) => window.vcmViewer.viewport.getCenter(false).y > y, s1.y,
+      { timeout: WAIT }), 'ArrowDown did not pan down');
+    await waitViewerSettled(page);
+
+    const s2 = await state();
+    await page.keyboard.press('-');
+    await awaited(page.waitForFunction((z) => window.vcmViewer.viewport.getZoom(false) < z * 0.95, s2.zoom,
+      { timeout: WAIT }), '- did not zoom out');
+    await waitViewerSettled(page);
+
+    await page.keyboard.press('0');
+    await awaited(page.waitForFunction(() => {
+      const vp = window.vcmViewer.viewport;
+      return Math.abs(vp.getZoom(false) / vp.getHomeZoom() - 1) < 1e-6;
+    }, null, { timeout: WAIT }), '0 did not go home');
+    await waitViewerSettled(page);
+    await awaited(page.waitForFunction(() => /\b100\b/.test(document.getElementById('viewer-state').textContent),
+      null, { timeout: WAIT }), 'the live region does not say 100 % back home');
+    assertNoProblems(w);
+  } finally {
+    await context.close();
+  }
+});
+
+// The deep-zoom library is not part of the first view: the page asks for
+// it only after its load event, so the still image comes first.
+test('OpenSeadragon is fetched after the page has loaded', TEST, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const html = await (await fetch(BASE + objectPath)).text();
+    assert.doesNotMatch(html, /openseadragon/i, 'the object page\'s HTML names OpenSeadragon');
+    assert.match(html, /<script src="\/static\/viewer.js" defer>/, 'the object page loads viewer.js');
+    await page.goto(BASE + objectPath, { waitUntil: 'load', timeout: WAIT });
+    await awaited(page.waitForFunction(() => !!window.vcmViewer, null, { timeout: WAIT }), 'the viewer did not start');
+    // the browser's own clock: when the load event began, when the library was asked for
+    const t = await page.evaluate(() => ({
+      load: performance.getEntriesByType('navigation')[0].loadEventStart,
+      osd: performance.getEntriesByType('resource').filter((e) => /openseadragon\.min\.js$/.test(e.name))
+        .map((e) => e.startTime),
+    }));
+    assert.equal(t.osd.length, 1, 'OpenSeadragon was fetched once');
+    assert.ok(t.load > 0 && t.osd[0] >= t.load, `OpenSeadragon asked for at ${t.osd[0]} ms, the load event at ${t.load} ms`);
+    for (const p of ['/', '/browse', '/museums']) {
+      const other = await (await fetch(BASE + p)).text();
+      assert.doesNotMatch(other, /viewer\.js|openseadragon/i, `${p} loads the viewer's script`);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 // Without JavaScript the page keeps the still <img>; the browser picks the
 // srcset candidate for the width: 60vw of 1280 px needs the 1200w one, 100vw
 // of 390 px is served by the 600w one.

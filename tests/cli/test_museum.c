@@ -197,7 +197,7 @@ static void test_pages(void **state)
     snprintf(path, sizeof path, "/museums/%ld", npm);
     r = vt_get(&srv, path);
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<p class=\"native\" lang=\"zh-Hant\">國立故宮博物院</p>");
+    assert_contains(r.body, "<p class=\"native\" lang=\"zh-Hant\" dir=\"auto\">國立故宮博物院</p>");
     assert_contains(r.body, "<a href=\"https://www.npm.gov.tw/\" rel=\"external\">");
     assert_contains(r.body, "<dd>Chinese (traditional characters), English</dd>");
     assert_not_contains(r.body, "not given");
@@ -222,9 +222,9 @@ static void test_pages(void **state)
     r = vt_get(&srv, path);
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "she was more commonly known as...&#39;the Fragrant Concubine.&#39;");
-    assert_contains(r.body, "<p class=\"lang\" lang=\"en\">English");
-    assert_contains(r.body, "<p class=\"lang\" lang=\"en\">Chinese (traditional characters)");
-    assert_contains(r.body, "<div class=\"text\" lang=\"zh-Hant\">玉椀來回部");
+    assert_contains(r.body, "<p class=\"lang\" lang=\"en\" dir=\"ltr\">English");
+    assert_contains(r.body, "<p class=\"lang\" lang=\"en\" dir=\"ltr\">Chinese (traditional characters)");
+    assert_contains(r.body, "<div class=\"text\" lang=\"zh-Hant\" dir=\"auto\">玉椀來回部");
     assert_true(strstr(r.body, "lang=\"en\">English") < strstr(r.body, "Chinese (traditional"));
     assert_not_contains(r.body, "Note trans");
     assert_not_contains(r.body, "see notes");
@@ -273,7 +273,7 @@ static void test_pages(void **state)
     assert_int_equal(vt_sh(NULL, "%s note show --db '%s' %ld 0", vt_bin(), db, id), 0);
     snprintf(path, sizeof path, "/objects/%ld", id);
     r = vt_get(&srv, path);
-    assert_contains(r.body, "<li lang=\"en\">Note trans Teng 2004 p40</li>");
+    assert_contains(r.body, "<li lang=\"en\" dir=\"auto\">Note trans Teng 2004 p40</li>");
     assert_not_contains(r.body, "(see notes)");
     vt_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/objects/%ld", id);

@@ -710,7 +710,7 @@ static void test_errors_are_safe_to_show(void **state)
 
 /* Every message the parser can give is in the English catalogue, with a
  * place for each of its arguments ({1} … {n}) and for no other: a key
- * missing from locale/en.tsv would reach the visitor as the key itself. */
+ * missing from locale/vcm.pot would reach the visitor as the key itself. */
 static void test_every_message_is_in_the_catalogue(void **state)
 {
     (void)state;
@@ -726,7 +726,7 @@ static void test_every_message_is_in_the_catalogue(void **state)
                 fail_msg("%s is in the table twice", d->key);
         const char *t = vcm_t("en", d->key);
         if (strcmp(t, d->key) == 0)
-            fail_msg("%s is not in locale/en.tsv", d->key);
+            fail_msg("%s is not in locale/vcm.pot", d->key);
         for (int n = 1; n <= 9; n++) {
             char place[4] = {'{', (char)('0' + n), '}', '\0'};
             bool wanted = (size_t)n <= strlen(d->args);

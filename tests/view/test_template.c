@@ -193,9 +193,50 @@ static void test_number_and_t(void **state)
     vcm_buf_reset(&b);
     assert_int_equal(vcm_tpl_render(s, NULL, "t", d, NULL, &b, err, sizeof err), 0);
     assert_string_equal(b.data, "Hello &lt;you&gt; &amp; co 42,231");
+    vcm_buf_reset(&b);
+    /* grouping by the language's own rules, not one separator */
+    assert_int_equal(vcm_tpl_render(s, NULL, "t", d, "fr", &b, err, sizeof err), 0);
+    assert_string_equal(b.data, "Hello &lt;you&gt; &amp; co 42\u202F231");
     vcm_buf_release(&b);
     json_decref(d);
     vcm_tpl_set_free(s);
+}
+
+static void test_plural(void **state)
+{
+    (void)state;
+    char *o = render_json("{{tn \"test.items\" a}}|{{tn 'test.items' b}}|{{tn \"test.items\" c}}|"
+                          "{{tn \"test.items\" s}}|<i title=\"{{tn \"test.items\" b}}\">",
+                          "{\"a\": 1, \"b\": 42231, \"c\": \"x\", \"s\": \"7\"}");
+    assert_string_equal(o, "1 item &lt;b&gt;|42,231 items &lt;b&gt;||7 items &lt;b&gt;|"
+                           "<i title=\"42,231 items &lt;b&gt;\">");
+    free(o);
+    /* a message that is not plural text shows its key */
+    o = render_json("{{tn \"test.bad\" a}}", "{\"a\": 2}");
+    assert_string_equal(o, "test.bad");
+    free(o);
+    /* the language's categories and number: French 0 is one */
+    vcm_tpl_set *s = vcm_tpl_set_new();
+    char err[256];
+    const char *tpl = "{{#each n}}{{tn \"test.items\" .}};{{/each}}";
+    assert_int_equal(vcm_tpl_set_add(s, "p", tpl, strlen(tpl), err, sizeof err), 0);
+    json_t *d = json_loads("{\"n\": [0, 1, 2, 1500]}", 0, NULL);
+    vcm_buf b;
+    vcm_buf_init(&b, 0);
+    assert_int_equal(vcm_tpl_render(s, NULL, "p", d, "fr", &b, err, sizeof err), 0);
+    assert_string_equal(b.data, "0 objet;1 objet;2 objets;1\u202F500 objets;");
+    vcm_buf_release(&b);
+    json_decref(d);
+    vcm_tpl_set_free(s);
+    /* compile errors */
+    static const char *const bad[] = {"{{tn key n}}", "{{tn \"k\"}}", "{{tn \"k\"n}}",
+                                      "{{tn \"\" n}}", "{{tn \"k n}}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        s = vcm_tpl_set_new();
+        assert_int_equal(vcm_tpl_set_add(s, "x", bad[i], strlen(bad[i]), err, sizeof err), -1);
+        assert_contains(err, "tn");
+        vcm_tpl_set_free(s);
+    }
 }
 
 static void test_raw_and_comments(void **state)
@@ -722,11 +763,15 @@ static void test_random_templates(void **state)
 static int setup(void **state)
 {
     (void)state;
-    static const char en[] = "test.greeting\tHello <you> & co\n";
-    static const char de[] = "test.greeting\tHallo\nnumber.thousands_separator\t.\n";
+    static const char en[] = "test.greeting\tHello <you> & co\n"
+                             "test.items\t{n, plural, one {# item <b>} other {# items <b>}}\n"
+                             "test.bad\t{n, plural, one {#}}\n";
+    static const char de[] = "test.greeting\tHallo\n";
+    static const char fr[] = "test.items\t{n, plural, one {# objet} other {# objets}}\n";
     char err[256];
     if (vcm_i18n_load("en", en, sizeof en - 1, err, sizeof err) < 0 ||
-        vcm_i18n_load("de", de, sizeof de - 1, err, sizeof err) < 0) {
+        vcm_i18n_load("de", de, sizeof de - 1, err, sizeof err) < 0 ||
+        vcm_i18n_load("fr", fr, sizeof fr - 1, err, sizeof err) < 0) {
         fprintf(stderr, "catalogues: %s\n", err);
         return -1;
     }
@@ -748,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_each),
         cmocka_unit_test(test_conditionals),
         cmocka_unit_test(test_number_and_t),
+        cmocka_unit_test(test_plural),
         cmocka_unit_test(test_raw_and_comments),
         cmocka_unit_test(test_xss_contexts),
         cmocka_unit_test(test_urls),

@@ -173,7 +173,7 @@ static void test_each_bad_value(void **state)
         const char *key = vcm_param_error_key(&p.errors[0]);
         const char *t = vcm_t("en", key);
         if (strcmp(t, key) == 0)
-            fail_msg("%s: no sentence for %s in locale/en.tsv", bad[i].query, key);
+            fail_msg("%s: no sentence for %s in locale/vcm.pot", bad[i].query, key);
     }
 }
 
@@ -248,7 +248,7 @@ static void test_table(void **state)
         assert_true(d->routes != 0);
         assert_true(d->id < VCM_P_COUNT);
         if (strcmp(vcm_t("en", d->msg), d->msg) == 0)
-            fail_msg("no sentence for %s in locale/en.tsv", d->msg);
+            fail_msg("no sentence for %s in locale/vcm.pot", d->msg);
         if (d->kind == VCM_PK_ENUM)
             assert_true(d->values || d->find);
         for (size_t k = i + 1; k < vcm_param_ndefs; k++)

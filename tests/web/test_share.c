@@ -498,7 +498,8 @@ static void test_sitemap_split(void **state)
         assert_string_equal(json_string_value(json_array_get(files, k)), want);
         r = get(want + strlen(BASE));
         assert_int_equal(r.status, 200);
-        assert_contains(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+        assert_contains(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+                                "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">");
         assert_int_equal(locs_of(r.body, locs), LIMIT);
         vt_resp_free(&r);
     }
@@ -543,7 +544,8 @@ static void test_sitemap_whole(void **state)
     (void)state;
     struct vt_resp r = vt_get(&whole, "/sitemap.xml");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+    assert_contains(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+                            "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">");
     assert_not_contains(r.body, "<sitemapindex");
     json_t *locs = json_array();
     locs_of(r.body, locs);

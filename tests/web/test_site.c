@@ -75,11 +75,11 @@ static void test_home_counts(void **state)
     struct vt_resp r = vt_get(&demo, "/");
     assert_int_equal(r.status, 200);
     assert_contains(vt_header(&r, "Content-Type"), "text/html; charset=utf-8");
-    assert_contains(r.body, "<strong>42,231</strong> records in the catalogues");
-    assert_contains(r.body, "<strong>6</strong> museums");
-    assert_contains(r.body, "<strong>3</strong> countries");
+    assert_contains(r.body, "<strong>42,231 records in the catalogues</strong>");
+    assert_contains(r.body, "<strong>6 museums</strong>");
+    assert_contains(r.body, "<strong>3 countries</strong>");
     assert_contains(r.body, "Masterpiece of the Day");
-    assert_contains(r.body, "<html lang=\"en\">");
+    assert_contains(r.body, "<html lang=\"en\" dir=\"ltr\">");
     /* deterministic per date: the same page twice */
     struct vt_resp r2 = vt_get(&demo, "/");
     assert_string_equal(r.body, r2.body);
@@ -95,10 +95,12 @@ static void test_object_page_two_languages(void **state)
     snprintf(path, sizeof path, "/objects/%ld", id);
     struct vt_resp r = vt_get(&demo, path);
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<span lang=\"zh-Hant\" class=\"t\"><small class=\"lang\" lang=\"en\">"
+    assert_contains(r.body, "<span lang=\"zh-Hant\" dir=\"auto\" class=\"t\">"
+                            "<small class=\"lang\" lang=\"en\" dir=\"ltr\">"
                             "Chinese (traditional characters) <span class=\"inferred\">· inferred "
                             "from the script</span></small>明 丁雲鵬 潯陽送客圖 軸</span>");
-    assert_contains(r.body, "<span lang=\"en\" class=\"t\"><small class=\"lang\" lang=\"en\">"
+    assert_contains(r.body, "<span lang=\"en\" dir=\"auto\" class=\"t\">"
+                            "<small class=\"lang\" lang=\"en\" dir=\"ltr\">"
                             "English <span class=\"inferred\">· inferred from the script</span>"
                             "</small>Song of the Lute</span>");
     assert_contains(r.body, "\"@type\":\"VisualArtwork\"");
@@ -150,7 +152,7 @@ static void test_browse_filters(void **state)
     (void)state;
     struct vt_resp r = vt_get(&demo, "/browse");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<strong>42,231</strong> objects");
+    assert_contains(r.body, "<strong>42,231 objects</strong>");
     assert_contains(r.body, "href=\"/browse?country=TW\"");
     assert_contains(r.body, "href=\"/browse?region=asia\"");
     assert_contains(r.body, "rel=\"next\" href=\"/browse?page=2\"");
@@ -158,7 +160,7 @@ static void test_browse_filters(void **state)
 
     r = vt_get(&demo, "/browse?country=TW");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<strong>20</strong> objects");
+    assert_contains(r.body, "<strong>20 objects</strong>");
     assert_contains(r.body, "aria-current=\"true\"");
     assert_contains(r.body, "class=\"chip\" href=\"/browse\"");
     vt_resp_free(&r);
@@ -168,7 +170,7 @@ static void test_browse_filters(void **state)
     assert_contains(r.body, "\"total\":843");
     vt_resp_free(&r);
     r = vt_get(&demo, "/browse?region=europe");
-    assert_contains(r.body, "<strong>843</strong> objects");
+    assert_contains(r.body, "<strong>843 objects</strong>");
     vt_resp_free(&r);
     r = vt_get(&demo, "/browse?century=-3&page=1");
     assert_int_equal(r.status, 200);
@@ -177,8 +179,8 @@ static void test_browse_filters(void **state)
     /* a bad parameter on a page is left out with a note; the others apply */
     r = vt_get(&demo, "/browse?century=abc&country=GB");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<ul class=\"notes\" role=\"status\"><li>century must be a number");
-    assert_contains(r.body, "<strong>843</strong> objects");
+    assert_contains(r.body, "<div role=\"status\"><ul class=\"notes\"><li>century must be a number");
+    assert_contains(r.body, "<strong>843 objects</strong>");
     vt_resp_free(&r);
     r = vt_get(&demo, "/browse?page=99999");
     assert_int_equal(r.status, 404);
@@ -187,7 +189,7 @@ static void test_browse_filters(void **state)
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "The parameter “country” has a malformed %-escape");
     assert_contains(r.body, "“sort” is not a parameter of this address");
-    assert_contains(r.body, "<strong>42,231</strong> objects");
+    assert_contains(r.body, "<strong>42,231 objects</strong>");
     vt_resp_free(&r);
 }
 
@@ -644,7 +646,7 @@ static void test_store_filters_counted(void **state)
         struct vt_resp r = vt_get(&demo, path);
         assert_int_equal(r.status, 200);
         grouped(direct, num, sizeof num);
-        snprintf(want, sizeof want, "<strong>%s</strong> objects", num);
+        snprintf(want, sizeof want, "<strong>%s %s</strong>", num, direct == 1 ? "object" : "objects");
         if (!strstr(r.body, want))
             fail_msg("%s: the browse page does not say %s", fc->query, want);
         assert_null(strstr(r.body, "is not a parameter of this address"));
@@ -758,11 +760,11 @@ static void test_pages_follow_writes(void **state)
 {
     (void)state;
     struct vt_resp r = vt_get(&evil, "/");
-    assert_contains(r.body, "<strong>1</strong> records in the catalogues");
+    assert_contains(r.body, "<strong>1 record in the catalogues</strong>");
     vt_resp_free(&r);
     r = vt_get(&evil, "/browse?country=JP");
     assert_int_equal(r.status, 200);
-    assert_contains(r.body, "<strong>0</strong> objects");
+    assert_contains(r.body, "<strong>0 objects</strong>");
     vt_resp_free(&r);
     char path[700];
     snprintf(path, sizeof path, "%s/more.jsonl", dir);
@@ -770,11 +772,11 @@ static void test_pages_follow_writes(void **state)
                         " \"source_id\": \"TNM-1\", \"title\": \"Pine Trees\"}\n");
     assert_int_equal(vt_sh(NULL, "%s import --quiet --db '%s' %s", vt_bin(), evil_db, path), 0);
     r = vt_get(&evil, "/");
-    assert_contains(r.body, "<strong>2</strong> records in the catalogues");
-    assert_contains(r.body, "<strong>2</strong> museums");
+    assert_contains(r.body, "<strong>2 records in the catalogues</strong>");
+    assert_contains(r.body, "<strong>2 museums</strong>");
     vt_resp_free(&r);
     r = vt_get(&evil, "/browse?country=JP");
-    assert_contains(r.body, "<strong>1</strong> objects");
+    assert_contains(r.body, "<strong>1 object</strong>");
     assert_contains(r.body, "Pine Trees");
     vt_resp_free(&r);
     /* an edit shows on the object page */
