@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "core/asset.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/token.h"
@@ -52,6 +53,16 @@ static const char *field(vcm_web_who *w, const char *name)
     return v ? v : "";
 }
 
+/* A moment as the visitor's language writes it (vcm_l10n_time, UTC). */
+static const char *moment(vcm_req *req, int64_t t)
+{
+    char b[128];
+    if (vcm_l10n_time(vcm_web_lang(req), t, b, sizeof b) < 0)
+        return "";
+    const char *r = vcm_arena_strdup(req->arena, b);
+    return r ? r : "";
+}
+
 static json_t *comment_json(vcm_req *req, const vcm_comment *c, bool full)
 {
     char when[32];
@@ -71,8 +82,10 @@ static json_t *comment_json(vcm_req *req, const vcm_comment *c, bool full)
         json_object_set_new(j, "address", c->address ? json_string(c->address) : json_null());
         json_object_set_new(j, "account", json_boolean(c->author_user != 0));
         json_object_set_new(j, "object_href",
-                            json_string(vcm_arena_printf(req->arena, "/objects/%lld",
-                                                         (long long)c->object_id)));
+                            json_string(vcm_web_href(
+                                req, vcm_arena_printf(req->arena, "/objects/%lld",
+                                                      (long long)c->object_id))));
+        json_object_set_new(j, "created_label", json_string(moment(req, c->created)));
     }
     return j;
 }
@@ -86,8 +99,14 @@ int vcm_web_object_visitor(vcm_req *req, vcm_store *s, const vcm_object *o, json
     if (vcm_comments_public(s, req->arena, o->id, &c, &n) < 0)
         return -1;
     json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, comment_json(req, &c[i], false));
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = comment_json(req, &c[i], false);
+        /* the page says the day in the visitor's language; the API keeps ISO */
+        char day[96];
+        if (vcm_l10n_day(vcm_web_lang(req), c[i].created, day, sizeof day) == 0)
+            json_object_set_new(j, "day_label", json_string(day));
+        json_array_append_new(a, j);
+    }
     json_object_set_new(obj, "comments", a);
     /* the forms post at once when the visitor has a CSRF cookie (such a
      * request never meets the page cache, cache.c); otherwise they lead to
@@ -100,11 +119,13 @@ int vcm_web_object_visitor(vcm_req *req, vcm_store *s, const vcm_object *o, json
         json_object_set_new(obj, "comment_notice",
                             json_string(vcm_web_t(req, "comment.pending")));
     json_object_set_new(obj, "save_href",
-                        json_string(vcm_arena_printf(req->arena, "/my/save?object=%lld",
-                                                     (long long)o->id)));
+                        json_string(vcm_web_href(req, vcm_arena_printf(req->arena,
+                                                                       "/my/save?object=%lld",
+                                                                       (long long)o->id))));
     json_object_set_new(obj, "comment_href",
-                        json_string(vcm_arena_printf(req->arena, "/objects/%lld/comments/new",
-                                                     (long long)o->id)));
+                        json_string(vcm_web_href(req, vcm_arena_printf(req->arena,
+                                                                       "/objects/%lld/comments/new",
+                                                                       (long long)o->id))));
     return 0;
 }
 
@@ -196,9 +217,8 @@ static int take(vcm_req *req, vcm_resp *resp, vcm_web_who *w, const vcm_object *
     if (v == VCM_SPAM_LINKS || v == VCM_SPAM_REPEATED) {
         json_object_set_new(p->errors, "body",
                             json_string(v == VCM_SPAM_LINKS
-                                            ? vcm_web_tf(req, "comment.error.links",
-                                                         vcm_arena_printf(req->arena, "%d",
-                                                                          rules.max_links))
+                                            ? vcm_web_tn(req, "comment.error.links",
+                                                         rules.max_links)
                                             : vcm_web_t(req, "comment.error.repeated")));
         p->status = 422;
         return 0;
@@ -230,10 +250,11 @@ static json_t *form_data(vcm_req *req, vcm_web_who *w, const vcm_object *o, cons
     json_object_set_new(d, "page_title", json_string(vcm_web_t(req, "comment.form.title")));
     json_object_set_new(d, "noindex", json_true());
     json_object_set_new(d, "csrf", json_string(w->csrf ? w->csrf : ""));
-    json_object_set_new(d, "object", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)o->id,
-                                                "title", vcm_web_title(req, o), "href",
-                                                vcm_arena_printf(req->arena, "/objects/%lld",
-                                                                 (long long)o->id)));
+    json_object_set_new(
+        d, "object",
+        json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)o->id, "title", vcm_web_title(req, o),
+                  "title_lang", vcm_web_title_lang(req, o), "href",
+                  vcm_web_href(req, vcm_arena_printf(req->arena, "/objects/%lld", (long long)o->id))));
     json_object_set_new(d, "name", json_string(p ? p->name : w->user.id ? w->user.name : ""));
     json_object_set_new(d, "body", json_string(p ? p->body : ""));
     json_object_set_new(d, "errors", p && p->errors ? json_incref(p->errors) : json_object());
@@ -378,8 +399,9 @@ static json_t *queue_json(vcm_req *req, vcm_web_who *w, const char *state, int *
             char when[32];
             vcm_time_iso(e[k].time, when);
             json_array_append_new(
-                h, json_pack("{s:s, s:s, s:s*, s:s*, s:s}", "event", e[k].event, "time", when,
-                             "actor", e[k].actor, "reason", e[k].reason, "label",
+                h, json_pack("{s:s, s:s, s:s, s:s*, s:s*, s:s}", "event", e[k].event, "time", when,
+                             "time_label", moment(req, e[k].time), "actor", e[k].actor, "reason",
+                             e[k].reason, "label",
                              vcm_web_t(req, vcm_arena_printf(req->arena, "comment.event.%s",
                                                              e[k].event))));
         }
@@ -407,7 +429,9 @@ int vcm_comments_review_page(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
     for (size_t i = 0; i < 3; i++)
         json_array_append_new(
             tabs, json_pack("{s:s, s:s, s:b}", "href",
-                            vcm_arena_printf(req->arena, "/comments/review?state=%s", states[i]),
+                            vcm_web_href(req, vcm_arena_printf(req->arena,
+                                                               "/comments/review?state=%s",
+                                                               states[i])),
                             "label",
                             vcm_web_t(req, vcm_arena_printf(req->arena, "comment.state.%s",
                                                             states[i])),

@@ -207,6 +207,15 @@ static const vcm_media *item_media(const vcm_my_item *it, const vcm_object *o)
     return NULL;
 }
 
+/* The language of the title vcm_web_title picks, for the lang attribute
+ * beside it: a record's title is often in another language than the page. */
+const char *vcm_web_title_lang(const vcm_req *req, const vcm_object *o)
+{
+    const char *ui = vcm_web_lang_entry(req)->tag;
+    const vcm_ltext *t = vcm_ltexts_pick(&o->title, ui);
+    return t && t->lang ? t->lang : ui;
+}
+
 static json_t *items_json(vcm_req *req, vcm_store *s, const vcm_my_item *items, size_t n,
                           int *err)
 {
@@ -223,8 +232,9 @@ static json_t *items_json(vcm_req *req, vcm_store *s, const vcm_my_item *items, 
             continue;
         json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s*, s:b, s:b}", "id", (json_int_t)it->id,
                               "object_id", (json_int_t)o.id, "title", vcm_web_title(req, &o), "href",
-                              vcm_arena_printf(req->arena, "/objects/%lld", (long long)o.id),
+                              vcm_web_href(req, vcm_arena_printf(req->arena, "/objects/%lld", (long long)o.id)),
                               "note", it->note, "first", i == 0, "last", i + 1 == n);
+        json_object_set_new(j, "title_lang", json_string(vcm_web_title_lang(req, &o)));
         const vcm_media *m = item_media(it, &o);
         const vcm_media *shown = m ? m : o.nmedia ? &o.media[0] : NULL;
         const char *svc = shown ? vcm_web_iiif_path(req, shown->identifier) : NULL;
@@ -249,7 +259,8 @@ static json_t *list_json(vcm_req *req, const vcm_my_list *l)
                      (json_int_t)l->id, "name", l->name, "items", (json_int_t)l->items,
                      "visibility", l->visibility, "visibility_label", vcm_web_t(req, vis),
                      "review", l->review, "review_label", vcm_web_t(req, rev), "href",
-                     vcm_arena_printf(req->arena, "/my/lists/%lld", (long long)l->id), "shared",
+                     vcm_web_href(req, vcm_arena_printf(req->arena, "/my/lists/%lld", (long long)l->id)),
+                     "shared",
                      l->shared, "published", vcm_my_public(l));
 }
 
@@ -454,10 +465,11 @@ int vcm_my_list_create(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
 static json_t *save_data(vcm_req *req, vcm_web_who *w, const vcm_object *o, json_t *errors)
 {
     json_t *d = page(req, w, "my.save.title");
-    json_object_set_new(d, "object", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)o->id,
-                                                "title", vcm_web_title(req, o), "href",
-                                                vcm_arena_printf(req->arena, "/objects/%lld",
-                                                                 (long long)o->id)));
+    json_object_set_new(
+        d, "object",
+        json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)o->id, "title", vcm_web_title(req, o),
+                  "title_lang", vcm_web_title_lang(req, o), "href",
+                  vcm_web_href(req, vcm_arena_printf(req->arena, "/objects/%lld", (long long)o->id))));
     json_t *imgs = json_array();
     for (size_t i = 0; i < o->nmedia; i++)
         json_array_append_new(imgs, json_pack("{s:I, s:s, s:i, s:i}", "n", (json_int_t)(i + 1),
@@ -821,8 +833,9 @@ int vcm_my_review_page(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
             json_t *j = list_json(req, &l[i]);
             json_object_set_new(j, "entries", items_json(req, w->s, items, ni, &err));
             json_object_set_new(j, "public_href",
-                                json_string(vcm_arena_printf(req->arena, "/my/collections/%lld",
-                                                             (long long)l[i].id)));
+                                json_string(vcm_web_href(
+                                    req, vcm_arena_printf(req->arena, "/my/collections/%lld",
+                                                          (long long)l[i].id))));
             json_array_append_new(a, j);
         }
         json_object_set_new(d, states[k], a);

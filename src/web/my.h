@@ -46,6 +46,10 @@ int vcm_my_signup(vcm_req *req, vcm_resp *resp, vcm_web_who *w);
  * object's image n (public, like the object's own manifest). */
 int vcm_my_detail_manifest(vcm_req *req, vcm_resp *resp);
 
+/* The language tag of the title vcm_web_title picks for the visitor (the
+ * page's own when the record has no title), for a lang attribute. */
+const char *vcm_web_title_lang(const vcm_req *req, const vcm_object *o);
+
 /* Comments (web/comments.c). */
 #define VCM_COMMENT_LIMIT_VISITOR 5   /* comments a visitor may post an hour */
 #define VCM_COMMENT_LIMIT_ADDRESS 20  /* comments an address may post an hour */
