@@ -425,6 +425,54 @@ static void test_iiif_collection(void **state)
     hfree(&r);
 }
 
+/* A page under a language prefix keeps it in every link and form it
+ * shows, says a collection's size with the language's plural message, and
+ * tags each record's title with its language. */
+static void test_language_prefix(void **state)
+{
+    (void)state;
+    struct who a;
+    visitor_new(&a);
+    long long lid = save(&a, obj[0], "new", NULL, NULL);
+    save(&a, obj[1], NULL, NULL, NULL);
+    char want[160];
+    struct hres r = http("GET", "/my", NULL, a.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "2 items");
+    snprintf(want, sizeof want, "href=\"/my/lists/%lld\"", lid);
+    assert_contains(r.body, want);
+    hfree(&r);
+    r = http("GET", "/ko/my", NULL, a.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<html lang=\"ko\"");
+    snprintf(want, sizeof want, "href=\"/ko/my/lists/%lld\"", lid);
+    assert_contains(r.body, want);
+    assert_contains(r.body, "action=\"/ko/my/lists\"");
+    assert_contains(r.body, "href=\"/ko/my/signup\"");
+    assert_null(strstr(r.body, "2 items"));
+    hfree(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/ko/my/lists/%lld", lid);
+    r = http("GET", path, NULL, a.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    snprintf(want, sizeof want, "href=\"/ko/objects/%lld\" lang=\"", obj[0]);
+    assert_contains(r.body, want);
+    snprintf(want, sizeof want, "action=\"/ko/my/lists/%lld/items/", lid);
+    assert_contains(r.body, want);
+    assert_contains(r.body, "href=\"/ko/my\"");
+    /* the IIIF collection is a machine URL: no prefix */
+    snprintf(want, sizeof want, "href=\"/my/lists/%lld/collection.json\"", lid);
+    assert_contains(r.body, want);
+    hfree(&r);
+    snprintf(path, sizeof path, "/ko/objects/%lld", obj[0]);
+    r = http("GET", path, NULL, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    snprintf(want, sizeof want, "href=\"/ko/my/save?object=%lld\"", obj[0]);
+    assert_contains(r.body, want);
+    assert_contains(r.body, "action=\"/ko/my/save\"");
+    hfree(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_signup_and_attach),
         cmocka_unit_test(test_visibility),
         cmocka_unit_test(test_iiif_collection),
+        cmocka_unit_test(test_language_prefix),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
