@@ -423,6 +423,12 @@ static void test_iiif_collection(void **state)
     r = http("GET", "/my/detail/1/9/0,0,10,10", NULL, NULL, NULL);
     assert_true(r.status == 404);
     hfree(&r);
+    /* a machine URL: the same answer for every client, so no language prefix */
+    char ko[300];
+    snprintf(ko, sizeof ko, "/ko%s", detail);
+    r = http("GET", ko, NULL, NULL, NULL);
+    assert_int_equal(r.status, 404);
+    hfree(&r);
 }
 
 /* A page under a language prefix keeps it in every link and form it
