@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 
+#include "core/l10n.h"
 #include "core/token.h"
 
 static char *dir, db[1024];
@@ -168,6 +169,8 @@ static void test_spam_rules(void **state)
                           "see+http://a.example+http://b.example+www.c.example", NULL, &body),
                      422);
     assert_contains(body, "c-body-error");
+    /* the limit said with the plural message */
+    assert_contains(body, "A comment may hold at most 2 links.");
     free(body);
     /* two are fine */
     assert_int_equal(post(&a, obj[1], addr, "L", "see+http://a.example+and+www.b.example", NULL,
@@ -389,6 +392,25 @@ static void test_public_outputs(void **state)
     snprintf(p, sizeof p, "/objects/%lld", id);
     r = http("GET", p, NULL, NULL, NULL);
     assert_contains(r.body, "APPROVED MARK7731");
+    hfree(&r);
+    /* under a language prefix: the day in that language, the text's own
+     * direction, links that keep the prefix */
+    snprintf(p, sizeof p, "/ko/objects/%lld", id);
+    r = http("GET", p, NULL, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<p class=\"comment-body\" dir=\"auto\">APPROVED MARK7731");
+    const char *t = strstr(r.body, "<time datetime=\"");
+    assert_non_null(t);
+    struct tm tm = {0};
+    assert_non_null(strptime(t + strlen("<time datetime=\""), "%Y-%m-%dT%H:%M:%S", &tm));
+    char day[96], want[160];
+    assert_int_equal(vcm_l10n_day("ko", (int64_t)timegm(&tm), day, sizeof day), 0);
+    snprintf(want, sizeof want, "\">%s</time>", day);
+    assert_contains(t, want);
+    snprintf(want, sizeof want, "href=\"/ko/objects/%lld/comments/new\"", id);
+    assert_contains(r.body, want);
+    snprintf(want, sizeof want, "href=\"/ko/my/save?object=%lld\"", id);
+    assert_contains(r.body, want);
     hfree(&r);
     snprintf(p, sizeof p, "/api/v1/objects/%lld/comments", id);
     r = http("GET", p, NULL, NULL, NULL);
