@@ -189,8 +189,11 @@ static inline void vt_demo_slice(char *out, size_t size, const char *dir, const 
 static inline int vt_db_sql(char **out, const char *url, const char *sql)
 {
     if (strncmp(url, "sqlite:", 7) == 0)
-        /* with the operational file the driver attaches (schema 009) */
-        return vt_sh(out, "sqlite3 -readonly -cmd \"ATTACH '%s-ops' AS ops\" '%s' \"%s\"",
+        /* with the operational file the driver attaches (schema 009); a
+         * server writing the file at the same moment is waited for */
+        return vt_sh(out,
+                     "sqlite3 -readonly -cmd '.timeout 10000' -cmd \"ATTACH '%s-ops' AS ops\" "
+                     "'%s' \"%s\"",
                      url + 7, url + 7, sql);
     return vt_sh(out, "psql -X -At -d '%s' -c \"%s\"", url, sql);
 }

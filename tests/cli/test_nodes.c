@@ -81,7 +81,7 @@ static void test_writes_visible_on_both(void **state)
     for (int i = 0; i < 2; i++) { /* fill each node's page cache first */
         r[i] = vt_get(&node[i], "/browse?country=GB");
         assert_int_equal(r[i].status, 200);
-        assert_contains(r[i].body, "<strong>0</strong> objects");
+        assert_contains(r[i].body, "<strong>0 objects</strong>");
         vt_resp_free(&r[i]);
         r[i] = vt_get(&node[i], "/api/v1/objects?source_id=NODE-1");
         assert_not_contains(r[i].body, "NODE-1");
@@ -91,7 +91,7 @@ static void test_writes_visible_on_both(void **state)
                              " \"source_id\": \"NODE-1\", \"title\": \"Seen by both\"}\n");
     for (int i = 0; i < 2; i++) {
         r[i] = vt_get(&node[i], "/browse?country=GB");
-        assert_contains(r[i].body, "<strong>1</strong> objects");
+        assert_contains(r[i].body, "<strong>1 object</strong>");
         assert_contains(r[i].body, "Seen by both");
         vt_resp_free(&r[i]);
         r[i] = vt_get(&node[i], "/api/v1/objects?source_id=NODE-1");
