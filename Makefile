@@ -34,7 +34,7 @@ SRC      := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
 OBJ      := $(SRC:%.c=$(O)/%.o) $(O)/gen/assets.o
 TEST_SRC := $(shell find tests -name 'test_*.c' | sort)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
-ASSETS   := $(shell find src/store/schema templates static locale -type f | sort) $(sort $(wildcard thesaurus/*.tsv)) $(wildcard data/linked-art/*.json) $(wildcard data/map/*.tsv) $(sort $(wildcard openapi/*.json)) mappings/oai_dc.json
+ASSETS   := $(shell find src/store/schema templates static locale -type f | sort) $(sort $(wildcard thesaurus/*.tsv)) $(wildcard data/linked-art/*.json) $(wildcard data/map/*.tsv) $(sort $(wildcard openapi/*.json)) $(wildcard data/spam/*.txt) mappings/oai_dc.json
 # The deep-zoom viewer, from npm (package-lock.json), built into the program.
 OSD_DIR  := node_modules/openseadragon/build/openseadragon
 

@@ -93,6 +93,9 @@ CONTEXT = {
     'langs': 'The language switcher at the top of every page.',
     'vx': 'Virtual exhibitions: their public pages, and the editors\' pages that write them.',
     'compare': 'The comparison of objects side by side ("Self and Other").',
+    'my': 'A visitor\'s own collections of saved objects and image details (the pages under /my).',
+    'comment': 'Comments visitors write on objects, and the editors\' moderation of them.',
+    'moderation': 'A button of the editors\' moderation (of comments and visitors\' collections).',
 }
 
 

@@ -226,8 +226,11 @@ const vcm_lang *vcm_lang_prefix(const char *path, const char **rest)
 
 bool vcm_lang_path_localized(const char *path)
 {
-    static const char *const machine[] = {"/api/",   "/iiif/",     "/oai",        "/static/",
-                                          "/feeds/", "/sitemaps/", "/linked-art/"};
+    /* /my/detail/: a detail's IIIF manifest, whose region may or may not
+     * hold a dot (pct:10.5,…), so the dot rule below cannot tell */
+    static const char *const machine[] = {"/api/",     "/iiif/",       "/oai",
+                                          "/static/",  "/feeds/",      "/sitemaps/",
+                                          "/linked-art/", "/my/detail/"};
     static const char *const exact[] = {"/api",        "/iiif",    "/sitemap.xml",
                                         "/robots.txt", "/healthz", "/readyz"};
     if (!path || path[0] != '/')

@@ -12,6 +12,7 @@ static const char *const role_names[VCM_ROLES] = {
     [VCM_ROLE_MUSEUM_ADMIN] = "museum_admin",
     [VCM_ROLE_EDITOR] = "editor",
     [VCM_ROLE_SECRETARIAT] = "secretariat",
+    [VCM_ROLE_VISITOR] = "visitor",
 };
 
 const char *vcm_role_name(vcm_role r)

@@ -8,7 +8,9 @@
  * - secretariat: everything, the users, museums and the network's records
  *   included.
  * Contributors and museum admins belong to exactly one museum; editors and
- * the secretariat to none. No SQL and no HTTP here. */
+ * the secretariat to none. A fifth role, visitor, is a member of the
+ * public who signed up to keep collections and comment (docs/curation.md):
+ * none of the staff's permissions, no museum. No SQL and no HTTP here. */
 #ifndef VCM_MODEL_USER_H
 #define VCM_MODEL_USER_H
 #include <stdbool.h>
@@ -21,12 +23,14 @@ typedef enum vcm_role {
     VCM_ROLE_MUSEUM_ADMIN,
     VCM_ROLE_EDITOR,
     VCM_ROLE_SECRETARIAT,
+    VCM_ROLE_VISITOR, /* a visitor account (schema 018): none of the staff's rights */
     VCM_ROLES
 } vcm_role;
 
-/* "contributor", "museum_admin", "editor", "secretariat"; "" for NONE. */
+/* "contributor", "museum_admin", "editor", "secretariat", "visitor"; "" for
+ * NONE. */
 const char *vcm_role_name(vcm_role r);
-/* Returns 0 and sets *out for one of the four names, -1 otherwise. */
+/* Returns 0 and sets *out for one of the five names, -1 otherwise. */
 int vcm_role_parse(const char *s, vcm_role *out);
 /* Whether users of role r belong to one museum. */
 bool vcm_role_has_museum(vcm_role r);

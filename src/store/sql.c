@@ -228,6 +228,10 @@ static const struct {
             FINISH("id", "meetings", "meetings_id_seq") ", " FINISH("id", "news", "news_id_seq")
             ", " FINISH("id", "virtual_exhibitions", "virtual_exhibitions_id_seq") ", "
             FINISH("id", "vx_events", "vx_events_id_seq") ", "
+            ", " FINISH("id", "my_lists", "my_lists_id_seq") ", "
+            FINISH("id", "my_items", "my_items_id_seq") ", "
+            FINISH("id", "comments", "comments_id_seq") ", "
+            FINISH("id", "comment_events", "comment_events_id_seq") ", "
             FINISH("id", "harvest_sources", "harvest_sources_id_seq")},
      "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},

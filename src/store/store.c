@@ -175,6 +175,18 @@ static const char *const theme_texts_cols[] = {"theme_id", "lang", "title", "int
 static const char *const theme_picks_cols[] = {"theme_id", "object_id", "pick", "pos"};
 static const char *const theme_objects_cols[] = {"theme_id", "object_id", "pos"};
 
+/* Visitors' collections and comments on objects (schema 018): store/my.c,
+ * store/comment.c. */
+static const char *const my_lists_cols[] = {"id", "visitor", "user_id", "name", "visibility",
+                                            "review", "share_hash", "created", "updated"};
+static const char *const my_items_cols[] = {"id", "list_id", "pos", "object_id", "media",
+                                            "region", "note", "created"};
+static const char *const comments_cols[] = {"id", "object_id", "name", "body", "author_user",
+                                            "visitor", "address", "state", "spam", "created",
+                                            "decided"};
+static const char *const comment_events_cols[] = {"id", "comment_id", "time", "actor_id",
+                                                  "actor", "event", "reason"};
+
 #define TABLE(n, types, nkey) {#n, n##_cols, types, sizeof n##_cols / sizeof n##_cols[0], nkey}
 const vcm_table vcm_store_tables[] = {
     TABLE(countries, "tti", 1),
@@ -251,6 +263,10 @@ const vcm_table vcm_store_tables[] = {
     TABLE(theme_texts, "ittt", 2),
     TABLE(theme_picks, "iiii", 2),
     TABLE(theme_objects, "iii", 2),
+    TABLE(my_lists, "itittttii", 1),
+    TABLE(my_items, "iiiittti", 1),
+    TABLE(comments, "iittittttii", 1),
+    TABLE(comment_events, "iiiittt", 1),
 };
 #undef TABLE
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];

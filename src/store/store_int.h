@@ -87,9 +87,11 @@ enum fbit {
 #define SLOT_NETWORK SLOT_ENTRY_END
 #define SLOT_GOVERNANCE (SLOT_NETWORK + 128)
 /* Then loans, travelling exhibitions and the exchange programme (loan.c),
- * then OAI-PMH, provided and harvested (harvest.c). */
+ * visitors' collections and comments on objects (my.c, comment.c), then
+ * OAI-PMH, provided and harvested (harvest.c). */
 #define SLOT_LOANS (SLOT_GOVERNANCE + 128)
-#define SLOT_HARVEST (SLOT_LOANS + 128)
+#define SLOT_VISITORS (SLOT_LOANS + 128)
+#define SLOT_HARVEST (SLOT_VISITORS + 128)
 /* Then themes, entity pages, the map and the timeline (theme.c), then
  * virtual exhibitions (vexhibit.c). */
 #define SLOT_THEMES (SLOT_HARVEST + 64)
@@ -137,8 +139,8 @@ struct agg_cache {
  * wait: they go at once into a bulk write the driver keeps open, which
  * the first of the others ends, so every object is in before its texts. */
 #define GATHER_MAX 4096
-#define GATHER_ACTIVITY 70
-#define GATHER_TARGETS 71
+#define GATHER_ACTIVITY 74
+#define GATHER_TARGETS 75
 #define STREAMED 4
 struct gathered {
     vcm_value *rows;

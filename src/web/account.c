@@ -36,6 +36,7 @@
 #include "http/form.h"
 #include "store/outbox.h"
 #include "web/account.h"
+#include "web/my.h"
 #include "core/banned.h"
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -418,7 +419,9 @@ int vcm_login(vcm_req *req, vcm_resp *resp, vcm_web_who *w)
         return -1;
     w->user = u;
     audit(w, "login", u.email, NULL);
-    return redirect(req, resp, "/account");
+    /* a visitor's collections kept by cookie become the account's (my.c) */
+    vcm_my_attach_login(req, w);
+    return redirect(req, resp, u.role == VCM_ROLE_VISITOR ? "/my" : "/account");
 }
 
 int vcm_logout(vcm_req *req, vcm_resp *resp, vcm_web_who *w)

@@ -24,7 +24,10 @@ const char *const vcm_authz_actions[] = {
     /* themes (docs/curation.md) */
     "theme.edit",
     /* virtual exhibitions (docs/curation.md) */
-    "vx.read", "vx.create", "vx.update", "vx.submit", "vx.publish", "vx.withdraw", NULL,
+    "vx.read", "vx.create", "vx.update", "vx.submit", "vx.publish", "vx.withdraw",
+    /* visitors' collections and comments (docs/curation.md) */
+    "my.read", "my.edit", "my.share", "my.review", "visitor.signup", "comment.post",
+    "comment.moderate", NULL,
 };
 
 static bool is(const char *a, const char *b)
@@ -68,6 +71,14 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
     /* The network's join form is open to every museum, with no fee. */
     if (is(action, "member.apply"))
         return true;
+    /* Visitors' collections: anyone keeps some (a cookie or an account);
+     * one collection is its account's, or its cookie's holder's; a share
+     * link is its own authority (holder). Anyone may sign up as a visitor
+     * and comment (comments wait for the editors). */
+    if (is(action, "my.read") || is(action, "my.edit"))
+        return !r || r->holder || (!anon && r->user_id != 0 && r->user_id == u->id);
+    if (is(action, "visitor.signup") || is(action, "comment.post"))
+        return true;
     /* Travelling exhibitions and the exchange programme are public. */
     if (is(action, "exhibition.read") || is(action, "exchange.read"))
         return true;
@@ -79,6 +90,17 @@ bool vcm_authz_allow(const vcm_user *u, const char *action, const vcm_authz_res 
                          member(u, r->museum_id));
     }
     if (anon)
+        return false;
+    /* Sharing and publishing a collection: its account only. */
+    if (is(action, "my.share"))
+        return !r || (r->user_id != 0 && r->user_id == u->id);
+    /* Editors and the secretariat approve collections and comments. */
+    if (is(action, "my.review") || is(action, "comment.moderate"))
+        return u->role == VCM_ROLE_EDITOR || u->role == VCM_ROLE_SECRETARIAT;
+    /* A visitor account has its own account pages and nothing of the
+     * staff's: every rule below names the staff roles it allows, and API
+     * tokens (the write API) are for staff. */
+    if (u->role == VCM_ROLE_VISITOR && (is(action, "token.create") || is(action, "token.revoke")))
         return false;
     /* One's own account. */
     if (is(action, "session.end") || is(action, "account.read") ||

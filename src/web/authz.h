@@ -20,6 +20,8 @@ typedef struct vcm_authz_res {
     vcm_role role;     /* a role given (an invitation, a change of role), or the
                         * role of the user acted on */
     bool draft;        /* a record not yet published */
+    bool holder;       /* the request holds the secret that names it (the visitor
+                        * cookie of a collection, its share link) */
 } vcm_authz_res;
 
 /* Whether u (NULL, or role NONE: an anonymous visitor; a disabled user

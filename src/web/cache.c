@@ -15,8 +15,10 @@
  * session cookie (VCM_SESSION_COOKIE, in any Cookie header) is never
  * answered from the cache and its page is never kept, so a signed-in page
  * cannot reach anyone else and a visitor who signs in never sees the page
- * of an anonymous one. Every other request is anonymous, so the key needs
- * no session part.
+ * of an anonymous one. A request with the anonymous forms' CSRF cookie
+ * (vcm_csrf) is treated alike: the object page puts its token into the
+ * comment and collection forms (web/comments.c). Every other request is
+ * anonymous, so the key needs no session part.
  *
  * Only 200 responses of HTML pages are kept: errors and API answers (which
  * carry headers of their own) always run their handler. The data version
@@ -58,7 +60,7 @@ static bool has_session(const vcm_req *req)
     if (n > MAX_COOKIE_HEADERS)
         return true;
     for (int i = 0; i < n; i++)
-        if (strstr(v[i], VCM_SESSION_COOKIE))
+        if (strstr(v[i], VCM_SESSION_COOKIE) || strstr(v[i], "vcm_csrf="))
             return true;
     return false;
 }

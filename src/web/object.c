@@ -9,6 +9,7 @@
 #include "core/l10n.h"
 #include "model/json.h"
 #include "web/curation.h"
+#include "web/my.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -397,6 +398,12 @@ int vcm_page_object(vcm_req *req, vcm_resp *resp)
     fact(req, facts, "object.inventory", o.inventory_number ? o.inventory_number : o.source_id);
     fact(req, facts, "object.credit", o.credit_line);
     json_object_set_new(d, "facts", facts);
+    /* comments and saving to a collection (comments.c) */
+    if (vcm_web_object_visitor(req, s, &o, obj) < 0) {
+        json_decref(d);
+        json_decref(obj);
+        return vcm_web_store_error(req, resp, s);
+    }
     json_object_set_new(d, "object", obj);
     json_object_set_new(d, "api_url", json_string(vcm_arena_printf(
                                           req->arena, "/api/v1/objects/%lld", (long long)o.id)));

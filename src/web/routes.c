@@ -6,6 +6,7 @@
 #include "web/dashboard.h"
 #include "web/curation.h"
 #include "web/vexhibit.h"
+#include "web/my.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -181,6 +182,33 @@ DATA(vcm_iiif_activity)
 DATA(vcm_iiif_activity_page)
 DATA(vcm_linkedart_object)
 DATA(vcm_object_record)
+/* visitors' collections and comments (my.c, comments.c) */
+ACT(vcm_my_page)
+ACT(vcm_my_list_create)
+ACT(vcm_my_save_page)
+ACT(vcm_my_item_add_act)
+ACT(vcm_my_list_page)
+ACT(vcm_my_list_edit)
+ACT(vcm_my_item_edit)
+ACT(vcm_my_visibility)
+ACT(vcm_my_list_iiif)
+ACT(vcm_my_shared_page)
+ACT(vcm_my_shared_iiif)
+ACT(vcm_my_public_page)
+ACT(vcm_my_public_iiif)
+ACT(vcm_my_review_page)
+ACT(vcm_my_review_act)
+ACT(vcm_my_signup_page)
+ACT(vcm_my_signup)
+ACT(vcm_comment_form_page)
+ACT(vcm_comment_post)
+ACT(vcm_comments_review_page)
+ACT(vcm_comment_decide_act)
+ACT(vcm_api_comment_post)
+ACT(vcm_api_comments_queue)
+ACT(vcm_api_comment_decide)
+DATA(vcm_my_detail_manifest)
+DATA(vcm_api_object_comments)
 
 /* /objects/{id}: the page; with a format's suffix the object's record in it
  * (formats.c); or the object in Linked Art (/objects/{id}.jsonld, or
@@ -227,6 +255,8 @@ static const struct {
     {"GET", "/api/v1/suggest", data_vcm_api_suggest},
     {"GET", "/api/v1/objects", data_vcm_api_objects},
     {"GET", "/api/v1/objects/{id}", data_vcm_api_object},
+    {"GET", "/api/v1/objects/{id}/comments", data_vcm_api_object_comments},
+    {"GET", "/my/detail/{id}/{n}/{region}", data_vcm_my_detail_manifest},
     {"GET", "/api/v1/museums", data_vcm_api_museums},
     {"GET", "/api/v1/museums/{id}", data_vcm_api_museum},
     {"GET", "/api/v1/countries", data_vcm_api_countries},
@@ -333,6 +363,32 @@ static const struct {
     {"POST", "/network/exchange/placements/{id}/reports", act_vcm_placement_report_act,
      "exchange.report"},
     {"GET", "/api/v1/network/exchange", act_vcm_api_exchange, "exchange.read"},
+    /* visitors' collections (web/my.c) */
+    {"GET", "/my", act_vcm_my_page, "my.read"},
+    {"POST", "/my/lists", act_vcm_my_list_create, "my.edit"},
+    {"GET", "/my/save", act_vcm_my_save_page, "my.read"},
+    {"POST", "/my/items", act_vcm_my_item_add_act, "my.edit"},
+    {"GET", "/my/lists/{id}", act_vcm_my_list_page, "my.read"},
+    {"POST", "/my/lists/{id}", act_vcm_my_list_edit, "my.edit"},
+    {"GET", "/my/lists/{id}/collection.json", act_vcm_my_list_iiif, "my.read"},
+    {"POST", "/my/lists/{id}/items/{item}", act_vcm_my_item_edit, "my.edit"},
+    {"POST", "/my/lists/{id}/visibility", act_vcm_my_visibility, "my.share"},
+    {"GET", "/my/shared/{token}", act_vcm_my_shared_page, "my.read"},
+    {"GET", "/my/shared/{token}/collection.json", act_vcm_my_shared_iiif, "my.read"},
+    {"GET", "/my/collections/{id}", act_vcm_my_public_page, "my.read"},
+    {"GET", "/my/collections/{id}/collection.json", act_vcm_my_public_iiif, "my.read"},
+    {"GET", "/my/review", act_vcm_my_review_page, "my.review"},
+    {"POST", "/my/review/{id}", act_vcm_my_review_act, "my.review"},
+    {"GET", "/my/signup", act_vcm_my_signup_page, "visitor.signup"},
+    {"POST", "/my/signup", act_vcm_my_signup, "visitor.signup"},
+    /* comments on objects (web/comments.c) */
+    {"GET", "/objects/{id}/comments/new", act_vcm_comment_form_page, "comment.post"},
+    {"POST", "/objects/{id}/comments", act_vcm_comment_post, "comment.post"},
+    {"GET", "/comments/review", act_vcm_comments_review_page, "comment.moderate"},
+    {"POST", "/comments/{id}", act_vcm_comment_decide_act, "comment.moderate"},
+    {"POST", "/api/v1/objects/{id}/comments", act_vcm_api_comment_post, "comment.post"},
+    {"GET", "/api/v1/comments", act_vcm_api_comments_queue, "comment.moderate"},
+    {"POST", "/api/v1/comments/{id}/decision", act_vcm_api_comment_decide, "comment.moderate"},
 };
 
 /* Governance, meetings and news (governance.c, meetings.c, news.c): the

@@ -123,7 +123,7 @@ if [ "$f" -ne 0 ]; then
   echo "browser: server log:"
   tail -n 40 "$tmp/server.log"
 fi
-for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/rtl-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png "$tmp"/curation-*.png "$tmp"/compare-*.png; do
+for s in "$tmp"/viewer-*.png "$tmp"/a11y-*.png "$tmp"/rtl-*.png "$tmp"/accounts-*.png "$tmp"/loans-*.png "$tmp"/masterpieces-*.png "$tmp"/curation-*.png "$tmp"/compare-*.png "$tmp"/my-*.png; do
   [ -f "$s" ] && echo "browser: screenshot $s"
 done
 [ -f "$tmp/viewer-1280.png" ] && cp "$tmp/viewer-1280.png" /tmp/vcm-viewer-1280.png &&

@@ -29,6 +29,8 @@
 #include "store/entry.h"
 #include "store/vexhibit.h"
 #include "store/outbox.h"
+#include "store/my.h"
+#include "store/comment.h"
 #include "web/account.h"
 #include "web/authz.h"
 #include "web/web.h"
@@ -210,12 +212,16 @@ static char *fresh_email(char *buf, size_t size, const char *what)
 
 /* Every table of the database but the ones a refused request writes on
  * purpose (the audit log records the refusal; throttles count attempts),
- * read through one connection kept for the whole run. */
+ * read through one connection kept for the whole run (and the sessions,
+ * whose last use any request may write). */
 static vcm_store *snap_store;
 
 static char *snapshot(void)
 {
-    static const char *const skip[] = {"audit", "throttles", NULL};
+    /* sessions: any request of a signed-in user, refused or not, marks its
+     * session seen once a minute (store/account.h), so a long matrix meets
+     * that write on some refused request */
+    static const char *const skip[] = {"audit", "throttles", "sessions", NULL};
     char *out = vt_db_dump(snap_store, skip);
     if (!out)
         fail_msg("cannot read the database: %s", vcm_store_error(snap_store));
@@ -261,9 +267,9 @@ static int group_teardown(void **state)
 
 /* ---- the authorization matrix ----------------------------------------------- */
 
-enum { ANON, CONTRIB, MADMIN, EDITOR, SECRET, NROLES };
+enum { ANON, CONTRIB, MADMIN, EDITOR, SECRET, VISIT, NROLES };
 static const char *const role_names[NROLES] = {"", "contributor", "museum_admin", "editor",
-                                               "secretariat"};
+                                               "secretariat", "visitor"};
 
 /* One attempt: the request made for a route, as actor (role r, signed in
  * as w unless anonymous) against museum (own: A, other: B). */
@@ -844,11 +850,111 @@ static void p_vxd_changes(struct attempt *t)
 }
 static void p_vxd_withdraw(struct attempt *t) { p_vx(t, VCM_VX_DRAFT, "/dashboard/exhibitions", "withdraw"); }
 static void p_vxd_restore(struct attempt *t) { p_vx(t, VCM_VX_WITHDRAWN, "/dashboard/exhibitions", "restore"); }
+/* ---- visitors' collections and comments (web/my.c, web/comments.c) ---- */
+
+static vcm_store *visit_store(void)
+{
+    char err[512];
+    if (!entry_store)
+        assert_non_null(entry_store = vcm_store_open(db, err, sizeof err));
+    return entry_store;
+}
+static int64_t published_object(void)
+{
+    char *out = NULL;
+    if (vt_db_sql(&out, db, "SELECT min(id) FROM objects WHERE status = 'published'") != 0)
+        fail_msg("no object: %s", out);
+    int64_t id = atoll(out);
+    free(out);
+    return id;
+}
+/* A collection with one item, of the actor's account (own) or of another
+ * account; a collection that is not one's own answers 404, not 403 (its
+ * existence is not told), which the matrix counts as not refused: what a
+ * stranger can do to it is tested in tests/web/test_my_collections.c. */
+static int64_t my_list(struct attempt *t, int64_t *item)
+{
+    vcm_store *s = visit_store();
+    vcm_my_owner o = {.user_id = t->own && t->actor_id ? t->actor_id : 1};
+    int64_t id;
+    assert_int_equal(vcm_my_list_add(s, &o, "matrix", &id), 0);
+    vcm_my_item it = {.object_id = published_object()};
+    assert_int_equal(vcm_my_item_add(s, id, &it, item), 0);
+    return id;
+}
+static void p_my_new(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "name=matrix");
+}
+static void p_my_item(struct attempt *t)
+{
+    snprintf(t->body, sizeof t->body, "object=%lld&note=matrix", (long long)published_object());
+}
+static void p_my_rename(struct attempt *t)
+{
+    int64_t item;
+    snprintf(t->path, sizeof t->path, "/my/lists/%lld", (long long)my_list(t, &item));
+    snprintf(t->body, sizeof t->body, "op=rename&name=renamed");
+}
+static void p_my_item_edit(struct attempt *t)
+{
+    int64_t item, id = my_list(t, &item);
+    snprintf(t->path, sizeof t->path, "/my/lists/%lld/items/%lld", (long long)id,
+             (long long)item);
+    snprintf(t->body, sizeof t->body, "op=note&note=matrix");
+}
+static void p_my_share(struct attempt *t)
+{
+    int64_t item;
+    snprintf(t->path, sizeof t->path, "/my/lists/%lld/visibility", (long long)my_list(t, &item));
+    snprintf(t->body, sizeof t->body, "visibility=link");
+}
+static void p_my_review(struct attempt *t)
+{
+    int64_t item, id = my_list(t, &item);
+    assert_int_equal(vcm_my_list_visibility(visit_store(), id, "published", NULL), 0);
+    snprintf(t->path, sizeof t->path, "/my/review/%lld", (long long)id);
+    snprintf(t->body, sizeof t->body, "decision=approve");
+}
+static void p_signup(struct attempt *t)
+{
+    char email[64];
+    snprintf(t->body, sizeof t->body, "email=%s&name=Matrix",
+             fresh_email(email, sizeof email, "signup"));
+}
+static void p_comment(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/objects/%lld/comments", (long long)published_object());
+    snprintf(t->body, sizeof t->body, "name=Matrix&body=Matrix+comment+%d", ++serial);
+}
+static void p_api_comment(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/api/v1/objects/%lld/comments",
+             (long long)published_object());
+}
+static int64_t pending_comment(void)
+{
+    vcm_comment c = {.object_id = published_object(), .name = "Matrix", .body = "pending",
+                     .address = "127.0.0.1", .state = "pending"};
+    assert_int_equal(vcm_comment_add(visit_store(), &c), 0);
+    return c.id;
+}
+static void p_moderate(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/comments/%lld", (long long)pending_comment());
+    snprintf(t->body, sizeof t->body, "decision=approve");
+}
+static void p_api_moderate(struct attempt *t)
+{
+    snprintf(t->path, sizeof t->path, "/api/v1/comments/%lld/decision",
+             (long long)pending_comment());
+}
 
 /* Who may: a bit per role, for the own museum and for another. */
 #define R(x) (1u << (x))
 #define SIGNED (R(CONTRIB) | R(MADMIN) | R(EDITOR) | R(SECRET))
-#define ALL (R(ANON) | SIGNED)
+#define ALL (R(ANON) | SIGNED | R(VISIT))
+#define ACCOUNTS (SIGNED | R(VISIT))
 #define EDITORS (R(EDITOR) | R(SECRET))
 
 static const struct entry {
@@ -858,9 +964,9 @@ static const struct entry {
     bool ends; /* an allowed attempt ends the actor's session */
 } matrix[] = {
     {"POST", "/login", p_login, ALL, ALL, true}, /* the session it brought ends */
-    {"POST", "/logout", p_none, SIGNED, SIGNED, true},
-    {"POST", "/account/password", p_password, SIGNED, SIGNED, true},
-    {"POST", "/account/sessions/end", p_none, SIGNED, SIGNED, true},
+    {"POST", "/logout", p_none, ACCOUNTS, ACCOUNTS, true},
+    {"POST", "/account/password", p_password, ACCOUNTS, ACCOUNTS, true},
+    {"POST", "/account/sessions/end", p_none, ACCOUNTS, ACCOUNTS, true},
     {"POST", "/account/tokens", p_token, SIGNED, SIGNED, false},
     {"POST", "/account/tokens/{id}/revoke", p_revoke, SIGNED, 0, false},
     {"POST", "/users", p_invite, R(MADMIN) | R(SECRET), R(SECRET), false},
@@ -961,6 +1067,19 @@ static const struct entry {
      false},
     {"POST", "/dashboard/exhibitions/{slug}/withdraw", p_vxd_withdraw, EDITORS, EDITORS, false},
     {"POST", "/dashboard/exhibitions/{slug}/restore", p_vxd_restore, EDITORS, EDITORS, false},
+    /* visitors' collections: anyone keeps some, only an account shares or
+     * publishes, the editors approve; anyone comments, the editors moderate */
+    {"POST", "/my/lists", p_my_new, ALL, ALL, false},
+    {"POST", "/my/items", p_my_item, ALL, ALL, false},
+    {"POST", "/my/lists/{id}", p_my_rename, ALL, ALL, false},
+    {"POST", "/my/lists/{id}/items/{item}", p_my_item_edit, ALL, ALL, false},
+    {"POST", "/my/lists/{id}/visibility", p_my_share, ACCOUNTS, ACCOUNTS, false},
+    {"POST", "/my/review/{id}", p_my_review, EDITORS, EDITORS, false},
+    {"POST", "/my/signup", p_signup, ALL, ALL, false},
+    {"POST", "/objects/{id}/comments", p_comment, ALL, ALL, false},
+    {"POST", "/comments/{id}", p_moderate, EDITORS, EDITORS, false},
+    {"POST", "/api/v1/objects/{id}/comments", p_api_comment, ALL, ALL, false},
+    {"POST", "/api/v1/comments/{id}/decision", p_api_moderate, EDITORS, EDITORS, false},
 };
 
 static void test_authorization_matrix(void **state)
@@ -1519,6 +1638,32 @@ static void test_authz_rules(void **state)
     for (const char *const *a = vcm_authz_actions; *a; a++)
         assert_false(vcm_authz_allow(NULL, *a, &draft) &&
                      strncmp(*a, "user.", 5) == 0); /* no anonymous user management */
+    /* a visitor account: what an anonymous visitor may, and its own account
+     * and collections; nothing of the staff's, whatever the resource */
+    vcm_user v = {.id = 9, .role = VCM_ROLE_VISITOR};
+    static const char *const own_only[] = {"session.end", "account.read", "account.password",
+                                           "account.sessions_end", "my.read", "my.edit",
+                                           "my.share", NULL};
+    vcm_authz_res mine = {.user_id = 9, .museum_id = 7};
+    vcm_authz_res theirs = {.user_id = 1, .museum_id = 7, .draft = true};
+    for (const char *const *a = vcm_authz_actions; *a; a++) {
+        bool own = false;
+        for (const char *const *o = own_only; *o; o++)
+            own = own || strcmp(*o, *a) == 0;
+        if (vcm_authz_allow(&v, *a, &mine) != (vcm_authz_allow(NULL, *a, &mine) || own))
+            fail_msg("a visitor account and '%s' on its own", *a);
+        if (vcm_authz_allow(&v, *a, &theirs) != vcm_authz_allow(NULL, *a, &theirs))
+            fail_msg("a visitor account and '%s' on another's", *a);
+    }
+    assert_false(vcm_authz_allow(&v, "token.create", NULL));
+    assert_false(vcm_authz_allow(&v, "comment.moderate", NULL));
+    assert_true(vcm_authz_allow(&ed, "comment.moderate", NULL));
+    assert_true(vcm_authz_allow(&ed, "my.review", NULL));
+    /* a cookie's collection: its holder only */
+    vcm_authz_res held = {.holder = true}, not_held = {0};
+    assert_true(vcm_authz_allow(NULL, "my.edit", &held));
+    assert_false(vcm_authz_allow(NULL, "my.edit", &not_held));
+    assert_false(vcm_authz_allow(&ed, "my.edit", &not_held));
 }
 
 int main(void)
