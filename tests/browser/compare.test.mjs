@@ -8,6 +8,9 @@
 //   the server cut), and follows its link to compare the two jades;
 // - on the comparison, zooming one viewer zooms the other, the address
 //   then carries the view as IIIF Content State, and unlinking stops it;
+// - the visitor saves the exhibition's detail to a collection, makes a
+//   visitor account and shares the collection by its link, which a
+//   browser without its cookies opens;
 // - axe-core at 390 and 1280 px on the list, the exhibition and the
 //   comparison (no serious or critical finding), with screenshots
 //   (compare-NAME-WIDTH.png in VCM_BROWSER_OUT) to be looked at.
@@ -223,6 +226,54 @@ test('an editor builds and publishes an exhibition with a detail; a visitor read
       assert.deepEqual(errors, []);
       await ctx.close();
     }
+
+    // the visitor keeps the exhibition's detail of the jade, makes an
+    // account, and shares the collection by its link
+    const vis = await browser.newContext({ viewport: WIDTHS[1] });
+    const vp = await vis.newPage();
+    await vp.goto(`${BASE}/exhibitions/two-jades`, { timeout: WAIT });
+    await Promise.all([vp.waitForURL(/\/my\/save\?object=/, { timeout: WAIT }),
+      vp.locator('a.vx-save[href*="region="]').first().click()]);
+    assert.equal(await vp.getByLabel('Detail', { exact: true }).inputValue(), '300,200,400,300',
+      'the save form holds the exhibition\'s detail');
+    await vp.getByLabel('Name of the new collection').fill('Jade surfaces');
+    await Promise.all([vp.waitForURL(/\/my\/lists\/\d+/, { timeout: WAIT }),
+      vp.getByRole('button', { name: 'Save', exact: true }).click()]);
+    const visitor = 'visitor-vx@example.org';
+    await vp.goto(`${BASE}/my/signup`, { timeout: WAIT });
+    await vp.getByLabel('E-mail address').fill(visitor);
+    await vp.getByLabel('Your name').fill('Mei');
+    await Promise.all([vp.waitForURL(/\/my\/signup\?sent=1/, { timeout: WAIT }),
+      vp.getByRole('button', { name: 'Send me the link' }).click()]);
+    await vp.goto(`${BASE}${linkFor(visitor, 'invite')}`, { timeout: WAIT });
+    await vp.getByLabel('New password (12 to 128 characters)').fill(PASSWORD);
+    await vp.getByLabel('New password again').fill(PASSWORD);
+    await Promise.all([vp.waitForURL(/\/login\?done=/, { timeout: WAIT }),
+      vp.getByRole('button', { name: 'Set password' }).click()]);
+    await vp.getByLabel('E-mail address').fill(visitor);
+    await vp.getByLabel('Password').fill(PASSWORD);
+    await Promise.all([vp.waitForURL(/\/my$/, { timeout: WAIT }),
+      vp.getByRole('button', { name: 'Sign in' }).click()]);
+    // the collection kept by the cookie is now the account's
+    await Promise.all([vp.waitForURL(/\/my\/lists\/\d+$/, { timeout: WAIT }),
+      vp.getByRole('link', { name: 'Jade surfaces' }).click()]);
+    await vp.getByLabel('Visibility').selectOption({ label: 'Anyone with the link' });
+    await Promise.all([vp.waitForURL(/\/my\/lists\/\d+/, { timeout: WAIT }),
+      vp.locator('form[action$="/visibility"] button[type=submit]').click()]);
+    const shareUrl = (await vp.locator('.notice code').innerText()).trim();
+    assert.match(shareUrl, /\/my\/shared\/[0-9a-f]+$/);
+    await vis.close();
+    // anyone with the link, signed in or not, sees the detail
+    const other = await browser.newContext({ viewport: WIDTHS[0], bypassCSP: true });
+    const op = await other.newPage();
+    const shared = await op.goto(shareUrl, { timeout: WAIT });
+    assert.equal(shared.status(), 200);
+    assert.match(await op.locator('.my-item').first().innerText(), /300,200,400,300/);
+    const img = op.locator('.my-item img').first();
+    await op.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: WAIT });
+    assert.ok(await img.evaluate((i) => i.naturalWidth > 0), 'the shared detail loads');
+    failures.push(...await audit(t, op, 'shared-collection', WIDTHS[0].width));
+    await other.close();
   } finally {
     await ed.ctx.close();
   }
