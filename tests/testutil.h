@@ -65,7 +65,8 @@ static inline void vt_write_file(const char *path, const char *text)
 
 /* Runs a shell command; returns its exit status and, when out is not NULL,
  * its standard output and error (caller frees). */
-/* A whole file, NUL-terminated, in *len its length; NULL when unreadable. */
+/* A whole file, NUL-terminated, in *len its length (len may be NULL); NULL
+ * when unreadable. */
 static inline char *vt_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -89,7 +90,8 @@ static inline char *vt_read_file(const char *path, size_t *len)
     fclose(f);
     if (text) {
         text[n] = '\0';
-        *len = n;
+        if (len)
+            *len = n;
     }
     return text;
 }

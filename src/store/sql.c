@@ -225,15 +225,25 @@ static const struct {
             FINISH("id", "gov_elections", "gov_elections_id_seq") ", "
             FINISH("id", "gov_candidates", "gov_candidates_id_seq") ", "
             FINISH("id", "gov_terms", "gov_terms_id_seq") ", "
-            FINISH("id", "meetings", "meetings_id_seq") ", " FINISH("id", "news", "news_id_seq")
-            ", " FINISH("id", "virtual_exhibitions", "virtual_exhibitions_id_seq") ", "
+            FINISH("id", "meetings", "meetings_id_seq") ", " FINISH("id", "news", "news_id_seq")},
+     "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence; the rest in "
+     "S_FINISH_MORE"},
+    {S_FINISH_MORE,
+     {NULL, "SELECT " FINISH("id", "virtual_exhibitions", "virtual_exhibitions_id_seq") ", "
             FINISH("id", "vx_events", "vx_events_id_seq") ", "
-            ", " FINISH("id", "my_lists", "my_lists_id_seq") ", "
+            FINISH("id", "my_lists", "my_lists_id_seq") ", "
             FINISH("id", "my_items", "my_items_id_seq") ", "
             FINISH("id", "comments", "comments_id_seq") ", "
             FINISH("id", "comment_events", "comment_events_id_seq") ", "
-            FINISH("id", "harvest_sources", "harvest_sources_id_seq")},
-     "after rows copied with their ids: as S_MUSEUM_ID_FOLLOW, for every sequence"},
+            FINISH("id", "harvest_sources", "harvest_sources_id_seq") ", "
+            FINISH("id", "themes", "themes_id_seq") ", "
+            FINISH("id", "exhibitions", "exhibitions_id_seq") ", "
+            FINISH("id", "loans", "loans_id_seq") ", "
+            FINISH("id", "loan_bookings", "loan_bookings_id_seq") ", "
+            FINISH("id", "exchange_posts", "exchange_posts_id_seq") ", "
+            FINISH("id", "placements", "placements_id_seq") ", "
+            FINISH("id", "placement_reports", "placement_reports_id_seq")},
+     "as S_FINISH, which cannot hold them all: C limits a string's length"},
     {S_OBJECTS_GET, {OBJECTS_GET(IDS_SQLITE("o.id")), OBJECTS_GET(IDS_PG("o.id"))},
      "a list as one value: SQLite has no arrays, but reads a JSON one"},
     {S_OBJECTS_TEXTS,

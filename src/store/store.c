@@ -767,6 +767,9 @@ static int st_table_finish(vcm_store *b)
     if (!vcm_sql(S_FINISH, s->d->dialect))
         return 0; /* SQLite's ids continue above the highest stored by themselves */
     vcm_stmt *q = vcm_st(s, S_FINISH);
+    if (!q || vcm_run(s, q, "cannot set the id generators") < 0)
+        return -1;
+    q = vcm_st(s, S_FINISH_MORE);
     return q ? vcm_run(s, q, "cannot set the id generators") : -1;
 }
 

@@ -11,8 +11,11 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <dirent.h>
+
 #include "core/buf.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 /* Tables an engine keeps for itself; the rest must match. */
 static bool own_table(const char *t)
@@ -305,10 +308,62 @@ static void test_schemas_alike(void **state)
     free(dir);
 }
 
+/* After `vcm db copy` into PostgreSQL the rows keep their ids, so every
+ * sequence behind a bigserial column must be moved past them (S_FINISH and
+ * S_FINISH_MORE),
+ * else the next insert collides with a copied row. Read from the
+ * migrations themselves, so a new table cannot be forgotten; no server
+ * needed. */
+static void test_every_sequence_follows_a_copy(void **state)
+{
+    (void)state;
+    const char *dir = "src/store/schema/pg";
+    assert_non_null(vcm_sql(S_FINISH, VCM_PG));
+    assert_non_null(vcm_sql(S_FINISH_MORE, VCM_PG));
+    char finish[16384];
+    snprintf(finish, sizeof finish, "%s\n%s", vcm_sql(S_FINISH, VCM_PG),
+             vcm_sql(S_FINISH_MORE, VCM_PG));
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    vcm_buf missing;
+    vcm_buf_init(&missing, 1 << 14);
+    int seen = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strstr(e->d_name, ".sql"))
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char *sql = vt_read_file(path, NULL);
+        assert_non_null(sql);
+        char table[128] = "";
+        for (char *line = strtok(sql, "\n"); line; line = strtok(NULL, "\n")) {
+            if (sscanf(line, "CREATE TABLE %127[a-z_0-9]", table) == 1)
+                continue;
+            char col[128];
+            if (table[0] && sscanf(line, " %127[a-z_0-9] bigserial", col) == 1 &&
+                strstr(line, "bigserial")) {
+                char seq[300];
+                snprintf(seq, sizeof seq, "'%s_%s_seq'", table, col);
+                seen++;
+                if (!strstr(finish, seq))
+                    vcm_buf_printf(&missing, "%s (%s)\n", seq, e->d_name);
+            }
+        }
+        free(sql);
+    }
+    closedir(d);
+    assert_true(seen > 10);
+    if (missing.len)
+        fail_msg("sequences S_FINISH does not move after a copy:\n%s", missing.data);
+    vcm_buf_release(&missing);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schemas_alike),
+        cmocka_unit_test(test_every_sequence_follows_a_copy),
     };
     return cmocka_run_group_tests_name("store/schema", tests, NULL, NULL);
 }
