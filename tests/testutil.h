@@ -411,6 +411,11 @@ static inline const char *vt_header(const struct vt_resp *r, const char *name)
  * (which it does not for the others), because no smaller test covers its
  * SQL on PostgreSQL. */
 #define VT_DEMO_ON_PG _Static_assert(1, "demo-sized test, on PostgreSQL too")
+/* VT_ALONE; on a line of its own, at file scope: tests/run.sh runs this
+ * program by itself, after the others (which it runs two at a time): it
+ * stops and starts the test PostgreSQL server, or measures work done in a
+ * time. */
+#define VT_ALONE _Static_assert(1, "test run alone")
 
 #define assert_contains(hay, needle)                                                       \
     do {                                                                                   \

@@ -13,6 +13,9 @@
 #include "model/country.h"
 #include "store/store.h"
 
+/* run by itself (tests/run.sh): it stops and starts the test PostgreSQL server */
+VT_ALONE;
+
 struct fx {
     char *dir;
     char url[1024];

@@ -1149,9 +1149,21 @@ static void test_authorization_matrix(void **state)
                         fail_msg("%s %s as %s (%s museum): %ld, should be %d", method, t.path,
                                  role == ANON ? "anonymous" : role_names[role],
                                  own ? "own" : "other", h.status, api_anon ? 401 : 403);
-                    if (strcmp(before, after) != 0)
-                        fail_msg("%s %s as %s: refused, but the database changed", method,
-                                 t.path, role == ANON ? "anonymous" : role_names[role]);
+                    if (strcmp(before, after) != 0) {
+                        /* the first line that differs names the table and row */
+                        const char *b0 = before, *a0 = after;
+                        while (*b0 && *b0 == *a0)
+                            b0++, a0++;
+                        while (b0 > before && b0[-1] != '\n')
+                            b0--, a0--;
+                        const char *tb = b0;
+                        while (tb > before && strncmp(tb, "== ", 3) != 0)
+                            tb--;
+                        fail_msg("%s %s as %s: refused, but the database changed in %.60s\n"
+                                 "before: %.300s\nafter:  %.300s",
+                                 method, t.path, role == ANON ? "anonymous" : role_names[role],
+                                 tb, b0, a0);
+                    }
                 }
                 if (allowed && e->ends && role != ANON)
                     signed_in[role] = false;

@@ -6,6 +6,9 @@
 
 #include <jansson.h>
 
+/* run by itself (tests/run.sh): it stops and starts the test PostgreSQL server */
+VT_ALONE;
+
 static char *dir;
 static char db[1024], media[700];
 static struct vt_server srv, second;

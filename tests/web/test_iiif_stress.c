@@ -17,6 +17,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+/* run by itself (tests/run.sh): a load test: it counts the work done in a time */
+VT_ALONE;
+
 static char *dir;
 static char db[1024], media[700], logfile[800];
 static struct vt_server srv;
