@@ -74,7 +74,7 @@ int vcm_cmd_export_iiif(vcm_config *c, const vcm_iiif_export_cli_opts *o)
                         "https:// URL without a query or fragment\n", c->base_url);
         return VCM_EXIT_USAGE;
     }
-    char err[1024];
+    char err[sizeof dir + 1024]; /* room for the path and what failed */
     if (target_ok(dir, err, sizeof err) < 0) {
         fprintf(stderr, "vcm export-iiif: %s\n", err);
         return VCM_EXIT_USAGE;
