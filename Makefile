@@ -37,6 +37,8 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 ASSETS   := $(shell find src/store/schema templates static locale -type f | sort) $(sort $(wildcard thesaurus/*.tsv)) $(wildcard data/linked-art/*.json) $(wildcard data/map/*.tsv) $(sort $(wildcard openapi/*.json)) $(wildcard data/spam/*.txt) mappings/oai_dc.json
 # The deep-zoom viewer, from npm (package-lock.json), built into the program.
 OSD_DIR  := node_modules/openseadragon/build/openseadragon
+# The IIIF viewer copied into static exports (vcm export-iiif), from npm too.
+MIRADOR  := node_modules/mirador/dist/mirador.min.js node_modules/mirador/LICENSE
 
 .PHONY: all run test check asan tsan-check bench soak fuzz clean deps help
 all: $(O)/vcm
@@ -55,7 +57,7 @@ help:
 
 $(O)/gen/assets.c: scripts/embed.sh $(ASSETS) node_modules/.package-lock.json
 	@mkdir -p $(@D)
-	sh scripts/embed.sh $(ASSETS) $$(find $(OSD_DIR) -name openseadragon.min.js -o -path '*/images/*.png' | sort) > $@.tmp && mv $@.tmp $@
+	sh scripts/embed.sh $(ASSETS) $$(find $(OSD_DIR) -name openseadragon.min.js -o -path '*/images/*.png' | sort) $(MIRADOR) > $@.tmp && mv $@.tmp $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -160,6 +160,14 @@ int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o);
 int vcm_cmd_verify_package(vcm_config *c);
 int vcm_cmd_import_package(vcm_config *c);
 
+/* cli/iiif_export.c: vcm export-iiif, the IIIF part of the static export
+ * (web/iiif_export.h, docs/preservation.md). */
+typedef struct vcm_iiif_export_cli_opts {
+    int redo; /* make every image again, whatever the last run left */
+} vcm_iiif_export_cli_opts;
+void vcm_iiif_export_options(vcm_iiif_export_cli_opts *o, vcm_option_set *set);
+int vcm_cmd_export_iiif(vcm_config *c, const vcm_iiif_export_cli_opts *o);
+
 /* vcm thesaurus check (src/cli/thesaurus.c). */
 typedef struct vcm_thesaurus_opts {
     long factor; /* report names finding more than factor × the English name's records */

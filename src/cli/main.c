@@ -21,6 +21,7 @@ struct command_opts {
     vcm_export_cli_opts export;
     vcm_harvest_opts harvest;
     vcm_package_opts package;
+    vcm_iiif_export_cli_opts iiif_export;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -78,6 +79,11 @@ static int run_export_package(vcm_config *c, const struct command_opts *o)
     return vcm_cmd_export_package(c, &o->package);
 }
 
+static int run_export_iiif(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_export_iiif(c, &o->iiif_export);
+}
+
 static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
@@ -89,6 +95,7 @@ static const struct command {
     {"export-package", "PATH", "write the collection, its masterpieces, the network's records and the original images as a BagIt 1.0 bag in the new folder PATH (--drafts: drafts too)", NULL, run_export_package},
     {"verify-package", "PATH", "check a BagIt bag: every file listed and its SHA-512 (or SHA-256), Payload-Oxum, tag manifests", vcm_cmd_verify_package, NULL},
     {"import-package", "PATH", "restore a package of export-package into an empty database and media folder, then index it", vcm_cmd_import_package, NULL},
+    {"export-iiif", "DIR", "write every published image as IIIF level-0 files (info.json, tiles, sizes), the manifests and collections, and the viewers into DIR, for a static host at --base-url (required); again: only what changed (--redo: every image)", NULL, run_export_iiif},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
     {"thesaurus", "check", "list the thesaurus names refused, and those that widen searches more than --factor times", NULL, run_thesaurus},
@@ -147,7 +154,7 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[10];
+    vcm_option_set sets[11];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
@@ -158,6 +165,7 @@ int main(int argc, char **argv)
     vcm_export_options(&opts.export, &sets[7]);
     vcm_harvest_options(&opts.harvest, &sets[8]);
     vcm_package_options(&opts.package, &sets[9]);
+    vcm_iiif_export_options(&opts.iiif_export, &sets[10]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;
