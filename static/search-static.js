@@ -424,8 +424,15 @@
              fields: fields, boost: boost };
   }
   Search.prototype.textPlan = async function (text, fields, prefix, boost) {
-    if (prefix) throw new Error('prefix');
-    return termPlan(queryTokens(await this.tokenize(text, STEM)), fields, boost);
+    var t = queryTokens(await this.tokenize(text, prefix ? 0 : STEM));
+    if (!t.length) return null;
+    if (!prefix) return termPlan(t, fields, boost);
+    var last = t[t.length - 1].text, first = String.fromCodePoint(last.codePointAt(0));
+    var sh = await this.get('px/' + (fnv1a(first) % this.meta.pxshards) + '.json');
+    var all = (sh[first] || []).filter(function (w) { return w.startsWith(last); }).slice(0, 4096);
+    var pf = { kind: 'prefix', terms: all, fields: fields, boost: boost };
+    var term = termPlan(t.slice(0, -1), fields, boost);
+    return term ? { kind: 'and', kids: [term, pf] } : pf;
   };
   // pre-tokenized names of the exported thesaurus: [text, kind, pos]
   function namePlan(toks, fields, boost) {
@@ -497,15 +504,14 @@
       for (var t of c.alts) {
         if (t.field === 'museum' && !c.negated && /^[0-9]+$/.test(t.text) && +t.text > 0) { req.museum = +t.text; continue; }
         if (t.field === 'country' && enc.encode(t.text).length === 2 && !c.negated) { req.country = t.text.toUpperCase(); continue; }
-        if (t.prefix) { r.unsupported = true; continue; }
         var fields = fieldMask(t.field);
-        addKid(or2, await this.textPlan(t.text, fields, false, 1));
+        addKid(or2, await this.textPlan(t.text, fields, t.prefix, 1));
         var tkey = null;
-        if (expandOn && !c.negated && thesaurusField(t.field)) {
+        if (expandOn && !c.negated && !t.prefix && thesaurusField(t.field)) {
           tkey = await this.key(t.text, STEM);
           if (tkey) await this.expand(or2, t.text, tkey, fields, r, off);
         }
-        if (expandOn && !c.negated && (t.field === 'any' || t.field === 'creator')) {
+        if (expandOn && !c.negated && !t.prefix && (t.field === 'any' || t.field === 'creator')) {
           if (tkey === null) tkey = await this.key(t.text, STEM);
           if (tkey) await this.expandNames(or2, t.text, tkey, r, off);
         }
@@ -657,6 +663,22 @@
     }
     return out;
   };
+  // words beginning with a prefix: their scores summed per document
+  Ev.prototype.prefix = function (p) {
+    var acc = new Map(), s = this.s, boost = p.boost > 0 ? p.boost : 1;
+    for (var k = 0; k < p.terms.length; k++) {
+      var t = this.T.get(p.terms[k]);
+      if (!t || !t.n) continue;
+      var w = F(this.idf(t.n) * boost);
+      for (var j = 0; j < t.n; j++) {
+        var d = t.docs[j];
+        if (p.fields && !t.pos[j].slice(0, MAX_POS).some(function (x) { return inFields(x, p.fields); })) continue;
+        acc.set(d, F((acc.get(d) || 0) + F(w * this.tfn(t.wtf[j], s.dl(d)))));
+      }
+    }
+    var ds = Array.from(acc.keys()).sort(function (a, b) { return a - b; });
+    return { d: ds, s: ds.map(function (d) { return acc.get(d); }) };
+  };
   Ev.prototype.scan = function (p) {
     var out = { d: [], s: [] }, n = this.s.meta.docs;
     var boost = F((p.boost > 0 ? p.boost : 0) * (this.cap > 0 ? this.cap : 1));
@@ -705,6 +727,7 @@
   Ev.prototype.eval = function (p) {
     switch (p.kind) {
     case 'term': return this.term(p);
+    case 'prefix': return this.prefix(p);
     case 'period': case 'all': return this.scan(p);
     case 'or': {
       var out = { d: [], s: [] }, cap = this.cap;

@@ -45,6 +45,9 @@
  *   nm/K.json        creators' spellings likewise: {"key":[id, label,
  *                    [[text, key, tokens]]]}; tokens are the query tokens of
  *                    a name ([text, kind, pos]), as search.c plans them.
+ *   px/K.json        every term by its first character (UTF-8), K its
+ *                    FNV-1a hash mod 64: {"c":[terms]}, in the order of the
+ *                    index's sorted dictionary, for prefix queries (porc*).
  *   f/PAGE.json      code points PAGE*256 .. +255: [flags[256], {i: NFKC
  *                    casefold of the code point}, {i: Han fold}], flags: 1
  *                    letter or digit, 2 CJK, 4 n-gram script, 8 extender,
@@ -85,6 +88,7 @@
 #define RSHARD 8        /* records an r/ file holds */
 #define TSHARD_BYTES 8192 /* the size aimed at for a t/ file */
 #define THSHARDS 16
+#define PXSHARDS 64
 
 struct wctx {
     char root[4096];
@@ -222,6 +226,69 @@ out:
             vcm_buf_release(&sh[k]);
     free(sh);
     vcm_buf_release(&one);
+    return rc;
+}
+
+struct pxctx {
+    const vcm_index *x;
+    vcm_buf *b;
+    size_t n;
+};
+
+static int px_one(uint32_t id, void *ud)
+{
+    struct pxctx *c = ud;
+    size_t kl;
+    const char *key = vcm_strmap_key(&c->x->dict, id, &kl);
+    vcm_buf_putc(c->b, c->n++ ? ',' : '[');
+    vcm_buf_json_str(c->b, key, kl);
+    return 0;
+}
+
+/* px/: the terms by their first character, in the order the index's
+ * sorted dictionary gives them (a prefix sums its terms in that order). */
+static int write_prefixes(struct wctx *w, const vcm_index *x)
+{
+    vcm_buf sh[PXSHARDS];
+    vcm_strmap seen;
+    vcm_strmap_init(&seen);
+    for (int k = 0; k < PXSHARDS; k++)
+        vcm_buf_init(&sh[k], 0);
+    int rc = 0;
+    for (size_t i = 0; i < x->nterms; i++) {
+        size_t kl;
+        const char *key = vcm_strmap_key(&x->dict, i, &kl);
+        if (!kl)
+            continue;
+        size_t cl = 1;
+        while (cl < kl && ((unsigned char)key[cl] & 0xC0) == 0x80)
+            cl++;
+        int added = 0;
+        if (!vcm_strmap_put(&seen, key, cl, 0, &added)) {
+            snprintf(w->err, w->errlen, "out of memory");
+            rc = -1;
+            goto out;
+        }
+        if (!added)
+            continue;
+        vcm_buf *b = &sh[fnv1a(key, cl) % PXSHARDS];
+        vcm_buf_putc(b, b->len ? ',' : '{');
+        vcm_buf_json_str(b, key, cl);
+        vcm_buf_putc(b, ':');
+        struct pxctx c = {x, b, 0};
+        vcm_index_each_prefix(x, key, cl, px_one, &c);
+        vcm_buf_puts(b, c.n ? "]" : "[]");
+    }
+    for (int k = 0; k < PXSHARDS && rc == 0; k++) {
+        char name[32];
+        vcm_buf_puts(&sh[k], sh[k].len ? "}" : "{}");
+        snprintf(name, sizeof name, "px/%d.json", k);
+        rc = put_buf(w, name, &sh[k]);
+    }
+out:
+    for (int k = 0; k < PXSHARDS; k++)
+        vcm_buf_release(&sh[k]);
+    vcm_strmap_release(&seen);
     return rc;
 }
 
@@ -796,7 +863,7 @@ int vcm_search_export_static(const char *db_url, const char *dir, vcm_static_sta
         snprintf(err, errlen, "the folder's name is too long");
         goto out;
     }
-    static const char *const subs[] = {"", "t", "d", "p", "y", "r", "th", "nm", "f"};
+    static const char *const subs[] = {"", "t", "d", "p", "y", "r", "th", "nm", "f", "px"};
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (mkdirs(&w, subs[i]) < 0)
             goto out;
@@ -815,15 +882,15 @@ int vcm_search_export_static(const char *db_url, const char *dir, vcm_static_sta
     }
     w.st->docs = x->ndocs;
     uint32_t nterms = 0, nprof = 0;
-    if (write_terms(&w, x, &nterms) < 0 || write_docs(&w, x, &nprof) < 0 ||
+    if (write_terms(&w, x, &nterms) < 0 || write_prefixes(&w, x) < 0 || write_docs(&w, x, &nprof) < 0 ||
         write_records(&w, x, db_url) < 0 || write_thesaurus(&w) < 0 || write_fold(&w, &pages) < 0)
         goto out;
     float avgdl = x->live ? (float)x->sumdl / (float)x->live : 1.0f;
     if (avgdl <= 0)
         avgdl = 1;
     vcm_buf_printf(&meta, "{\"version\":1,\"docs\":%zu,\"avgdl\":%.9g,\"terms\":%u,\"dshard\":%d,"
-                          "\"rshard\":%d,\"thshards\":%d,\"profiles\":%u,\"max_tokens\":%zu,\"museums\":[",
-                   x->live, (double)avgdl, nterms, DSHARD, RSHARD, THSHARDS, nprof,
+                          "\"rshard\":%d,\"thshards\":%d,\"pxshards\":%d,\"profiles\":%u,\"max_tokens\":%zu,\"museums\":[",
+                   x->live, (double)avgdl, nterms, DSHARD, RSHARD, THSHARDS, PXSHARDS, nprof,
                    vcm_thesaurus_max_tokens(vcm_thesaurus_builtin()));
     for (size_t i = 0; i < x->nmuseums; i++) {
         vcm_buf_printf(&meta, "%s[%lld,", i ? "," : "", (long long)x->museums[i].id);
