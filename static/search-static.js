@@ -66,6 +66,41 @@
                            flags: pb.getUint8(o + 7) });
     }
     this.docs = new Map(); // shard -> {dl, prof, set}
+    // where this browser's word breaker cuts inside what the server's keeps
+    // whole (Chromium cuts "B.C." at the full stop): those pieces are joined
+    this.seg = new Intl.Segmenter('und', { granularity: 'word' });
+    var seg = this.seg, join = { letters: new Set(), digits: new Set() };
+    [['letters', 'a', 'b'], ['digits', '1', '2']].forEach(function (k) {
+      for (var ch of this.meta[k[0]] || '')
+        if (Array.from(seg.segment(k[1] + ch + k[2])).length > 1) join[k[0]].add(ch);
+    }, this);
+    this.join = join;
+  };
+  var LETTER = /^[\p{Alphabetic}\p{Mn}\p{Mc}]$/u;
+  var NOT_ALETTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+  function aletter(ch) { return LETTER.test(ch) && !NOT_ALETTER.test(ch); }
+  function digit(ch) { return /^\p{Nd}$/u.test(ch); }
+  // The word segments of text: {index, end, word}, joined where the server's breaker joins.
+  Search.prototype.segments = function (text) {
+    var out = [];
+    for (var sg of this.seg.segment(text)) out.push({ index: sg.index, end: sg.index + sg.segment.length, word: !!sg.isWordLike });
+    if (!this.join.letters.size && !this.join.digits.size) return out;
+    var res = [];
+    for (var i = 0; i < out.length; i++) {
+      var a = res[res.length - 1], m = out[i], b = out[i + 1];
+      if (a && a.word && !m.word && b && b.word && m.end - m.index === 1) {
+        var ch = text[m.index], last = String.fromCodePoint(text.codePointAt(a.end - 1 - (/[\udc00-\udfff]/.test(text[a.end - 1]) ? 1 : 0)));
+        var first = String.fromCodePoint(text.codePointAt(b.index));
+        if ((this.join.letters.has(ch) && aletter(last) && aletter(first)) ||
+            (this.join.digits.has(ch) && digit(last) && digit(first))) {
+          a.end = b.end;
+          i++;
+          continue;
+        }
+      }
+      res.push(m);
+    }
+    return res;
   };
 
   // ---- folding tables ----
@@ -276,8 +311,7 @@
         i = j;
       }
     }
-    var seg = new Intl.Segmenter('und', { granularity: 'word' });
-    for (var sg of seg.segment(u)) segment(sg.index, sg.index + sg.segment.length, sg.isWordLike);
+    this.segments(u).forEach(function (sg) { segment(sg.index, sg.end, sg.word); });
     return toks;
   };
 
@@ -984,12 +1018,21 @@
   function pick(titles) {
     return titles[lang] || titles.en || titles[Object.keys(titles)[0]] || '';
   }
+  // an ICU plural message of the catalogue: {n, plural, one {# result} other {# results}}
+  function plural(msg, n) {
+    var forms = {}, re = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g, m;
+    while ((m = re.exec(msg))) forms[m[1]] = m[2];
+    var f = forms['=' + n] || forms[new Intl.PluralRules(lang).select(n)] || forms.other;
+    return f === undefined ? String(n) : f.replace(/#/g, n.toLocaleString(lang));
+  }
+  var results = document.getElementById('static-results');
+  results.textContent = '';
   if (!p.q && !p.museum && !p.origin) return;
   var t0 = Date.now();
   s.run(p).then(function (r) {
     var out = document.getElementById('static-results');
     out.textContent = '';
-    out.append(el('p', { 'class': 'result-count' }, [el('strong', {}, [(t.count || '{n}').replace('{n}', r.total.toLocaleString(lang))])]));
+    out.append(el('p', { 'class': 'result-count' }, [el('strong', {}, [plural(t.count || '', r.total)])]));
     var wrap = el('div', { 'class': 'browse' });
     var fbox = el('details', { 'class': 'filters', id: 'filters', open: '' }, [el('summary', {}, [t.filters || 'Filters'])]);
     [['museum', t.museum || 'Museum'], ['origin', t.origin || 'Origin']].forEach(function (f) {
@@ -998,7 +1041,7 @@
       r.facets[f[0]].forEach(function (it) {
         var a = el('a', { href: url(Object.fromEntries([[f[0], it.value]])), 'data-value': it.value }, [it.label]);
         if (String(p[f[0]]) === it.value) a.setAttribute('aria-current', 'true');
-        ul.append(el('li', {}, [a, ' ', el('span', { 'class': 'n' }, [it.count.toLocaleString(lang)])]));
+        ul.append(el('li', { 'data-count': String(it.count) }, [a, ' ', el('span', { 'class': 'n' }, [it.count.toLocaleString(lang)])]));
       });
       fbox.append(el('section', { 'class': 'facet', 'data-facet': f[0] }, [el('h2', {}, [f[1]]), ul]));
     });
@@ -1021,6 +1064,7 @@
     res.append(nav);
     wrap.append(fbox, res);
     out.append(wrap);
+    box.setAttribute('data-total', String(r.total));
     box.setAttribute('data-done', String(Date.now() - t0));
   }).catch(function (e) {
     box.setAttribute('data-error', String(e && e.message || e));

@@ -1,6 +1,9 @@
 /* vcm search: rebuild the index from the database, and search from a
  * shell (the same code the pages and the API run). */
+#include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +13,7 @@
 #include "search/search.h"
 #include "search/static.h"
 #include "search/tokenize.h"
+#include "web/web.h"
 #include "core/banned.h"
 
 static double now(void)
@@ -148,6 +152,15 @@ static int tokens(bool stem)
     return VCM_EXIT_OK;
 }
 
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
 int vcm_cmd_export_search(vcm_config *c)
 {
     if (c->argc != 2) {
@@ -158,6 +171,35 @@ int vcm_cmd_export_search(vcm_config *c)
     vcm_static_stats st;
     double t0 = now();
     if (vcm_search_export_static(c->db, c->argv[1], &st, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    /* the page, rendered as the site renders its pages */
+    vcm_web_config wcfg;
+    vcm_web_config_defaults(&wcfg);
+    /* a folder of its own for what the site keeps per node (image cache,
+     * search index), so that a server running on the same files is left
+     * alone; removed after */
+    char node[] = "/tmp/vcm-export-search-XXXXXX";
+    const char *tmpdir = getenv("TMPDIR");
+    char nodebuf[1024];
+    snprintf(nodebuf, sizeof nodebuf, "%s/vcm-export-search-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    char *nd = mkdtemp(strlen(nodebuf) < sizeof nodebuf - 1 ? nodebuf : node);
+    if (!nd) {
+        fprintf(stderr, "vcm export-search: cannot create a temporary folder: %s\n", strerror(errno));
+        return VCM_EXIT_FAIL;
+    }
+    snprintf(wcfg.node_dir, sizeof wcfg.node_dir, "%s", nd);
+    vcm_app app;
+    if (vcm_web_catalogues(err, sizeof err) < 0 || vcm_app_init(&app, c, &wcfg, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    int prc = vcm_web_static_search_pages(&app, c->argv[1], err, sizeof err);
+    vcm_app_stop_taking(&app);
+    vcm_app_release(&app);
+    nftw(nd, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    if (prc < 0) {
         fprintf(stderr, "vcm export-search: %s\n", err);
         return VCM_EXIT_FAIL;
     }

@@ -18,6 +18,8 @@
  *   meta.json        {"version":1, "docs":N, "avgdl":F, "terms":T (shards),
  *                    "dshard":1024, "rshard":8, "museums":[[id,name,country]],
  *                    "origins":[slug by region number], "max_tokens":M,
+ *                    "letters":"…", "digits":"…" (what ICU keeps inside
+ *                    a word between letters, digits: see word_joins),
  *                    "fold":[pages present], "profiles":P}
  *   t/K.json         terms whose FNV-1a 32 hash (of the folded UTF-8 text)
  *                    mod T is K: {"term":[[doc deltas],[wtf],[[pos deltas]]]}
@@ -65,6 +67,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -837,6 +840,45 @@ static int write_fold(struct wctx *w, vcm_buf *pages)
     return rc;
 }
 
+/* The characters that ICU's word breaker here keeps inside a word between
+ * two letters ("B.C.", "l'art") and between two digits ("1,000"), as
+ * JSON strings: a browser whose breaker cuts there (Chromium's cuts at
+ * the full stop) joins the pieces again, so that its words are these. */
+static int word_joins(vcm_buf *b)
+{
+    static const UChar cands[] = u".:'\u00B7\u0387\u055F\u05F4\u2018\u2019\u2024\u2027\uFE13\uFE52"
+                                 u"\uFE55\uFF07\uFF0E\uFF1A,;\u037E\u0589\u060C\u060D\u066C\u07F8"
+                                 u"\u2044\uFE10\uFE14\uFE50\uFE54\uFF0C\uFF1B";
+    UErrorCode e = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_open(UBRK_WORD, "", NULL, 0, &e);
+    if (U_FAILURE(e))
+        return -1;
+    for (int kind = 0; kind < 2; kind++) {
+        vcm_buf_puts(b, kind ? ",\"digits\":\"" : "\"letters\":\"");
+        for (size_t i = 0; i + 1 < sizeof cands / sizeof *cands; i++) {
+            UChar t[3] = {kind ? u'1' : u'a', cands[i], kind ? u'2' : u'b'};
+            e = U_ZERO_ERROR;
+            ubrk_setText(bi, t, 3, &e);
+            if (U_FAILURE(e))
+                break;
+            if (ubrk_following(bi, 0) == 3) {
+                char u8[8];
+                int32_t n = 0;
+                e = U_ZERO_ERROR;
+                u_strToUTF8(u8, (int32_t)sizeof u8, &n, &cands[i], 1, &e);
+                if (U_SUCCESS(e) && n > 0) {
+                    if (u8[0] == '\'' || u8[0] == '.' || u8[0] == ':' || u8[0] == ',' || u8[0] == ';' ||
+                        (unsigned char)u8[0] >= 0x80)
+                        vcm_buf_append(b, u8, (size_t)n);
+                }
+            }
+        }
+        vcm_buf_putc(b, '"');
+    }
+    ubrk_close(bi);
+    return 0;
+}
+
 int vcm_search_export_static(const char *db_url, const char *dir, vcm_static_stats *stats,
                              char *err, size_t errlen)
 {
@@ -901,7 +943,12 @@ int vcm_search_export_static(const char *db_url, const char *dir, vcm_static_sta
     vcm_buf_puts(&meta, "],\"origins\":[");
     for (int i = 0; i < VCM_ORIGIN_NREGIONS; i++)
         vcm_buf_printf(&meta, "%s\"%s\"", i ? "," : "", vcm_origin_region_slug((vcm_origin_region)i));
-    vcm_buf_puts(&meta, "],\"fold\":");
+    vcm_buf_puts(&meta, "],");
+    if (word_joins(&meta) < 0) {
+        snprintf(err, errlen, "ICU has no word breaker");
+        goto out;
+    }
+    vcm_buf_puts(&meta, ",\"fold\":");
     vcm_buf_append(&meta, pages.data, pages.len);
     vcm_buf_puts(&meta, "}\n");
     rc = put_buf(&w, "meta.json", &meta);
