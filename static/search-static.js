@@ -576,7 +576,8 @@
     if (!v.decoded) {
       var docs = new Uint32Array(v[0].length), d = 0;
       for (var i = 0; i < docs.length; i++) docs[i] = d += v[0][i];
-      var pos = v[2].map(function (l) { var a = 0; return l.map(function (x) { return a += x; }); });
+      // offset * 8 + field back to the index's field << 29 | offset
+      var pos = v[2].map(function (l) { return l.map(function (x) { return (x % 8) * 536870912 + Math.floor(x / 8); }); });
       v.decoded = { docs: docs, wtf: v[1], pos: pos, n: docs.length };
     }
     return v.decoded;

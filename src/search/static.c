@@ -16,7 +16,7 @@
  * Files under DIR/search/ (JSON is UTF-8; binary is little-endian):
  *
  *   meta.json        {"version":1, "docs":N, "avgdl":F, "terms":T (shards),
- *                    "dshard":1024, "rshard":8, "museums":[[id,name,country]],
+ *                    "dshard":256, "rshard":4, "museums":[[id,name,country]],
  *                    "origins":[slug by region number], "max_tokens":M,
  *                    "letters":"…", "digits":"…" (what ICU keeps inside
  *                    a word between letters, digits: see word_joins),
@@ -25,9 +25,10 @@
  *                    mod T is K: {"term":[[doc deltas],[wtf],[[pos deltas]]]}
  *                    docs are document numbers (ascending, as the index
  *                    numbers them: in object id order), wtf the weighted
- *                    term frequency, positions as the index keeps them
- *                    (field in the top three of 32 bits), delta-coded.
- *   d/K.bin          documents K*1024 .. : 8 bytes each: u16 weighted
+ *                    term frequency, positions in the order the index
+ *                    keeps them (field << 29 | offset) written as offset * 8
+ *                    + field.
+ *   d/K.bin          documents K*256 .. : 8 bytes each: u16 weighted
  *                    length, u16 profile, u32 set (the class of equal
  *                    set_by_title keys of eval.c, numbered).
  *   profiles.bin     P profiles of 8 bytes: u16 museum (index in
@@ -35,14 +36,14 @@
  *                    region, 2 bytes origin country ("\0\0" unknown), u8
  *                    flags (1 image, 2 open licence) | places << 8 is not
  *                    room: places is in the next file.
- *   p/K.bin          documents K*1024 .. : u8 places (VCM_TH_* regions named
+ *   p/K.bin          documents K*256 .. : u8 places (VCM_TH_* regions named
  *                    in the culture), read by the second ranking; and
- *   y/K.bin          documents K*1024 .. : i32 first year, i32 last year
+ *   y/K.bin          documents K*256 .. : i32 first year, i32 last year
  *                    (INT32_MIN when none), read for periods and dates.
- *   r/K.json         records K*8 ..: [[id, {lang: title}, creator, date]]
+ *   r/K.json         records K*4 ..: [[id, {lang: title}, creator, date]]
  *                    for showing a page of results.
  *   th/K.json        thesaurus concepts by the FNV-1a hash of a name's key
- *                    mod 16: {"key":[[id, kind, label, regions, from, to
+ *                    mod 256: {"key":[[id, kind, label, regions, from, to
  *                    (null: no years), [[text, key, typed_only, tokens]]]]}
  *   nm/K.json        creators' spellings likewise: {"key":[id, label,
  *                    [[text, key, tokens]]]}; tokens are the query tokens of
@@ -87,10 +88,10 @@
 #include "hanvariants.h"
 #include "core/banned.h"
 
-#define DSHARD 1024     /* documents a d/, p/, y/ file holds */
-#define RSHARD 8        /* records an r/ file holds */
-#define TSHARD_BYTES 8192 /* the size aimed at for a t/ file */
-#define THSHARDS 16
+#define DSHARD 256     /* documents a d/, p/, y/ file holds */
+#define RSHARD 4        /* records an r/ file holds */
+#define TSHARD_BYTES 2048 /* the size aimed at for a t/ file */
+#define THSHARDS 256
 #define PXSHARDS 64
 
 struct wctx {
@@ -172,11 +173,16 @@ static void term_json(vcm_buf *b, const struct term *t)
     vcm_buf_puts(b, "],[");
     for (uint32_t j = 0; j < t->n; j++) {
         const uint8_t *p = t->pos + t->poff[j], *end = t->pos + t->plen;
-        uint32_t n = 0, d;
+        uint32_t n = 0, d, v = 0;
         vcm_buf_puts(b, j ? ",[" : "[");
+        /* each position as offset * 8 + field: a few digits, where the
+         * index's (field << 29 | offset) takes ten */
         if (varint(&p, end, &n))
-            for (uint32_t i = 0; i < n && varint(&p, end, &d); i++)
-                vcm_buf_printf(b, "%s%u", i ? "," : "", d);
+            for (uint32_t i = 0; i < n && varint(&p, end, &d); i++) {
+                v += d;
+                vcm_buf_printf(b, "%s%llu", i ? "," : "",
+                               (unsigned long long)(v & VCM_IPOS_MAX) * 8 + (v >> VCM_IPOS_BITS));
+            }
         vcm_buf_putc(b, ']');
     }
     vcm_buf_puts(b, "]]");
