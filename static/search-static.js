@@ -1040,7 +1040,8 @@
       if (!r.facets[f[0]].length) return;
       var ul = el('ul');
       r.facets[f[0]].forEach(function (it) {
-        var a = el('a', { href: url(Object.fromEntries([[f[0], it.value]])), 'data-value': it.value }, [it.label]);
+        var label = f[0] === 'origin' && t.origins && t.origins[it.value] ? t.origins[it.value] : it.label;
+        var a = el('a', { href: url(Object.fromEntries([[f[0], it.value]])), 'data-value': it.value }, [label]);
         if (String(p[f[0]]) === it.value) a.setAttribute('aria-current', 'true');
         ul.append(el('li', { 'data-count': String(it.count) }, [a, ' ', el('span', { 'class': 'n' }, [it.count.toLocaleString(lang)])]));
       });
@@ -1052,7 +1053,8 @@
       r.hits.forEach(function (h) {
         var meta = [h.creator, h.date, h.museum].filter(Boolean).join(' · ');
         ol.append(el('li', { 'class': 'hit', 'data-id': String(h.id) }, [
-          el('a', { href: siteRoot + 'objects/' + h.id + '/' }, [el('span', { 'class': 'ht', dir: 'auto' }, [pick(h.titles)])]),
+          el('a', { href: siteRoot + 'objects/' + h.id + '/' }, [el('span', { 'class': 'ph', 'aria-hidden': 'true' }),
+            el('span', { 'class': 'ht', dir: 'auto' }, [pick(h.titles)])]),
           ' ', el('span', { 'class': 'cm' }, [meta])]));
       });
       res.append(ol);

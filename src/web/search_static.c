@@ -13,6 +13,7 @@
 
 #include "core/asset.h"
 #include "core/langs.h"
+#include "model/origin.h"
 #include "web/web.h"
 #include "core/banned.h"
 
@@ -46,6 +47,15 @@ static char *texts(vcm_req *req)
     json_t *o = json_object();
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         json_object_set_new(o, keys[i][0], json_string(vcm_web_t(req, keys[i][1])));
+    /* the origin facet's labels, as the live page shows them */
+    json_t *ol = json_object();
+    for (int r = 1; r < VCM_ORIGIN_NREGIONS; r++) {
+        const char *slug = vcm_origin_region_slug((vcm_origin_region)r);
+        const char *label = vcm_web_origin_label(req, slug);
+        if (slug && *slug && label)
+            json_object_set_new(ol, slug, json_string(label));
+    }
+    json_object_set_new(o, "origins", ol);
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     char *copy = s ? vcm_arena_strdup(req->arena, s) : NULL;

@@ -164,6 +164,33 @@ test('a facet chosen, in the Korean page', TEST, async () => {
   await page.close();
 });
 
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BLOCKING = new Set(['serious', 'critical']);
+
+for (const [width, height] of [[390, 844], [1280, 800]]) {
+  test(`axe finds nothing serious on the static search page at ${width} px`, TEST, async (t) => {
+    const context = await browser.newContext({ viewport: { width, height } });
+    const failures = [];
+    for (const [name, path] of [['en', `/search/?q=${encodeURIComponent('玉')}`], ['ko', `/ko/search/?q=${encodeURIComponent('청자')}`]]) {
+      const page = await context.newPage();
+      await staticSearch(page, path);
+      await page.addScriptTag({ content: AXE });
+      const result = await page.evaluate(() => window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] }));
+      for (const v of result.violations.filter((x) => BLOCKING.has(x.impact)))
+        failures.push(`${name} ${width}px: ${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      if (process.env.VCM_BROWSER_OUT) {
+        const shot = join(process.env.VCM_BROWSER_OUT, `static-search-${name}-${width}.png`);
+        await page.screenshot({ path: shot, fullPage: true });
+        t.diagnostic(`screenshot: ${shot}`);
+      }
+      await page.close();
+    }
+    await context.close();
+    assert.deepEqual(failures, []);
+  });
+}
+
 test('without JavaScript the page says so and links to browse', TEST, async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
