@@ -69,13 +69,28 @@
     // where this browser's word breaker cuts inside what the server's keeps
     // whole (Chromium cuts "B.C." at the full stop): those pieces are joined
     this.seg = new Intl.Segmenter('und', { granularity: 'word' });
-    var seg = this.seg, join = { letters: new Set(), digits: new Set() };
+    // and where it keeps whole what the server cuts (ICU 78 keeps "pct:x", 72 cuts it)
+    var seg = this.seg, join = { letters: new Set(), digits: new Set() }, cut = { letters: new Set(), digits: new Set() };
     [['letters', 'a', 'b'], ['digits', '1', '2']].forEach(function (k) {
-      for (var ch of this.meta[k[0]] || '')
-        if (Array.from(seg.segment(k[1] + ch + k[2])).length > 1) join[k[0]].add(ch);
+      var server = new Set(this.meta[k[0]] || '');
+      for (var ch of this.meta.asked || '') {
+        var whole = Array.from(seg.segment(k[1] + ch + k[2])).length === 1;
+        if (server.has(ch) && !whole) join[k[0]].add(ch);
+        else if (!server.has(ch) && whole) cut[k[0]].add(ch);
+      }
     }, this);
     this.join = join;
+    this.cut = cut;
+    // whether this browser's dictionaries cut Thai, Lao, Khmer and Burmese
+    // as the server's do: if not, those scripts are searched by their
+    // characters, which the index holds at the same positions however the
+    // words were cut (the same objects are found; their order may differ)
+    this.byChars = (this.meta.probes || []).some(function (pr) {
+      var cuts = [0].concat(this.segments(pr[0]).map(function (g) { return g.end; }));
+      return cuts.join() !== pr[1].join();
+    }, this);
   };
+  var DICT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
   var LETTER = /^[\p{Alphabetic}\p{Mn}\p{Mc}]$/u;
   var NOT_ALETTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
   function aletter(ch) { return LETTER.test(ch) && !NOT_ALETTER.test(ch); }
@@ -84,6 +99,25 @@
   Search.prototype.segments = function (text) {
     var out = [];
     for (var sg of this.seg.segment(text)) out.push({ index: sg.index, end: sg.index + sg.segment.length, word: !!sg.isWordLike });
+    if (this.cut.letters.size || this.cut.digits.size) {
+      var pieces = [];
+      for (var g of out) {
+        var from = g.index;
+        if (g.word) {
+          for (var x = g.index + 1; x < g.end - 1; x++) {
+            var c = text[x], prev = String.fromCodePoint(text.codePointAt(x - 1 - (/[\udc00-\udfff]/.test(text[x - 1]) ? 1 : 0)));
+            var next = String.fromCodePoint(text.codePointAt(x + 1));
+            if ((this.cut.letters.has(c) && aletter(prev) && aletter(next)) ||
+                (this.cut.digits.has(c) && digit(prev) && digit(next))) {
+              pieces.push({ index: from, end: x, word: true }, { index: x, end: x + 1, word: false });
+              from = x + 1;
+            }
+          }
+        }
+        pieces.push({ index: from, end: g.end, word: g.word });
+      }
+      out = pieces;
+    }
     if (!this.join.letters.size && !this.join.digits.size) return out;
     var res = [];
     for (var i = 0; i < out.length; i++) {
@@ -458,7 +492,9 @@
              fields: fields, boost: boost };
   }
   Search.prototype.textPlan = async function (text, fields, prefix, boost) {
-    var t = queryTokens(await this.tokenize(text, prefix ? 0 : STEM));
+    var all = await this.tokenize(text, prefix ? 0 : STEM);
+    if (this.byChars) all = all.filter(function (x) { return x.kind !== TOK_BI || !DICT.test(x.text); });
+    var t = queryTokens(all);
     if (!t.length) return null;
     if (!prefix) return termPlan(t, fields, boost);
     var last = t[t.length - 1].text, first = String.fromCodePoint(last.codePointAt(0));

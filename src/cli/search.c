@@ -170,6 +170,11 @@ int vcm_cmd_export_search(vcm_config *c)
     char err[1024];
     vcm_static_stats st;
     double t0 = now();
+    /* the catalogues first: the export probes the word breaker with them */
+    if (vcm_web_catalogues(err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
     if (vcm_search_export_static(c->db, c->argv[1], &st, err, sizeof err) < 0) {
         fprintf(stderr, "vcm export-search: %s\n", err);
         return VCM_EXIT_FAIL;
@@ -191,7 +196,7 @@ int vcm_cmd_export_search(vcm_config *c)
     }
     snprintf(wcfg.node_dir, sizeof wcfg.node_dir, "%s", nd);
     vcm_app app;
-    if (vcm_web_catalogues(err, sizeof err) < 0 || vcm_app_init(&app, c, &wcfg, err, sizeof err) < 0) {
+    if (vcm_app_init(&app, c, &wcfg, err, sizeof err) < 0) {
         fprintf(stderr, "vcm export-search: %s\n", err);
         return VCM_EXIT_FAIL;
     }

@@ -19,7 +19,9 @@
  *                    "dshard":256, "rshard":4, "museums":[[id,name,country]],
  *                    "origins":[slug by region number], "max_tokens":M,
  *                    "letters":"…", "digits":"…" (what ICU keeps inside
- *                    a word between letters, digits: see word_joins),
+ *                    a word between letters, digits, of the characters
+ *                    "asked": see word_joins), "probes":[[sentence,
+ *                    [ICU's cuts]]] in Thai, Lao, Khmer, Burmese (probes),
  *                    "fold":[pages present], "profiles":P}
  *   t/K.json         terms whose FNV-1a 32 hash (of the folded UTF-8 text)
  *                    mod T is K: {"term":[[doc deltas],[wtf],[[pos deltas]]]}
@@ -77,6 +79,7 @@
 #include <unicode/utrans.h>
 
 #include "core/buf.h"
+#include "core/i18n.h"
 #include "model/model.h"
 #include "model/origin.h"
 #include "search/index_int.h"
@@ -881,8 +884,60 @@ static int word_joins(vcm_buf *b)
         }
         vcm_buf_putc(b, '"');
     }
+    /* every character asked, so that a browser that keeps one inside a
+     * word where the server cuts can cut there too */
+    char all[256];
+    int32_t an = 0;
+    e = U_ZERO_ERROR;
+    u_strToUTF8(all, (int32_t)sizeof all, &an, cands, (int32_t)(sizeof cands / sizeof *cands - 1), &e);
+    vcm_buf_puts(b, ",\"asked\":");
+    vcm_buf_json_str(b, all, U_SUCCESS(e) ? (size_t)an : 0);
     ubrk_close(bi);
     return 0;
+}
+
+/* Sentences of the catalogues in the scripts ICU cuts by dictionary, with
+ * where ICU's word breaker here cuts them (UTF-16 offsets): a browser whose
+ * dictionaries cut otherwise searches those scripts by their characters
+ * (search-static.js), which the index holds at the same positions however
+ * the words were cut. Nothing when the catalogues are not loaded. */
+static void probes(vcm_buf *b)
+{
+    static const char *const langs[] = {"th", "lo", "km", "my"};
+    static const char *const keys[] = {"site.tagline", "footer.about", "search.none"};
+    UErrorCode e = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_open(UBRK_WORD, "", NULL, 0, &e);
+    vcm_buf_puts(b, "\"probes\":[");
+    size_t n = 0;
+    for (size_t l = 0; bi && l < sizeof langs / sizeof *langs; l++)
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+            const char *t = vcm_t(langs[l], keys[k]);
+            if (!t || strcmp(t, vcm_t("en", keys[k])) == 0)
+                continue; /* not translated, or no catalogue */
+            UChar u[1024];
+            int32_t un = 0;
+            e = U_ZERO_ERROR;
+            u_strFromUTF8(u, 1024, &un, t, -1, &e);
+            if (U_FAILURE(e))
+                continue;
+            ubrk_setText(bi, u, un, &e);
+            if (U_FAILURE(e))
+                continue;
+            vcm_buf_puts(b, n++ ? ",[" : "[");
+            vcm_buf_json_str(b, t, strlen(t));
+            vcm_buf_puts(b, ",[");
+            int c = 0;
+            for (int32_t p = ubrk_first(bi); p != UBRK_DONE; p = ubrk_next(bi))
+                vcm_buf_printf(b, "%s%d", c++ ? "," : "", (int)p);
+            vcm_buf_puts(b, "]]");
+        }
+    vcm_buf_putc(b, ']');
+    if (bi) {
+        static const UChar none[1] = {0};
+        e = U_ZERO_ERROR;
+        ubrk_setText(bi, none, 0, &e);
+        ubrk_close(bi);
+    }
 }
 
 int vcm_search_export_static(const char *db_url, const char *dir, vcm_static_stats *stats,
@@ -954,6 +1009,8 @@ int vcm_search_export_static(const char *db_url, const char *dir, vcm_static_sta
         snprintf(err, errlen, "ICU has no word breaker");
         goto out;
     }
+    vcm_buf_putc(&meta, ',');
+    probes(&meta);
     vcm_buf_puts(&meta, ",\"fold\":");
     vcm_buf_append(&meta, pages.data, pages.len);
     vcm_buf_puts(&meta, "}\n");

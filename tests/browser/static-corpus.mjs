@@ -1,8 +1,11 @@
 // The corpus the static search's tokenizer is compared on with the
 // server's: strings of every script in the demo collection (titles,
 // descriptions, cultures, materials), drawn at test time from
-// VCM_DATA/collection.jsonl, and every name of the thesaurus (variants of
-// Han characters, romanisations). Not a test file itself.
+// VCM_DATA/collection.jsonl, every name of the thesaurus (variants of Han
+// characters, romanisations), and, for the scripts the demo's records lack
+// (Thai, Lao, Khmer, Burmese cut by ICU's dictionaries; Greek, Cyrillic,
+// Devanagari, Bengali, Arabic), sentences of the interface's catalogues
+// (locale/*.po). Not a test file itself.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,6 +43,14 @@ export function corpus(data, thesaurus, perScript = 250) {
           if (s && !seen.has(s) && !/^[a-z_]+$/.test(s) && !s.startsWith('#')) { seen.add(s); out.push(s); }
         }
       }
+    }
+  }
+  const locale = join(thesaurus, '..', 'locale');
+  for (const code of ['th', 'lo', 'km', 'my', 'el', 'ru', 'bg', 'hi', 'bn', 'ur', 'mn', 'vi']) {
+    let n = 0;
+    for (const m of readFileSync(join(locale, `${code}.po`), 'utf8').matchAll(/^msgstr "(.+)"$/gm)) {
+      const str = m[1].replace(/\\"/g, '"').replace(/\\n/g, ' ');
+      if (n < perScript && !seen.has(str)) { seen.add(str); out.push(str); n++; }
     }
   }
   return { strings: out, counts: Object.fromEntries([...got].map(([k, v]) => [k, v.length])) };

@@ -72,6 +72,9 @@ before(async () => {
   const pick = (re, n) => lines.filter((l) => re.test(l)).slice(0, n);
   const chosen = new Set([...pick(/청자/, 60), ...pick(/玉/, 120), ...pick(/ink on silk/i, 120),
     ...lines.filter((_, i) => i % 300 === 0)]);
+  // one record in Lao, whose words Chromium's dictionary cuts otherwise
+  chosen.add(JSON.stringify({ source_museum: 'Vientiane Test Museum', source_country: 'LA', source_id: 'lao-1',
+    title: 'ຜົນງານຊິ້ນເອກຂອງສິລະປະອາຊີ', culture: 'Laos', medium: 'Silk' }));
   writeFileSync(join(dir, 'records.jsonl'), [...chosen].join('\n') + '\n');
   vcm('import', '--quiet', join(dir, 'records.jsonl'));
 
@@ -150,6 +153,18 @@ test('the static results equal the live server\'s: 청자, 玉, "ink on silk", p
   await page.close();
 });
 
+test('a Lao query across the words Chromium cuts otherwise finds what the server finds', TEST, async () => {
+  const page = await browser.newPage();
+  for (const q of ['ງານຊິ້ນ', 'ຜົນງານ']) {
+    const want = await liveSearch(q, 1);
+    assert.equal(want.total, 1, `the live server finds ${q}`);
+    const got = await staticSearch(page, `/search/?q=${encodeURIComponent(q)}`);
+    assert.deepEqual(got.ids, want.ids, q);
+    assert.equal(got.total, want.total, q);
+  }
+  await page.close();
+});
+
 test('a facet chosen, in the Korean page', TEST, async () => {
   const page = await browser.newPage();
   const first = await liveSearch('ink on silk', 1);
@@ -200,7 +215,7 @@ test('without JavaScript the page says so and links to browse', TEST, async () =
   await context.close();
 });
 
-test('the tokens of the script equal the server\'s, in Node and in Chromium', TEST, async () => {
+test('the tokens of the script equal the server\'s, in Node and in Chromium', TEST, async (t) => {
   const data = process.env.VCM_DATA || '../shared/data';
   const { strings } = corpus(data, 'thesaurus');
   assert.ok(strings.length > 1000, `a corpus of ${strings.length} strings`);
@@ -233,14 +248,29 @@ test('the tokens of the script equal the server\'s, in Node and in Chromium', TE
   const inChromium = await page.evaluate(async (list) => {
     const s = new window.VcmStaticSearch.Search((p, bin) => fetch('./' + p).then((r) => (bin ? r.arrayBuffer() : r.text())));
     await s.init();
+    window.__byChars = s.byChars;
     const out = { 0: [], 1: [] };
     for (const flags of [0, 1])
       for (const str of list)
         out[flags].push(JSON.stringify((await s.tokenize(str, flags)).map((t) => [t.text, t.kind, t.pos, t.start, t.end])));
     return out;
   }, strings);
-  const chromeDiff = differ(inChromium);
-  if (process.env.VCM_SHOW_DIFF) console.log(chromeDiff.join("\n"));
-  assert.deepEqual(chromeDiff.slice(0, 5), [], `${chromeDiff.length} strings cut otherwise in Chromium`);
+  // Chromium's own dictionaries cut some Thai, Lao, Khmer and Burmese words
+  // otherwise than the server's ICU: those strings may differ in their words
+  // and pairs, never in their characters and positions, by which the script
+  // then searches those scripts (byChars)
+  const DICT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+  const chars = (json) => JSON.stringify(JSON.parse(json).filter((x) => x[1] === 2).map((x) => [x[0], x[2]]));
+  const other = [], dict = [];
+  for (const flags of [0, 1])
+    inChromium[flags].forEach((got, i) => {
+      if (got === server[flags][i]) return;
+      if (DICT.test(strings[i]) && chars(got) === chars(server[flags][i])) dict.push(strings[i]);
+      else other.push(`${strings[i]}\n  server ${server[flags][i]}\n  script ${got}`);
+    });
+  if (process.env.VCM_SHOW_DIFF) console.log(other.concat(dict).join('\n'));
+  assert.deepEqual(other.slice(0, 5), [], `${other.length} strings cut otherwise in Chromium`);
+  t.diagnostic(`Chromium: ${dict.length / 2} of ${strings.length} strings in Thai, Lao, Khmer or Burmese cut into other words (same characters at the same positions)`);
+  if (dict.length) assert.equal(await page.evaluate(() => window.__byChars), true, 'the page searches those scripts by characters');
   await page.close();
 });
