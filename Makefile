@@ -70,7 +70,7 @@ $(O)/gen/assets.o: $(O)/gen/assets.c
 $(O)/gen/hanvariants.h: scripts/hanvariants.sh
 	@mkdir -p $(@D)
 	sh scripts/hanvariants.sh > $@.tmp && mv $@.tmp $@
-$(O)/src/search/tokenize.o: $(O)/gen/hanvariants.h
+$(O)/src/search/tokenize.o $(O)/src/search/static.o: $(O)/gen/hanvariants.h
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -163,7 +163,7 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJ   := $(SRC:%.c=$(FZ)/obj/%.o) $(FZ)/obj/gen/assets.o
 FUZZ_BIN   := $(FUZZ_NAMES:%=$(FZ)/%)
 fuzz: $(FUZZ_BIN)
-$(FZ)/obj/src/search/tokenize.o: $(O)/gen/hanvariants.h
+$(FZ)/obj/src/search/tokenize.o $(FZ)/obj/src/search/static.o: $(O)/gen/hanvariants.h
 
 $(FZ)/obj/src/%.o: src/%.c
 	@mkdir -p $(@D)

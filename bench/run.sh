@@ -90,6 +90,8 @@ run_part bench/judged.sh || { status=1; echo "bench: part 7 (judged set) did not
 echo
 run_part bench/oai.sh || { status=1; echo "bench: part 8 (OAI-PMH) did not complete" >&2; }
 echo
+run_part bench/static_search.sh || { status=1; echo "bench: part 9 (static search) did not complete" >&2; }
+echo
 
 total=$(bench_secs "$start")
 echo "== Summary (whole run $total s) =="

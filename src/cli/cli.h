@@ -125,6 +125,7 @@ void vcm_mail_sender_stop(vcm_mail_sender *m);
 /* vcm outbox send: one pass, its counts printed. */
 int vcm_cmd_outbox_send(vcm_config *c, const vcm_mail_config *mail);
 int vcm_cmd_search(vcm_config *c);
+int vcm_cmd_export_search(vcm_config *c);
 
 /* vcm harvest (cli/harvest.c, docs/oai-pmh.md): OAI-PMH sources harvested
  * into museums; its own options, and --museum and --format shared with

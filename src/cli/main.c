@@ -98,6 +98,8 @@ static const struct command {
     {"export-iiif", "DIR", "write every published image as IIIF level-0 files (info.json, tiles, sizes), the manifests and collections, and the viewers into DIR, for a static host at --base-url (required); again: only what changed (--redo: every image)", NULL, run_export_iiif},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
     {"search", "reindex|query Q|suggest P", "rebuild the search index from the database, or search from the shell", vcm_cmd_search, NULL},
+    {"search", "tokens [stem]", "print the search's tokens of each line of stdin as JSON", vcm_cmd_search, NULL},
+    {"export-search", "DIR", "write the search of a static copy of the site into DIR/search: the index in shards fetched on demand, the thesaurus and folding tables", vcm_cmd_export_search, NULL},
     {"thesaurus", "check", "list the thesaurus names refused, and those that widen searches more than --factor times", NULL, run_thesaurus},
     {"media", "add OBJECT FILE", "add an image to an object (its number, or its source id with --museum); --list FILE.csv: many", NULL, run_media},
     {"media", "fetch", "download the images museums publish, where the record's rights allow reuse (--contact required)", NULL, run_media},

@@ -1,6 +1,9 @@
 /* vcm search: rebuild the index from the database, and search from a
  * shell (the same code the pages and the API run). */
+#include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,6 +11,9 @@
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "search/search.h"
+#include "search/static.h"
+#include "search/tokenize.h"
+#include "web/web.h"
 #include "core/banned.h"
 
 static double now(void)
@@ -125,6 +131,89 @@ static int suggest(vcm_config *c, const char *prefix)
     return VCM_EXIT_OK;
 }
 
+/* One line of stdin at a time, its tokens as a JSON array on one line of
+ * stdout (with stem: as a query's words are cut): what the static
+ * site's tokenizer is compared with. */
+static int tokens(bool stem)
+{
+    static char line[1 << 16], out[1 << 20];
+    long n = 0;
+    while (fgets(line, sizeof line, stdin)) {
+        size_t len = strlen(line);
+        n++;
+        if (len && line[len - 1] == '\n')
+            line[--len] = 0;
+        if (vcm_search_tokens_json(line, len, stem ? VCM_TOK_STEM : 0, out, sizeof out) < 0) {
+            fprintf(stderr, "vcm search tokens: stdin:%ld: not UTF-8 text, or too long\n", n);
+            return VCM_EXIT_FAIL;
+        }
+        puts(out);
+    }
+    return VCM_EXIT_OK;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+int vcm_cmd_export_search(vcm_config *c)
+{
+    if (c->argc != 2) {
+        fprintf(stderr, "vcm export-search: use 'vcm export-search DIR'\n");
+        return VCM_EXIT_USAGE;
+    }
+    char err[1024];
+    vcm_static_stats st;
+    double t0 = now();
+    /* the catalogues first: the export probes the word breaker with them */
+    if (vcm_web_catalogues(err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    if (vcm_search_export_static(c->db, c->argv[1], &st, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    /* the page, rendered as the site renders its pages */
+    vcm_web_config wcfg;
+    vcm_web_config_defaults(&wcfg);
+    /* a folder of its own for what the site keeps per node (image cache,
+     * search index), so that a server running on the same files is left
+     * alone; removed after */
+    char node[] = "/tmp/vcm-export-search-XXXXXX";
+    const char *tmpdir = getenv("TMPDIR");
+    char nodebuf[1024];
+    snprintf(nodebuf, sizeof nodebuf, "%s/vcm-export-search-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    char *nd = mkdtemp(strlen(nodebuf) < sizeof nodebuf - 1 ? nodebuf : node);
+    if (!nd) {
+        fprintf(stderr, "vcm export-search: cannot create a temporary folder: %s\n", strerror(errno));
+        return VCM_EXIT_FAIL;
+    }
+    snprintf(wcfg.node_dir, sizeof wcfg.node_dir, "%s", nd);
+    vcm_app app;
+    if (vcm_app_init(&app, c, &wcfg, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    int prc = vcm_web_static_search_pages(&app, c->argv[1], err, sizeof err);
+    vcm_app_stop_taking(&app);
+    vcm_app_release(&app);
+    nftw(nd, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    if (prc < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
+        return VCM_EXIT_FAIL;
+    }
+    printf("wrote the search of %zu objects (%zu terms) into %s/search: %zu files, %zu bytes, "
+           "the largest %zu bytes, in %.1f s\n",
+           st.docs, st.terms, c->argv[1], st.files, st.bytes, st.largest, now() - t0);
+    return VCM_EXIT_OK;
+}
+
 int vcm_cmd_search(vcm_config *c)
 {
     const char *sub = c->argc > 1 ? c->argv[1] : "";
@@ -132,9 +221,11 @@ int vcm_cmd_search(vcm_config *c)
         return reindex(c);
     if (strcmp(sub, "query") == 0 && c->argc == 3)
         return query(c, c->argv[2]);
+    if (strcmp(sub, "tokens") == 0 && (c->argc == 2 || (c->argc == 3 && strcmp(c->argv[2], "stem") == 0)))
+        return tokens(c->argc == 3);
     if (strcmp(sub, "suggest") == 0 && c->argc == 3)
         return suggest(c, c->argv[2]);
     fprintf(stderr, "vcm search: use 'vcm search reindex', 'vcm search query QUERY' or "
-                    "'vcm search suggest PREFIX'\n");
+                    "'vcm search suggest PREFIX' or 'vcm search tokens [stem] < LINES'\n");
     return VCM_EXIT_USAGE;
 }

@@ -318,6 +318,11 @@ int vcm_health_ready(vcm_req *req, vcm_resp *resp);
  * vcm_app_init and follows the store's changes from then on. */
 int vcm_web_search_init(vcm_app *app, char *err, size_t errlen);
 void vcm_web_search_release(vcm_app *app);
+/* The search page of a static copy of the site (search_static.c):
+ * dir/search/index.html and dir/LANG/search/index.html in every interface
+ * language, with dir/static/search-static.js and vcm.css, for the index
+ * vcm_search_export_static writes. Returns 0, or -1 with a message in err. */
+int vcm_web_static_search_pages(vcm_app *app, const char *dir, char *err, size_t errlen);
 /* 1 when queries can run, 0 while the index is still being built (how far
  * in done and total), -1 when search was not started. */
 int vcm_web_search_ready(vcm_app *app, size_t *done, size_t *total);
