@@ -31,7 +31,10 @@ LDFLAGS  += $(OPT)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 SRC      := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
-OBJ      := $(SRC:%.c=$(O)/%.o) $(O)/gen/assets.o
+# The embedded files are data, compiled once without sanitizers and shared
+# by every build (build/, build/asan/, build/tsan/).
+GEN      := build/gen
+OBJ      := $(SRC:%.c=$(O)/%.o) $(GEN)/assets.o
 TEST_SRC := $(shell find tests -name 'test_*.c' | sort)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 ASSETS   := $(shell find src/store/schema templates static locale -type f | sort) $(sort $(wildcard thesaurus/*.tsv)) $(wildcard data/linked-art/*.json) $(wildcard data/map/*.tsv) $(sort $(wildcard openapi/*.json)) $(wildcard data/spam/*.txt) mappings/oai_dc.json
@@ -55,7 +58,7 @@ help:
 	@echo "              make check replays their corpora without clang (fuzz/README.md)"
 	@echo "make clean    remove build/"
 
-$(O)/gen/assets.c: scripts/embed.sh $(ASSETS) node_modules/.package-lock.json
+$(GEN)/assets.c: scripts/embed.sh $(ASSETS) node_modules/.package-lock.json
 	@mkdir -p $(@D)
 	sh scripts/embed.sh $(ASSETS) $$(find $(OSD_DIR) -name openseadragon.min.js -o -path '*/images/*.png' | sort) $(MIRADOR) > $@.tmp && mv $@.tmp $@
 
@@ -63,7 +66,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(O)/gen/assets.o: $(O)/gen/assets.c
+$(GEN)/assets.o: $(GEN)/assets.c
 	$(CC) -std=c17 -O0 -c -o $@ $<
 
 # Han variants the tokenizer folds, from Debian's Unihan (unicode-data).
@@ -170,7 +173,7 @@ $(FZ)/obj/src/%.o: src/%.c
 	@echo "clang $<"
 	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
 
-$(FZ)/obj/gen/assets.o: $(O)/gen/assets.c
+$(FZ)/obj/gen/assets.o: $(GEN)/assets.c
 	@mkdir -p $(@D)
 	clang -std=c17 -O0 -c -o $@ $<
 
