@@ -156,6 +156,14 @@ int vcm_cmd_export_package(vcm_config *c, const vcm_package_opts *o);
 int vcm_cmd_verify_package(vcm_config *c);
 int vcm_cmd_import_package(vcm_config *c);
 
+/* cli/site.c: vcm export-site DIR, the site as static files (web/site.h). */
+typedef struct vcm_site_opts {
+    char langs[VCM_CONFIG_STR]; /* codes, comma-separated; "" = every language */
+    int full;                   /* render everything again */
+} vcm_site_opts;
+void vcm_site_options(vcm_site_opts *o, vcm_option_set *set);
+int vcm_cmd_export_site(vcm_config *c, const vcm_site_opts *o);
+
 /* vcm thesaurus check (src/cli/thesaurus.c). */
 typedef struct vcm_thesaurus_opts {
     long factor; /* report names finding more than factor × the English name's records */

@@ -21,6 +21,7 @@ struct command_opts {
     vcm_export_cli_opts export;
     vcm_harvest_opts harvest;
     vcm_package_opts package;
+    vcm_site_opts site;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -78,6 +79,11 @@ static int run_export_package(vcm_config *c, const struct command_opts *o)
     return vcm_cmd_export_package(c, &o->package);
 }
 
+static int run_export_site(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_export_site(c, &o->site);
+}
+
 static const struct command {
     const char *name, *args, *help;
     int (*run)(vcm_config *c);
@@ -87,6 +93,7 @@ static const struct command {
     {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), LIDO records (.xml), or a country table (.csv); --map MAPPING.json: a museum's CSV export or folder of JSON files", NULL, run_import},
     {"export", "FILE", "write the whole collection as JSON Lines, or its public objects as LIDO or EDM (--format; - = stdout)", NULL, run_export},
     {"export-package", "PATH", "write the collection, its masterpieces, the network's records and the original images as a BagIt 1.0 bag in the new folder PATH (--drafts: drafts too)", NULL, run_export_package},
+    {"export-site", "DIR", "write every public page in every interface language (--langs en,ko: those), the API's object documents, the static files and the sitemap as a static site in DIR, links relative; again: only what changed (--full: all); needs --base-url", NULL, run_export_site},
     {"verify-package", "PATH", "check a BagIt bag: every file listed and its SHA-512 (or SHA-256), Payload-Oxum, tag manifests", vcm_cmd_verify_package, NULL},
     {"import-package", "PATH", "restore a package of export-package into an empty database and media folder, then index it", vcm_cmd_import_package, NULL},
     {"stats", "", "print counts of objects, museums, countries and media", vcm_cmd_stats, NULL},
@@ -144,7 +151,7 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[10];
+    vcm_option_set sets[11];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
@@ -155,6 +162,7 @@ int main(int argc, char **argv)
     vcm_export_options(&opts.export, &sets[7]);
     vcm_harvest_options(&opts.harvest, &sets[8]);
     vcm_package_options(&opts.package, &sets[9]);
+    vcm_site_options(&opts.site, &sets[10]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;
