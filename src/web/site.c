@@ -167,6 +167,8 @@ static int query_segment(const char *q, vcm_buf *out)
                 goto out;
             const char *eq = memchr(p, '=', len);
             size_t nl = eq ? (size_t)(eq - p) : len;
+            if (nl == 0)
+                goto out; /* a value without a name names nothing */
             offs[n][0] = dec.len;
             if (query_decode(p, nl, &dec) < 0)
                 goto out;
@@ -406,6 +408,7 @@ static int rewrite_value(enum attr_kind kind, const char *tag, const char *attr,
         /* a list: srcset items "URL descriptor" by commas, or URLs by spaces */
         char sep = kind == ATTR_SRCSET ? ',' : ' ';
         bool any = false, changed = false;
+        size_t items = 0;
         for (size_t i = 0; i < len;) {
             while (i < len && (s[i] == ' ' || s[i] == sep || s[i] == '\t' || s[i] == '\n'))
                 i++;
@@ -423,6 +426,7 @@ static int rewrite_value(enum attr_kind kind, const char *tag, const char *attr,
             }
             size_t de = i;
             size_t mark = val->len;
+            items++;
             if (any)
                 vcm_buf_puts(val, kind == ATTR_SRCSET ? ", " : " ");
             int r = one_url(fn, ud, tag, attr, s + u, ue - u, val, &tmp);
@@ -449,7 +453,7 @@ static int rewrite_value(enum attr_kind kind, const char *tag, const char *attr,
             any = true;
         }
         if (rc == 0)
-            rc = !any && len ? -1 : changed ? 1 : 0;
+            rc = items && !any ? -1 : changed ? 1 : 0;
     }
     if (val->toobig)
         rc = -2;
@@ -963,6 +967,16 @@ static void state_line(struct site *st, const char *link, const char *fp, const 
     vcm_strmap_put(&st->produced, link, strlen(link), 0, &added);
 }
 
+/* The first s in the n bytes at h, or NULL. */
+static const char *strstr_n(const char *h, size_t n, const char *s)
+{
+    size_t sl = strlen(s);
+    for (size_t i = 0; i + sl <= n; i++)
+        if (memcmp(h + i, s, sl) == 0)
+            return h + i;
+    return NULL;
+}
+
 /* The sitemap's index names its files: they are exported too. */
 static void sitemap_files(struct site *st, const char *body, size_t n)
 {
@@ -976,6 +990,66 @@ static void sitemap_files(struct site *st, const char *body, size_t n)
         const char *end = memchr(path, '<', n - (size_t)(path - body));
         if (end && end - path < 200)
             enqueue(st, path, (size_t)(end - path));
+    }
+}
+
+/* The language of a URL of the sitemap (base + path), or of an hreflang. */
+static bool url_wanted(const struct site *st, const char *u, size_t n)
+{
+    size_t bl = strlen(st->x->base_url);
+    if (n < bl || memcmp(u, st->x->base_url, bl) != 0)
+        return true;
+    char path[512];
+    size_t pl = n - bl < sizeof path - 1 ? n - bl : sizeof path - 1;
+    memcpy(path, u + bl, pl);
+    path[pl] = '\0';
+    const char *rest;
+    const vcm_lang *l = vcm_lang_prefix(path, &rest);
+    if (l)
+        return lang_wanted(st, l->code);
+    return !vcm_lang_path_localized(path) || lang_wanted(st, VCM_LANG_DEFAULT);
+}
+
+/* The sitemap without the pages of the languages not exported: its <url>
+ * entries and its xhtml:link alternates that name them. */
+static void sitemap_langs(const struct site *st, const char *b, size_t n, vcm_buf *out)
+{
+    static const char url_open[] = "<url><loc>", link_open[] = "<xhtml:link ";
+    size_t i = 0;
+    while (i < n) {
+        const char *lt = memchr(b + i, '<', n - i);
+        size_t at = lt ? (size_t)(lt - b) : n;
+        vcm_buf_append(out, b + i, at - i);
+        i = at;
+        if (i >= n)
+            break;
+        size_t rem = n - i;
+        if (rem > sizeof url_open - 1 && memcmp(b + i, url_open, sizeof url_open - 1) == 0) {
+            const char *loc = b + i + sizeof url_open - 1;
+            const char *le = memchr(loc, '<', n - (size_t)(loc - b));
+            size_t bl = strlen(st->x->base_url);
+            if (le && !url_wanted(st, loc, (size_t)(le - loc)) && (size_t)(le - loc) >= bl) {
+                /* an English page, English not exported: the page in the
+                 * first language that is (every page is in each) */
+                vcm_buf_printf(out, "%s%s/%s", url_open, st->x->base_url, st->x->langs[0]);
+                vcm_buf_append(out, loc + bl, (size_t)(le - loc) - bl);
+                i = (size_t)(le - b);
+                continue;
+            }
+        } else if (rem > sizeof link_open - 1 &&
+                   memcmp(b + i, link_open, sizeof link_open - 1) == 0) {
+            const char *end = strstr_n(b + i, rem, "/>");
+            const char *href = strstr_n(b + i, end ? (size_t)(end - (b + i)) : 0, "href=\"");
+            if (end && href) {
+                const char *u = href + 6, *ue = memchr(u, '"', (size_t)(end - u));
+                if (ue && !url_wanted(st, u, (size_t)(ue - u))) {
+                    i = (size_t)(end - b) + 2;
+                    continue;
+                }
+            }
+        }
+        vcm_buf_putc(out, b[i]);
+        i++;
     }
 }
 
@@ -1065,8 +1139,11 @@ static int visit(struct site *st, const char *target)
         }
         data = page.data ? page.data : "";
         n = page.len;
-    } else if (strcmp(target, "/sitemap.xml") == 0) {
+    } else if (strcmp(target, "/sitemap.xml") == 0 || strncmp(target, "/sitemaps/", 10) == 0) {
         sitemap_files(st, data, n);
+        sitemap_langs(st, data, n, &page);
+        data = page.data ? page.data : "";
+        n = page.len;
     }
     if (write_file(st, link.data, data, n) < 0) {
         rc = -1;

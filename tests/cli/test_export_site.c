@@ -291,6 +291,9 @@ static void test_pages_in_two_languages(void **state)
     snprintf(p, sizeof p, "%s/sitemap.xml", out_dir);
     h = read_text(p);
     assert_contains(h, "<loc>http://example.org/site/</loc>");
+    assert_contains(h, "hreflang=\"ko\" href=\"http://example.org/site/ko/\"");
+    /* and only the languages exported */
+    assert_not_contains(h, "hreflang=\"fr\"");
     free(h);
     /* nothing of a draft, of accounts, of forms, of other languages, and
      * nothing the IIIF and search exports write */
