@@ -8,7 +8,9 @@
  * but for the files the IIIF and search exports write (iiif/, search/).
  * A second export renders nothing; after one record changed, its pages and
  * no others' are written again; a record withdrawn loses its pages. Bad
- * arguments and a folder that cannot be written fail with a message. */
+ * arguments and a folder that cannot be written fail with a message.
+ * The store comes from vt_db_url() (through vt_demo_slice): SQLite, and
+ * PostgreSQL in the second pass. */
 #include <ftw.h>
 #include <sys/stat.h>
 
