@@ -1066,6 +1066,11 @@ static int visit(struct site *st, const char *target)
         x->skipped++;
         return 0;
     }
+    /* two spellings of one URL (its parameters in another order): one file */
+    if (vcm_strmap_get(&st->produced, link.data, link.len)) {
+        vcm_buf_release(&link);
+        return 0;
+    }
     uint32_t *pi = vcm_strmap_get(&st->prev, link.data, link.len);
     const struct prev_file *pf = pi ? &st->prevs[*pi - 1] : NULL;
     if (pf && strcmp(pf->target, target) == 0 && !x->full) {
