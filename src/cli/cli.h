@@ -168,6 +168,13 @@ typedef struct vcm_iiif_export_cli_opts {
 } vcm_iiif_export_cli_opts;
 void vcm_iiif_export_options(vcm_iiif_export_cli_opts *o, vcm_option_set *set);
 int vcm_cmd_export_iiif(vcm_config *c, const vcm_iiif_export_cli_opts *o);
+/* cli/site.c: vcm export-site DIR, the site as static files (web/site.h). */
+typedef struct vcm_site_opts {
+    char langs[VCM_CONFIG_STR]; /* codes, comma-separated; "" = every language */
+    int full;                   /* render everything again */
+} vcm_site_opts;
+void vcm_site_options(vcm_site_opts *o, vcm_option_set *set);
+int vcm_cmd_export_site(vcm_config *c, const vcm_site_opts *o);
 
 /* vcm thesaurus check (src/cli/thesaurus.c). */
 typedef struct vcm_thesaurus_opts {

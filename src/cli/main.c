@@ -22,6 +22,7 @@ struct command_opts {
     vcm_harvest_opts harvest;
     vcm_package_opts package;
     vcm_iiif_export_cli_opts iiif_export;
+    vcm_site_opts site;
 };
 
 static int run_serve(vcm_config *c, const struct command_opts *o)
@@ -82,6 +83,9 @@ static int run_export_package(vcm_config *c, const struct command_opts *o)
 static int run_export_iiif(vcm_config *c, const struct command_opts *o)
 {
     return vcm_cmd_export_iiif(c, &o->iiif_export);
+static int run_export_site(vcm_config *c, const struct command_opts *o)
+{
+    return vcm_cmd_export_site(c, &o->site);
 }
 
 static const struct command {
@@ -93,6 +97,7 @@ static const struct command {
     {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), LIDO records (.xml), or a country table (.csv); --map MAPPING.json: a museum's CSV export or folder of JSON files", NULL, run_import},
     {"export", "FILE", "write the whole collection as JSON Lines, or its public objects as LIDO or EDM (--format; - = stdout)", NULL, run_export},
     {"export-package", "PATH", "write the collection, its masterpieces, the network's records and the original images as a BagIt 1.0 bag in the new folder PATH (--drafts: drafts too)", NULL, run_export_package},
+    {"export-site", "DIR", "write every public page in every interface language (--langs en,ko: those), the API's object documents, the static files and the sitemap as a static site in DIR, links relative; again: only what changed (--full: all); needs --base-url", NULL, run_export_site},
     {"verify-package", "PATH", "check a BagIt bag: every file listed and its SHA-512 (or SHA-256), Payload-Oxum, tag manifests", vcm_cmd_verify_package, NULL},
     {"import-package", "PATH", "restore a package of export-package into an empty database and media folder, then index it", vcm_cmd_import_package, NULL},
     {"export-iiif", "DIR", "write every published image as IIIF level-0 files (info.json, tiles, sizes), the manifests and collections, and the viewers into DIR, for a static host at --base-url (required); again: only what changed (--redo: every image)", NULL, run_export_iiif},
@@ -168,6 +173,7 @@ int main(int argc, char **argv)
     vcm_harvest_options(&opts.harvest, &sets[8]);
     vcm_package_options(&opts.package, &sets[9]);
     vcm_iiif_export_options(&opts.iiif_export, &sets[10]);
+    vcm_site_options(&opts.site, &sets[10]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/langs.h"
 #include "core/log.h"
 #include "http/query.h"
 
@@ -471,4 +472,53 @@ enum vcm_route_status vcm_router_match(const vcm_router *r, vcm_arena *a, const 
     if (e->has_rest && !rest_is_clean(out->params[m.ncap - 1]))
         return VCM_ROUTE_NOT_FOUND;
     return VCM_ROUTE_FOUND;
+}
+
+enum vcm_route_status vcm_router_match_lang(const vcm_router *r, vcm_arena *a, const char *method,
+                                            const char *path, vcm_route *out,
+                                            const char **lang_prefix, const char **rest)
+{
+    *lang_prefix = "";
+    *rest = path;
+    enum vcm_route_status st = vcm_router_match(r, a, method, path, strlen(path), out);
+    /* A route of its own wins over a prefix: the prefixes are the codes of
+     * core/langs.h, "/id" among them. */
+    const char *after;
+    const vcm_lang *pl = st == VCM_ROUTE_NOT_FOUND ? vcm_lang_prefix(path, &after) : NULL;
+    if (!pl)
+        return st;
+    if (!(*lang_prefix = vcm_arena_printf(a, "/%s", pl->code))) {
+        *lang_prefix = "";
+        return VCM_ROUTE_NO_MEMORY;
+    }
+    *rest = after;
+    return vcm_lang_path_localized(after)
+               ? vcm_router_match(r, a, method, after, strlen(after), out)
+               : VCM_ROUTE_NOT_FOUND;
+}
+
+enum vcm_route_status vcm_router_run(const vcm_router *r, vcm_req *req, vcm_resp *resp, int *rc)
+{
+    vcm_route route;
+    const char *prefix, *rest;
+    *rc = -1;
+    enum vcm_route_status st =
+        vcm_router_match_lang(r, req->arena, req->method, req->path, &route, &prefix, &rest);
+    if (st != VCM_ROUTE_FOUND)
+        return st;
+    req->raw_path = req->path;
+    req->path = rest;
+    req->lang_prefix = prefix;
+    if (!req->query)
+        req->query = "";
+    if (!req->body)
+        req->body = "";
+    req->nparams = route.nparams;
+    req->action = route.action;
+    memcpy(req->param_names, route.param_names, sizeof req->param_names);
+    memcpy(req->params, route.params, sizeof req->params);
+    vcm_req_choose_lang(req);
+    /* impl stays NULL: vcm_req_suspend refuses, and the handler answers now */
+    *rc = route.handler(req, resp);
+    return st;
 }

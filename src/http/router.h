@@ -89,4 +89,22 @@ typedef struct vcm_route {
  * this path (HEAD with GET). out is fully written in every case. */
 enum vcm_route_status vcm_router_match(const vcm_router *r, vcm_arena *a, const char *method,
                                        const char *path, size_t len, vcm_route *out);
+
+/* Matches path (NUL-terminated, no query) as the server does: as it is,
+ * then, when no route takes it, without a language prefix (/ko/objects/3),
+ * which only the pages people read take (vcm_lang_path_localized), so
+ * /ko/api/... is NOT_FOUND. Sets *lang_prefix to "/ko" (in a) or "" and
+ * *rest to the path the route saw. NO_MEMORY when a is exhausted. */
+enum vcm_route_status vcm_router_match_lang(const vcm_router *r, vcm_arena *a, const char *method,
+                                            const char *path, vcm_route *out,
+                                            const char **lang_prefix, const char **rest);
+
+/* Runs one request built by hand through the routes, without a socket (the
+ * static export, web/site.h): req->arena, method, path (with its language
+ * prefix, if any), query and app set, the rest zero. Matches as
+ * vcm_router_match_lang, chooses the language, runs the handler into resp
+ * (vcm_resp_init'ed) and returns the route's status; *rc is the handler's
+ * return (-1 when it failed) when FOUND. No headers, cookies or body reach
+ * the handler, and a handler that suspends itself fails (-1). */
+enum vcm_route_status vcm_router_run(const vcm_router *r, vcm_req *req, vcm_resp *resp, int *rc);
 #endif

@@ -967,19 +967,14 @@ static enum MHD_Result begin(struct ctx *c, struct MHD_Connection *conn, const c
      * core/langs.h, "/id" among them); the machine URLs take none, so
      * /ko/api/… is not found. */
     if (!c->no_memory) {
-        c->route_status = vcm_router_match(s->router, &c->arena, method, c->req.path,
-                                           strlen(c->req.path), &c->route);
-        const char *rest;
-        const vcm_lang *pl =
-            c->route_status == VCM_ROUTE_NOT_FOUND ? vcm_lang_prefix(c->req.path, &rest) : NULL;
-        if (pl && !(c->req.lang_prefix = vcm_arena_printf(&c->arena, "/%s", pl->code))) {
+        const char *prefix, *rest;
+        c->route_status = vcm_router_match_lang(s->router, &c->arena, method, c->req.path,
+                                                &c->route, &prefix, &rest);
+        if (c->route_status == VCM_ROUTE_NO_MEMORY) {
             c->no_memory = true;
-        } else if (pl) {
+        } else if (*prefix) {
+            c->req.lang_prefix = prefix;
             c->req.path = rest;
-            c->route_status =
-                vcm_lang_path_localized(rest)
-                    ? vcm_router_match(s->router, &c->arena, method, rest, strlen(rest), &c->route)
-                    : VCM_ROUTE_NOT_FOUND;
         }
     }
     vcm_req_choose_lang(&c->req);
