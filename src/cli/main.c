@@ -83,6 +83,8 @@ static int run_export_package(vcm_config *c, const struct command_opts *o)
 static int run_export_iiif(vcm_config *c, const struct command_opts *o)
 {
     return vcm_cmd_export_iiif(c, &o->iiif_export);
+}
+
 static int run_export_site(vcm_config *c, const struct command_opts *o)
 {
     return vcm_cmd_export_site(c, &o->site);
@@ -97,7 +99,7 @@ static const struct command {
     {"import", "FILE...", "import museum records or a VCM export (.jsonl; - = stdin), LIDO records (.xml), or a country table (.csv); --map MAPPING.json: a museum's CSV export or folder of JSON files", NULL, run_import},
     {"export", "FILE", "write the whole collection as JSON Lines, or its public objects as LIDO or EDM (--format; - = stdout)", NULL, run_export},
     {"export-package", "PATH", "write the collection, its masterpieces, the network's records and the original images as a BagIt 1.0 bag in the new folder PATH (--drafts: drafts too)", NULL, run_export_package},
-    {"export-site", "DIR", "write every public page in every interface language (--langs en,ko: those), the API's object documents, the static files and the sitemap as a static site in DIR, links relative; again: only what changed (--full: all); needs --base-url", NULL, run_export_site},
+    {"export-site", "DIR", "write the public site as static files in DIR: every page in every interface language (--langs en,ko: those), the API's object documents, the sitemap, its search (as export-search), its images, manifests and viewers (as export-iiif); links relative; again: only what changed (--full: all); needs --base-url", NULL, run_export_site},
     {"verify-package", "PATH", "check a BagIt bag: every file listed and its SHA-512 (or SHA-256), Payload-Oxum, tag manifests", vcm_cmd_verify_package, NULL},
     {"import-package", "PATH", "restore a package of export-package into an empty database and media folder, then index it", vcm_cmd_import_package, NULL},
     {"export-iiif", "DIR", "write every published image as IIIF level-0 files (info.json, tiles, sizes), the manifests and collections, and the viewers into DIR, for a static host at --base-url (required); again: only what changed (--redo: every image)", NULL, run_export_iiif},
@@ -161,7 +163,7 @@ int main(int argc, char **argv)
     vcm_config c;
     char err[1024];
     struct command_opts opts;
-    vcm_option_set sets[11];
+    vcm_option_set sets[12];
     vcm_http_options(&opts.http, &sets[0]);
     vcm_serve_options(&opts.serve, &sets[1]);
     vcm_media_options(&opts.media, &sets[2]);
@@ -173,7 +175,7 @@ int main(int argc, char **argv)
     vcm_harvest_options(&opts.harvest, &sets[8]);
     vcm_package_options(&opts.package, &sets[9]);
     vcm_iiif_export_options(&opts.iiif_export, &sets[10]);
-    vcm_site_options(&opts.site, &sets[10]);
+    vcm_site_options(&opts.site, &sets[11]);
     vcm_config_defaults(&c);
     c.sets = sets;
     c.nsets = sizeof sets / sizeof *sets;

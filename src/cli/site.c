@@ -13,6 +13,8 @@
 #include "core/langs.h"
 #include "http/router.h"
 #include "iiif/image.h"
+#include "search/static.h"
+#include "web/iiif_export.h"
 #include "web/site.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -124,19 +126,47 @@ int vcm_cmd_export_site(vcm_config *c, const vcm_site_opts *o)
     };
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* the search first (DIR/search/, its pages in DIR/LANG/search/): the
+     * page export then makes the links of its pages relative */
+    vcm_static_stats ss;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        fprintf(stderr, "vcm export-site: cannot make '%s': %s\n", dir, strerror(errno));
+        goto out;
+    }
+    if (vcm_search_export_static(c->db, dir, &ss, err, sizeof err) < 0 ||
+        vcm_web_static_search_pages(&app, dir, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-site: the search: %s\n", err);
+        goto out;
+    }
     if (vcm_site_export_pages(&x, err, sizeof err) < 0) {
         fprintf(stderr, "vcm export-site: %s\n", err);
         goto out;
     }
-    /* IIIF level-0 tiles, info.json, manifests: written by the IIIF export */
-    /* Static search: DIR/search/ and DIR/LANG/search/, written by the search export */
+    /* IIIF level-0 tiles and info.json at their live URLs, manifests,
+     * collections and the viewers (DIR/iiif/, DIR/static/, DIR/viewer/) */
+    vcm_iiif_export_opts eo = {.dir = dir, .full = o->full != 0,
+                               .progress = c->quiet ? NULL : stderr};
+    vcm_iiif_export_stats is;
+    if (s->ops->begin_read(s) < 0) {
+        fprintf(stderr, "vcm export-site: %s\n", vcm_store_error(s));
+        goto out;
+    }
+    int irc = vcm_iiif_export(c, s, &eo, &is, err, sizeof err);
+    vcm_store_rollback(s); /* it only read */
+    if (irc < 0) {
+        fprintf(stderr, "vcm export-site: the images: %s\n", err);
+        goto out;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     fprintf(stderr,
             "vcm export-site: %ld files in %s (%lld bytes): %ld rendered and written, %ld kept, "
-            "%ld removed, %zu languages, %.1f s\n",
-            x.files, dir, x.bytes, x.written, x.kept, x.removed, nlangs, secs);
-    rc = VCM_EXIT_OK;
+            "%ld removed, %zu languages; search of %zu objects in %zu files; %lld images "
+            "(%lld made, %lld unchanged, %lld removed); %.1f s\n",
+            x.files, dir, x.bytes, x.written, x.kept, x.removed, nlangs, ss.docs, ss.files,
+            (long long)is.images, (long long)is.made, (long long)is.kept, (long long)is.removed,
+            secs);
+    rc = is.refused ? VCM_EXIT_BAD_INPUT : VCM_EXIT_OK;
 out:
     vcm_router_free(r);
     vcm_app_release(&app);

@@ -698,6 +698,10 @@ static bool exportable(struct site *st, const char *target)
         return false;
     if (starts_seg(path, "/api") && (query || object_of(path) == 0))
         return false;
+    /* the comparison is of the objects its address names (exhibitions link
+     * to theirs); bare, it is the target of a form that adds one */
+    if (strcmp(rest, "/compare") == 0 && !query)
+        return false;
     if (query) {
         /* one parameter besides page: each facet value and its pages */
         int others = 0, pages = 0;
@@ -1501,6 +1505,71 @@ static void seed_places(struct site *st, vcm_store *s)
     vcm_arena_release(&a);
 }
 
+/* The static search's pages (DIR/search/index.html, DIR/LANG/search/
+ * index.html), which the search export wrote before with the site's links as
+ * the server writes them: their links are rewritten here as a page's are,
+ * relative, and what they link to joins the crawl. The page of a language
+ * not exported goes. */
+static int rewrite_search_pages(struct site *st)
+{
+    int rc = 0;
+    vcm_buf path, page, html;
+    vcm_buf_init(&path, 8192);
+    vcm_buf_init(&page, 0);
+    vcm_buf_init(&html, 0);
+    for (size_t i = 0; i < vcm_lang_count() && rc == 0; i++) {
+        const vcm_lang *l = vcm_lang_at(i);
+        bool en = strcmp(l->code, VCM_LANG_DEFAULT) == 0;
+        char link[64];
+        snprintf(link, sizeof link, "%s%ssearch/index.html", en ? "" : l->code, en ? "" : "/");
+        vcm_buf_reset(&path);
+        if (disk_path(st, link, &path) < 0)
+            continue;
+        if (!lang_wanted(st, l->code)) {
+            if (unlink(path.data) == 0) {
+                /* and its folders, when nothing else is in them */
+                path.data[path.len - strlen("/index.html")] = '\0';
+                rmdir(path.data);
+                if (!en) {
+                    vcm_buf_reset(&path);
+                    vcm_buf_printf(&path, "%s/%s", st->x->dir, l->code);
+                    if (!path.toobig)
+                        rmdir(path.data);
+                }
+            }
+            continue;
+        }
+        FILE *f = fopen(path.data, "rb");
+        if (!f)
+            continue; /* no search exported in this language */
+        vcm_buf_reset(&html);
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            vcm_buf_append(&html, chunk, n);
+        bool bad = ferror(f) != 0 || html.toobig;
+        fclose(f);
+        if (bad) {
+            snprintf(st->err, st->errlen, "cannot read '%s'", path.data);
+            rc = -1;
+            break;
+        }
+        vcm_buf_reset(&page);
+        st->file = link;
+        st->ndeps = 0;
+        if (vcm_site_rewrite(html.data ? html.data : "", html.len, resolve, st, &page) < 0) {
+            snprintf(st->err, st->errlen, "cannot rewrite the links of %s", link);
+            rc = -1;
+        } else {
+            rc = write_file(st, link, page.data ? page.data : "", page.len);
+        }
+    }
+    vcm_buf_release(&path);
+    vcm_buf_release(&page);
+    vcm_buf_release(&html);
+    return rc;
+}
+
 int vcm_site_export_pages(vcm_site_export *x, char *err, size_t errlen)
 {
     struct site st = {.x = x, .err = err, .errlen = errlen};
@@ -1538,6 +1607,8 @@ int vcm_site_export_pages(vcm_site_export *x, char *err, size_t errlen)
         goto out;
     }
     seed_static(&st);
+    if (rewrite_search_pages(&st) < 0)
+        goto out;
     /* what the last export wrote: its pages are looked at again, as they
      * may have changed, or gone */
     for (size_t i = 0; i < st.nprev; i++)

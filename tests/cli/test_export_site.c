@@ -297,14 +297,20 @@ static void test_pages_in_two_languages(void **state)
     /* and only the languages exported */
     assert_not_contains(h, "hreflang=\"fr\"");
     free(h);
-    /* nothing of a draft, of accounts, of forms, of other languages, and
-     * nothing the IIIF and search exports write */
+    /* the search and the images are written with the pages, in the
+     * languages exported only */
+    static const char *const also[] = {"search/index.html", "ko/search/index.html",
+                                       "search/meta.json", "static/search-static.js"};
+    for (size_t i = 0; i < sizeof also / sizeof *also; i++)
+        if (!exists(also[i]))
+            fail_msg("%s is not in the export", also[i]);
+    /* nothing of a draft, of accounts, of forms, of other languages */
     snprintf(p, sizeof p, "objects/%ld", draft);
     assert_false(exists(p));
     snprintf(p, sizeof p, "api/v1/objects/%ld.json", draft);
     assert_false(exists(p));
     static const char *const never[] = {"login", "account", "users", "dashboard", "review",
-                                        "my", "audit", "fr", "iiif", "search", "ko/search",
+                                        "my", "audit", "fr", "fr/search", "compare/index.html",
                                         "network/join", "reset"};
     for (size_t i = 0; i < sizeof never / sizeof *never; i++)
         if (exists(never[i]))
