@@ -1,17 +1,14 @@
-// The static export's IIIF part in a real browser, served by a plain static
-// file server (python3 -m http.server on loopback) and nothing else:
-// OpenSeadragon (the site's own static/viewer.js) on an exported level-0
-// info.json, zoomed in all the way, and Mirador (DIR/viewer/) on an
-// exported manifest. Every request must stay on the static server and get
-// a 200.
+// The static export (vcm export-site) in a real browser, served by a plain
+// static file server (python3 -m http.server on loopback) and nothing else:
+// the exported home page; an object page whose deep zoom (the site's own
+// static/viewer.js, OpenSeadragon) opens the exported level-0 info.json,
+// zoomed in all the way; Mirador (DIR/viewer/) on an exported manifest.
+// Every request must stay on the static server and get a 200.
 //
 // The store is its own (a temporary folder under TMPDIR): the National
 // Palace Museum's records, the photograph 'jade-a' (1088 x 816: four levels
-// of tiles) and 'small-jade' (250 x 188: smaller than one tile). The pages
-// of the site export (home, object pages) come from another part of the
-// export; the viewers here are opened from small pages this test writes
-// into the export, so those pages can be tested the same way once they are
-// exported.
+// of tiles) and 'small-jade' (250 x 188: smaller than one tile), this one
+// opened from a small page the test writes into the export.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,15 +67,18 @@ before(async () => {
 
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const report = vcm('export-iiif', '--quiet', '--media', media, '--base-url', base, site);
-  assert.match(report, /2 images \(2 made/);
+  // the whole static site: pages in English and Korean, the search, the
+  // images, manifests and viewers
+  execFileSync(bin, ['export-site', '--quiet', '--db', db, '--media', media, '--base-url', base,
+    '--langs', 'en,ko', site], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   // the manifest of the object that shows jade-a
   for (const f of readdirSync(join(site, 'iiif/manifest'))) {
     if (readFileSync(join(site, 'iiif/manifest', f), 'utf8').includes(`${base}/iiif/jade-a/`)) manifestId = `${base}/iiif/manifest/${f}`;
   }
   assert.ok(manifestId, 'no exported manifest shows jade-a');
-  // pages of the test's own, as the object page shows the viewer
-  for (const [name, image] of [['osd', 'jade-a'], ['osd-small', 'small-jade']]) {
+  // a page of the test's own, as the object page shows the viewer, for the
+  // image smaller than a tile
+  for (const [name, image] of [['osd-small', 'small-jade']]) {
     mkdirSync(join(site, name), { recursive: true });
     writeFileSync(join(site, name, 'index.html'), `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${image}</title>
@@ -174,12 +174,46 @@ function settled(page) {
 
 const tileOf = (image) => new RegExp(`^/iiif/${image}/(\\d+,\\d+,\\d+,\\d+|full)/(\\d+,\\d+|max)/0/default\\.jpg$`);
 
-test('OpenSeadragon shows an exported level-0 image at full zoom, every tile from the static server', TEST, async (t) => {
+test('the exported home page and the browse page link to exported pages, in English and Korean', TEST, async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const w = await watch(page);
+    const res = await page.goto(`${base}/`, { timeout: WAIT });
+    assert.equal(res.status(), 200);
+    assert.match(await page.locator('h1, .brand').first().innerText(), /Virtual Collection/);
+    // its links are relative files of the export, and each one is there
+    const hrefs = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => a.href));
+    const own = hrefs.filter((h) => h.startsWith(`${base}/`));
+    assert.ok(own.includes(`${base}/browse/index.html`), 'no link to the browse page');
+    for (const h of new Set(own)) {
+      const r = await page.request.get(h);
+      assert.equal(r.status(), 200, h);
+    }
+    await page.screenshot({ path: join(OUT, 'static-home.png'), fullPage: true });
+    t.diagnostic(`screenshot: ${join(OUT, 'static-home.png')}`);
+    // the browse page lists the objects, their pages exported
+    await page.goto(`${base}/browse/index.html`, { timeout: WAIT });
+    const objects = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => a.href)
+      .filter((h) => /\/objects\/\d+\/index\.html$/.test(h)));
+    assert.ok(objects.length >= 10, `${objects.length} objects on the browse page`);
+    assert.equal((await page.request.get(objects[0])).status(), 200);
+    await page.goto(`${base}/ko/`, { timeout: WAIT });
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    assert.deepEqual(w.outside, [], 'requests that left the static server');
+    assert.deepEqual(w.problems, [], 'errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('an exported object page zooms into its level-0 image, every tile from the static server', TEST, async (t) => {
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
   try {
     const page = await context.newPage();
     const w = await watch(page);
-    await page.goto(`${base}/osd/`, { timeout: WAIT });
+    const object = new URL(manifestId).pathname.split('/').pop().replace(/\.json$/, '');
+    await page.goto(`${base}/objects/${object}/index.html`, { timeout: WAIT });
     await settled(page);
     // all the way in: the full-resolution tiles (scale factor 1)
     await page.evaluate(() => {
