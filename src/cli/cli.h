@@ -182,4 +182,11 @@ typedef struct vcm_thesaurus_opts {
 } vcm_thesaurus_opts;
 void vcm_thesaurus_options(vcm_thesaurus_opts *o, vcm_option_set *set);
 int vcm_cmd_thesaurus(vcm_config *c, const vcm_thesaurus_opts *o);
+/* cli/node.c: a temporary node folder (web.node_dir) for a command that
+ * renders pages beside a running server on the same --media, and its
+ * removal with everything in it. */
+struct vcm_web_config;
+int vcm_cli_node_temp(struct vcm_web_config *w, char *err, size_t errlen);
+void vcm_cli_node_remove(const struct vcm_web_config *w);
+
 #endif

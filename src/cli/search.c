@@ -1,7 +1,6 @@
 /* vcm search: rebuild the index from the database, and search from a
  * shell (the same code the pages and the API run). */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,15 +151,6 @@ static int tokens(bool stem)
     return VCM_EXIT_OK;
 }
 
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 int vcm_cmd_export_search(vcm_config *c)
 {
     if (c->argc != 2) {
@@ -185,25 +175,20 @@ int vcm_cmd_export_search(vcm_config *c)
     /* a folder of its own for what the site keeps per node (image cache,
      * search index), so that a server running on the same files is left
      * alone; removed after */
-    char node[] = "/tmp/vcm-export-search-XXXXXX";
-    const char *tmpdir = getenv("TMPDIR");
-    char nodebuf[1024];
-    snprintf(nodebuf, sizeof nodebuf, "%s/vcm-export-search-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    char *nd = mkdtemp(strlen(nodebuf) < sizeof nodebuf - 1 ? nodebuf : node);
-    if (!nd) {
-        fprintf(stderr, "vcm export-search: cannot create a temporary folder: %s\n", strerror(errno));
+    if (vcm_cli_node_temp(&wcfg, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-search: %s\n", err);
         return VCM_EXIT_FAIL;
     }
-    snprintf(wcfg.node_dir, sizeof wcfg.node_dir, "%s", nd);
     vcm_app app;
     if (vcm_app_init(&app, c, &wcfg, err, sizeof err) < 0) {
         fprintf(stderr, "vcm export-search: %s\n", err);
+        vcm_cli_node_remove(&wcfg);
         return VCM_EXIT_FAIL;
     }
     int prc = vcm_web_static_search_pages(&app, c->argv[1], err, sizeof err);
     vcm_app_stop_taking(&app);
     vcm_app_release(&app);
-    nftw(nd, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    vcm_cli_node_remove(&wcfg);
     if (prc < 0) {
         fprintf(stderr, "vcm export-search: %s\n", err);
         return VCM_EXIT_FAIL;

@@ -104,6 +104,11 @@ int vcm_cmd_export_site(vcm_config *c, const vcm_site_opts *o)
     w.page_cache = 0; /* each page is rendered once */
     vcm_app app;
     vcm_router *r = NULL;
+    /* a node folder of its own: a server may run on the same --media */
+    if (vcm_cli_node_temp(&w, err, sizeof err) < 0) {
+        fprintf(stderr, "vcm export-site: %s\n", err);
+        goto out_lib;
+    }
     if (vcm_app_init(&app, c, &w, err, sizeof err) < 0) {
         fprintf(stderr, "vcm export-site: %s\n", err);
         goto out_lib;
@@ -171,6 +176,7 @@ out:
     vcm_router_free(r);
     vcm_app_release(&app);
 out_lib:
+    vcm_cli_node_remove(&w);
     vcm_store_close(s);
     vcm_iiif_shutdown();
     vcm_i18n_free();

@@ -1,4 +1,4 @@
-// The search of a static copy of the site (vcm export-search), in headless
+// The search of a static copy of the site (vcm export-site), in headless
 // Chromium, served by a plain static file server (python3 -m http.server),
 // against the live server on the same records: a site of its own, built
 // here in a temporary folder from a few hundred demo records (Korean
@@ -17,7 +17,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -93,13 +93,15 @@ before(async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  mkdirSync(join(dir, 'site'));
-  vcm('export-search', join(dir, 'site'));
+  // the whole static site (its pages in English and Korean), as a museum
+  // network would publish it: the search is written with it
   const fport = await freePort();
+  staticBase = `http://127.0.0.1:${fport}`;
+  vcm('export-site', '--quiet', '--langs', 'en,ko', '--media', join(dir, 'media'), '--base-url', staticBase,
+    join(dir, 'site'));
   files = spawn('python3', ['-m', 'http.server', String(fport), '--bind', '127.0.0.1', '--directory', join(dir, 'site')],
     { stdio: 'ignore' });
   await listening(fport, files, 'python3 -m http.server');
-  staticBase = `http://127.0.0.1:${fport}`;
   browser = await launchChromium();
 });
 
@@ -214,7 +216,9 @@ test('without JavaScript the page says so and links to browse', TEST, async () =
   const page = await context.newPage();
   await page.goto(`${staticBase}/search/?q=${encodeURIComponent('玉')}`, { timeout: WAIT });
   assert.match(await page.locator('.needs-js').innerText(), /JavaScript/);
-  assert.equal(await page.getAttribute('.needs-js a', 'href'), '/browse');
+  // relative, as every link of the copy: the browse page's file
+  assert.equal(await page.getAttribute('.needs-js a', 'href'), '../browse/index.html');
+  assert.equal((await page.request.get(new URL('../browse/index.html', page.url()).href)).status(), 200);
   await context.close();
 });
 
