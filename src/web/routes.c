@@ -8,38 +8,18 @@
 #include "web/vexhibit.h"
 #include "web/my.h"
 #include "web/web.h"
+#include "web/wrap.h"
 #include "core/banned.h"
 
 /* Every handler runs with jansson on the request's arena (app.c); pages go
  * through the page cache (cache.c) as well. The API and static files, which
  * carry headers of their own, are not cached, nor is the search page: it
  * follows the search index, which follows the store a moment later. */
-#define PAGE(h)                                                                               \
-    static int page_##h(vcm_req *req, vcm_resp *resp)                                       \
-    {                                                                                         \
-        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
-        int r = vcm_web_cached(req, resp, h);                                                 \
-        vcm_web_json_arena(old);                                                              \
-        return r;                                                                             \
-    }
-#define DATA(h)                                                                               \
-    static int data_##h(vcm_req *req, vcm_resp *resp)                                       \
-    {                                                                                         \
-        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
-        int r = h(req, resp);                                                                 \
-        vcm_web_json_arena(old);                                                              \
-        return r;                                                                             \
-    }
+#define PAGE(h) VCM_WRAP_PAGE(h)
+#define DATA(h) VCM_WRAP_DATA(h)
 /* Accounts (account.c): never through the page cache; every one passes
  * vcm_web_act's checks (who, form, CSRF, vcm_authz_allow) first. */
-#define ACT(h)                                                                                \
-    static int act_##h(vcm_req *req, vcm_resp *resp)                                        \
-    {                                                                                         \
-        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
-        int r = vcm_web_act(req, resp, h);                                                    \
-        vcm_web_json_arena(old);                                                              \
-        return r;                                                                             \
-    }
+#define ACT(h) VCM_WRAP_ACT(h)
 ACT(vcm_login_form)
 ACT(vcm_login)
 ACT(vcm_logout)
@@ -112,14 +92,7 @@ DATA(vcm_api_network_partners)
 DATA(vcm_api_network_collections)
 DATA(vcm_api_network_growth)
 /* Masterpiece entries (entries.h): as ACT, but jansson stays on malloc. */
-#define ENTRY(h)                                                                              \
-    static int ent_##h(vcm_req *req, vcm_resp *resp)                                        \
-    {                                                                                         \
-        vcm_arena *old = vcm_web_json_arena(NULL);                                            \
-        int r = vcm_web_act(req, resp, h);                                                    \
-        vcm_web_json_arena(old);                                                              \
-        return r;                                                                             \
-    }
+#define ENTRY(h) VCM_WRAP_ACT_MALLOC(ent, h)
 ENTRY(vcm_api_entries)
 ENTRY(vcm_api_entry_create)
 ENTRY(vcm_api_entry)

@@ -4,32 +4,12 @@
  * behind vcm_web_act, each route naming its action (web/authz.c), with
  * jansson on malloc (the model makes and frees JSON of its own). */
 #include "web/vexhibit.h"
+#include "web/wrap.h"
 #include "core/banned.h"
 
-#define VX_PAGE(h)                                                                            \
-    static int page_##h(vcm_req *req, vcm_resp *resp)                                       \
-    {                                                                                         \
-        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
-        int r = vcm_web_cached(req, resp, h);                                                 \
-        vcm_web_json_arena(old);                                                              \
-        return r;                                                                             \
-    }
-#define VX_DATA(h)                                                                            \
-    static int data_##h(vcm_req *req, vcm_resp *resp)                                       \
-    {                                                                                         \
-        vcm_arena *old = vcm_web_json_arena(req->arena);                                      \
-        int r = h(req, resp);                                                                 \
-        vcm_web_json_arena(old);                                                              \
-        return r;                                                                             \
-    }
-#define VX_EDIT(h)                                                                            \
-    static int edit_##h(vcm_req *req, vcm_resp *resp)                                       \
-    {                                                                                         \
-        vcm_arena *old = vcm_web_json_arena(NULL);                                            \
-        int r = vcm_web_act(req, resp, h);                                                    \
-        vcm_web_json_arena(old);                                                              \
-        return r;                                                                             \
-    }
+#define VX_PAGE(h) VCM_WRAP_PAGE(h)
+#define VX_DATA(h) VCM_WRAP_DATA(h)
+#define VX_EDIT(h) VCM_WRAP_ACT_MALLOC(edit, h)
 
 VX_PAGE(vcm_vx_list_page)
 VX_PAGE(vcm_vx_page)
