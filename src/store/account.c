@@ -90,14 +90,6 @@ static vcm_stmt *st(store *s, int k)
     return vcm_st_slot(s, SLOT_ACCOUNT + (unsigned)k, sql[k]);
 }
 
-static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
-{
-    if (v)
-        s->d->bind_int(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
 static int64_t col_int0(store *s, vcm_stmt *q, int i)
 {
     return s->d->is_null(q, i) ? 0 : s->d->col_int(q, i);
@@ -157,7 +149,7 @@ int vcm_user_add(vcm_store *b, vcm_user *u)
     s->d->bind_text(q, 1, u->email);
     s->d->bind_text(q, 2, u->name);
     s->d->bind_text(q, 3, vcm_role_name(u->role));
-    bind_id(s, q, 4, u->museum_id);
+    vcm_bind_id(s, q, 4, u->museum_id);
     s->d->bind_text(q, 5, u->password_hash);
     s->d->bind_int(q, 6, now);
     int rc = s->d->step(q);
@@ -266,7 +258,7 @@ int vcm_user_set_role(vcm_store *b, int64_t id, vcm_role role, int64_t museum_id
         return -1;
     s->d->bind_int(q, 1, id);
     s->d->bind_text(q, 2, vcm_role_name(role));
-    bind_id(s, q, 3, museum_id);
+    vcm_bind_id(s, q, 3, museum_id);
     s->d->bind_int(q, 4, vcm_now());
     return vcm_run(s, q, "cannot change a role");
 }
@@ -570,7 +562,7 @@ int vcm_audit_add(vcm_store *b, const vcm_audit *e)
     if (!q)
         return -1;
     s->d->bind_int(q, 1, e->time ? e->time : vcm_now());
-    bind_id(s, q, 2, e->actor_id);
+    vcm_bind_id(s, q, 2, e->actor_id);
     s->d->bind_text(q, 3, e->actor);
     s->d->bind_text(q, 4, e->event);
     s->d->bind_text(q, 5, e->subject);

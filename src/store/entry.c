@@ -138,14 +138,6 @@ static void bind_opt(store *s, vcm_stmt *q, int i, const char *v)
         s->d->bind_null(q, i);
 }
 
-static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
-{
-    if (v)
-        s->d->bind_int(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
 static void read_entry(store *s, vcm_arena *a, vcm_stmt *q, vcm_entry *e)
 {
     memset(e, 0, sizeof *e);
@@ -326,7 +318,7 @@ static int put_version(store *s, vcm_arena *a, int64_t id, int64_t version,
         return -1;
     s->d->bind_int(q, 1, id);
     s->d->bind_int(q, 2, version);
-    bind_id(s, q, 3, who ? who->id : 0);
+    vcm_bind_id(s, q, 3, who ? who->id : 0);
     bind_opt(s, q, 4, who ? who->name : NULL);
     s->d->bind_int(q, 5, now);
     bind_opt(s, q, 6, summary);
@@ -344,7 +336,7 @@ static int put_event(store *s, int64_t id, int64_t version, const char *action,
     s->d->bind_int(q, 1, id);
     s->d->bind_int(q, 2, version);
     s->d->bind_int(q, 3, now);
-    bind_id(s, q, 4, who ? who->id : 0);
+    vcm_bind_id(s, q, 4, who ? who->id : 0);
     bind_opt(s, q, 5, who ? who->name : NULL);
     s->d->bind_text(q, 6, action);
     s->d->bind_text(q, 7, vcm_entry_state_name(from));
@@ -1041,7 +1033,7 @@ int vcm_entry_waive(vcm_store *b, int64_t id, const char *reason, const vcm_acto
         goto fail;
     s->d->bind_int(q, 1, id);
     bind_opt(s, q, 2, lift ? NULL : reason);
-    bind_id(s, q, 3, lift || !who ? 0 : who->id);
+    vcm_bind_id(s, q, 3, lift || !who ? 0 : who->id);
     if (lift)
         s->d->bind_null(q, 4);
     else
@@ -1076,7 +1068,7 @@ int vcm_entry_comment_add(vcm_store *b, int64_t id, const char *body, const vcm_
         goto fail;
     s->d->bind_int(q, 1, id);
     s->d->bind_int(q, 2, now);
-    bind_id(s, q, 3, who ? who->id : 0);
+    vcm_bind_id(s, q, 3, who ? who->id : 0);
     bind_opt(s, q, 4, who ? who->name : NULL);
     s->d->bind_text(q, 5, body);
     if (write_one(s, q, "cannot add a comment", &got) <= 0)

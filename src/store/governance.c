@@ -133,14 +133,6 @@ static vcm_stmt *st(store *s, int k)
     return vcm_st_slot(s, SLOT_GOVERNANCE + (unsigned)k, sql[k]);
 }
 
-static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
-{
-    if (v)
-        s->d->bind_int(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
 /* Runs a statement that answers "RETURNING id": 1 with *id, 0 no row, -1;
  * -2 when a unique key would repeat. */
 static int returning(store *s, vcm_stmt *q, const char *what, int64_t *id)
@@ -409,8 +401,8 @@ static int holder_group(store *s, const vcm_gov_appt *p, vcm_group *g)
     vcm_stmt *q = st(s, G_GROUP_OF);
     if (!q)
         return -1;
-    bind_id(s, q, 1, p->t.person_id);
-    bind_id(s, q, 2, p->t.museum_id);
+    vcm_bind_id(s, q, 1, p->t.person_id);
+    vcm_bind_id(s, q, 2, p->t.museum_id);
     vcm_bind_opt(s, q, 3, p->country);
     int rc = vcm_one_row(s, q, "cannot read a holder's group");
     *g = rc == 1 ? group_of(s->d->col_text(q, 0, NULL)) : VCM_GROUP_UNKNOWN;
@@ -495,13 +487,13 @@ static int appoint(store *s, vcm_arena *a, vcm_gov_appt *p, bool hist, const cha
     if (!q)
         return -1;
     s->d->bind_int(q, 1, p->t.office_id);
-    bind_id(s, q, 2, p->t.person_id);
+    vcm_bind_id(s, q, 2, p->t.person_id);
     vcm_bind_opt(s, q, 3, p->t.person_id ? NULL : p->t.org);
-    bind_id(s, q, 4, p->t.museum_id);
+    vcm_bind_id(s, q, 4, p->t.museum_id);
     vcm_bind_opt(s, q, 5, p->country);
     vcm_bind_opt(s, q, 6, start);
     vcm_bind_opt(s, q, 7, end);
-    bind_id(s, q, 8, p->election_id);
+    vcm_bind_id(s, q, 8, p->election_id);
     vcm_bind_opt(s, q, 9, broken ? override : NULL);
     vcm_bind_opt(s, q, 10, broken);
     vcm_bind_opt(s, q, 11, p->note);
@@ -636,9 +628,9 @@ int vcm_gov_candidate_add(vcm_store *b, vcm_gov_candidate *c, const char *actor)
         rc = -1;
         if (q) {
             s->d->bind_int(q, 1, c->election_id);
-            bind_id(s, q, 2, c->person_id);
+            vcm_bind_id(s, q, 2, c->person_id);
             vcm_bind_opt(s, q, 3, c->person_id ? NULL : c->org);
-            bind_id(s, q, 4, c->museum_id);
+            vcm_bind_id(s, q, 4, c->museum_id);
             vcm_bind_opt(s, q, 5, c->country);
             rc = returning(s, q, "cannot store a candidate", &c->id) < 0 ? -1 : 0;
         }
@@ -852,14 +844,14 @@ static int meeting_put(store *s, vcm_meeting *m, const char *actor)
         return -1;
     int64_t now = vcm_now();
     s->d->bind_text(q, 1, m->kind);
-    bind_id(s, q, 2, m->number);
+    vcm_bind_id(s, q, 2, m->number);
     s->d->bind_text(q, 3, m->title);
     vcm_bind_opt(s, q, 4, m->start);
     vcm_bind_opt(s, q, 5, m->end);
     vcm_bind_opt(s, q, 6, m->city);
     vcm_bind_opt(s, q, 7, m->country);
     vcm_bind_opt(s, q, 8, m->host);
-    bind_id(s, q, 9, m->host_museum_id);
+    vcm_bind_id(s, q, 9, m->host_museum_id);
     vcm_bind_opt(s, q, 10, m->theme);
     vcm_bind_opt(s, q, 11, m->minutes);
     s->d->bind_int(q, 12, m->demo);
@@ -1069,7 +1061,7 @@ int vcm_news_add(vcm_store *b, vcm_news *n, const char *actor)
         n->updated = n->published;
         s->d->bind_text(q, 1, n->title);
         s->d->bind_text(q, 2, n->body);
-        bind_id(s, q, 3, n->museum_id);
+        vcm_bind_id(s, q, 3, n->museum_id);
         s->d->bind_int(q, 4, n->published);
         s->d->bind_text(q, 5, n->posted_by ? n->posted_by : actor);
         s->d->bind_int(q, 6, n->demo);

@@ -130,14 +130,6 @@ static vcm_stmt *st(store *s, int k)
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
-{
-    if (v)
-        s->d->bind_int(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
 static bool blank(const char *v)
 {
     return !v || !v[strspn(v, " \t\r\n")];
@@ -304,8 +296,8 @@ static int loan_insert(store *s, vcm_arena *a, vcm_loan *l, vcm_loan_line *lines
     s->d->bind_text(q, 4, l->start);
     s->d->bind_text(q, 5, l->end);
     s->d->bind_text(q, 6, l->venue);
-    bind_id(s, q, 7, l->exhibition_id);
-    bind_id(s, q, 8, l->venue_no);
+    vcm_bind_id(s, q, 7, l->exhibition_id);
+    vcm_bind_id(s, q, 8, l->venue_no);
     s->d->bind_text(q, 9, actor && *actor ? actor : "unknown");
     s->d->bind_int(q, 10, l->created);
     if (vcm_returning(s, q, "cannot store the loan", &l->id) < 0)
@@ -325,7 +317,7 @@ static int loan_insert(store *s, vcm_arena *a, vcm_loan *l, vcm_loan_line *lines
             return -1;
         s->d->bind_int(q, 1, l->id);
         s->d->bind_text(q, 2, lines[i].item);
-        bind_id(s, q, 3, lines[i].object_id);
+        vcm_bind_id(s, q, 3, lines[i].object_id);
         vcm_bind_opt(s, q, 4, lines[i].inventory);
         vcm_bind_opt(s, q, 5, lines[i].label);
         if (vcm_run(s, q, "cannot store a loan's object") < 0)
@@ -564,7 +556,7 @@ int vcm_exhibition_create(vcm_store *b, vcm_exhibition *e, const char *actor,
     if (q) {
         s->d->bind_text(q, 1, e->title);
         s->d->bind_text(q, 2, e->curators);
-        bind_id(s, q, 3, e->organiser_id);
+        vcm_bind_id(s, q, 3, e->organiser_id);
         vcm_bind_opt(s, q, 4, e->description);
         s->d->bind_int(q, 5, e->demo);
         s->d->bind_int(q, 6, e->created);
@@ -740,7 +732,7 @@ int vcm_venue_object_add(vcm_store *b, int64_t exhibition_id, vcm_venue_object *
         s->d->bind_int(q, 1, exhibition_id);
         s->d->bind_int(q, 2, o->n);
         s->d->bind_text(q, 3, o->line.item);
-        bind_id(s, q, 4, o->line.object_id);
+        vcm_bind_id(s, q, 4, o->line.object_id);
         s->d->bind_int(q, 5, o->lender_id);
         vcm_bind_opt(s, q, 6, o->line.inventory);
         vcm_bind_opt(s, q, 7, o->line.label);

@@ -116,14 +116,6 @@ static vcm_stmt *st(store *s, int k)
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
-{
-    if (v)
-        s->d->bind_int(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
 static bool blank(const char *v)
 {
     return !v || !v[strspn(v, " \t\r\n")];
@@ -193,7 +185,7 @@ int vcm_partner_put(vcm_store *b, const vcm_partner *p)
         s->d->bind_null(q, 4);
     else
         s->d->bind_text(q, 4, vcm_region_name(p->group));
-    bind_id(s, q, 5, p->joined);
+    vcm_bind_id(s, q, 5, p->joined);
     vcm_bind_opt(s, q, 6, p->source);
     return vcm_run(s, q, "cannot write a partner");
 }
@@ -292,13 +284,13 @@ static int person_insert(store *s, vcm_person *p, const char *actor)
         return -1;
     int64_t now = vcm_now();
     s->d->bind_text(q, 1, p->name);
-    bind_id(s, q, 2, p->museum_id);
+    vcm_bind_id(s, q, 2, p->museum_id);
     vcm_bind_opt(s, q, 3, p->organization);
     vcm_bind_opt(s, q, 4, p->position);
     vcm_bind_opt(s, q, 5, p->email);
     vcm_bind_opt(s, q, 6, p->phone);
     s->d->bind_int(q, 7, p->consent);
-    bind_id(s, q, 8, p->consent ? (p->consent_when ? p->consent_when : now) : 0);
+    vcm_bind_id(s, q, 8, p->consent ? (p->consent_when ? p->consent_when : now) : 0);
     vcm_bind_opt(s, q, 9, p->consent ? p->consent_for : NULL);
     s->d->bind_int(q, 10, p->demo);
     vcm_bind_opt(s, q, 11, p->source);
@@ -377,13 +369,13 @@ static int person_update(store *s, vcm_person *p, const char *actor)
                                                                            : now;
     s->d->bind_int(q, 1, p->id);
     s->d->bind_text(q, 2, p->name);
-    bind_id(s, q, 3, p->museum_id);
+    vcm_bind_id(s, q, 3, p->museum_id);
     vcm_bind_opt(s, q, 4, p->organization);
     vcm_bind_opt(s, q, 5, p->position);
     vcm_bind_opt(s, q, 6, p->email);
     vcm_bind_opt(s, q, 7, p->phone);
     s->d->bind_int(q, 8, p->consent);
-    bind_id(s, q, 9, when);
+    vcm_bind_id(s, q, 9, when);
     vcm_bind_opt(s, q, 10, p->consent ? p->consent_for : NULL);
     s->d->bind_int(q, 11, p->demo);
     vcm_bind_opt(s, q, 12, p->source);
@@ -833,7 +825,7 @@ static int decide(store *s, int64_t id, vcm_app_state state, const char *reason,
     s->d->bind_int(q, 1, id);
     s->d->bind_text(q, 2, vcm_app_state_name(state));
     vcm_bind_opt(s, q, 3, reason);
-    bind_id(s, q, 4, museum_id);
+    vcm_bind_id(s, q, 4, museum_id);
     s->d->bind_int(q, 5, vcm_now());
     s->d->bind_text(q, 6, actor && *actor ? actor : "unknown");
     int rc = vcm_returning(s, q, "cannot decide an application", NULL);
@@ -1000,7 +992,7 @@ static int collection_put(store *s, vcm_collection *c, const char *actor)
     vcm_bind_opt(s, q, i++, c->size);
     vcm_bind_opt(s, q, i++, c->periods);
     vcm_bind_opt(s, q, i++, c->cultures);
-    bind_id(s, q, i++, c->contact_id);
+    vcm_bind_id(s, q, i++, c->contact_id);
     vcm_bind_opt(s, q, i++, c->access);
     s->d->bind_int(q, i++, c->demo);
     vcm_bind_opt(s, q, i++, c->source);
@@ -1079,7 +1071,7 @@ int vcm_figure_put(vcm_store *b, const vcm_figure *f)
     s->d->bind_int(q, 1, f->year);
     s->d->bind_text(q, 2, f->at_start ? "start" : "end");
     s->d->bind_int(q, 3, f->members);
-    bind_id(s, q, 4, f->countries);
+    vcm_bind_id(s, q, 4, f->countries);
     s->d->bind_text(q, 5, f->source);
     return vcm_run(s, q, "cannot write a figure");
 }

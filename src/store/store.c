@@ -363,6 +363,14 @@ int vcm_first_int(store *s, vcm_stmt *q, const char *what, int64_t *out)
     return rc < 0 ? -1 : 0;
 }
 
+void vcm_bind_id(store *s, vcm_stmt *q, int i, int64_t v)
+{
+    if (v)
+        s->d->bind_int(q, i, v);
+    else
+        s->d->bind_null(q, i);
+}
+
 void vcm_bind_opt(store *s, vcm_stmt *q, int i, const char *v)
 {
     if (v && *v)

@@ -197,6 +197,9 @@ const char *vcm_col_dup(store *s, vcm_arena *a, vcm_stmt *q, int i);
 void vcm_col_code(store *s, vcm_stmt *q, int i, char dst[3]);
 void vcm_bind_text(store *s, vcm_stmt *q, int i, const char *v);
 int vcm_first_int(store *s, vcm_stmt *q, const char *what, int64_t *out);
+/* Binds the id v, or NULL when it is 0 (no such row: a foreign key left
+ * empty). */
+void vcm_bind_id(store *s, vcm_stmt *q, int i, int64_t v);
 /* Binds v, or NULL when it is NULL or empty. */
 void vcm_bind_opt(store *s, vcm_stmt *q, int i, const char *v);
 /* Column i as an integer, 0 when NULL. */

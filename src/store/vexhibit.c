@@ -53,14 +53,6 @@ static vcm_stmt *st(store *s, int k)
     return vcm_st_slot(s, SLOT_VX + (unsigned)k, sql[k]);
 }
 
-static void bind_id(store *s, vcm_stmt *q, int i, int64_t v)
-{
-    if (v)
-        s->d->bind_int(q, i, v);
-    else
-        s->d->bind_null(q, i);
-}
-
 static void read_vx(store *s, vcm_arena *a, vcm_stmt *q, vcm_vx *v)
 {
     memset(v, 0, sizeof *v);
@@ -207,7 +199,7 @@ static int put_version(store *s, vcm_arena *a, int64_t id, int64_t version,
         return -1;
     s->d->bind_int(q, 1, id);
     s->d->bind_int(q, 2, version);
-    bind_id(s, q, 3, who ? who->id : 0);
+    vcm_bind_id(s, q, 3, who ? who->id : 0);
     vcm_bind_opt(s, q, 4, who ? who->name : NULL);
     s->d->bind_int(q, 5, now);
     vcm_bind_opt(s, q, 6, summary);
@@ -225,7 +217,7 @@ static int put_event(store *s, int64_t id, int64_t version, const char *action,
     s->d->bind_int(q, 1, id);
     s->d->bind_int(q, 2, version);
     s->d->bind_int(q, 3, now);
-    bind_id(s, q, 4, who ? who->id : 0);
+    vcm_bind_id(s, q, 4, who ? who->id : 0);
     vcm_bind_opt(s, q, 5, who ? who->name : NULL);
     s->d->bind_text(q, 6, action);
     s->d->bind_text(q, 7, vcm_vx_state_name(from));
