@@ -29,27 +29,6 @@
 #define ACTOR "vcm governance load"
 #define FACTS_MAX 4096
 
-static int read_file(const char *path, vcm_buf *text, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (vcm_buf_append(text, chunk, got) < 0)
-            break;
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || text->toobig) {
-        snprintf(err, errlen, "cannot read '%s' (at most 4 MiB)", path);
-        return -1;
-    }
-    return 0;
-}
-
 struct fact {
     vcm_gov_fact f;
     size_t line;
@@ -310,7 +289,7 @@ static int load_file(vcm_store *s, vcm_arena *a, const char *path, bool quiet)
     struct load l = {.s = s, .a = a, .path = path};
     struct fact *facts = vcm_arena_calloc(a, FACTS_MAX, sizeof *facts);
     size_t n = 0, line = 0;
-    if (!facts || read_file(path, &text, err, sizeof err) < 0) {
+    if (!facts || vcm_buf_read_file(&text, path, err, sizeof err) < 0) {
         fprintf(stderr, "vcm governance load: %s\n", facts ? err : "out of memory");
         rc = VCM_EXIT_FAIL;
         goto out;

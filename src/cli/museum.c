@@ -184,32 +184,6 @@ static int column(char **hdr, int n, const char *name)
     return -1;
 }
 
-static int read_file(const char *path, vcm_buf *text, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (vcm_buf_append(text, chunk, got) < 0)
-            break;
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || text->toobig) {
-        snprintf(err, errlen, "cannot read '%s' (a table of museums is at most 16 MiB)", path);
-        return -1;
-    }
-    size_t at = vcm_utf8_check(text->data ? text->data : "", text->len);
-    if (at != text->len) {
-        snprintf(err, errlen, "%s: invalid UTF-8 at byte %zu", path, at + 1);
-        return -1;
-    }
-    return 0;
-}
-
 static int cmd_load(vcm_store *s, vcm_arena *a, const vcm_config *c)
 {
     if (c->argc != 3) {
@@ -222,7 +196,7 @@ static int cmd_load(vcm_store *s, vcm_arena *a, const vcm_config *c)
     vcm_buf_init(&text, 16 << 20);
     int rc = VCM_EXIT_OK;
     long updated = 0, unmatched = 0, bad = 0;
-    if (read_file(path, &text, err, sizeof err) < 0) {
+    if (vcm_read_text_file(&text, path, err, sizeof err) < 0) {
         fprintf(stderr, "vcm museum load: %s\n", err);
         rc = VCM_EXIT_FAIL;
         goto out;

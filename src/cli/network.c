@@ -30,32 +30,6 @@
 
 #define ACTOR "vcm network load"
 
-static int read_file(const char *path, vcm_buf *text, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (vcm_buf_append(text, chunk, got) < 0)
-            break;
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || text->toobig) {
-        snprintf(err, errlen, "cannot read '%s' (at most 4 MiB)", path);
-        return -1;
-    }
-    size_t at = vcm_utf8_check(text->data ? text->data : "", text->len);
-    if (at != text->len) {
-        snprintf(err, errlen, "%s: invalid UTF-8 at byte %zu", path, at + 1);
-        return -1;
-    }
-    return 0;
-}
-
 /* The country row of code, added from ICU's data when missing. */
 static int ensure_country(vcm_store *s, vcm_arena *a, const char *code, char *err, size_t errlen)
 {
@@ -326,7 +300,7 @@ static int cmd_load(vcm_store *s, vcm_config *c)
         vcm_buf_init(&text, 4 << 20);
         char err[600];
         long n = 0;
-        if (read_file(path, &text, err, sizeof err) < 0) {
+        if (vcm_read_text_file(&text, path, err, sizeof err) < 0) {
             fprintf(stderr, "vcm network load: %s\n", err);
             rc = VCM_EXIT_FAIL;
         } else if (vcm_store_begin(s) < 0) {

@@ -16,27 +16,6 @@
 
 #define ACTOR "vcm themes load"
 
-static int read_file(const char *path, vcm_buf *text, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (vcm_buf_append(text, chunk, got) < 0)
-            break;
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || text->toobig) {
-        snprintf(err, errlen, "cannot read '%s' (at most 1 MiB)", path);
-        return -1;
-    }
-    return 0;
-}
-
 static int load_file(vcm_store *s, const char *path, bool quiet)
 {
     char err[600];
@@ -45,7 +24,7 @@ static int load_file(vcm_store *s, const char *path, bool quiet)
     vcm_arena a;
     vcm_arena_init(&a, 0);
     int rc = VCM_EXIT_BAD_INPUT;
-    if (read_file(path, &text, err, sizeof err) < 0) {
+    if (vcm_buf_read_file(&text, path, err, sizeof err) < 0) {
         fprintf(stderr, "vcm themes load: %s\n", err);
         rc = VCM_EXIT_FAIL;
         goto out;

@@ -1,5 +1,6 @@
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -175,4 +176,33 @@ int vcm_buf_json_str(vcm_buf *b, const char *s, size_t n)
     if (vcm_buf_append(b, s + run, n - run) < 0)
         return -1;
     return vcm_buf_putc(b, '"');
+}
+
+int vcm_buf_read_file(vcm_buf *b, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (vcm_buf_append(b, chunk, got) < 0)
+            break;
+    int bad = ferror(f);
+    fclose(f);
+    if (b->toobig) {
+        size_t max = b->max ? b->max : VCM_BUF_DEFAULT_MAX;
+        if (max % (1 << 20) == 0)
+            snprintf(err, errlen, "cannot read '%s': larger than %zu MiB", path, max >> 20);
+        else
+            snprintf(err, errlen, "cannot read '%s': larger than %zu bytes", path, max);
+        return -1;
+    }
+    if (bad) {
+        snprintf(err, errlen, "cannot read '%s'", path);
+        return -1;
+    }
+    return 0;
 }

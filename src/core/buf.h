@@ -58,6 +58,9 @@ int vcm_buf_putc(vcm_buf *b, char c);
 int vcm_buf_printf(vcm_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int vcm_buf_vprintf(vcm_buf *b, const char *fmt, va_list ap);
+/* Appends the whole file at path (up to the buffer's cap); -1 with a message
+ * naming the file in err when it cannot be opened or read, or is larger. */
+int vcm_buf_read_file(vcm_buf *b, const char *path, char *err, size_t errlen);
 static inline vcm_str vcm_buf_str(const vcm_buf *b)
 {
     return (vcm_str){b->data ? b->data : "", b->len};

@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/unorm2.h>
@@ -289,4 +290,16 @@ int vcm_qvalue(const char *s, size_t n)
         q += (s[i] - '0') * scale;
     }
     return q <= 1000 ? q : -1;
+}
+
+int vcm_read_text_file(vcm_buf *b, const char *path, char *err, size_t errlen)
+{
+    if (vcm_buf_read_file(b, path, err, errlen) < 0)
+        return -1;
+    size_t at = vcm_utf8_check(b->data ? b->data : "", b->len);
+    if (at != b->len) {
+        snprintf(err, errlen, "%s: invalid UTF-8 at byte %zu", path, at + 1);
+        return -1;
+    }
+    return 0;
 }

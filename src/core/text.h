@@ -12,6 +12,8 @@
 bool vcm_utf8_valid(const char *s, size_t n);
 /* Byte offset of the first invalid sequence, or n when valid. */
 size_t vcm_utf8_check(const char *s, size_t n);
+/* vcm_buf_read_file, then the text must be UTF-8 (else -1, the byte named). */
+int vcm_read_text_file(vcm_buf *b, const char *path, char *err, size_t errlen);
 /* Decodes one code point at s (valid UTF-8 assumed); returns its length. */
 size_t vcm_utf8_decode(const char *s, size_t n, unsigned *cp);
 /* Appends the UTF-8 of cp; returns -1 when cp is not a scalar value. */

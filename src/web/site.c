@@ -1539,18 +1539,10 @@ static int rewrite_search_pages(struct site *st)
             }
             continue;
         }
-        FILE *f = fopen(path.data, "rb");
-        if (!f)
+        if (access(path.data, F_OK) < 0)
             continue; /* no search exported in this language */
         vcm_buf_reset(&html);
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            vcm_buf_append(&html, chunk, n);
-        bool bad = ferror(f) != 0 || html.toobig;
-        fclose(f);
-        if (bad) {
-            snprintf(st->err, st->errlen, "cannot read '%s'", path.data);
+        if (vcm_buf_read_file(&html, path.data, st->err, st->errlen) < 0) {
             rc = -1;
             break;
         }

@@ -279,6 +279,58 @@ static void test_str_helpers(void **state)
     assert_true(vcm_str_eq((vcm_str){NULL, 0}, VCM_STR("")));
 }
 
+/* A whole file into a buffer: its bytes, NULs included; a file that is not
+ * there, or larger than the cap, is an error naming it, and leaves what was
+ * read within the cap. */
+static void test_read_file(void **state)
+{
+    (void)state;
+    char *dir = vt_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/f.bin", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    static const char bytes[] = "one\0two\nthree";
+    assert_int_equal(fwrite(bytes, 1, sizeof bytes - 1, f), sizeof bytes - 1);
+    for (int i = 0; i < 70000; i++)
+        fputc('x', f);
+    assert_int_equal(fclose(f), 0);
+    char err[600];
+    vcm_buf b;
+    vcm_buf_init(&b, 0);
+    assert_int_equal(vcm_buf_read_file(&b, path, err, sizeof err), 0);
+    assert_int_equal(b.len, sizeof bytes - 1 + 70000);
+    assert_memory_equal(b.data, bytes, sizeof bytes - 1);
+    vcm_buf_release(&b);
+    vcm_buf_init(&b, 1 << 16);
+    assert_int_equal(vcm_buf_read_file(&b, path, err, sizeof err), -1);
+    assert_contains(err, path);
+    assert_contains(err, "larger than 65536 bytes");
+    vcm_buf_release(&b);
+    vcm_buf_init(&b, 1 << 20);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(vcm_buf_append(&b, "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                            "0123456789abcdef", 64), 0);
+    snprintf(path, sizeof path, "%s/big", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < (1 << 20); i++)
+        fputc('y', f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(vcm_buf_read_file(&b, path, err, sizeof err), -1);
+    assert_contains(err, "larger than 1 MiB");
+    vcm_buf_release(&b);
+    vcm_buf_init(&b, 0);
+    snprintf(path, sizeof path, "%s/none", dir);
+    assert_int_equal(vcm_buf_read_file(&b, path, err, sizeof err), -1);
+    assert_contains(err, "cannot open");
+    assert_contains(err, path);
+    assert_int_equal(b.len, 0);
+    vcm_buf_release(&b);
+    vt_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_json_str_cannot_close_script),
         cmocka_unit_test(test_json_str_round_trips_through_a_parser),
         cmocka_unit_test(test_str_helpers),
+        cmocka_unit_test(test_read_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
