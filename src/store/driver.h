@@ -47,6 +47,9 @@ enum {
  * combination of conditions (store_int.h), prepared only when used, so a
  * connection holds a few dozen of them, not this many. */
 #define VCM_SLOTS 262144u
+/* Tables a bulk copy may write in one connection: at least every table of
+ * the store (store.c checks), plus the activity log. */
+#define VCM_COPY_TABLES 128u
 
 typedef enum vcm_dialect { VCM_SQLITE, VCM_PG, VCM_DIALECTS } vcm_dialect;
 

@@ -35,7 +35,7 @@ struct vcm_conn {
     struct {
         const vcm_table *t;
         sqlite3_stmt *q;
-    } put[32]; /* copy's inserts, by table */
+    } put[VCM_COPY_TABLES]; /* copy's inserts, by table */
     sqlite3_stmt *version;
     int64_t commits;
     char error[512];

@@ -272,6 +272,8 @@ const vcm_table vcm_store_tables[] = {
 const size_t vcm_store_ntables = sizeof vcm_store_tables / sizeof vcm_store_tables[0];
 _Static_assert(sizeof vcm_store_tables / sizeof vcm_store_tables[0] == GATHER_ACTIVITY,
                "gather has a list for every table, then the activity log");
+_Static_assert(GATHER_TARGETS <= VCM_COPY_TABLES, "a copy writes every table: the drivers "
+                                                  "keep room for VCM_COPY_TABLES");
 
 /* Activities gathered for one bulk write leave their id to the table. */
 static const vcm_table activity_log = {"activities", activities_cols + 1, "iti", 3, 0};
