@@ -43,7 +43,7 @@ OSD_DIR  := node_modules/openseadragon/build/openseadragon
 # The IIIF viewer copied into static exports (vcm export-iiif), from npm too.
 MIRADOR  := node_modules/mirador/dist/mirador.min.js node_modules/mirador/LICENSE
 
-.PHONY: all run test check asan tsan-check bench soak fuzz clean deps help
+.PHONY: all run test check check-build san-builds asan tsan-check bench soak fuzz clean deps help
 all: $(O)/vcm
 
 help:
@@ -113,18 +113,28 @@ run: deps
 	sh scripts/demo.sh
 	./$(O)/vcm serve
 
+# The sanitizers' builds run, at a lower priority, while the browser tests
+# run (those wait on pages much of the time); their log is build/san-build.log.
 test:
 	sh scripts/deps.sh test
 	@rm -f build/test-results.txt build/asan/test-results.txt build/browser-results.txt
 	-$(MAKE) check
-	-sh tests/browser/run.sh build
+	@(nice -n 10 $(MAKE) -j2 san-builds > build/san-build.log 2>&1 || \
+	  echo "make test: the sanitizers' builds failed: build/san-build.log" >&2) & \
+	  sh tests/browser/run.sh build; wait
 	-VCM_TEST_PG_PASS=0 VCM_TEST_SKIP_MARKED=1 $(MAKE) check O=build/asan SAN=1
 	-$(MAKE) tsan-check
 	sh tests/summary.sh build/test-results.txt build/asan/test-results.txt build/browser-results.txt \
 	  build/tsan/test-results.txt
 
-check: $(O)/vcm $(TEST_BIN)
+check: check-build
 	sh tests/run.sh $(O)
+
+check-build: $(O)/vcm $(TEST_BIN)
+
+san-builds:
+	$(MAKE) check-build O=build/asan SAN=1
+	$(MAKE) build/tsan/vcm build/tsan/tests/web/test_iiif_stress O=build/tsan SAN=thread
 
 asan:
 	$(MAKE) all O=build/asan SAN=1

@@ -11,7 +11,8 @@
 #
 # VCM_TEST_SKIP_MARKED=1 (the sanitizer pass) leaves out the programs whose
 # source holds the line "VT_DEMO_SIZED" (tests/testutil.h): they run the same
-# code as smaller tests over the whole demo, and the plain pass runs them.
+# code as smaller tests over the whole demo, and the plain pass runs them;
+# and those holding "VT_NOT_SANITIZED" (configuration checked by other tools).
 # The PostgreSQL pass leaves them out too, but for those that also hold the
 # line "VT_DEMO_ON_PG" (their SQL is not covered on PostgreSQL otherwise).
 #
@@ -117,8 +118,8 @@ fi
 
 : > "$log"
 programs | while read -r t; do
-  if [ "${VCM_TEST_SKIP_MARKED:-0}" = 1 ] && marked "$t" VT_DEMO_SIZED; then
-    echo "== $t: left out of this pass (VT_DEMO_SIZED)" >&2
+  if [ "${VCM_TEST_SKIP_MARKED:-0}" = 1 ] && { marked "$t" VT_DEMO_SIZED || marked "$t" VT_NOT_SANITIZED; }; then
+    echo "== $t: left out of this pass (VT_DEMO_SIZED or VT_NOT_SANITIZED)" >&2
     continue
   fi
   echo "$t"

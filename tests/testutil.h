@@ -416,6 +416,11 @@ static inline const char *vt_header(const struct vt_resp *r, const char *name)
  * stops and starts the test PostgreSQL server, or measures work done in a
  * time. */
 #define VT_ALONE _Static_assert(1, "test run alone")
+/* VT_NOT_SANITIZED; on a line of its own, at file scope: the sanitizer pass
+ * leaves this program out (tests/run.sh), as it does VT_DEMO_SIZED ones: it
+ * checks configuration files with the tools that read them, and what it runs
+ * of vcm other programs run under the sanitizers. */
+#define VT_NOT_SANITIZED _Static_assert(1, "test left out of the sanitizer pass")
 
 #define assert_contains(hay, needle)                                                       \
     do {                                                                                   \

@@ -6,6 +6,8 @@
  * other. */
 #include "testutil.h"
 
+VT_NOT_SANITIZED;
+
 static void check(const char *kind)
 {
     char *out;
