@@ -172,6 +172,7 @@ int vcm_cmd_export_search(vcm_config *c)
     /* the page, rendered as the site renders its pages */
     vcm_web_config wcfg;
     vcm_web_config_defaults(&wcfg);
+    wcfg.no_search = true; /* the page needs no index of the server's: it has its own */
     /* a folder of its own for what the site keeps per node (image cache,
      * search index), so that a server running on the same files is left
      * alone; removed after */

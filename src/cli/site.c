@@ -102,6 +102,7 @@ int vcm_cmd_export_site(vcm_config *c, const vcm_site_opts *o)
     vcm_web_config w;
     vcm_web_config_defaults(&w);
     w.page_cache = 0; /* each page is rendered once */
+    w.no_search = true; /* no page it exports asks the index; its own is built below */
     vcm_app app;
     vcm_router *r = NULL;
     /* a node folder of its own: a server may run on the same --media */

@@ -167,7 +167,7 @@ int vcm_app_init(vcm_app *app, const vcm_config *cfg, const vcm_web_config *web,
     if (vcm_web_iiif_init(app, err, errlen) < 0)
         goto fail;
     char why[900];
-    if (vcm_web_search_init(app, why, sizeof why) < 0) {
+    if (!web->no_search && vcm_web_search_init(app, why, sizeof why) < 0) {
         snprintf(err, errlen, "search: %s", why);
         goto fail;
     }

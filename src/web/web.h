@@ -52,6 +52,8 @@ typedef struct vcm_web_config {
     long sitemap_urls;             /* URLs in one sitemap file at most (sitemap.c) */
     long oai_page;                 /* OAI-PMH records (or headers) in one list's page (oai.c) */
     char oai_admin[VCM_CONFIG_STR]; /* OAI-PMH Identify's adminEmail; "" = webmaster@HOST */
+    bool no_search;                /* pages only (the static exports): no search index is
+                                    * opened or built; search answers 503 */
 } vcm_web_config;
 /* The sitemap protocol's ceiling of URLs in one file, and the default. */
 #define VCM_SITEMAP_URLS 50000
