@@ -1,5 +1,5 @@
 // WCAG 2.2 AA on the pages visitors and museum staff use, in every language
-// of VCM_A11Y_LANGS (English, Korean, Thai and Urdu unless set; see
+// of VCM_A11Y_LANGS (English, Thai and Urdu unless set; see
 // site.mjs), in Debian's Chromium through playwright-core, against a site
 // of this test's own (site.mjs: masterpieces published, so the home page
 // has its Masterpiece of the Day; a contributor and an editor signed in):

@@ -3,13 +3,14 @@
 # playwright-core from node_modules). Sets up a temporary folder with a
 # database of the National Palace Museum records, the image 'jade-a' on
 # object 古玉3888 and 'jade-b' on 古玉1863 (the comparison's), starts `O/vcm serve` on a free loopback port, runs
-# `node --test tests/browser/` (VCM_BROWSER_JOBS files at once, 2 unless set:
-# each test makes its own accounts and records), stops the server by its PID and removes the
+# `node --test tests/browser/` (VCM_BROWSER_JOBS files at once, 1 unless set:
+# each test makes its own accounts and records, but two at once on two cores
+# took longer than one after the other), stops the server by its PID and removes the
 # folder, keeping only the screenshots (their paths are printed: the
 # viewer's, a11y-PAGE-WIDTH.png of every kind of page at 390 and 1280 px,
 # a11y-pages-LANG-PAGE-WIDTH.png and rtl-*.png of the tests that start a
 # site of their own, tests/browser/site.mjs; VCM_A11Y_LANGS picks their
-# languages, "en ko th ur" unless set);
+# languages, "en th ur" unless set);
 # the viewer's 1280 px one is also copied to /tmp/vcm-viewer-1280.png).
 #   sh tests/browser/run.sh [O]     O: build folder with vcm (default build)
 # Writes "PASSED FAILED" to O/browser-results.txt for tests/summary.sh; a
@@ -100,7 +101,7 @@ start=$(date +%s)
 {
   VCM_BROWSER_BASE="http://127.0.0.1:$port" VCM_BROWSER_OUT="$tmp" TMPDIR="$tmp/tmp" \
     VCM_BROWSER_VCM="$bin" VCM_BROWSER_DB="sqlite:$tmp/db" VCM_DATA="$data" \
-    node --test --test-reporter=tap --test-concurrency="${VCM_BROWSER_JOBS:-2}" tests/browser/
+    node --test --test-reporter=tap --test-concurrency="${VCM_BROWSER_JOBS:-1}" tests/browser/
   echo $? > "$tmp/node.rc"
 } 2>&1 | tee "$tmp/node.log"
 end=$(date +%s)
