@@ -450,6 +450,35 @@ int vcm_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facet
     return 0;
 }
 
+static int copy_origins(vcm_arena *a, vcm_facets *dst, const vcm_facets *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->norigin = src->norigin;
+    dst->norigin_country = src->norigin_country;
+    return (dst->origin = copy_facets(a, src->origin, src->norigin)) &&
+                   (dst->origin_country =
+                        copy_facets(a, src->origin_country, src->norigin_country))
+               ? 0
+               : -1;
+}
+
+int vcm_object_origins(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out)
+{
+    store *s = S(b);
+    struct facet_entry *e = facet_entry(s, f);
+    if (e && (e->has_facets || e->has_origins))
+        return copy_origins(a, out, &e->facets) < 0
+                   ? vcm_store_fail(b, "out of memory counting facets")
+                   : 0;
+    memset(out, 0, sizeof *out);
+    if (facet(s, a, f, F_ORIGIN_REGION, &out->origin, &out->norigin) < 0 ||
+        facet(s, a, f, F_ORIGIN_COUNTRY, &out->origin_country, &out->norigin_country) < 0)
+        return -1;
+    if (e && copy_origins(&s->cache.arena, &e->facets, out) == 0)
+        e->has_origins = true;
+    return 0;
+}
+
 int vcm_stats_get(vcm_store *b, vcm_stats *out)
 {
     store *s = S(b);

@@ -850,6 +850,7 @@ static const struct vcm_store_ops store_ops = {
     .object_list = vcm_object_list,
     .object_count = vcm_object_count,
     .object_facets = vcm_object_facets,
+    .object_origins = vcm_object_origins,
     .stats = vcm_stats_get,
     .media_add = vcm_media_add,
     .media_find = vcm_media_find,

@@ -175,6 +175,10 @@ struct vcm_store_ops {
                        size_t *n);
     int (*object_count)(vcm_store *s, const vcm_filter *f, int64_t *out);
     int (*object_facets)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_facets *out);
+    /* The origin facets of f alone (origin and origin_country, as
+     * object_facets counts them; every other facet empty): two counts instead
+     * of ten, for a page that shows no other (the home page). */
+    int (*object_origins)(vcm_store *s, vcm_arena *a, const vcm_filter *f, vcm_facets *out);
     int (*stats)(vcm_store *s, vcm_stats *out);
 
     /* Adds an image to an object (after its other images); sets m->id. An

@@ -112,9 +112,9 @@ struct museum_count {
 
 struct facet_entry {
     char *key;
-    vcm_facets facets;
+    vcm_facets facets; /* all of them, or the origins' alone (has_origins) */
     int64_t count;
-    bool has_facets, has_count;
+    bool has_facets, has_origins, has_count;
 };
 
 struct agg_cache {
@@ -302,5 +302,6 @@ int vcm_object_list(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_object 
                     size_t *n);
 int vcm_object_count(vcm_store *b, const vcm_filter *f, int64_t *out);
 int vcm_object_facets(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out);
+int vcm_object_origins(vcm_store *b, vcm_arena *a, const vcm_filter *f, vcm_facets *out);
 int vcm_stats_get(vcm_store *b, vcm_stats *out);
 #endif

@@ -94,13 +94,14 @@ static int home_masterpieces(vcm_req *req, vcm_store *s, const char *date, json_
 #define HOME_ORIGINS 8
 
 /* "From China · Japan · Korea · India …": the countries most objects come
- * from, then the regions, with counts and browse links (the store's facet
- * counts for the whole collection, cached as browse's are). */
+ * from, then the regions, with counts and browse links (the store's origin
+ * facets for the whole collection, cached as browse's are; the other eight
+ * facets took over ten seconds more at 1,000,000 records). */
 static int home_origins(vcm_req *req, vcm_store *s, json_t *d)
 {
     vcm_filter f = {0};
     vcm_facets fc;
-    if (s->ops->object_facets(s, req->arena, &f, &fc) < 0)
+    if (s->ops->object_origins(s, req->arena, &f, &fc) < 0)
         return -1;
     json_t *countries = json_array(), *regions = json_array();
     for (size_t i = 0; i < fc.norigin_country && i < HOME_ORIGINS; i++)

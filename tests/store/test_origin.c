@@ -170,6 +170,51 @@ static void test_filter_and_facets(void **state)
     assert_int_equal(fc.origin_country[0].count, 1);
 }
 
+/* The home page's origins alone: the same counts as the whole facets, before
+ * and after them (one cache entry holds either), and new after a write. */
+static void same_origins(const vcm_facets *a, const vcm_facets *b)
+{
+    assert_int_equal(a->norigin, b->norigin);
+    assert_int_equal(a->norigin_country, b->norigin_country);
+    for (size_t i = 0; i < a->norigin; i++) {
+        assert_string_equal(a->origin[i].value, b->origin[i].value);
+        assert_int_equal(a->origin[i].count, b->origin[i].count);
+    }
+    for (size_t i = 0; i < a->norigin_country; i++) {
+        assert_string_equal(a->origin_country[i].value, b->origin_country[i].value);
+        assert_int_equal(a->origin_country[i].count, b->origin_country[i].count);
+    }
+}
+
+static void test_origins_alone(void **state)
+{
+    struct fx *f = *state;
+    put(f, "1", "China, Qing dynasty", NULL, "h1");
+    put(f, "2", "China", NULL, "h2");
+    put(f, "3", "Japan, Edo period", NULL, "h3");
+    vcm_filter all = {0};
+    vcm_facets o, fc;
+    assert_int_equal(f->s->ops->object_origins(f->s, &f->a, &all, &o), 0);
+    assert_int_equal(o.norigin, 1);
+    assert_int_equal(o.norigin_country, 2);
+    assert_string_equal(o.origin_country[0].value, "CN");
+    assert_int_equal(o.origin_country[0].count, 2);
+    assert_int_equal(o.nmuseum + o.ncentury + o.nclassification + o.nmaterial, 0);
+    /* the whole facets after the origins alone, then the origins from them */
+    assert_int_equal(f->s->ops->object_facets(f->s, &f->a, &all, &fc), 0);
+    assert_true(fc.nmuseum > 0);
+    same_origins(&o, &fc);
+    assert_int_equal(f->s->ops->object_origins(f->s, &f->a, &all, &o), 0);
+    same_origins(&o, &fc);
+    /* a write: counted again */
+    put(f, "4", "India (Gujarat)", NULL, "h4");
+    assert_int_equal(f->s->ops->object_origins(f->s, &f->a, &all, &o), 0);
+    assert_int_equal(o.norigin, 2);
+    assert_int_equal(o.norigin_country, 3);
+    assert_int_equal(f->s->ops->object_facets(f->s, &f->a, &all, &fc), 0);
+    same_origins(&o, &fc);
+}
+
 static void test_parse(void **state)
 {
     (void)state;
@@ -229,6 +274,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_written_and_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filter_and_facets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_origins_alone, setup, teardown),
         cmocka_unit_test(test_parse),
         cmocka_unit_test_setup_teardown(test_fill_stored_objects, setup, teardown),
     };
