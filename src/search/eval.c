@@ -861,8 +861,12 @@ static int cmp_member(const void *a, const void *b)
 
 /* Orders the window again (w: the best n hits by BM25, worst: the key of
  * the last) and gives each its new score and key; w ends sorted by docnum,
- * for looking up. */
-static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint64_t worst)
+ * for looking up. Only the first need places are chosen: the greedy choice
+ * of a place depends on the places before it alone, so a page that ends at
+ * place need sees the order the whole window would give; the hits left get
+ * the keys after them (in no order that matters: no page shows them). */
+static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint64_t worst,
+                  size_t need)
 {
     /* the penalties by count, computed once */
     float pset[WINDOW + 1], pmus[WINDOW + 1], pori[WINDOW + 1];
@@ -912,7 +916,9 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
      * best, so each step looks at the groups, not at every hit: n steps of
      * at most as many groups, and the same choice as looking at them all
      * (ties go to the smaller object id, as by relevance). */
-    for (size_t step = 0; step < n; step++) {
+    if (need > n)
+        need = n;
+    for (size_t step = 0; step < need; step++) {
         size_t best = ng;
         float bs = 0;
         for (size_t k = 0; k < ng; k++) {
@@ -942,6 +948,13 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
             g[k].kori += g[k].ori == ori;
         }
     }
+    size_t next = need;
+    for (size_t k = 0; k < ng; k++)
+        for (uint32_t i = g[k].head; i < g[k].end; i++) {
+            entry *e = &w[m[i].i];
+            e->score = m[i].boosted;
+            e->key = worst - n + next++;
+        }
     qsort(w, n, sizeof *w, cmp_doc);
     rc = 0;
 out:
@@ -1202,7 +1215,12 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         /* a hit outside the window comes after all of it */
         uint64_t worst = nwin ? win[0].key : 0;
         bool whole = nwin < WINDOW;
-        if (rerank(&c, r->must, win, nwin, worst) < 0)
+        /* the places a page needs: up to its end, after the cursor's
+         * place when the cursor lies in the window */
+        size_t need = k;
+        if (r->has_after && r->after_key >= worst - nwin && r->after_key < worst)
+            need += (size_t)(r->after_key - (worst - nwin)) + 1;
+        if (rerank(&c, r->must, win, nwin, worst, need) < 0)
             goto out;
         /* Without a cursor, the page holds the window and then the best
          * hits outside it by their first keys: none of those is past the

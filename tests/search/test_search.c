@@ -476,6 +476,33 @@ static void test_offsets_follow_the_cursor(void **state)
                 fail_msg("offset %zu, hit %zu: %lld, the cursor walk has %lld", offsets[k], i,
                          (long long)r.hits[i].id, (long long)order[offsets[k] + i]);
     }
+    /* a short page orders only the places of the window up to its end
+     * (offset or cursor): the same places as the whole window's order */
+    vcm_search_params q = params("japan");
+    q.limit = 7;
+    for (size_t at = 0; at < 280; at += 7) {
+        vcm_arena_reset(&arena);
+        vcm_search_results r = run(&q);
+        assert_int_equal(r.nhits, 7);
+        for (size_t i = 0; i < r.nhits; i++)
+            if (r.hits[i].id != order[at + i])
+                fail_msg("a page of 7 at %zu, hit %zu: %lld, the walk by 100 has %lld", at, i,
+                         (long long)r.hits[i].id, (long long)order[at + i]);
+        static char cur[64];
+        snprintf(cur, sizeof cur, "%s", r.next);
+        q.cursor = cur;
+    }
+    for (size_t at = 0; at < 280; at += 13) {
+        vcm_search_params o = params("japan");
+        o.limit = 3;
+        o.offset = at;
+        vcm_arena_reset(&arena);
+        vcm_search_results r = run(&o);
+        for (size_t i = 0; i < r.nhits; i++)
+            if (r.hits[i].id != order[at + i])
+                fail_msg("a page of 3 at offset %zu, hit %zu: %lld, the walk by 100 has %lld",
+                         at, i, (long long)r.hits[i].id, (long long)order[at + i]);
+    }
 }
 
 static void test_malformed_queries(void **state)
