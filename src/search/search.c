@@ -1339,19 +1339,20 @@ static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h,
     const char *want = lang && *lang ? lang : "en";
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, want);
     highlight(a, pl, t ? t->text : "", t ? t->lang : "und", true, &h->title);
+    /* each text tokenized once: marked whole, kept when it matches */
     for (size_t i = 0; i < o->title.n && !has_match(&h->title); i++) {
         vcm_search_text other;
         if (&o->title.v[i] != t &&
-            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, false, &other) &&
-            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, true, &other))
+            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, true, &other) &&
+            has_match(&other))
             h->title = other;
     }
     memset(&h->creator, 0, sizeof h->creator);
     size_t cap = 0;
     for (size_t i = 0; i < o->ncreators; i++) {
         vcm_search_text c;
-        if (!o->creators[i] || !highlight(a, pl, o->creators[i], "und", false, &c) ||
-            !highlight(a, pl, o->creators[i], "und", true, &c))
+        if (!o->creators[i] || !highlight(a, pl, o->creators[i], "und", true, &c) ||
+            !has_match(&c))
             continue;
         if (h->creator.nparts && add_part(a, &h->creator, &cap, "; ", 2, false) < 0)
             break;
