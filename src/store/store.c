@@ -274,6 +274,11 @@ _Static_assert(sizeof vcm_store_tables / sizeof vcm_store_tables[0] == GATHER_AC
                "gather has a list for every table, then the activity log");
 _Static_assert(GATHER_TARGETS <= VCM_COPY_TABLES, "a copy writes every table: the drivers "
                                                   "keep room for VCM_COPY_TABLES");
+/* each table's scan and put keep slots of their own (table_stmt): had they
+ * reached the accounts' slots, a scan of every table would leave, say, the
+ * outbox's insert running a table's select, and a write would be lost */
+_Static_assert(SLOT_TABLE + 2 * GATHER_ACTIVITY <= SLOT_ACCOUNT,
+               "the raw tables' statements need more slots");
 
 /* Activities gathered for one bulk write leave their id to the table. */
 static const vcm_table activity_log = {"activities", activities_cols + 1, "iti", 3, 0};

@@ -74,9 +74,11 @@ enum fbit {
 /* Slots: the fixed statements, then filter queries, then raw tables. */
 #define SLOT_FILTER S_COUNT
 #define SLOT_TABLE (SLOT_FILTER + F_KINDS * B_MASKS)
-/* Then the accounts' statements (account.c, outbox.c), in slots of their
- * own: SLOT_ACCOUNT + their own numbers, below SLOT_ACCOUNT_END. */
-#define SLOT_ACCOUNT (SLOT_TABLE + 64)
+/* Then the raw tables' statements (store.c, table_stmt: a scan and a put
+ * for each of up to VCM_COPY_TABLES tables), then the accounts' (account.c,
+ * outbox.c), in slots of their own: SLOT_ACCOUNT + their own numbers, below
+ * SLOT_ACCOUNT_END. */
+#define SLOT_ACCOUNT (SLOT_TABLE + 2 * VCM_COPY_TABLES)
 #define SLOT_ACCOUNT_END (SLOT_ACCOUNT + 128)
 /* Then the entries' statements (entry.c), then the network's (network.c:
  * partners, members, people, collections), and after them 128 kept for the

@@ -3,6 +3,8 @@
  * run's PostgreSQL server. The same tests hold on both backends. */
 #include "testutil.h"
 
+#include "store/outbox.h"
+
 #include "core/arena.h"
 #include "model/country.h"
 #include "io/jsonl.h"
@@ -1146,10 +1148,49 @@ static void test_no_sql_outside_store(void **state)
     free(out);
 }
 
+/* Reading every table raw (vcm db copy, the tests' dumps) and the accounts'
+ * statements on one connection, in both orders: each keeps its own
+ * prepared statements. Before the raw tables had slots for all of them, a
+ * scan of every table left the outbox's insert running a table's select:
+ * the mail was lost and the insert said it had worked. */
+static void scan_all(vcm_store *s, int64_t *outbox)
+{
+    assert_int_equal(s->ops->begin_read(s), 0);
+    for (size_t t = 0; t < vcm_store_ntables; t++) {
+        int64_t n = 0;
+        if (s->ops->table_scan(s, t, count_row, &n) < 0)
+            fail_msg("scanning %s: %s", vcm_store_tables[t].name, vcm_store_error(s));
+        if (strcmp(vcm_store_tables[t].name, "outbox") == 0)
+            *outbox = n;
+    }
+    assert_int_equal(vcm_store_rollback(s), 0);
+}
+
+static void test_raw_tables_and_accounts_apart(void **state)
+{
+    struct fx *f = *state;
+    int64_t mails = -1, id1 = 0, id2 = 0;
+    scan_all(f->s, &mails);
+    assert_int_equal(mails, 0);
+    assert_int_equal(vcm_outbox_add(f->s, "a@example.org", "first", "one", &id1), 0);
+    assert_true(id1 > 0);
+    scan_all(f->s, &mails);
+    assert_int_equal(mails, 1);
+    assert_int_equal(vcm_outbox_add(f->s, "a@example.org", "second", "two", &id2), 0);
+    assert_true(id2 > id1);
+    vcm_mail *m;
+    size_t n;
+    assert_int_equal(vcm_outbox_list(f->s, &f->a, "a@example.org", 10, &m, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(m[0].subject, "second");
+    assert_string_equal(m[1].subject, "first");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_migrates_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_raw_tables_and_accounts_apart, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test_setup_teardown(test_country_and_museum, setup, teardown),
         cmocka_unit_test_setup_teardown(test_object_upsert_roundtrip, setup, teardown),
