@@ -771,6 +771,11 @@ struct planner {
     const vcm_thesaurus *th;
     struct mark { const char *text; size_t len; bool prefix; } marks[128];
     size_t nmarks;
+    /* every mark is written in characters from U+1000 up (CJK, Hangul,
+     * ...): a text without such a character holds none of them (folding
+     * never turns a character below U+1000 into one above), and is not
+     * tokenized for marks */
+    bool wide_marks;
     vcm_search_results *r;
     const vcm_search_params *p;
     int oom;
@@ -1267,7 +1272,11 @@ static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, 
         len = 20000;
     while (len && len < full && ((unsigned char)text[len] & 0xC0) == 0x80)
         len--;
-    vcm_tokenize(text, len, VCM_TOK_STEM, on_hl, &h);
+    bool may_match = !pl->wide_marks;
+    for (size_t i = 0; i < len && !may_match; i++)
+        may_match = (unsigned char)text[i] >= 0xE1;
+    if (may_match)
+        vcm_tokenize(text, len, VCM_TOK_STEM, on_hl, &h);
     if (!h.n && !whole)
         return false;
     for (size_t i = 0; i < h.n; i++)
@@ -1573,6 +1582,13 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
     r->date_to = req.filter.date_to;
     if (plan_query(pl, &q, &req) < 0)
         goto oom;
+    pl->wide_marks = pl->nmarks > 0;
+    for (size_t i = 0; i < pl->nmarks && pl->wide_marks; i++)
+        for (size_t j = 0; j < pl->marks[i].len && pl->wide_marks; j++) {
+            unsigned char b = (unsigned char)pl->marks[i].text[j];
+            /* a lead byte (not a continuation byte) below 0xE1: below U+1000 */
+            pl->wide_marks = (b & 0xC0) == 0x80 || b >= 0xE1;
+        }
     if (q.nclauses && !req.must && !req.must_not && !req.filter.museum && !req.filter.country[0])
         message(r, a, p->lang, "search.no_words", NULL);
     req.sort = p->sort;
