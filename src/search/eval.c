@@ -45,12 +45,22 @@ typedef struct hv {
     size_t n;
 } hv;
 
+/* The terms of a word or phrase, looked up once per search: the second
+ * ranking asks for them again for every hit of its window. */
+#define TERM_CACHE 32
+struct term_cache {
+    const vcm_plan *p[TERM_CACHE];
+    const struct term *t[TERM_CACHE][16];
+    size_t n;
+};
+
 typedef struct ectx {
     const vcm_index *x;
     float avgdl;
     double ndocs;
     int oom;
     float cap; /* > 0: what a name the thesaurus adds may weigh at most */
+    struct term_cache *tc; /* NULL: none */
 } ectx;
 
 static int hv_alloc(ectx *c, hv *h, size_t n)
@@ -695,13 +705,33 @@ static int cmp_entry(const void *a, const void *b)
 
 /* The positions in document d where p (a word, or a phrase at its
  * offsets) begins; at most max. */
+/* The terms of p (its first 16), from c's cache when it has them; buf
+ * holds them when the cache is full. */
+static const struct term *const *plan_terms(const ectx *c, const vcm_plan *p,
+                                            const struct term **buf)
+{
+    struct term_cache *tc = c->tc;
+    for (size_t i = 0; tc && i < tc->n; i++)
+        if (tc->p[i] == p)
+            return tc->t[i];
+    const struct term **out = tc && tc->n < TERM_CACHE ? tc->t[tc->n] : buf;
+    size_t nt = p->nterms < 16 ? p->nterms : 16;
+    for (size_t i = 0; i < nt; i++)
+        out[i] = vcm_index_term(c->x, p->terms[i], strlen(p->terms[i]));
+    if (out != buf)
+        tc->p[tc->n++] = p;
+    return out;
+}
+
 static size_t starts(const ectx *c, const vcm_plan *p, uint32_t d, uint32_t *out, size_t max)
 {
     size_t nt = p->nterms < 16 ? p->nterms : 16;
     uint32_t pos[16][64];
     size_t np[16];
+    const struct term *buf[16];
+    const struct term *const *ts = plan_terms(c, p, buf);
     for (size_t i = 0; i < nt; i++) {
-        const struct term *t = vcm_index_term(c->x, p->terms[i], strlen(p->terms[i]));
+        const struct term *t = ts[i];
         if (!t || !t->n)
             return 0;
         uint32_t j = gallop(t->docs, t->n, 0, d);
@@ -1114,7 +1144,8 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
     if (r->filter.any_status || r->filter.source_id || r->filter.after_id ||
         r->filter.offset || r->filter.limit || (r->filter.theme && !r->filter.theme_ids))
         return -1;
-    ectx c = {x, x->live ? (float)x->sumdl / (float)x->live : 1.0f, (double)x->live, 0, 0};
+    struct term_cache tc = {.n = 0};
+    ectx c = {x, x->live ? (float)x->sumdl / (float)x->live : 1.0f, (double)x->live, 0, 0, &tc};
     if (c.avgdl <= 0)
         c.avgdl = 1;
     hv res = {0}, neg = {0};
