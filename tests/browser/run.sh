@@ -10,7 +10,7 @@
 # viewer's, a11y-PAGE-WIDTH.png of every kind of page at 390 and 1280 px,
 # a11y-pages-LANG-PAGE-WIDTH.png and rtl-*.png of the tests that start a
 # site of their own, tests/browser/site.mjs; VCM_A11Y_LANGS picks their
-# languages, "en th ur" unless set);
+# languages, "en ur" unless set);
 # the viewer's 1280 px one is also copied to /tmp/vcm-viewer-1280.png).
 #   sh tests/browser/run.sh [O]     O: build folder with vcm (default build)
 # Writes "PASSED FAILED" to O/browser-results.txt for tests/summary.sh; a

@@ -7,6 +7,11 @@
  * left as they were. */
 #include "testutil.h"
 
+/* the whole demo: the sanitizers' pass runs the same raw-table code on
+ * smaller data (test_store's scans, test_package's export and restore) */
+VT_DEMO_SIZED;
+VT_DEMO_ON_PG;
+
 static char *dir, src[1024], mid[1024], back[1024], media[700];
 
 static int group_setup(void **state)
