@@ -703,8 +703,6 @@ static int cmp_entry(const void *a, const void *b)
 
 /* ---- the second ranking of the best WINDOW hits ---- */
 
-/* The positions in document d where p (a word, or a phrase at its
- * offsets) begins; at most max. */
 /* The terms of p (its first 16), from c's cache when it has them; buf
  * holds them when the cache is full. */
 static const struct term *const *plan_terms(const ectx *c, const vcm_plan *p,
@@ -723,6 +721,8 @@ static const struct term *const *plan_terms(const ectx *c, const vcm_plan *p,
     return out;
 }
 
+/* The positions in document d where p (a word, or a phrase at its
+ * offsets) begins; at most max. */
 static size_t starts(const ectx *c, const vcm_plan *p, uint32_t d, uint32_t *out, size_t max)
 {
     size_t nt = p->nterms < 16 ? p->nterms : 16;
