@@ -159,15 +159,15 @@ static void login(int k, const char *email, struct who *w)
 /* ---- users, made the way an administrator makes them ------------------------- */
 
 static int64_t museum_a, museum_b;
-static vcm_store *entry_store; /* opened once: the matrix makes hundreds of entries */
 /* The connection the test writes its own rows through (users, entries,
- * collections), opened once. */
+ * collections), opened once: the matrix makes hundreds of them. */
+static vcm_store *own_store;
 static vcm_store *writer(void)
 {
     char err[512];
-    if (!entry_store)
-        assert_non_null(entry_store = vcm_store_open(db, err, sizeof err));
-    return entry_store;
+    if (!own_store)
+        assert_non_null(own_store = vcm_store_open(db, err, sizeof err));
+    return own_store;
 }
 
 /* The last link of kind ("invite", "reset") in email's outbox. */
@@ -284,7 +284,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     vcm_store_close(snap_store);
-    vcm_store_close(entry_store);
+    vcm_store_close(own_store);
     vcm_i18n_free();
     assert_int_equal(vt_server_stop(&node[0]), 0);
     assert_int_equal(vt_server_stop(&node[1]), 0);
