@@ -308,6 +308,15 @@ static size_t cut(const char *s, size_t n, size_t max)
     return n;
 }
 
+/* True for the characters NFKC_Casefold leaves as they are among the
+ * common CJK ones: hiragana and katakana letters, the unified ideographs
+ * of the BMP (test_tokenize checks every one against ICU). */
+static bool nfkc_cf_stable(UChar c)
+{
+    return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF);
+}
+
 /* Folds u[i..j) into k->out (UTF-8); cjk: also Traditional -> Simplified
  * and katakana -> hiragana. Returns the length (0 when nothing is left), or
  * -1 when ICU fails. *whole is false when the word was truncated. */
@@ -336,9 +345,15 @@ static int32_t fold(tk *k, int32_t i, int32_t j, bool cjk, bool *whole)
     const UNormalizer2 *cf = unorm2_getNFKCCasefoldInstance(&e);
     const UNormalizer2 *nfd = unorm2_getNFDInstance(&e);
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
-    int32_t m = U_SUCCESS(e) ? unorm2_normalize(cf, s, n, k->nb1, NBUF, &e) : 0;
-    if (U_FAILURE(e))
-        return -1;
+    int32_t m;
+    if (cjk && n == 1 && nfkc_cf_stable(s[0])) {
+        k->nb1[0] = s[0]; /* most CJK characters: normalizing costs more than the rest */
+        m = 1;
+    } else {
+        m = U_SUCCESS(e) ? unorm2_normalize(cf, s, n, k->nb1, NBUF, &e) : 0;
+        if (U_FAILURE(e))
+            return -1;
+    }
     bool high = false;
     for (int32_t x = 0; x < m && !high; x++)
         high = k->nb1[x] >= 0xC0;
@@ -508,6 +523,72 @@ static void segment(tk *k, int32_t s, int32_t e, int32_t st)
     }
 }
 
+/* True when ICU ends a run of CJK characters at c, beside it: ASCII but
+ * "_", spaces and punctuation but the connectors (ExtendNumLet); not a
+ * character its dictionary takes with the run (Han or hiragana, or a
+ * katakana for word breaking, as U+30A0 and U+3031). */
+static bool apart(UChar32 c)
+{
+    if (c < 0x80)
+        return c != '_';
+    UErrorCode e = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &e);
+    if (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA ||
+        u_getIntPropertyValue(c, UCHAR_WORD_BREAK) == U_WB_KATAKANA)
+        return false;
+    switch (u_charType(c)) {
+    case U_SPACE_SEPARATOR:
+    case U_OTHER_PUNCTUATION:
+    case U_START_PUNCTUATION:
+    case U_END_PUNCTUATION:
+    case U_DASH_PUNCTUATION:
+    case U_INITIAL_PUNCTUATION:
+    case U_FINAL_PUNCTUATION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The first run of CJK characters at or after u[i] that ICU would cut
+ * alone, apart() before and after it: [*b, *e), or both k->n. */
+static void next_run(const tk *k, int32_t i, int32_t *b, int32_t *e)
+{
+    while (i < k->n) {
+        int32_t s = i;
+        UChar32 c;
+        U16_NEXT(k->u, i, k->n, c);
+        if (!is_cjk(c))
+            continue;
+        int32_t t = i;
+        while (t < k->n) {
+            int32_t x = t;
+            U16_NEXT(k->u, x, k->n, c);
+            if (!is_cjk(c))
+                break;
+            t = x;
+        }
+        bool ok = true;
+        if (s > 0) {
+            int32_t x = s;
+            U16_PREV(k->u, 0, x, c);
+            ok = apart(c);
+        }
+        if (ok && t < k->n) {
+            int32_t x = t;
+            U16_NEXT(k->u, x, k->n, c);
+            ok = apart(c);
+        }
+        if (ok) {
+            *b = s;
+            *e = t;
+            return;
+        }
+        i = t;
+    }
+    *b = *e = k->n;
+}
+
 int vcm_tokenize(const char *text, size_t len, int flags, vcm_token_fn fn, void *ud)
 {
     int rc = -1;
@@ -564,12 +645,27 @@ int vcm_tokenize(const char *text, size_t len, int flags, vcm_token_fn fn, void 
             goto out;
         }
     }
-    ubrk_setText(brk, u, n, &e);
-    if (U_FAILURE(e))
-        goto out;
-    for (int32_t s = ubrk_first(brk), t = ubrk_next(brk); t != UBRK_DONE && !k->stop;
-         s = t, t = ubrk_next(brk))
-        segment(k, s, t, ubrk_getRuleStatus(brk));
+    /* ICU cuts runs of CJK characters into words by its dictionary, which
+     * segment() does not use (it takes them character by character), and
+     * that is most of its time on such text: those runs skip it, and ICU
+     * sees the pieces between them that hold a letter or a digit. */
+    for (int32_t at = 0; at < n && !k->stop;) {
+        int32_t b, c;
+        next_run(k, at, &b, &c);
+        if (b > at && !has_alnum(k, at, b)) {
+            k->have_prev = false; /* spaces, punctuation: no word, a run ends */
+        } else if (b > at) {
+            ubrk_setText(brk, u + at, b - at, &e);
+            if (U_FAILURE(e))
+                goto out;
+            for (int32_t s = ubrk_first(brk), t = ubrk_next(brk); t != UBRK_DONE && !k->stop;
+                 s = t, t = ubrk_next(brk))
+                segment(k, at + s, at + t, ubrk_getRuleStatus(brk));
+        }
+        if (c > b)
+            segment(k, b, c, 0);
+        at = c;
+    }
     rc = k->fail ? -1 : 0;
 out:
     if (brk) {

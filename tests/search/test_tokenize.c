@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <unicode/unorm2.h>
 
 #include "search/tokenize.h"
 
@@ -191,6 +192,46 @@ static void test_mixed_punctuation(void **state)
            "o'neil/10w[53,59]");
     EXPECT("  ...!?  — ", 0, "");
     EXPECT("ＶＡＳＥ　１２", 0, "vase/0w[0,12] 12/1w[15,21]");
+}
+
+/* Runs of CJK characters skip ICU's word breaking and its normalization
+ * (tokenize.c): the same tokens as through them, at the edges where ICU
+ * still decides (a mark after a character, a katakana word joined by "_",
+ * punctuation between runs, halfwidth kana). */
+static void test_cjk_runs_as_icu_would(void **state)
+{
+    (void)state;
+    EXPECT("白磁\u3099碗 abc_カタ 漢。字、ok「茶」ｶﾞ", 0,
+           "白/0u[0,3] 白磁\u3099/0b[0,9] 磁\u3099/1u[3,9] 磁\u3099碗/1b[3,12] 碗/2u[9,12] "
+           "abc_/3w[13,17] か/4u[17,20] かた/4b[17,23] た/5u[20,23] 汉/6u[24,27] 字/7u[30,33] "
+           "ok/8w[36,38] 茶/9u[41,44] が/10u[47,53]");
+    /* a connector, a mark or a katakana of ICU's before a run: ICU's */
+    EXPECT("\uff21\u203f\uff9e\u0301\u0301\uff77:", 0, "a\u203f\u3099\u0301\u0301/0w[0,13] き/1u[13,16]");
+    EXPECT("\uff12\u0661\u203f\uff9f\u30ab\u3400\u3006", 0,
+           "2\u0661\u203f\u309a/0w[0,11] か/1u[11,14] か丘/1b[11,17] 丘/2u[14,17] 〆/3w[17,20]");
+    /* U+3031 inside a run: ICU's dictionary takes the run whole */
+    EXPECT("\uff22\u3006\u30f7\u309a.1\uff11\u3400\u3031\U0002a700\u7897\u303b\u200c\u306a", 0,
+           "b/0w[0,3] 〆/1w[3,6] ヷ\u309a/2u[6,12] 11/3w[13,17] 丘/4u[17,20] \U0002a700/5u[23,27] "
+           "\U0002a700碗/5b[23,30] 碗/6u[27,30] 碗〻/6b[27,33] 〻/7u[30,33] な/8u[36,39]");
+    /* punctuation between runs: no word, each run its own */
+    EXPECT("「白磁」・青磁、茶碗。", 0,
+           "白/0u[3,6] 白磁/0b[3,9] 磁/1u[6,9] 青/2u[15,18] 青磁/2b[15,21] 磁/3u[18,21] "
+           "茶/4u[24,27] 茶碗/4b[24,30] 碗/5u[27,30]");
+    /* the characters folded without ICU's normalizer are those it leaves
+     * as they are: hiragana and katakana letters, the BMP's ideographs */
+    UErrorCode e = U_ZERO_ERROR;
+    const UNormalizer2 *cf = unorm2_getNFKCCasefoldInstance(&e);
+    assert_true(U_SUCCESS(e));
+    static const UChar ranges[][2] = {{0x3041, 0x3096}, {0x30A1, 0x30FA}, {0x3400, 0x4DBF},
+                                      {0x4E00, 0x9FFF}};
+    for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+        for (UChar c = ranges[r][0]; c <= ranges[r][1]; c++) {
+            UChar out[8];
+            int32_t n = unorm2_normalize(cf, &c, 1, out, 8, &e);
+            assert_true(U_SUCCESS(e));
+            if (n != 1 || out[0] != c)
+                fail_msg("U+%04X changes under NFKC_Casefold", (unsigned)c);
+        }
 }
 
 /* Each token must come back when its own slice of the input is tokenized. */
@@ -381,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_japanese),
         cmocka_unit_test(test_thai),
         cmocka_unit_test(test_mixed_punctuation),
+        cmocka_unit_test(test_cjk_runs_as_icu_would),
         cmocka_unit_test(test_offsets),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_empty),
