@@ -754,6 +754,46 @@ static size_t starts(const ectx *c, const vcm_plan *p, uint32_t d, uint32_t *out
     return n;
 }
 
+/* The fields of document d where a word of p stands, wherever p looks for
+ * it: a field without one can hold nothing its words would mark. Every
+ * field for a prefix (its words are not looked up). */
+static unsigned hit_fields(const ectx *c, const vcm_plan *p, uint32_t d)
+{
+    if (!p)
+        return 0;
+    unsigned f = 0;
+    switch (p->kind) {
+    case VCM_PLAN_TERM: {
+        const struct term *buf[16];
+        const struct term *const *ts = plan_terms(c, p, buf);
+        for (size_t i = 0; i < p->nterms && i < 16; i++) {
+            const struct term *t = ts[i];
+            uint32_t j = t && t->n ? gallop(t->docs, t->n, 0, d) : 0;
+            if (!t || j == t->n || t->docs[j] != d)
+                continue;
+            const uint8_t *q = t->pos + t->poff[j], *end = t->pos + t->plen;
+            uint32_t n, v = 0, delta;
+            if (!varint(&q, end, &n))
+                return VCM_IF_ALL;
+            for (uint32_t k = 0; k < n && varint(&q, end, &delta); k++) {
+                v += delta;
+                f |= 1u << (v >> VCM_IPOS_BITS);
+            }
+        }
+        return f & VCM_IF_ALL;
+    }
+    case VCM_PLAN_PREFIX:
+        return VCM_IF_ALL;
+    case VCM_PLAN_AND:
+    case VCM_PLAN_OR:
+        for (size_t i = 0; i < p->nkids && f != VCM_IF_ALL; i++)
+            f |= hit_fields(c, p->kids[i], d);
+        return f;
+    default:
+        return 0;
+    }
+}
+
 static bool in_title(const ectx *c, const vcm_plan *p, uint32_t d)
 {
     uint32_t st[64];
@@ -890,13 +930,13 @@ static int cmp_member(const void *a, const void *b)
 }
 
 /* Orders the window again (w: the best n hits by BM25, worst: the key of
- * the last) and gives each its new score and key; w ends sorted by docnum,
- * for looking up. Only the first need places are chosen: the greedy choice
+ * the last) and gives each its new score and key; w ends sorted by docnum
+ * when lookup, for looking up. Only the first need places are chosen: the greedy choice
  * of a place depends on the places before it alone, so a page that ends at
  * place need sees the order the whole window would give; the hits left get
  * the keys after them (in no order that matters: no page shows them). */
 static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint64_t worst,
-                  size_t need)
+                  size_t need, bool lookup)
 {
     /* the penalties by count, computed once */
     float pset[WINDOW + 1], pmus[WINDOW + 1], pori[WINDOW + 1];
@@ -985,7 +1025,8 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
             e->score = m[i].boosted;
             e->key = worst - n + next++;
         }
-    qsort(w, n, sizeof *w, cmp_doc);
+    if (lookup)
+        qsort(w, n, sizeof *w, cmp_doc);
     rc = 0;
 out:
     free(m);
@@ -1251,7 +1292,10 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         size_t need = k;
         if (r->has_after && r->after_key >= worst - nwin && r->after_key < worst)
             need += (size_t)(r->after_key - (worst - nwin)) + 1;
-        if (rerank(&c, r->must, win, nwin, worst, need) < 0)
+        /* a page within the window (no cursor) needs only the window, in
+         * any order; otherwise hits are looked up in it */
+        bool within = !r->has_after && k <= nwin;
+        if (rerank(&c, r->must, win, nwin, worst, need, !within) < 0)
             goto out;
         /* Without a cursor, the page holds the window and then the best
          * hits outside it by their first keys: none of those is past the
@@ -1259,7 +1303,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
          * rather than by reading each candidate's document for the heap;
          * a page within the window needs only the window. */
         uint64_t cut = UINT64_MAX;
-        if (!r->has_after && k <= nwin) {
+        if (within) {
             /* the page lies within the window, whose keys come before
              * every other hit's: nothing else to look at */
             for (size_t j = 0; j < nwin; j++)
@@ -1310,6 +1354,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         h->id = heap[i].id;
         h->score = heap[i].score;
         h->key = heap[i].key;
+        h->fields = hit_fields(&c, r->must, heap[i].d) | hit_fields(&c, r->must_not, heap[i].d);
     }
     if (r->facets && put_facets(&c, a, &fc, r->facets, out) < 0)
         goto out;

@@ -154,10 +154,17 @@ typedef struct vcm_index_request {
     unsigned facets;             /* bit (1 << VCM_FACET_*) per facet wanted */
 } vcm_index_request;
 
+/* Every field (VCM_IF_*), as a hit's fields. */
+#define VCM_IF_ALL ((1u << VCM_IF_COUNT) - 1)
+
 typedef struct vcm_index_hit {
     int64_t id;
     float score;
     uint64_t key;                /* sort key, for cursors */
+    unsigned fields;             /* bit (1 << VCM_IF_*) per field that holds a word of
+                                    the query (must or must_not, in any field); every
+                                    bit when a prefix leaves it unknown, none when the
+                                    query has no words */
 } vcm_index_hit;
 
 typedef struct vcm_index_facet {

@@ -1262,9 +1262,10 @@ static int add_part(vcm_arena *a, vcm_search_text *t, size_t *cap, const char *s
 }
 
 /* The text (whole, or a window around its first match) cut into parts
- * with the matches marked. Returns false when !whole and nothing matches. */
+ * with the matches marked; may: false when the index says its field holds
+ * none. Returns false when !whole and nothing matches. */
 static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, const char *lang,
-                      bool whole, vcm_search_text *out)
+                      bool whole, bool may, vcm_search_text *out)
 {
     size_t full = strlen(text), len = full;
     struct hl h = {pl, {{0}}, 0};
@@ -1272,8 +1273,8 @@ static bool highlight(vcm_arena *a, const struct planner *pl, const char *text, 
         len = 20000;
     while (len && len < full && ((unsigned char)text[len] & 0xC0) == 0x80)
         len--;
-    bool may_match = !pl->wide_marks;
-    for (size_t i = 0; i < len && !may_match; i++)
+    bool may_match = may && !pl->wide_marks;
+    for (size_t i = 0; may && i < len && !may_match; i++)
         may_match = (unsigned char)text[i] >= 0xE1;
     if (may_match)
         vcm_tokenize(text, len, VCM_TOK_STEM, on_hl, &h);
@@ -1341,26 +1342,30 @@ static bool has_match(const vcm_search_text *t)
 /* The hit's title, creators and a passage, with what the query matched
  * marked, in the language that matched: the title in the visitor's
  * language, or else the first title in another language that matches (a
- * query in Chinese marks the Chinese title); the creators that match. */
-static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h, const char *lang)
+ * query in Chinese marks the Chinese title); the creators that match.
+ * fields: the index's fields of the hit that hold a word of the query (the
+ * others are not tokenized: nothing there would be marked). */
+static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h, const char *lang,
+                      unsigned fields)
 {
     const vcm_object *o = &h->object;
     const char *want = lang && *lang ? lang : "en";
     const vcm_ltext *t = vcm_ltexts_pick(&o->title, want);
-    highlight(a, pl, t ? t->text : "", t ? t->lang : "und", true, &h->title);
+    bool in_title = fields & (1u << VCM_IF_TITLE);
+    highlight(a, pl, t ? t->text : "", t ? t->lang : "und", true, in_title, &h->title);
     /* each text tokenized once: marked whole, kept when it matches */
-    for (size_t i = 0; i < o->title.n && !has_match(&h->title); i++) {
+    for (size_t i = 0; in_title && i < o->title.n && !has_match(&h->title); i++) {
         vcm_search_text other;
         if (&o->title.v[i] != t &&
-            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, true, &other) &&
+            highlight(a, pl, o->title.v[i].text, o->title.v[i].lang, true, true, &other) &&
             has_match(&other))
             h->title = other;
     }
     memset(&h->creator, 0, sizeof h->creator);
     size_t cap = 0;
-    for (size_t i = 0; i < o->ncreators; i++) {
+    for (size_t i = 0; (fields & (1u << VCM_IF_CREATOR)) && i < o->ncreators; i++) {
         vcm_search_text c;
-        if (!o->creators[i] || !highlight(a, pl, o->creators[i], "und", true, &c) ||
+        if (!o->creators[i] || !highlight(a, pl, o->creators[i], "und", true, true, &c) ||
             !has_match(&c))
             continue;
         if (h->creator.nparts && add_part(a, &h->creator, &cap, "; ", 2, false) < 0)
@@ -1371,22 +1376,26 @@ static void dress_hit(vcm_arena *a, const struct planner *pl, vcm_search_hit *h,
                 break;
         h->creator.lang = "und";
     }
-    const vcm_ltexts *fields[] = {&o->description, &o->statement};
+    const vcm_ltexts *texts[] = {&o->description, &o->statement};
+    static const int text_field[] = {VCM_IF_TEXT, VCM_IF_STATEMENT};
     bool found = false;
     for (size_t f = 0; f < 2 && !found; f++) {
+        if (!(fields & (1u << text_field[f])))
+            continue;
         /* the visitor's language first, then the others */
-        const vcm_ltext *first = vcm_ltexts_pick(fields[f], want);
+        const vcm_ltext *first = vcm_ltexts_pick(texts[f], want);
         if (first)
-            found = highlight(a, pl, first->text, first->lang, false, &h->snippet);
-        for (size_t i = 0; i < fields[f]->n && !found; i++)
-            if (&fields[f]->v[i] != first)
-                found = highlight(a, pl, fields[f]->v[i].text, fields[f]->v[i].lang, false,
+            found = highlight(a, pl, first->text, first->lang, false, true, &h->snippet);
+        for (size_t i = 0; i < texts[f]->n && !found; i++)
+            if (&texts[f]->v[i] != first)
+                found = highlight(a, pl, texts[f]->v[i].text, texts[f]->v[i].lang, false, true,
                                   &h->snippet);
     }
     const char *others[] = {o->materials, o->culture, o->classification};
+    static const int other_field[] = {VCM_IF_MATERIAL, VCM_IF_CULTURE, VCM_IF_TYPE};
     for (size_t i = 0; i < 3 && !found; i++)
-        if (others[i] && *others[i])
-            found = highlight(a, pl, others[i], "en", false, &h->snippet);
+        if (others[i] && *others[i] && (fields & (1u << other_field[i])))
+            found = highlight(a, pl, others[i], "en", false, true, &h->snippet);
     if (!found)
         memset(&h->snippet, 0, sizeof h->snippet);
 }
@@ -1654,7 +1663,7 @@ int vcm_search_run(vcm_search *s, vcm_store *store, vcm_arena *a, const vcm_sear
             if (!found[i] || objs[i].status != VCM_PUBLISHED)
                 continue; /* changed since the index saw it: left out of this page */
             h->object = objs[i];
-            dress_hit(a, pl, h, p->lang);
+            dress_hit(a, pl, h, p->lang, ir.hits[i].fields);
         }
         r->nhits++;
     }
