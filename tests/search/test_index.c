@@ -181,6 +181,58 @@ static void test_phrase_and_fields(void **state)
     vcm_index_free(x);
 }
 
+/* Each hit says which of its fields hold a word of the query, wherever
+ * the query looks: the search marks those fields alone. */
+static void test_hit_fields(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    const unsigned title = 1u << VCM_IF_TITLE, text = 1u << VCM_IF_TEXT,
+                   material = 1u << VCM_IF_MATERIAL;
+    vcm_plan p = term("celadon");
+    vcm_index_request r = request(&p);
+    vcm_index_result out = run(x, &r);
+    assert_string_equal(ids(&out), "1 2");
+    assert_int_equal(out.hits[0].fields, title | text);
+    assert_int_equal(out.hits[1].fields, text);
+    /* the words of a phrase each, in fields without the phrase too; a
+     * query restricted to one field still sees the others */
+    words[0] = "ink";
+    words[1] = "on";
+    words[2] = "silk";
+    offs[1] = 1;
+    offs[2] = 2;
+    vcm_plan ph = {.kind = VCM_PLAN_TERM, .terms = words, .offsets = offs, .nterms = 3,
+                   .fields = material};
+    r = request(&ph);
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "3");
+    assert_int_equal(out.hits[0].fields, text | material);
+    /* a word left out counts too (it may be marked), a prefix is every field */
+    vcm_plan jar = term("jar");
+    static const char *ce[] = {"celad"};
+    vcm_plan pre = {.kind = VCM_PLAN_PREFIX, .terms = ce, .nterms = 1};
+    r = request(&pre);
+    r.must_not = &jar;
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "1");
+    assert_int_equal(out.hits[0].fields, VCM_IF_ALL);
+    /* CJK: the bigram in the title and the description */
+    vcm_plan cjk = term("白磁");
+    r = request(&cjk);
+    out = run(x, &r);
+    assert_string_equal(ids(&out), "5");
+    assert_int_equal(out.hits[0].fields, title | text);
+    /* no words: no field */
+    r = request(NULL);
+    r.filter.museum = 1;
+    out = run(x, &r);
+    assert_true(out.nhits > 0);
+    for (size_t i = 0; i < out.nhits; i++)
+        assert_int_equal(out.hits[i].fields, 0);
+    vcm_index_free(x);
+}
+
 static void test_prefix_and_boolean(void **state)
 {
     (void)state;
@@ -471,6 +523,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranking_by_field),
         cmocka_unit_test(test_phrase_and_fields),
+        cmocka_unit_test(test_hit_fields),
         cmocka_unit_test(test_prefix_and_boolean),
         cmocka_unit_test(test_replace_remove_compact),
         cmocka_unit_test(test_facets_sort_cursor),
