@@ -133,9 +133,12 @@ static char *search_url(vcm_req *req, const echo *e, const char *base, const cha
 static json_t *parts_json(const vcm_search_text *t)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < t->nparts; i++)
-        json_array_append_new(a, json_pack("{s:s, s:b}", "text", t->parts[i].text, "match",
-                                           t->parts[i].match));
+    for (size_t i = 0; i < t->nparts; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "text", json_string(t->parts[i].text));
+        json_object_set_new(o, "match", json_boolean(t->parts[i].match));
+        json_array_append_new(a, o);
+    }
     return a;
 }
 
@@ -143,8 +146,13 @@ static json_t *text_json(const vcm_search_text *t)
 {
     if (!t->parts)
         return json_null();
-    return json_pack("{s:s, s:o, s:b, s:b}", "lang", t->lang ? t->lang : "und", "parts",
-                     parts_json(t), "cut_before", t->cut_before, "cut_after", t->cut_after);
+    /* by hand, as the parts: json_pack reads its format again each time */
+    json_t *o = json_object();
+    json_object_set_new(o, "lang", json_string(t->lang ? t->lang : "und"));
+    json_object_set_new(o, "parts", parts_json(t));
+    json_object_set_new(o, "cut_before", json_boolean(t->cut_before));
+    json_object_set_new(o, "cut_after", json_boolean(t->cut_after));
+    return o;
 }
 
 static const char *const facet_labels[VCM_FACET_KINDS] = {
@@ -189,6 +197,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
     json_object_set_new(d, "query", json_string(p->q ? p->q : ""));
     json_object_set_new(d, "total", json_integer(r->total));
     json_t *hits = json_array();
+    const char *base = page ? NULL : vcm_web_base(req);
     for (size_t i = 0; i < r->nhits; i++) {
         const vcm_search_hit *h = &r->hits[i];
         json_t *o = page ? vcm_web_card(req, &h->object) : json_object();
@@ -197,7 +206,7 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
         if (!page) {
             json_object_set_new(o, "title", json_string(vcm_web_title(req, &h->object)));
             json_object_set_new(o, "url", json_string(vcm_arena_printf(
-                                              req->arena, "%s/objects/%lld", vcm_web_base(req),
+                                              req->arena, "%s/objects/%lld", base,
                                               (long long)h->id)));
             json_object_set_new(o, "museum", json_string(h->object.museum_name ? h->object.museum_name : ""));
             if (h->object.date_text)
