@@ -796,6 +796,19 @@ static unsigned hit_fields(const ectx *c, const vcm_plan *p, uint32_t d)
 
 static bool in_title(const ectx *c, const vcm_plan *p, uint32_t d)
 {
+    if (p->nterms == 1) {
+        /* one word: its positions rise with their fields, the title's first */
+        _Static_assert(VCM_IF_TITLE == 0, "the title is the first field");
+        const struct term *buf[16];
+        const struct term *t = plan_terms(c, p, buf)[0];
+        uint32_t j = t && t->n ? gallop(t->docs, t->n, 0, d) : 0;
+        if (!t || j == t->n || t->docs[j] != d)
+            return false;
+        const uint8_t *q = t->pos + t->poff[j], *end = t->pos + t->plen;
+        uint32_t n, first;
+        return varint(&q, end, &n) && n && varint(&q, end, &first) &&
+               (first >> VCM_IPOS_BITS) == VCM_IF_TITLE;
+    }
     uint32_t st[64];
     size_t n = starts(c, p, d, st, 64);
     for (size_t i = 0; i < n; i++)
@@ -901,17 +914,19 @@ typedef struct rgroup {
     uint8_t ori;
     uint16_t kset, kmus, kori; /* earlier hits of its set, museum, origin */
     uint32_t head, end;        /* its members not yet taken, in order[] */
+    float v;                   /* its head's value with those counts */
 } rgroup;
 
 /* The members of a group follow each other, best first (score, then id):
  * within a group the penalties are the same, so that is their order. */
 typedef struct rmember {
-    uint32_t set, tie, mus;
-    uint8_t ori;
-    float boosted;
     int64_t id;
-    uint32_t i; /* its place in the window */
+    uint32_t set, tie, mus;
+    float boosted;
+    uint16_t i; /* its place in the window */
+    uint8_t ori;
 } rmember;
+_Static_assert(WINDOW <= UINT16_MAX, "a window's places");
 
 static int cmp_member(const void *a, const void *b)
 {
@@ -927,6 +942,33 @@ static int cmp_member(const void *a, const void *b)
     if (x->boosted != y->boosted)
         return x->boosted > y->boosted ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
+}
+
+/* in[0..n) into out in cmp_member's order (a total order: ids differ): a
+ * merge sort of their places, the comparison inlined where qsort would
+ * call it through a pointer at every step. */
+static void sort_members(const rmember *in, size_t n, rmember *out)
+{
+    uint16_t a[WINDOW], b[WINDOW], *ix = a, *tmp = b;
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (uint16_t)i;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t x = lo, y = mid, o = lo;
+            while (x < mid && y < hi)
+                tmp[o++] = cmp_member(&in[ix[y]], &in[ix[x]]) < 0 ? ix[y++] : ix[x++];
+            while (x < mid)
+                tmp[o++] = ix[x++];
+            while (y < hi)
+                tmp[o++] = ix[y++];
+        }
+        uint16_t *t = ix;
+        ix = tmp;
+        tmp = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = in[ix[i]];
 }
 
 /* Orders the window again (w: the best n hits by BM25, worst: the key of
@@ -946,7 +988,8 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
         pmus[i] = pmus[i - 1] * MUSEUM_PENALTY;
         pori[i] = pori[i - 1] * ORIGIN_PENALTY;
     }
-    rmember *m = malloc((n ? n : 1) * sizeof *m);
+    /* the members as read, then in order */
+    rmember *m = malloc((n ? 2 * n : 1) * sizeof *m), *raw = m ? m + n : NULL;
     rgroup *g = malloc((n ? n : 1) * sizeof *g);
     int rc = -1;
     if (!m || !g)
@@ -961,7 +1004,7 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
         } else {
             title = clause_title(c, must, w[i].d);
         }
-        m[i] = (rmember){
+        raw[i] = (rmember){
             .set = set_by_title(c, &w[i]),
             .tie = set_by_score(c, &w[i]),
             .mus = c->x->docs[w[i].d].museum,
@@ -969,10 +1012,10 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
             .boosted = w[i].score * (1 + TITLE_BOOST * title) *
                        (many && phrase(c, must, w[i].d) ? 1 + PHRASE_BOOST : 1),
             .id = w[i].id,
-            .i = (uint32_t)i,
+            .i = (uint16_t)i,
         };
     }
-    qsort(m, n, sizeof *m, cmp_member);
+    sort_members(raw, n, m);
     size_t ng = 0;
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || m[i].set != m[i - 1].set || m[i].tie != m[i - 1].tie ||
@@ -985,37 +1028,48 @@ static int rerank(const ectx *c, const vcm_plan *must, entry *w, size_t n, uint6
      * museum or origin lowering it. Only a group's best member can be the
      * best, so each step looks at the groups, not at every hit: n steps of
      * at most as many groups, and the same choice as looking at them all
-     * (ties go to the smaller object id, as by relevance). */
+     * (ties go to the smaller object id, as by relevance). A group keeps
+     * its value, made again when its counts or its head change, and one
+     * pass over the groups counts the step taken and finds the next. */
     if (need > n)
         need = n;
+    size_t best = ng;
+    for (size_t k = 0; k < ng; k++) {
+        g[k].v = m[g[k].head].boosted * pset[g[k].kset] * pmus[g[k].kmus] * pori[g[k].kori];
+        if (best == ng || g[k].v > g[best].v ||
+            (g[k].v == g[best].v && m[g[k].head].id < m[g[best].head].id))
+            best = k;
+    }
     for (size_t step = 0; step < need; step++) {
-        size_t best = ng;
-        float bs = 0;
-        for (size_t k = 0; k < ng; k++) {
-            const rmember *h = &m[g[k].head];
-            float v = h->boosted * pset[g[k].kset] * pmus[g[k].kmus] * pori[g[k].kori];
-            if (best == ng || v > bs || (v == bs && h->id < m[g[best].head].id)) {
-                best = k;
-                bs = v;
-            }
-        }
         rgroup b = g[best];
         entry *e = &w[m[b.head].i];
-        e->score = bs;
+        e->score = b.v;
         /* keys by place in this order, all before the worst key of the
          * window, so that the hits after the window still follow it */
         e->key = worst - n + step;
         /* a group with no member left goes (the order of the groups does
          * not matter: ties are broken by object id) */
+        size_t moved = ng;
         if (++g[best].head == g[best].end)
             g[best] = g[--ng];
+        else
+            moved = best; /* a new head */
         /* the counts of the groups left; a count stays within the n steps */
         uint32_t set = b.set, tie = b.tie, mus = b.mus;
         uint8_t ori = b.ori;
+        best = ng;
         for (size_t k = 0; k < ng; k++) {
-            g[k].kset += g[k].set == set || g[k].tie == tie;
-            g[k].kmus += g[k].mus == mus;
-            g[k].kori += g[k].ori == ori;
+            rgroup *x = &g[k];
+            bool ks = x->set == set || x->tie == tie, km = x->mus == mus, ko = x->ori == ori;
+            if (ks || km || ko || k == moved) {
+                x->kset += ks;
+                x->kmus += km;
+                x->kori += ko;
+                x->v = m[x->head].boosted * pset[x->kset] * pmus[x->kmus] * pori[x->kori];
+            }
+            if (best == ng || x->v > g[best].v ||
+                (x->v == g[best].v && m[x->head].id < m[g[best].head].id))
+                best = k;
         }
     }
     size_t next = need;
