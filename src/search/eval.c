@@ -1274,12 +1274,18 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
      * every page sees the same order) are ranked again, then the page is
      * cut from all hits with their new keys */
     bool second = r->sort == VCM_SORT_RELEVANCE && r->must;
+    /* a page within the window, without a cursor, is cut from the window
+     * alone (when there are fewer hits, the window holds them all); past
+     * it, or after a cursor, every hit's key is kept to cut the page from */
+    bool within = second && !r->has_after && k <= WINDOW;
     size_t nwin = 0, nkeep = 0;
     if (second) {
         win = malloc(WINDOW * sizeof *win);
-        keep = malloc((res.n ? res.n : 1) * sizeof *keep);
-        keepkey = malloc((res.n ? res.n : 1) * sizeof *keepkey);
-        if (!win || !keep || !keepkey)
+        if (!within) {
+            keep = malloc((res.n ? res.n : 1) * sizeof *keep);
+            keepkey = malloc((res.n ? res.n : 1) * sizeof *keepkey);
+        }
+        if (!win || (!within && (!keep || !keepkey)))
             goto out;
     }
     for (size_t i = 0; i < res.n; i++) {
@@ -1289,12 +1295,13 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             if (nj < neg.n && neg.d[nj] == d)
                 continue;
         }
+        uint64_t key;
         if (lean) {
             out->total++;
-            uint64_t key = sort_key(&c, d, res.s[i], r->sort);
+            key = sort_key(&c, d, res.s[i], r->sort);
             if (second ? nwin == WINDOW && key > win[0].key
                        : (nheap == k && key > heap[0].key) || (r->has_after && key < r->after_key)) {
-                if (second) {
+                if (second && !within) {
                     keepkey[nkeep] = key;
                     keep[nkeep++] = (uint32_t)i;
                 }
@@ -1304,6 +1311,7 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             if (filtered && !pass(&c, d, flt, material))
                 continue;
             out->total++;
+            key = sort_key(&c, d, res.s[i], r->sort);
         }
         const struct idoc *doc = &x->docs[d];
         if (r->facets) {
@@ -1326,10 +1334,12 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
                 doc->ocountry[1] <= 'Z')
                 fc.ocountry[(doc->ocountry[0] - 'A') * 26 + (doc->ocountry[1] - 'A')]++;
         }
-        entry e = {sort_key(&c, d, res.s[i], r->sort), doc->id, res.s[i], d};
+        entry e = {key, doc->id, res.s[i], d};
         if (second) {
-            keepkey[nkeep] = e.key;
-            keep[nkeep++] = (uint32_t)i;
+            if (!within) {
+                keepkey[nkeep] = e.key;
+                keep[nkeep++] = (uint32_t)i;
+            }
             offer(win, &nwin, WINDOW, e);
             continue;
         }
@@ -1346,9 +1356,8 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
         size_t need = k;
         if (r->has_after && r->after_key >= worst - nwin && r->after_key < worst)
             need += (size_t)(r->after_key - (worst - nwin)) + 1;
-        /* a page within the window (no cursor) needs only the window, in
-         * any order; otherwise hits are looked up in it */
-        bool within = !r->has_after && k <= nwin;
+        /* a page within the window needs it in any order; otherwise hits
+         * are looked up in it */
         if (rerank(&c, r->must, win, nwin, worst, need, !within) < 0)
             goto out;
         /* Without a cursor, the page holds the window and then the best
