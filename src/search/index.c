@@ -1010,37 +1010,46 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
                  ? -1
                  : vcm_tokenize_key(prefix, len, VCM_TOK_STEM, stem, sizeof stem);
     const struct term *word = sl > 0 ? vcm_index_term(x, stem, (size_t)sl) : NULL;
+    /* each candidate's folded text, made once (at most want of them) */
+    char (*fk)[512] = c.n ? vcm_arena_alloc(a, c.n * sizeof *fk) : NULL;
+    int *fl = c.n ? vcm_arena_alloc(a, c.n * sizeof *fl) : NULL;
+    if (c.n && (!fk || !fl))
+        return 0;
+    for (size_t i = 0; i < c.n; i++) {
+        size_t tl;
+        const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
+        fl[i] = tl >= 2 ? vcm_tokenize_key(t + 1, tl - 1, 0, fk[i], sizeof fk[i]) : -1;
+    }
+    /* the folded texts of what is offered: the word's own key, or its
+     * candidate's */
+    const char *ok[64];
+    int ol[64];
     if (word && word->n) {
         bool named = false;
-        for (size_t i = 0; i < c.n && !named; i++) {
-            size_t tl;
-            const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
-            char fk[512];
-            int fl = tl >= 2 ? vcm_tokenize_key(t + 1, tl - 1, 0, fk, sizeof fk) : -1;
-            named = fl == kl && memcmp(fk, key, (size_t)kl) == 0;
-        }
+        for (size_t i = 0; i < c.n && !named; i++)
+            named = fl[i] == kl && memcmp(fk[i], key, (size_t)kl) == 0;
         if (!named) {
             out[0].text = vcm_arena_strndup(a, key, (size_t)kl);
             out[0].kind = VCM_SUGGEST_WORD;
             out[0].weight = word->n;
             if (!out[0].text)
                 return 0;
+            char *wk = vcm_arena_alloc(a, 512);
+            if (!wk)
+                return 0;
+            ol[0] = vcm_tokenize_key(out[0].text, strlen(out[0].text), 0, wk, 512);
+            ok[0] = wk;
             n = 1;
         }
     }
-    for (size_t i = 0; i < c.n && n < max; i++) {
+    for (size_t i = 0; i < c.n && n < max && n < 64; i++) {
         size_t tl;
         const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
         if (tl < 2)
             continue; /* a kind without a text: only a damaged file has one */
-        char fk[512];
-        int fl = vcm_tokenize_key(t + 1, tl - 1, 0, fk, sizeof fk);
         bool dup = false;
-        for (size_t j = 0; j < n && !dup; j++) {
-            char ok[512];
-            int ol = vcm_tokenize_key(out[j].text, strlen(out[j].text), 0, ok, sizeof ok);
-            dup = fl == ol && memcmp(fk, ok, (size_t)(fl > 0 ? fl : 0)) == 0;
-        }
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = fl[i] == ol[j] && memcmp(fk[i], ok[j], (size_t)(fl[i] > 0 ? fl[i] : 0)) == 0;
         if (dup)
             continue;
         out[n].text = vcm_arena_strndup(a, t + 1, tl - 1);
@@ -1048,6 +1057,8 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
         out[n].weight = x->sentries[c.entries[i]].weight;
         if (!out[n].text)
             return n;
+        ok[n] = fk[i];
+        ol[n] = fl[i];
         n++;
     }
     return n;
