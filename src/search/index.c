@@ -940,6 +940,8 @@ struct sugctx {
     uint64_t *ranks;
     size_t seen;
     size_t keylen;     /* the typed key's length */
+    uint32_t *whole;   /* parallel: a key of the entry's whole text (word 0), whose
+                          text is the entry's folded text, or UINT32_MAX */
 };
 
 /* An entry whose whole key is what was typed first, then by weight, the
@@ -957,13 +959,19 @@ static int sug_one(uint32_t key, void *ud)
     const char *k = vcm_strmap_key(&c->x->skeys, key, &kl);
     bool exact = kl == c->keylen + 6 && k[c->keylen] == 0 && k[kl - 1] == 0;
     uint64_t rank = ((uint64_t)exact << 32) | se->weight;
+    uint32_t whole = k[kl - 1] == 0 ? key : UINT32_MAX;
     for (size_t i = 0; i < c->n; i++)
         if (c->entries[i] == e) {
+            if (whole == UINT32_MAX)
+                whole = c->whole[i];
+            else
+                c->whole[i] = whole;
             if (c->ranks[i] >= rank)
                 return 0;
             /* reached again by a better key: take it out, put it back below */
             memmove(&c->entries[i], &c->entries[i + 1], (c->n - i - 1) * sizeof *c->entries);
             memmove(&c->ranks[i], &c->ranks[i + 1], (c->n - i - 1) * sizeof *c->ranks);
+            memmove(&c->whole[i], &c->whole[i + 1], (c->n - i - 1) * sizeof *c->whole);
             c->n--;
             break;
         }
@@ -975,8 +983,10 @@ static int sug_one(uint32_t key, void *ud)
     size_t last = c->n < c->max ? c->n : c->max - 1;
     memmove(&c->entries[at + 1], &c->entries[at], (last - at) * sizeof *c->entries);
     memmove(&c->ranks[at + 1], &c->ranks[at], (last - at) * sizeof *c->ranks);
+    memmove(&c->whole[at + 1], &c->whole[at], (last - at) * sizeof *c->whole);
     c->entries[at] = e;
     c->ranks[at] = rank;
+    c->whole[at] = whole;
     if (c->n < c->max)
         c->n++;
     return 0;
@@ -994,8 +1004,9 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
     /* more candidates than asked: texts that fold alike are shown once */
     size_t want = max * 2;
     struct sugctx c = {x, out, 0, want, vcm_arena_alloc(a, want * sizeof(uint32_t)),
-                       vcm_arena_alloc(a, want * sizeof(uint64_t)), 0, (size_t)kl};
-    if (!c.entries || !c.ranks)
+                       vcm_arena_alloc(a, want * sizeof(uint64_t)), 0, (size_t)kl,
+                       vcm_arena_alloc(a, want * sizeof(uint32_t))};
+    if (!c.entries || !c.ranks || !c.whole)
         return 0;
     each_prefix(&x->skeys, x->ssorted, x->nssorted, key, (size_t)kl, sug_one, &c);
     size_t n = 0;
@@ -1010,15 +1021,17 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
                  ? -1
                  : vcm_tokenize_key(prefix, len, VCM_TOK_STEM, stem, sizeof stem);
     const struct term *word = sl > 0 ? vcm_index_term(x, stem, (size_t)sl) : NULL;
-    /* each candidate's folded text, made once (at most want of them) */
-    char (*fk)[512] = c.n ? vcm_arena_alloc(a, c.n * sizeof *fk) : NULL;
+    /* each candidate's folded text: its whole key's text (the text folded
+     * when it was indexed), or folded here, when needed, when no such key
+     * reached it */
+    const char **fk = c.n ? vcm_arena_alloc(a, c.n * sizeof *fk) : NULL;
     int *fl = c.n ? vcm_arena_alloc(a, c.n * sizeof *fl) : NULL;
     if (c.n && (!fk || !fl))
         return 0;
     for (size_t i = 0; i < c.n; i++) {
         size_t tl;
-        const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
-        fl[i] = tl >= 2 ? vcm_tokenize_key(t + 1, tl - 1, 0, fk[i], sizeof fk[i]) : -1;
+        fk[i] = c.whole[i] != UINT32_MAX ? vcm_strmap_key(&x->skeys, c.whole[i], &tl) : NULL;
+        fl[i] = fk[i] ? (int)tl - 6 : -1; /* NUL, the entry, the word */
     }
     /* the folded texts of what is offered: the word's own key, or its
      * candidate's */
@@ -1026,8 +1039,9 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
     int ol[64];
     if (word && word->n) {
         bool named = false;
+        /* a candidate no whole key reached has a second word: not this one */
         for (size_t i = 0; i < c.n && !named; i++)
-            named = fl[i] == kl && memcmp(fk[i], key, (size_t)kl) == 0;
+            named = fk[i] && fl[i] == kl && memcmp(fk[i], key, (size_t)kl) == 0;
         if (!named) {
             out[0].text = vcm_arena_strndup(a, key, (size_t)kl);
             out[0].kind = VCM_SUGGEST_WORD;
@@ -1047,6 +1061,13 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
         const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
         if (tl < 2)
             continue; /* a kind without a text: only a damaged file has one */
+        if (!fk[i]) {
+            char *f = vcm_arena_alloc(a, 512);
+            if (!f)
+                return n;
+            fk[i] = f;
+            fl[i] = vcm_tokenize_key(t + 1, tl - 1, 0, f, 512);
+        }
         bool dup = false;
         for (size_t j = 0; j < n && !dup; j++)
             dup = fl[i] == ol[j] && memcmp(fk[i], ok[j], (size_t)(fl[i] > 0 ? fl[i] : 0)) == 0;
