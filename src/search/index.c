@@ -936,13 +936,18 @@ struct sugctx {
     vcm_index *x;
     vcm_suggestion *out;
     size_t n, max;
-    uint32_t *entries; /* chosen entry ids, parallel to ranks */
-    uint64_t *ranks;
+    struct sugpick {
+        uint32_t entry;
+        uint32_t whole; /* a key of the entry's whole text (word 0), whose text is
+                           the entry's folded text, or UINT32_MAX */
+        uint64_t rank;
+    } *picks;           /* best first */
     size_t seen;
-    size_t keylen;     /* the typed key's length */
-    uint32_t *whole;   /* parallel: a key of the entry's whole text (word 0), whose
-                          text is the entry's folded text, or UINT32_MAX */
+    size_t keylen;      /* the typed key's length */
 };
+
+/* After a key's text: NUL, the entry, the word it starts at (suggest_add). */
+#define KEY_TAIL (1 + sizeof(uint32_t) + 1)
 
 /* An entry whose whole key is what was typed first, then by weight, the
  * records the entry would find: for titles and creators the records that
@@ -957,36 +962,30 @@ static int sug_one(uint32_t key, void *ud)
     const struct sentry *se = &c->x->sentries[e];
     size_t kl;
     const char *k = vcm_strmap_key(&c->x->skeys, key, &kl);
-    bool exact = kl == c->keylen + 6 && k[c->keylen] == 0 && k[kl - 1] == 0;
+    bool exact = kl == c->keylen + KEY_TAIL && k[c->keylen] == 0 && k[kl - 1] == 0;
     uint64_t rank = ((uint64_t)exact << 32) | se->weight;
     uint32_t whole = k[kl - 1] == 0 ? key : UINT32_MAX;
     for (size_t i = 0; i < c->n; i++)
-        if (c->entries[i] == e) {
+        if (c->picks[i].entry == e) {
             if (whole == UINT32_MAX)
-                whole = c->whole[i];
+                whole = c->picks[i].whole;
             else
-                c->whole[i] = whole;
-            if (c->ranks[i] >= rank)
+                c->picks[i].whole = whole;
+            if (c->picks[i].rank >= rank)
                 return 0;
             /* reached again by a better key: take it out, put it back below */
-            memmove(&c->entries[i], &c->entries[i + 1], (c->n - i - 1) * sizeof *c->entries);
-            memmove(&c->ranks[i], &c->ranks[i + 1], (c->n - i - 1) * sizeof *c->ranks);
-            memmove(&c->whole[i], &c->whole[i + 1], (c->n - i - 1) * sizeof *c->whole);
+            memmove(&c->picks[i], &c->picks[i + 1], (c->n - i - 1) * sizeof *c->picks);
             c->n--;
             break;
         }
     size_t at = c->n;
-    while (at > 0 && c->ranks[at - 1] < rank)
+    while (at > 0 && c->picks[at - 1].rank < rank)
         at--;
     if (at >= c->max)
         return 0;
     size_t last = c->n < c->max ? c->n : c->max - 1;
-    memmove(&c->entries[at + 1], &c->entries[at], (last - at) * sizeof *c->entries);
-    memmove(&c->ranks[at + 1], &c->ranks[at], (last - at) * sizeof *c->ranks);
-    memmove(&c->whole[at + 1], &c->whole[at], (last - at) * sizeof *c->whole);
-    c->entries[at] = e;
-    c->ranks[at] = rank;
-    c->whole[at] = whole;
+    memmove(&c->picks[at + 1], &c->picks[at], (last - at) * sizeof *c->picks);
+    c->picks[at] = (struct sugpick){e, whole, rank};
     if (c->n < c->max)
         c->n++;
     return 0;
@@ -1003,10 +1002,9 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
         return 0;
     /* more candidates than asked: texts that fold alike are shown once */
     size_t want = max * 2;
-    struct sugctx c = {x, out, 0, want, vcm_arena_alloc(a, want * sizeof(uint32_t)),
-                       vcm_arena_alloc(a, want * sizeof(uint64_t)), 0, (size_t)kl,
-                       vcm_arena_alloc(a, want * sizeof(uint32_t))};
-    if (!c.entries || !c.ranks || !c.whole)
+    struct sugctx c = {x, out, 0, want, vcm_arena_alloc(a, want * sizeof(struct sugpick)), 0,
+                       (size_t)kl};
+    if (!c.picks)
         return 0;
     each_prefix(&x->skeys, x->ssorted, x->nssorted, key, (size_t)kl, sug_one, &c);
     size_t n = 0;
@@ -1030,8 +1028,9 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
         return 0;
     for (size_t i = 0; i < c.n; i++) {
         size_t tl;
-        fk[i] = c.whole[i] != UINT32_MAX ? vcm_strmap_key(&x->skeys, c.whole[i], &tl) : NULL;
-        fl[i] = fk[i] ? (int)tl - 6 : -1; /* NUL, the entry, the word */
+        fk[i] = c.picks[i].whole != UINT32_MAX ? vcm_strmap_key(&x->skeys, c.picks[i].whole, &tl)
+                                               : NULL;
+        fl[i] = fk[i] ? (int)(tl - KEY_TAIL) : -1;
     }
     /* the folded texts of what is offered: the word's own key, or its
      * candidate's */
@@ -1058,7 +1057,7 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
     }
     for (size_t i = 0; i < c.n && n < max && n < 64; i++) {
         size_t tl;
-        const char *t = vcm_strmap_key(&x->stexts, c.entries[i], &tl);
+        const char *t = vcm_strmap_key(&x->stexts, c.picks[i].entry, &tl);
         if (tl < 2)
             continue; /* a kind without a text: only a damaged file has one */
         if (!fk[i]) {
@@ -1074,8 +1073,8 @@ size_t vcm_index_suggest(vcm_index *x, vcm_arena *a, const char *prefix, size_t 
         if (dup)
             continue;
         out[n].text = vcm_arena_strndup(a, t + 1, tl - 1);
-        out[n].kind = x->sentries[c.entries[i]].kind;
-        out[n].weight = x->sentries[c.entries[i]].weight;
+        out[n].kind = x->sentries[c.picks[i].entry].kind;
+        out[n].weight = x->sentries[c.picks[i].entry].weight;
         if (!out[n].text)
             return n;
         ok[n] = fk[i];
