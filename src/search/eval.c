@@ -1130,6 +1130,8 @@ static int put_facets(const ectx *c, vcm_arena *a, const struct fcount *fc, unsi
             switch (k) {
             case VCM_FACET_MUSEUM:
                 cnt = fc->museum[i];
+                if (!cnt)
+                    break; /* not offered: no need of its number */
                 snprintf(buf, sizeof buf, "%lld", (long long)x->museums[i].id);
                 value = buf;
                 label = x->museums[i].name;
@@ -1230,6 +1232,40 @@ static int put_facets(const ectx *c, vcm_arena *a, const struct fcount *fc, unsi
     return 0;
 }
 
+/* Counts doc in the facets wanted (bits 1 << VCM_FACET_*) alone: a page
+ * that asks for one facet does not pay for the nine others. Countries are
+ * summed from the museums' counts. */
+static inline void count_facets(const vcm_index *x, struct fcount *fc, const struct idoc *doc,
+                                unsigned want)
+{
+    if (want & (1u << VCM_FACET_MUSEUM | 1u << VCM_FACET_COUNTRY))
+        fc->museum[doc->museum]++;
+    if (want & 1u << VCM_FACET_CLASSIFICATION)
+        fc->cls[doc->cls]++;
+    if ((want & 1u << VCM_FACET_CENTURY) && doc->ds != VCM_NO_YEAR) {
+        int cent = vcm_century(doc->ds);
+        if (cent >= CENTURY_MIN && cent <= CENTURY_MAX)
+            fc->century[cent - CENTURY_MIN]++;
+    }
+    if (want & 1u << VCM_FACET_MATERIAL)
+        for (uint64_t m = doc->materials; m; m &= m - 1)
+            fc->material[__builtin_ctzll(m)]++;
+    if (want & 1u << VCM_FACET_REGION) {
+        uint8_t reg = x->museums[doc->museum].region;
+        if (reg < 3)
+            fc->region[reg]++;
+    }
+    if (want & 1u << VCM_FACET_IMAGE)
+        fc->image[!!(doc->flags & VCM_IDOC_IMAGE)]++;
+    if (want & 1u << VCM_FACET_LICENCE)
+        fc->open[!!(doc->flags & VCM_IDOC_OPEN)]++;
+    if (want & 1u << VCM_FACET_ORIGIN)
+        fc->origin[doc->oregion]++;
+    if ((want & 1u << VCM_FACET_ORIGIN_COUNTRY) && doc->ocountry[0] >= 'A' &&
+        doc->ocountry[0] <= 'Z' && doc->ocountry[1] >= 'A' && doc->ocountry[1] <= 'Z')
+        fc->ocountry[(doc->ocountry[0] - 'A') * 26 + (doc->ocountry[1] - 'A')]++;
+}
+
 int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
                      vcm_index_result *out)
 {
@@ -1314,38 +1350,23 @@ int vcm_index_search(vcm_index *x, vcm_arena *a, const vcm_index_request *r,
             key = sort_key(&c, d, res.s[i], r->sort);
         }
         const struct idoc *doc = &x->docs[d];
-        if (r->facets) {
-            fc.museum[doc->museum]++;
-            fc.cls[doc->cls]++;
-            if (doc->ds != VCM_NO_YEAR) {
-                int cent = vcm_century(doc->ds);
-                if (cent >= CENTURY_MIN && cent <= CENTURY_MAX)
-                    fc.century[cent - CENTURY_MIN]++;
-            }
-            for (uint64_t m = doc->materials; m; m &= m - 1)
-                fc.material[__builtin_ctzll(m)]++;
-            uint8_t reg = x->museums[doc->museum].region;
-            if (reg < 3)
-                fc.region[reg]++;
-            fc.image[!!(doc->flags & VCM_IDOC_IMAGE)]++;
-            fc.open[!!(doc->flags & VCM_IDOC_OPEN)]++;
-            fc.origin[doc->oregion]++;
-            if (doc->ocountry[0] >= 'A' && doc->ocountry[0] <= 'Z' && doc->ocountry[1] >= 'A' &&
-                doc->ocountry[1] <= 'Z')
-                fc.ocountry[(doc->ocountry[0] - 'A') * 26 + (doc->ocountry[1] - 'A')]++;
-        }
+        if (r->facets)
+            count_facets(x, &fc, doc, r->facets);
         entry e = {key, doc->id, res.s[i], d};
         if (second) {
             if (!within) {
                 keepkey[nkeep] = e.key;
                 keep[nkeep++] = (uint32_t)i;
             }
-            offer(win, &nwin, WINDOW, e);
+            /* most hits come after a full window: told here, without a call */
+            if (nwin < WINDOW || before(&e, &win[0]))
+                offer(win, &nwin, WINDOW, e);
             continue;
         }
         if (r->has_after && !before(&after, &e))
             continue;
-        offer(heap, &nheap, k, e);
+        if (nheap < k || before(&e, &heap[0]))
+            offer(heap, &nheap, k, e);
     }
     if (second) {
         /* a hit outside the window comes after all of it */

@@ -41,6 +41,13 @@ static void put(vcm_index *x, const struct doc *d, const char *title_override)
     in.museum_name = mname;
     memcpy(in.country, d->museum == 3 ? "TH" : "KR", 3);
     in.region = 1;
+    /* where it comes from, for the origin facets: its culture's country */
+    const char *oc = strcmp(d->culture, "Korea") == 0   ? "KR"
+                     : strcmp(d->culture, "China") == 0 ? "CN"
+                     : strcmp(d->culture, "Japan") == 0 ? "JP"
+                                                        : "TH";
+    memcpy(in.origin_country, oc, 3);
+    in.origin_region = strcmp(oc, "TH") == 0 ? VCM_ORIGIN_SOUTHEAST_ASIA : VCM_ORIGIN_EAST_ASIA;
     in.classification = d->cls;
     const char *title = title_override ? title_override : d->title;
     in.sort_title = title;
@@ -371,6 +378,23 @@ static void test_facets_sort_cursor(void **state)
         if (strcmp(out.facets[VCM_FACET_CENTURY][i].value, "-3") == 0)
             seen = true;
     assert_true(seen);
+    /* a facet asked alone (only the facets asked are counted) is the one
+     * asked with all the others; the others are not there */
+    vcm_index_result every = out;
+    for (int k = 0; k < VCM_FACET_KINDS; k++) {
+        vcm_index_request alone = r;
+        alone.facets = 1u << k;
+        vcm_index_result one = run(x, &alone);
+        assert_true(every.nfacets[k] > 0);
+        assert_int_equal(one.nfacets[k], every.nfacets[k]);
+        for (size_t i = 0; i < one.nfacets[k]; i++) {
+            assert_string_equal(one.facets[k][i].value, every.facets[k][i].value);
+            assert_int_equal(one.facets[k][i].count, every.facets[k][i].count);
+        }
+        for (int o = 0; o < VCM_FACET_KINDS; o++)
+            if (o != k)
+                assert_int_equal(one.nfacets[o], 0);
+    }
     /* filters */
     r.filter.museum = 2;
     assert_int_equal(run(x, &r).total, 3);
