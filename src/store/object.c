@@ -620,20 +620,36 @@ static const struct at *at_find(const struct at *v, size_t n, int64_t id)
     return lo < n && v[lo].id == id ? &v[lo] : NULL;
 }
 
-/* One of the page queries with the ids bound as one value: a list in the
- * dialect's brackets (sql.c), kept in s->list until the next page. */
-static vcm_stmt *page_query(store *s, enum stmt k, const int64_t *ids, size_t n)
+/* The ids of a page as one value, a list in the dialect's brackets
+ * (sql.c), into s->list until the next page: written once for the three
+ * page queries. -1 when too long. */
+static int page_list(store *s, const int64_t *ids, size_t n)
 {
     const char *br = vcm_sql_list(s->d->dialect);
     vcm_buf_reset(&s->list);
     vcm_buf_putc(&s->list, br[0]);
-    for (size_t i = 0; i < n; i++)
-        vcm_buf_printf(&s->list, "%s%lld", i ? "," : "", (long long)ids[i]);
-    vcm_buf_putc(&s->list, br[1]);
-    if (s->list.toobig) {
-        vcm_store_fail(&s->base, "too many objects at once");
-        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        /* by hand: printf's formats cost more than the page query */
+        char d[24], *p = d + sizeof d;
+        uint64_t v = ids[i] < 0 ? 0 - (uint64_t)ids[i] : (uint64_t)ids[i];
+        do
+            *--p = (char)('0' + v % 10);
+        while (v /= 10);
+        if (ids[i] < 0)
+            *--p = '-';
+        if (i)
+            *--p = ',';
+        vcm_buf_append(&s->list, p, (size_t)(d + sizeof d - p));
     }
+    vcm_buf_putc(&s->list, br[1]);
+    if (s->list.toobig)
+        return vcm_store_fail(&s->base, "too many objects at once");
+    return 0;
+}
+
+/* One of the page queries, with the list of page_list bound. */
+static vcm_stmt *page_query(store *s, enum stmt k)
+{
     vcm_stmt *q = vcm_st(s, k);
     if (q)
         s->d->bind_text(q, 1, s->list.data);
@@ -685,9 +701,9 @@ int vcm_object_get_many(vcm_store *b, vcm_arena *a, const int64_t *ids, size_t n
                     s->d->begin(s->c, false) == 0;
     static const enum stmt parts[] = {S_OBJECTS_GET, S_OBJECTS_TEXTS, S_OBJECTS_MEDIA};
     static const int id_col[] = {0, 0, 11};
-    int rc = 0;
+    int rc = page_list(s, ids, n);
     for (size_t p = 0; p < sizeof parts / sizeof parts[0] && rc == 0; p++) {
-        vcm_stmt *q = page_query(s, parts[p], ids, n);
+        vcm_stmt *q = page_query(s, parts[p]);
         if (!q) {
             rc = -1;
             break;
