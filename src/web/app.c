@@ -313,6 +313,14 @@ int vcm_web_json(vcm_req *req, vcm_resp *resp, int status, json_t *data)
     return r < 0 || resp->body.toobig ? -1 : 0;
 }
 
+int vcm_web_json_written(vcm_req *req, vcm_resp *resp, int status)
+{
+    resp->status = status;
+    resp->content_type = status >= 400 ? "application/problem+json" : "application/json";
+    api_headers(req, resp);
+    return resp->body.toobig ? -1 : 0;
+}
+
 static const char *status_title(int status)
 {
     switch (status) {

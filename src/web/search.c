@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/jsonw.h"
 #include "core/l10n.h"
 #include "core/log.h"
 #include "search/search.h"
@@ -161,9 +162,23 @@ static const char *const facet_labels[VCM_FACET_KINDS] = {
     "facet.origin", "facet.origin_country",
 };
 
-/* Marks the hits (d's "items" or "hits") that are published masterpieces,
- * the search itself indexing catalogue records. -1 on a store error. */
-static int mark_masterpieces(vcm_req *req, vcm_resp *resp, json_t *d, const char *key)
+/* Whether id is in ids[0..n), which come in order. */
+static bool is_masterpiece(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id;
+}
+
+/* Marks the page's items that are published masterpieces, the search
+ * itself indexing catalogue records. -1 on a store error. */
+static int mark_masterpieces(vcm_req *req, vcm_resp *resp, json_t *d)
 {
     vcm_store *s = vcm_web_store(req, resp);
     int64_t *ids;
@@ -174,65 +189,102 @@ static int mark_masterpieces(vcm_req *req, vcm_resp *resp, json_t *d, const char
         return -1;
     size_t i;
     json_t *h;
-    json_array_foreach(json_object_get(d, key), i, h) {
+    json_array_foreach(json_object_get(d, "items"), i, h) {
         int64_t id = (int64_t)json_integer_value(json_object_get(h, "id"));
-        size_t lo = 0, hi = n; /* ids come in order */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ids[mid] < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        json_object_set_new(h, "masterpiece", json_boolean(lo < n && ids[lo] == id));
+        json_object_set_new(h, "masterpiece", json_boolean(is_masterpiece(ids, n, id)));
     }
     return 0;
 }
 
-/* The results as data: the API sends it, the page renders it. */
+static const char *const facet_keys[VCM_FACET_KINDS] = {
+    "region", "country", "museum", "classification", "material",
+    "century", "image", "licence", "origin", "origin_country"};
+
+/* A facet value's label as the visitor reads it: the labels the search
+ * makes in English come from the catalogue; a country is named in the
+ * page's language (the API keeps the index's English name). */
+static const char *facet_label(vcm_req *req, int k, const vcm_index_facet *f, bool page)
+{
+    const char *label = f->label;
+    if (k == VCM_FACET_REGION) {
+        vcm_region rg = VCM_REGION_OTHER;
+        vcm_region_parse(f->value, &rg);
+        label = vcm_web_region_label(req, rg);
+    } else if (k == VCM_FACET_CENTURY) {
+        label = vcm_web_century(req, atoi(f->value));
+    } else if (k == VCM_FACET_CLASSIFICATION) {
+        label = vcm_web_class_label(req, f->value, f->label);
+    } else if (k == VCM_FACET_MATERIAL) {
+        label = vcm_web_material_label(req, f->value);
+    } else if (k == VCM_FACET_ORIGIN || k == VCM_FACET_ORIGIN_COUNTRY) {
+        label = vcm_web_origin_label(req, f->value);
+    } else if (k == VCM_FACET_COUNTRY && page) {
+        char cn[256];
+        if (vcm_l10n_country(vcm_web_lang(req), f->value, cn, sizeof cn) == 0)
+            label = vcm_arena_strdup(req->arena, cn);
+        if (!label)
+            label = f->label;
+    } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
+        label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", facet_keys[k],
+                                                f->value));
+    }
+    return label;
+}
+
+/* The noexpand= list that turns expansion e off, or back on. */
+static const char *toggled(vcm_req *req, const vcm_search_params *p,
+                           const vcm_search_expansion *e)
+{
+    const char *cur = p->no_expand_ids ? p->no_expand_ids : "";
+    if (!e->off)
+        return *cur ? vcm_arena_printf(req->arena, "%s,%s", cur, e->id) : e->id;
+    vcm_buf b;
+    vcm_buf_init(&b, 4096);
+    for (const char *s = cur; *s;) {
+        const char *c = strchr(s, ',');
+        size_t n = c ? (size_t)(c - s) : strlen(s);
+        if (n && !(n == strlen(e->id) && memcmp(s, e->id, n) == 0)) {
+            if (b.len)
+                vcm_buf_putc(&b, ',');
+            vcm_buf_append(&b, s, n);
+        }
+        s += n + (c ? 1 : 0);
+    }
+    const char *nv = b.len ? vcm_arena_strndup(req->arena, b.data, b.len) : NULL;
+    vcm_buf_release(&b);
+    return nv;
+}
+
+/* The results as the page's data. */
 static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo *ec,
-                            const vcm_search_results *r, bool page)
+                            const vcm_search_results *r)
 {
     json_t *d = json_object();
     json_object_set_new(d, "query", json_string(p->q ? p->q : ""));
     json_object_set_new(d, "total", json_integer(r->total));
     json_t *hits = json_array();
-    const char *base = page ? NULL : vcm_web_base(req);
     for (size_t i = 0; i < r->nhits; i++) {
         const vcm_search_hit *h = &r->hits[i];
-        json_t *o = page ? vcm_web_card(req, &h->object) : json_object();
+        json_t *o = vcm_web_card(req, &h->object);
         json_object_set_new(o, "id", json_integer(h->id));
         json_object_set_new(o, "score", json_real(h->score));
-        if (!page) {
-            json_object_set_new(o, "title", json_string(vcm_web_title(req, &h->object)));
-            json_object_set_new(o, "url", json_string(vcm_arena_printf(
-                                              req->arena, "%s/objects/%lld", base,
-                                              (long long)h->id)));
-            json_object_set_new(o, "museum", json_string(h->object.museum_name ? h->object.museum_name : ""));
-            if (h->object.date_text)
-                json_object_set_new(o, "date", json_string(h->object.date_text));
-        }
         json_object_set_new(o, "title_marked", text_json(&h->title));
         json_object_set_new(o, "creator_marked", text_json(&h->creator));
         json_object_set_new(o, "snippet", text_json(&h->snippet));
         json_array_append_new(hits, o);
     }
-    json_object_set_new(d, page ? "items" : "hits", hits);
-    json_t *facets = page ? json_array() : json_object();
-    const char *const fkeys[VCM_FACET_KINDS] = {"region", "country", "museum", "classification",
-                                                "material", "century", "image", "licence",
-                                                "origin", "origin_country"};
+    json_object_set_new(d, "items", hits);
+    json_t *facets = json_array();
+    const char *const *fkeys = facet_keys;
     size_t per_kind = SIZE_MAX;
-    if (page) {
-        /* a link's length: the parameters, plus a facet value */
-        size_t one = strlen(search_url(req, ec, "/search", NULL, NULL, NULL)) + 64, n = 0;
-        for (int k = 0; k < VCM_FACET_KINDS; k++)
-            n += p->facets & (1u << k) ? r->nfacets[k] : 0;
-        if (n * one > FACET_LINK_BUDGET) {
-            per_kind = FACET_LINK_BUDGET / one / VCM_FACET_KINDS;
-            if (per_kind < 3)
-                per_kind = 3;
-        }
+    /* a link's length: the parameters, plus a facet value */
+    size_t one = strlen(search_url(req, ec, "/search", NULL, NULL, NULL)) + 64, nlinks = 0;
+    for (int k = 0; k < VCM_FACET_KINDS; k++)
+        nlinks += p->facets & (1u << k) ? r->nfacets[k] : 0;
+    if (nlinks * one > FACET_LINK_BUDGET) {
+        per_kind = FACET_LINK_BUDGET / one / VCM_FACET_KINDS;
+        if (per_kind < 3)
+            per_kind = 3;
     }
     bool trimmed = false;
     for (int k = 0; k < VCM_FACET_KINDS; k++) {
@@ -245,53 +297,24 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
         trimmed = trimmed || r->nfacets[k] > per_kind;
         for (size_t i = 0; i < r->nfacets[k] && i < per_kind; i++) {
             const vcm_index_facet *f = &r->facets[k][i];
-            const char *label = f->label;
-            /* the labels the search makes in English, from the catalogue */
-            if (k == VCM_FACET_REGION) {
-                vcm_region rg = VCM_REGION_OTHER;
-                vcm_region_parse(f->value, &rg);
-                label = vcm_web_region_label(req, rg);
-            } else if (k == VCM_FACET_CENTURY) {
-                label = vcm_web_century(req, atoi(f->value));
-            } else if (k == VCM_FACET_CLASSIFICATION) {
-                label = vcm_web_class_label(req, f->value, f->label);
-            } else if (k == VCM_FACET_MATERIAL) {
-                label = vcm_web_material_label(req, f->value);
-            } else if (k == VCM_FACET_ORIGIN || k == VCM_FACET_ORIGIN_COUNTRY) {
-                label = vcm_web_origin_label(req, f->value);
-            } else if (k == VCM_FACET_COUNTRY && page) {
-                char cn[256];
-                if (vcm_l10n_country(vcm_web_lang(req), f->value, cn, sizeof cn) == 0)
-                    label = vcm_arena_strdup(req->arena, cn);
-                if (!label)
-                    label = f->label;
-            } else if (k == VCM_FACET_IMAGE || k == VCM_FACET_LICENCE) {
-                label = vcm_web_t(req, vcm_arena_printf(req->arena, "facet.%s.%s", fkeys[k],
-                                                        f->value));
-            }
+            const char *label = facet_label(req, k, f, true);
             bool on = active && strcmp(active, f->value) == 0;
             json_t *it = json_pack("{s:s, s:s, s:I}", "value", f->value, "label", label, "count",
                                    (json_int_t)f->count);
-            if (page) {
-                json_object_set_new(it, "active", json_boolean(on));
-                json_object_set_new(it, "url", json_string(search_url(req, ec, "/search", pkey,
-                                                                      on ? NULL : f->value, NULL)));
-            }
+            json_object_set_new(it, "active", json_boolean(on));
+            json_object_set_new(it, "url", json_string(search_url(req, ec, "/search", pkey,
+                                                                  on ? NULL : f->value, NULL)));
             json_array_append_new(items, it);
         }
-        if (page) {
-            /* centuries, images and licences keep their own order */
-            if (k != VCM_FACET_CENTURY && k != VCM_FACET_IMAGE && k != VCM_FACET_LICENCE)
-                vcm_web_facet_order(req, items);
-            if (r->nfacets[k])
-                json_array_append_new(facets, json_pack("{s:s, s:s, s:o}", "key", fkeys[k],
-                                                        "label", vcm_web_t(req, facet_labels[k]),
-                                                        "items", items));
-            else
-                json_decref(items);
-        } else {
-            json_object_set_new(facets, fkeys[k], items);
-        }
+        /* centuries, images and licences keep their own order */
+        if (k != VCM_FACET_CENTURY && k != VCM_FACET_IMAGE && k != VCM_FACET_LICENCE)
+            vcm_web_facet_order(req, items);
+        if (r->nfacets[k])
+            json_array_append_new(facets, json_pack("{s:s, s:s, s:o}", "key", fkeys[k],
+                                                    "label", vcm_web_t(req, facet_labels[k]),
+                                                    "items", items));
+        else
+            json_decref(items);
     }
     json_object_set_new(d, "facets", facets);
     json_t *ex = json_array();
@@ -304,31 +327,8 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                               "label", e->label, "kind", e->kind, "names", names, "used", !e->off);
         if (e->dates)
             json_object_set_new(o, "dates", json_pack("{s:i, s:i}", "from", e->from, "to", e->to));
-        if (page) {
-            /* the link turns this one expansion off, or back on */
-            const char *cur = p->no_expand_ids ? p->no_expand_ids : "";
-            const char *nv;
-            if (e->off) {
-                vcm_buf b;
-                vcm_buf_init(&b, 4096);
-                for (const char *s = cur; *s;) {
-                    const char *c = strchr(s, ',');
-                    size_t n = c ? (size_t)(c - s) : strlen(s);
-                    if (n && !(n == strlen(e->id) && memcmp(s, e->id, n) == 0)) {
-                        if (b.len)
-                            vcm_buf_putc(&b, ',');
-                        vcm_buf_append(&b, s, n);
-                    }
-                    s += n + (c ? 1 : 0);
-                }
-                nv = b.len ? vcm_arena_strndup(req->arena, b.data, b.len) : NULL;
-                vcm_buf_release(&b);
-            } else {
-                nv = *cur ? vcm_arena_printf(req->arena, "%s,%s", cur, e->id) : e->id;
-            }
-            json_object_set_new(o, "toggle_url",
-                                json_string(search_url(req, ec, "/search", "noexpand", nv, NULL)));
-        }
+        json_object_set_new(o, "toggle_url", json_string(search_url(req, ec, "/search", "noexpand",
+                                                                    toggled(req, p, e), NULL)));
         json_array_append_new(ex, o);
     }
     json_object_set_new(d, "expansions", ex);
@@ -342,15 +342,12 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
     for (size_t i = 0; i < r->nalternatives; i++) {
         json_t *o = json_pack("{s:s, s:s, s:I}", "q", r->alternatives[i].q, "why",
                               r->alternatives[i].why, "total", (json_int_t)r->alternatives[i].total);
-        if (page) {
-            vcm_buf b;
-            vcm_buf_init(&b, 4096);
-            vcm_buf_puts(&b, "/search?q=");
-            vcm_buf_urlenc(&b, r->alternatives[i].q, strlen(r->alternatives[i].q));
-            json_object_set_new(o, "url",
-                                json_string(vcm_web_href(req, b.toobig ? "/search" : b.data)));
-            vcm_buf_release(&b);
-        }
+        vcm_buf b;
+        vcm_buf_init(&b, 4096);
+        vcm_buf_puts(&b, "/search?q=");
+        vcm_buf_urlenc(&b, r->alternatives[i].q, strlen(r->alternatives[i].q));
+        json_object_set_new(o, "url", json_string(vcm_web_href(req, b.toobig ? "/search" : b.data)));
+        vcm_buf_release(&b);
         json_array_append_new(alts, o);
     }
     json_object_set_new(d, "alternatives", alts);
@@ -359,6 +356,155 @@ static json_t *results_json(vcm_req *req, const vcm_search_params *p, const echo
                                                  r->date_to));
     json_object_set_new(d, "sort", json_string(vcm_sort_name(p->sort)));
     return d;
+}
+
+/* A marked text of a hit, as text_json makes it for the page. */
+static void text_write(vcm_jw *w, const char *key, const vcm_search_text *t)
+{
+    if (!t->parts) {
+        vcm_jw_knull(w, key);
+        return;
+    }
+    vcm_jw_key(w, key);
+    vcm_jw_open(w, '{');
+    vcm_jw_kstr(w, "lang", t->lang ? t->lang : "und");
+    vcm_jw_key(w, "parts");
+    vcm_jw_open(w, '[');
+    for (size_t i = 0; i < t->nparts; i++) {
+        vcm_jw_open(w, '{');
+        vcm_jw_kstr(w, "text", t->parts[i].text);
+        vcm_jw_kbool(w, "match", t->parts[i].match);
+        vcm_jw_close(w, '}');
+    }
+    vcm_jw_close(w, ']');
+    vcm_jw_kbool(w, "cut_before", t->cut_before);
+    vcm_jw_kbool(w, "cut_after", t->cut_after);
+    vcm_jw_close(w, '}');
+}
+
+/* An item of strings that is whole or not there, as json_pack makes one
+ * (a NULL or broken string drops it): strings[0..n) under names[0..n), then
+ * the rest, written by the caller, when this returns true. */
+static bool item_begin(vcm_jw *w, vcm_jw_mark *m, const char *const *names,
+                       const char *const *strings, size_t n)
+{
+    *m = vcm_jw_mark_now(w);
+    vcm_jw_open(w, '{');
+    for (size_t i = 0; i < n; i++)
+        if (!vcm_jw_kstr(w, names[i], strings[i])) {
+            vcm_jw_back(w, *m);
+            return false;
+        }
+    return true;
+}
+
+/* The API's answer, written into the body as it is made: building
+ * jansson's tree of a page of hits and walking it again to dump it cost
+ * more than the search itself (docs/internals/search.md). The bytes are
+ * those the tree gave (core/jsonw.h); masterpieces: the published ones'
+ * ids, in order; next, next_url: the next page's cursor and address. */
+static void results_write(vcm_req *req, vcm_jw *w, const vcm_search_params *p,
+                          const vcm_search_results *r, const int64_t *masterpieces,
+                          size_t nmasterpieces, const char *next, const char *next_url)
+{
+    vcm_jw_open(w, '{');
+    vcm_jw_kstr(w, "query", p->q ? p->q : "");
+    vcm_jw_kint(w, "total", r->total);
+    vcm_jw_key(w, "hits");
+    vcm_jw_open(w, '[');
+    const char *base = vcm_web_base(req);
+    for (size_t i = 0; i < r->nhits; i++) {
+        const vcm_search_hit *h = &r->hits[i];
+        vcm_jw_open(w, '{');
+        vcm_jw_kint(w, "id", h->id);
+        vcm_jw_kreal(w, "score", h->score);
+        vcm_jw_kstr(w, "title", vcm_web_title(req, &h->object));
+        vcm_jw_kstr(w, "url", vcm_arena_printf(req->arena, "%s/objects/%lld", base,
+                                               (long long)h->id));
+        vcm_jw_kstr(w, "museum", h->object.museum_name ? h->object.museum_name : "");
+        if (h->object.date_text)
+            vcm_jw_kstr(w, "date", h->object.date_text);
+        text_write(w, "title_marked", &h->title);
+        text_write(w, "creator_marked", &h->creator);
+        text_write(w, "snippet", &h->snippet);
+        vcm_jw_kbool(w, "masterpiece", is_masterpiece(masterpieces, nmasterpieces, h->id));
+        vcm_jw_close(w, '}');
+    }
+    vcm_jw_close(w, ']');
+    vcm_jw_key(w, "facets");
+    vcm_jw_open(w, '{');
+    for (int k = 0; k < VCM_FACET_KINDS; k++) {
+        if (!(p->facets & (1u << k)))
+            continue;
+        vcm_jw_key(w, facet_keys[k]);
+        vcm_jw_open(w, '[');
+        for (size_t i = 0; i < r->nfacets[k]; i++) {
+            const vcm_index_facet *f = &r->facets[k][i];
+            vcm_jw_mark m;
+            if (!item_begin(w, &m, (const char *[]){"value", "label"},
+                            (const char *[]){f->value, facet_label(req, k, f, false)}, 2))
+                continue;
+            vcm_jw_kint(w, "count", f->count);
+            vcm_jw_close(w, '}');
+        }
+        vcm_jw_close(w, ']');
+    }
+    vcm_jw_close(w, '}');
+    vcm_jw_key(w, "expansions");
+    vcm_jw_open(w, '[');
+    for (size_t i = 0; i < r->nexpansions; i++) {
+        const vcm_search_expansion *e = &r->expansions[i];
+        vcm_jw_mark m;
+        if (!item_begin(w, &m, (const char *[]){"typed", "id", "label", "kind"},
+                        (const char *[]){e->typed, e->id, e->label, e->kind}, 4))
+            continue;
+        vcm_jw_key(w, "names");
+        vcm_jw_open(w, '[');
+        for (size_t k = 0; k < e->nnames; k++)
+            vcm_jw_str(w, e->names[k]);
+        vcm_jw_close(w, ']');
+        vcm_jw_kbool(w, "used", !e->off);
+        if (e->dates) {
+            vcm_jw_key(w, "dates");
+            vcm_jw_open(w, '{');
+            vcm_jw_kint(w, "from", e->from);
+            vcm_jw_kint(w, "to", e->to);
+            vcm_jw_close(w, '}');
+        }
+        vcm_jw_close(w, '}');
+    }
+    vcm_jw_close(w, ']');
+    vcm_jw_key(w, "messages");
+    vcm_jw_open(w, '[');
+    for (size_t i = 0; i < r->nmessages; i++)
+        vcm_jw_str(w, r->messages[i]);
+    vcm_jw_close(w, ']');
+    vcm_jw_key(w, "alternatives");
+    vcm_jw_open(w, '[');
+    for (size_t i = 0; i < r->nalternatives; i++) {
+        vcm_jw_mark m;
+        if (!item_begin(w, &m, (const char *[]){"q", "why"},
+                        (const char *[]){r->alternatives[i].q, r->alternatives[i].why}, 2))
+            continue;
+        vcm_jw_kint(w, "total", r->alternatives[i].total);
+        vcm_jw_close(w, '}');
+    }
+    vcm_jw_close(w, ']');
+    if (r->has_date) {
+        vcm_jw_key(w, "date");
+        vcm_jw_open(w, '{');
+        vcm_jw_kint(w, "from", r->date_from);
+        vcm_jw_kint(w, "to", r->date_to);
+        vcm_jw_close(w, '}');
+    }
+    vcm_jw_kstr(w, "sort", vcm_sort_name(p->sort));
+    if (next && next_url) {
+        vcm_jw_kstr(w, "next", next);
+        vcm_jw_kstr(w, "next_url", next_url);
+    } else if (!next) {
+        vcm_jw_knull(w, "next");
+    }
+    vcm_jw_close(w, '}');
 }
 
 /* The label of the active filter key=v on a results page d. */
@@ -461,11 +607,12 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp)
         return 0;
     echo e;
     echo_init(&e, &prm, p.q);
-    json_t *d = results_json(req, &p, &e, &r, false);
-    if (mark_masterpieces(req, resp, d, "hits") < 0) {
-        json_decref(d);
-        return vcm_web_store_error(req, resp, vcm_web_store(req, resp));
-    }
+    int64_t *masterpieces = NULL;
+    size_t nmasterpieces = 0;
+    vcm_store *st = vcm_web_store(req, resp);
+    if (st && vcm_masterpiece_ids(st, req->arena, &masterpieces, &nmasterpieces) < 0)
+        return vcm_web_store_error(req, resp, st);
+    const char *next_url = NULL;
     if (r.next) {
         char *next = vcm_arena_printf(req->arena, "cursor=%s", r.next);
         const char *lim = prm.raw[VCM_P_LIMIT];
@@ -480,16 +627,16 @@ int vcm_api_search(vcm_req *req, vcm_resp *resp)
             vcm_buf_urlenc(&b, fac, strlen(fac));
         }
         if (!b.toobig) {
-            char *url = vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req), b.data);
-            json_object_set_new(d, "next", json_string(r.next));
-            json_object_set_new(d, "next_url", json_string(url));
-            vcm_resp_header(resp, req, "Link", vcm_arena_printf(req->arena, "<%s>; rel=\"next\"", url));
+            next_url = vcm_arena_printf(req->arena, "%s%s", vcm_web_base(req), b.data);
+            vcm_resp_header(resp, req, "Link",
+                            vcm_arena_printf(req->arena, "<%s>; rel=\"next\"", next_url));
         }
         vcm_buf_release(&b);
-    } else {
-        json_object_set_new(d, "next", json_null());
     }
-    return vcm_web_json(req, resp, 200, d);
+    vcm_jw w;
+    vcm_jw_init(&w, &resp->body);
+    results_write(req, &w, &p, &r, masterpieces, nmasterpieces, r.next, next_url);
+    return vcm_web_json_written(req, resp, 200);
 }
 
 int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
@@ -551,8 +698,8 @@ int vcm_page_search(vcm_req *req, vcm_resp *resp)
     }
     echo e;
     echo_init(&e, &prm, p.q);
-    json_t *d = results_json(req, &p, &e, &r, true);
-    if (mark_masterpieces(req, resp, d, "items") < 0) {
+    json_t *d = results_json(req, &p, &e, &r);
+    if (mark_masterpieces(req, resp, d) < 0) {
         json_decref(d);
         json_decref(notes);
         return vcm_web_store_error(req, resp, vcm_web_store(req, resp));

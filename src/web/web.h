@@ -175,6 +175,8 @@ void vcm_web_lang_headers(vcm_req *req, vcm_resp *resp);
 int vcm_web_page(vcm_req *req, vcm_resp *resp, const char *name, json_t *data);
 /* Sends data (stolen) as JSON with the API's headers. */
 int vcm_web_json(vcm_req *req, vcm_resp *resp, int status, json_t *data);
+/* As vcm_web_json, for a body already written (core/jsonw.h). */
+int vcm_web_json_written(vcm_req *req, vcm_resp *resp, int status);
 /* Answers with an error page or problem document; returns 0. */
 int vcm_web_error(vcm_req *req, vcm_resp *resp, int status, const char *message);
 /* The store failed: logs why, answers 500, or 503 with Retry-After when
