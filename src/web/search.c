@@ -652,11 +652,24 @@ int vcm_api_suggest(vcm_req *req, vcm_resp *resp)
     vcm_suggestion out[50];
     size_t n = q && *q ? vcm_search_suggest(search, req->arena, q, strlen(q), out, limit) : 0;
     static const char *const kinds[] = {"title", "creator", "term", "word"};
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:i}", "text", out[i].text, "kind",
-                                           kinds[out[i].kind], "weight", (int)out[i].weight));
-    return vcm_web_json(req, resp, 200, json_pack("{s:s, s:o}", "query", q ? q : "", "suggestions", a));
+    /* written as it is made, as the search's answer (results_write) */
+    vcm_jw w;
+    vcm_jw_init(&w, &resp->body);
+    vcm_jw_open(&w, '{');
+    vcm_jw_kstr(&w, "query", q ? q : "");
+    vcm_jw_key(&w, "suggestions");
+    vcm_jw_open(&w, '[');
+    for (size_t i = 0; i < n; i++) {
+        vcm_jw_mark m;
+        if (!item_begin(&w, &m, (const char *[]){"text", "kind"},
+                        (const char *[]){out[i].text, kinds[out[i].kind]}, 2))
+            continue;
+        vcm_jw_kint(&w, "weight", (int)out[i].weight);
+        vcm_jw_close(&w, '}');
+    }
+    vcm_jw_close(&w, ']');
+    vcm_jw_close(&w, '}');
+    return vcm_web_json_written(req, resp, 200);
 }
 
 int vcm_page_search(vcm_req *req, vcm_resp *resp)
