@@ -120,8 +120,10 @@ static bool put_string(vcm_buf *b, const char *str, size_t n)
         if (c >= 0x80) {
             size_t len = utf8_len(s + i, n - i);
             if (!len) {
-                b->len = start;
-                b->data[start] = '\0';
+                if (b->len > start) {
+                    b->len = start;
+                    b->data[start] = '\0';
+                }
                 return false;
             }
             i += len;

@@ -1,7 +1,8 @@
 /* The JSON writer against jansson's compact dump: the same values, the
  * same bytes, for random strings (controls, quotes, every UTF-8 length,
  * invalid sequences), integers and reals, in nested objects and arrays;
- * values jansson refuses leave nothing, their keys included. */
+ * values jansson refuses leave nothing, their keys included; the
+ * buffer's cap holds. */
 #include "testutil.h"
 
 #include <math.h>
@@ -212,11 +213,38 @@ static void test_refused_values_leave_nothing(void **state)
     vcm_buf_release(&b);
 }
 
+/* A buffer's cap holds: past it the writer writes nothing more and the
+ * buffer says so, whatever the value. */
+static void test_cap(void **state)
+{
+    (void)state;
+    for (size_t max = 1; max < 64; max++) {
+        vcm_buf b;
+        vcm_buf_init(&b, max);
+        vcm_jw w;
+        vcm_jw_init(&w, &b);
+        vcm_jw_open(&w, '[');
+        for (int i = 0; i < 20; i++) {
+            vcm_jw_str(&w, "a \"quoted\" text\n");
+            vcm_jw_int(&w, INT64_MIN);
+            vcm_jw_real(&w, 0.1);
+            vcm_jw_bool(&w, true);
+            assert_false(vcm_jw_str(&w, "broken \xff"));
+        }
+        vcm_jw_close(&w, ']');
+        assert_true(b.toobig);
+        assert_true(b.len <= max);
+        assert_int_equal(b.data ? b.data[b.len] : 0, '\0');
+        vcm_buf_release(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_bytes_as_jansson),
         cmocka_unit_test(test_refused_values_leave_nothing),
+        cmocka_unit_test(test_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
