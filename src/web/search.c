@@ -400,9 +400,9 @@ static bool item_begin(vcm_jw *w, vcm_jw_mark *m, const char *const *names,
 
 /* The API's answer, written into the body as it is made: building
  * jansson's tree of a page of hits and walking it again to dump it cost
- * more than the search itself (docs/internals/search.md). The bytes are
- * those the tree gave (core/jsonw.h); masterpieces: the published ones'
- * ids, in order; next, next_url: the next page's cursor and address. */
+ * more than finding and ranking its hits (docs/internals/web.md). The bytes
+ * are those the tree gave (core/jsonw.h); masterpieces: the published
+ * ones' ids, in order; next, next_url: the next page's cursor and address. */
 static void results_write(vcm_req *req, vcm_jw *w, const vcm_search_params *p,
                           const vcm_search_results *r, const int64_t *masterpieces,
                           size_t nmasterpieces, const char *next, const char *next_url)
