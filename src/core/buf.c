@@ -78,6 +78,18 @@ int vcm_buf_putc(vcm_buf *b, char c)
     return vcm_buf_append(b, &c, 1);
 }
 
+int vcm_buf_put_i64(vcm_buf *b, int64_t v)
+{
+    char d[24], *p = d + sizeof d;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    return vcm_buf_append(b, p, (size_t)(d + sizeof d - p));
+}
+
 int vcm_buf_vprintf(vcm_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct vcm_str {
@@ -55,6 +56,8 @@ int vcm_buf_grow(vcm_buf *b, size_t extra);
 int vcm_buf_append(vcm_buf *b, const void *p, size_t n);
 int vcm_buf_puts(vcm_buf *b, const char *s);
 int vcm_buf_putc(vcm_buf *b, char c);
+/* v in decimal, without printf's cost of reading a format. */
+int vcm_buf_put_i64(vcm_buf *b, int64_t v);
 int vcm_buf_printf(vcm_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int vcm_buf_vprintf(vcm_buf *b, const char *fmt, va_list ap);

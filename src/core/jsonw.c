@@ -178,14 +178,7 @@ bool vcm_jw_str(vcm_jw *w, const char *s)
 void vcm_jw_int(vcm_jw *w, int64_t v)
 {
     sep(w);
-    char d[24], *p = d + sizeof d;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        *--p = '-';
-    put(w->b, p, (size_t)(d + sizeof d - p));
+    vcm_buf_put_i64(w->b, v);
 }
 
 bool vcm_jw_real(vcm_jw *w, double v)

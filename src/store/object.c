@@ -629,17 +629,9 @@ static int page_list(store *s, const int64_t *ids, size_t n)
     vcm_buf_reset(&s->list);
     vcm_buf_putc(&s->list, br[0]);
     for (size_t i = 0; i < n; i++) {
-        /* by hand: printf's formats cost more than the page query */
-        char d[24], *p = d + sizeof d;
-        uint64_t v = ids[i] < 0 ? 0 - (uint64_t)ids[i] : (uint64_t)ids[i];
-        do
-            *--p = (char)('0' + v % 10);
-        while (v /= 10);
-        if (ids[i] < 0)
-            *--p = '-';
         if (i)
-            *--p = ',';
-        vcm_buf_append(&s->list, p, (size_t)(d + sizeof d - p));
+            vcm_buf_putc(&s->list, ',');
+        vcm_buf_put_i64(&s->list, ids[i]);
     }
     vcm_buf_putc(&s->list, br[1]);
     if (s->list.toobig)

@@ -17,6 +17,29 @@ static void assert_buf(const vcm_buf *b, const char *want, size_t n)
 }
 #define ASSERT_BUF(b, lit) assert_buf((b), (lit), sizeof(lit) - 1)
 
+/* Integers in decimal, as printf writes them, the extremes included. */
+static void test_put_i64(void **state)
+{
+    (void)state;
+    const int64_t v[] = {0, 1, -1, 9, 10, -10, 42, 1234567890123, INT64_MAX, INT64_MIN,
+                         INT64_MIN + 1};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        vcm_buf b;
+        vcm_buf_init(&b, 0);
+        char want[32];
+        snprintf(want, sizeof want, "%lld", (long long)v[i]);
+        assert_int_equal(vcm_buf_put_i64(&b, v[i]), 0);
+        assert_string_equal(b.data, want);
+        vcm_buf_release(&b);
+    }
+    vcm_buf b;
+    vcm_buf_init(&b, 3); /* too small: nothing written */
+    assert_int_equal(vcm_buf_put_i64(&b, -1234), -1);
+    assert_true(b.toobig);
+    assert_int_equal(b.len, 0);
+    vcm_buf_release(&b);
+}
+
 static void test_append_puts_putc_printf(void **state)
 {
     (void)state;
@@ -335,6 +358,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_puts_putc_printf),
+        cmocka_unit_test(test_put_i64),
         cmocka_unit_test(test_printf_into_empty_buffer),
         cmocka_unit_test(test_cap_fails_without_writing),
         cmocka_unit_test(test_escapers_respect_cap),
