@@ -140,7 +140,32 @@ static void term_release(struct term *t)
     }
     if (t->pcap)
         free(t->pos);
+    free(atomic_load_explicit(&t->bits, memory_order_relaxed));
     memset(t, 0, sizeof *t);
+}
+
+/* Sets doc's bit in a term's bits, growing them to reach it; drops them
+ * when they cannot grow (the phrase then looks doc up in docs). */
+static void bits_add(struct term *t, uint32_t doc)
+{
+    struct tbits *b = atomic_load_explicit(&t->bits, memory_order_relaxed);
+    if (!b)
+        return;
+    size_t w = doc / 64;
+    if (w >= b->words) {
+        size_t words = b->words * 2 > w + 1 ? b->words * 2 : w + 1;
+        struct tbits *nb = realloc(b, sizeof *b + words * sizeof b->w[0]);
+        if (!nb) {
+            free(b);
+            atomic_store_explicit(&t->bits, NULL, memory_order_relaxed);
+            return;
+        }
+        memset(nb->w + nb->words, 0, (words - nb->words) * sizeof nb->w[0]);
+        nb->words = words;
+        b = nb;
+        atomic_store_explicit(&t->bits, b, memory_order_relaxed);
+    }
+    b->w[w] |= (uint64_t)1 << (doc % 64);
 }
 
 void vcm_index_free(vcm_index *x)
@@ -557,6 +582,7 @@ static int term_append(struct term *t, uint32_t doc, const struct prep_term *pt)
     t->wtf[t->n] = (uint8_t)pt->wtf;
     t->poff[t->n] = t->plen;
     t->n++;
+    bits_add(t, doc);
     uint8_t *b = t->pos + t->plen;
     size_t o = put_varint(b, pt->npos);
     uint32_t prev = 0;

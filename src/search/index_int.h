@@ -3,6 +3,7 @@
 #ifndef VCM_INDEX_INT_H
 #define VCM_INDEX_INT_H
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -14,6 +15,12 @@
 #define VCM_IDOC_DEAD 0x80
 #define VCM_IDOC_MAX 0x7ffffff0u
 
+/* A term's docnums as one bit each: docnum d is bit d % 64 of w[d / 64]. */
+struct tbits {
+    size_t words;
+    uint64_t w[];
+};
+
 struct term {
     uint32_t *docs;  /* docnums, ascending */
     uint8_t *wtf;    /* weighted term frequency */
@@ -21,6 +28,11 @@ struct term {
     uint8_t *pos;
     uint32_t n, cap; /* cap 0 with n > 0: arrays borrowed from the file */
     uint32_t plen, pcap;
+    /* the docnums as bits, for a term in a 32nd of the documents or more
+     * (no larger than docs then): made by the first phrase that asks
+     * (eval.c, dense), under the read lock, so published atomically; kept
+     * up to date by term_append under the write lock; NULL: none yet */
+    _Atomic(struct tbits *) bits;
 };
 
 struct idoc {

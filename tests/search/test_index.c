@@ -541,6 +541,187 @@ static void test_suggest(void **state)
     vcm_index_free(x);
 }
 
+/* ---- phrases over common words: the bits of a common word (eval.c,
+ * dense) against every document read word by word ---- */
+
+#define PN 3000
+static const char *const pvocab[] = {"ink", "on", "silk", "paper", "gold", "color", "bowl", "jar"};
+#define PV (sizeof pvocab / sizeof *pvocab)
+/* a document's words: title then description, each a list of word numbers
+ * (PV: "celadon", in about one document in fifty) */
+struct pdoc {
+    uint8_t nw[2], w[2][12];
+};
+static struct pdoc pdocs[PN + 400];
+static uint64_t prng = 88172645463325252u;
+
+static uint32_t pnext(void)
+{
+    prng ^= prng << 13;
+    prng ^= prng >> 7;
+    prng ^= prng << 17;
+    return (uint32_t)prng;
+}
+
+static const char *pword(uint8_t w)
+{
+    return w < PV ? pvocab[w] : "celadon";
+}
+
+static void pdoc_put(vcm_index *x, int64_t id, const struct pdoc *d)
+{
+    char text[2][160];
+    for (int f = 0; f < 2; f++) {
+        text[f][0] = 0;
+        for (int k = 0; k < d->nw[f]; k++)
+            snprintf(text[f] + strlen(text[f]), sizeof text[f] - strlen(text[f]), "%s%s",
+                     k ? " " : "", pword(d->w[f][k]));
+    }
+    vcm_index_doc in = {0};
+    in.id = id;
+    in.date_start = in.date_end = VCM_NO_YEAR;
+    in.museum_id = 1;
+    in.museum_name = "Museum 1";
+    memcpy(in.country, "KR", 3);
+    in.classification = "";
+    in.sort_title = text[0];
+    in.texts[0].field = VCM_IF_TITLE;
+    in.texts[0].text = text[0];
+    in.texts[1].field = VCM_IF_TEXT;
+    in.texts[1].text = text[1];
+    in.ntexts = 2;
+    vcm_index_prep *p = vcm_index_prepare(&in);
+    assert_non_null(p);
+    vcm_index_lock_write(x);
+    assert_int_equal(vcm_index_put(x, p), 0);
+    vcm_index_unlock(x);
+}
+
+static void pdoc_make(struct pdoc *d)
+{
+    for (int f = 0; f < 2; f++) {
+        d->nw[f] = (uint8_t)(f ? 3 + pnext() % 10 : 1 + pnext() % 4);
+        for (int k = 0; k < d->nw[f]; k++)
+            d->w[f][k] = (uint8_t)(pnext() % 50 == 0 ? PV : pnext() % PV);
+    }
+}
+
+/* Whether document d holds the phrase q[0..n) in a field of fields (0: any). */
+static bool pholds(const struct pdoc *d, const uint8_t *q, int n, unsigned fields)
+{
+    static const int field[2] = {VCM_IF_TITLE, VCM_IF_TEXT};
+    for (int f = 0; f < 2; f++) {
+        if (fields && !(fields & (1u << field[f])))
+            continue;
+        for (int s = 0; s + n <= d->nw[f]; s++) {
+            int k = 0;
+            while (k < n && d->w[f][s + k] == q[k])
+                k++;
+            if (k == n)
+                return true;
+        }
+    }
+    return false;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Every phrase of two and three words (and some with "celadon"), in any
+ * field and in titles, against the documents live[0..n). */
+static void pcheck(vcm_index *x, const bool *live, size_t n)
+{
+    static int64_t want[PN + 400];
+    for (uint32_t trial = 0; trial < 160; trial++) {
+        uint8_t q[3];
+        int nq = 2 + (int)(trial % 2);
+        for (int k = 0; k < nq; k++)
+            q[k] = (uint8_t)(trial % 7 == 3 && k == 1 ? PV : pnext() % PV);
+        unsigned fields = trial % 5 == 4 ? 1u << VCM_IF_TITLE : 0;
+        size_t nwant = 0;
+        for (size_t i = 0; i < n; i++)
+            if (live[i] && pholds(&pdocs[i], q, nq, fields))
+                want[nwant++] = (int64_t)i + 1;
+        for (int k = 0; k < nq; k++)
+            words[k] = pword(q[k]), offs[k] = (uint32_t)k;
+        vcm_plan p = {.kind = VCM_PLAN_TERM, .terms = words, .offsets = offs,
+                      .nterms = (size_t)nq, .fields = fields};
+        vcm_index_request r = request(&p);
+        r.sort = VCM_SORT_DATE;
+        r.limit = n;
+        vcm_arena_reset(&arena);
+        vcm_index_result out = run(x, &r);
+        assert_int_equal(out.total, (int64_t)nwant);
+        assert_int_equal(out.nhits, nwant);
+        int64_t *got = malloc((nwant ? nwant : 1) * sizeof *got);
+        for (size_t i = 0; i < nwant; i++)
+            got[i] = out.hits[i].id;
+        qsort(got, nwant, sizeof *got, cmp_i64);
+        for (size_t i = 0; i < nwant; i++)
+            assert_int_equal(got[i], want[i]);
+        free(got);
+    }
+}
+
+static void test_phrase_common_words(void **state)
+{
+    (void)state;
+    static bool live[PN + 400];
+    vcm_index *x = vcm_index_new();
+    assert_non_null(x);
+    for (size_t i = 0; i < PN; i++) {
+        pdoc_make(&pdocs[i]);
+        pdoc_put(x, (int64_t)i + 1, &pdocs[i]);
+        live[i] = true;
+    }
+    vcm_index_lock_write(x);
+    assert_int_equal(vcm_index_settle(x), 0);
+    vcm_index_unlock(x);
+    pcheck(x, live, PN);
+    /* removed and replaced documents; new ones past the bits made so far */
+    vcm_index_lock_write(x);
+    for (size_t i = 0; i < PN; i += 7) {
+        vcm_index_remove(x, (int64_t)i + 1);
+        live[i] = false;
+    }
+    vcm_index_unlock(x);
+    for (size_t i = 3; i < PN; i += 11) {
+        pdoc_make(&pdocs[i]);
+        pdoc_put(x, (int64_t)i + 1, &pdocs[i]);
+        live[i] = true;
+    }
+    for (size_t i = PN; i < PN + 400; i++) {
+        pdoc_make(&pdocs[i]);
+        pdoc_put(x, (int64_t)i + 1, &pdocs[i]);
+        live[i] = true;
+    }
+    vcm_index_lock_write(x);
+    assert_int_equal(vcm_index_settle(x), 0);
+    vcm_index_unlock(x);
+    pcheck(x, live, PN + 400);
+    /* packed (the documents renumbered), saved and loaded */
+    char *dir = vt_tmpdir();
+    char path[600], err[300];
+    snprintf(path, sizeof path, "%s/p.index", dir);
+    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 7};
+    vcm_index_lock_write(x);
+    vcm_index_set_meta(x, &m);
+    assert_int_equal(vcm_index_pack(x), 0);
+    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
+    vcm_index_unlock(x);
+    pcheck(x, live, PN + 400);
+    vcm_index *y = vcm_index_load(path, err, sizeof err);
+    assert_non_null(y);
+    pcheck(y, live, PN + 400);
+    vcm_index_free(y);
+    vt_rmrf(dir);
+    free(dir);
+    vcm_index_free(x);
+}
+
 int main(void)
 {
     vcm_arena_init(&arena, 0);
@@ -553,6 +734,7 @@ int main(void)
         cmocka_unit_test(test_facets_sort_cursor),
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_suggest_several_a_key),
+        cmocka_unit_test(test_phrase_common_words),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     vcm_arena_release(&arena);
