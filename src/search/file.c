@@ -24,9 +24,10 @@
 #include "core/banned.h"
 
 #define MAGIC "VCMIDX\x01\n"
-#define VERSION 3u /* 2: n-grams of Thai, Lao, Khmer and Burmese words; 3: Han variants,
+#define VERSION 4u /* 2: n-grams of Thai, Lao, Khmer and Burmese words; 3: Han variants,
                       apostrophes and possessives folded, several suggestions a key,
-                      classification by concept (terms.h), origins */
+                      classification by concept (terms.h), origins; 4: the autocomplete
+                      entries of each document */
 
 struct header {
     char magic[8];
@@ -34,7 +35,7 @@ struct header {
     uint32_t sizeof_doc, sizeof_museum;
     char instance[40];
     int64_t seq;
-    uint64_t ndocs, nmuseums, nclasses, nterms, nstexts, nskeys, sumdl, size;
+    uint64_t ndocs, nmuseums, nclasses, nterms, nstexts, nskeys, sumdl, size, nsrefs;
 };
 
 typedef struct wr {
@@ -132,6 +133,7 @@ int vcm_index_save(vcm_index *x, const char *path, char *err, size_t errlen)
     h.nterms = x->nterms;
     h.nstexts = x->stexts.n;
     h.nskeys = x->skeys.n;
+    h.nsrefs = x->ndsent;
     h.sumdl = x->sumdl;
     put(&w, &h, sizeof h);
     put(&w, x->docs, x->ndocs * sizeof *x->docs);
@@ -169,6 +171,13 @@ int vcm_index_save(vcm_index *x, const char *path, char *err, size_t errlen)
     put_keys(&w, &x->skeys);
     put(&w, x->skey_entry, x->skeys.n * sizeof *x->skey_entry);
     put(&w, x->ssorted, x->nssorted * sizeof *x->ssorted);
+    align(&w);
+    uint32_t zero = 0;
+    if (x->dsoff)
+        put(&w, x->dsoff, (x->ndocs + 1) * sizeof *x->dsoff);
+    else
+        put(&w, &zero, sizeof zero); /* no document ever */
+    put(&w, x->dsent, x->ndsent * sizeof *x->dsent);
     align(&w);
     uint64_t sum = w.sum;
     put(&w, &sum, 8);
@@ -392,6 +401,22 @@ vcm_index *vcm_index_load(const char *path, char *err, size_t errlen)
     x->nssorted = h.nskeys;
     for (size_t i = 0; i < h.nskeys; i++)
         if (x->skey_entry[i] >= h.nstexts || x->ssorted[i] >= h.nskeys)
+            goto damaged;
+    ralign(&r, buf);
+    if (h.nsrefs > UINT32_MAX || h.nsrefs > (size_t)(r.end - r.p) / 4 ||
+        copy_out(&r, (void **)&x->dsoff, h.ndocs + 1, sizeof *x->dsoff) < 0 ||
+        copy_out(&r, (void **)&x->dsent, h.nsrefs, sizeof *x->dsent) < 0)
+        goto damaged;
+    x->capdsoff = h.ndocs + 1;
+    x->ndsent = x->capdsent = h.nsrefs;
+    /* each document's entries follow the last one's, and name entries */
+    if (x->dsoff[0] != 0 || x->dsoff[h.ndocs] != h.nsrefs)
+        goto damaged;
+    for (size_t i = 0; i < h.ndocs; i++)
+        if (x->dsoff[i + 1] < x->dsoff[i])
+            goto damaged;
+    for (size_t i = 0; i < h.nsrefs; i++)
+        if (x->dsent[i] >= h.nstexts)
             goto damaged;
     for (size_t i = 0; i < h.nterms; i++)
         if (x->sorted[i] >= h.nterms)

@@ -190,6 +190,8 @@ void vcm_index_free(vcm_index *x)
     free(x->skey_entry);
     free(x->ssorted);
     free(x->sentries);
+    free(x->dsoff);
+    free(x->dsent);
     if (x->file)
         munmap(x->file, x->file_size);
     pthread_rwlock_destroy(&x->lock);
@@ -528,6 +530,9 @@ void vcm_index_remove(vcm_index *x, int64_t object_id)
     struct idoc *d = &x->docs[s->doc];
     d->flags |= VCM_IDOC_DEAD;
     x->gone[s->doc] = 1;
+    for (uint32_t k = x->dsoff[s->doc]; k < x->dsoff[s->doc + 1]; k++)
+        if (x->sentries[x->dsent[k]].weight)
+            x->sentries[x->dsent[k]].weight--;
     x->live--;
     x->sumdl -= d->dl;
     x->dead++;
@@ -594,7 +599,8 @@ static int term_append(struct term *t, uint32_t doc, const struct prep_term *pt)
     return 0;
 }
 
-static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight);
+static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight,
+                       uint32_t *entry);
 
 int vcm_index_put(vcm_index *x, vcm_index_prep *p)
 {
@@ -624,10 +630,14 @@ int vcm_index_put(vcm_index *x, vcm_index_prep *p)
         if (!vcm_strmap_get(&x->dict, k, kl))
             newterms++;
     }
-    if (grow((void **)&x->terms, &x->capterms, x->nterms + newterms, sizeof *x->terms) < 0)
+    if (grow((void **)&x->terms, &x->capterms, x->nterms + newterms, sizeof *x->terms) < 0 ||
+        x->ndsent + p->nsuggest > UINT32_MAX ||
+        grow((void **)&x->dsoff, &x->capdsoff, x->ndocs + 2, sizeof *x->dsoff) < 0 ||
+        grow((void **)&x->dsent, &x->capdsent, x->ndsent + p->nsuggest + 1, sizeof *x->dsent) < 0)
         goto out;
     vcm_index_remove(x, p->doc.id);
     uint32_t doc = (uint32_t)x->ndocs;
+    x->dsoff[doc] = (uint32_t)x->ndsent;
     for (size_t i = 0; i < p->terms.n; i++) {
         size_t kl;
         const char *k = vcm_strmap_key(&p->terms, i, &kl);
@@ -656,8 +666,13 @@ int vcm_index_put(vcm_index *x, vcm_index_prep *p)
     s->doc = doc;
     x->live++;
     x->sumdl += d->dl;
-    for (size_t i = 0; i < p->nsuggest; i++)
-        suggest_add(x, p->suggest[i], p->skind[i], 1);
+    for (size_t i = 0; i < p->nsuggest; i++) {
+        uint32_t e = UINT32_MAX;
+        suggest_add(x, p->suggest[i], p->skind[i], 1, &e);
+        if (e != UINT32_MAX)
+            x->dsent[x->ndsent++] = e;
+    }
+    x->dsoff[doc + 1] = (uint32_t)x->ndsent;
     rc = 0;
 out:
     vcm_index_prep_free(p);
@@ -784,6 +799,20 @@ int vcm_index_compact(vcm_index *x)
         tm->plen = plen;
         tm->pcap = plen ? plen : 1;
     }
+    /* the entries of the documents kept, in place: a document's new
+     * number and its entries' new offset are never past its old ones */
+    uint32_t ks = 0;
+    for (size_t i = 0; i < x->ndocs; i++) {
+        uint32_t a = x->dsoff[i], b = x->dsoff[i + 1];
+        if (map[i] == UINT32_MAX)
+            continue;
+        x->dsoff[map[i]] = ks;
+        for (uint32_t k = a; k < b; k++)
+            x->dsent[ks++] = x->dsent[k];
+    }
+    if (x->dsoff)
+        x->dsoff[n] = ks;
+    x->ndsent = ks;
     for (size_t i = 0; i < x->ndocs; i++)
         if (map[i] != UINT32_MAX) {
             x->docs[map[i]] = x->docs[i];
@@ -816,7 +845,9 @@ int vcm_index_compact(vcm_index *x)
  * whole text), so that one key leads to every entry that has it (porcelain the material, and every title that begins
  * with Porcelain), and a prefix finds them all in the sorted keys. */
 
-static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight)
+/* *entry receives the entry that the weight went to (UINT32_MAX: none). */
+static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight,
+                       uint32_t *entry_out)
 {
     size_t tl = strlen(text);
     if (!tl || tl > 300)
@@ -836,6 +867,7 @@ static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t we
     }
     uint32_t entry = *e;
     x->sentries[entry].weight += weight;
+    *entry_out = entry;
     if (!added)
         return 0;
     char key[512];
@@ -870,7 +902,8 @@ static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t we
 
 int vcm_index_suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight)
 {
-    return suggest_add(x, text, kind, weight);
+    uint32_t e;
+    return suggest_add(x, text, kind, weight, &e);
 }
 
 struct countctx {
@@ -986,6 +1019,8 @@ static int sug_one(uint32_t key, void *ud)
         return 1;
     uint32_t e = c->x->skey_entry[key];
     const struct sentry *se = &c->x->sentries[e];
+    if (!se->weight) /* every record that held it changed or went */
+        return 0;
     size_t kl;
     const char *k = vcm_strmap_key(&c->x->skeys, key, &kl);
     bool exact = kl == c->keylen + KEY_TAIL && k[c->keylen] == 0 && k[kl - 1] == 0;

@@ -103,6 +103,10 @@ struct vcm_index {
     size_t capskey;
     uint32_t *ssorted;
     size_t nssorted;
+    /* the entries each document added, dsent[dsoff[d] .. dsoff[d + 1]),
+     * taken back when it goes: an entry weighs the records that hold it */
+    uint32_t *dsoff, *dsent;
+    size_t capdsoff, ndsent, capdsent;
     /* the loaded file that borrowed arrays point into, mapped read-only */
     void *file;
     size_t file_size;

@@ -541,6 +541,92 @@ static void test_suggest(void **state)
     vcm_index_free(x);
 }
 
+/* How many suggestions for prefix, and the weight of the one that is text. */
+static size_t sweight(vcm_index *x, const char *prefix, const char *text, uint32_t *weight)
+{
+    vcm_suggestion s[10];
+    vcm_index_lock_write(x);
+    assert_int_equal(vcm_index_sort_all(x), 0);
+    vcm_index_unlock(x);
+    vcm_index_lock_read(x);
+    size_t n = vcm_index_suggest(x, &arena, prefix, strlen(prefix), s, 10);
+    *weight = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s[i].text, text) == 0)
+            *weight = (uint32_t)s[i].weight;
+    vcm_index_unlock(x);
+    return n;
+}
+
+/* An entry weighs the records that hold it now: a record put again is
+ * counted once, and what a record no longer says is no longer offered. */
+static void test_suggest_weights_follow_records(void **state)
+{
+    (void)state;
+    vcm_index *x = build();
+    uint32_t w;
+    assert_int_equal(sweight(x, "potte", "Potter A", &w), 1);
+    assert_int_equal(w, 1);
+    for (int i = 0; i < 3; i++)
+        put(x, &docs[0], NULL); /* the same record again: a replay */
+    assert_int_equal(sweight(x, "potte", "Potter A", &w), 1);
+    assert_int_equal(w, 1);
+    struct doc other = docs[0];
+    other.id = 100;
+    put(x, &other, NULL);
+    assert_int_equal(sweight(x, "potte", "Potter A", &w), 1);
+    assert_int_equal(w, 2);
+    other = docs[0];
+    other.creator = "Potter B"; /* the record's maker corrected */
+    put(x, &other, NULL);
+    assert_int_equal(sweight(x, "potte", "Potter A", &w), 2);
+    assert_int_equal(w, 1);
+    vcm_index_lock_write(x);
+    vcm_index_remove(x, 100);
+    vcm_index_unlock(x);
+    assert_int_equal(sweight(x, "potte", "Potter B", &w), 1);
+    assert_int_equal(w, 1);
+    /* packed, saved and loaded: the same, and a removal still takes back */
+    char *dir = vt_tmpdir();
+    char path[600], err[300];
+    snprintf(path, sizeof path, "%s/s.index", dir);
+    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 3};
+    vcm_index_lock_write(x);
+    vcm_index_set_meta(x, &m);
+    assert_int_equal(vcm_index_pack(x), 0);
+    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
+    vcm_index_unlock(x);
+    assert_int_equal(sweight(x, "potte", "Potter B", &w), 1);
+    assert_int_equal(w, 1);
+    vcm_index *y = vcm_index_load(path, err, sizeof err);
+    assert_non_null(y);
+    assert_int_equal(sweight(y, "potte", "Potter B", &w), 1);
+    assert_int_equal(w, 1);
+    assert_int_equal(sweight(y, "wen z", "Wen Zhengming", &w), 1);
+    assert_int_equal(w, 1);
+    vcm_index_lock_write(y);
+    vcm_index_remove(y, 1);
+    vcm_index_unlock(y);
+    assert_int_equal(sweight(y, "potte", "Potter B", &w), 0);
+    assert_int_equal(sweight(y, "wen z", "Wen Zhengming", &w), 1);
+    vcm_index_free(y);
+    /* an index with no document saves and loads */
+    vcm_index *e = vcm_index_new();
+    assert_non_null(e);
+    vcm_index_lock_write(e);
+    vcm_index_set_meta(e, &m);
+    assert_int_equal(vcm_index_pack(e), 0);
+    assert_int_equal(vcm_index_save(e, path, err, sizeof err), 0);
+    vcm_index_unlock(e);
+    vcm_index_free(e);
+    e = vcm_index_load(path, err, sizeof err);
+    assert_non_null(e);
+    vcm_index_free(e);
+    vt_rmrf(dir);
+    free(dir);
+    vcm_index_free(x);
+}
+
 /* ---- phrases over common words: the bits of a common word (eval.c,
  * dense) against every document read word by word ---- */
 
@@ -735,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_suggest_several_a_key),
         cmocka_unit_test(test_phrase_common_words),
+        cmocka_unit_test(test_suggest_weights_follow_records),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     vcm_arena_release(&arena);
