@@ -541,6 +541,22 @@ static void test_suggest(void **state)
     vcm_index_free(x);
 }
 
+/* Packs x, saves it as dir/name and returns the file loaded again. */
+static vcm_index *pack_save_load(vcm_index *x, const char *dir, const char *name)
+{
+    char path[600], err[300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 7};
+    vcm_index_lock_write(x);
+    vcm_index_set_meta(x, &m);
+    assert_int_equal(vcm_index_pack(x), 0);
+    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
+    vcm_index_unlock(x);
+    vcm_index *y = vcm_index_load(path, err, sizeof err);
+    assert_non_null(y);
+    return y;
+}
+
 /* How many suggestions for prefix, and the weight of the one that is text. */
 static size_t sweight(vcm_index *x, const char *prefix, const char *text, uint32_t *weight)
 {
@@ -588,18 +604,9 @@ static void test_suggest_weights_follow_records(void **state)
     assert_int_equal(w, 1);
     /* packed, saved and loaded: the same, and a removal still takes back */
     char *dir = vt_tmpdir();
-    char path[600], err[300];
-    snprintf(path, sizeof path, "%s/s.index", dir);
-    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 3};
-    vcm_index_lock_write(x);
-    vcm_index_set_meta(x, &m);
-    assert_int_equal(vcm_index_pack(x), 0);
-    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
-    vcm_index_unlock(x);
+    vcm_index *y = pack_save_load(x, dir, "s.index");
     assert_int_equal(sweight(x, "potte", "Potter B", &w), 1);
     assert_int_equal(w, 1);
-    vcm_index *y = vcm_index_load(path, err, sizeof err);
-    assert_non_null(y);
     assert_int_equal(sweight(y, "potte", "Potter B", &w), 1);
     assert_int_equal(w, 1);
     assert_int_equal(sweight(y, "wen z", "Wen Zhengming", &w), 1);
@@ -613,14 +620,8 @@ static void test_suggest_weights_follow_records(void **state)
     /* an index with no document saves and loads */
     vcm_index *e = vcm_index_new();
     assert_non_null(e);
-    vcm_index_lock_write(e);
-    vcm_index_set_meta(e, &m);
-    assert_int_equal(vcm_index_pack(e), 0);
-    assert_int_equal(vcm_index_save(e, path, err, sizeof err), 0);
-    vcm_index_unlock(e);
-    vcm_index_free(e);
-    e = vcm_index_load(path, err, sizeof err);
-    assert_non_null(e);
+    vcm_index *e2 = pack_save_load(e, dir, "e.index");
+    vcm_index_free(e2);
     vcm_index_free(e);
     vt_rmrf(dir);
     free(dir);
@@ -752,13 +753,10 @@ static void pcheck(vcm_index *x, const bool *live, size_t n)
     }
 }
 
-static void test_phrase_common_words(void **state)
+/* Makes and puts documents from, from + step, ... below to, then settles. */
+static void pdocs_add(vcm_index *x, bool *live, size_t from, size_t to, size_t step)
 {
-    (void)state;
-    static bool live[PN + 400];
-    vcm_index *x = vcm_index_new();
-    assert_non_null(x);
-    for (size_t i = 0; i < PN; i++) {
+    for (size_t i = from; i < to; i += step) {
         pdoc_make(&pdocs[i]);
         pdoc_put(x, (int64_t)i + 1, &pdocs[i]);
         live[i] = true;
@@ -766,6 +764,15 @@ static void test_phrase_common_words(void **state)
     vcm_index_lock_write(x);
     assert_int_equal(vcm_index_settle(x), 0);
     vcm_index_unlock(x);
+}
+
+static void test_phrase_common_words(void **state)
+{
+    (void)state;
+    static bool live[PN + 400];
+    vcm_index *x = vcm_index_new();
+    assert_non_null(x);
+    pdocs_add(x, live, 0, PN, 1);
     pcheck(x, live, PN);
     /* removed and replaced documents; new ones past the bits made so far */
     vcm_index_lock_write(x);
@@ -774,33 +781,13 @@ static void test_phrase_common_words(void **state)
         live[i] = false;
     }
     vcm_index_unlock(x);
-    for (size_t i = 3; i < PN; i += 11) {
-        pdoc_make(&pdocs[i]);
-        pdoc_put(x, (int64_t)i + 1, &pdocs[i]);
-        live[i] = true;
-    }
-    for (size_t i = PN; i < PN + 400; i++) {
-        pdoc_make(&pdocs[i]);
-        pdoc_put(x, (int64_t)i + 1, &pdocs[i]);
-        live[i] = true;
-    }
-    vcm_index_lock_write(x);
-    assert_int_equal(vcm_index_settle(x), 0);
-    vcm_index_unlock(x);
+    pdocs_add(x, live, 3, PN, 11);
+    pdocs_add(x, live, PN, PN + 400, 1);
     pcheck(x, live, PN + 400);
     /* packed (the documents renumbered), saved and loaded */
     char *dir = vt_tmpdir();
-    char path[600], err[300];
-    snprintf(path, sizeof path, "%s/p.index", dir);
-    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 7};
-    vcm_index_lock_write(x);
-    vcm_index_set_meta(x, &m);
-    assert_int_equal(vcm_index_pack(x), 0);
-    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
-    vcm_index_unlock(x);
+    vcm_index *y = pack_save_load(x, dir, "p.index");
     pcheck(x, live, PN + 400);
-    vcm_index *y = vcm_index_load(path, err, sizeof err);
-    assert_non_null(y);
     pcheck(y, live, PN + 400);
     vcm_index_free(y);
     vt_rmrf(dir);
