@@ -600,7 +600,7 @@ static int term_append(struct term *t, uint32_t doc, const struct prep_term *pt)
 }
 
 static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight,
-                       uint32_t *entry);
+                       uint32_t *entry_out);
 
 int vcm_index_put(vcm_index *x, vcm_index_prep *p)
 {
@@ -845,7 +845,7 @@ int vcm_index_compact(vcm_index *x)
  * whole text), so that one key leads to every entry that has it (porcelain the material, and every title that begins
  * with Porcelain), and a prefix finds them all in the sorted keys. */
 
-/* *entry receives the entry that the weight went to (UINT32_MAX: none). */
+/* *entry_out receives the entry the weight went to (left alone: none). */
 static int suggest_add(vcm_index *x, const char *text, uint8_t kind, uint32_t weight,
                        uint32_t *entry_out)
 {
