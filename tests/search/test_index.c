@@ -276,6 +276,24 @@ static void test_prefix_and_boolean(void **state)
     vcm_index_free(x);
 }
 
+/* What the index files the tests save say of their store. */
+static const vcm_index_meta test_meta = {"0123456789abcdef0123456789abcdef", 42};
+
+/* Packs x, saves it as dir/name and returns the file loaded again. */
+static vcm_index *pack_save_load(vcm_index *x, const char *dir, const char *name)
+{
+    char path[600], err[300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    vcm_index_lock_write(x);
+    vcm_index_set_meta(x, &test_meta);
+    assert_int_equal(vcm_index_pack(x), 0);
+    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
+    vcm_index_unlock(x);
+    vcm_index *y = vcm_index_load(path, err, sizeof err);
+    assert_non_null(y);
+    return y;
+}
+
 static void test_replace_remove_compact(void **state)
 {
     (void)state;
@@ -300,19 +318,14 @@ static void test_replace_remove_compact(void **state)
     char *dir = vt_tmpdir();
     char path[600], err[300];
     snprintf(path, sizeof path, "%s/x.index", dir);
-    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 42};
     vcm_index_lock_write(x);
-    vcm_index_set_meta(x, &m);
     assert_int_equal(vcm_index_save(x, path, err, sizeof err), -1); /* not packed */
     assert_non_null(strstr(err, "packed"));
-    assert_int_equal(vcm_index_pack(x), 0);
-    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
     vcm_index_unlock(x);
-    vcm_index *y = vcm_index_load(path, err, sizeof err);
-    assert_non_null(y);
+    vcm_index *y = pack_save_load(x, dir, "x.index");
     vcm_index_meta m2;
     vcm_index_get_meta(y, &m2);
-    assert_string_equal(m2.instance, m.instance);
+    assert_string_equal(m2.instance, test_meta.instance);
     assert_int_equal(m2.seq, 42);
     const char *qs[] = {"celadon", "vase", "silk", "白磁", "korea", "moon"};
     for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
@@ -539,22 +552,6 @@ static void test_suggest(void **state)
     assert_string_equal(sim[0], "celadon");
     vcm_index_unlock(x);
     vcm_index_free(x);
-}
-
-/* Packs x, saves it as dir/name and returns the file loaded again. */
-static vcm_index *pack_save_load(vcm_index *x, const char *dir, const char *name)
-{
-    char path[600], err[300];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    vcm_index_meta m = {"0123456789abcdef0123456789abcdef", 7};
-    vcm_index_lock_write(x);
-    vcm_index_set_meta(x, &m);
-    assert_int_equal(vcm_index_pack(x), 0);
-    assert_int_equal(vcm_index_save(x, path, err, sizeof err), 0);
-    vcm_index_unlock(x);
-    vcm_index *y = vcm_index_load(path, err, sizeof err);
-    assert_non_null(y);
-    return y;
 }
 
 /* How many suggestions for prefix, and the weight of the one that is text. */
